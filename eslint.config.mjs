@@ -1,0 +1,40 @@
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.state/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Domain code is pure: it may import only other pure domain code.
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
+            // A service or the gateway imports only libs, never another service.
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
+            { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain folders inside services stay free of framework and infrastructure imports.
+    files: ['services/*/src/domain/**/*.ts', 'libs/domain/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@nestjs/*', '@mikro-orm/*', '@nats-io/*', 'pg', '@mutuo/event-store', '@mutuo/messaging', '@mutuo/platform'] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { StreamVersionConflict } from './errors';
+import { pgErrorCode, query } from './sql';
+import { parseStreamName } from './stream-name';
+import type {
+  ExpectedVersion,
+  GlobalCheckpoint,
+  NewEvent,
+  OutboxMapper,
+  PendingEvent,
+  StoredEvent,
+} from './types';
+
+export interface AppendResult {
+  /** The stream's version after the append: pass it as the next expected version. */
+  readonly nextExpectedVersion: number;
+  readonly events: StoredEvent[];
+}
+
+export interface ReadStreamResult {
+  /** 0 when the stream does not exist. */
+  readonly currentVersion: number;
+  readonly events: StoredEvent[];
+}
+
+export interface ReadAllResult {
+  readonly events: StoredEvent[];
+  /** Where the next read starts; unchanged when nothing new was visible. */
+  readonly checkpoint: GlobalCheckpoint;
+}
+
+export interface ReadAllOptions {
+  readonly limit?: number;
+  /** Only these event types; the checkpoint still moves past the events returned. */
+  readonly eventTypes?: readonly string[];
+  readonly podId?: string;
+}
+
+export interface PostgresEventStoreOptions {
+  /** Writes outbox rows for the events that leave the service, in the append's own statement. */
+  readonly outbox?: OutboxMapper;
+  /** Called after an append commits outside a caller's transaction, to wake local projections. */
+  readonly onAppended?: (events: readonly StoredEvent[]) => void;
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_position: number;
+  pod_id: string | null;
+  type: string;
+  data: unknown;
+  metadata: StoredEvent['metadata'];
+  recorded_at: Date | string;
+}
+
+const APPEND_ATTEMPTS_FOR_ANY = 5;
+
+/**
+ * An append-only event store in the service's own PostgreSQL database.
+ * One append is one SQL statement (events and their outbox rows together), so it is atomic on its own
+ * and joins the caller's transaction when the EntityManager is in one.
+ */
+export class PostgresEventStore {
+  constructor(private readonly options: PostgresEventStoreOptions = {}) {}
+
+  async append(
+    em: EntityManager,
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedVersion: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const { podId } = parseStreamName(streamId);
+    if (events.length === 0) {
+      const currentVersion = await this.currentVersion(em, streamId);
+      if (!matchesExpected(expectedVersion, currentVersion)) {
+        throw new StreamVersionConflict(streamId, expectedVersion, currentVersion);
+      }
+      return { nextExpectedVersion: currentVersion, events: [] };
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(em, streamId, podId, events, expectedVersion);
+      } catch (error) {
+        // With `any`, losing a race just means taking the next positions.
+        if (expectedVersion === 'any' && error instanceof StreamVersionConflict && attempt < APPEND_ATTEMPTS_FOR_ANY && !em.isInTransaction()) {
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async appendOnce(
+    em: EntityManager,
+    streamId: string,
+    podId: string | null,
+    events: readonly NewEvent[],
+    expectedVersion: ExpectedVersion,
+  ): Promise<AppendResult> {
+    // With `any`, take the version as it is now and let the insert check it like any other.
+    const base =
+      expectedVersion === 'any'
+        ? await this.currentVersion(em, streamId)
+        : expectedVersion === 'no_stream'
+          ? 0
+          : expectedVersion;
+    if (!Number.isInteger(base) || base < 0) {
+      throw new RangeError(`expectedVersion must be a non-negative integer, 'no_stream' or 'any' (got ${String(expectedVersion)})`);
+    }
+    const pending: PendingEvent[] = events.map((event, index) => ({
+      eventId: event.id ?? randomUUID(),
+      streamId,
+      streamPosition: base + index + 1,
+      podId,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+    }));
+    const outboxRows = this.options.outbox
+      ? pending.flatMap((event) => {
+          const message = this.options.outbox!(event);
+          return message
+            ? [{ event_id: event.eventId, subject: message.subject, payload: message.payload, headers: message.headers ?? {} }]
+            : [];
+        })
+      : [];
+    const eventRows = pending.map((event, index) => ({
+      event_id: event.eventId,
+      ord: index + 1,
+      type: event.type,
+      data: event.data ?? null,
+      metadata: event.metadata,
+    }));
+
+    let rows: EventRow[];
+    try {
+      rows = await query<EventRow>(
+        em,
+        `with current_version as (
+           select coalesce(max(stream_position), 0) as version from mutuo_events where stream_id = ?
+         ),
+         new_events as (
+           insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata)
+           select e.event_id, ?, current_version.version + e.ord, ?::uuid, e.type, coalesce(e.data, 'null'::jsonb), e.metadata
+           from jsonb_to_recordset(?::jsonb) as e(event_id uuid, ord int, type text, data jsonb, metadata jsonb), current_version
+           where current_version.version = ?::int
+           order by e.ord
+           returning global_position, transaction_id, event_id, stream_id, stream_position, pod_id, type, data, metadata, recorded_at
+         ),
+         outbox as (
+           insert into mutuo_outbox (event_id, global_position, stream_id, stream_position, pod_id, subject, payload, headers)
+           select n.event_id, n.global_position, n.stream_id, n.stream_position, n.pod_id, o.subject, o.payload, o.headers
+           from new_events n join jsonb_to_recordset(?::jsonb) as o(event_id uuid, subject text, payload jsonb, headers jsonb)
+             on o.event_id = n.event_id
+           returning 1
+         )
+         select n.*, (select count(*) from outbox) as outbox_rows from new_events n order by n.stream_position`,
+        [streamId, streamId, podId, JSON.stringify(eventRows), base, JSON.stringify(outboxRows)],
+      );
+    } catch (error) {
+      if (pgErrorCode(error) === '23505' && String((error as Error).message).includes('mutuo_events_stream_position_key')) {
+        throw new StreamVersionConflict(streamId, expectedVersion);
+      }
+      throw error;
+    }
+    if (rows.length === 0) {
+      throw new StreamVersionConflict(streamId, expectedVersion, await this.currentVersion(em, streamId));
+    }
+    const stored = rows.map(toStoredEvent);
+    if (!em.isInTransaction()) this.options.onAppended?.(stored);
+    return { nextExpectedVersion: stored[stored.length - 1]!.streamPosition, events: stored };
+  }
+
+  async readStream(em: EntityManager, streamId: string, fromVersion = 0): Promise<ReadStreamResult> {
+    const rows = await query<EventRow>(
+      em,
+      `select global_position, transaction_id, event_id, stream_id, stream_position, pod_id, type, data, metadata, recorded_at
+       from mutuo_events where stream_id = ? and stream_position > ? order by stream_position`,
+      [streamId, fromVersion],
+    );
+    const events = rows.map(toStoredEvent);
+    const currentVersion = events.length > 0 ? events[events.length - 1]!.streamPosition : await this.currentVersion(em, streamId);
+    return { currentVersion, events };
+  }
+
+  async currentVersion(em: EntityManager, streamId: string): Promise<number> {
+    const [row] = await query<{ version: number }>(
+      em,
+      'select coalesce(max(stream_position), 0)::int as version from mutuo_events where stream_id = ?',
+      [streamId],
+    );
+    return row?.version ?? 0;
+  }
+
+  /**
+   * Events after `checkpoint` in global order. Only transactions older than every transaction still
+   * running are read, so an event whose transaction commits late is picked up by a later call
+   * instead of being skipped.
+   */
+  async readAll(em: EntityManager, checkpoint: GlobalCheckpoint, options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const limit = options.limit ?? 500;
+    const types = options.eventTypes ? JSON.stringify(options.eventTypes) : null;
+    const rows = await query<EventRow>(
+      em,
+      `select global_position, transaction_id, event_id, stream_id, stream_position, pod_id, type, data, metadata, recorded_at
+       from mutuo_events
+       where (transaction_id, global_position) > (?::xid8, ?::bigint)
+         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         and (?::jsonb is null or type in (select jsonb_array_elements_text(?::jsonb)))
+         and (?::uuid is null or pod_id = ?::uuid)
+       order by transaction_id, global_position
+       limit ?`,
+      [checkpoint.transactionId, checkpoint.globalPosition, types, types, options.podId ?? null, options.podId ?? null, limit],
+    );
+    const events = rows.map(toStoredEvent);
+    const last = events[events.length - 1];
+    return {
+      events,
+      checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : checkpoint,
+    };
+  }
+}
+
+function matchesExpected(expected: ExpectedVersion, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 0;
+  return expected === actual;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamPosition: Number(row.stream_position),
+    podId: row.pod_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    globalPosition: String(row.global_position),
+    transactionId: String(row.transaction_id),
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Tables owned by the event store. Each service's first MikroORM migration adds this SQL,
+ * so events, outbox rows and read models live in the service's own database and can be
+ * written in one transaction.
+ *
+ * Global order: `transaction_id` (the writer's xid8) plus `global_position`. A reader only
+ * takes rows whose transaction id is below the oldest transaction still running
+ * (`pg_snapshot_xmin(pg_current_snapshot())`), so a transaction that commits late can never
+ * be skipped: its rows sort after the reader's checkpoint once they become visible.
+ */
+export const EVENT_STORE_SCHEMA_SQL = `
+create table if not exists mutuo_events (
+  global_position bigserial not null,
+  transaction_id xid8 not null default pg_current_xact_id(),
+  event_id uuid not null,
+  stream_id text not null,
+  stream_position integer not null check (stream_position > 0),
+  pod_id uuid null,
+  type text not null,
+  data jsonb not null,
+  metadata jsonb not null,
+  recorded_at timestamptz not null default clock_timestamp(),
+  constraint mutuo_events_pkey primary key (global_position),
+  constraint mutuo_events_event_id_key unique (event_id),
+  constraint mutuo_events_stream_position_key unique (stream_id, stream_position)
+);
+create index if not exists mutuo_events_global_order_idx on mutuo_events (transaction_id, global_position);
+create index if not exists mutuo_events_pod_idx on mutuo_events (pod_id, global_position);
+
+-- Append-only: a mistake is corrected by a new event, never by editing history.
+create or replace function mutuo_events_are_immutable() returns trigger language plpgsql as $$
+begin
+  raise exception 'mutuo_events is append-only (% refused)', tg_op using errcode = 'P0001';
+end $$;
+drop trigger if exists mutuo_events_append_only on mutuo_events;
+create trigger mutuo_events_append_only before update or delete on mutuo_events
+  for each row execute function mutuo_events_are_immutable();
+
+create table if not exists mutuo_outbox (
+  event_id uuid not null,
+  global_position bigint not null,
+  stream_id text not null,
+  stream_position integer not null,
+  pod_id uuid null,
+  subject text not null,
+  payload jsonb not null,
+  headers jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default clock_timestamp(),
+  attempts integer not null default 0,
+  last_error text null,
+  sent_at timestamptz null,
+  constraint mutuo_outbox_pkey primary key (event_id)
+);
+create index if not exists mutuo_outbox_unsent_idx on mutuo_outbox (global_position) where sent_at is null;
+
+create table if not exists mutuo_projection_checkpoints (
+  projection text not null,
+  transaction_id xid8 not null default '0'::xid8,
+  global_position bigint not null default 0,
+  updated_at timestamptz not null default clock_timestamp(),
+  constraint mutuo_projection_checkpoints_pkey primary key (projection)
+);
+`;

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DomainEventMetadata } from '@mutuo/domain';
+import { PostgresEventStore } from '../src/postgres-event-store';
+import { StreamVersionConflict } from '../src/errors';
+import { streamName } from '../src/stream-name';
+import { START_OF_ALL, type GlobalCheckpoint, type StoredEvent } from '../src/types';
+import { query } from '../src/sql';
+import { openTestDatabase } from './test-database';
+
+const podId = randomUUID();
+const metadata: DomainEventMetadata = { occurredAt: '2026-11-25T10:00:00.000Z', actorId: 'person-1', podId };
+const noted = (n: number) => ({ type: 'NoteAdded', data: { n }, metadata });
+
+describe('PostgresEventStore', () => {
+  let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  let orm: MikroORM;
+  const store = new PostgresEventStore({
+    outbox: (event) => (event.type === 'NoteAdded' ? { subject: `test.${event.type}`, payload: { id: event.eventId } } : null),
+  });
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    orm = db.orm;
+  });
+  afterAll(() => db.close());
+
+  it('appends to a new stream and reads it back in order, every row carrying the pod', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    const result = await store.append(orm.em.fork(), stream, [noted(1), noted(2)], 'no_stream');
+
+    expect(result.nextExpectedVersion).toBe(2);
+    const read = await store.readStream(orm.em.fork(), stream);
+    expect(read.currentVersion).toBe(2);
+    expect(read.events.map((e) => [e.streamPosition, e.data, e.podId])).toEqual([
+      [1, { n: 1 }, podId],
+      [2, { n: 2 }, podId],
+    ]);
+  });
+
+  it('writes an outbox row per published event in the same statement', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    const { events } = await store.append(orm.em.fork(), stream, [noted(1), { ...noted(2), type: 'InternalOnly' }], 'no_stream');
+
+    const rows = await query<{ event_id: string; subject: string; stream_position: number }>(
+      orm.em.fork(),
+      'select event_id, subject, stream_position from mutuo_outbox where stream_id = ?',
+      [stream],
+    );
+    expect(rows).toEqual([{ event_id: events[0]!.eventId, subject: 'test.NoteAdded', stream_position: 1 }]);
+  });
+
+  it('leaves neither events nor outbox rows behind when the caller rolls back', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    await expect(
+      orm.em.fork().transactional(async (tx) => {
+        await store.append(tx, stream, [noted(1)], 'no_stream');
+        throw new Error('read model update failed');
+      }),
+    ).rejects.toThrow('read model update failed');
+
+    const [counts] = await query<{ events: number; outbox: number }>(
+      orm.em.fork(),
+      `select (select count(*)::int from mutuo_events where stream_id = ?) as events,
+              (select count(*)::int from mutuo_outbox where stream_id = ?) as outbox`,
+      [stream, stream],
+    );
+    expect(counts).toEqual({ events: 0, outbox: 0 });
+  });
+
+  it('rejects an append at a stale version with a typed conflict that names the actual version', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    await store.append(orm.em.fork(), stream, [noted(1), noted(2)], 'no_stream');
+
+    const attempt = store.append(orm.em.fork(), stream, [noted(3)], 1);
+    await expect(attempt).rejects.toBeInstanceOf(StreamVersionConflict);
+    await expect(attempt).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+    await expect(store.append(orm.em.fork(), stream, [noted(3)], 'no_stream')).rejects.toBeInstanceOf(StreamVersionConflict);
+  });
+
+  it('lets exactly one of many concurrent appends at the same expected version win', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    await store.append(orm.em.fork(), stream, [noted(0)], 'no_stream');
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => store.append(orm.em.fork(), stream, [noted(i)], 1)),
+    );
+
+    const winners = outcomes.filter((o) => o.status === 'fulfilled');
+    const losers = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(11);
+    for (const loser of losers) expect(loser.reason).toBeInstanceOf(StreamVersionConflict);
+    expect((await store.readStream(orm.em.fork(), stream)).currentVersion).toBe(2);
+  });
+
+  it('refuses to update or delete stored events', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    await store.append(orm.em.fork(), stream, [noted(1)], 'no_stream');
+
+    await expect(query(orm.em.fork(), 'update mutuo_events set data = ? where stream_id = ?', ['{}', stream])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(query(orm.em.fork(), 'delete from mutuo_events where stream_id = ?', [stream])).rejects.toThrow(/append-only/);
+  });
+
+  it('gives a reader following the global order every event exactly once, even when writers commit out of order', async () => {
+    const writers = 16;
+    const eventsPerWriter = 15;
+    const seen: StoredEvent[] = [];
+    let checkpoint: GlobalCheckpoint = START_OF_ALL;
+    let writing = true;
+
+    // Each writer holds its transaction open for a random time after appending, so later positions
+    // often commit before earlier ones — exactly the case where a naive "position > last" reader skips events.
+    const writeAll = Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        const stream = streamName('order', podId, randomUUID());
+        for (let i = 0; i < eventsPerWriter; i++) {
+          await orm.em.fork().transactional(async (tx) => {
+            await store.append(tx, stream, [{ type: 'Ordered', data: { writer, i }, metadata }], i === 0 ? 'no_stream' : i);
+            await sleep(Math.random() * 15);
+          });
+        }
+      }),
+    ).finally(() => {
+      writing = false;
+    });
+
+    const readAll = (async () => {
+      for (;;) {
+        const wasWriting = writing;
+        const page = await store.readAll(orm.em.fork(), checkpoint, { limit: 37, eventTypes: ['Ordered'] });
+        seen.push(...page.events);
+        checkpoint = page.checkpoint;
+        if (!wasWriting && page.events.length === 0) return;
+        if (page.events.length === 0) await sleep(2);
+      }
+    })();
+
+    await Promise.all([writeAll, readAll]);
+
+    const ids = seen.map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(writers * eventsPerWriter);
+    // Per stream, the reader saw the events in stream order.
+    const byStream = new Map<string, number[]>();
+    for (const event of seen) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event.streamPosition]);
+    for (const positions of byStream.values()) expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
