@@ -1,0 +1,60 @@
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+
+export type MemberState =
+  | { status: 'none' }
+  | { status: 'active'; memberId: string; podId: string; personId: string; displayName: string; preferredLanguage: string };
+
+export interface JoinDetails {
+  memberId: string;
+  podId: string;
+  personId: string;
+  displayName: string;
+  preferredLanguage: string;
+}
+
+/** `podLanguages` is empty when the pod does not exist; the handler looks it up. */
+export type JoinPod = Command<'JoinPod', JoinDetails & { podLanguages: string[] }>;
+export type MemberCommand = JoinPod;
+
+export type MemberJoined = DomainEvent<'MemberJoined', JoinDetails>;
+export type MemberEvent = MemberJoined;
+
+export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'JoinPod': {
+        const { podLanguages, ...details } = command.data;
+        if (state.status === 'active') {
+          throw new DomainRuleViolation('ALREADY_MEMBER', 'You are already a member of this pod', 'podId');
+        }
+        if (podLanguages.length === 0) throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
+        const displayName = details.displayName.trim();
+        if (displayName.length < 1 || displayName.length > 80) {
+          throw new DomainRuleViolation('INVALID_DISPLAY_NAME', 'A display name has 1 to 80 characters', 'displayName');
+        }
+        // Until the member says otherwise, they hear from the pod in the pod's first language.
+        const preferredLanguage = details.preferredLanguage || podLanguages[0]!;
+        return [
+          {
+            type: 'MemberJoined',
+            data: { ...details, displayName, preferredLanguage },
+            metadata: eventMetadataFrom(command.metadata),
+          },
+        ];
+      }
+      default:
+        return assertNever(command.type, 'member command');
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'MemberJoined':
+        return { status: 'active', ...event.data };
+      default:
+        return assertNever(event.type, 'member event');
+    }
+  },
+};
