@@ -10,6 +10,7 @@ const details = {
   causeEventId: 'evt-1',
   subjectId: 'req-1',
   locale: 'pt',
+  text: 'O seu pedido "Compras" foi publicado.',
   channel: 'in-app' as const,
 };
 const record: RecordNotification = { type: 'RecordNotification', data: details, metadata };

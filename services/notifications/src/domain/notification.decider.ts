@@ -13,6 +13,8 @@ export interface NotificationDetails {
   /** What the notification points at (a request id, say), for the inbox to link to. */
   subjectId: string;
   locale: string;
+  /** Rendered when recorded, in the recipient's language, so the inbox shows what was sent. */
+  text: string;
   channel: 'in-app';
 }
 

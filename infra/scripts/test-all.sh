@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The one test command (README): lint, typecheck, the supergraph composition check, every project's
+# unit and integration tests against the real PostgreSQL and NATS, the build, and the end-to-end suite.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+export JEST_SUMMARY_DIR="$PWD/tmp/jest-summary"
+rm -rf "$JEST_SUMMARY_DIR"
+
+status=0
+step() {
+  echo "== $1"
+  shift
+  "$@" || { echo "!! failed: $*"; status=1; }
+}
+
+step "supergraph composition is up to date" node -r @swc-node/register gateway/src/compose/compose-supergraph.ts --check
+step "lint and typecheck" npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
+# Integration suites share one PostgreSQL and NATS on a 2-core machine: one project at a time.
+step "unit and integration tests" npx nx run-many -t test --parallel=1 --outputStyle=static
+step "build" npx nx run-many -t build --parallel=2 --outputStyle=static
+
+node -e '
+const fs = require("fs"), path = require("path");
+const dir = process.env.JEST_SUMMARY_DIR;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+  const s = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+  for (const k of Object.keys(totals)) totals[k] += s[k];
+}
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+if (totals.passed === 0) process.exitCode = 1;
+' || status=1
+exit $status

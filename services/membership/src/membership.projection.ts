@@ -1,0 +1,54 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertNever } from '@mutuo/domain';
+import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import type { MemberEvent } from './domain/member.decider';
+import type { PodEvent } from './domain/pod.decider';
+import type { RegionEvent } from './domain/region.decider';
+import { MemberViewSchema } from './members/member.entity';
+import { PodViewSchema } from './pods/pod.entity';
+import { RegionViewSchema } from './regions/region.entity';
+
+type MembershipEvent = RegionEvent | PodEvent | MemberEvent;
+
+/** Regions, pods and members as the GraphQL API reads them. Upserts make replays harmless. */
+export const membershipProjection: Projection = {
+  name: 'membership-views',
+  eventTypes: ['RegionCreated', 'PodCreated', 'MemberJoined'] satisfies MembershipEvent['type'][],
+
+  async apply(em: EntityManager, stored: StoredEvent) {
+    const event = stored as unknown as MembershipEvent;
+    const at = new Date(event.metadata.occurredAt);
+    switch (event.type) {
+      case 'RegionCreated':
+        await em.upsert(RegionViewSchema, { id: event.data.regionId, name: event.data.name, slug: event.data.slug, createdAt: at });
+        return;
+      case 'PodCreated':
+        await em.upsert(PodViewSchema, {
+          id: event.data.podId,
+          podId: event.data.podId,
+          regionId: event.data.regionId,
+          name: event.data.name,
+          languages: event.data.languages,
+          timezone: event.data.timezone,
+          createdAt: at,
+        });
+        return;
+      case 'MemberJoined':
+        await em.upsert(MemberViewSchema, {
+          id: event.data.memberId,
+          podId: event.data.podId,
+          personId: event.data.personId,
+          displayName: event.data.displayName,
+          preferredLanguage: event.data.preferredLanguage,
+          joinedAt: at,
+        });
+        return;
+      default:
+        assertNever(event, 'membership event');
+    }
+  },
+
+  async reset(em: EntityManager) {
+    await query(em, 'truncate regions, pods, members');
+  },
+};
