@@ -22,6 +22,8 @@ export default tseslint.config(
             // A service or the gateway imports only libs, never another service.
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
             { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
+            // Scripts and benchmarks use libs; they never import a service's code.
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
           ],
         },
       ],

@@ -14,7 +14,7 @@ step() {
   "$@" || { echo "!! failed: $*"; status=1; }
 }
 
-step "supergraph composition is up to date" node -r @swc-node/register gateway/src/compose/compose-supergraph.ts --check
+step "supergraph composition is up to date" node -r ./infra/register.js gateway/src/compose/compose-supergraph.ts --check
 step "lint and typecheck" npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
 # Integration suites share one PostgreSQL and NATS on a 2-core machine: one project at a time.
 step "unit and integration tests" npx nx run-many -t test --parallel=1 --outputStyle=static

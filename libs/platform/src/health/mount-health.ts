@@ -1,0 +1,69 @@
+import type { INestApplication } from '@nestjs/common';
+import type express from 'express';
+import type { Logger } from 'pino';
+
+export type HealthCheck = () => Promise<void>;
+
+export interface HealthOptions {
+  /** Per check; a check that takes longer counts as failed. */
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface CheckResult {
+  readonly status: 'ok' | 'failed' | 'timeout';
+  readonly durationMs: number;
+}
+
+export interface ReadinessReport {
+  readonly status: 'ready' | 'unavailable';
+  readonly checks: Record<string, CheckResult>;
+}
+
+/**
+ * GET /health/live answers 200 while the process runs; GET /health/ready runs every check in
+ * parallel and answers 200, or 503 when any failed. Failure details go to the log, not the response.
+ * Call before `app.listen()`, like mountSubgraph.
+ */
+export function mountHealth(app: INestApplication, checks: Record<string, HealthCheck>, options: HealthOptions = {}): void {
+  const expressApp = app.getHttpAdapter().getInstance() as express.Express;
+  const timeoutMs = options.timeoutMs ?? 2000;
+
+  expressApp.get('/health/live', (_req, res) => {
+    res.status(200).json({ status: 'live' });
+  });
+  expressApp.get('/health/ready', async (_req, res) => {
+    const report = await checkReadiness(checks, timeoutMs, options.logger);
+    res.status(report.status === 'ready' ? 200 : 503).json(report);
+  });
+}
+
+export async function checkReadiness(
+  checks: Record<string, HealthCheck>,
+  timeoutMs: number,
+  logger?: Logger,
+): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => [name, await runCheck(name, check, timeoutMs, logger)] as const),
+  );
+  const failed = results.some(([, result]) => result.status !== 'ok');
+  return { status: failed ? 'unavailable' : 'ready', checks: Object.fromEntries(results) };
+}
+
+async function runCheck(name: string, check: HealthCheck, timeoutMs: number, logger?: Logger): Promise<CheckResult> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([Promise.resolve().then(check).then(() => 'ok' as const), timedOut]);
+    if (outcome === 'timeout') logger?.warn({ check: name, timeoutMs }, 'Readiness check timed out');
+    return { status: outcome, durationMs: Date.now() - started };
+  } catch (error) {
+    logger?.warn({ check: name, err: error }, 'Readiness check failed');
+    return { status: 'failed', durationMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}

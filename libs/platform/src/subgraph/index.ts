@@ -1,0 +1,4 @@
+export * from './subgraph-context';
+export * from './format-error';
+export * from './gateway-secret';
+export * from './mount-subgraph';

@@ -1,0 +1,4 @@
+export * from './unique-suffix';
+export * from './wait-for';
+export * from './test-database';
+export * from './nats-test';

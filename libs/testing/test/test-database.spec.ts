@@ -1,0 +1,36 @@
+import { Client } from 'pg';
+import { createTestDatabase, TEST_POSTGRES_URL } from '../src';
+
+async function run<T>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('createTestDatabase', () => {
+  it('creates a uniquely named database the service role can use, and drops it', async () => {
+    const first = await createTestDatabase({ prefix: 'testing' });
+    const second = await createTestDatabase({ prefix: 'testing' });
+    try {
+      expect(first.name).toMatch(/^mutuo_testing_test_[a-z0-9]+$/);
+      expect(second.name).not.toBe(first.name);
+      expect(first.appRole).toBe('mutuo_testing_app');
+      await expect(run(first.appUrl, 'select current_user as role, current_database() as db')).resolves.toEqual([
+        { role: 'mutuo_testing_app', db: first.name },
+      ]);
+    } finally {
+      await first.drop();
+      await second.drop();
+    }
+
+    const remaining = await run<{ datname: string }>(
+      TEST_POSTGRES_URL,
+      `select datname from pg_database where datname in ('${first.name}', '${second.name}')`,
+    );
+    expect(remaining).toEqual([]);
+  });
+});
