@@ -6,7 +6,7 @@ import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventM
  */
 export type RequestEvaluationState =
   | { status: 'not-evaluated' }
-  | { status: 'awaiting-helpers' | 'no-candidates'; requestId: string; evaluatedAt: string; candidateCount: number };
+  | { status: 'candidates-found' | 'no-candidates'; requestId: string; evaluatedAt: string; candidateCount: number };
 
 export type EvaluateRequest = Command<
   'EvaluateRequest',
@@ -16,7 +16,7 @@ export type RequestEvaluationCommand = EvaluateRequest;
 
 export type RequestEvaluated = DomainEvent<
   'RequestEvaluated',
-  { requestId: string; podId: string; evaluatedAt: string; candidateCount: number; status: 'awaiting-helpers' | 'no-candidates' }
+  { requestId: string; podId: string; evaluatedAt: string; candidateCount: number; status: 'candidates-found' | 'no-candidates' }
 >;
 export type RequestEvaluationEvent = RequestEvaluated;
 
@@ -40,7 +40,7 @@ export const requestEvaluationDecider: Decider<RequestEvaluationState, RequestEv
               podId: command.data.podId,
               evaluatedAt: command.metadata.now,
               candidateCount,
-              status: candidateCount > 0 ? 'awaiting-helpers' : 'no-candidates',
+              status: candidateCount > 0 ? 'candidates-found' : 'no-candidates',
             },
             metadata: eventMetadataFrom(command.metadata),
           },

@@ -4,7 +4,7 @@ import { EntitySchema } from '@mikro-orm/postgresql';
 export interface RequestMatching {
   requestId: string;
   podId: string;
-  state: 'awaiting-helpers' | 'no-candidates';
+  state: 'candidates-found' | 'no-candidates';
   candidateCount: number;
   evaluatedAt: Date;
 }

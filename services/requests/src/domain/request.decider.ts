@@ -1,13 +1,5 @@
+import { REQUEST_CATEGORIES, URGENCIES, type RequestCategory, type Urgency } from '@mutuo/contracts';
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-
-export const REQUEST_CATEGORIES = [
-  'food', 'groceries', 'meals', 'housing', 'transport', 'childcare', 'eldercare', 'medical',
-  'money', 'skills', 'errands', 'emotional-support', 'translation', 'other',
-] as const;
-export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
-
-export const URGENCIES = ['emergency', 'urgent', 'normal'] as const;
-export type Urgency = (typeof URGENCIES)[number];
 
 export interface PostedRequest {
   requestId: string;

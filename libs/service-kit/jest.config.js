@@ -1,0 +1,3 @@
+const preset = require('../../jest.preset.js');
+
+module.exports = { ...preset, displayName: 'service-kit', rootDir: __dirname, reporters: ['default', [require.resolve('../../infra/jest/summary-reporter.js'), { name: 'service-kit' }]] };

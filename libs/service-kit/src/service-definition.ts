@@ -1,0 +1,28 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { EntitySchema } from '@mikro-orm/postgresql';
+import type { INestApplication, Type } from '@nestjs/common';
+import type { PendingEvent, Projection } from '@mutuo/event-store';
+import type { IntegrationEventMapping } from '@mutuo/messaging';
+import type { MigrationEntry, SubgraphContext } from '@mutuo/platform';
+
+/** Everything that makes one Mutuo service; `startService` turns it into a running subgraph and consumer. */
+export interface ServiceDefinition {
+  /** Lowercase; names the database, the NATS stream and the durable consumer. */
+  readonly name: string;
+  readonly defaultPort: number;
+  /** Absolute path of the service's Federation 2 SDL (also what the gateway composes). */
+  readonly schemaPath: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly entities: EntitySchema<any>[];
+  /** Committed migration classes, oldest first. */
+  readonly migrations: readonly MigrationEntry[];
+  readonly projections: readonly Projection[];
+  /** Which appended events leave the service as integration events (null keeps one internal). */
+  readonly publish?: (event: PendingEvent) => IntegrationEventMapping | null;
+  /** The service's Nest module: command handlers, query services and `@EventPattern` controllers. */
+  readonly module: Type<unknown>;
+  /** Whether the module has `@EventPattern` handlers, so a durable JetStream consumer is needed. */
+  readonly consumesEvents: boolean;
+  /** GraphQL resolvers, wired to the module's providers. */
+  readonly resolvers: (app: INestApplication) => GraphQLResolverMap<SubgraphContext>;
+}

@@ -1,0 +1,36 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { PostgresEventStore } from '@mutuo/event-store';
+import type { Logger } from 'pino';
+
+export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+export interface ServiceRuntime {
+  readonly orm: MikroORM;
+  readonly store: PostgresEventStore;
+  readonly logger: Logger;
+  readonly config: unknown;
+}
+
+/**
+ * Makes the service's database, event store, logger and config injectable everywhere in the service.
+ * The root EntityManager is never used directly: handlers fork it (global context is disallowed).
+ */
+@Global()
+@Module({})
+export class ServiceRuntimeModule {
+  static forRuntime(runtime: ServiceRuntime): DynamicModule {
+    return {
+      module: ServiceRuntimeModule,
+      providers: [
+        { provide: MikroORM, useValue: runtime.orm },
+        { provide: EntityManager, useValue: runtime.orm.em },
+        { provide: PostgresEventStore, useValue: runtime.store },
+        { provide: SERVICE_LOGGER, useValue: runtime.logger },
+        { provide: SERVICE_CONFIG, useValue: runtime.config },
+      ],
+      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Module, type INestApplication, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { PostgresEventStore, ProjectionRunner } from '@mutuo/event-store';
+import {
+  JetStreamServer,
+  NatsHealth,
+  OutboxRelay,
+  connectNats,
+  createOutboxMapper,
+  ensureStreams,
+  type MessagingLogger,
+} from '@mutuo/messaging';
+import {
+  JwtVerifier,
+  NestPinoLogger,
+  createLogger,
+  createOrmConfig,
+  databaseCheck,
+  loadConfig,
+  mountHealth,
+  mountSubgraph,
+  serviceConfigSchema,
+  type ServiceConfig,
+} from '@mutuo/platform';
+import { parse } from 'graphql';
+import type { Logger } from 'pino';
+import { ServiceRuntimeModule } from './service-runtime.module';
+import type { ServiceDefinition } from './service-definition';
+
+export interface RunningService {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly orm: MikroORM;
+  readonly store: PostgresEventStore;
+  readonly relay: OutboxRelay;
+  readonly projections: ProjectionRunner;
+  readonly config: ServiceConfig;
+  readonly logger: Logger;
+  /** Stops consuming, finishes in-flight work, flushes the outbox and closes every connection. */
+  close(): Promise<void>;
+}
+
+export interface StartServiceOptions {
+  /** Environment to read the configuration from (tests pass their own). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides for tests: shorter polling and retry delays. */
+  readonly pollIntervalMs?: number;
+}
+
+const SHUTDOWN_FLUSH_MS = 5_000;
+
+/**
+ * Starts one service: database (as the runtime role), event store with transactional outbox, outbox
+ * relay, projections, the Federation subgraph, health endpoints and, when it consumes events, its
+ * durable JetStream consumer. Configuration errors throw ConfigError (one line naming each variable).
+ */
+export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<RunningService> {
+  const config = loadConfig(serviceConfigSchema(definition.name, { defaultPort: definition.defaultPort }), options.env ?? process.env);
+  const typeDefs = parse(readFileSync(definition.schemaPath, 'utf8'));
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const messagingLogger = toMessagingLogger(logger);
+
+  const orm = await MikroORM.init(
+    createOrmConfig({
+      clientUrl: config.DATABASE_URL,
+      password: config.DATABASE_APP_PASSWORD,
+      entities: definition.entities,
+      migrations: definition.migrations,
+      logger,
+    }),
+  );
+  let nc: NatsConnection | undefined;
+  try {
+    nc = await connectNats(config.NATS_URL, `${definition.name}@${hostname()}:${process.pid}`);
+    const natsHealth = new NatsHealth(nc);
+    // Lazy references: the store needs the relay and projections to wake them, and they need the store.
+    let relay: OutboxRelay | undefined;
+    let projections: ProjectionRunner | undefined;
+    const store = new PostgresEventStore({
+      outbox: definition.publish
+        ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: definition.publish })
+        : undefined,
+      onAppended: () => {
+        relay?.nudge();
+        projections?.nudge();
+      },
+    });
+    relay = new OutboxRelay({
+      entityManager: orm.em,
+      nats: nc,
+      lockConnection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
+      lockName: `mutuo:outbox-relay:${definition.name}`,
+      pollIntervalMs: options.pollIntervalMs,
+      logger: messagingLogger,
+    });
+    projections = new ProjectionRunner(orm.em, store, definition.projections, {
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (projection, error) => logger.error({ err: error, projection }, 'Projection failed; it retries at the next poll'),
+    });
+
+    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config }), {
+      logger: new NestPinoLogger(logger),
+      abortOnError: false,
+    });
+    mountHealth(
+      app,
+      {
+        database: databaseCheck(orm),
+        nats: async () => {
+          const report = await natsHealth.check();
+          if (report.status !== 'up') throw new Error(report.error ?? 'NATS is down');
+        },
+      },
+      { logger },
+    );
+    await mountSubgraph(app, {
+      typeDefs,
+      resolvers: definition.resolvers(app),
+      sharedSecret: config.GATEWAY_SHARED_SECRET,
+      verifier: JwtVerifier.fromConfig(config),
+      logger,
+    });
+
+    if (definition.consumesEvents) {
+      app.connectMicroservice(
+        {
+          strategy: new JetStreamServer({
+            nats: nc,
+            consumer: definition.name,
+            entityManager: orm.em,
+            prefix: config.NATS_PREFIX,
+            logger: messagingLogger,
+            ...(options.pollIntervalMs ? { retryBackoff: { initialMs: options.pollIntervalMs, maxMs: options.pollIntervalMs * 4 } } : {}),
+          }),
+        },
+        { inheritAppConfig: true },
+      );
+    }
+    // The service's own stream must exist before its first publish; consumers create the ones they read.
+    await ensureStreams(await jetstreamManager(nc), { prefix: config.NATS_PREFIX, services: [definition.name] });
+
+    await app.startAllMicroservices();
+    await app.listen(config.PORT, config.HOST);
+    relay.start();
+    projections.start();
+    const address = app.getHttpServer().address() as { port: number };
+    const url = `http://${config.HOST}:${address.port}`;
+    logger.info({ url }, `${definition.name} is listening`);
+
+    let closing: Promise<void> | undefined;
+    const connection = nc;
+    const close = () =>
+      (closing ??= (async () => {
+        // Nest closes the JetStream consumer first (no new messages, in-flight ones finish) and the HTTP server.
+        await app.close();
+        await projections!.stop();
+        await relay!.flush(SHUTDOWN_FLUSH_MS).catch((error: unknown) =>
+          logger.warn({ err: error }, 'Outbox not fully flushed at shutdown; the next start publishes the rest'),
+        );
+        await relay!.stop();
+        natsHealth.dispose();
+        await connection.drain().catch(() => undefined);
+        await orm.close(true);
+        logger.info(`${definition.name} stopped`);
+      })());
+    return { app, url, orm, store, relay, projections, config, logger, close };
+  } catch (error) {
+    await nc?.close().catch(() => undefined);
+    await orm.close(true).catch(() => undefined);
+    throw error;
+  }
+}
+
+function rootModule(definition: ServiceDefinition, runtime: Parameters<typeof ServiceRuntimeModule.forRuntime>[0]): DynamicModule {
+  @Module({})
+  class ServiceRootModule {}
+  return {
+    module: ServiceRootModule,
+    imports: [ServiceRuntimeModule.forRuntime(runtime), definition.module],
+  };
+}
+
+function toMessagingLogger(logger: Logger): MessagingLogger {
+  return {
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+  };
+}

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@mutuo/service-kit';
+import { fundsService } from './funds.service';
+
+runServiceMain(fundsService);

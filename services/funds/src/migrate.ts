@@ -1,0 +1,4 @@
+import { runMigrateMain } from '@mutuo/service-kit';
+import { fundsService } from './funds.service';
+
+runMigrateMain(fundsService);

@@ -1,0 +1,47 @@
+import { Controller, UseFilters } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
+import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
+import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import {
+  requestEvaluationDecider,
+  type RequestEvaluationCommand,
+  type RequestEvaluationEvent,
+  type RequestEvaluationState,
+} from '../domain/request-evaluation.decider';
+import { PodHelperSchema } from '../pod-helpers/pod-helper.entity';
+
+export const MATCHING_ACTOR = 'system:matching';
+
+/** A new request is evaluated against the pod's members: who could be asked (never the requester). */
+@Controller()
+@UseFilters(new RethrowEventErrorsFilter())
+export class EvaluateRequestWhenRequestPosted {
+  private readonly commands: CommandHandler<RequestEvaluationState, RequestEvaluationCommand, RequestEvaluationEvent>;
+
+  constructor(store: PostgresEventStore) {
+    this.commands = new CommandHandler(store, requestEvaluationDecider);
+  }
+
+  @EventPattern(RequestPostedV1.type)
+  async handle(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
+    const { requestId, podId, requesterMemberId } = event.data;
+    const candidates = await event.em.find(
+      PodHelperSchema,
+      { podId, memberId: { $ne: requesterMemberId } },
+      { fields: ['memberId'], orderBy: { joinedAt: 'asc' } },
+    );
+    await this.commands.handle(event.em, streamName('request-matching', podId, requestId), {
+      type: 'EvaluateRequest',
+      data: { requestId, podId, requesterMemberId, candidateMemberIds: candidates.map((helper) => helper.memberId) },
+      metadata: {
+        now: new Date().toISOString(),
+        actorId: MATCHING_ACTOR,
+        podId,
+        regionId: event.regionId,
+        correlationId: event.correlationId,
+        causationId: event.id,
+      },
+    });
+  }
+}

@@ -1,0 +1,4 @@
+import { runMigrateMain } from '@mutuo/service-kit';
+import { matchingService } from './matching.service';
+
+runMigrateMain(matchingService);

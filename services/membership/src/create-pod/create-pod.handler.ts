@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
+import { commandMetadataFrom, requireRole, type RequestContext } from '@mutuo/platform';
+import { podDecider, type PodCommand, type PodEvent, type PodState } from '../domain/pod.decider';
+
+export type ActivePod = Extract<PodState, { status: 'active' }>;
+
+/** An operator or region steward opens a pod in an existing region. */
+@Injectable()
+export class CreatePodHandler {
+  private readonly commands: CommandHandler<PodState, PodCommand, PodEvent>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: PostgresEventStore,
+  ) {
+    this.commands = new CommandHandler(store, podDecider);
+  }
+
+  async handle(input: { regionId: string; name: string; languages: string[]; timezone: string }, ctx: RequestContext): Promise<ActivePod> {
+    requireRole(ctx, 'operator', 'region-steward');
+    const em = this.em.fork();
+    // The region's own stream is the truth: no read-model lag can let a pod into a region that does not exist.
+    const regionExists = (await this.store.currentVersion(em, streamName('region', null, input.regionId))) > 0;
+    const podId = randomUUID();
+    const metadata = { ...commandMetadataFrom(ctx, new Date()), podId };
+    const { state } = await this.commands.handle(em, streamName('pod', podId, podId), {
+      type: 'CreatePod',
+      data: { ...input, podId, regionExists },
+      metadata,
+    });
+    return state as ActivePod;
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { uuidV5 } from '@mutuo/contracts';
+import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
+import { commandMetadataFrom, requireRole, type RequestContext } from '@mutuo/platform';
+import { regionDecider, type RegionCommand, type RegionEvent, type RegionState } from '../domain/region.decider';
+
+/** Region ids derive from the slug, so a slug can never be taken twice (the stream already exists). */
+const REGION_ID_NAMESPACE = '8a0f3c55-2b9e-4d7a-a6f1-0c4e9b2d7e13';
+
+export function regionIdForSlug(slug: string): string {
+  return uuidV5(`region:${slug}`, REGION_ID_NAMESPACE);
+}
+
+export type ActiveRegion = Extract<RegionState, { status: 'active' }>;
+
+@Injectable()
+export class CreateRegionHandler {
+  private readonly commands: CommandHandler<RegionState, RegionCommand, RegionEvent>;
+
+  constructor(
+    private readonly em: EntityManager,
+    store: PostgresEventStore,
+  ) {
+    this.commands = new CommandHandler(store, regionDecider);
+  }
+
+  async handle(input: { name: string; slug: string }, ctx: RequestContext): Promise<ActiveRegion> {
+    requireRole(ctx, 'operator');
+    const regionId = regionIdForSlug(input.slug);
+    const { state } = await this.commands.handle(this.em.fork(), streamName('region', null, regionId), {
+      type: 'CreateRegion',
+      data: { regionId, name: input.name, slug: input.slug },
+      metadata: commandMetadataFrom(ctx, new Date()),
+    });
+    return state as ActiveRegion;
+  }
+}

@@ -1,0 +1,74 @@
+import type { INestApplication } from '@nestjs/common';
+import { memberIdFor } from '@mutuo/contracts';
+import { requireIdentity, type SubgraphContext } from '@mutuo/platform';
+import { CreatePodHandler } from '../create-pod/create-pod.handler';
+import { CreateRegionHandler } from '../create-region/create-region.handler';
+import { JoinPodHandler } from '../join-pod/join-pod.handler';
+import { MemberQueries } from '../members/member.queries';
+import { PodQueries } from '../pods/pod.queries';
+import { RegionQueries } from '../regions/region.queries';
+
+interface CreateRegionArgs {
+  input: { name: string; slug: string };
+}
+interface CreatePodArgs {
+  input: { regionId: string; name: string; languages: string[]; timezone: string };
+}
+interface JoinPodArgs {
+  input: { displayName: string; preferredLanguage?: string | null };
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+export function membershipResolvers(app: INestApplication) {
+  const createRegion = app.get(CreateRegionHandler);
+  const createPod = app.get(CreatePodHandler);
+  const joinPod = app.get(JoinPodHandler);
+  const members = app.get(MemberQueries);
+  const pods = app.get(PodQueries);
+  const regions = app.get(RegionQueries);
+
+  return {
+    Query: {
+      me: (_: unknown, __: unknown, ctx: SubgraphContext) => {
+        const identity = requireIdentity(ctx);
+        return identity.podId ? members.byId(identity.podId, memberIdFor(identity.podId, identity.subject)) : null;
+      },
+      pod: (_: unknown, args: { id: string }, ctx: SubgraphContext) => {
+        const identity = requireIdentity(ctx);
+        return identity.podId ? pods.byId(identity.podId, args.id) : null;
+      },
+    },
+    Mutation: {
+      createRegion: async (_: unknown, { input }: CreateRegionArgs, ctx: SubgraphContext) => {
+        const region = await createRegion.handle(input, ctx);
+        return { id: region.regionId, name: region.name, slug: region.slug };
+      },
+      createPod: async (_: unknown, { input }: CreatePodArgs, ctx: SubgraphContext) => {
+        const pod = await createPod.handle(input, ctx);
+        return { id: pod.podId, ...pod };
+      },
+      joinPod: async (_: unknown, { input }: JoinPodArgs, ctx: SubgraphContext) => {
+        const member = await joinPod.handle(input, ctx);
+        return { id: member.memberId, ...member };
+      },
+    },
+    Region: {
+      __resolveReference: (reference: { id: string }) => regions.byId(reference.id),
+    },
+    Pod: {
+      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
+        const identity = requireIdentity(ctx);
+        return identity.podId ? pods.byId(identity.podId, reference.id) : null;
+      },
+    },
+    Member: {
+      // Another pod's member is simply not found: row-level security scopes the read to the caller's pod.
+      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
+        const identity = requireIdentity(ctx);
+        return identity.podId ? members.byId(identity.podId, reference.id) : null;
+      },
+      joinedAt: (member: { joinedAt: Date | string }) => iso(member.joinedAt),
+    },
+  };
+}

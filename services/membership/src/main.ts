@@ -1,0 +1,4 @@
+import { runServiceMain } from '@mutuo/service-kit';
+import { membershipService } from './membership.service';
+
+runServiceMain(membershipService);

@@ -1,0 +1,4 @@
+import { runMigrateMain } from '@mutuo/service-kit';
+import { membershipService } from './membership.service';
+
+runMigrateMain(membershipService);

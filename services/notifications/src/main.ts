@@ -1,0 +1,4 @@
+import { runServiceMain } from '@mutuo/service-kit';
+import { notificationsService } from './notifications.service';
+
+runServiceMain(notificationsService);

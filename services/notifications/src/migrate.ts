@@ -1,0 +1,4 @@
+import { runMigrateMain } from '@mutuo/service-kit';
+import { notificationsService } from './notifications.service';
+
+runMigrateMain(notificationsService);

@@ -1,0 +1,4 @@
+import { runMigrateMain } from '@mutuo/service-kit';
+import { requestsService } from './requests.service';
+
+runMigrateMain(requestsService);
