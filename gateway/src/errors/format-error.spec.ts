@@ -1,0 +1,47 @@
+import { formatGatewayError } from './format-error';
+
+const MASKED = { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+describe('formatGatewayError', () => {
+  it('keeps message, locations, path, code and a string field of a deliberate error, and drops everything else', () => {
+    expect(
+      formatGatewayError({
+        message: 'Amount must be positive',
+        locations: [{ line: 1, column: 3 }],
+        path: ['pledge'],
+        extensions: { code: 'BAD_USER_INPUT', field: 'amount', serviceName: 'funds', stacktrace: ['Error: at pledge.ts:12'] },
+      }),
+    ).toEqual({
+      message: 'Amount must be positive',
+      locations: [{ line: 1, column: 3 }],
+      path: ['pledge'],
+      extensions: { code: 'BAD_USER_INPUT', field: 'amount' },
+    });
+  });
+
+  it('ignores a field extension that is not a string', () => {
+    expect(formatGatewayError({ message: 'No', extensions: { code: 'FORBIDDEN', field: { secret: true } } })).toEqual({
+      message: 'No',
+      extensions: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it('masks internal, downstream and code-less errors, keeping only the path', () => {
+    expect(formatGatewayError({ message: 'ECONNREFUSED 10.0.0.5:5432', path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } })).toEqual({
+      ...MASKED,
+      path: ['me'],
+    });
+    expect(formatGatewayError({ message: 'subgraph said no', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' } })).toEqual(MASKED);
+    expect(formatGatewayError({ message: 'TypeError: x is undefined' })).toEqual(MASKED);
+  });
+
+  it("masks a subgraph's parse or validation failure of the gateway's own query, but not the caller's", () => {
+    expect(
+      formatGatewayError({ message: 'Cannot query field "_entities"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', serviceName: 'funds' } }),
+    ).toEqual(MASKED);
+    expect(formatGatewayError({ message: 'Cannot query field "x" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })).toEqual({
+      message: 'Cannot query field "x" on type "Query".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import { GatewayConfigError, loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
+import { createLogger } from './logging/logger';
+import { createGatewayServer, type GatewayServer } from './server/gateway.server';
+
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadGatewayConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof GatewayConfigError)) throw error;
+    // One readable line, no stack: the operator only needs to know which variable to fix.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+
+  const logger = createLogger(config.logLevel);
+  let gateway: GatewayServer;
+  try {
+    gateway = await createGatewayServer(config, { logger });
+  } catch (error) {
+    logger.fatal({ reason: (error as Error).message }, `gateway failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutdown requested');
+    // Past the grace period (plus a margin for closing), leave anyway rather than hang the orchestrator.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownGracePeriodMs + 5000).unref();
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+}
+
+void main();

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Field schemas shared by contracts, so the same kind of value is validated the same way everywhere. */
+
+export const uuidField = () => z.uuid();
+
+export const timestampField = () => z.iso.datetime({ offset: true });
+
+/** A BCP 47 language tag such as `en`, `pt-BR` or `sr-Latn`. */
+export const languageTagField = () =>
+  z
+    .string()
+    .min(2)
+    .max(35)
+    .refine(isLanguageTag, { message: 'Invalid BCP 47 language tag' });
+
+/** An IANA time zone such as `Europe/Berlin`. */
+export const timeZoneField = () =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .refine(isTimeZone, { message: 'Unknown IANA time zone' });
+
+/** Lowercase words joined by "-", for URLs. */
+export const slugField = () =>
+  z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'Use lowercase letters and digits joined by "-"' });
+
+export const displayTextField = (max: number) => z.string().trim().min(1).max(max);
+
+export function isLanguageTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+import { parseContractType } from '@mutuo/contracts';
+import { z } from 'zod';
+
+/** The only `source` shape we publish: `/mutuo/<region>/<service>`. */
+const SOURCE = /^\/mutuo\/([A-Za-z0-9_-]{1,64})\/([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * A CloudEvents 1.0 event in structured JSON mode, with Mutuo's extension attributes
+ * (lowercase alphanumeric names, as the specification requires).
+ */
+export interface MutuoCloudEvent<Data = unknown> {
+  readonly specversion: '1.0';
+  /** The event id: a UUID, the same as the event store's event id and the `Nats-Msg-Id`. */
+  readonly id: string;
+  readonly source: string;
+  /** The contract type, `<service>.<name>.v<version>`. */
+  readonly type: string;
+  /** The event-store stream (aggregate) the event belongs to; events of one subject are handled in order. */
+  readonly subject: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: Data;
+  readonly podid?: string;
+  readonly regionid: string;
+  readonly correlationid?: string;
+  readonly causationid?: string;
+  /** The event's position in its stream (1-based). */
+  readonly streamversion: number;
+  readonly actorid: string;
+}
+
+const cloudEventSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    id: z.uuid(),
+    source: z.string().regex(SOURCE, { message: 'Expected /mutuo/<region>/<service>' }),
+    type: z.string().refine((type) => parseContractType(type) !== null, { message: 'Expected <service>.<name>.v<version>' }),
+    subject: z.string().min(1).max(500),
+    time: z.iso.datetime({ offset: true }),
+    datacontenttype: z.literal('application/json'),
+    data: z.unknown(),
+    podid: z.uuid().optional(),
+    regionid: z.string().regex(TOKEN, { message: 'Expected 1-64 letters, digits, "_" or "-"' }),
+    correlationid: z.string().min(1).max(200).optional(),
+    causationid: z.string().min(1).max(200).optional(),
+    streamversion: z.number().int().min(1),
+    actorid: z.string().min(1).max(255),
+  })
+  .superRefine((event, context) => {
+    const source = SOURCE.exec(event.source);
+    const type = parseContractType(event.type);
+    if (source && type && source[2] !== type.service) {
+      context.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: `Names service "${source[2]}", but ${event.type} is published by "${type.service}"`,
+      });
+    }
+    if (source && source[1] !== event.regionid) {
+      context.addIssue({ code: 'custom', path: ['regionid'], message: `Differs from the region in source ("${source[1]}")` });
+    }
+  });
+
+export interface CloudEventInput<Data = unknown> {
+  readonly id: string;
+  readonly region: string;
+  readonly service: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly time: string;
+  readonly data: Data;
+  readonly podId?: string | null;
+  readonly correlationId?: string | null;
+  readonly causationId?: string | null;
+  readonly streamVersion: number;
+  readonly actorId: string;
+}
+
+export class InvalidCloudEventError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'InvalidCloudEventError';
+  }
+}
+
+/** Builds a CloudEvent and checks it with the same rules consumers apply, so we never publish one they would reject. */
+export function toCloudEvent<Data>(input: CloudEventInput<Data>): MutuoCloudEvent<Data> {
+  const event: Record<string, unknown> = {
+    specversion: '1.0',
+    id: input.id,
+    source: `/mutuo/${input.region}/${input.service}`,
+    type: input.type,
+    subject: input.subject,
+    time: input.time,
+    datacontenttype: 'application/json',
+    data: input.data,
+    regionid: input.region,
+    streamversion: input.streamVersion,
+    actorid: input.actorId,
+  };
+  // Absent rather than null: CloudEvents has no null attribute values.
+  if (input.podId) event['podid'] = input.podId;
+  if (input.correlationId) event['correlationid'] = input.correlationId;
+  if (input.causationId) event['causationid'] = input.causationId;
+  const checked = validateCloudEvent(event);
+  if (!checked.ok) throw new InvalidCloudEventError(checked.reason);
+  return event as unknown as MutuoCloudEvent<Data>;
+}
+
+export type CloudEventParseResult =
+  | { readonly ok: true; readonly event: MutuoCloudEvent }
+  | { readonly ok: false; readonly reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses a structured-mode CloudEvent from message bytes, naming the first problems found. */
+export function parseCloudEvent(body: Uint8Array | string): CloudEventParseResult {
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : utf8.decode(body);
+  } catch {
+    return { ok: false, reason: 'Message body is not valid UTF-8' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `Message body is not JSON: ${(error as Error).message}` };
+  }
+  return validateCloudEvent(json);
+}
+
+export function validateCloudEvent(value: unknown): CloudEventParseResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'CloudEvent must be a JSON object' };
+  }
+  // `data` may be null, but it must be there: an event without data is a producer bug.
+  const hasData = 'data' in value;
+  const result = cloudEventSchema.safeParse(hasData ? value : { ...value, data: null });
+  if (result.success && hasData) return { ok: true, event: result.data as MutuoCloudEvent };
+  const problems = [
+    ...(hasData ? [] : ['data: Required']),
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)),
+  ].slice(0, 8);
+  return { ok: false, reason: `Invalid CloudEvent: ${problems.join('; ')}` };
+}
