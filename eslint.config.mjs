@@ -23,6 +23,7 @@ export default tseslint.config(
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
             { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
             // Scripts and benchmarks use libs; they never import a service's code.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:lib', 'type:domain'] },
           ],
         },

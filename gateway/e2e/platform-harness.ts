@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { dropDatabase, ensureAppRole } from '@mutuo/platform';
+import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
+
+const ROOT = join(__dirname, '..', '..');
+const REGISTER = join(ROOT, 'infra', 'register.js');
+export const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
+const JWT_SECRET = 'e2e-jwt-secret-that-is-long-enough-for-hs256-0123456789';
+const GATEWAY_SHARED_SECRET = 'e2e-gateway-secret-0123456789abcdef0123';
+
+interface RunningProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly output: string[];
+}
+
+/** The whole platform as separate processes, each service on its own new database, sharing one NATS prefix. */
+export class PlatformHarness {
+  readonly suffix = uniqueSuffix();
+  readonly natsPrefix = natsTestPrefix();
+  readonly jwtSecret = JWT_SECRET;
+  gatewayUrl = '';
+  private readonly processes: RunningProcess[] = [];
+  private readonly databases: string[] = [];
+
+  async start(): Promise<void> {
+    const ports = await Promise.all(SERVICES.map(() => freePort()));
+    const envs = SERVICES.map((service, index) => this.serviceEnv(service, ports[index]!));
+    await Promise.all(SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
+    await Promise.all(SERVICES.map((service, index) => this.runToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)));
+    SERVICES.forEach((service, index) => this.spawn(service, `services/${service}/src/main.ts`, envs[index]!));
+    await Promise.all(
+      SERVICES.map((service, index) =>
+        waitFor(() => ready(`http://127.0.0.1:${ports[index]}/health/ready`), { description: `${service} to be ready`, timeoutMs: 60_000, intervalMs: 250 }),
+      ),
+    );
+
+    const gatewayPort = await freePort();
+    this.spawn('gateway', 'gateway/src/main.ts', {
+      ...baseEnv(),
+      PORT: String(gatewayPort),
+      HOST: '127.0.0.1',
+      ...Object.fromEntries(SERVICES.map((service, index) => [`SUBGRAPH_${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`])),
+    });
+    await waitFor(() => ready(`http://127.0.0.1:${gatewayPort}/health/ready`), { description: 'the gateway to be ready', timeoutMs: 60_000, intervalMs: 250 });
+    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.processes.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+          }),
+      ),
+    );
+    await Promise.all(this.databases.map((name) => dropDatabase(TEST_POSTGRES_URL, name)));
+    await deleteStreamsWithPrefix(this.natsPrefix);
+  }
+
+  /** The last lines a process printed, for failure messages. */
+  logs(name: string): string {
+    return this.processes.find((p) => p.name === name)?.output.slice(-30).join('') ?? '';
+  }
+
+  private serviceEnv(service: string, port: number): NodeJS.ProcessEnv {
+    const database = `mutuo_e2e_${service}_${this.suffix}`;
+    this.databases.push(database);
+    const admin = new URL(TEST_POSTGRES_URL);
+    admin.pathname = `/${database}`;
+    const app = new URL(admin.toString());
+    app.username = `mutuo_${service}_app`;
+    app.password = '';
+    return {
+      ...baseEnv(),
+      PORT: String(port),
+      REGION: 'e2e',
+      DATABASE_ADMIN_URL: admin.toString(),
+      DATABASE_URL: app.toString(),
+      NATS_PREFIX: this.natsPrefix,
+    };
+  }
+
+  private spawn(name: string, script: string, env: NodeJS.ProcessEnv): void {
+    const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const keep = (chunk: Buffer) => output.push(chunk.toString());
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.processes.push({ name, child, output });
+  }
+
+  private runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code}):\n${output}`))));
+    });
+  }
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET,
+    GATEWAY_SHARED_SECRET,
+  };
+}
+
+async function ready(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
