@@ -1,3 +1,3 @@
 const preset = require('../../jest.preset.js');
 
-module.exports = { ...preset, displayName: 'domain', rootDir: __dirname };
+module.exports = { ...preset, displayName: 'domain', rootDir: __dirname, reporters: ['default', [require.resolve('../../infra/jest/summary-reporter.js'), { name: 'domain' }]] };
