@@ -1,19 +1,12 @@
-import { GatewayConfigError, loadGatewayConfig, type GatewayConfig } from './config/gateway-config';
-import { createLogger } from './logging/logger';
+import { createLogger, exitOnConfigError } from '@mutuo/platform';
+import { loadGatewayConfig } from './config/gateway-config';
 import { createGatewayServer, type GatewayServer } from './server/gateway.server';
 
 async function main(): Promise<void> {
-  let config: GatewayConfig;
-  try {
-    config = loadGatewayConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof GatewayConfigError)) throw error;
-    // One readable line, no stack: the operator only needs to know which variable to fix.
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  // A configuration problem is one readable line on stderr, no stack: the operator only needs the variable to fix.
+  const config = await exitOnConfigError(() => loadGatewayConfig(process.env));
 
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger('gateway', config.logLevel);
   let gateway: GatewayServer;
   try {
     gateway = await createGatewayServer(config, { logger });

@@ -35,7 +35,8 @@ describe('gateway authentication', () => {
   it('rejects an Authorization header that is not a bearer JWT', async () => {
     const response = await gateway.query({ query, headers: { authorization: 'Basic YWRhOnNlY3JldA==' } });
 
-    expectUnauthenticated(response, 'Authentication required: the Authorization header must be "Bearer <token>" with a JSON Web Token');
+    expectUnauthenticated(response, 'Authorization header must be "Bearer <token>"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="mutuo", error="invalid_request"');
   });
 
   it('rejects a token signed with another key', async () => {
@@ -43,22 +44,22 @@ describe('gateway authentication', () => {
 
     const response = await gateway.query({ query, token });
 
-    expectUnauthenticated(response, 'Invalid token: signature verification failed');
+    expectUnauthenticated(response, 'Token signature is invalid');
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="mutuo", error="invalid_token"');
   });
 
   it('rejects an expired token', async () => {
     const token = await signTestToken({}, { expiresInSeconds: -60 });
 
-    expectUnauthenticated(await gateway.query({ query, token }), 'Invalid token: token has expired');
+    expectUnauthenticated(await gateway.query({ query, token }), 'Token has expired');
   });
 
   it('rejects a token from another issuer or for another audience', async () => {
     const foreignIssuer = await signTestToken({}, { issuer: 'someone-else' });
     const foreignAudience = await signTestToken({}, { audience: 'another-app' });
 
-    expectUnauthenticated(await gateway.query({ query, token: foreignIssuer }), 'Invalid token: issuer is not accepted');
-    expectUnauthenticated(await gateway.query({ query, token: foreignAudience }), 'Invalid token: audience is not accepted');
+    expectUnauthenticated(await gateway.query({ query, token: foreignIssuer }), 'Token issuer is not accepted');
+    expectUnauthenticated(await gateway.query({ query, token: foreignAudience }), 'Token audience is not accepted');
   });
 
   it('rejects a token without an expiry', async () => {
@@ -69,7 +70,7 @@ describe('gateway authentication', () => {
       .setAudience(TEST_AUDIENCE)
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 
-    expectUnauthenticated(await gateway.query({ query, token }), 'Invalid token: claim "exp" is missing');
+    expectUnauthenticated(await gateway.query({ query, token }), 'Token is missing the "exp" claim');
   });
 
   it('rejects a token signed with an algorithm outside the allowlist', async () => {
@@ -81,7 +82,7 @@ describe('gateway authentication', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 
-    expectUnauthenticated(await gateway.query({ query, token }), 'Invalid token: signing algorithm is not allowed');
+    expectUnauthenticated(await gateway.query({ query, token }), 'Token algorithm is not accepted');
   });
 
   it('rejects an unsigned ("alg": "none") token', async () => {
@@ -91,14 +92,14 @@ describe('gateway authentication', () => {
 
     const response = await gateway.query({ query, token: unsigned });
 
-    expectUnauthenticated(response, 'Invalid token: signing algorithm is not allowed');
+    expectUnauthenticated(response, 'Token algorithm is not accepted');
     expect(subgraphs.members.receivedHeaders.some((headers) => headers.authorization === `Bearer ${unsigned}`)).toBe(false);
   });
 
   it('rejects a token whose Mutuo claims are malformed', async () => {
     const token = await signTestToken({ pod: 'not-a-uuid' });
 
-    expectUnauthenticated(await gateway.query({ query, token }), 'Invalid token: claim "pod" must be a UUID');
+    expectUnauthenticated(await gateway.query({ query, token }), 'Token claims are invalid: pod must be a UUID');
   });
 
   it('never reaches a subgraph for rejected requests', async () => {
@@ -131,7 +132,7 @@ describe('gateway authentication', () => {
 
     expect(response.headers.get('x-correlation-id')).toBe('auth-log-check-1');
     const entry = gateway.logs.find((log) => log.correlationId === 'auth-log-check-1');
-    expect(entry).toMatchObject({ msg: 'request rejected: not authenticated', reason: 'Invalid token: token has expired' });
+    expect(entry).toMatchObject({ msg: 'request rejected: not authenticated', reason: 'Token has expired' });
     expect(JSON.stringify(gateway.logs)).not.toContain(token);
   });
 });

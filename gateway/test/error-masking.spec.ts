@@ -57,7 +57,7 @@ describe('gateway error masking', () => {
 
     expect(response.headers.get('x-correlation-id')).toBe('masked-error-trace-1');
     const entry = gateway.logs.find((log) => log.correlationId === 'masked-error-trace-1' && log.msg === 'operation failed unexpectedly');
-    expect(entry).toMatchObject({ level: 50, path: ['brokenField'], subgraph: 'members' });
+    expect(entry).toMatchObject({ level: 'error', path: ['brokenField'], subgraph: 'members' });
     expect(JSON.stringify(entry)).toContain(SECRET_IN_UNEXPECTED_ERROR);
   });
 
@@ -137,7 +137,7 @@ describe('gateway error masking', () => {
       expect(response.body).toEqual({ data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       expectNoInternals(response.text, subgraphs.members.url, '403');
       const correlationId = response.headers.get('x-correlation-id');
-      const entry = misconfiguredGateway.logs.find((log) => log.correlationId === correlationId && log.level === 50);
+      const entry = misconfiguredGateway.logs.find((log) => log.correlationId === correlationId && log.level === 'error');
       expect(JSON.stringify(entry)).toContain(`Subgraph at ${subgraphs.members.url} refused the gateway: 403: Forbidden`);
     });
   });
@@ -173,7 +173,7 @@ describe('gateway error masking', () => {
       expect(response.body).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       const correlationId = response.headers.get('x-correlation-id');
       expect(gatewayWithoutKeys.logs).toContainEqual(
-        expect.objectContaining({ level: 50, correlationId, msg: 'authentication failed unexpectedly' }),
+        expect.objectContaining({ level: 'error', correlationId, msg: 'authentication failed unexpectedly' }),
       );
     });
   });

@@ -9,9 +9,9 @@ import { signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from './su
 
 const WORKSPACE_ROOT = path.resolve(__dirname, '../..');
 
-/** `node -r @swc-node/register gateway/src/main.ts`, as the serve target runs it, with only the given environment. */
+/** `node -r ./infra/register.js gateway/src/main.ts`, as the serve target runs it, with only the given environment. */
 function startMain(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'gateway/src/main.ts'], {
+  const child = spawn(process.execPath, ['-r', './infra/register.js', 'gateway/src/main.ts'], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
@@ -38,7 +38,7 @@ describe('the gateway process (gateway/src/main.ts)', () => {
     const main = startMain({ PORT: 'eighty', MAX_QUERY_DEPTH: '0' });
 
     expect(await main.exit).toBe(1);
-    expect(main.stderr()).toBe('Invalid gateway configuration: PORT must be a whole number; MAX_QUERY_DEPTH must be at least 1\n');
+    expect(main.stderr()).toBe('Invalid configuration: PORT must be an integer 0-65535; MAX_QUERY_DEPTH must be an integer 1-100\n');
     expect(main.stdout()).toBe('');
   }, 20_000);
 
@@ -47,9 +47,9 @@ describe('the gateway process (gateway/src/main.ts)', () => {
 
     expect(await main.exit).toBe(1);
     expect(main.stderr()).toBe(
-      'Invalid gateway configuration: GATEWAY_SHARED_SECRET is required when NODE_ENV=production; ' +
-        'JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL is required when NODE_ENV=production; ' +
-        'JWT_ISSUER is required when NODE_ENV=production; JWT_AUDIENCE is required when NODE_ENV=production\n',
+      'Invalid configuration: GATEWAY_SHARED_SECRET is required in production; ' +
+        'JWT_SECRET (or JWT_PUBLIC_KEY or JWT_JWKS_URL) is required in production; ' +
+        'JWT_ISSUER is required in production; JWT_AUDIENCE is required in production; JWT_ALGORITHMS is required in production\n',
     );
   }, 20_000);
 
@@ -84,6 +84,7 @@ describe('the gateway process (gateway/src/main.ts)', () => {
         JWT_SECRET: TEST_JWT_SECRET,
         JWT_ISSUER: TEST_ISSUER,
         JWT_AUDIENCE: TEST_AUDIENCE,
+        JWT_ALGORITHMS: 'HS256',
       });
       try {
         const url = await waitFor(() => /"url":"([^"]+)"/.exec(main.stdout())?.[1], 15_000);

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createLogger } from '@mutuo/platform';
 import { composeSupergraph } from '../src/compose/compose-supergraph';
 import { loadGatewayConfig } from '../src/config/gateway-config';
-import { createLogger } from '../src/logging/logger';
 import { createGatewayServer, GatewayStartupError } from '../src/server/gateway.server';
 import { startGateway, startSubgraphs, TEST_GATEWAY_SECRET, type RunningGateway, type Subgraphs } from './support/gateway-fixture';
 import { signTestToken } from './support/tokens';
@@ -71,7 +71,7 @@ describe('gateway health and lifecycle', () => {
 
   describe('refuses to start', () => {
     let directory: string;
-    const silent = createLogger('silent');
+    const silent = createLogger('gateway', 'silent');
 
     beforeAll(async () => {
       directory = await mkdtemp(path.join(tmpdir(), 'mutuo-gateway-start-'));

@@ -1,14 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { JwtVerifier } from '@mutuo/platform';
+import { GraphQLError } from 'graphql';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import { createJwtVerifier, TokenRejectedError } from '../src/auth/jwt-verifier';
-import type { JwtSettings } from '../src/config/gateway-config';
+import { authenticateRequest } from '../src/auth/authenticate-request';
+import { loadGatewayConfig } from '../src/config/gateway-config';
 
-const BASE: Omit<JwtSettings, 'key' | 'algorithms'> = { issuer: 'mutuo-id', audience: 'mutuo', clockToleranceSeconds: 0 };
+const ISSUER = { JWT_ISSUER: 'mutuo-id', JWT_AUDIENCE: 'mutuo', JWT_ALGORITHMS: 'RS256' };
 
-async function sign(privateKey: KeyLike, alg: string, claims: Record<string, unknown> = {}, kid?: string): Promise<string> {
+async function sign(privateKey: KeyLike, claims: Record<string, unknown> = {}, kid?: string): Promise<string> {
   return new SignJWT({ roles: ['member'], ...claims })
-    .setProtectedHeader({ alg, ...(kid ? { kid } : {}) })
+    .setProtectedHeader({ alg: 'RS256', ...(kid ? { kid } : {}) })
     .setSubject('member-ada')
     .setIssuer('mutuo-id')
     .setAudience('mutuo')
@@ -16,40 +18,56 @@ async function sign(privateKey: KeyLike, alg: string, claims: Record<string, unk
     .sign(privateKey);
 }
 
-describe('JWT verification with asymmetric keys', () => {
+/** The gateway's path from its environment to a caller: config, verifier, Authorization header. */
+function authenticateWith(env: Record<string, string>) {
+  const verifier = new JwtVerifier(loadGatewayConfig(env).jwt);
+  return (token: string) => authenticateRequest(`Bearer ${token}`, verifier);
+}
+
+async function failureOf(attempt: Promise<unknown>): Promise<unknown> {
+  return attempt.then(
+    () => new Error('the token was accepted'),
+    (error: unknown) => error,
+  );
+}
+
+describe('the gateway verifying tokens signed with asymmetric keys', () => {
   let keys: { publicKey: KeyLike; privateKey: KeyLike };
 
   beforeAll(async () => {
     keys = await generateKeyPair('RS256');
   });
 
-  it('verifies RS256 tokens against a PEM public key and returns the Mutuo claims', async () => {
-    const verify = createJwtVerifier({ ...BASE, algorithms: ['RS256'], key: { kind: 'public-key', pem: await exportSPKI(keys.publicKey) } });
+  it('verifies RS256 tokens against JWT_PUBLIC_KEY and forwards the caller', async () => {
+    const authenticate = authenticateWith({ ...ISSUER, JWT_PUBLIC_KEY: await exportSPKI(keys.publicKey) });
+    const token = await sign(keys.privateKey, { pod: '6f1c2a9e-8b7d-4c3e-9a1f-0e2d3c4b5a69', region: 'north' });
 
-    await expect(verify(await sign(keys.privateKey, 'RS256', { pod: '6f1c2a9e-8b7d-4c3e-9a1f-0e2d3c4b5a69', region: 'north' }))).resolves.toEqual({
-      sub: 'member-ada',
-      pod: '6f1c2a9e-8b7d-4c3e-9a1f-0e2d3c4b5a69',
-      region: 'north',
-      roles: ['member'],
+    await expect(authenticate(token)).resolves.toEqual({
+      authorization: `Bearer ${token}`,
+      caller: { subject: 'member-ada', podId: '6f1c2a9e-8b7d-4c3e-9a1f-0e2d3c4b5a69', regionId: 'north', roles: ['member'], token },
     });
   });
 
-  it('rejects a token signed by another key pair', async () => {
+  it('answers 401 for a token signed by another key pair', async () => {
     const other = await generateKeyPair('RS256');
-    const verify = createJwtVerifier({ ...BASE, algorithms: ['RS256'], key: { kind: 'public-key', pem: await exportSPKI(keys.publicKey) } });
+    const authenticate = authenticateWith({ ...ISSUER, JWT_PUBLIC_KEY: await exportSPKI(keys.publicKey) });
 
-    await expect(verify(await sign(other.privateKey, 'RS256'))).rejects.toEqual(new TokenRejectedError('signature verification failed'));
+    const failure = await failureOf(authenticate(await sign(other.privateKey)));
+
+    expect(failure).toBeInstanceOf(GraphQLError);
+    expect(failure).toMatchObject({ message: 'Token signature is invalid', extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   });
 
-  it('rejects roles that are not a list of strings', async () => {
-    const verify = createJwtVerifier({ ...BASE, algorithms: ['RS256'], key: { kind: 'public-key', pem: await exportSPKI(keys.publicKey) } });
+  it('answers 401 for roles that are not a list of strings', async () => {
+    const authenticate = authenticateWith({ ...ISSUER, JWT_PUBLIC_KEY: await exportSPKI(keys.publicKey) });
 
-    await expect(verify(await sign(keys.privateKey, 'RS256', { roles: 'admin' }))).rejects.toEqual(
-      new TokenRejectedError('claim "roles" must be an array of strings'),
-    );
+    await expect(authenticate(await sign(keys.privateKey, { roles: 'admin' }))).rejects.toMatchObject({
+      message: 'Token claims are invalid: roles must be a list of strings',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
-  describe('with a JWKS endpoint', () => {
+  describe('with JWT_JWKS_URL', () => {
     let jwksServer: http.Server;
     let jwksUrl: string;
     let jwksRequests = 0;
@@ -70,30 +88,30 @@ describe('JWT verification with asymmetric keys', () => {
     });
 
     it('verifies tokens against the published key matching their kid, fetching the key set once', async () => {
-      const verify = createJwtVerifier({ ...BASE, algorithms: ['RS256'], key: { kind: 'jwks', url: jwksUrl } });
+      const authenticate = authenticateWith({ ...ISSUER, JWT_JWKS_URL: jwksUrl });
       const before = jwksRequests;
 
-      await expect(verify(await sign(keys.privateKey, 'RS256', {}, 'key-2026'))).resolves.toMatchObject({ sub: 'member-ada' });
-      await expect(verify(await sign(keys.privateKey, 'RS256', {}, 'key-2026'))).resolves.toMatchObject({ sub: 'member-ada' });
+      await expect(authenticate(await sign(keys.privateKey, {}, 'key-2026'))).resolves.toMatchObject({ caller: { subject: 'member-ada' } });
+      await expect(authenticate(await sign(keys.privateKey, {}, 'key-2026'))).resolves.toMatchObject({ caller: { subject: 'member-ada' } });
       expect(jwksRequests - before).toBe(1);
     });
 
-    it('rejects a token whose kid is not published', async () => {
-      const verify = createJwtVerifier({ ...BASE, algorithms: ['RS256'], key: { kind: 'jwks', url: jwksUrl } });
+    it('answers 401 for a token whose kid is not published', async () => {
+      const authenticate = authenticateWith({ ...ISSUER, JWT_JWKS_URL: jwksUrl });
 
-      await expect(verify(await sign(keys.privateKey, 'RS256', {}, 'retired-key'))).rejects.toEqual(
-        new TokenRejectedError('no known key matches the token'),
-      );
+      await expect(authenticate(await sign(keys.privateKey, {}, 'retired-key'))).rejects.toMatchObject({
+        message: 'Token signing key is not known',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     });
 
     it("treats an unreachable JWKS endpoint as the gateway's failure, not the caller's", async () => {
-      const verify = createJwtVerifier({ ...BASE, algorithms: ['RS256'], key: { kind: 'jwks', url: 'http://127.0.0.1:9/jwks.json' } });
+      const authenticate = authenticateWith({ ...ISSUER, JWT_JWKS_URL: 'http://127.0.0.1:9/jwks.json' });
 
-      const failure = await verify(await sign(keys.privateKey, 'RS256', {}, 'key-2026')).catch((error: unknown) => error);
+      const failure = await failureOf(authenticate(await sign(keys.privateKey, {}, 'key-2026')));
 
-      // Node's network errors come from another realm than jest's `Error`: check the shape instead.
-      expect(failure).toMatchObject({ message: expect.any(String) });
-      expect(failure).not.toBeInstanceOf(TokenRejectedError);
+      expect(failure).not.toBeInstanceOf(GraphQLError);
+      expect(failure).toMatchObject({ reason: 'unverifiable', cause: expect.anything() });
     });
   });
 });

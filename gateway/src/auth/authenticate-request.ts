@@ -1,6 +1,6 @@
 import { HeaderMap } from '@apollo/server';
+import { AuthenticationError, bearerTokenFrom, type Identity, type JwtVerifier } from '@mutuo/platform';
 import { GraphQLError } from 'graphql';
-import { TokenRejectedError, type CallerIdentity, type JwtVerifier } from './jwt-verifier';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 
@@ -9,33 +9,33 @@ export interface GatewayContext {
   correlationId: string;
   /** The caller's Authorization header, verified, forwarded as-is so subgraphs can verify it again. */
   authorization: string;
-  caller: CallerIdentity;
+  caller: Identity;
 }
-
-const BEARER = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]*)$/;
 
 /**
  * Resolves the caller of an HTTP request from its Authorization header. Failures are GraphQL errors with code
- * UNAUTHENTICATED and HTTP status 401 (with a WWW-Authenticate challenge, RFC 6750).
+ * UNAUTHENTICATED and HTTP status 401 (with a WWW-Authenticate challenge, RFC 6750). A token the gateway could
+ * not check for its own reasons (its JWKS endpoint is down) is no fault of the caller's: that error goes through
+ * unchanged and becomes a masked internal error.
  */
 export async function authenticateRequest(
   authorization: string | undefined,
-  verify: JwtVerifier,
-): Promise<{ authorization: string; caller: CallerIdentity }> {
-  if (!authorization) {
+  verifier: Pick<JwtVerifier, 'verify'>,
+): Promise<{ authorization: string; caller: Identity }> {
+  let token: string | undefined;
+  try {
+    token = bearerTokenFrom(authorization);
+  } catch (error) {
+    if (error instanceof AuthenticationError) throw unauthenticated(error.message, 'Bearer realm="mutuo", error="invalid_request"');
+    throw error;
+  }
+  if (token === undefined) {
     throw unauthenticated('Authentication required: send an "Authorization: Bearer <token>" header', 'Bearer realm="mutuo"');
   }
-  const match = BEARER.exec(authorization.trim());
-  if (!match) {
-    throw unauthenticated(
-      'Authentication required: the Authorization header must be "Bearer <token>" with a JSON Web Token',
-      'Bearer realm="mutuo", error="invalid_request"',
-    );
-  }
   try {
-    return { authorization: `Bearer ${match[1]}`, caller: await verify(match[1]) };
+    return { authorization: `Bearer ${token}`, caller: await verifier.verify(token) };
   } catch (error) {
-    if (error instanceof TokenRejectedError) {
+    if (error instanceof AuthenticationError && error.reason !== 'unverifiable') {
       throw unauthenticated(error.message, 'Bearer realm="mutuo", error="invalid_token"');
     }
     throw error;

@@ -1,11 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { DEV_GATEWAY_SHARED_SECRET, DEV_JWT_SECRET, GatewayConfigError, loadGatewayConfig } from './gateway-config';
+import { ConfigError, DEV_GATEWAY_SHARED_SECRET, DEV_JWT_SECRET, JwtVerifier, mintDevToken } from '@mutuo/platform';
+import { loadGatewayConfig } from './gateway-config';
 
 const PRODUCTION_SECRETS = {
   NODE_ENV: 'production',
   JWT_ISSUER: 'https://id.mutuo.example',
   JWT_AUDIENCE: 'mutuo-api',
+  JWT_ALGORITHMS: 'HS256',
   GATEWAY_SHARED_SECRET: 'a-production-gateway-secret-of-enough-length',
   JWT_SECRET: 'a-production-signing-secret-of-enough-length',
 };
@@ -14,7 +16,7 @@ function problemsOf(env: Record<string, string>): string {
   try {
     loadGatewayConfig(env);
   } catch (error) {
-    if (error instanceof GatewayConfigError) return error.message;
+    if (error instanceof ConfigError) return error.message;
     throw error;
   }
   throw new Error('expected the configuration to be refused');
@@ -37,12 +39,21 @@ describe('loadGatewayConfig', () => {
         audience: 'mutuo',
         algorithms: ['HS256'],
         clockToleranceSeconds: 5,
-        key: { kind: 'secret', secret: DEV_JWT_SECRET },
+        secret: DEV_JWT_SECRET,
       },
       limits: { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 2000, maxDirectives: 50, maxRequestBodyBytes: 102_400 },
       subgraphUrls: {},
       subgraphTimeoutMs: 10_000,
       shutdownGracePeriodMs: 10_000,
+    });
+  });
+
+  it('accepts, with no variables, the development tokens platform mints (npm run token)', async () => {
+    const verifier = new JwtVerifier(loadGatewayConfig({}).jwt);
+
+    await expect(verifier.verify(await mintDevToken({ subject: 'alice', roles: ['member'] }))).resolves.toMatchObject({
+      subject: 'alice',
+      roles: ['member'],
     });
   });
 
@@ -67,41 +78,43 @@ describe('loadGatewayConfig', () => {
     expect(loadGatewayConfig({ SUBGRAPH_FUNDS_URL: 'http://funds:4104/graphql' }).subgraphUrls).toEqual({
       FUNDS: 'http://funds:4104/graphql',
     });
-    expect(problemsOf({ SUBGRAPH_FUNDS_URL: 'funds:4104' })).toBe('Invalid gateway configuration: SUBGRAPH_FUNDS_URL must be an http(s) URL');
+    expect(problemsOf({ SUBGRAPH_FUNDS_URL: 'funds:4104' })).toBe('Invalid configuration: SUBGRAPH_FUNDS_URL must be an http(s) URL');
   });
 
   it('names every malformed variable in one line', () => {
     expect(problemsOf({ PORT: '80a', NODE_ENV: 'staging', MAX_QUERY_TOKENS: '0', LOG_LEVEL: 'loud' })).toBe(
-      'Invalid gateway configuration: NODE_ENV must be one of development, test, production; ' +
-        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; PORT must be a whole number; ' +
-        'MAX_QUERY_TOKENS must be at least 1',
+      'Invalid configuration: NODE_ENV must be one of development, test, production; ' +
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; PORT must be an integer 0-65535; ' +
+        'MAX_QUERY_TOKENS must be an integer 1-1000000',
     );
   });
 
   describe('token verification settings', () => {
     it('refuses the "none" algorithm', () => {
       expect(problemsOf({ JWT_ALGORITHMS: 'HS256,none' })).toBe(
-        'Invalid gateway configuration: JWT_ALGORITHMS "none" is refused: tokens must be signed',
+        'Invalid configuration: JWT_ALGORITHMS must not include "none" (unsigned tokens are never accepted)',
       );
     });
 
     it('refuses unknown algorithms and algorithms that do not fit the key', () => {
-      expect(problemsOf({ JWT_ALGORITHMS: 'HS257' })).toMatch(/JWT_ALGORITHMS unsupported algorithm HS257 \(supported: HS256, /);
+      expect(problemsOf({ JWT_ALGORITHMS: 'HS257' })).toMatch(/^Invalid configuration: JWT_ALGORITHMS must list only HS256, .*\(got HS257\)$/);
       expect(problemsOf({ JWT_ALGORITHMS: 'RS256' })).toBe(
-        'Invalid gateway configuration: JWT_ALGORITHMS must list only HS256, HS384, HS512 when tokens are verified with JWT_SECRET',
+        'Invalid configuration: JWT_ALGORITHMS must list only HS256, HS384, HS512 when tokens are verified with JWT_SECRET',
       );
       expect(problemsOf({ JWT_JWKS_URL: 'https://id.mutuo.example/jwks.json', JWT_ALGORITHMS: 'HS256,RS256' })).toBe(
-        'Invalid gateway configuration: JWT_ALGORITHMS must not list HS256 when tokens are verified with JWT_JWKS_URL',
+        'Invalid configuration: JWT_ALGORITHMS must not list HS256 when tokens are verified with JWT_JWKS_URL',
       );
     });
 
-    it('refuses a short signing secret', () => {
-      expect(problemsOf({ JWT_SECRET: 'short' })).toBe('Invalid gateway configuration: JWT_SECRET must be at least 32 characters (256 bits)');
+    it('refuses a signing secret or a gateway secret shorter than 32 characters', () => {
+      expect(problemsOf({ JWT_SECRET: 'short', GATEWAY_SHARED_SECRET: 'g'.repeat(31) })).toBe(
+        'Invalid configuration: GATEWAY_SHARED_SECRET must be at least 32 characters; JWT_SECRET must be at least 32 characters',
+      );
     });
 
     it('accepts one key source only', () => {
       expect(problemsOf({ JWT_SECRET: DEV_JWT_SECRET, JWT_JWKS_URL: 'https://id.mutuo.example/jwks.json' })).toBe(
-        'Invalid gateway configuration: JWT_SECRET, JWT_PUBLIC_KEY and JWT_JWKS_URL are exclusive: set only one (got JWT_SECRET, JWT_JWKS_URL)',
+        'Invalid configuration: JWT_JWKS_URL must not be combined with JWT_SECRET: configure exactly one JWT key source',
       );
     });
 
@@ -111,13 +124,12 @@ describe('loadGatewayConfig', () => {
 
       const config = loadGatewayConfig({ JWT_PUBLIC_KEY: pem.replace(/\n/g, '\\n'), JWT_ALGORITHMS: 'ES256' });
 
-      expect(config.jwt.key).toEqual({ kind: 'public-key', pem });
-      expect(config.jwt.algorithms).toEqual(['ES256']);
+      expect(config.jwt).toMatchObject({ publicKeyPem: pem.trim(), secret: undefined, jwksUrl: undefined, algorithms: ['ES256'] });
     });
 
     it('refuses a public key that is not PEM', () => {
       expect(problemsOf({ JWT_PUBLIC_KEY: 'ssh-ed25519 AAAA', JWT_ALGORITHMS: 'EdDSA' })).toBe(
-        'Invalid gateway configuration: JWT_PUBLIC_KEY must be a PEM-encoded public key (SPKI or certificate)',
+        'Invalid configuration: JWT_PUBLIC_KEY must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)',
       );
     });
   });
@@ -130,15 +142,15 @@ describe('loadGatewayConfig', () => {
       expect(config.jwt).toMatchObject({
         issuer: 'https://id.mutuo.example',
         audience: 'mutuo-api',
-        key: { kind: 'secret', secret: PRODUCTION_SECRETS.JWT_SECRET },
+        secret: PRODUCTION_SECRETS.JWT_SECRET,
       });
     });
 
-    it('requires the gateway secret, a token key, the issuer and the audience', () => {
+    it('requires the gateway secret, a token key, the issuer, the audience and the algorithms', () => {
       expect(problemsOf({ NODE_ENV: 'production' })).toBe(
-        'Invalid gateway configuration: GATEWAY_SHARED_SECRET is required when NODE_ENV=production; ' +
-          'JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL is required when NODE_ENV=production; ' +
-          'JWT_ISSUER is required when NODE_ENV=production; JWT_AUDIENCE is required when NODE_ENV=production',
+        'Invalid configuration: GATEWAY_SHARED_SECRET is required in production; ' +
+          'JWT_SECRET (or JWT_PUBLIC_KEY or JWT_JWKS_URL) is required in production; ' +
+          'JWT_ISSUER is required in production; JWT_AUDIENCE is required in production; JWT_ALGORITHMS is required in production',
       );
     });
 
@@ -146,14 +158,14 @@ describe('loadGatewayConfig', () => {
       const { JWT_SECRET: _secret, ...withoutSecret } = PRODUCTION_SECRETS;
 
       expect(problemsOf({ ...withoutSecret, JWT_JWKS_URL: 'http://id.mutuo.example/jwks.json', JWT_ALGORITHMS: 'RS256' })).toBe(
-        'Invalid gateway configuration: JWT_JWKS_URL must be an https:// URL when NODE_ENV=production',
+        'Invalid configuration: JWT_JWKS_URL must be an https:// URL in production',
       );
     });
 
     it('refuses the development secrets', () => {
       expect(problemsOf({ ...PRODUCTION_SECRETS, JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SHARED_SECRET: DEV_GATEWAY_SHARED_SECRET })).toBe(
-        'Invalid gateway configuration: GATEWAY_SHARED_SECRET must not be the development default when NODE_ENV=production; ' +
-          'JWT_SECRET must not be the development default when NODE_ENV=production',
+        'Invalid configuration: GATEWAY_SHARED_SECRET must not be the development secret in production; ' +
+          'JWT_SECRET must not be the development secret in production',
       );
     });
   });

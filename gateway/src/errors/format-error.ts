@@ -1,7 +1,7 @@
+import { INTERNAL_ERROR_MESSAGE } from '@mutuo/platform';
 import type { GraphQLFormattedError } from 'graphql';
 
 export const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
-export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 
 // Codes that mean "something broke", whose messages may carry internals (hosts, SQL, stack fragments).
 const UNEXPECTED_CODES = new Set([INTERNAL_SERVER_ERROR, 'DOWNSTREAM_SERVICE_ERROR']);

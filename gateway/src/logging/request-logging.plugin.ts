@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '@mutuo/platform';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../auth/authenticate-request';
 import { isExposableError } from '../errors/format-error';
-import type { Logger } from './logger';
 
 /**
  * One log line per operation (correlation id, operation, caller, duration, error count). Errors masked for the
@@ -12,7 +12,7 @@ export function requestLoggingPlugin(logger: Logger): ApolloServerPlugin<Gateway
   return {
     async requestDidStart({ contextValue }) {
       const startedAt = performance.now();
-      const log = logger.child({ correlationId: contextValue.correlationId, caller: contextValue.caller.sub });
+      const log = logger.child({ correlationId: contextValue.correlationId, caller: contextValue.caller.subject });
       return {
         async didEncounterErrors({ errors }) {
           // Typed as GraphQLErrors, but the gateway also reports raw errors (a failed subgraph fetch is a TypeError).

@@ -7,15 +7,14 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import { createLogger, INTERNAL_ERROR_MESSAGE, JwtVerifier, type Logger } from '@mutuo/platform';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { authenticateRequest, UNAUTHENTICATED, type GatewayContext } from '../auth/authenticate-request';
-import { createJwtVerifier } from '../auth/jwt-verifier';
 import type { GatewayConfig } from '../config/gateway-config';
-import { formatGatewayError, INTERNAL_ERROR_MESSAGE, INTERNAL_SERVER_ERROR } from '../errors/format-error';
+import { formatGatewayError, INTERNAL_SERVER_ERROR } from '../errors/format-error';
 import { queryLimitProtections } from '../limits/query-limits';
 import { correlationIdMiddleware } from '../logging/correlation-id';
-import { createLogger, type Logger } from '../logging/logger';
 import { requestLoggingPlugin } from '../logging/request-logging.plugin';
 import { SubgraphDataSource } from '../subgraphs/subgraph-data-source';
 import { resolveSubgraphUrls, subgraphsOfSupergraph } from '../subgraphs/supergraph-subgraphs';
@@ -44,10 +43,10 @@ export class GatewayStartupError extends Error {
  * on express 5 with `/graphql`, `/health/live` and `/health/ready`. Resolves once it is listening.
  */
 export async function createGatewayServer(config: GatewayConfig, options: GatewayServerOptions = {}): Promise<GatewayServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const supergraphSdl = await readSupergraph(config.supergraphPath);
   const subgraphUrls = subgraphUrlsFor(supergraphSdl, config);
-  const verifyToken = createJwtVerifier(config.jwt);
+  const verifier = new JwtVerifier(config.jwt);
 
   let schemaLoaded = false;
   let stopping = false;
@@ -105,7 +104,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
       context: async ({ req, res }) => {
         const correlationId = res.locals.correlationId as string;
         try {
-          return { correlationId, ...(await authenticateRequest(req.headers.authorization, verifyToken)) };
+          return { correlationId, ...(await authenticateRequest(req.headers.authorization, verifier)) };
         } catch (error) {
           if (error instanceof GraphQLError && error.extensions.code === UNAUTHENTICATED) {
             logger.info({ correlationId, reason: error.message }, 'request rejected: not authenticated');

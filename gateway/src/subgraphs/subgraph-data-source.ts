@@ -1,9 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER } from '@mutuo/platform';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../auth/authenticate-request';
-import { CORRELATION_ID_HEADER } from '../logging/correlation-id';
-
-export const GATEWAY_SECRET_HEADER = 'x-mutuo-gateway-secret';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 

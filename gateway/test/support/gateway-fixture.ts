@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createLogger } from '@mutuo/platform';
 import { GraphQLError } from 'graphql';
 import { decodeJwt } from 'jose';
 import { composeSupergraph } from '../../src/compose/compose-supergraph';
 import { loadGatewayConfig } from '../../src/config/gateway-config';
-import { createLogger } from '../../src/logging/logger';
 import { createGatewayServer, type GatewayServer } from '../../src/server/gateway.server';
 import { postGraphQL, type GraphQLResponse } from './graphql-client';
 import { startTestSubgraph, type TestSubgraph } from './test-subgraph';
@@ -152,12 +152,13 @@ export async function startGateway(subgraphs: Subgraphs, env: Record<string, str
     JWT_SECRET: TEST_JWT_SECRET,
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
+    JWT_ALGORITHMS: 'HS256',
     SUBGRAPH_REQUESTS_URL: subgraphs.requests.url,
     SHUTDOWN_GRACE_PERIOD_MS: '1000',
     ...env,
   });
   const logs: Record<string, unknown>[] = [];
-  const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const logger = createLogger('gateway', 'debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
   const gateway = await createGatewayServer(config, { logger });
 
   return {

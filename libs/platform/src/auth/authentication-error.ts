@@ -9,6 +9,7 @@ export type AuthenticationFailure =
   | 'wrong_audience'
   | 'invalid_claims'
   | 'unknown_key'
+  /** The token could not be checked at all (the key set could not be fetched, say): not the caller's fault. */
   | 'unverifiable';
 
 /**
@@ -19,8 +20,9 @@ export class AuthenticationError extends Error {
   constructor(
     readonly reason: AuthenticationFailure,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AuthenticationError';
   }
 }

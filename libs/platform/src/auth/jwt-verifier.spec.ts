@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET } from '../config/dev-defaults';
 import { loadConfig } from '../config/load-config';
 import { serviceConfigSchema } from '../config/service-config';
@@ -137,6 +137,45 @@ describe('JwtVerifier', () => {
 
       await expect(verifier.verify(signed)).resolves.toMatchObject({ subject: 'person-2', roles: [] });
       expect(await refusal(await signToken({ secret: pem }), verifier)).toMatchObject({ reason: 'algorithm_not_allowed' });
+    });
+  });
+  describe('with a JSON Web Key Set', () => {
+    it('refuses a token naming no key when several published keys would fit', async () => {
+      const [first, second] = await Promise.all([generateKeyPair('RS256'), generateKeyPair('RS256')]);
+      const jwks = { keys: [await exportJWK(first.publicKey), await exportJWK(second.publicKey)] };
+      const verifier = new JwtVerifier({ issuer: DEV_JWT_ISSUER, audience: DEV_JWT_AUDIENCE, algorithms: ['RS256'], jwks });
+      const signed = await new SignJWT({ roles: [] })
+        .setProtectedHeader({ alg: 'RS256' })
+        .setSubject('person-3')
+        .setIssuer(DEV_JWT_ISSUER)
+        .setAudience(DEV_JWT_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(first.privateKey);
+
+      expect(await refusal(signed, verifier)).toMatchObject({ reason: 'unknown_key', message: 'Token signing key is not known' });
+    });
+
+    it("reports an unreachable key set as unverifiable, not as the caller's mistake, keeping the cause", async () => {
+      const { privateKey } = await generateKeyPair('RS256');
+      const verifier = new JwtVerifier({
+        issuer: DEV_JWT_ISSUER,
+        audience: DEV_JWT_AUDIENCE,
+        algorithms: ['RS256'],
+        // Port 9 (discard) has no listener here: the connection is refused.
+        jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
+      });
+      const signed = await new SignJWT({ roles: [] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+        .setSubject('person-3')
+        .setIssuer(DEV_JWT_ISSUER)
+        .setAudience(DEV_JWT_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+
+      const error = await refusal(signed, verifier);
+
+      expect(error).toMatchObject({ reason: 'unverifiable', message: 'Token could not be verified' });
+      expect(error.cause).toBeDefined();
     });
   });
 });

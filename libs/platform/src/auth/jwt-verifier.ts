@@ -131,11 +131,15 @@ function toAuthenticationError(error: unknown): AuthenticationError {
     if (error.claim === 'nbf') return new AuthenticationError('not_yet_valid', 'Token is not valid yet');
     return new AuthenticationError('invalid_claims', `Token "${error.claim}" claim is invalid`);
   }
-  if (error instanceof errors.JWKSNoMatchingKey) return new AuthenticationError('unknown_key', 'Token signing key is not known');
+  // Several published keys fit a token that names none (no kid): the token does not say which key signed it.
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    return new AuthenticationError('unknown_key', 'Token signing key is not known');
+  }
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
     return new AuthenticationError('malformed', 'Token is malformed');
   }
-  return new AuthenticationError('unverifiable', 'Token could not be verified');
+  // Kept as the cause, so whoever logs the refusal sees why (an unreachable JWKS endpoint, say).
+  return new AuthenticationError('unverifiable', 'Token could not be verified', { cause: error });
 }
 
 /**

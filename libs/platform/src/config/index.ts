@@ -1,4 +1,5 @@
 export * from './config-error';
 export * from './load-config';
 export * from './dev-defaults';
+export * from './auth-variables';
 export * from './service-config';

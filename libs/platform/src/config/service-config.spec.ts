@@ -72,6 +72,14 @@ describe('serviceConfigSchema', () => {
     );
   });
 
+  it('refuses secrets shorter than 32 characters', () => {
+    const error = configError(() =>
+      loadConfig(serviceConfigSchema('funds'), { GATEWAY_SHARED_SECRET: 'g'.repeat(31), JWT_SECRET: 'j'.repeat(31) }),
+    );
+
+    expect(error.problems).toEqual(['GATEWAY_SHARED_SECRET must be at least 32 characters', 'JWT_SECRET must be at least 32 characters']);
+  });
+
   it('accepts a fully configured production environment', () => {
     const config = loadConfig(serviceConfigSchema('funds'), productionEnv);
 

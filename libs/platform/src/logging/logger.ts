@@ -11,6 +11,7 @@ const REDACTED_PATHS = [
   'identity.token',
   'password',
   '*.password',
+  'authorization',
   'headers.authorization',
   'req.headers.authorization',
   'headers["x-mutuo-gateway-secret"]',
