@@ -19,9 +19,6 @@ const SERVICES = [
   { name: 'notifications', port: 4105 },
 ];
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4000);
-// Development-only secrets: every service refuses them when NODE_ENV=production.
-const DEV_JWT_SECRET = 'mutuo-development-only-jwt-secret-never-use-in-production';
-const DEV_GATEWAY_SECRET = 'mutuo-development-only-gateway-secret';
 const EMBEDDED_PG_PASSWORD = 'mutuo-dev-postgres';
 const EMBEDDED_APP_PASSWORD = 'mutuo-dev-app';
 
@@ -126,8 +123,7 @@ function serviceEnv(service, postgres, natsUrl) {
     DATABASE_URL: databaseUrl(postgres.serverUrl, database, `mutuo_${service.name}_app`, postgres.appPassword),
     ...(postgres.appPassword ? { DATABASE_APP_PASSWORD: postgres.appPassword } : {}),
     NATS_URL: natsUrl,
-    JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
-    GATEWAY_SHARED_SECRET: process.env.GATEWAY_SHARED_SECRET ?? DEV_GATEWAY_SECRET,
+    // JWT and gateway secrets: the services' development defaults unless set in the environment.
   };
 }
 
@@ -191,8 +187,6 @@ async function main() {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     PORT: String(GATEWAY_PORT),
     HOST: '127.0.0.1',
-    JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
-    GATEWAY_SHARED_SECRET: process.env.GATEWAY_SHARED_SECRET ?? DEV_GATEWAY_SECRET,
   };
   start('gateway', process.execPath, ['-r', REGISTER, 'gateway/src/main.ts'], gatewayEnv);
   await waitFor(() => httpOk(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`), 'gateway');

@@ -48,7 +48,7 @@ describe('serviceConfigSchema', () => {
       loadConfig(serviceConfigSchema('funds'), { DATABASE_URL: 'mysql://localhost/funds', PORT: '70000' }),
     );
 
-    expect(error.message).toBe('Invalid configuration: PORT must be an integer 1-65535; DATABASE_URL must be a postgres:// URL');
+    expect(error.message).toBe('Invalid configuration: PORT must be an integer 0-65535; DATABASE_URL must be a postgres:// URL');
     expect(error.message).not.toContain('\n');
   });
 
@@ -109,7 +109,7 @@ describe('serviceConfigSchema', () => {
     );
 
     expect(error.problems).toEqual([
-      'PORT must be an integer 1-65535',
+      'PORT must be an integer 0-65535',
       'GATEWAY_SHARED_SECRET must not be the development secret in production',
     ]);
   });
@@ -131,7 +131,7 @@ describe('exitOnConfigError', () => {
     await expect(exitOnConfigError(() => loadConfig(serviceConfigSchema('funds'), { PORT: 'x' }))).rejects.toThrow('exited');
 
     expect(exit).toHaveBeenCalledWith(1);
-    expect(written).toEqual(['Invalid configuration: PORT must be an integer 1-65535\n']);
+    expect(written).toEqual(['Invalid configuration: PORT must be an integer 0-65535\n']);
   });
 
   it('lets other errors through untouched', async () => {

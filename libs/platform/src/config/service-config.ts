@@ -53,7 +53,8 @@ function parseUrl(value: string): URL | undefined {
 function commonShape(service: string, defaultPort: number) {
   return {
     NODE_ENV: nodeEnvironment(),
-    PORT: integerBetween(1, 65535).default(defaultPort),
+    // 0 lets the OS pick a free port (tests); the address is logged at start.
+    PORT: integerBetween(0, 65535).default(defaultPort),
     HOST: z.string().regex(/^\S+$/, 'must be a host name or IP address').default('127.0.0.1'),
     REGION: z.string().regex(SLUG, 'must be a lowercase slug such as "north-east"').default('local'),
     DATABASE_URL: postgresUrl().default(`postgres://mutuo_${service}_app@127.0.0.1:5432/mutuo_${service}`),

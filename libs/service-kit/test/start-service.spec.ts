@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { ConfigError } from '@mutuo/platform';
+import { migrateService, startService, type ServiceDefinition } from '../src';
+
+@Module({})
+class EmptyModule {}
+
+const definition: ServiceDefinition = {
+  name: 'kit',
+  defaultPort: 4999,
+  schemaPath: join(__dirname, 'kit.graphql'),
+  entities: [],
+  migrations: [],
+  projections: [],
+  module: EmptyModule,
+  consumesEvents: false,
+  resolvers: () => ({}),
+};
+
+describe('service kit configuration', () => {
+  it('refuses to start with a malformed variable, naming each one, before touching any database', async () => {
+    const start = startService(definition, { env: { DATABASE_URL: 'mysql://nowhere/kit', NATS_URL: 'http://nats', PORT: 'eighty' } });
+    await expect(start).rejects.toBeInstanceOf(ConfigError);
+    await expect(start).rejects.toThrow(
+      /PORT must be an integer 0-65535.*DATABASE_URL must be a postgres:\/\/ URL.*NATS_URL must be a nats:\/\/ URL/,
+    );
+  });
+
+  it('refuses development secrets in production', async () => {
+    await expect(migrateService(definition, { NODE_ENV: 'production' })).rejects.toThrow(/GATEWAY_SHARED_SECRET is required in production/);
+  });
+});

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { memberIdFor } from '@mutuo/contracts';
+import { eventStreamName, parseCloudEvent } from '@mutuo/messaging';
+import { mintDevToken } from '@mutuo/platform';
+import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
+import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { requestsService } from '../src/requests.service';
+
+const SECRET = 'requests-test-gateway-secret-0123456789';
+const JWT_SECRET = 'requests-test-jwt-secret-long-enough-0123456789';
+
+describe('requests service (real PostgreSQL and NATS)', () => {
+  let db: TestDatabase;
+  let service: RunningService;
+  const prefix = natsTestPrefix();
+  const podA = randomUUID();
+  const podB = randomUUID();
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: 'requests' });
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      REGION: 'test-region',
+      DATABASE_ADMIN_URL: db.adminUrl,
+      DATABASE_URL: db.appUrl,
+      NATS_URL: TEST_NATS_URL,
+      NATS_PREFIX: prefix,
+      GATEWAY_SHARED_SECRET: SECRET,
+      JWT_SECRET,
+    };
+    await migrateService(requestsService, env);
+    service = await startService(requestsService, { env, pollIntervalMs: 50 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await db?.drop();
+    await deleteStreamsWithPrefix(prefix);
+  });
+
+  const tokenFor = (person: string, podId: string) => mintDevToken({ subject: person, podId, roles: ['member'] }, { secret: JWT_SECRET });
+
+  async function graphql<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) {
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-mutuo-gateway-secret': SECRET },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  }
+
+  const POST = 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id podId status postedAt requester { id } } }';
+  const input = (title: string) => ({ title, description: 'Two bags from the market', language: 'en', category: 'GROCERIES', urgency: 'URGENT' });
+
+  it('posts a request as the caller, in the pod of their token, and publishes it exactly once to JetStream', async () => {
+    const ana = await tokenFor('person-ana', podA);
+    const { data, errors } = await graphql<{ postRequest: { id: string; podId: string; status: string; requester: { id: string } } }>(ana, POST, {
+      input: input('Groceries for Friday'),
+    });
+    expect(errors).toBeUndefined();
+    expect(data!.postRequest).toMatchObject({ podId: podA, status: 'OPEN', requester: { id: memberIdFor(podA, 'person-ana') } });
+
+    const nc = await connect({ servers: TEST_NATS_URL });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stream = eventStreamName(prefix, 'requests');
+      await waitFor(async () => (await jsm.streams.info(stream)).state.messages === 1, { description: 'the event in JetStream', timeoutMs: 10_000 });
+      const message = await jsm.streams.getMessage(stream, { seq: 1 });
+      expect(message!.subject).toBe(`${prefix}.evt.test-region.${podA}.requests.request-posted.v1`);
+      const parsed = parseCloudEvent(message!.data);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(message!.header?.get('Nats-Msg-Id')).toBe(parsed.event.id);
+      expect(parsed.event).toMatchObject({ type: 'requests.request-posted.v1', podid: podA, data: { requestId: data!.postRequest.id, category: 'groceries' } });
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('shows a request to its own pod only, even to a query without a pod filter', async () => {
+    const ana = await tokenFor('person-ana', podA);
+    const { data } = await graphql<{ postRequest: { id: string } }>(ana, POST, { input: input('A lift to the clinic') });
+    const id = data!.postRequest.id;
+    const READ = 'query($id: ID!) { request(id: $id) { id title } }';
+
+    await waitFor(async () => (await graphql<{ request: unknown }>(ana, READ, { id })).data?.request, { description: 'the read model', timeoutMs: 10_000 });
+    const fromOtherPod = await graphql<{ request: unknown }>(await tokenFor('person-bo', podB), READ, { id });
+    expect(fromOtherPod.data?.request).toBeNull();
+
+    // The runtime role itself, with no pod set, sees no rows at all: RLS is forced on the read model.
+    const client = new Client({ connectionString: db.appUrl });
+    await client.connect();
+    try {
+      expect((await client.query('select count(*)::int as n from request_details')).rows[0].n).toBe(0);
+      await client.query('begin');
+      await client.query("select set_config('mutuo.pod_id', $1, true)", [podA]);
+      expect((await client.query('select count(*)::int as n from request_details')).rows[0].n).toBeGreaterThan(0);
+      await client.query('rollback');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('pages open requests newest first with a stable cursor', async () => {
+    const carla = await tokenFor('person-carla', podB);
+    for (const title of ['First need', 'Second need', 'Third need']) await graphql(carla, POST, { input: input(title) });
+    const PAGE = 'query($after: String) { openRequests(first: 2, after: $after) { edges { node { title } } endCursor hasNextPage } }';
+    type Page = { openRequests: { edges: { node: { title: string } }[]; endCursor: string; hasNextPage: boolean } };
+
+    const first = await waitFor(
+      async () => {
+        const page = (await graphql<Page>(carla, PAGE)).data!.openRequests;
+        return page.edges.length === 2 ? page : undefined;
+      },
+      { description: 'the first page', timeoutMs: 10_000 },
+    );
+    expect(first.edges.map((e) => e.node.title)).toEqual(['Third need', 'Second need']);
+    expect(first.hasNextPage).toBe(true);
+    const second = (await graphql<Page>(carla, PAGE, { after: first.endCursor })).data!.openRequests;
+    expect(second.edges.map((e) => e.node.title)).toEqual(['First need']);
+    expect(second.hasNextPage).toBe(false);
+
+    const bad = await graphql(carla, PAGE, { after: 'not-a-cursor' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('refuses invalid input with the field named and stores nothing', async () => {
+    const ana = await tokenFor('person-ana', podA);
+    const before = await countEvents();
+    const { errors } = await graphql(ana, POST, { input: { ...input('x'), language: 'en' } });
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TITLE', field: 'title' });
+    expect(await countEvents()).toBe(before);
+  });
+
+  async function countEvents(): Promise<number> {
+    const client = new Client({ connectionString: db.adminUrl });
+    await client.connect();
+    try {
+      return (await client.query('select count(*)::int as n from mutuo_events')).rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+});
