@@ -22,12 +22,15 @@ export class PlatformHarness {
   readonly natsPrefix = natsTestPrefix();
   readonly jwtSecret = JWT_SECRET;
   gatewayUrl = '';
+  /** Each service's own GraphQL URL, for proving that it refuses callers other than the gateway. */
+  readonly serviceUrls: Record<string, string> = {};
   private readonly processes: RunningProcess[] = [];
   private readonly databases: string[] = [];
 
   async start(): Promise<void> {
     const ports = await Promise.all(SERVICES.map(() => freePort()));
     const envs = SERVICES.map((service, index) => this.serviceEnv(service, ports[index]!));
+    SERVICES.forEach((service, index) => (this.serviceUrls[service] = `http://127.0.0.1:${ports[index]}/graphql`));
     await Promise.all(SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
     await Promise.all(SERVICES.map((service, index) => this.runToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)));
     SERVICES.forEach((service, index) => this.spawn(service, `services/${service}/src/main.ts`, envs[index]!));
@@ -42,7 +45,7 @@ export class PlatformHarness {
       ...baseEnv(),
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
-      ...Object.fromEntries(SERVICES.map((service, index) => [`SUBGRAPH_${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`])),
+      ...Object.fromEntries(SERVICES.map((service) => [`SUBGRAPH_${service.toUpperCase()}_URL`, this.serviceUrls[service]])),
     });
     await waitFor(() => ready(`http://127.0.0.1:${gatewayPort}/health/ready`), { description: 'the gateway to be ready', timeoutMs: 60_000, intervalMs: 250 });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;

@@ -142,6 +142,19 @@ describe('walking skeleton through the gateway', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('has every service refuse a caller that goes around the gateway, even with a valid token', async () => {
+    const member = await token('person-dan', undefined, ['member']);
+    for (const [service, url] of Object.entries(platform.serviceUrls)) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${member}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect([service, response.status]).toEqual([service, 403]);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('FORBIDDEN');
+    }
+  });
+
   it('answers bad input with a clear error naming the field, and stores nothing', async () => {
     const operator = await token('operator-2', undefined, ['operator']);
     const result = await graphql(operator, 'mutation { createRegion(input: { name: "Braga", slug: "Not A Slug" }) { id } }');

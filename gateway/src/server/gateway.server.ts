@@ -50,6 +50,9 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
 
   let schemaLoaded = false;
   let stopping = false;
+  // @apollo/gateway otherwise reports usage to Apollo and probes cloud metadata endpoints at start:
+  // a mutual-aid deployment sends nothing anywhere unless its operator opts in (APOLLO_TELEMETRY_DISABLED=false).
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),

@@ -21,6 +21,20 @@ describe('createLogger', () => {
     });
     expect(logs.lines[1]).not.toHaveProperty('correlationId');
   });
+
+  it('takes pod and correlation from the fallback source outside a request, e.g. while an event is handled', () => {
+    const logs = new CapturedLogs();
+    let handling: Record<string, string | null> | undefined = { podId: 'pod-2', correlationId: 'corr-2', causationId: null };
+    const logger = createLogger('matching', 'info', logs, () => handling);
+
+    logger.info('Evaluating request');
+    handling = undefined;
+    logger.info('Idle');
+
+    expect(logs.lines[0]).toMatchObject({ podId: 'pod-2', correlationId: 'corr-2' });
+    expect(logs.lines[0]).not.toHaveProperty('causationId');
+    expect(logs.lines[1]).not.toHaveProperty('podId');
+  });
 });
 
 describe('NestPinoLogger', () => {

@@ -13,6 +13,7 @@ import {
   connectNats,
   createOutboxMapper,
   ensureStreams,
+  eventContext,
   type MessagingLogger,
 } from '@mutuo/messaging';
 import {
@@ -62,7 +63,17 @@ const SHUTDOWN_FLUSH_MS = 5_000;
 export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<RunningService> {
   const config = loadConfig(serviceConfigSchema(definition.name, { defaultPort: definition.defaultPort }), options.env ?? process.env);
   const typeDefs = parse(readFileSync(definition.schemaPath, 'utf8'));
-  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  // While a consumer handles an event, log lines carry that event's pod and correlation.
+  const logger = createLogger(definition.name, config.LOG_LEVEL, undefined, () => {
+    const handling = eventContext.get();
+    return handling && {
+      podId: handling.podId,
+      correlationId: handling.correlationId,
+      causationId: handling.causationId,
+      actor: handling.actorId,
+      eventType: handling.eventType,
+    };
+  });
   const messagingLogger = toMessagingLogger(logger);
 
   const orm = await MikroORM.init(
@@ -78,19 +89,18 @@ export async function startService(definition: ServiceDefinition, options: Start
   try {
     nc = await connectNats(config.NATS_URL, `${definition.name}@${hostname()}:${process.pid}`);
     const natsHealth = new NatsHealth(nc);
-    // Lazy references: the store needs the relay and projections to wake them, and they need the store.
-    let relay: OutboxRelay | undefined;
-    let projections: ProjectionRunner | undefined;
+    // The store wakes the relay and projections, which are built from the store: the callback runs only
+    // after start, by which time both exist.
     const store = new PostgresEventStore({
       outbox: definition.publish
         ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: definition.publish })
         : undefined,
       onAppended: () => {
-        relay?.nudge();
-        projections?.nudge();
+        relay.nudge();
+        projections.nudge();
       },
     });
-    relay = new OutboxRelay({
+    const relay = new OutboxRelay({
       entityManager: orm.em,
       nats: nc,
       lockConnection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
@@ -98,7 +108,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       pollIntervalMs: options.pollIntervalMs,
       logger: messagingLogger,
     });
-    projections = new ProjectionRunner(orm.em, store, definition.projections, {
+    const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,
       onError: (projection, error) => logger.error({ err: error, projection }, 'Projection failed; it retries at the next poll'),
     });
@@ -158,11 +168,11 @@ export async function startService(definition: ServiceDefinition, options: Start
       (closing ??= (async () => {
         // Nest closes the JetStream consumer first (no new messages, in-flight ones finish) and the HTTP server.
         await app.close();
-        await projections!.stop();
-        await relay!.flush(SHUTDOWN_FLUSH_MS).catch((error: unknown) =>
+        await projections.stop();
+        await relay.flush(SHUTDOWN_FLUSH_MS).catch((error: unknown) =>
           logger.warn({ err: error }, 'Outbox not fully flushed at shutdown; the next start publishes the rest'),
         );
-        await relay!.stop();
+        await relay.stop();
         natsHealth.dispose();
         await connection.drain().catch(() => undefined);
         await orm.close(true);

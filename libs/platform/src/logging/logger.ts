@@ -18,11 +18,20 @@ const REDACTED_PATHS = [
   'req.headers["x-mutuo-gateway-secret"]',
 ];
 
+/** Where a log line's pod, correlation and actor come from when no request is in progress (an event being handled, say). */
+export type LogContextSource = () => Record<string, string | null | undefined> | undefined;
+
 /**
  * JSON logs for one service. Every line carries the current request's pod, correlation id and
- * actor, so one request can be followed across services.
+ * actor, so one request can be followed across services. `fallbackContext` supplies them outside
+ * a GraphQL request, e.g. from the messaging lib's event context while a consumer handles an event.
  */
-export function createLogger(service: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  service: string,
+  level: LogLevel = 'info',
+  destination?: DestinationStream,
+  fallbackContext?: LogContextSource,
+): Logger {
   const options: LoggerOptions = {
     level,
     base: { service },
@@ -31,7 +40,7 @@ export function createLogger(service: string, level: LogLevel = 'info', destinat
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
       const context = currentContext();
-      if (!context) return {};
+      if (!context) return withoutUndefined(fallbackContext?.() ?? {});
       return withoutUndefined({
         podId: context.podId,
         correlationId: context.correlationId,
@@ -43,6 +52,6 @@ export function createLogger(service: string, level: LogLevel = 'info', destinat
   return destination ? pino(options, destination) : pino(options);
 }
 
-function withoutUndefined(record: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Record<string, string>;
+function withoutUndefined(record: Record<string, string | null | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null)) as Record<string, string>;
 }
