@@ -13,3 +13,4 @@ export * from './received-event';
 export * from './dead-letter';
 export * from './event-consumer';
 export * from './jetstream.server';
+export * from './event-command-metadata';

@@ -2,7 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { PodCreatedV1, uuidV5, type PodCreatedV1Data } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import {
   podAccountsDecider,
   type PodAccountsCommand,
@@ -33,14 +33,7 @@ export class OpenPodAccountsWhenPodCreated {
     await this.commands.handle(event.em, streamName('pod-accounts', podId, podId), {
       type: 'OpenPodAccounts',
       data: { podId, communityPoolAccountId: communityPoolAccountId(podId) },
-      metadata: {
-        now: new Date().toISOString(),
-        actorId: FUNDS_ACTOR,
-        podId,
-        regionId: event.regionId,
-        correlationId: event.correlationId,
-        causationId: event.id,
-      },
+      metadata: commandMetadataForEvent(event, FUNDS_ACTOR),
     });
   }
 }

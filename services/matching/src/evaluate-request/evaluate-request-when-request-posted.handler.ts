@@ -2,7 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import {
   requestEvaluationDecider,
   type RequestEvaluationCommand,
@@ -34,14 +34,7 @@ export class EvaluateRequestWhenRequestPosted {
     await this.commands.handle(event.em, streamName('request-matching', podId, requestId), {
       type: 'EvaluateRequest',
       data: { requestId, podId, requesterMemberId, candidateMemberIds: candidates.map((helper) => helper.memberId) },
-      metadata: {
-        now: new Date().toISOString(),
-        actorId: MATCHING_ACTOR,
-        podId,
-        regionId: event.regionId,
-        correlationId: event.correlationId,
-        causationId: event.id,
-      },
+      metadata: commandMetadataForEvent(event, MATCHING_ACTOR),
     });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV5 } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
-import type { ReceivedEvent } from '@mutuo/messaging';
+import { commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import {
   notificationDecider,
   type NotificationCommand,
@@ -56,14 +56,7 @@ export class NotificationRecorder {
         text: renderNotificationText(notification.kind, locale, notification.params),
         channel: 'in-app',
       },
-      metadata: {
-        now: new Date().toISOString(),
-        actorId: NOTIFICATIONS_ACTOR,
-        podId,
-        regionId: cause.regionId,
-        correlationId: cause.correlationId,
-        causationId: cause.id,
-      },
+      metadata: commandMetadataForEvent(cause, NOTIFICATIONS_ACTOR),
     });
   }
 }
