@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppendLatencyResult, BatchThroughputResult } from './append.scenario';
 import type { MachineInfo } from './bench-environment';
-import type { ConsumerLagResult } from './consumer-lag.scenario';
+import type { ConsumerLagResult, StageLatency } from './consumer-lag.scenario';
 import type { RelayThroughputResult } from './relay.scenario';
 import type { PayloadSizes } from './request-events';
 
@@ -15,6 +15,8 @@ export interface BenchmarkResults {
   readonly batch: BatchThroughputResult;
   readonly relay: RelayThroughputResult;
   readonly lag: ConsumerLagResult;
+  /** The same path at a rate this machine sustains, for the latency without a queue. */
+  readonly lagReference: ConsumerLagResult;
 }
 
 export const TARGETS = {
@@ -31,15 +33,17 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const perSecond = (value: number) => `${integer.format(value)} ev/s`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 const verdict = (pass: boolean) => (pass ? 'PASS' : '**MISS**');
+const stage = ({ p50, p99 }: StageLatency) => `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`;
+const lagRun = ({ options }: ConsumerLagResult) =>
+  `${integer.format(options.eventsPerSecond)} ev/s for ${options.durationMs / 1000} s`;
 
 /** The results as a markdown section: one table of figures, ratios and targets, then the machine. */
 export function renderResults(results: BenchmarkResults): string {
-  const { latency, batch, relay, lag, machine, payload } = results;
+  const { latency, batch, relay, lag, lagReference, machine, payload } = results;
   const latencyRatioP50 = latency.append.p50 / latency.bare.p50;
   const latencyRatioP99 = latency.append.p99 / latency.bare.p99;
   const batchRatio = batch.appendPerSecond / batch.barePerSecond;
   const relayRatio = relay.relayMedian / relay.rawMedian;
-  const lagSeconds = lag.options.durationMs / 1000;
   const rows = [
     [
       `Single append latency p50 (${integer.format(latency.append.count)} each)`,
@@ -66,23 +70,25 @@ export function renderResults(results: BenchmarkResults): string {
       `≥ ${ratio(TARGETS.relayThroughputRatio)}`,
       verdict(relayRatio >= TARGETS.relayThroughputRatio),
     ],
-    [
-      `Consumer lag p50 at ${integer.format(lag.options.eventsPerSecond)} ev/s for ${lagSeconds} s`,
-      ms(lag.lag.p50),
-      '—',
-      '—',
-      '—',
-      'info',
-    ],
+    [`Consumer lag p50 at ${lagRun(lag)}`, ms(lag.lag.p50), '—', '—', '—', 'info'],
     ['Consumer lag p99', ms(lag.lag.p99), '—', '—', '—', 'info'],
     [
-      'Achieved append rate during the lag run',
+      'Append rate achieved',
       perSecond(lag.achievedPerSecond),
       `${perSecond(lag.options.eventsPerSecond)} (offered)`,
       ratio(lag.achievedPerSecond / lag.options.eventsPerSecond),
       '—',
       'info',
     ],
+    [
+      'Events handled per second',
+      perSecond(lag.handledPerSecond),
+      `${perSecond(lag.options.eventsPerSecond)} (offered)`,
+      ratio(lag.handledPerSecond / lag.options.eventsPerSecond),
+      '—',
+      'info',
+    ],
+    [`Consumer lag p50 / p99 at ${lagRun(lagReference)} (reference)`, `${ms(lagReference.lag.p50)} / ${ms(lagReference.lag.p99)}`, '—', '—', '—', 'info'],
   ];
   const table = [
     '| Measure | Mutuo | Baseline | Ratio | Target | Result |',
@@ -96,9 +102,13 @@ export function renderResults(results: BenchmarkResults): string {
     ...table,
     '',
     `- Relay runs: ${runs(relay.relayPerSecond)} ev/s; raw publish runs: ${runs(relay.rawPerSecond)} ev/s.`,
-    `- Consumer lag: ${integer.format(lag.appended)} events, max ${ms(lag.lag.max)}, mean ${ms(lag.lag.mean)}; ` +
-      `${lag.options.eventsPerTick} single-event appends every ${((lag.options.eventsPerTick * 1000) / lag.options.eventsPerSecond).toFixed(0)} ms, ` +
-      `at most ${lag.maxAppendsInFlight} appends in flight when a tick was due.`,
+    ...[lag, lagReference].map(
+      (run) =>
+        `- Lag at ${integer.format(run.options.eventsPerSecond)} ev/s: ${integer.format(run.appended)} events, max ${ms(run.lag.max)}; ` +
+        `p50 / p99 by leg: append ${stage(run.stages.append)}, relay ${stage(run.stages.relay)}, ` +
+        `delivery and queueing ${stage(run.stages.delivery)}; at most ${run.maxAppendsInFlight} appends in flight when a tick was due; ` +
+        `this Node process used ${run.nodeCpuCores.toFixed(2)} CPU cores.`,
+    ),
     `- Latency means: append ${ms(latency.append.mean)}, bare ${ms(latency.bare.mean)}; max append ${ms(latency.append.max)}, bare ${ms(latency.bare.max)}.`,
     `- Payload: ${payload.eventJsonBytes} bytes of event JSON (data + metadata, in both the event row and the baseline row); ` +
       `the outbox row adds a ${payload.cloudEventBytes}-byte CloudEvent.`,

@@ -14,15 +14,27 @@ export interface ConsumerLagOptions {
   readonly eventsPerTick: number;
 }
 
+/** p50 and p99 in milliseconds of one leg of the path. */
+export interface StageLatency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
 export interface ConsumerLagResult {
   readonly options: ConsumerLagOptions;
   readonly appended: number;
   /** Events appended per second, from the first append's start to the last append's commit. */
   readonly achievedPerSecond: number;
+  /** Events handled per second, from the first append's start to the last handler call. */
+  readonly handledPerSecond: number;
   /** Milliseconds from the event's `time` (set just before its append) to the handler being called. */
   readonly lag: LatencySummary;
+  /** Where the lag comes from: `time` → row written, row written → marked sent, marked sent → handler called. */
+  readonly stages: { readonly append: StageLatency; readonly relay: StageLatency; readonly delivery: StageLatency };
   /** Appends still running when a tick was due: how far the producer fell behind. */
   readonly maxAppendsInFlight: number;
+  /** CPU time of this Node process per wall-clock second while events flowed (1 = one core busy). */
+  readonly nodeCpuCores: number;
 }
 
 /** Appends in flight beyond which the producer waits instead of piling up connections. */
@@ -36,16 +48,22 @@ const MAX_APPENDS_IN_FLIGHT = 200;
 export async function measureConsumerLag(env: BenchEnvironment, cleanup: CleanupStack, options: ConsumerLagOptions): Promise<ConsumerLagResult> {
   await ensureStreams(env.jsm, { prefix: env.prefix, services: [PRODUCING_SERVICE] });
   await env.jsm.streams.purge(env.eventStream);
+  // Earlier scenarios' rows are all sent; an empty outbox keeps this run's stage figures to its own events.
+  await query(env.orm.em.fork(), 'truncate mutuo_outbox, bench_handled_events');
 
   const lagByEvent = new Map<string, number>();
+  let lastHandled = 0;
   const handler: EventHandler = async (event) => {
-    const lagMs = Date.now() - Date.parse(event.time);
-    if (!lagByEvent.has(event.id)) lagByEvent.set(event.id, lagMs);
-    await query(event.em, 'insert into bench_handled_events (event_id, lag_ms) values (?, ?)', [event.id, lagMs]);
+    const now = Date.now();
+    // A redelivered event keeps the lag of its first handling.
+    if (!lagByEvent.has(event.id)) lagByEvent.set(event.id, now - Date.parse(event.time));
+    lastHandled = nowMs();
+    await query(event.em, 'insert into bench_handled_events (event_id, handled_at) values (?, ?)', [event.id, new Date(now).toISOString()]);
   };
   const consumer = new EventConsumer({
     nats: env.nc,
-    consumer: 'bench-consumer',
+    // A durable of its own per run: each run reads only its own events.
+    consumer: `bench-lag-${options.eventsPerSecond}`,
     entityManager: env.orm.em,
     handlers: new Map([[RequestPostedV1.type, handler]]),
     prefix: env.prefix,
@@ -64,7 +82,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     relay.dispose();
     await consumer.close();
   };
-  cleanup.defer('stop consumer-lag relay and consumer', stopAll);
+  cleanup.defer(`stop the ${options.eventsPerSecond} ev/s relay and consumer`, stopAll);
   try {
     await consumer.start();
     relay.start();
@@ -95,6 +113,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     };
 
     const started = nowMs();
+    const cpuAtStart = process.cpuUsage();
     for (let tick = 0; tick < ticks; tick++) {
       // Due times are absolute, so a late tick does not push every later one back.
       const waitMs = started + tick * tickMs - nowMs();
@@ -108,9 +127,46 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     if (appendFailure) throw appendFailure;
     const achievedPerSecond = (appended * 1000) / (lastCommit - started);
 
-    await waitFor(() => lagByEvent.size >= appended, { description: `the consumer to handle ${appended} events`, timeoutMs: 60_000, intervalMs: 20 });
-    return { options, appended, achievedPerSecond, lag: summarize([...lagByEvent.values()]), maxAppendsInFlight };
+    await waitFor(() => lagByEvent.size >= appended, {
+      description: `the consumer to handle ${appended} events`,
+      timeoutMs: 90_000,
+      intervalMs: 20,
+    });
+    const handledPerSecond = (appended * 1000) / (lastHandled - started);
+    const cpu = process.cpuUsage(cpuAtStart);
+    const nodeCpuCores = (cpu.user + cpu.system) / 1000 / (lastHandled - started);
+    return {
+      options,
+      appended,
+      achievedPerSecond,
+      handledPerSecond,
+      lag: summarize([...lagByEvent.values()]),
+      stages: await stageLatencies(env),
+      maxAppendsInFlight,
+      nodeCpuCores,
+    };
   } finally {
     await stopAll();
   }
+}
+
+/** The legs of the path from the rows left behind (PostgreSQL and Node share the machine's clock). */
+async function stageLatencies(env: BenchEnvironment): Promise<ConsumerLagResult['stages']> {
+  const [row] = await query<Record<'append' | 'relay' | 'delivery', number[]>>(
+    env.orm.em.fork(),
+    `with legs as (
+       select extract(epoch from e.recorded_at - (o.payload->>'time')::timestamptz) * 1000 as append,
+              extract(epoch from o.sent_at - e.recorded_at) * 1000 as relay,
+              extract(epoch from h.handled_at - o.sent_at) * 1000 as delivery
+       from mutuo_outbox o
+       join mutuo_events e using (event_id)
+       join bench_handled_events h using (event_id)
+     )
+     select percentile_cont(array[0.5, 0.99]) within group (order by append) as append,
+            percentile_cont(array[0.5, 0.99]) within group (order by relay) as relay,
+            percentile_cont(array[0.5, 0.99]) within group (order by delivery) as delivery
+     from legs`,
+  );
+  const stage = (values: number[] | undefined): StageLatency => ({ p50: values?.[0] ?? Number.NaN, p99: values?.[1] ?? Number.NaN });
+  return { append: stage(row?.append), relay: stage(row?.relay), delivery: stage(row?.delivery) };
 }

@@ -48,8 +48,9 @@ async function main(cleanup: CleanupStack): Promise<void> {
   progress('3/4 outbox relay throughput against raw JetStream publishing');
   const relay = await measureRelayThroughput(env, cleanup, { events: scaled(20_000, 1_000), repetitions: 3 });
 
-  progress('4/4 consumer lag at a steady rate');
+  progress('4/4 consumer lag at a steady 1,000 ev/s, then at 250 ev/s for reference');
   const lag = await measureConsumerLag(env, cleanup, { eventsPerSecond: 1_000, durationMs: scaled(10_000, 2_000), eventsPerTick: 10 });
+  const lagReference = await measureConsumerLag(env, cleanup, { eventsPerSecond: 250, durationMs: scaled(5_000, 2_000), eventsPerTick: 5 });
 
   const section = renderResults({
     startedAt,
@@ -61,6 +62,7 @@ async function main(cleanup: CleanupStack): Promise<void> {
     batch,
     relay,
     lag,
+    lagReference,
   });
   process.stdout.write(`${section}\n`);
   if (scale === 1) {

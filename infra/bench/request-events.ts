@@ -25,7 +25,7 @@ create table bench_bare_events (
 export const HANDLED_TABLE_SQL = `
 create table bench_handled_events (
   event_id uuid not null primary key,
-  lag_ms double precision not null
+  handled_at timestamptz not null
 );`;
 
 /** The requests service's outbox mapper: RequestPosted leaves the service as requests.request-posted.v1. */
