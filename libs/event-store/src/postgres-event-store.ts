@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { StreamVersionConflict } from './errors';
-import { pgErrorCode, query } from './sql';
+import { pgConstraint, pgErrorCode, query } from './sql';
 import { parseStreamName } from './stream-name';
 import type {
   ExpectedVersion,
@@ -58,6 +58,41 @@ interface EventRow {
 }
 
 const APPEND_ATTEMPTS_FOR_ANY = 5;
+
+interface AppendedRow {
+  global_position: string;
+  transaction_id: string;
+  recorded_at: Date | string;
+}
+
+/**
+ * One statement appends the events and their outbox rows, so it is atomic without a transaction of its own.
+ * The version check: a new stream (expected 0) needs none, since position 1 is unique per stream; otherwise
+ * the expected version must exist, and if a later one exists too the unique (stream, position) key refuses
+ * the insert. Either way a stale writer gets no rows or a unique violation, never a gap or a duplicate.
+ * The text never changes, so it runs as a prepared statement.
+ */
+const APPEND_SQL = `
+  with new_events as (
+    insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata)
+    select e.event_id, e_stream.stream_id, e.stream_position, e_stream.pod_id, e.type, coalesce(e.data, 'null'::jsonb), e.metadata
+    from (select ?::int as expected_version, ?::text as check_stream) as e_check,
+         (select ?::text as stream_id, ?::uuid as pod_id) as e_stream,
+         jsonb_to_recordset(?::jsonb) as e(event_id uuid, stream_position int, type text, data jsonb, metadata jsonb)
+    where e_check.expected_version = 0
+       or exists (select 1 from mutuo_events x where x.stream_id = e_check.check_stream and x.stream_position = e_check.expected_version)
+    order by e.stream_position
+    returning global_position, transaction_id, event_id, stream_id, stream_position, pod_id, recorded_at
+  ),
+  outbox as (
+    insert into mutuo_outbox (event_id, global_position, stream_id, stream_position, pod_id, subject, payload, headers)
+    select n.event_id, n.global_position, n.stream_id, n.stream_position, n.pod_id, o.subject, o.payload, o.headers
+    from new_events n join jsonb_to_recordset(?::jsonb) as o(event_id uuid, subject text, payload jsonb, headers jsonb)
+      on o.event_id = n.event_id
+    returning 1
+  )
+  select n.global_position, n.transaction_id, n.recorded_at, (select count(*) from outbox) as outbox_rows
+  from new_events n order by n.stream_position`;
 
 /**
  * An append-only event store in the service's own PostgreSQL database.
@@ -128,49 +163,40 @@ export class PostgresEventStore {
             : [];
         })
       : [];
-    const eventRows = pending.map((event, index) => ({
+    const eventRows = pending.map((event) => ({
       event_id: event.eventId,
-      ord: index + 1,
+      stream_position: event.streamPosition,
       type: event.type,
       data: event.data ?? null,
       metadata: event.metadata,
     }));
 
-    let rows: EventRow[];
+    let rows: AppendedRow[];
     try {
-      rows = await query<EventRow>(
-        em,
-        `with current_version as (
-           select coalesce(max(stream_position), 0) as version from mutuo_events where stream_id = ?
-         ),
-         new_events as (
-           insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata)
-           select e.event_id, ?, current_version.version + e.ord, ?::uuid, e.type, coalesce(e.data, 'null'::jsonb), e.metadata
-           from jsonb_to_recordset(?::jsonb) as e(event_id uuid, ord int, type text, data jsonb, metadata jsonb), current_version
-           where current_version.version = ?::int
-           order by e.ord
-           returning global_position, transaction_id, event_id, stream_id, stream_position, pod_id, type, data, metadata, recorded_at
-         ),
-         outbox as (
-           insert into mutuo_outbox (event_id, global_position, stream_id, stream_position, pod_id, subject, payload, headers)
-           select n.event_id, n.global_position, n.stream_id, n.stream_position, n.pod_id, o.subject, o.payload, o.headers
-           from new_events n join jsonb_to_recordset(?::jsonb) as o(event_id uuid, subject text, payload jsonb, headers jsonb)
-             on o.event_id = n.event_id
-           returning 1
-         )
-         select n.*, (select count(*) from outbox) as outbox_rows from new_events n order by n.stream_position`,
-        [streamId, streamId, podId, JSON.stringify(eventRows), base, JSON.stringify(outboxRows)],
-      );
+      rows = await query<AppendedRow>(em, APPEND_SQL, [base, streamId, streamId, podId, JSON.stringify(eventRows), JSON.stringify(outboxRows)], {
+        preparedAs: 'mutuo_event_store_append_v1',
+      });
     } catch (error) {
-      if (pgErrorCode(error) === '23505' && String((error as Error).message).includes('mutuo_events_stream_position_key')) {
-        throw new StreamVersionConflict(streamId, expectedVersion);
+      // Someone else took the next position first: a concurrent append won.
+      if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'mutuo_events_stream_position_key') {
+        // Inside a caller's transaction the failed statement aborted it: the actual version cannot be read there.
+        const actual = em.isInTransaction() ? undefined : await this.currentVersion(em, streamId);
+        throw new StreamVersionConflict(streamId, expectedVersion, actual);
       }
       throw error;
     }
     if (rows.length === 0) {
       throw new StreamVersionConflict(streamId, expectedVersion, await this.currentVersion(em, streamId));
     }
-    const stored = rows.map(toStoredEvent);
+    const stored = pending.map((event, index): StoredEvent => {
+      const row = rows[index]!;
+      return {
+        ...event,
+        globalPosition: String(row.global_position),
+        transactionId: String(row.transaction_id),
+        recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
+      };
+    });
     if (!em.isInTransaction()) this.options.onAppended?.(stored);
     return { nextExpectedVersion: stored[stored.length - 1]!.streamPosition, events: stored };
   }

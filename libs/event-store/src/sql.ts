@@ -1,16 +1,31 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+
+export interface QueryOptions {
+  /**
+   * Runs the statement as a named prepared statement, planned once per connection. Only for statements
+   * whose text never changes. (Needs session pooling: PgBouncer in transaction mode cannot keep them.)
+   */
+  readonly preparedAs?: string;
+}
 
 /**
- * Runs SQL through a MikroORM EntityManager so that event-store statements join whatever
- * transaction the caller's EntityManager is in (read models, outbox and events commit together).
- * Placeholders are `?` (knex style); pass lists as JSON, because knex expands array bindings.
+ * Runs SQL on the EntityManager's connection, joining its transaction when it is in one, so event-store
+ * statements commit together with read models and outbox rows. Placeholders are `?`; the values travel
+ * as bound parameters (never inlined into the text), so large JSON costs no escaping and PostgreSQL can
+ * reuse plans. Pass lists as JSON strings: knex would expand an array binding into a list.
  */
 export async function query<Row = Record<string, unknown>>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[] = [],
+  options: QueryOptions = {},
 ): Promise<Row[]> {
-  return (await em.execute(sql, params as unknown[], 'all')) as Row[];
+  const statement = em.getKnex().raw(sql, params as readonly Knex.RawBinding[]);
+  if (options.preparedAs) statement.options({ name: options.preparedAs });
+  const transaction = em.getTransactionContext();
+  if (transaction) statement.transacting(transaction);
+  const result = (await statement) as { rows: Row[] };
+  return result.rows;
 }
 
 /** PostgreSQL error code of a driver error, if any. */
@@ -18,4 +33,11 @@ export function pgErrorCode(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;
   const code = candidate?.code ?? candidate?.cause?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The constraint a unique or check violation names, if any. */
+export function pgConstraint(error: unknown): string | undefined {
+  const candidate = error as { constraint?: unknown; cause?: { constraint?: unknown } } | null;
+  const constraint = candidate?.constraint ?? candidate?.cause?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
 }

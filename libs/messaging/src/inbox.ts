@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, setTransactionPod } from '@mutuo/event-store';
+import { POD_SETTING, query } from '@mutuo/event-store';
 
 /**
  * The events each consumer has handled. A row is written in the same transaction as the handler's
@@ -35,13 +35,17 @@ export async function handleOnce(
   work: (tx: EntityManager) => Promise<void>,
 ): Promise<boolean> {
   return em.fork().transactional(async (tx) => {
-    const inserted = await query(
+    // One round trip claims the event and, only when it is new, scopes the transaction to its pod (RLS).
+    const claimed = await query(
       tx,
-      'insert into mutuo_inbox (consumer, event_id) values (?, ?) on conflict do nothing returning event_id',
-      [entry.consumer, entry.eventId],
+      `with inserted as (
+         insert into mutuo_inbox (consumer, event_id) values (?, ?) on conflict do nothing returning event_id
+       )
+       select set_config(?, ?, true) from inserted`,
+      [entry.consumer, entry.eventId, POD_SETTING, entry.podId ?? ''],
+      { preparedAs: 'mutuo_inbox_claim_v1' },
     );
-    if (inserted.length === 0) return false;
-    await setTransactionPod(tx, entry.podId);
+    if (claimed.length === 0) return false;
     await work(tx);
     return true;
   });

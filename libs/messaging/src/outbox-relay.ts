@@ -54,7 +54,8 @@ export class OutboxFlushTimeout extends Error {
 interface OutboxRow {
   event_id: string;
   subject: string;
-  payload: unknown;
+  /** The CloudEvent JSON as stored. */
+  payload: string;
   headers: Record<string, string> | null;
 }
 
@@ -87,6 +88,7 @@ export class OutboxRelay {
   private stopping = false;
   private wakeUp: ((reason: WakeReason) => void) | undefined;
   private sleepKind: 'poll' | 'backoff' | undefined;
+  private nudgedWhileBusy = false;
   private batchDone = new Set<() => void>();
   private publishedTotal = 0;
   private consecutiveFailures = 0;
@@ -132,9 +134,10 @@ export class OutboxRelay {
   async flush(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const pending = await this.countPending();
-      if (pending === 0) return;
+      // `exists` stops at the first unsent row; counting a large backlog after every batch would slow the drain.
+      if (!(await this.hasPending())) return;
       if (!this.loop || Date.now() >= deadline) {
+        const pending = await this.countPending();
         throw new OutboxFlushTimeout(pending, timeoutMs, this.lastError?.message ?? (this.loop ? null : 'the relay is not running'));
       }
       await this.nextBatch(Math.min(Math.max(deadline - Date.now(), 0), 250));
@@ -214,8 +217,10 @@ export class OutboxRelay {
         continue;
       }
       this.consecutiveFailures = 0;
-      // A full batch means more may be waiting: go again at once.
-      if (outcome.fetched < this.batchSize) await this.sleep(this.pollIntervalMs, 'poll');
+      // A full batch means more may be waiting, and so does a nudge that came while publishing: go again at once.
+      const nudged = this.nudgedWhileBusy;
+      this.nudgedWhileBusy = false;
+      if (outcome.fetched < this.batchSize && !nudged) await this.sleep(this.pollIntervalMs, 'poll');
     }
     this.signalBatchDone();
   }
@@ -224,9 +229,11 @@ export class OutboxRelay {
     const em = this.options.entityManager.fork();
     const rows = await query<OutboxRow>(
       em,
-      `select event_id, subject, payload, headers from mutuo_outbox
+      // The payload as text: it is published as it is stored, without parsing and re-serialising it.
+      `select event_id, subject, payload::text as payload, headers from mutuo_outbox
        where sent_at is null order by global_position limit ?`,
       [this.batchSize],
+      { preparedAs: 'mutuo_outbox_next_batch_v1' },
     );
     if (rows.length === 0) return { fetched: 0, published: 0, failed: 0 };
 
@@ -245,6 +252,7 @@ export class OutboxRelay {
         `update mutuo_outbox set sent_at = clock_timestamp()
          where event_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and sent_at is null`,
         [JSON.stringify(sent)],
+        { preparedAs: 'mutuo_outbox_mark_sent_v1' },
       );
       this.publishedTotal += sent.length;
       this.lastPublishedAt = new Date();
@@ -265,12 +273,20 @@ export class OutboxRelay {
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(row.headers ?? {})) headers.set(name, String(value));
     // retries: 1 — a retry inside the client could overtake later messages of the batch.
-    await this.js.publish(row.subject, JSON.stringify(row.payload), {
+    await this.js.publish(row.subject, row.payload, {
       msgID: row.event_id,
       headers,
       timeout: this.publishTimeoutMs,
       retries: 1,
     });
+  }
+
+  private async hasPending(): Promise<boolean> {
+    const [row] = await query<{ pending: boolean }>(
+      this.options.entityManager.fork(),
+      'select exists (select 1 from mutuo_outbox where sent_at is null) as pending',
+    );
+    return row?.pending ?? false;
   }
 
   private async countPending(): Promise<number> {
@@ -282,7 +298,11 @@ export class OutboxRelay {
   }
 
   private wake(reason: WakeReason): void {
-    if (!this.wakeUp) return;
+    if (!this.wakeUp) {
+      // Busy publishing: remember it, or an event committed during this batch would wait for the next poll.
+      this.nudgedWhileBusy = true;
+      return;
+    }
     if (reason === 'nudge' && this.sleepKind === 'backoff') return;
     this.wakeUp(reason);
   }
