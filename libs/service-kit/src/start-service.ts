@@ -54,6 +54,7 @@ export interface StartServiceOptions {
 }
 
 const SHUTDOWN_FLUSH_MS = 5_000;
+const NATS_DRAIN_MS = 2_000;
 
 /**
  * Starts one service: database (as the runtime role), event store with transactional outbox, outbox
@@ -174,7 +175,9 @@ export async function startService(definition: ServiceDefinition, options: Start
         );
         await relay.stop();
         natsHealth.dispose();
-        await connection.drain().catch(() => undefined);
+        // Draining needs a live server; when NATS is down, give up after a moment and close.
+        await Promise.race([connection.drain().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, NATS_DRAIN_MS).unref())]);
+        if (!connection.isClosed()) await connection.close().catch(() => undefined);
         await orm.close(true);
         logger.info(`${definition.name} stopped`);
       })());
