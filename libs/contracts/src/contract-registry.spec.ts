@@ -57,9 +57,19 @@ describe('contractRegistry', () => {
   it('holds the walking-skeleton contracts', () => {
     expect(contractRegistry.list().map((contract) => contract.type)).toEqual([
       'matching.request-evaluated.v1',
+      'membership.boundaries-changed.v1',
+      'membership.coordinator-gap-alerted.v1',
+      'membership.member-blocked.v1',
       'membership.member-joined.v1',
+      'membership.member-paused.v1',
+      'membership.member-returned.v1',
+      'membership.member-unblocked.v1',
       'membership.pod-created.v1',
       'membership.region-created.v1',
+      'membership.role-ended.v1',
+      'membership.role-granted.v1',
+      'membership.role-lapsed.v1',
+      'membership.role-term-ending.v1',
       'requests.request-posted.v1',
     ]);
     expect(findContract('requests.request-posted.v1')?.service).toBe('requests');

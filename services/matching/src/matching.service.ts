@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@mutuo/service-kit';
 import type { RequestEvaluationEvent } from './domain/request-evaluation.decider';
 import { matchingResolvers } from './graphql/matching.resolvers';
 import { MatchingModule } from './matching.module';
+import { HELPER_AVAILABILITY_MIGRATION } from './migrations/helper-availability.migration';
 import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
 import { PodHelperSchema } from './pod-helpers/pod-helper.entity';
 import { RequestMatchingSchema } from './request-matching/request-matching.entity';
@@ -14,7 +15,7 @@ export const matchingService: ServiceDefinition = {
   defaultPort: 4103,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [PodHelperSchema, RequestMatchingSchema],
-  migrations: MATCHING_MIGRATIONS,
+  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION],
   projections: [requestMatchingProjection],
   module: MatchingModule,
   consumesEvents: true,

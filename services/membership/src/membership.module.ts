@@ -5,8 +5,10 @@ import { JoinPodHandler } from './join-pod/join-pod.handler';
 import { MemberQueries } from './members/member.queries';
 import { PodQueries } from './pods/pod.queries';
 import { RegionQueries } from './regions/region.queries';
+import { MemberSettingsModule } from './member-settings/member-settings.module';
+import { RolesModule } from './roles/roles.module';
 
 const providers = [CreateRegionHandler, CreatePodHandler, JoinPodHandler, MemberQueries, PodQueries, RegionQueries];
 
-@Module({ providers, exports: providers })
+@Module({ imports: [RolesModule, MemberSettingsModule], providers, exports: providers })
 export class MembershipModule {}

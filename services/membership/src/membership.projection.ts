@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import type { ProfileUpdated } from './domain/member-profile.decider';
 import type { MemberEvent } from './domain/member.decider';
 import type { PodEvent } from './domain/pod.decider';
 import type { RegionEvent } from './domain/region.decider';
@@ -8,12 +9,12 @@ import { MemberViewSchema } from './members/member.entity';
 import { PodViewSchema } from './pods/pod.entity';
 import { RegionViewSchema } from './regions/region.entity';
 
-type MembershipEvent = RegionEvent | PodEvent | MemberEvent;
+type MembershipEvent = RegionEvent | PodEvent | MemberEvent | ProfileUpdated;
 
 /** Regions, pods and members as the GraphQL API reads them. Upserts make replays harmless. */
 export const membershipProjection: Projection = {
   name: 'membership-views',
-  eventTypes: ['RegionCreated', 'PodCreated', 'MemberJoined'] satisfies MembershipEvent['type'][],
+  eventTypes: ['RegionCreated', 'PodCreated', 'MemberJoined', 'ProfileUpdated'] satisfies MembershipEvent['type'][],
 
   async apply(em: EntityManager, stored: StoredEvent) {
     const event = stored as unknown as MembershipEvent;
@@ -42,6 +43,10 @@ export const membershipProjection: Projection = {
           preferredLanguage: event.data.preferredLanguage,
           joinedAt: at,
         });
+        return;
+      case 'ProfileUpdated':
+        // A member renames themself in their profile; the rest of the profile is member-settings' read model.
+        await query(em, 'update members set display_name = ? where id = ?', [event.data.displayName, event.data.memberId]);
         return;
       default:
         assertNever(event, 'membership event');

@@ -9,11 +9,11 @@ import {
   type RequestEvaluationEvent,
   type RequestEvaluationState,
 } from '../domain/request-evaluation.decider';
-import { PodHelperSchema } from '../pod-helpers/pod-helper.entity';
+import { availableHelpers } from '../pod-helpers/available-helpers';
 
 export const MATCHING_ACTOR = 'system:matching';
 
-/** A new request is evaluated against the pod's members: who could be asked (never the requester). */
+/** A new request is evaluated against the pod's members: who could be asked (never the requester, a paused member or a blocked pair). */
 @Controller()
 @UseFilters(new RethrowEventErrorsFilter())
 export class EvaluateRequestWhenRequestPosted {
@@ -26,14 +26,10 @@ export class EvaluateRequestWhenRequestPosted {
   @EventPattern(RequestPostedV1.type)
   async handle(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
     const { requestId, podId, requesterMemberId } = event.data;
-    const candidates = await event.em.find(
-      PodHelperSchema,
-      { podId, memberId: { $ne: requesterMemberId } },
-      { fields: ['memberId'], orderBy: { joinedAt: 'asc' } },
-    );
+    const candidateMemberIds = await availableHelpers(event.em, podId, requesterMemberId);
     await this.commands.handle(event.em, streamName('request-matching', podId, requestId), {
       type: 'EvaluateRequest',
-      data: { requestId, podId, requesterMemberId, candidateMemberIds: candidates.map((helper) => helper.memberId) },
+      data: { requestId, podId, requesterMemberId, candidateMemberIds },
       metadata: commandMetadataForEvent(event, MATCHING_ACTOR),
     });
   }

@@ -1,6 +1,9 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
 
-/** Members matching may ask for help, learned from membership's events (never from its tables). */
+/**
+ * Members matching may ask for help, learned from membership's events (never from its tables). The
+ * `paused` and `pause_version` columns are kept by track-availability in SQL and read by available-helpers.
+ */
 export interface PodHelper {
   memberId: string;
   podId: string;

@@ -54,7 +54,8 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
       case 'MemberJoined':
         return { status: 'active', ...event.data };
       default:
-        return assertNever(event.type, 'member event');
+        // The member stream also carries the profile, block, boundary and pause slices' events (member-slice.ts).
+        return state;
     }
   },
 };

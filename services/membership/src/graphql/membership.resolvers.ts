@@ -4,8 +4,10 @@ import { requireIdentity, type SubgraphContext } from '@mutuo/platform';
 import { CreatePodHandler } from '../create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../create-region/create-region.handler';
 import { JoinPodHandler } from '../join-pod/join-pod.handler';
+import { isUuid } from '../member-settings/member-stream';
 import { MemberQueries } from '../members/member.queries';
 import { PodQueries } from '../pods/pod.queries';
+import { MemberPrivacy } from '../privacy/member-privacy';
 import { RegionQueries } from '../regions/region.queries';
 
 interface CreateRegionArgs {
@@ -27,6 +29,7 @@ export function membershipResolvers(app: INestApplication) {
   const members = app.get(MemberQueries);
   const pods = app.get(PodQueries);
   const regions = app.get(RegionQueries);
+  const privacy = app.get(MemberPrivacy);
 
   return {
     Query: {
@@ -64,9 +67,11 @@ export function membershipResolvers(app: INestApplication) {
     },
     Member: {
       // Another pod's member is simply not found: row-level security scopes the read to the caller's pod.
-      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
+      // A member in a block with the caller, whoever blocked whom, is hidden too.
+      __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
         const identity = requireIdentity(ctx);
-        return identity.podId ? members.byId(identity.podId, reference.id) : null;
+        if (!identity.podId || !isUuid(reference.id)) return null;
+        return privacy.visibleMember(ctx, await members.byId(identity.podId, reference.id));
       },
       joinedAt: (member: { joinedAt: Date | string }) => iso(member.joinedAt),
     },

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { MemberBlocksHandler } from '../blocks/member-blocks.handler';
+import { MemberBoundariesHandler } from '../boundaries/member-boundaries.handler';
+import { PAUSE_RETURN_OPTIONS, pauseReturnOptionsFrom } from '../boundaries/pause-return.options';
+import { PauseReturnScheduler } from '../boundaries/pause-return.scheduler';
+import { MemberPrivacy } from '../privacy/member-privacy';
+import { MemberProfileHandler } from '../profile/member-profile.handler';
+import { MemberSettingsQueries } from './member-settings.queries';
+import { MemberStream } from './member-stream';
+
+const services = [
+  MemberStream,
+  MemberSettingsQueries,
+  MemberPrivacy,
+  MemberProfileHandler,
+  MemberBlocksHandler,
+  MemberBoundariesHandler,
+  PauseReturnScheduler,
+];
+
+/** A member's own settings: profile and contact channels, blocks, boundaries and stepping back. */
+@Module({
+  providers: [{ provide: PAUSE_RETURN_OPTIONS, useFactory: () => pauseReturnOptionsFrom(process.env) }, ...services],
+  exports: services,
+})
+export class MemberSettingsModule {}

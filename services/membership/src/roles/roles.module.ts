@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { Clock, SystemClock } from './clock';
+import { PodRolesHandler } from './pod-roles.handler';
+import { ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom } from './role-scheduler.options';
+import { RoleTermScheduler } from './role-term.scheduler';
+import { RoleQueries } from './role.queries';
+
+const providers = [
+  { provide: Clock, useClass: SystemClock },
+  { provide: ROLE_SCHEDULER_OPTIONS, useFactory: () => roleSchedulerOptionsFrom(process.env) },
+  PodRolesHandler,
+  RoleQueries,
+  RoleTermScheduler,
+];
+
+/** Rotating roles: commands, the term scheduler and the role read models' queries. */
+@Module({ providers, exports: [Clock, PodRolesHandler, RoleQueries, RoleTermScheduler] })
+export class RolesModule {}

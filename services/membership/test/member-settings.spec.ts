@@ -1,0 +1,270 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { memberIdFor } from '@mutuo/contracts';
+import { eventStreamName, parseCloudEvent, type MutuoCloudEvent } from '@mutuo/messaging';
+import { mintDevToken } from '@mutuo/platform';
+import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
+import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { PauseReturnScheduler } from '../src/boundaries/pause-return.scheduler';
+import { membershipService } from '../src/membership.service';
+
+const SECRET = 'settings-test-gateway-secret-0123456789';
+const JWT_SECRET = 'settings-test-jwt-secret-long-enough-0123456789';
+
+type GraphQLResult<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+
+const ME = `{ me { id displayName pronouns languages skills location { cell precise { lat lon } }
+  contactChannels { id kind value verification preferred } boundaries { weeklyCapacityHours timezone quietHours { start end }
+  availability { rrule durationMinutes } } paused returnAt } }`;
+
+describe('member settings (real PostgreSQL and NATS)', () => {
+  let db: TestDatabase;
+  let service: RunningService;
+  const prefix = natsTestPrefix();
+  let podId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: 'membership_settings', appRole: 'mutuo_membership_app' });
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      REGION: 'test-region',
+      DATABASE_ADMIN_URL: db.adminUrl,
+      DATABASE_URL: db.appUrl,
+      NATS_URL: TEST_NATS_URL,
+      NATS_PREFIX: prefix,
+      GATEWAY_SHARED_SECRET: SECRET,
+      JWT_SECRET,
+    };
+    await migrateService(membershipService, env);
+    service = await startService(membershipService, { env, pollIntervalMs: 50 });
+
+    const operator = await mintDevToken({ subject: 'person-operator', roles: ['operator'] }, { secret: JWT_SECRET });
+    const region = await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }');
+    podId = (
+      await ok<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
+        input: { regionId: region.createRegion.id, name: 'Arroios', languages: ['pt', 'en'], timezone: 'Europe/Lisbon' },
+      })
+    ).createPod.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await db?.drop();
+    await deleteStreamsWithPrefix(prefix);
+  });
+
+  const member = (subject: string) => mintDevToken({ subject, podId, roles: ['member'] }, { secret: JWT_SECRET });
+
+  async function graphql<T>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, 'x-mutuo-gateway-secret': SECRET },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResult<T>;
+  }
+
+  async function ok<T = Record<string, unknown>>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const { data, errors } = await graphql<T>(bearer, query, variables);
+    if (errors) throw new Error(`GraphQL errors: ${JSON.stringify(errors)}`);
+    return data!;
+  }
+
+  async function join(subject: string, displayName: string): Promise<string> {
+    const token = await member(subject);
+    await ok(token, 'mutation($name: String!) { joinPod(input: { displayName: $name }) { id } }', { name: displayName });
+    return token;
+  }
+
+  async function countEvents(): Promise<number> {
+    const client = new Client({ connectionString: db.adminUrl });
+    await client.connect();
+    try {
+      return (await client.query('select count(*)::int as n from mutuo_events')).rows[0].n;
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** The integration events membership published, of one type, in order. */
+  async function published(type: string): Promise<MutuoCloudEvent[]> {
+    const nc = await connect({ servers: TEST_NATS_URL });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stream = eventStreamName(prefix, 'membership');
+      const { state } = await jsm.streams.info(stream);
+      const events: MutuoCloudEvent[] = [];
+      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+        const message = await jsm.streams.getMessage(stream, { seq });
+        const parsed = message && parseCloudEvent(message.data);
+        if (parsed && parsed.ok && parsed.event.type === type) events.push(parsed.event);
+      }
+      return events;
+    } finally {
+      await nc.close();
+    }
+  }
+
+  it('answers a profile change at once, from the stream, and the read model agrees a moment later', async () => {
+    const ana = await join('person-ana', 'Ana');
+    const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) {
+      displayName pronouns languages skills location { cell precise { lat lon } } } }`;
+    const answer = await ok<{ updateProfile: unknown }>(ana, UPDATE, {
+      input: {
+        displayName: 'Ana Sousa',
+        pronouns: 'she/her',
+        languages: ['pt-pt', 'en'],
+        skills: ['TRANSLATION', 'GROCERIES'],
+        location: { precise: { lat: 38.72605, lon: -9.13577 } },
+      },
+    });
+    const expected = {
+      displayName: 'Ana Sousa',
+      pronouns: 'she/her',
+      languages: ['pt-PT', 'en'],
+      skills: ['GROCERIES', 'TRANSLATION'],
+      location: { cell: 'eycs21', precise: { lat: 38.72605, lon: -9.13577 } },
+    };
+    expect(answer.updateProfile).toEqual(expected);
+
+    const added = await ok<{ addContactChannel: { contactChannels: { id: string; kind: string; preferred: boolean }[] } }>(
+      ana,
+      'mutation { addContactChannel(input: { kind: EMAIL, value: "Ana@Example.org" }) { contactChannels { id kind value verification preferred } } }',
+    );
+    expect(added.addContactChannel.contactChannels).toEqual([
+      { id: expect.any(String), kind: 'EMAIL', value: 'Ana@example.org', verification: 'UNVERIFIED', preferred: true },
+    ]);
+    const phone = await ok<{ addContactChannel: { contactChannels: { id: string; kind: string }[] } }>(
+      ana,
+      'mutation { addContactChannel(input: { kind: PHONE, value: "+351 912 345 678" }) { contactChannels { id kind } } }',
+    );
+    const phoneId = phone.addContactChannel.contactChannels.find((channel) => channel.kind === 'PHONE')!.id;
+    await ok(ana, 'mutation($id: ID!) { setPreferredChannel(id: $id) { id } }', { id: phoneId });
+
+    const me = await waitFor(
+      async () => {
+        const result = (await ok<{ me: { displayName: string; contactChannels: { kind: string; preferred: boolean }[] } }>(ana, ME)).me;
+        return result.displayName === 'Ana Sousa' && result.contactChannels[0]?.kind === 'PHONE' ? result : undefined;
+      },
+      { description: 'the read models to catch up', timeoutMs: 10_000 },
+    );
+    expect(me).toMatchObject({ ...expected, paused: false, returnAt: null, boundaries: null });
+    expect(me.contactChannels).toEqual([
+      { id: phoneId, kind: 'PHONE', value: '+351912345678', verification: 'UNVERIFIED', preferred: true },
+      { id: expect.any(String), kind: 'EMAIL', value: 'Ana@example.org', verification: 'UNVERIFIED', preferred: false },
+    ]);
+  });
+
+  it('refuses bad input with a code naming the field, and writes no event', async () => {
+    const bo = await join('person-bo', 'Bo');
+    const before = await countEvents();
+    const SET = 'mutation($input: BoundariesInput!) { setBoundaries(input: $input) { id } }';
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      [SET, { input: { availability: [], weeklyCapacityHours: -1 } }, 'INVALID_CAPACITY', 'weeklyCapacityHours'],
+      [SET, { input: { availability: [{ rrule: 'FREQ=DAILY;BYHOUR=9', durationMinutes: 60 }], weeklyCapacityHours: 2 } }, 'INVALID_RRULE', 'availability[0].rrule'],
+      [SET, { input: { availability: [], weeklyCapacityHours: 2, timezone: 'Europe/Atlantis' } }, 'INVALID_TIMEZONE', 'timezone'],
+      ['mutation { updateProfile(input: { languages: ["klingonese"] }) { id } }', {}, 'INVALID_LANGUAGES', 'languages'],
+      ['mutation { updateProfile(input: { location: { cell: "eycs2i" } }) { id } }', {}, 'INVALID_LOCATION_CELL', 'location.cell'],
+      ['mutation { addContactChannel(input: { kind: PHONE, value: "912345678" }) { id } }', {}, 'INVALID_CONTACT_VALUE', 'value'],
+      ['mutation { stepBack(input: { returnAt: "2001-01-01T00:00:00Z" }) { id } }', {}, 'INVALID_RETURN_DATE', 'returnAt'],
+      [`mutation { blockMember(memberId: "${memberIdFor(podId, 'person-bo')}") { blocked } }`, {}, 'CANNOT_BLOCK_SELF', 'memberId'],
+      ['mutation { blockMember(memberId: "not-a-member") { blocked } }', {}, 'MEMBER_NOT_FOUND', 'memberId'],
+    ];
+    for (const [query, variables, code, field] of cases) {
+      const { errors } = await graphql(bo, query, variables);
+      expect([code, errors?.[0]?.extensions]).toEqual([code, { code, field }]);
+      expect(JSON.stringify(errors)).not.toMatch(/at .*\.ts:\d+/);
+    }
+    expect(await countEvents()).toBe(before);
+
+    const outsider = await member('person-never-joined');
+    const { errors } = await graphql(outsider, 'mutation { stepBack { id } }');
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'NOT_A_MEMBER' });
+  });
+
+  it('sets boundaries in the pod time zone by default and publishes them for matching and notifications', async () => {
+    const cleo = await join('person-cleo', 'Cleo');
+    const { setBoundaries } = await ok<{ setBoundaries: { boundaries: unknown } }>(
+      cleo,
+      `mutation { setBoundaries(input: {
+        availability: [{ rrule: "RRULE:FREQ=WEEKLY;BYDAY=SA,TU;BYHOUR=10", durationMinutes: 180 }],
+        weeklyCapacityHours: 3.5, quietHours: { start: "21:30", end: "08:00" } }) {
+        boundaries { availability { rrule durationMinutes } weeklyCapacityHours quietHours { start end } timezone } } }`,
+    );
+    const boundaries = {
+      availability: [{ rrule: 'FREQ=WEEKLY;BYDAY=TU,SA;BYHOUR=10;BYMINUTE=0', durationMinutes: 180 }],
+      weeklyCapacityHours: 3.5,
+      quietHours: { start: '21:30', end: '08:00' },
+      timezone: 'Europe/Lisbon',
+    };
+    expect(setBoundaries.boundaries).toEqual(boundaries);
+    const changed = await waitFor(async () => (await published('membership.boundaries-changed.v1'))[0], {
+      description: 'boundaries-changed in JetStream',
+      timeoutMs: 10_000,
+    });
+    expect(changed.data).toEqual({ memberId: memberIdFor(podId, 'person-cleo'), podId, ...boundaries });
+  });
+
+  it('brings a paused member back by themself when the return date passes, and says so once', async () => {
+    const dan = await join('person-dan', 'Dan');
+    const danId = memberIdFor(podId, 'person-dan');
+    const returnAt = new Date(Date.now() + 1_500).toISOString();
+    const { stepBack } = await ok<{ stepBack: { paused: boolean; returnAt: string } }>(
+      dan,
+      'mutation($at: String) { stepBack(input: { returnAt: $at }) { paused returnAt } }',
+      { at: returnAt },
+    );
+    expect(stepBack).toEqual({ paused: true, returnAt });
+
+    // Nobody calls anything: the scheduler's timer for the known return date does it.
+    await waitFor(async () => (await ok<{ me: { paused: boolean } }>(dan, '{ me { paused } }')).me.paused === false, {
+      description: 'the automatic return',
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+    const paused = (await published('membership.member-paused.v1')).filter((e) => (e.data as { memberId: string }).memberId === danId);
+    expect(paused.map((event) => event.data)).toEqual([{ memberId: danId, podId, pausedAt: expect.any(String), returnAt }]);
+    const returned = await waitFor(
+      async () => {
+        const events = (await published('membership.member-returned.v1')).filter((e) => (e.data as { memberId: string }).memberId === danId);
+        return events.length ? events : undefined;
+      },
+      { description: 'member-returned in JetStream', timeoutMs: 10_000 },
+    );
+    expect(returned.map((event) => [event.actorid, event.data])).toEqual([
+      ['system:membership', { memberId: danId, podId, returnedAt: expect.any(String), automatic: true }],
+    ]);
+    expect(Date.parse((returned[0]!.data as { returnedAt: string }).returnedAt)).toBeGreaterThanOrEqual(Date.parse(returnAt));
+  });
+
+  it('returns a member once when several scheduler replicas scan at the same moment', async () => {
+    const scheduler = service.app.get(PauseReturnScheduler);
+    await scheduler.stop();
+    try {
+      const eve = await join('person-eve', 'Eve');
+      const returnAt = new Date(Date.now() + 800).toISOString();
+      await ok(eve, 'mutation($at: String) { stepBack(input: { returnAt: $at }) { id } }', { at: returnAt });
+      await waitFor(async () => (await ok<{ me: { paused: boolean } }>(eve, '{ me { paused } }')).me.paused, { description: 'the pause read model' });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(returnAt) - Date.now()) + 50));
+
+      const reports = await Promise.all([scheduler.runOnce(), scheduler.runOnce(), scheduler.runOnce()]);
+      expect(reports.reduce((sum, report) => sum + report.returned, 0)).toBe(1);
+      expect(reports.every((report) => report.failed === 0)).toBe(true);
+      const client = new Client({ connectionString: db.adminUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query("select count(*)::int as n from mutuo_events where type = 'Returned' and stream_id like $1", [
+          `member:${podId}:${memberIdFor(podId, 'person-eve')}`,
+        ]);
+        expect(rows[0].n).toBe(1);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      scheduler.start();
+    }
+  });
+});
