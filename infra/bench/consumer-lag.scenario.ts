@@ -1,10 +1,11 @@
 import { RequestPostedV1 } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { EventConsumer, OutboxRelay, ensureStreams, stderrLogger, type EventHandler } from '@mutuo/messaging';
+import { EventConsumer, NATS_MSG_ID_HEADER, OutboxRelay, ensureStreams, stderrLogger, type EventHandler } from '@mutuo/messaging';
+import { jetstream } from '@nats-io/jetstream';
 import { waitFor } from '@mutuo/testing';
 import type { BenchEnvironment, CleanupStack } from './bench-environment';
-import { PRODUCING_SERVICE, newRequestStream, requestsEventStore } from './request-events';
-import { RELAY_BATCH_SIZE } from './relay.scenario';
+import { PRODUCING_SERVICE, newRequestStream, requestsEventStore, skipToEndOfEvents } from './request-events';
+import { RELAY_BATCH_SIZE, relayName } from './relay.scenario';
 import { nowMs, summarize, type LatencySummary } from './statistics';
 
 export interface ConsumerLagOptions {
@@ -29,7 +30,7 @@ export interface ConsumerLagResult {
   readonly handledPerSecond: number;
   /** Milliseconds from the event's `time` (set just before its append) to the handler being called. */
   readonly lag: LatencySummary;
-  /** Where the lag comes from: `time` → row written, row written → marked sent, marked sent → handler called. */
+  /** Where the lag comes from: `time` → row written, row written → stored by JetStream, stored → handler called. */
   readonly stages: { readonly append: StageLatency; readonly relay: StageLatency; readonly delivery: StageLatency };
   /** Appends still running when a tick was due: how far the producer fell behind. */
   readonly maxAppendsInFlight: number;
@@ -48,8 +49,9 @@ const MAX_APPENDS_IN_FLIGHT = 200;
 export async function measureConsumerLag(env: BenchEnvironment, cleanup: CleanupStack, options: ConsumerLagOptions): Promise<ConsumerLagResult> {
   await ensureStreams(env.jsm, { prefix: env.prefix, services: [PRODUCING_SERVICE] });
   await env.jsm.streams.purge(env.eventStream);
-  // Earlier scenarios' rows are all sent; an empty outbox keeps this run's stage figures to its own events.
-  await query(env.orm.em.fork(), 'truncate mutuo_outbox, bench_handled_events');
+  // Earlier scenarios' events count as published, so the relay and the stage figures cover this run's events only.
+  await skipToEndOfEvents(env.orm.em.fork(), relayName(env));
+  await query(env.orm.em.fork(), 'truncate bench_handled_events');
 
   const lagByEvent = new Map<string, number>();
   let lastHandled = 0;
@@ -73,7 +75,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     entityManager: env.orm.em,
     nats: env.nc,
     lockConnection: env.databaseUrl,
-    lockName: `mutuo:outbox-relay:${env.prefix}`,
+    lockName: relayName(env),
     batchSize: RELAY_BATCH_SIZE,
     logger: stderrLogger,
   });
@@ -141,7 +143,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
       achievedPerSecond,
       handledPerSecond,
       lag: summarize([...lagByEvent.values()]),
-      stages: await stageLatencies(env),
+      stages: await stageLatencies(env, appended),
       maxAppendsInFlight,
       nodeCpuCores,
     };
@@ -150,15 +152,34 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
   }
 }
 
-/** The legs of the path from the rows left behind (PostgreSQL and Node share the machine's clock). */
-async function stageLatencies(env: BenchEnvironment): Promise<ConsumerLagResult['stages']> {
+/**
+ * When JetStream stored each event (its message timestamp), read back through an ordered consumer:
+ * the relay keeps no per-event "sent" time, it only moves its checkpoint.
+ */
+async function storedTimes(env: BenchEnvironment, count: number): Promise<{ event_id: string; stored_ms: number }[]> {
+  const consumer = await jetstream(env.nc).consumers.get(env.eventStream);
+  const stored: { event_id: string; stored_ms: number }[] = [];
+  const messages = await consumer.consume();
+  for await (const message of messages) {
+    stored.push({ event_id: message.headers?.get(NATS_MSG_ID_HEADER) ?? '', stored_ms: message.info.timestampNanos / 1e6 });
+    if (stored.length >= count || message.info.pending === 0) break;
+  }
+  return stored;
+}
+
+/** The legs of the path from the rows left behind and the stream (PostgreSQL, NATS and Node share the machine's clock). */
+async function stageLatencies(env: BenchEnvironment, appended: number): Promise<ConsumerLagResult['stages']> {
+  const stored = await storedTimes(env, appended);
   const [row] = await query<Record<'append' | 'relay' | 'delivery', number[]>>(
     env.orm.em.fork(),
-    `with legs as (
-       select extract(epoch from e.recorded_at - (o.payload->>'time')::timestamptz) * 1000 as append,
-              extract(epoch from o.sent_at - e.recorded_at) * 1000 as relay,
-              extract(epoch from h.handled_at - o.sent_at) * 1000 as delivery
-       from mutuo_outbox o
+    `with stored as (
+       select * from jsonb_to_recordset(?::jsonb) as s(event_id uuid, stored_ms float8)
+     ),
+     legs as (
+       select extract(epoch from e.recorded_at - (e.publish_payload->>'time')::timestamptz) * 1000 as append,
+              s.stored_ms - extract(epoch from e.recorded_at) * 1000 as relay,
+              extract(epoch from h.handled_at) * 1000 - s.stored_ms as delivery
+       from stored s
        join mutuo_events e using (event_id)
        join bench_handled_events h using (event_id)
      )
@@ -166,6 +187,7 @@ async function stageLatencies(env: BenchEnvironment): Promise<ConsumerLagResult[
             percentile_cont(array[0.5, 0.99]) within group (order by relay) as relay,
             percentile_cont(array[0.5, 0.99]) within group (order by delivery) as delivery
      from legs`,
+    [JSON.stringify(stored)],
   );
   const stage = (values: number[] | undefined): StageLatency => ({ p50: values?.[0] ?? Number.NaN, p99: values?.[1] ?? Number.NaN });
   return { append: stage(row?.append), relay: stage(row?.relay), delivery: stage(row?.delivery) };

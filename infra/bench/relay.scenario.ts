@@ -4,7 +4,7 @@ import { CLOUDEVENTS_CONTENT_TYPE, OutboxRelay, ensureStreams, stderrLogger } fr
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { BenchEnvironment, CleanupStack } from './bench-environment';
-import { PRODUCING_SERVICE, newRequestStream, requestsEventStore } from './request-events';
+import { PRODUCING_SERVICE, newRequestStream, requestsEventStore, skipToEndOfEvents } from './request-events';
 import { forEachConcurrently, median, nowMs } from './statistics';
 
 /** The relay's default batch size; the raw publisher uses the same window. */
@@ -26,7 +26,7 @@ interface OutboxPayload {
 }
 
 /**
- * Per repetition: a backlog of `events` outbox rows is appended, then (in alternating order)
+ * Per repetition: a backlog of `events` published events is appended, then (in alternating order)
  * an OutboxRelay drains it — timed from start() until flush() resolves — and a raw JetStream
  * publisher sends the same payloads in windows of the relay's batch size, awaiting every ack.
  * The stream is purged before each, so both write into the same kind of stream.
@@ -61,18 +61,33 @@ export async function measureRelayThroughput(
   };
 }
 
-/** Empties the outbox (the previous backlog was sent), appends a new one and returns its payloads in relay order. */
+/**
+ * Moves the relay past everything stored (the previous backlog was sent), appends a new backlog and
+ * returns its payloads in the relay's order.
+ */
 async function fillOutbox(env: BenchEnvironment, events: number): Promise<OutboxPayload[]> {
   const em = env.orm.em.fork();
-  await query(em, 'truncate mutuo_outbox');
+  await skipToEndOfEvents(em, relayName(env));
   const store = requestsEventStore(env.prefix);
   await forEachConcurrently(Math.ceil(events / EVENTS_PER_APPEND), 4, async () => {
     const { streamId, events: batch } = newRequestStream(EVENTS_PER_APPEND);
     await store.append(env.orm.em.fork(), streamId, batch, 'no_stream');
   });
-  // Fresh statistics, as a long-lived outbox table would have.
-  await query(em, 'analyze mutuo_outbox');
-  return query<OutboxPayload>(em, 'select subject, payload from mutuo_outbox where sent_at is null order by global_position');
+  // Fresh statistics, as a long-lived event table would have.
+  await query(em, 'analyze mutuo_events');
+  return query<OutboxPayload>(
+    em,
+    `select e.publish_subject as subject, e.publish_payload as payload
+     from mutuo_events e join mutuo_outbox_checkpoints c on c.relay = ?
+     where e.publish_subject is not null and (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+     order by e.transaction_id, e.global_position`,
+    [relayName(env)],
+  );
+}
+
+/** The relay's lock and checkpoint name: one per benchmark run. */
+export function relayName(env: BenchEnvironment): string {
+  return `mutuo:outbox-relay:${env.prefix}`;
 }
 
 async function timeRelay(env: BenchEnvironment, cleanup: CleanupStack, events: number, repetition: number): Promise<number> {
@@ -80,7 +95,7 @@ async function timeRelay(env: BenchEnvironment, cleanup: CleanupStack, events: n
     entityManager: env.orm.em,
     nats: env.nc,
     lockConnection: env.databaseUrl,
-    lockName: `mutuo:outbox-relay:${env.prefix}`,
+    lockName: relayName(env),
     batchSize: RELAY_BATCH_SIZE,
     publishTimeoutMs: PUBLISH_TIMEOUT_MS,
     logger: stderrLogger,

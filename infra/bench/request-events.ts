@@ -42,6 +42,21 @@ export function requestsEventStore(prefix: string, onAppended?: () => void): Pos
   return new PostgresEventStore({ outbox: requestsOutboxMapper(prefix), onAppended });
 }
 
+/**
+ * Moves the relay's checkpoint past every event already stored, as if they had been published, so a
+ * scenario's relay publishes only the events the scenario appends.
+ */
+export async function skipToEndOfEvents(em: EntityManager, relayName: string): Promise<void> {
+  await query(
+    em,
+    `insert into mutuo_outbox_checkpoints (relay, transaction_id, global_position, updated_at)
+     select ?, coalesce(max(transaction_id), '0'::xid8), coalesce(max(global_position), 0), clock_timestamp() from mutuo_events
+     on conflict (relay) do update
+       set transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = excluded.updated_at`,
+    [relayName],
+  );
+}
+
 export interface StreamEvents {
   readonly streamId: string;
   readonly events: NewEvent[];
@@ -79,7 +94,7 @@ export async function insertBareRows(em: EntityManager, { streamId, events }: St
 export interface PayloadSizes {
   /** `data` plus `metadata` as JSON: what both the event row and the baseline row store. */
   readonly eventJsonBytes: number;
-  /** The CloudEvent the outbox row stores and the relay publishes. */
+  /** The CloudEvent the event row also stores (`publish_payload`) and the relay publishes. */
   readonly cloudEventBytes: number;
 }
 

@@ -38,7 +38,7 @@ export interface ReadAllOptions {
 }
 
 export interface PostgresEventStoreOptions {
-  /** Writes outbox rows for the events that leave the service, in the append's own statement. */
+  /** Picks the events that leave the service; their outbox message is stored in the event's own row. */
   readonly outbox?: OutboxMapper;
   /** Called after an append commits outside a caller's transaction, to wake local projections. */
   readonly onAppended?: (events: readonly StoredEvent[]) => void;
@@ -59,6 +59,18 @@ interface EventRow {
 
 const APPEND_ATTEMPTS_FOR_ANY = 5;
 
+/** An event row with its JSON columns already serialised. */
+interface SerialisedEventRow {
+  readonly event_id: string;
+  readonly stream_position: number;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly publish_subject: string | null;
+  readonly publish_payload: string | null;
+  readonly publish_headers: string | null;
+}
+
 interface AppendedRow {
   global_position: string;
   transaction_id: string;
@@ -66,37 +78,45 @@ interface AppendedRow {
 }
 
 /**
- * One statement appends the events and their outbox rows, so it is atomic without a transaction of its own.
- * The version check: a new stream (expected 0) needs none, since position 1 is unique per stream; otherwise
- * the expected version must exist, and if a later one exists too the unique (stream, position) key refuses
- * the insert. Either way a stale writer gets no rows or a unique violation, never a gap or a duplicate.
- * The text never changes, so it runs as a prepared statement.
+ * One INSERT appends the events, each carrying its outbox message (publish_*) when it leaves the service,
+ * so it is atomic without a transaction of its own. The version check: a new stream (expected 0) needs
+ * none, since position 1 is unique per stream; otherwise the expected version must exist, and if a later
+ * one exists too the unique (stream, position) key refuses the insert. Either way a stale writer gets no
+ * rows or a unique violation, never a gap or a duplicate. Rows are inserted in stream order, so positions
+ * in the global order follow the stream's. The texts never change, so they run as prepared statements.
  */
 const APPEND_SQL = `
-  with new_events as (
-    insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata)
-    select e.event_id, e_stream.stream_id, e.stream_position, e_stream.pod_id, e.type, coalesce(e.data, 'null'::jsonb), e.metadata
-    from (select ?::int as expected_version, ?::text as check_stream) as e_check,
-         (select ?::text as stream_id, ?::uuid as pod_id) as e_stream,
-         jsonb_to_recordset(?::jsonb) as e(event_id uuid, stream_position int, type text, data jsonb, metadata jsonb)
-    where e_check.expected_version = 0
-       or exists (select 1 from mutuo_events x where x.stream_id = e_check.check_stream and x.stream_position = e_check.expected_version)
-    order by e.stream_position
-    returning global_position, transaction_id, event_id, stream_id, stream_position, pod_id, recorded_at
-  ),
-  outbox as (
-    insert into mutuo_outbox (event_id, global_position, stream_id, stream_position, pod_id, subject, payload, headers)
-    select n.event_id, n.global_position, n.stream_id, n.stream_position, n.pod_id, o.subject, o.payload, o.headers
-    from new_events n join jsonb_to_recordset(?::jsonb) as o(event_id uuid, subject text, payload jsonb, headers jsonb)
-      on o.event_id = n.event_id
-    returning 1
-  )
-  select n.global_position, n.transaction_id, n.recorded_at, (select count(*) from outbox) as outbox_rows
-  from new_events n order by n.stream_position`;
+  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_payload, publish_headers)
+  select e.event_id, e_stream.stream_id, e.stream_position, e_stream.pod_id, e.type, coalesce(e.data, 'null'::jsonb), e.metadata,
+         e.publish_subject, e.publish_payload, e.publish_headers
+  from (select ?::int as expected_version, ?::text as check_stream) as e_check,
+       (select ?::text as stream_id, ?::uuid as pod_id) as e_stream,
+       jsonb_to_recordset(?::jsonb) as e(event_id uuid, stream_position int, type text, data jsonb, metadata jsonb,
+                                         publish_subject text, publish_payload jsonb, publish_headers jsonb)
+  where e_check.expected_version = 0
+     or exists (select 1 from mutuo_events x where x.stream_id = e_check.check_stream and x.stream_position = e_check.expected_version)
+  order by e.stream_position
+  returning stream_position, global_position, transaction_id, recorded_at`;
+
+/**
+ * One event after a known version: plain parameters instead of a one-row JSON record set (measured
+ * ~15 µs less per call).
+ */
+const APPEND_ONE_SQL = `
+  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_payload, publish_headers)
+  select ?::uuid, ?::text, ?::int, ?::uuid, ?::text, ?::jsonb, ?::jsonb, ?::text, ?::jsonb, ?::jsonb
+  where exists (select 1 from mutuo_events x where x.stream_id = ?::text and x.stream_position = ?::int)
+  returning global_position, transaction_id, recorded_at`;
+
+/** One event starting a new stream: nothing to check (position 1 is unique), so a plain VALUES insert (~10 µs less again). */
+const APPEND_FIRST_SQL = `
+  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_payload, publish_headers)
+  values (?::uuid, ?::text, ?::int, ?::uuid, ?::text, ?::jsonb, ?::jsonb, ?::text, ?::jsonb, ?::jsonb)
+  returning global_position, transaction_id, recorded_at`;
 
 /**
  * An append-only event store in the service's own PostgreSQL database.
- * One append is one SQL statement (events and their outbox rows together), so it is atomic on its own
+ * One append is one SQL statement (events with their outbox messages), so it is atomic on its own
  * and joins the caller's transaction when the EntityManager is in one.
  */
 export class PostgresEventStore {
@@ -155,27 +175,25 @@ export class PostgresEventStore {
       data: event.data,
       metadata: event.metadata,
     }));
-    const outboxRows = this.options.outbox
-      ? pending.flatMap((event) => {
-          const message = this.options.outbox!(event);
-          return message
-            ? [{ event_id: event.eventId, subject: message.subject, payload: message.payload, headers: message.headers ?? {} }]
-            : [];
-        })
-      : [];
-    const eventRows = pending.map((event) => ({
-      event_id: event.eventId,
-      stream_position: event.streamPosition,
-      type: event.type,
-      data: event.data ?? null,
-      metadata: event.metadata,
-    }));
+    const outbox = this.options.outbox;
+    // Serialised per column: JSON null (no data) is stored as the jsonb value `null`, never as SQL NULL.
+    const eventRows = pending.map((event): SerialisedEventRow => {
+      const message = outbox?.(event) ?? null;
+      return {
+        event_id: event.eventId,
+        stream_position: event.streamPosition,
+        type: event.type,
+        data: JSON.stringify(event.data ?? null),
+        metadata: JSON.stringify(event.metadata),
+        publish_subject: message?.subject ?? null,
+        publish_payload: message ? JSON.stringify(message.payload ?? null) : null,
+        publish_headers: message?.headers ? JSON.stringify(message.headers) : null,
+      };
+    });
 
     let rows: AppendedRow[];
     try {
-      rows = await query<AppendedRow>(em, APPEND_SQL, [base, streamId, streamId, podId, JSON.stringify(eventRows), JSON.stringify(outboxRows)], {
-        preparedAs: 'mutuo_event_store_append_v1',
-      });
+      rows = await this.insert(em, streamId, podId, base, eventRows);
     } catch (error) {
       // Someone else took the next position first: a concurrent append won.
       if (pgErrorCode(error) === '23505' && pgConstraint(error) === 'mutuo_events_stream_position_key') {
@@ -199,6 +217,42 @@ export class PostgresEventStore {
     });
     if (!em.isInTransaction()) this.options.onAppended?.(stored);
     return { nextExpectedVersion: stored[stored.length - 1]!.streamPosition, events: stored };
+  }
+
+  /** Inserts the rows with the cheapest statement for the case; returns what the database assigned, in stream order. */
+  private async insert(
+    em: EntityManager,
+    streamId: string,
+    podId: string | null,
+    base: number,
+    rows: readonly SerialisedEventRow[],
+  ): Promise<AppendedRow[]> {
+    if (rows.length > 1) {
+      const appended = await query<AppendedRow & { stream_position: number }>(
+        em,
+        APPEND_SQL,
+        [base, streamId, streamId, podId, recordSetJson(rows)],
+        { preparedAs: 'mutuo_event_store_append_v2' },
+      );
+      // RETURNING follows the insert order; sorting does not rely on it.
+      return appended.sort((a, b) => Number(a.stream_position) - Number(b.stream_position));
+    }
+    const row = rows[0]!;
+    const values = [
+      row.event_id,
+      streamId,
+      row.stream_position,
+      podId,
+      row.type,
+      row.data,
+      row.metadata,
+      row.publish_subject,
+      row.publish_payload,
+      row.publish_headers,
+    ];
+    return base === 0
+      ? query<AppendedRow>(em, APPEND_FIRST_SQL, values, { preparedAs: 'mutuo_event_store_append_first_v1' })
+      : query<AppendedRow>(em, APPEND_ONE_SQL, [...values, streamId, base], { preparedAs: 'mutuo_event_store_append_one_v1' });
   }
 
   async readStream(em: EntityManager, streamId: string, fromVersion = 0): Promise<ReadStreamResult> {
@@ -249,6 +303,21 @@ export class PostgresEventStore {
       checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : checkpoint,
     };
   }
+}
+
+/**
+ * The rows as one JSON array for jsonb_to_recordset, splicing in the columns already serialised as JSON
+ * instead of parsing and serialising them again.
+ */
+function recordSetJson(rows: readonly SerialisedEventRow[]): string {
+  return `[${rows
+    .map(
+      (row) =>
+        `{"event_id":${JSON.stringify(row.event_id)},"stream_position":${row.stream_position},"type":${JSON.stringify(row.type)},` +
+        `"data":${row.data},"metadata":${row.metadata},"publish_subject":${JSON.stringify(row.publish_subject)},` +
+        `"publish_payload":${row.publish_payload ?? 'null'},"publish_headers":${row.publish_headers ?? 'null'}}`,
+    )
+    .join(',')}]`;
 }
 
 function matchesExpected(expected: ExpectedVersion, actual: number): boolean {

@@ -1,7 +1,9 @@
 /**
  * Tables owned by the event store. Each service's first MikroORM migration adds this SQL,
- * so events, outbox rows and read models live in the service's own database and can be
- * written in one transaction.
+ * so events and read models live in the service's own database and can be written in one
+ * transaction. There is no separate outbox table: an event that leaves the service carries its
+ * NATS subject, CloudEvent and headers in its own row (`publish_*`), and the outbox relay keeps
+ * only its position in the global order (`mutuo_outbox_checkpoints`).
  *
  * Global order: `transaction_id` (the writer's xid8) plus `global_position`. A reader only
  * takes rows whose transaction id is below the oldest transaction still running
@@ -20,12 +22,20 @@ create table if not exists mutuo_events (
   data jsonb not null,
   metadata jsonb not null,
   recorded_at timestamptz not null default clock_timestamp(),
+  -- Set only for events that leave the service: the row is its own outbox entry.
+  publish_subject text null,
+  publish_payload jsonb null,
+  publish_headers jsonb null,
   constraint mutuo_events_pkey primary key (global_position),
   constraint mutuo_events_event_id_key unique (event_id),
-  constraint mutuo_events_stream_position_key unique (stream_id, stream_position)
+  constraint mutuo_events_stream_position_key unique (stream_id, stream_position),
+  constraint mutuo_events_publish_complete check ((publish_subject is null) = (publish_payload is null))
 );
 create index if not exists mutuo_events_global_order_idx on mutuo_events (transaction_id, global_position);
 create index if not exists mutuo_events_pod_idx on mutuo_events (pod_id, global_position);
+-- The relay's reading order, over the published events only.
+create index if not exists mutuo_events_publish_order_idx on mutuo_events (transaction_id, global_position)
+  where publish_subject is not null;
 
 -- Append-only: a mistake is corrected by a new event, never by editing history.
 create or replace function mutuo_events_are_immutable() returns trigger language plpgsql as $$
@@ -36,22 +46,14 @@ drop trigger if exists mutuo_events_append_only on mutuo_events;
 create trigger mutuo_events_append_only before update or delete on mutuo_events
   for each row execute function mutuo_events_are_immutable();
 
-create table if not exists mutuo_outbox (
-  event_id uuid not null,
-  global_position bigint not null,
-  stream_id text not null,
-  stream_position integer not null,
-  pod_id uuid null,
-  subject text not null,
-  payload jsonb not null,
-  headers jsonb not null default '{}'::jsonb,
-  created_at timestamptz not null default clock_timestamp(),
-  attempts integer not null default 0,
-  last_error text null,
-  sent_at timestamptz null,
-  constraint mutuo_outbox_pkey primary key (event_id)
+-- The relay's position in the global order: it publishes the events after it, then moves past them.
+create table if not exists mutuo_outbox_checkpoints (
+  relay text not null,
+  transaction_id xid8 not null default '0'::xid8,
+  global_position bigint not null default 0,
+  updated_at timestamptz null,
+  constraint mutuo_outbox_checkpoints_pkey primary key (relay)
 );
-create index if not exists mutuo_outbox_unsent_idx on mutuo_outbox (global_position) where sent_at is null;
 
 create table if not exists mutuo_projection_checkpoints (
   projection text not null,

@@ -10,8 +10,8 @@ export interface QueryOptions {
 
 /**
  * Runs SQL on the EntityManager's connection, joining its transaction when it is in one, so event-store
- * statements commit together with read models and outbox rows. Placeholders are `?`; the values travel
- * as bound parameters (never inlined into the text), so large JSON costs no escaping and PostgreSQL can
+ * statements commit together with read models. Placeholders are `?`; the values travel as bound
+ * parameters (never inlined into the text), so large JSON costs no escaping and PostgreSQL can
  * reuse plans. Pass lists as JSON strings: knex would expand an array binding into a list.
  */
 export async function query<Row = Record<string, unknown>>(

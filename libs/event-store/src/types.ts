@@ -38,7 +38,7 @@ export interface GlobalCheckpoint {
 
 export const START_OF_ALL: GlobalCheckpoint = Object.freeze({ transactionId: '0', globalPosition: '0' });
 
-/** A row written to `mutuo_outbox` in the same statement as the event it publishes. */
+/** How an event leaves the service: stored in the event's own row (`publish_*`) and published by the outbox relay. */
 export interface OutboxMessage {
   readonly subject: string;
   readonly payload: unknown;

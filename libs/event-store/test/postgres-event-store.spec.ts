@@ -16,7 +16,10 @@ describe('PostgresEventStore', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
   let orm: MikroORM;
   const store = new PostgresEventStore({
-    outbox: (event) => (event.type === 'NoteAdded' ? { subject: `test.${event.type}`, payload: { id: event.eventId } } : null),
+    outbox: (event) =>
+      event.type === 'NoteAdded'
+        ? { subject: `test.${event.type}`, payload: { id: event.eventId }, headers: { 'X-Note': String((event.data as { n: number }).n) } }
+        : null,
   });
 
   beforeAll(async () => {
@@ -38,19 +41,46 @@ describe('PostgresEventStore', () => {
     ]);
   });
 
-  it('writes an outbox row per published event in the same statement', async () => {
+  it('stores the outbox message in the row of each event that leaves the service, and nothing for the others', async () => {
     const stream = streamName('note', podId, randomUUID());
-    const { events } = await store.append(orm.em.fork(), stream, [noted(1), { ...noted(2), type: 'InternalOnly' }], 'no_stream');
+    const { events } = await store.append(orm.em.fork(), stream, [noted(1), { ...noted(2), type: 'InternalOnly' }, noted(3)], 'no_stream');
 
-    const rows = await query<{ event_id: string; subject: string; stream_position: number }>(
+    const rows = await query<{ event_id: string; publish_subject: string | null; publish_payload: unknown; publish_headers: unknown }>(
       orm.em.fork(),
-      'select event_id, subject, stream_position from mutuo_outbox where stream_id = ?',
+      'select event_id, publish_subject, publish_payload, publish_headers from mutuo_events where stream_id = ? order by stream_position',
       [stream],
     );
-    expect(rows).toEqual([{ event_id: events[0]!.eventId, subject: 'test.NoteAdded', stream_position: 1 }]);
+    expect(rows).toEqual([
+      { event_id: events[0]!.eventId, publish_subject: 'test.NoteAdded', publish_payload: { id: events[0]!.eventId }, publish_headers: { 'X-Note': '1' } },
+      { event_id: events[1]!.eventId, publish_subject: null, publish_payload: null, publish_headers: null },
+      { event_id: events[2]!.eventId, publish_subject: 'test.NoteAdded', publish_payload: { id: events[2]!.eventId }, publish_headers: { 'X-Note': '3' } },
+    ]);
   });
 
-  it('leaves neither events nor outbox rows behind when the caller rolls back', async () => {
+  it('stores the outbox message of a single-event append the same way', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    const { events } = await store.append(orm.em.fork(), stream, [noted(7)], 'no_stream');
+    await store.append(orm.em.fork(), stream, [{ type: 'InternalOnly', data: null, metadata }], 1);
+
+    const rows = await query<{ data: unknown; publish_subject: string | null; publish_payload: unknown; publish_headers: unknown }>(
+      orm.em.fork(),
+      'select data, publish_subject, publish_payload, publish_headers from mutuo_events where stream_id = ? order by stream_position',
+      [stream],
+    );
+    expect(rows).toEqual([
+      { data: { n: 7 }, publish_subject: 'test.NoteAdded', publish_payload: { id: events[0]!.eventId }, publish_headers: { 'X-Note': '7' } },
+      // `null` data is stored as the JSON value null.
+      { data: null, publish_subject: null, publish_payload: null, publish_headers: null },
+    ]);
+    const [dataIsJson] = await query<{ json_null: boolean }>(
+      orm.em.fork(),
+      `select data is not null and jsonb_typeof(data) = 'null' as json_null from mutuo_events where stream_id = ? and stream_position = 2`,
+      [stream],
+    );
+    expect(dataIsJson).toEqual({ json_null: true });
+  });
+
+  it('leaves no event (and so nothing to publish) behind when the caller rolls back', async () => {
     const stream = streamName('note', podId, randomUUID());
     await expect(
       orm.em.fork().transactional(async (tx) => {
@@ -59,13 +89,10 @@ describe('PostgresEventStore', () => {
       }),
     ).rejects.toThrow('read model update failed');
 
-    const [counts] = await query<{ events: number; outbox: number }>(
-      orm.em.fork(),
-      `select (select count(*)::int from mutuo_events where stream_id = ?) as events,
-              (select count(*)::int from mutuo_outbox where stream_id = ?) as outbox`,
-      [stream, stream],
-    );
-    expect(counts).toEqual({ events: 0, outbox: 0 });
+    const [counts] = await query<{ events: number }>(orm.em.fork(), 'select count(*)::int as events from mutuo_events where stream_id = ?', [
+      stream,
+    ]);
+    expect(counts).toEqual({ events: 0 });
   });
 
   it('rejects an append at a stale version with a typed conflict that names the actual version', async () => {

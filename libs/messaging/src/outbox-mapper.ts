@@ -23,9 +23,9 @@ export const NATS_MSG_ID_HEADER = 'Nats-Msg-Id';
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
 /**
- * Turns appended events into outbox rows: a validated CloudEvent, its NATS subject and the
- * `Nats-Msg-Id` header JetStream deduplicates on. Invalid data throws, failing the append:
- * publishing data that breaks the contract is a bug in the producing service.
+ * Turns appended events into outbox messages, stored in the event's own row: a validated CloudEvent,
+ * its NATS subject and the `Nats-Msg-Id` header JetStream deduplicates on. Invalid data throws, failing
+ * the append: publishing data that breaks the contract is a bug in the producing service.
  */
 export function createOutboxMapper(options: OutboxMapperOptions): OutboxMapper {
   const prefix = assertSubjectToken(options.prefix ?? DEFAULT_SUBJECT_PREFIX, 'prefix');

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@mutuo/event-store';
+import { query, type GlobalCheckpoint } from '@mutuo/event-store';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { ClientConfig } from 'pg';
@@ -9,12 +9,15 @@ import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
 import { NatsHealth } from './nats-connection';
 
 export interface OutboxRelayOptions {
-  /** The service's root EntityManager; the relay reads and marks outbox rows on forks of it. */
+  /** The service's root EntityManager; the relay reads events and moves its checkpoint on forks of it. */
   readonly entityManager: EntityManager;
   readonly nats: NatsConnection;
   /** Connection for the leader lock (a dedicated session): connection string or pg client config. */
   readonly lockConnection: string | ClientConfig;
-  /** Name of the advisory lock; one relay per database holds it. Default `mutuo:outbox-relay`. */
+  /**
+   * Name of the advisory lock; one relay per database holds it. Default `mutuo:outbox-relay`. It also
+   * names the relay's row in `mutuo_outbox_checkpoints`, so every relay that competes for the lock shares one position.
+   */
   readonly lockName?: string;
   readonly batchSize?: number;
   /** Idle polling interval. Default 200 ms; `nudge()` wakes the relay at once. */
@@ -31,7 +34,7 @@ export interface OutboxRelayStats {
   readonly running: boolean;
   readonly leader: boolean;
   readonly natsConnected: boolean;
-  /** Unsent outbox rows; null when the database could not be asked. */
+  /** Committed events to publish that are after the relay's checkpoint; null when the database could not be asked. */
   readonly pending: number | null;
   readonly published: number;
   readonly consecutiveFailures: number;
@@ -51,28 +54,71 @@ export class OutboxFlushTimeout extends Error {
   }
 }
 
-interface OutboxRow {
+/** An event that leaves the service, as the relay reads it. */
+interface PublishableRow {
   event_id: string;
+  /** xid8 and bigint as decimal strings. */
+  transaction_id: string;
+  global_position: string;
   subject: string;
   /** The CloudEvent JSON as stored. */
   payload: string;
   headers: Record<string, string> | null;
 }
 
+type FetchedBatch = { readonly rows: PublishableRow[] } | { readonly error: unknown };
+
 interface BatchOutcome {
+  /** Events in the last batch read: a full one means more may be waiting. */
   readonly fetched: number;
   readonly published: number;
   readonly failed: number;
   readonly firstError?: string;
 }
 
+function positionOf(row: PublishableRow): GlobalCheckpoint {
+  return { transactionId: String(row.transaction_id), globalPosition: String(row.global_position) };
+}
+
+/**
+ * The events after a checkpoint that leave the service, in the global order and under the same rule as
+ * PostgresEventStore.readAll: only transactions older than every transaction still running, so an event
+ * whose transaction commits late sorts after the checkpoint when it becomes visible, never before it.
+ */
+const NEXT_BATCH_SQL = `
+  select event_id, transaction_id, global_position, publish_subject as subject,
+         publish_payload::text as payload, publish_headers as headers
+  from mutuo_events
+  where (transaction_id, global_position) > (?::xid8, ?::bigint)
+    and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    and publish_subject is not null
+  order by transaction_id, global_position
+  limit ?`;
+
+/** Never moves backwards: a relay that lost its lock mid-batch cannot undo its successor's progress. */
+const MOVE_CHECKPOINT_SQL = `
+  update mutuo_outbox_checkpoints
+  set transaction_id = ?::xid8, global_position = ?::bigint, updated_at = clock_timestamp()
+  where relay = ? and (transaction_id, global_position) < (?::xid8, ?::bigint)`;
+
+/** The events to publish after the stored checkpoint (all of them while there is none yet). */
+const AFTER_CHECKPOINT = `
+  from mutuo_events
+  where publish_subject is not null
+    and (transaction_id, global_position) > (
+      coalesce((select c.transaction_id from mutuo_outbox_checkpoints c where c.relay = ?), '0'::xid8),
+      coalesce((select c.global_position from mutuo_outbox_checkpoints c where c.relay = ?), 0))`;
+
 type WakeReason = 'nudge' | 'urgent';
 
 /**
- * Publishes `mutuo_outbox` rows to JetStream, oldest first, each with `Nats-Msg-Id` = event id so a
- * retried publish is stored once. A batch is published pipelined (on one connection, so in order)
- * and the acknowledged rows are marked sent in one UPDATE. Failed rows stay pending and are retried
- * with backoff; appends go on meanwhile. Only the holder of the database's advisory lock publishes.
+ * Publishes the events that leave the service (those stored with `publish_*` columns) to JetStream in
+ * the global order, each with `Nats-Msg-Id` = event id so a retried publish is stored once. A batch is
+ * published pipelined (on one connection, so in order); then the relay's checkpoint moves to the last
+ * event of the longest acknowledged prefix of the batch, in a one-row UPDATE. While a backlog drains,
+ * reading the next batch and writing the checkpoint overlap with publishing. After a failure it retries
+ * from the first event not acknowledged, with backoff, while appends go on. Only the holder of the
+ * database's advisory lock publishes.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -84,6 +130,11 @@ export class OutboxRelay {
   private readonly leader: AdvisoryLockLeader;
   private readonly health: NatsHealth;
   private readonly js: JetStreamClient;
+  private readonly checkpointName: string;
+  /** Where the leader publishes from; loaded from the database whenever leadership is (re)gained. */
+  private position: GlobalCheckpoint | undefined;
+  /** Counts leadership losses, so a batch that outlived its leadership does not set `position`. */
+  private leadershipEpoch = 0;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wakeUp: ((reason: WakeReason) => void) | undefined;
@@ -109,10 +160,16 @@ export class OutboxRelay {
     this.unsubscribeHealth = this.health.onChange((connected) => {
       if (connected) this.wake('urgent');
     });
+    this.checkpointName = options.lockName ?? 'mutuo:outbox-relay';
     this.leader = new AdvisoryLockLeader({
       connection: options.lockConnection,
-      lockName: options.lockName ?? 'mutuo:outbox-relay',
-      onLost: (reason) => this.logger.warn('Outbox relay lost leadership', { reason }),
+      lockName: this.checkpointName,
+      onLost: (reason) => {
+        // Another relay may move the checkpoint meanwhile: read it again once leading again.
+        this.position = undefined;
+        this.leadershipEpoch++;
+        this.logger.warn('Outbox relay lost leadership', { reason });
+      },
     });
   }
 
@@ -128,13 +185,14 @@ export class OutboxRelay {
   }
 
   /**
-   * Waits until no unsent row is left (published by this relay, or by the leader if that is another
-   * process). Throws OutboxFlushTimeout when that takes longer than `timeoutMs`.
+   * Waits until no committed event that leaves the service is after the checkpoint (published by this
+   * relay, or by the leader if that is another process). Throws OutboxFlushTimeout when that takes longer
+   * than `timeoutMs`.
    */
   async flush(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      // `exists` stops at the first unsent row; counting a large backlog after every batch would slow the drain.
+      // Stops at the first pending event; counting a large backlog after every batch would slow the drain.
       if (!(await this.hasPending())) return;
       if (!this.loop || Date.now() >= deadline) {
         const pending = await this.countPending();
@@ -161,6 +219,9 @@ export class OutboxRelay {
     await this.loop;
     this.loop = undefined;
     await this.leader.release();
+    // A later start() may follow another leader's progress: read the checkpoint again then.
+    this.position = undefined;
+    this.leadershipEpoch++;
   }
 
   /** Stops following the NATS connection; call after `stop()` when the relay is discarded. */
@@ -192,13 +253,15 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (!this.stopping) {
       if (!(await this.leader.tryAcquire())) {
+        this.position = undefined;
+        this.leadershipEpoch++;
         // Followers do not react to nudges: every append would otherwise cost a lock attempt.
         await this.sleep(this.leaderRetryMs, 'backoff');
         continue;
       }
       let outcome: BatchOutcome;
       try {
-        outcome = this.health.connected ? await this.publishBatch() : { fetched: 0, published: 0, failed: 1, firstError: 'NATS is disconnected' };
+        outcome = this.health.connected ? await this.publishBatches() : { fetched: 0, published: 0, failed: 1, firstError: 'NATS is disconnected' };
       } catch (error) {
         outcome = { fetched: 0, published: 0, failed: 1, firstError: errorMessage(error) };
       }
@@ -225,51 +288,78 @@ export class OutboxRelay {
     this.signalBatchDone();
   }
 
-  private async publishBatch(): Promise<BatchOutcome> {
-    const em = this.options.entityManager.fork();
-    const rows = await query<OutboxRow>(
-      em,
-      // The payload as text: it is published as it is stored, without parsing and re-serialising it.
-      `select event_id, subject, payload::text as payload, headers from mutuo_outbox
-       where sent_at is null order by global_position limit ?`,
-      [this.batchSize],
-      { preparedAs: 'mutuo_outbox_next_batch_v1' },
-    );
-    if (rows.length === 0) return { fetched: 0, published: 0, failed: 0 };
+  /**
+   * Publishes batch after batch for as long as they come full, pipelined: the next batch is read while the
+   * current one is being published, and a batch's checkpoint UPDATE runs while the next one is published.
+   * Checkpoint writes stay in order and each follows its own batch's acknowledgements; a read-ahead batch
+   * is dropped when the batch before it fails.
+   */
+  private async publishBatches(): Promise<BatchOutcome> {
+    const epoch = this.leadershipEpoch;
+    const from = (this.position ??= await this.loadCheckpoint());
+    let next: Promise<FetchedBatch> | undefined = this.fetchBatch(from);
+    let checkpointWrites: Promise<void> = Promise.resolve();
+    let checkpointError: unknown;
+    let lastFetched = 0;
+    let published = 0;
+    try {
+      while (next) {
+        const fetched: FetchedBatch = await next;
+        next = undefined;
+        if ('error' in fetched) throw fetched.error;
+        const { rows } = fetched;
+        lastFetched = rows.length;
+        if (rows.length === 0) break;
 
-    // Calls are issued in order on one connection, so the server stores them in order.
-    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
-    const sent: string[] = [];
-    const failures: { event_id: string; error: string }[] = [];
-    results.forEach((result, index) => {
-      const row = rows[index]!;
-      if (result.status === 'fulfilled') sent.push(row.event_id);
-      else failures.push({ event_id: row.event_id, error: errorMessage(result.reason).slice(0, 2_000) });
-    });
-    if (sent.length > 0) {
-      await query(
-        em,
-        `update mutuo_outbox set sent_at = clock_timestamp()
-         where event_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) and sent_at is null`,
-        [JSON.stringify(sent)],
-        { preparedAs: 'mutuo_outbox_mark_sent_v1' },
-      );
-      this.publishedTotal += sent.length;
-      this.lastPublishedAt = new Date();
+        // Calls are issued in order on one connection, so the server stores them in order.
+        const settling = Promise.allSettled(rows.map((row) => this.publish(row)));
+        if (rows.length === this.batchSize && !this.stopping) next = this.fetchBatch(positionOf(rows[rows.length - 1]!));
+        const results = await settling;
+
+        // Only the acknowledged prefix counts: stopping at the first failure keeps each stream's order, and the
+        // retry republishes what came after it (JetStream drops the copies it already stored, by Nats-Msg-Id).
+        const firstFailure = results.findIndex((result) => result.status === 'rejected');
+        const acknowledged = firstFailure === -1 ? rows.length : firstFailure;
+        if (acknowledged > 0) {
+          const to = positionOf(rows[acknowledged - 1]!);
+          published += acknowledged;
+          checkpointWrites = checkpointWrites.then(async () => {
+            if (checkpointError !== undefined) return;
+            try {
+              await this.moveCheckpoint(to, epoch);
+              this.publishedTotal += acknowledged;
+              this.lastPublishedAt = new Date();
+              this.signalBatchDone();
+            } catch (error) {
+              checkpointError = error;
+            }
+          });
+        }
+        if (firstFailure !== -1) {
+          const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+          return { fetched: rows.length, published, failed: rejected.length, firstError: errorMessage(rejected[0]!.reason).slice(0, 2_000) };
+        }
+        // Leadership lost: the next leader carries on from the stored checkpoint.
+        if (checkpointError !== undefined || epoch !== this.leadershipEpoch) break;
+      }
+    } finally {
+      await checkpointWrites;
     }
-    if (failures.length > 0) {
-      await query(
-        em,
-        `update mutuo_outbox o set attempts = o.attempts + 1, last_error = f.error
-         from jsonb_to_recordset(?::jsonb) as f(event_id uuid, error text)
-         where o.event_id = f.event_id`,
-        [JSON.stringify(failures)],
-      );
-    }
-    return { fetched: rows.length, published: sent.length, failed: failures.length, firstError: failures[0]?.error };
+    if (checkpointError !== undefined) throw checkpointError;
+    return { fetched: lastFetched, published, failed: 0 };
   }
 
-  private async publish(row: OutboxRow): Promise<void> {
+  /** Never rejects, so a read-ahead nobody waits for any more cannot become an unhandled rejection. */
+  private fetchBatch(from: GlobalCheckpoint): Promise<FetchedBatch> {
+    return query<PublishableRow>(this.options.entityManager.fork(), NEXT_BATCH_SQL, [from.transactionId, from.globalPosition, this.batchSize], {
+      preparedAs: 'mutuo_outbox_next_batch_v2',
+    }).then(
+      (rows) => ({ rows }),
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  private async publish(row: PublishableRow): Promise<void> {
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(row.headers ?? {})) headers.set(name, String(value));
     // retries: 1 — a retry inside the client could overtake later messages of the batch.
@@ -281,20 +371,48 @@ export class OutboxRelay {
     });
   }
 
+  private async loadCheckpoint(): Promise<GlobalCheckpoint> {
+    const em = this.options.entityManager.fork();
+    await query(em, 'insert into mutuo_outbox_checkpoints (relay) values (?) on conflict (relay) do nothing', [this.checkpointName]);
+    const [row] = await query<{ transaction_id: string; global_position: string }>(
+      em,
+      'select transaction_id, global_position from mutuo_outbox_checkpoints where relay = ?',
+      [this.checkpointName],
+    );
+    if (!row) throw new Error(`The outbox checkpoint "${this.checkpointName}" vanished`);
+    return { transactionId: String(row.transaction_id), globalPosition: String(row.global_position) };
+  }
+
+  private async moveCheckpoint(to: GlobalCheckpoint, epoch: number): Promise<void> {
+    await query(this.options.entityManager.fork(), MOVE_CHECKPOINT_SQL, [to.transactionId, to.globalPosition, this.checkpointName, to.transactionId, to.globalPosition], {
+      preparedAs: 'mutuo_outbox_move_checkpoint_v1',
+    });
+    // Leadership lost meanwhile: the next leader's position is in the database, not here.
+    if (epoch === this.leadershipEpoch) this.position = to;
+  }
+
   private async hasPending(): Promise<boolean> {
+    // A scalar subquery keeps ORDER BY … LIMIT 1, so it walks the publish index from the checkpoint; an
+    // EXISTS would drop the ordering, and the planner, guessing a third of the table matches, would scan it.
     const [row] = await query<{ pending: boolean }>(
       this.options.entityManager.fork(),
-      'select exists (select 1 from mutuo_outbox where sent_at is null) as pending',
+      `select (select 1 ${AFTER_CHECKPOINT} order by transaction_id, global_position limit 1) is not null as pending`,
+      [this.checkpointName, this.checkpointName],
+      { preparedAs: 'mutuo_outbox_has_pending_v1' },
     );
     return row?.pending ?? false;
   }
 
   private async countPending(): Promise<number> {
-    const [row] = await query<{ pending: number }>(
-      this.options.entityManager.fork(),
-      'select count(*)::int as pending from mutuo_outbox where sent_at is null',
-    );
-    return row?.pending ?? 0;
+    return this.options.entityManager.fork().transactional(async (em) => {
+      // The planner cannot estimate a range over xid8 and would scan the whole table to count a few rows.
+      await query(em, 'set local enable_seqscan = off');
+      const [row] = await query<{ pending: number }>(em, `select count(*)::int as pending ${AFTER_CHECKPOINT}`, [
+        this.checkpointName,
+        this.checkpointName,
+      ]);
+      return row?.pending ?? 0;
+    });
   }
 
   private wake(reason: WakeReason): void {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { PostgresEventStore, streamName, type StoredEvent } from '@mutuo/event-store';
 import { OutboxRelay, connectNats, ensureStreams, eventStreamName, parseCloudEvent, silentLogger } from '../src';
 import { SHARED_NATS_URL, PrivateNatsServer, deleteStreams, readStream, uniquePrefix, waitFor } from './support/nats-fixtures';
-import { appendRequests, requestsEventStore } from './support/request-events';
+import { appendRequests, requestPosted, requestsEventStore } from './support/request-events';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 jest.setTimeout(60_000);
@@ -24,13 +25,26 @@ describe('OutboxRelay', () => {
 
   afterEach(async () => {
     await stopRelays(relays);
-    await db.sql('truncate mutuo_outbox');
+    // Each test starts from an empty event store, so no relay meets another test's events.
+    await db.sql('truncate mutuo_events, mutuo_outbox_checkpoints');
   });
 
   afterAll(async () => {
     await nc.drain();
     await db.drop();
   });
+
+  const RELAY = 'mutuo:outbox-relay';
+
+  async function storedCheckpoint(name = RELAY): Promise<{ transactionId: string; globalPosition: string } | undefined> {
+    const [row] = await db.sql<{ transaction_id: string; global_position: string }>(
+      'select transaction_id::text, global_position::text from mutuo_outbox_checkpoints where relay = $1',
+      [name],
+    );
+    return row && { transactionId: row.transaction_id, globalPosition: row.global_position };
+  }
+
+  const positionOf = (event: StoredEvent) => ({ transactionId: event.transactionId, globalPosition: event.globalPosition });
 
   function relay(nats: NatsConnection, overrides: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay {
     const created = new OutboxRelay({ entityManager: db.em, nats, lockConnection: db.url, ...FAST, ...overrides });
@@ -65,8 +79,8 @@ describe('OutboxRelay', () => {
       }
       expect([...versionsByStream.values()]).toEqual(Array.from({ length: 5 }, () => [1, 2, 3, 4]));
 
-      const unsent = await db.sql<{ count: number }>('select count(*)::int as count from mutuo_outbox where sent_at is null');
-      expect(unsent[0]!.count).toBe(0);
+      // Marked sent by moving past them: the checkpoint is the last event published.
+      expect(await storedCheckpoint()).toEqual(positionOf(appended[appended.length - 1]!));
       expect(await publisher.stats()).toMatchObject({ leader: true, natsConnected: true, pending: 0, published: 20, lastError: null });
     } finally {
       await deleteStreams(nc, prefix);
@@ -110,7 +124,7 @@ describe('OutboxRelay', () => {
     }
   });
 
-  it('records failed attempts on the rows and retries with backoff until the publish succeeds', async () => {
+  it('retries with backoff, without moving its checkpoint, until the publish succeeds', async () => {
     const prefix = uniquePrefix();
     try {
       const store = requestsEventStore(prefix);
@@ -118,20 +132,61 @@ describe('OutboxRelay', () => {
       const publisher = relay(nc, { publishTimeoutMs: 500 });
       publisher.start();
       // No stream captures the subjects yet, so JetStream refuses every publish.
-      const rows = await waitFor(async () => {
-        const found = await db.sql<{ attempts: number; last_error: string | null }>(
-          'select attempts, last_error from mutuo_outbox where sent_at is null order by global_position',
-        );
-        return found.every((row) => row.attempts >= 2) && found;
+      const stats = await waitFor(async () => {
+        const current = await publisher.stats();
+        return current.consecutiveFailures >= 2 && current;
       }, { what: 'repeated failed attempts' });
-      expect(rows).toHaveLength(2);
-      expect(rows[0]!.last_error).toBeTruthy();
-      expect((await publisher.stats()).consecutiveFailures).toBeGreaterThanOrEqual(2);
+      expect(stats).toMatchObject({ leader: true, pending: 2, published: 0 });
+      expect(stats.lastError).toBeTruthy();
+      expect(await storedCheckpoint()).toEqual({ transactionId: '0', globalPosition: '0' });
 
       await ensureStreams(jsm, { prefix, services: ['requests'] });
       await publisher.flush(10_000);
       const messages = await readStream(jsm, eventStreamName(prefix, 'requests'));
       expect(messages.map((message) => message.header.get('Nats-Msg-Id'))).toEqual(appended.map((event) => event.eventId));
+      expect(await storedCheckpoint()).toEqual(positionOf(appended[1]!));
+      expect(await publisher.stats()).toMatchObject({ pending: 0, published: 2, consecutiveFailures: 0 });
+    } finally {
+      await deleteStreams(nc, prefix);
+    }
+  });
+
+  it('stops at the first event JetStream refuses and publishes what follows it once, after the retry', async () => {
+    const prefix = uniquePrefix();
+    const heldStream = `${prefix.toUpperCase()}_HELD`;
+    try {
+      await ensureStreams(jsm, { prefix, services: ['requests'] });
+      const podId = randomUUID();
+      // An event on a subject no stream captures yet, between two that JetStream accepts.
+      const heldStore = new PostgresEventStore({
+        outbox: (event) => ({ subject: `${prefix}.held.${event.streamPosition}`, payload: { id: event.eventId }, headers: {} }),
+      });
+      const [first] = await appendRequests(requestsEventStore(prefix), db.em, podId, 1);
+      const { events: held } = await heldStore.append(db.em.fork(), streamName('held', podId, randomUUID()), [requestPosted(podId, randomUUID())], 'no_stream');
+      const [third] = await appendRequests(requestsEventStore(prefix), db.em, podId, 1);
+
+      const publisher = relay(nc, { publishTimeoutMs: 1_000 });
+      publisher.start();
+      const failing = await waitFor(async () => {
+        const current = await publisher.stats();
+        return current.consecutiveFailures >= 1 && current;
+      }, { what: 'the refused publish' });
+      // Pipelined, the third event was stored already; the checkpoint still stops before the refused one.
+      expect(failing).toMatchObject({ published: 1, pending: 2 });
+      expect(await storedCheckpoint()).toEqual(positionOf(first!));
+      const storedBeforeRetry = await readStream(jsm, eventStreamName(prefix, 'requests'));
+      expect(storedBeforeRetry.map((message) => message.header.get('Nats-Msg-Id'))).toEqual([first!.eventId, third!.eventId]);
+
+      await jsm.streams.add({ name: heldStream, subjects: [`${prefix}.held.>`], duplicate_window: 120_000_000_000 });
+      await publisher.flush(10_000);
+
+      // The retry published the third event again; JetStream dropped the copy.
+      const requests = await readStream(jsm, eventStreamName(prefix, 'requests'));
+      expect(requests.map((message) => message.header.get('Nats-Msg-Id'))).toEqual([first!.eventId, third!.eventId]);
+      const heldMessages = await readStream(jsm, heldStream);
+      expect(heldMessages.map((message) => message.header.get('Nats-Msg-Id'))).toEqual([held[0]!.eventId]);
+      expect(await storedCheckpoint()).toEqual(positionOf(third!));
+      expect(await publisher.stats()).toMatchObject({ pending: 0, published: 3, consecutiveFailures: 0 });
     } finally {
       await deleteStreams(nc, prefix);
     }
