@@ -111,7 +111,8 @@ export function renderResults(results: BenchmarkResults): string {
     ),
     `- Latency means: append ${ms(latency.append.mean)}, bare ${ms(latency.bare.mean)}; max append ${ms(latency.append.max)}, bare ${ms(latency.bare.max)}.`,
     `- Payload: ${payload.eventJsonBytes} bytes of event JSON (data + metadata, in both the event row and the baseline row); ` +
-      `the event row also carries the ${payload.cloudEventBytes}-byte CloudEvent it is published as.`,
+      `the event row also carries its ${payload.outboxBytes}-byte NATS subject; the relay builds the CloudEvent it publishes ` +
+      `(${payload.cloudEventBytes} bytes as compact JSON) from the row.`,
     `- Total run time ${results.durationSeconds.toFixed(0)} s${results.scale === 1 ? '' : ` at scale ${results.scale}`}.`,
     '',
     '| Machine | |',

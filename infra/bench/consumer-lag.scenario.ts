@@ -176,7 +176,7 @@ async function stageLatencies(env: BenchEnvironment, appended: number): Promise<
        select * from jsonb_to_recordset(?::jsonb) as s(event_id uuid, stored_ms float8)
      ),
      legs as (
-       select extract(epoch from e.recorded_at - (e.publish_payload->>'time')::timestamptz) * 1000 as append,
+       select extract(epoch from e.recorded_at - (e.metadata->>'occurredAt')::timestamptz) * 1000 as append,
               s.stored_ms - extract(epoch from e.recorded_at) * 1000 as relay,
               extract(epoch from h.handled_at) * 1000 - s.stored_ms as delivery
        from stored s

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { query } from '@mutuo/event-store';
+import { query, type PendingEvent } from '@mutuo/event-store';
 import { CLOUDEVENTS_CONTENT_TYPE, OutboxRelay, ensureStreams, stderrLogger } from '@mutuo/messaging';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { BenchEnvironment, CleanupStack } from './bench-environment';
-import { PRODUCING_SERVICE, newRequestStream, requestsEventStore, skipToEndOfEvents } from './request-events';
+import { PRODUCING_SERVICE, newRequestStream, requestsEventStore, requestsOutboxMapper, skipToEndOfEvents } from './request-events';
 import { forEachConcurrently, median, nowMs } from './statistics';
 
 /** The relay's default batch size; the raw publisher uses the same window. */
@@ -61,9 +61,20 @@ export async function measureRelayThroughput(
   };
 }
 
+interface BacklogRow {
+  event_id: string;
+  stream_id: string;
+  stream_position: number;
+  pod_id: string | null;
+  type: string;
+  data: unknown;
+  metadata: PendingEvent['metadata'];
+}
+
 /**
  * Moves the relay past everything stored (the previous backlog was sent), appends a new backlog and
- * returns its payloads in the relay's order.
+ * returns, in the relay's order, the CloudEvents the outbox mapper checked at append (the relay builds
+ * the same ones from the rows).
  */
 async function fillOutbox(env: BenchEnvironment, events: number): Promise<OutboxPayload[]> {
   const em = env.orm.em.fork();
@@ -75,14 +86,28 @@ async function fillOutbox(env: BenchEnvironment, events: number): Promise<Outbox
   });
   // Fresh statistics, as a long-lived event table would have.
   await query(em, 'analyze mutuo_events');
-  return query<OutboxPayload>(
+  const rows = await query<BacklogRow>(
     em,
-    `select e.publish_subject as subject, e.publish_payload as payload
+    `select e.event_id, e.stream_id, e.stream_position, e.pod_id, e.type, e.data, e.metadata
      from mutuo_events e join mutuo_outbox_checkpoints c on c.relay = ?
      where e.publish_subject is not null and (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
      order by e.transaction_id, e.global_position`,
     [relayName(env)],
   );
+  const mapper = requestsOutboxMapper(env.prefix);
+  return rows.map((row) => {
+    const message = mapper({
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      streamPosition: Number(row.stream_position),
+      podId: row.pod_id,
+      type: row.type,
+      data: row.data,
+      metadata: row.metadata,
+    });
+    if (!message) throw new Error(`Event ${row.event_id} has a subject but maps to no message`);
+    return { subject: message.subject, payload: message.payload };
+  });
 }
 
 /** The relay's lock and checkpoint name: one per benchmark run. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RequestPostedV1, memberIdFor } from '@mutuo/contracts';
-import { PostgresEventStore, query, streamName, type NewEvent, type OutboxMapper } from '@mutuo/event-store';
-import { createOutboxMapper } from '@mutuo/messaging';
+import { PostgresEventStore, query, streamName, type NewEvent, type PendingEvent } from '@mutuo/event-store';
+import { createOutboxMapper, type IntegrationOutboxMessage } from '@mutuo/messaging';
 
 export const PRODUCING_SERVICE = 'requests';
 export const BENCH_REGION = 'bench';
@@ -29,7 +29,7 @@ create table bench_handled_events (
 );`;
 
 /** The requests service's outbox mapper: RequestPosted leaves the service as requests.request-posted.v1. */
-export function requestsOutboxMapper(prefix: string): OutboxMapper {
+export function requestsOutboxMapper(prefix: string): (event: PendingEvent) => IntegrationOutboxMessage | null {
   return createOutboxMapper({
     service: PRODUCING_SERVICE,
     region: BENCH_REGION,
@@ -94,7 +94,9 @@ export async function insertBareRows(em: EntityManager, { streamId, events }: St
 export interface PayloadSizes {
   /** `data` plus `metadata` as JSON: what both the event row and the baseline row store. */
   readonly eventJsonBytes: number;
-  /** The CloudEvent the event row also stores (`publish_payload`) and the relay publishes. */
+  /** What the event row stores besides for its outbox message: the NATS subject (its data is the event's own). */
+  readonly outboxBytes: number;
+  /** The CloudEvent the relay builds from the row and publishes. */
   readonly cloudEventBytes: number;
 }
 
@@ -110,8 +112,10 @@ export function payloadSizes(prefix: string): PayloadSizes {
     data: event.data,
     metadata: event.metadata,
   });
+  if (!message || message.data !== undefined) throw new Error('The benchmark event should publish its own data');
   return {
     eventJsonBytes: Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)),
-    cloudEventBytes: Buffer.byteLength(JSON.stringify(message?.payload)),
+    outboxBytes: Buffer.byteLength(message.subject),
+    cloudEventBytes: Buffer.byteLength(JSON.stringify(message.payload)),
   };
 }

@@ -67,8 +67,8 @@ interface SerialisedEventRow {
   readonly data: string;
   readonly metadata: string;
   readonly publish_subject: string | null;
-  readonly publish_payload: string | null;
-  readonly publish_headers: string | null;
+  /** null when the event publishes its own data. */
+  readonly publish_data: string | null;
 }
 
 interface AppendedRow {
@@ -86,32 +86,32 @@ interface AppendedRow {
  * in the global order follow the stream's. The texts never change, so they run as prepared statements.
  */
 const APPEND_SQL = `
-  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_payload, publish_headers)
+  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_data)
   select e.event_id, e_stream.stream_id, e.stream_position, e_stream.pod_id, e.type, coalesce(e.data, 'null'::jsonb), e.metadata,
-         e.publish_subject, e.publish_payload, e.publish_headers
+         e.publish_subject, e.publish_data -> 0
   from (select ?::int as expected_version, ?::text as check_stream) as e_check,
        (select ?::text as stream_id, ?::uuid as pod_id) as e_stream,
        jsonb_to_recordset(?::jsonb) as e(event_id uuid, stream_position int, type text, data jsonb, metadata jsonb,
-                                         publish_subject text, publish_payload jsonb, publish_headers jsonb)
+                                         publish_subject text, publish_data jsonb)
   where e_check.expected_version = 0
      or exists (select 1 from mutuo_events x where x.stream_id = e_check.check_stream and x.stream_position = e_check.expected_version)
   order by e.stream_position
-  returning stream_position, global_position, transaction_id, recorded_at`;
+  returning global_position, transaction_id, recorded_at`;
 
 /**
  * One event after a known version: plain parameters instead of a one-row JSON record set (measured
  * ~15 µs less per call).
  */
 const APPEND_ONE_SQL = `
-  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_payload, publish_headers)
-  select ?::uuid, ?::text, ?::int, ?::uuid, ?::text, ?::jsonb, ?::jsonb, ?::text, ?::jsonb, ?::jsonb
+  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_data)
+  select ?::uuid, ?::text, ?::int, ?::uuid, ?::text, ?::jsonb, ?::jsonb, ?::text, ?::jsonb
   where exists (select 1 from mutuo_events x where x.stream_id = ?::text and x.stream_position = ?::int)
   returning global_position, transaction_id, recorded_at`;
 
 /** One event starting a new stream: nothing to check (position 1 is unique), so a plain VALUES insert (~10 µs less again). */
 const APPEND_FIRST_SQL = `
-  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_payload, publish_headers)
-  values (?::uuid, ?::text, ?::int, ?::uuid, ?::text, ?::jsonb, ?::jsonb, ?::text, ?::jsonb, ?::jsonb)
+  insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata, publish_subject, publish_data)
+  values (?::uuid, ?::text, ?::int, ?::uuid, ?::text, ?::jsonb, ?::jsonb, ?::text, ?::jsonb)
   returning global_position, transaction_id, recorded_at`;
 
 /**
@@ -186,8 +186,7 @@ export class PostgresEventStore {
         data: JSON.stringify(event.data ?? null),
         metadata: JSON.stringify(event.metadata),
         publish_subject: message?.subject ?? null,
-        publish_payload: message ? JSON.stringify(message.payload ?? null) : null,
-        publish_headers: message?.headers ? JSON.stringify(message.headers) : null,
+        publish_data: message?.data === undefined ? null : JSON.stringify(message.data),
       };
     });
 
@@ -206,10 +205,17 @@ export class PostgresEventStore {
     if (rows.length === 0) {
       throw new StreamVersionConflict(streamId, expectedVersion, await this.currentVersion(em, streamId));
     }
+    // Written out rather than spread: spreading costs about 2 µs per event, a tenth of a 100-event append.
     const stored = pending.map((event, index): StoredEvent => {
       const row = rows[index]!;
       return {
-        ...event,
+        eventId: event.eventId,
+        streamId: event.streamId,
+        streamPosition: event.streamPosition,
+        podId: event.podId,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
         globalPosition: String(row.global_position),
         transactionId: String(row.transaction_id),
         recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
@@ -228,14 +234,15 @@ export class PostgresEventStore {
     rows: readonly SerialisedEventRow[],
   ): Promise<AppendedRow[]> {
     if (rows.length > 1) {
-      const appended = await query<AppendedRow & { stream_position: number }>(
+      const appended = await query<AppendedRow>(
         em,
         APPEND_SQL,
         [base, streamId, streamId, podId, recordSetJson(rows)],
-        { preparedAs: 'mutuo_event_store_append_v2' },
+        { preparedAs: 'mutuo_event_store_append_v4' },
       );
-      // RETURNING follows the insert order; sorting does not rely on it.
-      return appended.sort((a, b) => Number(a.stream_position) - Number(b.stream_position));
+      // RETURNING follows the insert order; sorting does not rely on it. Rows take their global positions
+      // in stream order, so sorting by them restores it (returning stream_position too measured ~3 % slower).
+      return appended.sort((a, b) => compareDecimal(String(a.global_position), String(b.global_position)));
     }
     const row = rows[0]!;
     const values = [
@@ -247,12 +254,11 @@ export class PostgresEventStore {
       row.data,
       row.metadata,
       row.publish_subject,
-      row.publish_payload,
-      row.publish_headers,
+      row.publish_data,
     ];
     return base === 0
-      ? query<AppendedRow>(em, APPEND_FIRST_SQL, values, { preparedAs: 'mutuo_event_store_append_first_v1' })
-      : query<AppendedRow>(em, APPEND_ONE_SQL, [...values, streamId, base], { preparedAs: 'mutuo_event_store_append_one_v1' });
+      ? query<AppendedRow>(em, APPEND_FIRST_SQL, values, { preparedAs: 'mutuo_event_store_append_first_v2' })
+      : query<AppendedRow>(em, APPEND_ONE_SQL, [...values, streamId, base], { preparedAs: 'mutuo_event_store_append_one_v2' });
   }
 
   async readStream(em: EntityManager, streamId: string, fromVersion = 0): Promise<ReadStreamResult> {
@@ -307,7 +313,9 @@ export class PostgresEventStore {
 
 /**
  * The rows as one JSON array for jsonb_to_recordset, splicing in the columns already serialised as JSON
- * instead of parsing and serialising them again.
+ * instead of parsing and serialising them again. jsonb_to_recordset reads a JSON null as SQL NULL, so
+ * publish_data is wrapped in a one-element array (unwrapped by `-> 0`): published data that is JSON null
+ * stays distinct from "publishes the event's own data".
  */
 function recordSetJson(rows: readonly SerialisedEventRow[]): string {
   return `[${rows
@@ -315,9 +323,14 @@ function recordSetJson(rows: readonly SerialisedEventRow[]): string {
       (row) =>
         `{"event_id":${JSON.stringify(row.event_id)},"stream_position":${row.stream_position},"type":${JSON.stringify(row.type)},` +
         `"data":${row.data},"metadata":${row.metadata},"publish_subject":${JSON.stringify(row.publish_subject)},` +
-        `"publish_payload":${row.publish_payload ?? 'null'},"publish_headers":${row.publish_headers ?? 'null'}}`,
+        `"publish_data":${row.publish_data === null ? 'null' : `[${row.publish_data}]`}}`,
     )
     .join(',')}]`;
+}
+
+/** Orders non-negative integers written in decimal (bigint columns arrive as strings). */
+function compareDecimal(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function matchesExpected(expected: ExpectedVersion, actual: number): boolean {

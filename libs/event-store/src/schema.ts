@@ -2,7 +2,8 @@
  * Tables owned by the event store. Each service's first MikroORM migration adds this SQL,
  * so events and read models live in the service's own database and can be written in one
  * transaction. There is no separate outbox table: an event that leaves the service carries its
- * NATS subject, CloudEvent and headers in its own row (`publish_*`), and the outbox relay keeps
+ * NATS subject in its own row (`publish_subject`, plus `publish_data` when it publishes other data
+ * than its own), the outbox relay builds the message from the row when it publishes it, and keeps
  * only its position in the global order (`mutuo_outbox_checkpoints`).
  *
  * Global order: `transaction_id` (the writer's xid8) plus `global_position`. A reader only
@@ -22,14 +23,14 @@ create table if not exists mutuo_events (
   data jsonb not null,
   metadata jsonb not null,
   recorded_at timestamptz not null default clock_timestamp(),
-  -- Set only for events that leave the service: the row is its own outbox entry.
+  -- Set only for events that leave the service: the row is its own outbox entry. The relay builds the
+  -- message from the row; publish_data only when the published data differs from data.
   publish_subject text null,
-  publish_payload jsonb null,
-  publish_headers jsonb null,
+  publish_data jsonb null,
   constraint mutuo_events_pkey primary key (global_position),
   constraint mutuo_events_event_id_key unique (event_id),
   constraint mutuo_events_stream_position_key unique (stream_id, stream_position),
-  constraint mutuo_events_publish_complete check ((publish_subject is null) = (publish_payload is null))
+  constraint mutuo_events_publish_data_has_subject check (publish_data is null or publish_subject is not null)
 );
 create index if not exists mutuo_events_global_order_idx on mutuo_events (transaction_id, global_position);
 create index if not exists mutuo_events_pod_idx on mutuo_events (pod_id, global_position);

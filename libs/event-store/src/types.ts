@@ -38,11 +38,15 @@ export interface GlobalCheckpoint {
 
 export const START_OF_ALL: GlobalCheckpoint = Object.freeze({ transactionId: '0', globalPosition: '0' });
 
-/** How an event leaves the service: stored in the event's own row (`publish_*`) and published by the outbox relay. */
+/**
+ * How an event leaves the service, stored in the event's own row (`publish_*`). The outbox relay builds
+ * the message it publishes from the row (id, stream, position, pod, metadata), so only what it cannot
+ * derive is stored.
+ */
 export interface OutboxMessage {
   readonly subject: string;
-  readonly payload: unknown;
-  readonly headers?: Record<string, string>;
+  /** Published instead of the event's own `data`; leave it out when they are the same (it is then not stored). */
+  readonly data?: unknown;
 }
 
 /** Decides which appended events leave the service, and as what. Returning null keeps an event internal. */

@@ -15,12 +15,16 @@ const noted = (n: number) => ({ type: 'NoteAdded', data: { n }, metadata });
 describe('PostgresEventStore', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
   let orm: MikroORM;
+  // Note 3 publishes other data than its own, note 4 publishes JSON null; the others their own data.
   const store = new PostgresEventStore({
-    outbox: (event) =>
-      event.type === 'NoteAdded'
-        ? { subject: `test.${event.type}`, payload: { id: event.eventId }, headers: { 'X-Note': String((event.data as { n: number }).n) } }
-        : null,
+    outbox: (event) => {
+      if (event.type !== 'NoteAdded') return null;
+      const { n } = event.data as { n: number };
+      return n === 3 ? { subject: 'test.NoteAdded', data: { shared: 3 } } : n === 4 ? { subject: 'test.NoteAdded', data: null } : { subject: 'test.NoteAdded' };
+    },
   });
+  type PublishColumns = { publish_subject: string | null; publish_data: unknown; publish_data_type: string | null };
+  const PUBLISH_COLUMNS = 'publish_subject, publish_data, jsonb_typeof(publish_data) as publish_data_type';
 
   beforeAll(async () => {
     db = await openTestDatabase();
@@ -41,40 +45,55 @@ describe('PostgresEventStore', () => {
     ]);
   });
 
-  it('stores the outbox message in the row of each event that leaves the service, and nothing for the others', async () => {
+  it('returns the appended events as stored, with the global positions taken in stream order', async () => {
     const stream = streamName('note', podId, randomUUID());
-    const { events } = await store.append(orm.em.fork(), stream, [noted(1), { ...noted(2), type: 'InternalOnly' }, noted(3)], 'no_stream');
+    const result = await store.append(orm.em.fork(), stream, Array.from({ length: 12 }, (_, i) => noted(i + 1)), 'no_stream');
 
-    const rows = await query<{ event_id: string; publish_subject: string | null; publish_payload: unknown; publish_headers: unknown }>(
+    expect(result.events).toEqual((await store.readStream(orm.em.fork(), stream)).events);
+    const positions = result.events.map((e) => BigInt(e.globalPosition));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  it('stores the subject of each event that leaves the service, and its data only when it publishes other data', async () => {
+    const stream = streamName('note', podId, randomUUID());
+    const { events } = await store.append(orm.em.fork(), stream, [noted(1), { ...noted(2), type: 'InternalOnly' }, noted(3), noted(4)], 'no_stream');
+
+    const rows = await query<{ event_id: string } & PublishColumns>(
       orm.em.fork(),
-      'select event_id, publish_subject, publish_payload, publish_headers from mutuo_events where stream_id = ? order by stream_position',
+      `select event_id, ${PUBLISH_COLUMNS} from mutuo_events where stream_id = ? order by stream_position`,
       [stream],
     );
     expect(rows).toEqual([
-      { event_id: events[0]!.eventId, publish_subject: 'test.NoteAdded', publish_payload: { id: events[0]!.eventId }, publish_headers: { 'X-Note': '1' } },
-      { event_id: events[1]!.eventId, publish_subject: null, publish_payload: null, publish_headers: null },
-      { event_id: events[2]!.eventId, publish_subject: 'test.NoteAdded', publish_payload: { id: events[2]!.eventId }, publish_headers: { 'X-Note': '3' } },
+      { event_id: events[0]!.eventId, publish_subject: 'test.NoteAdded', publish_data: null, publish_data_type: null },
+      { event_id: events[1]!.eventId, publish_subject: null, publish_data: null, publish_data_type: null },
+      { event_id: events[2]!.eventId, publish_subject: 'test.NoteAdded', publish_data: { shared: 3 }, publish_data_type: 'object' },
+      // Published data that is JSON null is stored as such, not taken for "its own data".
+      { event_id: events[3]!.eventId, publish_subject: 'test.NoteAdded', publish_data: null, publish_data_type: 'null' },
     ]);
   });
 
   it('stores the outbox message of a single-event append the same way', async () => {
     const stream = streamName('note', podId, randomUUID());
-    const { events } = await store.append(orm.em.fork(), stream, [noted(7)], 'no_stream');
-    await store.append(orm.em.fork(), stream, [{ type: 'InternalOnly', data: null, metadata }], 1);
+    await store.append(orm.em.fork(), stream, [noted(7)], 'no_stream');
+    await store.append(orm.em.fork(), stream, [noted(3)], 1);
+    await store.append(orm.em.fork(), stream, [noted(4)], 2);
+    await store.append(orm.em.fork(), stream, [{ type: 'InternalOnly', data: null, metadata }], 3);
 
-    const rows = await query<{ data: unknown; publish_subject: string | null; publish_payload: unknown; publish_headers: unknown }>(
+    const rows = await query<{ data: unknown } & PublishColumns>(
       orm.em.fork(),
-      'select data, publish_subject, publish_payload, publish_headers from mutuo_events where stream_id = ? order by stream_position',
+      `select data, ${PUBLISH_COLUMNS} from mutuo_events where stream_id = ? order by stream_position`,
       [stream],
     );
     expect(rows).toEqual([
-      { data: { n: 7 }, publish_subject: 'test.NoteAdded', publish_payload: { id: events[0]!.eventId }, publish_headers: { 'X-Note': '7' } },
+      { data: { n: 7 }, publish_subject: 'test.NoteAdded', publish_data: null, publish_data_type: null },
+      { data: { n: 3 }, publish_subject: 'test.NoteAdded', publish_data: { shared: 3 }, publish_data_type: 'object' },
+      { data: { n: 4 }, publish_subject: 'test.NoteAdded', publish_data: null, publish_data_type: 'null' },
       // `null` data is stored as the JSON value null.
-      { data: null, publish_subject: null, publish_payload: null, publish_headers: null },
+      { data: null, publish_subject: null, publish_data: null, publish_data_type: null },
     ]);
     const [dataIsJson] = await query<{ json_null: boolean }>(
       orm.em.fork(),
-      `select data is not null and jsonb_typeof(data) = 'null' as json_null from mutuo_events where stream_id = ? and stream_position = 2`,
+      `select data is not null and jsonb_typeof(data) = 'null' as json_null from mutuo_events where stream_id = ? and stream_position = 4`,
       [stream],
     );
     expect(dataIsJson).toEqual({ json_null: true });

@@ -1,4 +1,4 @@
-import { InvalidCloudEventError, parseCloudEvent, toCloudEvent, validateCloudEvent, type CloudEventInput } from './cloud-event';
+import { InvalidCloudEventError, assertCloudEventAttributes, cloudEventJson, parseCloudEvent, toCloudEvent, validateCloudEvent, type CloudEventInput } from './cloud-event';
 
 const input: CloudEventInput = {
   id: '0e7f6a5b-4c3d-4b2a-9f1e-0d9c8b7a6f5e',
@@ -46,6 +46,64 @@ describe('toCloudEvent', () => {
     expect(() => toCloudEvent({ ...input, time: 'yesterday' })).toThrow(/time: /);
     expect(() => toCloudEvent({ ...input, streamVersion: 0 })).toThrow(/streamversion: /);
     expect(() => toCloudEvent({ ...input, service: 'matching' })).toThrow(/source: Names service "matching", but requests\.request-posted\.v1 is published by "requests"/);
+  });
+});
+
+describe('assertCloudEventAttributes', () => {
+  const variants: [string, Partial<CloudEventInput>][] = [
+    ['as given', {}],
+    ['a nil UUID id', { id: '00000000-0000-0000-0000-000000000000' }],
+    ['an id that is no UUID', { id: 'not-a-uuid' }],
+    ['an id of another UUID variant', { id: '0e7f6a5b-4c3d-4b2a-cf1e-0d9c8b7a6f5e' }],
+    ['an empty subject', { subject: '' }],
+    ['a subject of 500 characters', { subject: 's'.repeat(500) }],
+    ['a subject of 501 characters', { subject: 's'.repeat(501) }],
+    ['a time with an offset', { time: '2025-03-01T10:00:00+01:00' }],
+    ['a time without seconds', { time: '2025-03-01T10:00Z' }],
+    ['a time without offset', { time: '2025-03-01T10:00:00' }],
+    ['a date that does not exist', { time: '2025-02-29T10:00:00Z' }],
+    ['no pod', { podId: null }],
+    ['a pod that is no UUID', { podId: 'pod-1' }],
+    ['no correlation', { correlationId: '' }],
+    ['a correlation of 201 characters', { correlationId: 'c'.repeat(201) }],
+    ['a causation of 200 characters', { causationId: 'c'.repeat(200) }],
+    ['a causation of 201 characters', { causationId: 'c'.repeat(201) }],
+    ['stream version 0', { streamVersion: 0 }],
+    ['a fractional stream version', { streamVersion: 1.5 }],
+    ['an empty actor', { actorId: '' }],
+    ['an actor of 256 characters', { actorId: 'a'.repeat(256) }],
+  ];
+
+  it.each(variants)('agrees with the full CloudEvent check on %s', (_, change) => {
+    const event = { ...input, ...change };
+    const built = (() => {
+      try {
+        return toCloudEvent(event);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (built) expect(() => assertCloudEventAttributes(event)).not.toThrow();
+    else expect(() => assertCloudEventAttributes(event)).toThrow(InvalidCloudEventError);
+  });
+
+  it('names the attribute at fault', () => {
+    expect(() => assertCloudEventAttributes({ ...input, time: 'yesterday' })).toThrow(/^Invalid CloudEvent: time: /);
+  });
+});
+
+describe('cloudEventJson', () => {
+  it('writes the same JSON as the event toCloudEvent builds, around data that is JSON text already', () => {
+    const { data, ...rest } = input;
+    expect(cloudEventJson({ ...rest, dataJson: JSON.stringify(data) })).toBe(JSON.stringify(toCloudEvent(input)));
+    const bare = { ...input, podId: null, correlationId: undefined, causationId: 'cmd-1', data: null };
+    expect(cloudEventJson({ ...bare, dataJson: 'null' })).toBe(JSON.stringify(toCloudEvent(bare)));
+  });
+
+  it('escapes the attributes it writes', () => {
+    const quoted = { ...input, subject: 'request:"pod"\\req', actorId: 'person\n1' };
+    const { data, ...rest } = quoted;
+    expect(parseCloudEvent(cloudEventJson({ ...rest, dataJson: JSON.stringify(data) }))).toEqual({ ok: true, event: toCloudEvent(quoted) });
   });
 });
 

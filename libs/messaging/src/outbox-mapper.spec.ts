@@ -33,28 +33,52 @@ const mapper = createOutboxMapper({
 
 describe('createOutboxMapper', () => {
   it('turns a mapped event into a CloudEvent on its subject, deduplicated by event id', () => {
-    expect(mapper(posted)).toEqual({
+    const published = { ...(posted.data as object), title: 'Soup for Maria', internalNote: undefined };
+    const message = mapper(posted);
+    expect(message).toEqual({
       subject: `mutuo.evt.lisboa.${podId}.requests.request-posted.v1`,
+      // Not the event's own data: the row stores it for the relay.
+      data: published,
       headers: { 'Nats-Msg-Id': eventId, 'Content-Type': 'application/cloudevents+json' },
-      payload: {
-        specversion: '1.0',
-        id: eventId,
-        source: '/mutuo/lisboa/requests',
-        type: 'requests.request-posted.v1',
-        subject: `request:${podId}:${requestId}`,
-        time: '2025-03-01T10:00:00.000Z',
-        datacontenttype: 'application/json',
-        // As the contract defines it: trimmed, and without fields the contract does not publish.
-        data: { ...(posted.data as object), title: 'Soup for Maria', internalNote: undefined },
-        podid: podId,
-        regionid: 'lisboa',
-        correlationid: 'corr-1',
-        causationid: 'cmd-1',
-        streamversion: 1,
-        actorid: 'person-1',
-      },
     });
-    expect((mapper(posted)!.payload as { data: object }).data).not.toHaveProperty('internalNote');
+    // What the relay will build from the row and publish.
+    expect(message!.payload).toEqual({
+      specversion: '1.0',
+      id: eventId,
+      source: '/mutuo/lisboa/requests',
+      type: 'requests.request-posted.v1',
+      subject: `request:${podId}:${requestId}`,
+      time: '2025-03-01T10:00:00.000Z',
+      datacontenttype: 'application/json',
+      // As the contract defines it: trimmed, and without fields the contract does not publish.
+      data: published,
+      podid: podId,
+      regionid: 'lisboa',
+      correlationid: 'corr-1',
+      causationid: 'cmd-1',
+      streamversion: 1,
+      actorid: 'person-1',
+    });
+    expect(message!.payload.data).not.toHaveProperty('internalNote');
+  });
+
+  it("leaves the data out when the contract publishes the event's data as it is, so the row does not store it twice", () => {
+    // The contract's fields, in another order than it lists them.
+    const asPublished: PendingEvent = {
+      ...posted,
+      data: {
+        postedAt: '2025-03-01T10:00:00.000Z',
+        urgency: 'urgent',
+        category: 'meals',
+        title: 'Soup for Maria',
+        requesterMemberId: '8c3f5d6e-7081-4c92-8dae-1f2a3b4c5d6e',
+        podId,
+        requestId,
+      },
+    };
+    const message = mapper(asPublished);
+    expect(message).not.toHaveProperty('data');
+    expect(message!.payload.data).toEqual(asPublished.data);
   });
 
   it('keeps events it does not map inside the service', () => {
@@ -71,6 +95,12 @@ describe('createOutboxMapper', () => {
     const invalid = { ...posted, data: { ...(posted.data as object), urgency: 'whenever' } };
     expect(() => mapper(invalid)).toThrow(ContractValidationError);
     expect(() => mapper(invalid)).toThrow(/urgency: /);
+  });
+
+  it('throws on an event its CloudEvent could not be built from, failing the append', () => {
+    expect(() => mapper({ ...posted, metadata: { ...posted.metadata, occurredAt: 'yesterday' } })).toThrow(/^Invalid CloudEvent: time: /);
+    expect(() => mapper({ ...posted, eventId: 'event-1' })).toThrow(/^Invalid CloudEvent: id: /);
+    expect(() => mapper({ ...posted, metadata: { ...posted.metadata, actorId: '' } })).toThrow(/^Invalid CloudEvent: actorid: /);
   });
 
   it("refuses to publish another service's contract", () => {

@@ -5,8 +5,11 @@ import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-
 import type { ClientConfig } from 'pg';
 import { AdvisoryLockLeader } from './advisory-lock-leader';
 import { backoffDelay, type BackoffOptions } from './backoff';
+import { cloudEventJson } from './cloud-event';
 import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
 import { NatsHealth } from './nats-connection';
+import { CLOUDEVENTS_CONTENT_TYPE } from './outbox-mapper';
+import { parseEventSubject } from './subjects';
 
 export interface OutboxRelayOptions {
   /** The service's root EntityManager; the relay reads events and moves its checkpoint on forks of it. */
@@ -54,16 +57,23 @@ export class OutboxFlushTimeout extends Error {
   }
 }
 
-/** An event that leaves the service, as the relay reads it. */
+/** An event that leaves the service, as the relay reads it: what its CloudEvent is built from. */
 interface PublishableRow {
   event_id: string;
   /** xid8 and bigint as decimal strings. */
   transaction_id: string;
   global_position: string;
-  subject: string;
-  /** The CloudEvent JSON as stored. */
-  payload: string;
-  headers: Record<string, string> | null;
+  /** The NATS subject; its tokens give the region, the pod and the contract type. */
+  publish_subject: string;
+  stream_id: string;
+  stream_position: number;
+  pod_id: string | null;
+  occurred_at: string;
+  actor_id: string;
+  correlation_id: string | null;
+  causation_id: string | null;
+  /** JSON text: `publish_data` when stored, else the event's `data`. */
+  data: string;
 }
 
 type FetchedBatch = { readonly rows: PublishableRow[] } | { readonly error: unknown };
@@ -86,8 +96,10 @@ function positionOf(row: PublishableRow): GlobalCheckpoint {
  * whose transaction commits late sorts after the checkpoint when it becomes visible, never before it.
  */
 const NEXT_BATCH_SQL = `
-  select event_id, transaction_id, global_position, publish_subject as subject,
-         publish_payload::text as payload, publish_headers as headers
+  select event_id, transaction_id, global_position, publish_subject, stream_id, stream_position, pod_id,
+         metadata ->> 'occurredAt' as occurred_at, metadata ->> 'actorId' as actor_id,
+         metadata ->> 'correlationId' as correlation_id, metadata ->> 'causationId' as causation_id,
+         coalesce(publish_data, data)::text as data
   from mutuo_events
   where (transaction_id, global_position) > (?::xid8, ?::bigint)
     and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -112,8 +124,35 @@ const AFTER_CHECKPOINT = `
 type WakeReason = 'nudge' | 'urgent';
 
 /**
- * Publishes the events that leave the service (those stored with `publish_*` columns) to JetStream in
- * the global order, each with `Nats-Msg-Id` = event id so a retried publish is stored once. A batch is
+ * The CloudEvent the outbox mapper checked at append time, rebuilt from the row: the subject gives the
+ * region and the contract type (whose service is the source's), the row and its metadata the rest.
+ */
+function cloudEventOf(row: PublishableRow): string {
+  const subject = parseEventSubject(row.publish_subject);
+  if (!subject) {
+    throw new Error(`Event ${row.event_id} cannot be published: "${row.publish_subject}" is not an event subject (<prefix>.evt.<region>.<pod|_>.<service>.<name>.v<version>)`);
+  }
+  return cloudEventJson({
+    id: row.event_id,
+    region: subject.region,
+    service: subject.service,
+    type: subject.type,
+    subject: row.stream_id,
+    time: row.occurred_at,
+    dataJson: row.data,
+    podId: row.pod_id,
+    // As the mapper does: an event nobody correlated starts its own correlation.
+    correlationId: row.correlation_id ?? row.event_id,
+    causationId: row.causation_id,
+    streamVersion: row.stream_position,
+    actorId: row.actor_id,
+  });
+}
+
+/**
+ * Publishes the events that leave the service (those stored with a `publish_subject`) to JetStream in
+ * the global order, each as the CloudEvent built from its row, with `Nats-Msg-Id` = event id so a
+ * retried publish is stored once. A batch is
  * published pipelined (on one connection, so in order); then the relay's checkpoint moves to the last
  * event of the longest acknowledged prefix of the batch, in a one-row UPDATE. While a backlog drains,
  * reading the next batch and writing the checkpoint overlap with publishing. After a failure it retries
@@ -352,7 +391,7 @@ export class OutboxRelay {
   /** Never rejects, so a read-ahead nobody waits for any more cannot become an unhandled rejection. */
   private fetchBatch(from: GlobalCheckpoint): Promise<FetchedBatch> {
     return query<PublishableRow>(this.options.entityManager.fork(), NEXT_BATCH_SQL, [from.transactionId, from.globalPosition, this.batchSize], {
-      preparedAs: 'mutuo_outbox_next_batch_v2',
+      preparedAs: 'mutuo_outbox_next_batch_v3',
     }).then(
       (rows) => ({ rows }),
       (error: unknown) => ({ error }),
@@ -360,10 +399,11 @@ export class OutboxRelay {
   }
 
   private async publish(row: PublishableRow): Promise<void> {
+    const body = cloudEventOf(row);
     const headers = natsHeaders();
-    for (const [name, value] of Object.entries(row.headers ?? {})) headers.set(name, String(value));
+    headers.set('Content-Type', CLOUDEVENTS_CONTENT_TYPE);
     // retries: 1 — a retry inside the client could overtake later messages of the batch.
-    await this.js.publish(row.subject, row.payload, {
+    await this.js.publish(row.publish_subject, body, {
       msgID: row.event_id,
       headers,
       timeout: this.publishTimeoutMs,

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { PostgresEventStore, streamName, type StoredEvent } from '@mutuo/event-store';
 import { OutboxRelay, connectNats, ensureStreams, eventStreamName, parseCloudEvent, silentLogger } from '../src';
 import { SHARED_NATS_URL, PrivateNatsServer, deleteStreams, readStream, uniquePrefix, waitFor } from './support/nats-fixtures';
-import { appendRequests, requestPosted, requestsEventStore } from './support/request-events';
+import { REGION, appendRequests, requestPosted, requestsEventStore, requestsOutboxMapper } from './support/request-events';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 jest.setTimeout(60_000);
@@ -87,6 +87,50 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('publishes each event as the CloudEvent the outbox mapper checked at append, rebuilt from its row', async () => {
+    const prefix = uniquePrefix();
+    try {
+      await ensureStreams(jsm, { prefix, services: ['requests'] });
+      const podId = randomUUID();
+      const store = requestsEventStore(prefix);
+      const own = await appendRequests(store, db.em, podId, 1);
+      // Published data that is not the event's own (the contract trims the title), and an event nobody correlated.
+      const padded = requestPosted(podId, randomUUID(), '  Soup, trimmed  ');
+      const uncorrelated = requestPosted(podId, randomUUID());
+      const { events: others } = await store.append(db.em.fork(), streamName('request', podId, randomUUID()), [
+        padded,
+        { ...uncorrelated, metadata: { occurredAt: uncorrelated.metadata.occurredAt, actorId: 'person-2', causationId: 'cmd-9' } },
+      ], 'no_stream');
+      const appended = [...own, ...others];
+      const publisher = relay(nc);
+      publisher.start();
+      await publisher.flush(10_000);
+
+      const mapper = requestsOutboxMapper(prefix);
+      const messages = await readStream(jsm, eventStreamName(prefix, 'requests'));
+      expect(messages.map((message) => parseCloudEvent(message.data))).toEqual(appended.map((event) => ({ ok: true, event: mapper(event)!.payload })));
+      expect(messages.map((message) => [message.subject, message.header.get('Content-Type')])).toEqual(
+        appended.map((event) => [mapper(event)!.subject, 'application/cloudevents+json']),
+      );
+      expect((parseCloudEvent(messages[1]!.data) as { event: { data: { title: string } } }).event.data.title).toBe('Soup, trimmed');
+    } finally {
+      await deleteStreams(nc, prefix);
+    }
+  });
+
+  it('holds at an event whose subject is outside the event subject scheme, naming it', async () => {
+    const store = new PostgresEventStore({ outbox: () => ({ subject: 'not-an-event-subject' }) });
+    const { events } = await store.append(db.em.fork(), streamName('request', randomUUID(), randomUUID()), [requestPosted(randomUUID(), randomUUID())], 'no_stream');
+    const publisher = relay(nc);
+    publisher.start();
+    const stats = await waitFor(async () => {
+      const current = await publisher.stats();
+      return current.consecutiveFailures >= 1 && current;
+    }, { what: 'the refused event' });
+    expect(stats).toMatchObject({ pending: 1, published: 0 });
+    expect(stats.lastError).toContain(`Event ${events[0]!.eventId} cannot be published: "not-an-event-subject" is not an event subject`);
+  });
+
   it('keeps appending while NATS is down and publishes everything exactly once when it is back', async () => {
     const prefix = uniquePrefix();
     const server = await PrivateNatsServer.start();
@@ -157,9 +201,9 @@ describe('OutboxRelay', () => {
     try {
       await ensureStreams(jsm, { prefix, services: ['requests'] });
       const podId = randomUUID();
-      // An event on a subject no stream captures yet, between two that JetStream accepts.
+      // An event on a subject no stream captures yet (another service's), between two that JetStream accepts.
       const heldStore = new PostgresEventStore({
-        outbox: (event) => ({ subject: `${prefix}.held.${event.streamPosition}`, payload: { id: event.eventId }, headers: {} }),
+        outbox: (event) => ({ subject: `${prefix}.evt.${REGION}.${event.podId}.held.request-held.v1` }),
       });
       const [first] = await appendRequests(requestsEventStore(prefix), db.em, podId, 1);
       const { events: held } = await heldStore.append(db.em.fork(), streamName('held', podId, randomUUID()), [requestPosted(podId, randomUUID())], 'no_stream');
@@ -177,7 +221,7 @@ describe('OutboxRelay', () => {
       const storedBeforeRetry = await readStream(jsm, eventStreamName(prefix, 'requests'));
       expect(storedBeforeRetry.map((message) => message.header.get('Nats-Msg-Id'))).toEqual([first!.eventId, third!.eventId]);
 
-      await jsm.streams.add({ name: heldStream, subjects: [`${prefix}.held.>`], duplicate_window: 120_000_000_000 });
+      await jsm.streams.add({ name: heldStream, subjects: [`${prefix}.evt.*.*.held.>`], duplicate_window: 120_000_000_000 });
       await publisher.flush(10_000);
 
       // The retry published the third event again; JetStream dropped the copy.

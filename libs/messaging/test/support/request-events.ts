@@ -6,17 +6,18 @@ import { createOutboxMapper } from '../../src';
 
 export const REGION = 'test-region';
 
-/** The requests service's outbox: its internal `RequestPosted` leaves as `requests.request-posted.v1`. */
-export function requestsEventStore(prefix: string, onAppended?: () => void): PostgresEventStore {
-  return new PostgresEventStore({
-    outbox: createOutboxMapper({
-      service: 'requests',
-      region: REGION,
-      prefix,
-      map: (event) => (event.type === 'RequestPosted' ? { contract: RequestPostedV1, data: event.data } : null),
-    }),
-    onAppended,
+/** The requests service's outbox mapper: its internal `RequestPosted` leaves as `requests.request-posted.v1`. */
+export function requestsOutboxMapper(prefix: string) {
+  return createOutboxMapper({
+    service: 'requests',
+    region: REGION,
+    prefix,
+    map: (event) => (event.type === 'RequestPosted' ? { contract: RequestPostedV1, data: event.data } : null),
   });
+}
+
+export function requestsEventStore(prefix: string, onAppended?: () => void): PostgresEventStore {
+  return new PostgresEventStore({ outbox: requestsOutboxMapper(prefix), onAppended });
 }
 
 export function requestPosted(podId: string, requestId: string, title = 'Soup for a neighbour'): NewEvent {
