@@ -1,4 +1,3 @@
-import { mintDevToken } from '@mutuo/platform';
 import { waitFor } from '@mutuo/testing';
 import { PlatformHarness } from './platform-harness';
 
@@ -31,7 +30,7 @@ describe('member privacy, blocks and stepping back through the gateway', () => {
     return result.data;
   }
 
-  const token = (subject: string, podId: string | undefined, roles: string[]) => mintDevToken({ subject, podId, roles }, { secret: platform.jwtSecret });
+  const token = (subject: string, podId: string | undefined, roles: string[]) => platform.token(subject, podId, roles);
 
   let podId: string;
   let ana: string;

@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { dropDatabase, ensureAppRole } from '@mutuo/platform';
-import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { openSignInCodeDelivery, SignInCodeRequestedV1, type SignInCodeDelivery } from '@mutuo/contracts';
+import { eventTypeFilter, parseCloudEvent } from '@mutuo/messaging';
+import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, mintDevToken, type DevTokenSigning, type Es256SigningKey } from '@mutuo/platform';
+import { TEST_NATS_URL, TEST_POSTGRES_URL, deleteStreamsWithPrefix, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const REGISTER = join(ROOT, 'infra', 'register.js');
 export const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
-const JWT_SECRET = 'e2e-jwt-secret-that-is-long-enough-for-hs256-0123456789';
 const GATEWAY_SHARED_SECRET = 'e2e-gateway-secret-0123456789abcdef0123';
 
 interface RunningProcess {
@@ -16,20 +19,37 @@ interface RunningProcess {
   readonly output: string[];
 }
 
-/** The whole platform as separate processes, each service on its own new database, sharing one NATS prefix. */
+/**
+ * The whole platform as separate processes, each service on its own new database, sharing one NATS prefix.
+ * Membership signs tokens (ES256, with a key made for the run) and every other service and the gateway verify them
+ * against its JWKS, as in production. Codes membership sends are read as notifications will: from the published
+ * events, opened with the shared delivery key.
+ */
 export class PlatformHarness {
   readonly suffix = uniqueSuffix();
   readonly natsPrefix = natsTestPrefix();
-  readonly jwtSecret = JWT_SECRET;
+  private readonly signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  private readonly signingKey: Es256SigningKey = es256SigningKeyFromPem(this.signingKeyPem);
+  private readonly codeDeliveryKey = randomBytes(32);
+  /**
+   * Signs tokens with membership's key, for the set-up steps sign-in does not cover (operators, joining a pod):
+   * `mintDevToken(claims, platform.signing)`.
+   */
+  readonly signing: DevTokenSigning = { key: this.signingKey };
   gatewayUrl = '';
+  membershipUrl = '';
   /** Each service's own GraphQL URL, for proving that it refuses callers other than the gateway. */
   readonly serviceUrls: Record<string, string> = {};
   private readonly processes: RunningProcess[] = [];
   private readonly databases: string[] = [];
+  private readonly codes: SignInCodeDelivery[] = [];
+  private nats: NatsConnection | undefined;
 
   async start(): Promise<void> {
     const ports = await Promise.all(SERVICES.map(() => freePort()));
+    this.membershipUrl = `http://127.0.0.1:${ports[SERVICES.indexOf('membership')]}`;
     const envs = SERVICES.map((service, index) => this.serviceEnv(service, ports[index]!));
+    await this.listenForCodes();
     SERVICES.forEach((service, index) => (this.serviceUrls[service] = `http://127.0.0.1:${ports[index]}/graphql`));
     await Promise.all(SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
     await Promise.all(SERVICES.map((service, index) => this.runToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)));
@@ -42,7 +62,7 @@ export class PlatformHarness {
 
     const gatewayPort = await freePort();
     this.spawn('gateway', 'gateway/src/main.ts', {
-      ...baseEnv(),
+      ...this.baseEnv(),
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
       ...Object.fromEntries(SERVICES.map((service) => [`SUBGRAPH_${service.toUpperCase()}_URL`, this.serviceUrls[service]])),
@@ -63,8 +83,28 @@ export class PlatformHarness {
           }),
       ),
     );
+    await this.nats?.close();
     await Promise.all(this.databases.map((name) => dropDatabase(TEST_POSTGRES_URL, name)));
     await deleteStreamsWithPrefix(this.natsPrefix);
+  }
+
+  /** A token as membership would issue it. */
+  token(subject: string, podId: string | undefined, roles: string[], regionId?: string): Promise<string> {
+    return mintDevToken({ subject, podId, regionId, roles }, this.signing);
+  }
+
+  /** How many codes were delivered so far: pass it to `codeFor` to wait for the next one. */
+  deliveredCodes(): number {
+    return this.codes.length;
+  }
+
+  /** The latest code delivered to the address after the `since`-th delivery. */
+  codeFor(address: string, since: number): Promise<string> {
+    return waitFor(() => this.codes.slice(since).filter((delivery) => delivery.to === address).at(-1)?.code, {
+      description: `a code for ${address}`,
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
   }
 
   /** The last lines a process printed, for failure messages. */
@@ -81,13 +121,43 @@ export class PlatformHarness {
     app.username = `mutuo_${service}_app`;
     app.password = '';
     return {
-      ...baseEnv(),
+      ...this.baseEnv(),
+      ...(service === 'membership'
+        ? {
+            MEMBERSHIP_SIGNING_KEY: this.signingKeyPem,
+            MEMBERSHIP_CODE_DELIVERY_KEY: this.codeDeliveryKey.toString('base64'),
+            MEMBERSHIP_HASH_SECRET: randomBytes(32).toString('hex'),
+          }
+        : {}),
       PORT: String(port),
       REGION: 'e2e',
       DATABASE_ADMIN_URL: admin.toString(),
       DATABASE_URL: app.toString(),
       NATS_PREFIX: this.natsPrefix,
     };
+  }
+
+  /** Every service and the gateway verify tokens against membership's JWKS, fetched when first needed. */
+  private baseEnv(): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      JWT_JWKS_URL: `${this.membershipUrl}/.well-known/jwks.json`,
+      JWT_ALGORITHMS: 'ES256',
+      GATEWAY_SHARED_SECRET,
+    };
+  }
+
+  private async listenForCodes(): Promise<void> {
+    this.nats = await connect({ servers: TEST_NATS_URL, name: 'e2e-code-delivery' });
+    const subscription = this.nats.subscribe(eventTypeFilter(this.natsPrefix, SignInCodeRequestedV1.type));
+    void (async () => {
+      for await (const message of subscription) {
+        const parsed = parseCloudEvent(message.data);
+        if (parsed.ok) this.codes.push(openSignInCodeDelivery(this.codeDeliveryKey, SignInCodeRequestedV1.assert(parsed.event.data)));
+      }
+    })();
   }
 
   private spawn(name: string, script: string, env: NodeJS.ProcessEnv): void {
@@ -110,15 +180,6 @@ export class PlatformHarness {
   }
 }
 
-function baseEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET,
-    GATEWAY_SHARED_SECRET,
-  };
-}
 
 async function ready(url: string): Promise<boolean> {
   try {

@@ -1,4 +1,3 @@
-import { mintDevToken } from '@mutuo/platform';
 import { waitFor } from '@mutuo/testing';
 import { PlatformHarness } from './platform-harness';
 
@@ -32,7 +31,7 @@ describe('walking skeleton through the gateway', () => {
   }
 
   const token = (subject: string, podId: string | undefined, roles: string[]) =>
-    mintDevToken({ subject, podId, roles }, { secret: platform.jwtSecret });
+    platform.token(subject, podId, roles);
 
   beforeAll(async () => {
     try {

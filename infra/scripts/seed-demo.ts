@@ -1,23 +1,37 @@
 /**
  * Demo data through the gateway, as a partner app would write it: one region, two pods, a few members and
- * requests. Run by `npm run up`; running it again finds the region and leaves everything as it is.
+ * requests. Run by `npm run up`; running it again finds the region, leaves the data as it is and only signs the
+ * demo members in again, for fresh tokens.
+ *
+ * The members' tokens come from real sign-in: each member verifies an e-mail address and signs in with a one-time
+ * code. The seed reads the codes the way the notifications service will: from the published
+ * `membership.sign-in-code-requested.v1` events, opened with the shared delivery key (on a development machine the
+ * published development key, unless MEMBERSHIP_CODE_DELIVERY_KEY is set). Operators and joining a pod have no sign-in
+ * of their own yet, so those steps use development tokens signed with membership's development key.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mintDevToken } from '@mutuo/platform';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { codeDeliveryKeyFrom, DEV_CODE_DELIVERY_KEY, openSignInCodeDelivery, SignInCodeRequestedV1 } from '@mutuo/contracts';
+import { eventTypeFilter, parseCloudEvent } from '@mutuo/messaging';
+import { loadOrCreateDevSigningKey, mintDevToken, type DevTokenSigning } from '@mutuo/platform';
 
 const GATEWAY_URL = process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql';
-const signing = { secret: process.env.JWT_SECRET };
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const NATS_PREFIX = process.env.NATS_PREFIX ?? 'mutuo';
+// The platform runs on membership's JWKS unless the operator configured a shared secret instead.
+const signing: DevTokenSigning = process.env.JWT_SECRET ? { secret: process.env.JWT_SECRET } : { key: loadOrCreateDevSigningKey() };
+const deliveryKey = codeDeliveryKeyFrom(process.env.MEMBERSHIP_CODE_DELIVERY_KEY || DEV_CODE_DELIVERY_KEY);
 
 interface GraphQLResponse<T> {
   data?: T;
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+async function graphql<T>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
   const response = await fetch(GATEWAY_URL, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
@@ -30,15 +44,22 @@ function dataOrThrow<T>(result: GraphQLResponse<T>, what: string): T {
   return result.data;
 }
 
-const PODS = [
+interface DemoMember {
+  person: string;
+  displayName: string;
+  preferredLanguage: string;
+  email: string;
+}
+
+const PODS: { name: string; languages: string[]; timezone: string; members: DemoMember[]; requests: { person: string; input: Record<string, unknown> }[] }[] = [
   {
     name: 'Arroios',
     languages: ['pt', 'en'],
     timezone: 'Europe/Lisbon',
     members: [
-      { person: 'demo-ana', displayName: 'Ana', preferredLanguage: 'pt' },
-      { person: 'demo-bruno', displayName: 'Bruno', preferredLanguage: 'pt' },
-      { person: 'demo-carla', displayName: 'Carla', preferredLanguage: 'en' },
+      { person: 'demo-ana', displayName: 'Ana', preferredLanguage: 'pt', email: 'ana@arroios.example.org' },
+      { person: 'demo-bruno', displayName: 'Bruno', preferredLanguage: 'pt', email: 'bruno@arroios.example.org' },
+      { person: 'demo-carla', displayName: 'Carla', preferredLanguage: 'en', email: 'carla@arroios.example.org' },
     ],
     requests: [
       {
@@ -58,8 +79,8 @@ const PODS = [
     languages: ['pt', 'es', 'en'],
     timezone: 'Europe/Lisbon',
     members: [
-      { person: 'demo-dev', displayName: 'Dev', preferredLanguage: 'en' },
-      { person: 'demo-eva', displayName: 'Eva', preferredLanguage: 'es' },
+      { person: 'demo-dev', displayName: 'Dev', preferredLanguage: 'en', email: 'dev@alvalade.example.org' },
+      { person: 'demo-eva', displayName: 'Eva', preferredLanguage: 'es', email: 'eva@alvalade.example.org' },
     ],
     requests: [
       {
@@ -76,20 +97,80 @@ const PODS = [
   },
 ];
 
-async function main(): Promise<void> {
-  const operator = await mintDevToken({ subject: 'demo-operator', roles: ['operator'], ttl: '12h' }, signing);
-  const region = await graphql<{ createRegion: { id: string } }>(
-    operator,
-    'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
-    { input: { name: 'Lisbon', slug: 'lisbon' } },
-  );
-  if (region.errors?.some((error) => error.extensions?.code === 'REGION_EXISTS')) {
-    console.log('demo data: already loaded');
-    return;
-  }
-  const regionId = dataOrThrow(region, 'create region').createRegion.id;
-  const tokens: Record<string, { podId: string; token: string }> = {};
+/** Codes as the notifications service will receive them. Subscribed before any code is asked for. */
+class CodeInbox {
+  private readonly codes: { to: string; code: string }[] = [];
 
+  private constructor(private readonly nats: NatsConnection) {
+    const subscription = nats.subscribe(eventTypeFilter(NATS_PREFIX, SignInCodeRequestedV1.type));
+    void (async () => {
+      for await (const message of subscription) {
+        const parsed = parseCloudEvent(message.data);
+        if (parsed.ok) this.codes.push(openSignInCodeDelivery(deliveryKey, SignInCodeRequestedV1.assert(parsed.event.data)));
+      }
+    })();
+  }
+
+  static async open(): Promise<CodeInbox> {
+    return new CodeInbox(await connect({ servers: NATS_URL, name: 'mutuo-demo-seed' }));
+  }
+
+  /** Runs `request` and waits for the code it makes membership send to `address`. */
+  async codeFrom(address: string, request: () => Promise<unknown>, timeoutMs = 15_000): Promise<string> {
+    const since = this.codes.length;
+    await request();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const delivered = this.codes.slice(since).find((delivery) => delivery.to === address);
+      if (delivered) return delivered.code;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no code reached ${address} within ${timeoutMs / 1000} s (is NATS_URL/NATS_PREFIX the platform's?)`);
+  }
+
+  close(): Promise<void> {
+    return this.nats.close();
+  }
+}
+
+interface SignedIn {
+  podId: string;
+  token: string;
+  refreshToken: string;
+  expiresAt: string;
+}
+
+async function signIn(inbox: CodeInbox, member: DemoMember): Promise<SignedIn> {
+  // The e-mail index follows the verification a moment later: until then the address is unknown and no code comes.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const code = await inbox.codeFrom(
+        member.email,
+        async () =>
+          dataOrThrow(
+            await graphql(null, 'mutation($email: String!) { requestSignInCode(input: { email: $email }) { expiresAt } }', { email: member.email }),
+            `${member.displayName} asks for a sign-in code`,
+          ),
+        4_000,
+      );
+      const { signIn: session } = dataOrThrow(
+        await graphql<{ signIn: { accessToken: string; refreshToken: string; expiresAt: string; podId: string } }>(
+          null,
+          'mutation($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { accessToken refreshToken expiresAt podId } }',
+          { email: member.email, code },
+        ),
+        `${member.displayName} signs in`,
+      );
+      return { podId: session.podId, token: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt };
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function createDemoData(inbox: CodeInbox, operator: string, regionId: string): Promise<void> {
   for (const pod of PODS) {
     const created = dataOrThrow(
       await graphql<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
@@ -99,29 +180,71 @@ async function main(): Promise<void> {
     );
     const podId = created.createPod.id;
     for (const member of pod.members) {
-      const token = await mintDevToken({ subject: member.person, podId, regionId: 'lisbon', roles: ['member'], ttl: '12h' }, signing);
-      tokens[member.person] = { podId, token };
+      const token = await mintDevToken({ subject: member.person, podId, regionId: 'lisbon', roles: ['member'], ttl: '1h' }, signing);
       dataOrThrow(
         await graphql(token, 'mutation($input: JoinPodInput!) { joinPod(input: $input) { id } }', {
           input: { displayName: member.displayName, preferredLanguage: member.preferredLanguage },
         }),
         `${member.displayName} joins ${pod.name}`,
       );
-    }
-    for (const request of pod.requests) {
+      const added = dataOrThrow(
+        await graphql<{ addContactChannel: { contactChannels: { id: string }[] } }>(
+          token,
+          'mutation($value: String!) { addContactChannel(input: { kind: EMAIL, value: $value }) { contactChannels { id } } }',
+          { value: member.email },
+        ),
+        `${member.displayName} adds an e-mail address`,
+      );
+      const channelId = added.addContactChannel.contactChannels[0]!.id;
+      const code = await inbox.codeFrom(member.email, async () =>
+        dataOrThrow(
+          await graphql(token, 'mutation($id: ID!) { requestContactVerification(channelId: $id) { expiresAt } }', { id: channelId }),
+          `${member.displayName} asks to verify the address`,
+        ),
+      );
       dataOrThrow(
-        await graphql(tokens[request.person]!.token, 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id } }', {
-          input: request.input,
+        await graphql(token, 'mutation($id: ID!, $code: String!) { verifyContactChannel(input: { channelId: $id, code: $code }) { id } }', {
+          id: channelId,
+          code,
         }),
-        `request "${request.input.title}"`,
+        `${member.displayName} verifies the address`,
       );
     }
-    console.log(`demo data: pod ${pod.name} with ${pod.members.length} members and ${pod.requests.length} request(s)`);
+    console.log(`demo data: pod ${pod.name} with ${pod.members.length} members`);
   }
+}
 
-  const stateDir = join(__dirname, '..', '..', '.state');
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(join(stateDir, 'demo-tokens.json'), JSON.stringify(tokens, null, 2));
+async function main(): Promise<void> {
+  const operator = await mintDevToken({ subject: 'demo-operator', roles: ['operator'], ttl: '1h' }, signing);
+  const inbox = await CodeInbox.open();
+  try {
+    const region = await graphql<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
+      { input: { name: 'Lisbon', slug: 'lisbon' } },
+    );
+    const fresh = !region.errors?.some((error) => error.extensions?.code === 'REGION_EXISTS');
+    if (fresh) await createDemoData(inbox, operator, dataOrThrow(region, 'create region').createRegion.id);
+    else console.log('demo data: already loaded; signing the demo members in again');
+
+    const sessions: Record<string, SignedIn> = {};
+    for (const member of PODS.flatMap((pod) => pod.members)) sessions[member.person] = await signIn(inbox, member);
+    if (fresh) {
+      for (const request of PODS.flatMap((pod) => pod.requests)) {
+        dataOrThrow(
+          await graphql(sessions[request.person]!.token, 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id } }', { input: request.input }),
+          `request "${String(request.input.title)}"`,
+        );
+      }
+      console.log(`demo data: ${PODS.flatMap((pod) => pod.requests).length} request(s), posted by signed-in members`);
+    }
+
+    const stateDir = join(__dirname, '..', '..', '.state');
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(join(stateDir, 'demo-tokens.json'), JSON.stringify(sessions, null, 2));
+  } finally {
+    await inbox.close();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -23,6 +23,13 @@ const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 4000);
 const POSTGRES_PORT = Number(process.env.MUTUO_UP_POSTGRES_PORT ?? 5432);
 const NATS_PORT = Number(process.env.MUTUO_UP_NATS_PORT ?? 4222);
 const EMBEDDED_PG_PASSWORD = 'mutuo-dev-postgres';
+const MEMBERSHIP = SERVICES.find((service) => service.name === 'membership');
+// Membership signs tokens (with the development key under .state/ unless MEMBERSHIP_SIGNING_KEY is set) and publishes
+// its JWKS; the gateway and every service verify against it. An operator who configured a key source keeps theirs.
+const JWT_ENV =
+  process.env.JWT_JWKS_URL || process.env.JWT_PUBLIC_KEY || process.env.JWT_SECRET
+    ? {}
+    : { JWT_JWKS_URL: `http://127.0.0.1:${MEMBERSHIP.port}/.well-known/jwks.json`, JWT_ALGORITHMS: 'ES256' };
 const EMBEDDED_APP_PASSWORD = 'mutuo-dev-app';
 
 const children = [];
@@ -130,7 +137,8 @@ function serviceEnv(service, postgres, natsUrl) {
     DATABASE_URL: databaseUrl(postgres.serverUrl, database, `mutuo_${service.name}_app`, postgres.appPassword),
     ...(postgres.appPassword ? { DATABASE_APP_PASSWORD: postgres.appPassword } : {}),
     NATS_URL: natsUrl,
-    // JWT and gateway secrets: the services' development defaults unless set in the environment.
+    ...JWT_ENV,
+    // The gateway secret: the services' development default unless set in the environment.
   };
 }
 
@@ -182,19 +190,25 @@ async function main() {
     log(`migrating ${service.name}`);
     runToEnd(`${service.name} migrations`, [`services/${service.name}/src/migrate.ts`], serviceEnv(service, postgres, natsUrl));
   }
-  for (const service of SERVICES) {
+  const startService = (service) =>
     start(service.name, process.execPath, ['-r', REGISTER, `services/${service.name}/src/main.ts`], serviceEnv(service, postgres, natsUrl));
-  }
-  for (const service of SERVICES) {
+  const ready = async (service) => {
     await waitFor(() => httpOk(`http://127.0.0.1:${service.port}/health/ready`), service.name);
     log(`${service.name} is ready on port ${service.port}`);
-  }
+  };
+  // Membership first: it publishes the keys everyone else verifies tokens with.
+  startService(MEMBERSHIP);
+  await ready(MEMBERSHIP);
+  const others = SERVICES.filter((service) => service !== MEMBERSHIP);
+  others.forEach(startService);
+  for (const service of others) await ready(service);
 
   const gatewayEnv = {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     PORT: String(GATEWAY_PORT),
     HOST: '127.0.0.1',
+    ...JWT_ENV,
   };
   start('gateway', process.execPath, ['-r', REGISTER, 'gateway/src/main.ts'], gatewayEnv);
   await waitFor(() => httpOk(`http://127.0.0.1:${GATEWAY_PORT}/health/ready`), 'gateway');
@@ -202,10 +216,11 @@ async function main() {
 
   log('loading demo data');
   process.stdout.write(
-    runToEnd('demo data', ['infra/scripts/seed-demo.ts'], { ...gatewayEnv, GATEWAY_URL: graphqlUrl }),
+    runToEnd('demo data', ['infra/scripts/seed-demo.ts'], { ...gatewayEnv, GATEWAY_URL: graphqlUrl, NATS_URL: natsUrl }),
   );
   log(`Mutuo is up. GraphQL: ${graphqlUrl}`);
-  log('Tokens for the demo members are in .state/demo-tokens.json; press Ctrl-C to stop.');
+  log('Demo members signed in with one-time codes: their tokens (15 min) and refresh tokens are in .state/demo-tokens.json.');
+  log('More tokens: npm run token -- --subject <person> --pod <uuid> --roles member. Press Ctrl-C to stop.');
 }
 
 function exited(child) {

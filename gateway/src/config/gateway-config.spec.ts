@@ -45,6 +45,7 @@ describe('loadGatewayConfig', () => {
       subgraphUrls: {},
       subgraphTimeoutMs: 10_000,
       shutdownGracePeriodMs: 10_000,
+      trustedProxyHops: 0,
     });
   });
 

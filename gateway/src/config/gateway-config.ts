@@ -41,6 +41,8 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
   shutdownGracePeriodMs: number;
+  /** How many proxies in front of the gateway to trust for X-Forwarded-For (0: the socket's address is the caller's). */
+  trustedProxyHops: number;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -64,6 +66,7 @@ const gatewayEnvSchema = z
     MAX_REQUEST_BODY_BYTES: integerBetween(1024, 50 * 1024 * 1024).default(102_400),
     SUBGRAPH_TIMEOUT_MS: integerBetween(100, 300_000).default(10_000),
     SHUTDOWN_GRACE_PERIOD_MS: integerBetween(0, 300_000).default(10_000),
+    TRUSTED_PROXY_HOPS: integerBetween(0, 10).default(0),
   })
   .superRefine(
     (vars, ctx) => {
@@ -120,5 +123,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd: string = process.
     subgraphUrls,
     subgraphTimeoutMs: vars.SUBGRAPH_TIMEOUT_MS,
     shutdownGracePeriodMs: vars.SHUTDOWN_GRACE_PERIOD_MS,
+    trustedProxyHops: vars.TRUSTED_PROXY_HOPS,
   };
 }

@@ -12,7 +12,7 @@ export function requestLoggingPlugin(logger: Logger): ApolloServerPlugin<Gateway
   return {
     async requestDidStart({ contextValue }) {
       const startedAt = performance.now();
-      const log = logger.child({ correlationId: contextValue.correlationId, caller: contextValue.caller.subject });
+      const log = logger.child({ correlationId: contextValue.correlationId, caller: contextValue.caller?.subject ?? null });
       return {
         async didEncounterErrors({ errors }) {
           // Typed as GraphQLErrors, but the gateway also reports raw errors (a failed subgraph fetch is a TypeError).

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER } from '@mutuo/platform';
+import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER } from '@mutuo/platform';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../auth/authenticate-request';
 
@@ -13,8 +13,8 @@ export interface SubgraphDataSourceSettings {
 
 /**
  * Sends the gateway's subgraph requests. Subgraphs only trust requests carrying the shared secret; they get the
- * caller's Authorization header (to verify the token themselves) and the correlation id of the operation.
- * Nothing else from the incoming request is forwarded.
+ * caller's Authorization header (to verify the token themselves), the correlation id of the operation and the
+ * caller's IP address (for rate limits). Nothing else from the incoming request is forwarded.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly gatewaySharedSecret: string;
@@ -30,8 +30,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers.set(GATEWAY_SECRET_HEADER, this.gatewaySharedSecret);
     // Health checks and schema loading have no caller behind them.
     if ('incomingRequestContext' in options) {
-      headers.set('authorization', options.context.authorization);
+      // Absent for the sign-in operations, which run without a caller.
+      if (options.context.authorization) headers.set('authorization', options.context.authorization);
       headers.set(CORRELATION_ID_HEADER, options.context.correlationId);
+      if (options.context.clientIp) headers.set(CLIENT_IP_HEADER, options.context.clientIp);
     }
   }
 

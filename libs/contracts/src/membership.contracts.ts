@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ContractData, defineContract } from './contract';
+import { SignInCodeRequestedV1 } from './sign-in-code-delivery';
 import { displayTextField, languageTagField, slugField, timeZoneField, timestampField, uuidField } from './field-schemas';
+import { geoPolygonField, MEMBERSHIP_POD_CONTRACTS } from './membership-pods.contracts';
 
 export const RegionCreatedV1 = defineContract({
   service: 'membership',
@@ -25,6 +27,8 @@ export const PodCreatedV1 = defineContract({
     /** The languages the pod works in, as BCP 47 tags; the first is the default. */
     languages: z.array(languageTagField()).min(1).max(20),
     timezone: timeZoneField(),
+    /** Where the pod works; pods created directly by an operator may have none. */
+    serviceArea: geoPolygonField().optional(),
   }),
 });
 export type PodCreatedV1Data = ContractData<typeof PodCreatedV1>;
@@ -224,6 +228,7 @@ export const MemberReturnedV1 = defineContract({
 export type MemberReturnedV1Data = ContractData<typeof MemberReturnedV1>;
 
 export const MEMBERSHIP_CONTRACTS = [
+  ...MEMBERSHIP_POD_CONTRACTS,
   RegionCreatedV1,
   PodCreatedV1,
   MemberJoinedV1,
@@ -237,4 +242,5 @@ export const MEMBERSHIP_CONTRACTS = [
   BoundariesChangedV1,
   MemberPausedV1,
   MemberReturnedV1,
+  SignInCodeRequestedV1,
 ] as const;

@@ -25,4 +25,9 @@ export interface ServiceDefinition {
   readonly consumesEvents: boolean;
   /** GraphQL resolvers, wired to the module's providers. */
   readonly resolvers: (app: INestApplication) => GraphQLResolverMap<SubgraphContext>;
+  /**
+   * Public HTTP endpoints besides the subgraph (a JWKS document, an OAuth token endpoint), mounted on the express
+   * instance before Nest initialises. They are not behind the gateway secret: each must be safe for anyone to call.
+   */
+  readonly mountPublicHttp?: (app: INestApplication) => void;
 }

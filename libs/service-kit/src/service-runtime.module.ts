@@ -5,12 +5,16 @@ import type { Logger } from 'pino';
 
 export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+/** The environment the service was started with (tests pass their own): read a module's own variables from it. */
+export const SERVICE_ENV = Symbol('SERVICE_ENV');
 
 export interface ServiceRuntime {
   readonly orm: MikroORM;
   readonly store: PostgresEventStore;
   readonly logger: Logger;
   readonly config: unknown;
+  /** Defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -29,8 +33,9 @@ export class ServiceRuntimeModule {
         { provide: PostgresEventStore, useValue: runtime.store },
         { provide: SERVICE_LOGGER, useValue: runtime.logger },
         { provide: SERVICE_CONFIG, useValue: runtime.config },
+        { provide: SERVICE_ENV, useValue: runtime.env ?? process.env },
       ],
-      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG],
+      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG, SERVICE_ENV],
     };
   }
 }

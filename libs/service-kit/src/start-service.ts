@@ -114,7 +114,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       onError: (projection, error) => logger.error({ err: error, projection }, 'Projection failed; it retries at the next poll'),
     });
 
-    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config }), {
+    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env: options.env ?? process.env }), {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -129,6 +129,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       },
       { logger },
     );
+    definition.mountPublicHttp?.(app);
     await mountSubgraph(app, {
       typeDefs,
       resolvers: definition.resolvers(app),

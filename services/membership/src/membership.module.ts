@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PartnerClientsModule } from './partner-clients/partner-clients.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { CreatePodHandler } from './create-pod/create-pod.handler';
 import { CreateRegionHandler } from './create-region/create-region.handler';
 import { JoinPodHandler } from './join-pod/join-pod.handler';
@@ -7,8 +9,9 @@ import { PodQueries } from './pods/pod.queries';
 import { RegionQueries } from './regions/region.queries';
 import { MemberSettingsModule } from './member-settings/member-settings.module';
 import { RolesModule } from './roles/roles.module';
+import { PodAdmissionModule } from './pod-admission/pod-admission.module';
 
 const providers = [CreateRegionHandler, CreatePodHandler, JoinPodHandler, MemberQueries, PodQueries, RegionQueries];
 
-@Module({ imports: [RolesModule, MemberSettingsModule], providers, exports: providers })
+@Module({ imports: [SignInModule, PartnerClientsModule, RolesModule, MemberSettingsModule, PodAdmissionModule], providers, exports: providers })
 export class MembershipModule {}

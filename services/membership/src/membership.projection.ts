@@ -14,7 +14,7 @@ type MembershipEvent = RegionEvent | PodEvent | MemberEvent | ProfileUpdated;
 /** Regions, pods and members as the GraphQL API reads them. Upserts make replays harmless. */
 export const membershipProjection: Projection = {
   name: 'membership-views',
-  eventTypes: ['RegionCreated', 'PodCreated', 'MemberJoined', 'ProfileUpdated'] satisfies MembershipEvent['type'][],
+  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated'] satisfies MembershipEvent['type'][],
 
   async apply(em: EntityManager, stored: StoredEvent) {
     const event = stored as unknown as MembershipEvent;
@@ -31,8 +31,13 @@ export const membershipProjection: Projection = {
           name: event.data.name,
           languages: event.data.languages,
           timezone: event.data.timezone,
+          description: event.data.description ?? null,
+          serviceArea: event.data.serviceArea ?? null,
           createdAt: at,
         });
+        return;
+      case 'PodLeftRegion':
+        await query(em, 'update pods set region_id = null, left_region_at = ? where id = ?', [at, event.data.podId]);
         return;
       case 'MemberJoined':
         await em.upsert(MemberViewSchema, {
@@ -42,7 +47,14 @@ export const membershipProjection: Projection = {
           displayName: event.data.displayName,
           preferredLanguage: event.data.preferredLanguage,
           joinedAt: at,
+          // Someone who left and joined again is a member again.
+          status: 'active',
+          leftAt: null,
         });
+        return;
+      case 'MemberLeft':
+        // The row stays: whatever still refers to them (requests, role history) shows a former member.
+        await query(em, "update members set status = 'former', left_at = ? where id = ?", [at, event.data.memberId]);
         return;
       case 'ProfileUpdated':
         // A member renames themself in their profile; the rest of the profile is member-settings' read model.

@@ -21,17 +21,43 @@ import { memberSettingsProjection } from './member-settings/member-settings.proj
 import { publishMemberSettingsEvent } from './member-settings/member-settings.publish';
 import { memberSettingsResolvers } from './member-settings/member-settings.resolvers';
 import { MEMBER_SETTINGS_MIGRATION } from './migrations/member-settings.migration';
+import { SIGN_IN_TOKENS_MIGRATION } from './migrations/sign-in-tokens.migration';
+import { mountOAuthToken } from './partner-clients/oauth-token.http';
+import { partnerClientsProjection } from './partner-clients/partner-clients.projection';
+import { partnerClientsResolvers } from './partner-clients/partner-clients.resolvers';
+import { signInDirectoryProjection } from './sign-in/sign-in-directory.projection';
+import { publishSignInEvent } from './sign-in/sign-in.publish';
+import { signInResolvers } from './sign-in/sign-in.resolvers';
+import { mountJwks } from './tokens/jwks.http';
+import { agreementsProjection } from './agreements/agreements.projection';
+import { agreementsResolvers } from './agreements/agreements.resolvers';
+import { leavingResolvers } from './leaving/leaving.resolvers';
+import { memberAdmissionProjection } from './member-admission/member-admission.projection';
+import { memberAdmissionResolvers } from './member-admission/member-admission.resolvers';
+import { POD_ADMISSION_MIGRATION } from './migrations/pod-admission.migration';
+import { podAdmissionResolvers } from './pod-admission/pod-admission.resolvers';
+import { podApplicationsProjection } from './pod-admission/pod-applications.projection';
+import { publishPodLifecycleEvent } from './pod-admission/pod-lifecycle.publish';
+import { podSettingsProjection } from './pod-settings/pod-settings.projection';
+import { podSettingsResolvers } from './pod-settings/pod-settings.resolvers';
 
 export const membershipService: ServiceDefinition = {
   name: 'membership',
   defaultPort: 4101,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RegionViewSchema, PodViewSchema, MemberViewSchema, ...ROLE_VIEW_ENTITIES],
-  migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION],
-  projections: [membershipProjection, roleViewsProjection, memberSettingsProjection],
+  migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION],
+  projections: [membershipProjection, roleViewsProjection, memberSettingsProjection, signInDirectoryProjection, partnerClientsProjection,
+    podApplicationsProjection, podSettingsProjection, agreementsProjection, memberAdmissionProjection],
   module: MembershipModule,
   consumesEvents: false,
-  resolvers: (app) => mergeResolvers(membershipResolvers(app), rolesResolvers(app), memberSettingsResolvers(app)),
+  // The JWKS verifiers fetch and the partner apps' token endpoint: public, outside the gateway.
+  mountPublicHttp: (app) => {
+    mountJwks(app);
+    mountOAuthToken(app);
+  },
+  resolvers: (app) => mergeResolvers(membershipResolvers(app), rolesResolvers(app), memberSettingsResolvers(app), signInResolvers(app), partnerClientsResolvers(app),
+      podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app)),
   publish(event) {
     const known = event as unknown as RegionEvent | PodEvent | MemberEvent;
     switch (known.type) {
@@ -42,7 +68,7 @@ export const membershipService: ServiceDefinition = {
       case 'MemberJoined':
         return { contract: MemberJoinedV1, data: known.data };
       default:
-        return publishRoleEvent(event) ?? publishMemberSettingsEvent(event);
+        return publishRoleEvent(event) ?? publishMemberSettingsEvent(event) ?? publishSignInEvent(event) ?? publishPodLifecycleEvent(event);
     }
   },
 };

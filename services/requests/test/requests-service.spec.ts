@@ -4,7 +4,8 @@ import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
 import { eventStreamName, parseCloudEvent } from '@mutuo/messaging';
-import { mintDevToken } from '@mutuo/platform';
+import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, mintDevToken } from '@mutuo/platform';
+import { SignJWT } from 'jose';
 import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
 import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
 import { requestsService } from '../src/requests.service';
@@ -134,6 +135,30 @@ describe('requests service (real PostgreSQL and NATS)', () => {
     const { errors } = await graphql(ana, POST, { input: { ...input('x'), language: 'en' } });
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TITLE', field: 'title' });
     expect(await countEvents()).toBe(before);
+  });
+
+  it("holds a partner client's token to its scopes: reading its pod's requests, never posting without requests:write", async () => {
+    const partner = (scope: string) =>
+      new SignJWT({ client_id: 'hotline', scope, pod: podA, roles: [] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('client:hotline')
+        .setIssuer(DEV_JWT_ISSUER)
+        .setAudience(DEV_JWT_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
+    const readOnly = await partner('requests:read');
+    const before = await countEvents();
+
+    const post = await graphql(readOnly, POST, { input: input('Posted by an app') });
+    expect(post.errors?.[0]).toMatchObject({
+      message: 'This needs the scope requests:write, which your token was not granted',
+      extensions: { code: 'INSUFFICIENT_SCOPE' },
+    });
+    expect(await countEvents()).toBe(before);
+    expect((await graphql(await partner('members:read'), '{ openRequests { edges { cursor } } }')).errors?.[0]?.extensions?.code).toBe('INSUFFICIENT_SCOPE');
+    const read = await graphql<{ openRequests: { edges: unknown[] } }>(readOnly, '{ openRequests { edges { cursor } } }');
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.openRequests.edges.length).toBeGreaterThan(0);
   });
 
   async function countEvents(): Promise<number> {

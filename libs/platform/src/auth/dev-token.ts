@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET } from '../config/dev-defaults';
+import type { Es256SigningKey } from './es256-signing-key';
 import { tokenClaimsSchema } from './token-claims';
 
 export interface DevTokenClaims {
@@ -13,6 +14,8 @@ export interface DevTokenClaims {
 
 /** Overrides for tests that verify against their own settings; development needs none. */
 export interface DevTokenSigning {
+  /** Signs ES256 with this key (and its `kid`) instead of HS256: for platforms verifying against membership's JWKS. */
+  readonly key?: Pick<Es256SigningKey, 'privateKey' | 'kid'>;
   readonly secret?: string;
   readonly issuer?: string;
   readonly audience?: string;
@@ -25,7 +28,10 @@ export class DevTokenRefused extends Error {
   }
 }
 
-/** Signs an HS256 token with the development secret, for local work and tests. Refused in production. */
+/**
+ * Signs a token for local work and tests: HS256 with the development secret, or ES256 with `signing.key` (the
+ * development signing key membership publishes, or a test's own). Refused in production.
+ */
 export async function mintDevToken(claims: DevTokenClaims, signing: DevTokenSigning = {}): Promise<string> {
   if (process.env.NODE_ENV === 'production') throw new DevTokenRefused();
   const checked = tokenClaimsSchema.safeParse({
@@ -41,12 +47,13 @@ export async function mintDevToken(claims: DevTokenClaims, signing: DevTokenSign
   const payload: Record<string, unknown> = { roles: checked.data.roles };
   if (checked.data.pod) payload.pod = checked.data.pod;
   if (checked.data.region) payload.region = checked.data.region;
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  if (signing.key && signing.secret) throw new Error('Sign a development token with a key or a secret, not both');
+  const jwt = new SignJWT(payload)
+    .setProtectedHeader(signing.key ? { alg: 'ES256', typ: 'JWT', kid: signing.key.kid } : { alg: 'HS256', typ: 'JWT' })
     .setSubject(checked.data.sub)
     .setIssuer(signing.issuer ?? DEV_JWT_ISSUER)
     .setAudience(signing.audience ?? DEV_JWT_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(typeof ttl === 'number' ? Math.floor(Date.now() / 1000) + ttl : ttl)
-    .sign(new TextEncoder().encode(signing.secret ?? DEV_JWT_SECRET));
+    .setExpirationTime(typeof ttl === 'number' ? Math.floor(Date.now() / 1000) + ttl : ttl);
+  return jwt.sign(signing.key ? signing.key.privateKey : new TextEncoder().encode(signing.secret ?? DEV_JWT_SECRET));
 }

@@ -85,11 +85,15 @@ export class JwtVerifier {
       const problems = [...new Set(claims.error.issues.map((issue) => issue.message))].join('; ');
       throw new AuthenticationError('invalid_claims', `Token claims are invalid: ${problems}`);
     }
+    const { sub, pod, region, roles, client_id: clientId, scope, sid } = claims.data;
     return {
-      subject: claims.data.sub,
-      podId: claims.data.pod,
-      regionId: claims.data.region,
-      roles: claims.data.roles,
+      subject: sub,
+      podId: pod,
+      regionId: region,
+      roles,
+      // A partner client's token without a scope may do nothing: limits are never inferred from absence.
+      ...(clientId !== undefined ? { clientId, scopes: scope?.split(' ') ?? [] } : scope !== undefined ? { scopes: scope.split(' ') } : {}),
+      ...(sid !== undefined ? { sessionId: sid } : {}),
       token,
     };
   }

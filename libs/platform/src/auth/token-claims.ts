@@ -14,6 +14,19 @@ export const tokenClaimsSchema = z.object({
     })
     .max(64, 'roles has too many entries')
     .default([]),
+  /** Set on partner-app tokens (client-credentials grant): the registered client acting, never a person. */
+  client_id: z
+    .string({ error: 'client_id must be a string' })
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'client_id must be 1-128 letters, digits, ".", "_", ":" or "-"')
+    .optional(),
+  /** OAuth scopes, space-separated (RFC 6749 §3.3). Absent on a person's token: full member rights. */
+  scope: z
+    .string({ error: 'scope must be a string' })
+    .max(1000, 'scope is too long')
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'scope must be scope tokens separated by single spaces')
+    .optional(),
+  /** The sign-in session (refresh token family) the token was issued in; sign-out revokes it. */
+  sid: z.uuid({ error: 'sid must be a UUID' }).optional(),
 });
 
 export type TokenClaims = z.output<typeof tokenClaimsSchema>;

@@ -8,6 +8,15 @@ export interface Identity {
   readonly podId?: string;
   readonly regionId?: string;
   readonly roles: readonly string[];
+  /** The partner client acting (client-credentials token); absent for a person. */
+  readonly clientId?: string;
+  /**
+   * What the token may do, when it is limited: a partner client's granted scopes (possibly none).
+   * Absent on a person's token, which carries full member rights. Check with `requireScope`.
+   */
+  readonly scopes?: readonly string[];
+  /** The sign-in session the token belongs to (a person's token issued by membership). */
+  readonly sessionId?: string;
   /** The raw bearer token, for calls made on the caller's behalf. Never log it. */
   readonly token: string;
 }
@@ -19,6 +28,11 @@ export interface RequestContext {
   readonly regionId?: string;
   readonly correlationId: string;
   readonly causationId?: string;
+  /**
+   * The caller's IP address as the gateway saw it (forwarded in `x-mutuo-client-ip`, trusted only with the
+   * gateway secret). For rate limits of anonymous operations; absent when unknown.
+   */
+  readonly clientIp?: string;
 }
 
 /** `requestContext.run(ctx, fn)` makes `ctx` the current context for `fn` and everything it awaits. */

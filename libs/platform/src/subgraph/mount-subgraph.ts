@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -11,7 +12,7 @@ import { AuthenticationError } from '../auth/authentication-error';
 import { bearerTokenFrom, JwtVerifier } from '../auth/jwt-verifier';
 import { contextForIdentity, correlationIdFrom, Identity, RequestContext, requestContext } from '../context/request-context';
 import { formatSubgraphError } from './format-error';
-import { CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER, secretsMatch } from './gateway-secret';
+import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER, secretsMatch } from './gateway-secret';
 import type { SubgraphContext } from './subgraph-context';
 
 export const GATEWAY_ONLY_MESSAGE = 'Subgraph only accepts requests from the Mutuo gateway';
@@ -132,7 +133,12 @@ function authenticate(verifier: JwtVerifier, logger: Logger): RequestHandler {
       res.status(401).json(graphqlErrorBody(error.message, 'UNAUTHENTICATED'));
       return;
     }
-    const context = contextForIdentity(identity, correlationId);
+    // Only reached after the gateway secret matched, so the header is the gateway's word, not the caller's.
+    const clientIp = req.get(CLIENT_IP_HEADER);
+    const context: RequestContext = {
+      ...contextForIdentity(identity, correlationId),
+      ...(clientIp && isIP(clientIp) ? { clientIp } : {}),
+    };
     (res.locals as ResponseLocals).mutuoContext = context;
     requestContext.run(context, () => next());
   };

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
+import type { PartnerScope } from '../auth/partner-scopes';
 import type { Identity, RequestContext } from '../context/request-context';
 
 /** What every resolver receives as its context. */
@@ -43,6 +44,26 @@ export function requireRole(ctx: RequestContext, ...roles: string[]): Identity {
   const identity = requireIdentity(ctx);
   if (roles.length > 0 && !roles.some((role) => identity.roles.includes(role))) {
     throw forbidden(`This needs one of the roles: ${roles.join(', ')}`);
+  }
+  return identity;
+}
+
+/** The code of a refusal because the token lacks a scope (RFC 6750 §3.1 names it the same). */
+export const INSUFFICIENT_SCOPE = 'INSUFFICIENT_SCOPE';
+
+/** Whether the caller's token allows `scope`: a person's token (no scopes) allows everything a member may do. */
+export function hasScope(identity: Identity, scope: PartnerScope): boolean {
+  return identity.scopes === undefined || identity.scopes.includes(scope);
+}
+
+/**
+ * The caller must be allowed `scope`. A partner client's token allows only what it was granted; a person's
+ * token carries no scope and is not limited here (the usual pod and role checks still apply).
+ */
+export function requireScope(ctx: RequestContext, scope: PartnerScope): Identity {
+  const identity = requireIdentity(ctx);
+  if (!hasScope(identity, scope)) {
+    throw new GraphQLError(`This needs the scope ${scope}, which your token was not granted`, { extensions: { code: INSUFFICIENT_SCOPE } });
   }
   return identity;
 }

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { requirePod, type SubgraphContext } from '@mutuo/platform';
+import { forbidden, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import type { AccountView } from '../pod-accounts/account.entity';
 import { PodAccountsQueries } from '../pod-accounts/pod-accounts.queries';
@@ -12,7 +12,9 @@ export function fundsResolvers(app: INestApplication) {
       __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
       // Members see their own pod's accounts; the public transparency report comes with the funds issue.
       accounts: (pod: { id: string }, _: unknown, ctx: SubgraphContext) => {
-        const { podId } = requirePod(ctx);
+        const { identity, podId } = requirePod(ctx);
+        // No partner scope covers the pod's money.
+        if (identity.clientId !== undefined) throw forbidden('Partner clients may not read pod accounts');
         return podId === pod.id ? accounts.forPod(podId) : [];
       },
     },

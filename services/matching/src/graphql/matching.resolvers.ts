@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { requirePod, type SubgraphContext } from '@mutuo/platform';
+import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { RequestMatchingQueries } from '../request-matching/request-matching.queries';
 
@@ -11,6 +11,7 @@ export function matchingResolvers(app: INestApplication) {
       __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
       // Until matching has heard of a request, it is pending: the event may still be on its way.
       matching: async (request: { id: string }, _: unknown, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
         const status = await queries.forRequest(requirePod(ctx).podId, request.id);
         return status
           ? { state: toGraphQLEnum(status.state), candidateCount: status.candidateCount, evaluatedAt: status.evaluatedAt.toISOString() }

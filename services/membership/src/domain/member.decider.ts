@@ -2,7 +2,9 @@ import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventM
 
 export type MemberState =
   | { status: 'none' }
-  | { status: 'active'; memberId: string; podId: string; personId: string; displayName: string; preferredLanguage: string };
+  | { status: 'active'; memberId: string; podId: string; personId: string; displayName: string; preferredLanguage: string }
+  /** A former member: they left the pod and may join again (the same member id, admitted afresh). */
+  | { status: 'left'; memberId: string; podId: string; personId: string; displayName: string; preferredLanguage: string; leftAt: string };
 
 export interface JoinDetails {
   memberId: string;
@@ -17,7 +19,9 @@ export type JoinPod = Command<'JoinPod', JoinDetails & { podLanguages: string[] 
 export type MemberCommand = JoinPod;
 
 export type MemberJoined = DomainEvent<'MemberJoined', JoinDetails>;
-export type MemberEvent = MemberJoined;
+/** Decided by the member-admission decider; every slice of the member stream reads it. */
+export type MemberLeft = DomainEvent<'MemberLeft', { memberId: string; podId: string }>;
+export type MemberEvent = MemberJoined | MemberLeft;
 
 export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -53,6 +57,8 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
     switch (event.type) {
       case 'MemberJoined':
         return { status: 'active', ...event.data };
+      case 'MemberLeft':
+        return state.status === 'active' ? { ...state, status: 'left', leftAt: event.metadata.occurredAt } : state;
       default:
         // The member stream also carries the profile, block, boundary and pause slices' events (member-slice.ts).
         return state;

@@ -1,8 +1,19 @@
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { parseGeoPolygon, type GeoPolygon } from './geo-polygon';
 
 export type PodState =
   | { status: 'none' }
-  | { status: 'active'; podId: string; regionId: string; name: string; languages: string[]; timezone: string };
+  | {
+      status: 'active';
+      podId: string;
+      /** Null once the pod has left its region. */
+      regionId: string | null;
+      name: string;
+      languages: string[];
+      timezone: string;
+      description: string | null;
+      serviceArea: GeoPolygon | null;
+    };
 
 export interface PodProfile {
   podId: string;
@@ -10,17 +21,31 @@ export interface PodProfile {
   name: string;
   languages: string[];
   timezone: string;
+  /** Pods admitted through an application carry what they said about themselves; operators' pods may not. */
+  description?: string;
+  serviceArea?: GeoPolygon;
 }
 
 /** The region must exist: the handler looks it up and passes what it found. */
-export type CreatePod = Command<'CreatePod', PodProfile & { regionExists: boolean }>;
-export type PodCommand = CreatePod;
+export type CreatePod = Command<'CreatePod', Omit<PodProfile, 'serviceArea'> & { serviceArea?: unknown; regionExists: boolean }>;
+/** Decided for the pod's coordinators (the handler checked the caller holds the role). */
+export type LeaveRegion = Command<'LeaveRegion', { podId: string; reason: string | null }>;
+export type PodCommand = CreatePod | LeaveRegion;
 
 export type PodCreated = DomainEvent<'PodCreated', PodProfile>;
-export type PodEvent = PodCreated;
+export type PodLeftRegion = DomainEvent<'PodLeftRegion', { podId: string; regionId: string; reason: string | null }>;
+export type PodEvent = PodCreated | PodLeftRegion;
 
 // BCP 47 in the shape pods actually use: language, optional script, optional region (en, pt-BR, zh-Hant-TW).
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$/;
+
+/** Whether a tag has the shape pods use for their languages (see LANGUAGE_TAG); it does not check the language exists. */
+export function hasPodLanguageShape(tag: string): boolean {
+  return LANGUAGE_TAG.test(tag);
+}
+
+export const POD_DESCRIPTION_MAX = 500;
+export const LEAVE_REASON_MAX = 1_000;
 
 export function isValidTimeZone(timezone: string): boolean {
   try {
@@ -37,38 +62,60 @@ export const podDecider: Decider<PodState, PodCommand, PodEvent> = {
   decide(command, state) {
     switch (command.type) {
       case 'CreatePod': {
-        const { regionExists, ...profile } = command.data;
+        const { regionExists, description, serviceArea, ...profile } = command.data;
         if (state.status !== 'none') throw new DomainRuleViolation('POD_EXISTS', 'This pod already exists', 'podId');
         if (!regionExists) throw new DomainRuleViolation('REGION_NOT_FOUND', 'No region with this id', 'regionId');
         const name = profile.name.trim();
         if (name.length < 2 || name.length > 120) {
           throw new DomainRuleViolation('INVALID_NAME', 'A pod name has 2 to 120 characters', 'name');
         }
-        if (profile.languages.length === 0 || profile.languages.some((tag) => !LANGUAGE_TAG.test(tag))) {
+        if (profile.languages.length === 0 || profile.languages.some((tag) => !hasPodLanguageShape(tag))) {
           throw new DomainRuleViolation('INVALID_LANGUAGES', 'Give at least one language as a BCP 47 tag such as "en" or "pt-BR"', 'languages');
         }
         if (!isValidTimeZone(profile.timezone)) {
           throw new DomainRuleViolation('INVALID_TIMEZONE', 'Give an IANA time zone such as "Europe/Lisbon"', 'timezone');
         }
+        const data: PodProfile = { ...profile, name, languages: [...new Set(profile.languages)] };
+        if (description !== undefined) {
+          const trimmed = description.trim();
+          if (trimmed.length < 1 || trimmed.length > POD_DESCRIPTION_MAX) {
+            throw new DomainRuleViolation('INVALID_DESCRIPTION', `A pod description has 1 to ${POD_DESCRIPTION_MAX} characters`, 'description');
+          }
+          data.description = trimmed;
+        }
+        if (serviceArea !== undefined) data.serviceArea = parseGeoPolygon(serviceArea, 'serviceArea');
+        return [{ type: 'PodCreated', data, metadata: eventMetadataFrom(command.metadata) }];
+      }
+      case 'LeaveRegion': {
+        if (state.status === 'none') throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
+        if (state.regionId === null) throw new DomainRuleViolation('NOT_IN_REGION', 'This pod is not part of a region', 'podId');
+        const reason = command.data.reason?.trim() || null;
+        if (reason !== null && reason.length > LEAVE_REASON_MAX) {
+          throw new DomainRuleViolation('INVALID_REASON', `A reason has at most ${LEAVE_REASON_MAX} characters`, 'reason');
+        }
         return [
           {
-            type: 'PodCreated',
-            data: { ...profile, name, languages: [...new Set(profile.languages)] },
+            type: 'PodLeftRegion',
+            data: { podId: state.podId, regionId: state.regionId, reason },
             metadata: eventMetadataFrom(command.metadata),
           },
         ];
       }
       default:
-        return assertNever(command.type, 'pod command');
+        return assertNever(command, 'pod command');
     }
   },
 
   evolve(state, event) {
     switch (event.type) {
-      case 'PodCreated':
-        return { status: 'active', ...event.data };
+      case 'PodCreated': {
+        const { podId, regionId, name, languages, timezone, description, serviceArea } = event.data;
+        return { status: 'active', podId, regionId, name, languages, timezone, description: description ?? null, serviceArea: serviceArea ?? null };
+      }
+      case 'PodLeftRegion':
+        return state.status === 'active' ? { ...state, regionId: null } : state;
       default:
-        return assertNever(event.type, 'pod event');
+        return assertNever(event, 'pod event');
     }
   },
 };

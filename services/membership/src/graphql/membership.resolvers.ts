@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { memberIdFor } from '@mutuo/contracts';
-import { requireIdentity, type SubgraphContext } from '@mutuo/platform';
+import { requireIdentity, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { CreatePodHandler } from '../create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../create-region/create-region.handler';
 import { JoinPodHandler } from '../join-pod/join-pod.handler';
@@ -17,7 +17,7 @@ interface CreatePodArgs {
   input: { regionId: string; name: string; languages: string[]; timezone: string };
 }
 interface JoinPodArgs {
-  input: { displayName: string; preferredLanguage?: string | null };
+  input: { displayName: string; preferredLanguage?: string | null; inviteCode?: string | null; agreementsVersion?: number | null };
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -38,7 +38,7 @@ export function membershipResolvers(app: INestApplication) {
         return identity.podId ? members.byId(identity.podId, memberIdFor(identity.podId, identity.subject)) : null;
       },
       pod: (_: unknown, args: { id: string }, ctx: SubgraphContext) => {
-        const identity = requireIdentity(ctx);
+        const identity = requireScope(ctx, 'members:read');
         return identity.podId ? pods.byId(identity.podId, args.id) : null;
       },
     },
@@ -61,7 +61,7 @@ export function membershipResolvers(app: INestApplication) {
     },
     Pod: {
       __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
-        const identity = requireIdentity(ctx);
+        const identity = requireScope(ctx, 'members:read');
         return identity.podId ? pods.byId(identity.podId, reference.id) : null;
       },
     },
@@ -69,7 +69,7 @@ export function membershipResolvers(app: INestApplication) {
       // Another pod's member is simply not found: row-level security scopes the read to the caller's pod.
       // A member in a block with the caller, whoever blocked whom, is hidden too.
       __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
-        const identity = requireIdentity(ctx);
+        const identity = requireScope(ctx, 'members:read');
         if (!identity.podId || !isUuid(reference.id)) return null;
         return privacy.visibleMember(ctx, await members.byId(identity.podId, reference.id));
       },

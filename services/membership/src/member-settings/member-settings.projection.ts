@@ -5,9 +5,9 @@ import { MEMBER_BLOCKS_EVENT_TYPES, type MemberBlocksEvent } from '../domain/mem
 import { MEMBER_BOUNDARIES_EVENT_TYPES, type MemberBoundariesEvent } from '../domain/member-boundaries.decider';
 import { MEMBER_PAUSE_EVENT_TYPES, type MemberPauseEvent } from '../domain/member-pause.decider';
 import { MEMBER_PROFILE_EVENT_TYPES, type MemberProfileEvent } from '../domain/member-profile.decider';
-import type { MemberJoined } from '../domain/member.decider';
+import type { MemberJoined, MemberLeft } from '../domain/member.decider';
 
-type MemberSettingsEvent = MemberJoined | MemberProfileEvent | MemberBlocksEvent | MemberBoundariesEvent | MemberPauseEvent;
+type MemberSettingsEvent = MemberJoined | MemberLeft | MemberProfileEvent | MemberBlocksEvent | MemberBoundariesEvent | MemberPauseEvent;
 
 const TABLES = ['member_profiles', 'member_contact_channels', 'member_precise_locations', 'member_blocks', 'member_boundaries', 'member_pauses'];
 
@@ -19,6 +19,7 @@ export const memberSettingsProjection: Projection = {
   name: 'member-settings',
   eventTypes: [
     'MemberJoined',
+    'MemberLeft',
     ...MEMBER_PROFILE_EVENT_TYPES,
     ...MEMBER_BLOCKS_EVENT_TYPES,
     ...MEMBER_BOUNDARIES_EVENT_TYPES,
@@ -37,6 +38,17 @@ export const memberSettingsProjection: Projection = {
            values (?, ?, null, ?::jsonb, '[]'::jsonb, null, ?) on conflict (member_id) do nothing`,
           [memberId, podId, JSON.stringify([preferredLanguage]), at],
         );
+        return;
+      }
+      case 'MemberLeft': {
+        // The member stream starts their settings afresh if they join again, so the read model forgets them
+        // now: nobody sees a former member's contact details, and no scheduler returns them from a pause.
+        // Blocks others made of them stay: those are the other members' own settings.
+        const { memberId } = event.data;
+        for (const table of ['member_profiles', 'member_contact_channels', 'member_precise_locations', 'member_boundaries', 'member_pauses']) {
+          await query(em, `delete from ${table} where member_id = ?`, [memberId]);
+        }
+        await query(em, 'delete from member_blocks where blocker_member_id = ?', [memberId]);
         return;
       }
       case 'ProfileUpdated': {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { REQUEST_CATEGORIES } from '@mutuo/contracts';
-import { badUserInput, requirePod, type SubgraphContext } from '@mutuo/platform';
+import { badUserInput, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { MemberBlocksHandler } from '../blocks/member-blocks.handler';
 import { MemberBoundariesHandler } from '../boundaries/member-boundaries.handler';
@@ -67,6 +67,7 @@ export function memberSettingsResolvers(app: INestApplication) {
   return {
     Query: {
       member: async (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => {
+        requireScope(ctx, 'members:read');
         const { podId } = requirePod(ctx);
         if (!isUuid(id)) throw badUserInput('id', 'A member id is a UUID');
         return privacy.visibleMember(ctx, await members.byId(podId, id));

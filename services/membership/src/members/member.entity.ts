@@ -8,6 +8,9 @@ export interface MemberView {
   displayName: string;
   preferredLanguage: string;
   joinedAt: Date;
+  /** 'former' once they left the pod. */
+  status: 'active' | 'former';
+  leftAt: Date | null;
 }
 
 export const MemberViewSchema = new EntitySchema<MemberView>({
@@ -20,5 +23,7 @@ export const MemberViewSchema = new EntitySchema<MemberView>({
     displayName: { type: 'text', fieldName: 'display_name' },
     preferredLanguage: { type: 'text', fieldName: 'preferred_language' },
     joinedAt: { type: 'Date', columnType: 'timestamptz', fieldName: 'joined_at' },
+    status: { type: 'text' },
+    leftAt: { type: 'Date', columnType: 'timestamptz', fieldName: 'left_at', nullable: true },
   },
 });

@@ -142,7 +142,10 @@ export class PodRolesHandler {
     const { events } = await this.store.readStream(em, streamName('pod', podId, podId));
     const pod = foldEvents(podDecider, events as unknown as PodEvent[]);
     if (pod.status === 'none') throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
-    const stewardClaim = identity.roles.includes('operator') || (identity.roles.includes('region-steward') && (await this.regionSlugOf(em, pod.regionId)) === identity.regionId);
+    // A pod that left its region has no region stewards any more; operators keep their say.
+    const stewardClaim =
+      identity.roles.includes('operator') ||
+      (identity.roles.includes('region-steward') && pod.regionId !== null && (await this.regionSlugOf(em, pod.regionId)) === identity.regionId);
     if (!coordinatorClaim && !stewardClaim) throw forbidden("Region stewards manage roles only for pods in their region");
     return { podId, authority: { actorMemberId: memberIdFor(podId, identity.subject), coordinatorClaim, stewardClaim } };
   }

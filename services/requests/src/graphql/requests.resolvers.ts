@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { REQUEST_CATEGORIES, URGENCIES } from '@mutuo/contracts';
-import { badUserInput, requirePod, type SubgraphContext } from '@mutuo/platform';
+import { badUserInput, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { PostRequestHandler, type OpenRequest } from '../post-request/post-request.handler';
 import { InvalidCursor, RequestDetailsQueries, encodeCursor } from '../request-details/request-details.queries';
@@ -27,8 +27,12 @@ export function requestsResolvers(app: INestApplication) {
 
   return {
     Query: {
-      request: (_: unknown, args: { id: string }, ctx: SubgraphContext) => queries.byId(requirePod(ctx).podId, args.id),
+      request: (_: unknown, args: { id: string }, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        return queries.byId(requirePod(ctx).podId, args.id);
+      },
       openRequests: async (_: unknown, args: { first?: number | null; after?: string | null }, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
         const first = args.first ?? 20;
         if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badUserInput('first', `first must be 1 to ${MAX_PAGE}`);
         try {
@@ -45,8 +49,9 @@ export function requestsResolvers(app: INestApplication) {
       },
     },
     Mutation: {
-      postRequest: async (_: unknown, { input }: PostRequestArgs, ctx: SubgraphContext) =>
-        fromCommand(
+      postRequest: async (_: unknown, { input }: PostRequestArgs, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:write');
+        return fromCommand(
           await postRequest.handle(
             {
               title: input.title,
@@ -57,10 +62,14 @@ export function requestsResolvers(app: INestApplication) {
             },
             ctx,
           ),
-        ),
+        );
+      },
     },
     Request: {
-      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => queries.byId(requirePod(ctx).podId, reference.id),
+      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        return queries.byId(requirePod(ctx).podId, reference.id);
+      },
       category: (request: RequestView) => toGraphQLEnum(request.category),
       urgency: (request: RequestView) => toGraphQLEnum(request.urgency),
       status: (request: RequestView) => toGraphQLEnum(request.status),

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainRuleViolation } from '@mutuo/domain';
+import type { RequestContext } from '@mutuo/platform';
+import { CODE_DIGITS, presentedCode } from '../domain/sign-in-code';
+import type { ContactChannelDetails, MemberParent } from '../member-settings/member-details';
+import { callingMember, MemberStream, type CallingMember } from '../member-settings/member-stream';
+import { MemberProfileHandler } from '../profile/member-profile.handler';
+import { Clock } from '../roles/clock';
+import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
+import { KeyedHashes } from './keyed-hashes';
+import { OneTimeCodes } from './one-time-codes';
+import { SignInRateLimits } from './rate-limits';
+import { codeRefused, type CodeRequestAnswer } from './sign-in.handler';
+
+/**
+ * A member proves they receive mail at one of their e-mail channels with the same one-time codes as sign-in;
+ * the channel is then verified (MarkContactVerified) and opens sign-in by code.
+ */
+@Injectable()
+export class ContactVerificationHandler {
+  constructor(
+    private readonly clock: Clock,
+    private readonly hashes: KeyedHashes,
+    private readonly limits: SignInRateLimits,
+    private readonly codes: OneTimeCodes,
+    private readonly stream: MemberStream,
+    private readonly profiles: MemberProfileHandler,
+    @Inject(MEMBERSHIP_AUTH_CONFIG) private readonly config: MembershipAuthConfig,
+  ) {}
+
+  async requestCode(channelId: string, ctx: RequestContext): Promise<CodeRequestAnswer> {
+    const now = this.clock.now();
+    const caller = callingMember(ctx, now);
+    const { channel, locale } = await this.unverifiedEmailChannel(caller, channelId);
+    const addressHash = this.hashes.emailAddress(channel.value)!;
+    await this.limits.hit(`code-address:${addressHash.toString('hex')}`, this.config.maxCodesPerAddress, now, 'channelId');
+    const { expiresAt } = await this.codes.issue(
+      'contact-verification',
+      addressHash,
+      { personId: caller.metadata.actorId, podId: caller.podId, memberId: caller.memberId, channelId: channel.channelId, address: channel.value, locale },
+      now,
+      caller.metadata.actorId,
+    );
+    return { expiresAt, codeLength: CODE_DIGITS };
+  }
+
+  async verify(input: { channelId: string; code: string }, ctx: RequestContext): Promise<MemberParent> {
+    const now = this.clock.now();
+    const caller = callingMember(ctx, now);
+    const digits = presentedCode(input.code);
+    if (digits === null) throw new DomainRuleViolation('CODE_INVALID', `A code has ${CODE_DIGITS} digits`, 'code');
+    const { channel } = await this.unverifiedEmailChannel(caller, input.channelId);
+    const checked = await this.codes.check('contact-verification', this.hashes.emailAddress(channel.value)!, digits, now, async (owner) => {
+      // The address's live code was sent for another channel (another member with the same address, say).
+      if (owner?.channelId !== channel.channelId || owner.memberId !== caller.memberId) throw codeRefused('CODE_INVALID');
+      await this.profiles.markContactVerified(caller.podId, caller.memberId, channel.channelId, caller.metadata);
+      return true;
+    });
+    if (checked.outcome === 'refused') throw codeRefused(checked.refusal);
+    return this.stream.snapshotOf(caller);
+  }
+
+  private async unverifiedEmailChannel(caller: CallingMember, channelId: string): Promise<{ channel: ContactChannelDetails; locale: string }> {
+    const member = await this.stream.snapshot(caller.podId, caller.memberId);
+    if (!member) throw new DomainRuleViolation('NOT_A_MEMBER', 'Join the pod before verifying a contact channel');
+    const channel = member.snapshot?.privateDetails.contactChannels.find((candidate) => candidate.channelId === channelId);
+    if (!channel) throw new DomainRuleViolation('CONTACT_CHANNEL_NOT_FOUND', 'You have no contact channel with this id', 'channelId');
+    if (channel.kind !== 'email') throw new DomainRuleViolation('CHANNEL_NOT_VERIFIABLE', 'Only e-mail channels can be verified for now', 'channelId');
+    if (channel.verified) throw new DomainRuleViolation('CHANNEL_ALREADY_VERIFIED', 'This channel is verified already', 'channelId');
+    return { channel, locale: member.preferredLanguage };
+  }
+}
