@@ -10,25 +10,7 @@ import { PlatformHarness } from './platform-harness';
 describe('member privacy, blocks and stepping back through the gateway', () => {
   const platform = new PlatformHarness();
 
-  interface GraphQLResult<T> {
-    data?: T | null;
-    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } }[];
-  }
-
-  async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
-    const response = await fetch(platform.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResult<T>;
-  }
-
-  async function data<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const result = await graphql<T>(token, query, variables);
-    if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
-    return result.data;
-  }
+  const { graphql, data } = platform;
 
   const token = (subject: string, podId: string | undefined, roles: string[]) => platform.token(subject, podId, roles);
 

@@ -13,6 +13,13 @@ const REGISTER = join(ROOT, 'infra', 'register.js');
 export const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
 const GATEWAY_SHARED_SECRET = 'e2e-gateway-secret-0123456789abcdef0123';
 
+export interface GatewayResult<T> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } }[];
+  /** The HTTP status the gateway answered with. */
+  status: number;
+}
+
 interface RunningProcess {
   readonly name: string;
   readonly child: ChildProcess;
@@ -92,6 +99,23 @@ export class PlatformHarness {
   token(subject: string, podId: string | undefined, roles: string[], regionId?: string): Promise<string> {
     return mintDevToken({ subject, podId, regionId, roles }, this.signing);
   }
+
+  /** Posts to the gateway, as a signed-in caller or (with `null`) anonymously. */
+  readonly graphql = async <T>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GatewayResult<T>> => {
+    const response = await fetch(this.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as Omit<GatewayResult<T>, 'status'>) };
+  };
+
+  /** The data of a query that must succeed; throws with the errors otherwise. */
+  readonly data = async <T>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const result = await this.graphql<T>(token, query, variables);
+    if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
+    return result.data;
+  };
 
   /** How many codes were delivered so far: pass it to `codeFor` to wait for the next one. */
   deliveredCodes(): number {

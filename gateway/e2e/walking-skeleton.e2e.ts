@@ -10,25 +10,7 @@ import { PlatformHarness } from './platform-harness';
 describe('walking skeleton through the gateway', () => {
   const platform = new PlatformHarness();
 
-  interface GraphQLResult<T> {
-    data?: T | null;
-    errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-  }
-
-  async function graphql<T>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T> & { status: number }> {
-    const response = await fetch(platform.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, ...((await response.json()) as GraphQLResult<T>) };
-  }
-
-  async function data<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const result = await graphql<T>(token, query, variables);
-    if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
-    return result.data;
-  }
+  const { graphql, data } = platform;
 
   const token = (subject: string, podId: string | undefined, roles: string[]) =>
     platform.token(subject, podId, roles);

@@ -13,8 +13,7 @@ import {
   type AnyIntegrationEventContract,
 } from '@mutuo/contracts';
 import { createOutboxMapper } from '@mutuo/messaging';
-import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
-import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { matchingService } from '../src/matching.service';
 
 const REGION = 'test-region';
@@ -24,8 +23,7 @@ const REGION = 'test-region';
  * never counts a paused member or a member in a block with the requester as a possible helper.
  */
 describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
+  let sut: ServiceUnderTest;
   let nc: NatsConnection;
   const prefix = natsTestPrefix();
   const podId = randomUUID();
@@ -33,21 +31,12 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
   const versions = new Map<string, number>();
 
   beforeAll(async () => {
-    db = await createTestDatabase({ prefix: 'matching_availability', appRole: 'mutuo_matching_app' });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      REGION,
-      DATABASE_ADMIN_URL: db.adminUrl,
-      DATABASE_URL: db.appUrl,
-      NATS_URL: TEST_NATS_URL,
-      NATS_PREFIX: prefix,
-      GATEWAY_SHARED_SECRET: 'matching-test-gateway-secret-0123456789',
-      JWT_SECRET: 'matching-test-jwt-secret-long-enough-0123456789',
-    };
-    await migrateService(matchingService, env);
-    service = await startService(matchingService, { env, pollIntervalMs: 50 });
+    sut = await startServiceUnderTest(matchingService, {
+      databasePrefix: 'matching_availability',
+      appRole: 'mutuo_matching_app',
+      env: { REGION },
+      natsPrefix: prefix,
+    });
     nc = await connect({ servers: TEST_NATS_URL });
     for (const [name, memberId] of [['Ana', ana], ['Bo', bo], ['Cy', cy], ['Dee', dee]] as const) {
       await publish(MemberJoinedV1, `member:${podId}:${memberId}`, {
@@ -66,9 +55,7 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
 
   afterAll(async () => {
     await nc?.close();
-    await service?.close();
-    await db?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await sut?.stop();
   });
 
   /** Publishes like the producer's outbox relay would: a validated CloudEvent with its stream version. */
@@ -92,7 +79,7 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
   }
 
   async function adminQuery<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const client = new Client({ connectionString: db.adminUrl });
+    const client = new Client({ connectionString: sut.db.adminUrl });
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as Row[];

@@ -3,45 +3,23 @@ import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
 import { eventStreamName, parseCloudEvent, type MutuoCloudEvent } from '@mutuo/messaging';
-import { mintDevToken } from '@mutuo/platform';
-import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
-import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { PauseReturnScheduler } from '../src/boundaries/pause-return.scheduler';
 import { membershipService } from '../src/membership.service';
-
-const SECRET = 'settings-test-gateway-secret-0123456789';
-const JWT_SECRET = 'settings-test-jwt-secret-long-enough-0123456789';
-
-type GraphQLResult<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
 const ME = `{ me { id displayName pronouns languages skills location { cell precise { lat lon } }
   contactChannels { id kind value verification preferred } boundaries { weeklyCapacityHours timezone quietHours { start end }
   availability { rrule durationMinutes } } paused returnAt } }`;
 
 describe('member settings (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
+  let sut: ServiceUnderTest;
   const prefix = natsTestPrefix();
   let podId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ prefix: 'membership_settings', appRole: 'mutuo_membership_app' });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      REGION: 'test-region',
-      DATABASE_ADMIN_URL: db.adminUrl,
-      DATABASE_URL: db.appUrl,
-      NATS_URL: TEST_NATS_URL,
-      NATS_PREFIX: prefix,
-      GATEWAY_SHARED_SECRET: SECRET,
-      JWT_SECRET,
-    };
-    await migrateService(membershipService, env);
-    service = await startService(membershipService, { env, pollIntervalMs: 50 });
+    sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_settings', appRole: 'mutuo_membership_app', natsPrefix: prefix });
 
-    const operator = await mintDevToken({ subject: 'person-operator', roles: ['operator'] }, { secret: JWT_SECRET });
+    const operator = await sut.token('person-operator', undefined, ['operator']);
     const region = await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }');
     podId = (
       await ok<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
@@ -51,21 +29,12 @@ describe('member settings (real PostgreSQL and NATS)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await service?.close();
-    await db?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await sut?.stop();
   });
 
-  const member = (subject: string) => mintDevToken({ subject, podId, roles: ['member'] }, { secret: JWT_SECRET });
+  const member = (subject: string) => sut.token(subject, podId, ['member']);
 
-  async function graphql<T>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, 'x-mutuo-gateway-secret': SECRET },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResult<T>;
-  }
+  const graphql = <T>(bearer: string, query: string, variables: Record<string, unknown> = {}) => sut.graphql<T>(bearer, query, variables);
 
   async function ok<T = Record<string, unknown>>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const { data, errors } = await graphql<T>(bearer, query, variables);
@@ -80,7 +49,7 @@ describe('member settings (real PostgreSQL and NATS)', () => {
   }
 
   async function countEvents(): Promise<number> {
-    const client = new Client({ connectionString: db.adminUrl });
+    const client = new Client({ connectionString: sut.db.adminUrl });
     await client.connect();
     try {
       return (await client.query('select count(*)::int as n from mutuo_events')).rows[0].n;
@@ -241,7 +210,7 @@ describe('member settings (real PostgreSQL and NATS)', () => {
   });
 
   it('returns a member once when several scheduler replicas scan at the same moment', async () => {
-    const scheduler = service.app.get(PauseReturnScheduler);
+    const scheduler = sut.service.app.get(PauseReturnScheduler);
     await scheduler.stop();
     try {
       const eve = await join('person-eve', 'Eve');
@@ -253,7 +222,7 @@ describe('member settings (real PostgreSQL and NATS)', () => {
       const reports = await Promise.all([scheduler.runOnce(), scheduler.runOnce(), scheduler.runOnce()]);
       expect(reports.reduce((sum, report) => sum + report.returned, 0)).toBe(1);
       expect(reports.every((report) => report.failed === 0)).toBe(true);
-      const client = new Client({ connectionString: db.adminUrl });
+      const client = new Client({ connectionString: sut.db.adminUrl });
       await client.connect();
       try {
         const { rows } = await client.query("select count(*)::int as n from mutuo_events where type = 'Returned' and stream_id like $1", [

@@ -4,16 +4,9 @@ import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
 import { eventStreamName, parseCloudEvent } from '@mutuo/messaging';
-import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, mintDevToken } from '@mutuo/platform';
-import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
-import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER } from '@mutuo/platform';
+import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
-
-const SECRET = 'pod-admission-test-gateway-secret-0123456';
-const JWT_SECRET = 'pod-admission-test-jwt-secret-long-enough-0123';
-
-type GraphQLError = { message: string; extensions?: { code?: string; field?: string } };
-type GraphQLResult<T> = { data?: T; errors?: GraphQLError[] };
 
 /** A closed ring around Arroios (Lisbon), [longitude, latitude]. */
 const ARROIOS = {
@@ -34,54 +27,30 @@ const ARROIOS = {
  * through the membership subgraph on a real PostgreSQL database and NATS server.
  */
 describe('pods joining regions and people joining pods (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
+  let sut: ServiceUnderTest;
   const prefix = natsTestPrefix();
   let regionId: string;
   let podId: string;
   const memberOf = (subject: string) => memberIdFor(podId, subject);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ prefix: 'membership_podadmission', appRole: 'mutuo_membership_app' });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      REGION: 'test-region',
-      DATABASE_ADMIN_URL: db.adminUrl,
-      DATABASE_URL: db.appUrl,
-      NATS_URL: TEST_NATS_URL,
-      NATS_PREFIX: prefix,
-      GATEWAY_SHARED_SECRET: SECRET,
-      JWT_SECRET,
-    };
-    await migrateService(membershipService, env);
-    service = await startService(membershipService, { env, pollIntervalMs: 50 });
+    sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_podadmission', appRole: 'mutuo_membership_app', natsPrefix: prefix });
     const operator = await token('person-operator', ['operator']);
     regionId = (await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }')).createRegion
       .id;
   }, 60_000);
 
   afterAll(async () => {
-    await service?.close();
-    await db?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await sut?.stop();
   });
 
   const token = (subject: string, roles: string[], pod?: string, region?: string) =>
-    mintDevToken({ subject, podId: pod, regionId: region, roles }, { secret: JWT_SECRET });
+    sut.token(subject, pod, roles, region);
   const person = (subject: string) => token(subject, ['member'], podId);
   const coordinator = (subject: string) => token(subject, ['member', 'coordinator'], podId);
   const steward = () => token('person-steward', ['region-steward'], undefined, 'lisboa');
 
-  async function graphql<T>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, 'x-mutuo-gateway-secret': SECRET },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResult<T>;
-  }
+  const graphql = <T>(bearer: string, query: string, variables: Record<string, unknown> = {}) => sut.graphql<T>(bearer, query, variables);
 
   async function ok<T = Record<string, unknown>>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const { data, errors } = await graphql<T>(bearer, query, variables);
@@ -90,7 +59,7 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
   }
 
   async function adminQuery<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const client = new Client({ connectionString: db.adminUrl });
+    const client = new Client({ connectionString: sut.db.adminUrl });
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as Row[];
@@ -551,7 +520,7 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         .setAudience(DEV_JWT_AUDIENCE)
         .setIssuedAt()
         .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(JWT_SECRET));
+        .sign(new TextEncoder().encode(sut.jwtSecret));
       expect(await refused(partner, JOIN, { input: { displayName: 'Garden app', agreementsVersion: 3 } })).toMatchObject({ code: 'FORBIDDEN' });
       expect(await refused(partner, 'mutation { acknowledgeAgreements(version: 3) { id } }')).toMatchObject({ code: 'FORBIDDEN' });
       expect(await refused(partner, 'mutation { leavePod { id } }')).toMatchObject({ code: 'FORBIDDEN' });

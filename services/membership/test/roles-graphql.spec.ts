@@ -3,41 +3,20 @@ import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
 import { eventStreamName, parseCloudEvent } from '@mutuo/messaging';
-import { mintDevToken } from '@mutuo/platform';
-import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
-import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
 
-const SECRET = 'roles-test-gateway-secret-0123456789abc';
-const JWT_SECRET = 'roles-test-jwt-secret-long-enough-0123456789';
 const DAY = 86_400_000;
 
-type GraphQLResult<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
-
 describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
+  let sut: ServiceUnderTest;
   const prefix = natsTestPrefix();
   let podId: string;
   let otherPodId: string;
   const memberOf = (subject: string) => memberIdFor(podId, subject);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ prefix: 'membership_rolesgql', appRole: 'mutuo_membership_app' });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      REGION: 'test-region',
-      DATABASE_ADMIN_URL: db.adminUrl,
-      DATABASE_URL: db.appUrl,
-      NATS_URL: TEST_NATS_URL,
-      NATS_PREFIX: prefix,
-      GATEWAY_SHARED_SECRET: SECRET,
-      JWT_SECRET,
-    };
-    await migrateService(membershipService, env);
-    service = await startService(membershipService, { env, pollIntervalMs: 50 });
+    sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_rolesgql', appRole: 'mutuo_membership_app', natsPrefix: prefix });
 
     const operator = await token('person-operator', ['operator']);
     const region = await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }');
@@ -51,25 +30,16 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await service?.close();
-    await db?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await sut?.stop();
   });
 
   const token = (subject: string, roles: string[], pod?: string, region?: string) =>
-    mintDevToken({ subject, podId: pod, regionId: region, roles }, { secret: JWT_SECRET });
+    sut.token(subject, pod, roles, region);
   const member = (subject: string) => token(subject, ['member'], podId);
   /** What a coordinator's token claims; the service still checks the claim against the terms it holds. */
   const coordinator = (subject: string) => token(subject, ['member', 'coordinator'], podId);
 
-  async function graphql<T>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, 'x-mutuo-gateway-secret': SECRET },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResult<T>;
-  }
+  const graphql = <T>(bearer: string, query: string, variables: Record<string, unknown> = {}) => sut.graphql<T>(bearer, query, variables);
 
   async function ok<T = Record<string, unknown>>(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const { data, errors } = await graphql<T>(bearer, query, variables);
@@ -78,7 +48,7 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
   }
 
   async function countEvents(): Promise<number> {
-    const client = new Client({ connectionString: db.adminUrl });
+    const client = new Client({ connectionString: sut.db.adminUrl });
     await client.connect();
     try {
       return (await client.query('select count(*)::int as n from mutuo_events')).rows[0].n;

@@ -4,56 +4,27 @@ import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
 import { eventStreamName, parseCloudEvent } from '@mutuo/messaging';
-import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, mintDevToken } from '@mutuo/platform';
+import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER } from '@mutuo/platform';
 import { SignJWT } from 'jose';
-import { migrateService, startService, type RunningService } from '@mutuo/service-kit';
-import { createTestDatabase, deleteStreamsWithPrefix, natsTestPrefix, TEST_NATS_URL, waitFor, type TestDatabase } from '@mutuo/testing';
+import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { requestsService } from '../src/requests.service';
 
-const SECRET = 'requests-test-gateway-secret-0123456789';
-const JWT_SECRET = 'requests-test-jwt-secret-long-enough-0123456789';
-
 describe('requests service (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let service: RunningService;
+  let sut: ServiceUnderTest;
   const prefix = natsTestPrefix();
   const podA = randomUUID();
   const podB = randomUUID();
 
   beforeAll(async () => {
-    db = await createTestDatabase({ prefix: 'requests' });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      REGION: 'test-region',
-      DATABASE_ADMIN_URL: db.adminUrl,
-      DATABASE_URL: db.appUrl,
-      NATS_URL: TEST_NATS_URL,
-      NATS_PREFIX: prefix,
-      GATEWAY_SHARED_SECRET: SECRET,
-      JWT_SECRET,
-    };
-    await migrateService(requestsService, env);
-    service = await startService(requestsService, { env, pollIntervalMs: 50 });
+    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests', natsPrefix: prefix });
   }, 60_000);
 
   afterAll(async () => {
-    await service?.close();
-    await db?.drop();
-    await deleteStreamsWithPrefix(prefix);
+    await sut?.stop();
   });
 
-  const tokenFor = (person: string, podId: string) => mintDevToken({ subject: person, podId, roles: ['member'] }, { secret: JWT_SECRET });
-
-  async function graphql<T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) {
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-mutuo-gateway-secret': SECRET },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
-  }
+  const tokenFor = (person: string, podId: string) => sut.token(person, podId, ['member']);
+  const graphql = <T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) => sut.graphql<T>(token, query, variables);
 
   const POST = 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id podId status postedAt requester { id } } }';
   const input = (title: string) => ({ title, description: 'Two bags from the market', language: 'en', category: 'GROCERIES', urgency: 'URGENT' });
@@ -93,7 +64,7 @@ describe('requests service (real PostgreSQL and NATS)', () => {
     expect(fromOtherPod.data?.request).toBeNull();
 
     // The runtime role itself, with no pod set, sees no rows at all: RLS is forced on the read model.
-    const client = new Client({ connectionString: db.appUrl });
+    const client = new Client({ connectionString: sut.db.appUrl });
     await client.connect();
     try {
       expect((await client.query('select count(*)::int as n from request_details')).rows[0].n).toBe(0);
@@ -145,7 +116,7 @@ describe('requests service (real PostgreSQL and NATS)', () => {
         .setIssuer(DEV_JWT_ISSUER)
         .setAudience(DEV_JWT_AUDIENCE)
         .setExpirationTime('5m')
-        .sign(new TextEncoder().encode(JWT_SECRET));
+        .sign(new TextEncoder().encode(sut.jwtSecret));
     const readOnly = await partner('requests:read');
     const before = await countEvents();
 
@@ -162,7 +133,7 @@ describe('requests service (real PostgreSQL and NATS)', () => {
   });
 
   async function countEvents(): Promise<number> {
-    const client = new Client({ connectionString: db.adminUrl });
+    const client = new Client({ connectionString: sut.db.adminUrl });
     await client.connect();
     try {
       return (await client.query('select count(*)::int as n from mutuo_events')).rows[0].n;
