@@ -5,13 +5,14 @@ import { CreatePodHandler } from './create-pod/create-pod.handler';
 import { CreateRegionHandler } from './create-region/create-region.handler';
 import { JoinPodHandler } from './join-pod/join-pod.handler';
 import { MemberQueries } from './members/member.queries';
+import { MemberDirectoryQueries } from './member-directory/member-directory.queries';
 import { PodQueries } from './pods/pod.queries';
 import { RegionQueries } from './regions/region.queries';
 import { MemberSettingsModule } from './member-settings/member-settings.module';
 import { RolesModule } from './roles/roles.module';
 import { PodAdmissionModule } from './pod-admission/pod-admission.module';
 
-const providers = [CreateRegionHandler, CreatePodHandler, JoinPodHandler, MemberQueries, PodQueries, RegionQueries];
+const providers = [CreateRegionHandler, CreatePodHandler, JoinPodHandler, MemberQueries, MemberDirectoryQueries, PodQueries, RegionQueries];
 
 @Module({ imports: [SignInModule, PartnerClientsModule, RolesModule, MemberSettingsModule, PodAdmissionModule], providers, exports: providers })
 export class MembershipModule {}

@@ -40,13 +40,15 @@ import { podApplicationsProjection } from './pod-admission/pod-applications.proj
 import { publishPodLifecycleEvent } from './pod-admission/pod-lifecycle.publish';
 import { podSettingsProjection } from './pod-settings/pod-settings.projection';
 import { podSettingsResolvers } from './pod-settings/pod-settings.resolvers';
+import { memberDirectoryResolvers } from './member-directory/member-directory.resolvers';
+import { MEMBER_DIRECTORY_MIGRATION } from './migrations/member-directory.migration';
 
 export const membershipService: ServiceDefinition = {
   name: 'membership',
   defaultPort: 4101,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RegionViewSchema, PodViewSchema, MemberViewSchema, ...ROLE_VIEW_ENTITIES],
-  migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION],
+  migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION, MEMBER_DIRECTORY_MIGRATION],
   projections: [membershipProjection, roleViewsProjection, memberSettingsProjection, signInDirectoryProjection, partnerClientsProjection,
     podApplicationsProjection, podSettingsProjection, agreementsProjection, memberAdmissionProjection],
   module: MembershipModule,
@@ -57,7 +59,7 @@ export const membershipService: ServiceDefinition = {
     mountOAuthToken(app);
   },
   resolvers: (app) => mergeResolvers(membershipResolvers(app), rolesResolvers(app), memberSettingsResolvers(app), signInResolvers(app), partnerClientsResolvers(app),
-      podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app)),
+      podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app), memberDirectoryResolvers(app)),
   publish(event) {
     const known = event as unknown as RegionEvent | PodEvent | MemberEvent;
     switch (known.type) {

@@ -1,0 +1,338 @@
+/**
+ * Membership at the gateway: what verifying a sign-in token costs per request, and how fast the member directory
+ * pages through a pod of 5,000 members. See the "Membership" section of docs/benchmarks.md.
+ *
+ *   npm run bench:membership   about a minute and a half; rewrites the Membership results in docs/benchmarks.md
+ *
+ * Services are separate projects, so this tooling script cannot import them: membership (after its migrations) and
+ * the gateway run as child processes, as in gateway/e2e, on a fresh database and NATS prefix removed at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage } from '@mutuo/messaging';
+import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, mintDevToken, type DevTokenSigning } from '@mutuo/platform';
+import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
+import { CleanupStack } from './bench-environment';
+import { forEachConcurrently, nowMs, percentile } from './statistics';
+
+const ROOT = join(__dirname, '..', '..');
+const REGISTER = join(ROOT, 'infra', 'register.js');
+const DOCUMENT = join(ROOT, 'docs', 'benchmarks.md');
+const RESULTS_START = '<!-- bench:membership results start (written by `npm run bench:membership`) -->';
+const RESULTS_END = '<!-- bench:membership results end -->';
+const GATEWAY_SHARED_SECRET = randomBytes(24).toString('hex');
+
+const AUTH_CONCURRENCY = 32;
+/** Each side runs this long in total, in four interleaved segments (A B B A). */
+const AUTH_SECONDS_PER_SIDE = 10;
+const POD_SIZE = 5_000;
+const JOIN_CONCURRENCY = 16;
+const DIRECTORY_PAGE = 50;
+const DIRECTORY_QUERIES = 500;
+/** Target: a token costs at most 10 % of the gateway's throughput. */
+const AUTH_TARGET_RATIO = 0.9;
+
+const TYPENAME = '{ __typename }';
+const DIRECTORY = `query($podId: ID!, $after: String) {
+  pod(id: $podId) { members(first: ${DIRECTORY_PAGE}, after: $after) { edges { node { id displayName } } endCursor hasNextPage } }
+}`;
+
+interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly output: string[];
+}
+
+async function main(): Promise<void> {
+  const cleanup = new CleanupStack();
+  const stop = () => void cleanup.run().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const platform = await startPlatform(cleanup);
+    const results = await measure(platform);
+    const section = render(results);
+    process.stdout.write(`\n${section}\n`);
+    writeMembershipSection(section);
+    process.stdout.write(`\nWrote the Membership results to ${DOCUMENT}\n`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+interface Platform {
+  readonly gatewayUrl: string;
+  readonly signing: DevTokenSigning;
+}
+
+async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
+  const suffix = uniqueSuffix();
+  const natsPrefix = natsTestPrefix();
+  const database = `mutuo_bench_membership_${suffix}`;
+  const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const [membershipPort, gatewayPort] = [await freePort(), await freePort()];
+  const membershipUrl = `http://127.0.0.1:${membershipPort}`;
+  const admin = new URL(TEST_POSTGRES_URL);
+  admin.pathname = `/${database}`;
+  const app = new URL(admin.toString());
+  app.username = 'mutuo_membership_app';
+  app.password = '';
+
+  const baseEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    JWT_JWKS_URL: `${membershipUrl}/.well-known/jwks.json`,
+    JWT_ALGORITHMS: 'ES256',
+    GATEWAY_SHARED_SECRET,
+  };
+  const membershipEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    MEMBERSHIP_SIGNING_KEY: signingKeyPem,
+    MEMBERSHIP_CODE_DELIVERY_KEY: randomBytes(32).toString('base64'),
+    MEMBERSHIP_HASH_SECRET: randomBytes(32).toString('hex'),
+    PORT: String(membershipPort),
+    REGION: 'bench',
+    DATABASE_ADMIN_URL: admin.toString(),
+    DATABASE_URL: app.toString(),
+    NATS_PREFIX: natsPrefix,
+  };
+
+  cleanup.defer(`drop database ${database}`, () => dropDatabase(TEST_POSTGRES_URL, database));
+  cleanup.defer(`delete streams ${natsPrefix}*`, () => deleteStreamsWithPrefix(natsPrefix));
+  await ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: 'mutuo_membership_app' });
+  await runToEnd('membership migrations', 'services/membership/src/migrate.ts', membershipEnv);
+
+  const membership = spawnScript('membership', 'services/membership/src/main.ts', membershipEnv);
+  cleanup.defer('stop membership', () => stopChild(membership));
+  await waitUntilReady(membership, `${membershipUrl}/health/ready`);
+
+  const gateway = spawnScript('gateway', 'gateway/src/main.ts', {
+    ...baseEnv,
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    SUBGRAPH_MEMBERSHIP_URL: `${membershipUrl}/graphql`,
+  });
+  cleanup.defer('stop gateway', () => stopChild(gateway));
+  await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
+
+  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, signing: { key: es256SigningKeyFromPem(signingKeyPem) } };
+}
+
+interface Results {
+  readonly startedAt: Date;
+  readonly withToken: number;
+  readonly anonymous: number;
+  readonly seedSeconds: number;
+  readonly directory: { p50: number; p95: number; p99: number; max: number; count: number };
+}
+
+async function measure(platform: Platform): Promise<Results> {
+  const startedAt = new Date();
+  const post = postTo(platform.gatewayUrl);
+
+  // Set-up: a region, a pod, and 5,000 people joining it through the gateway, as the app does.
+  const operator = await mintDevToken({ subject: 'person-bench-operator', roles: ['operator'] }, platform.signing);
+  const region = await data<{ createRegion: { id: string } }>(post, operator, 'mutation { createRegion(input: { name: "Bench", slug: "bench" }) { id } }');
+  const podId = (
+    await data<{ createPod: { id: string } }>(post, operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
+      input: { regionId: region.createRegion.id, name: 'Bench pod', languages: ['en'], timezone: 'Europe/Lisbon' },
+    })
+  ).createPod.id;
+  const memberToken = (index: number) => mintDevToken({ subject: `person-bench-${index}`, podId, roles: ['member'] }, platform.signing);
+
+  const seedStart = nowMs();
+  await forEachConcurrently(POD_SIZE, JOIN_CONCURRENCY, async (index) => {
+    // Names in no particular order, so the directory has to sort them.
+    const name = `Member ${((index * 7919) % POD_SIZE).toString().padStart(4, '0')}`;
+    await data(post, await memberToken(index), 'mutation($name: String!) { joinPod(input: { displayName: $name }) { id } }', { name });
+  });
+  const seedSeconds = (nowMs() - seedStart) / 1000;
+  process.stdout.write(`seeded ${POD_SIZE} members in ${seedSeconds.toFixed(1)} s\n`);
+
+  // (a) The same trivial query with a token and without one, interleaved A B B A, after a warm-up.
+  const token = await memberToken(0);
+  const withToken = () => post(token, TYPENAME);
+  const anonymous = () => post(null, TYPENAME);
+  await saturate(withToken, 2_000, 200);
+  await saturate(anonymous, 2_000, 401);
+  const segmentMs = (AUTH_SECONDS_PER_SIDE * 1000) / 2 / 2;
+  const counts = { withToken: 0, anonymous: 0 };
+  for (const side of ['withToken', 'anonymous', 'anonymous', 'withToken'] as const) {
+    counts[side] += await saturate(side === 'withToken' ? withToken : anonymous, segmentMs, side === 'withToken' ? 200 : 401);
+  }
+  const seconds = AUTH_SECONDS_PER_SIDE / 2;
+
+  // (b) Walking the directory page by page, one query in flight, 500 queries (the whole pod five times).
+  const latencies: number[] = [];
+  let after: string | null = null;
+  for (let query = 0; query < DIRECTORY_QUERIES; query++) {
+    const start = nowMs();
+    const page: { pod: { members: { edges: unknown[]; endCursor: string | null; hasNextPage: boolean } } } = await data(post, token, DIRECTORY, { podId, after });
+    latencies.push(nowMs() - start);
+    if (page.pod.members.edges.length !== DIRECTORY_PAGE) throw new Error(`a directory page held ${page.pod.members.edges.length} members`);
+    after = page.pod.members.hasNextPage ? page.pod.members.endCursor : null;
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    startedAt,
+    withToken: counts.withToken / seconds,
+    anonymous: counts.anonymous / seconds,
+    seedSeconds,
+    directory: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]!, count: sorted.length },
+  };
+}
+
+type Post = (token: string | null, query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: GraphQLBody }>;
+interface GraphQLBody {
+  data?: unknown;
+  errors?: unknown[];
+}
+
+function postTo(url: string): Post {
+  return async (token, query, variables = {}) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLBody };
+  };
+}
+
+async function data<T>(post: Post, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const { status, body } = await post(token, query, variables);
+  if (status !== 200 || body.errors?.length || !body.data) throw new Error(`GraphQL failed (HTTP ${status}): ${JSON.stringify(body.errors)}`);
+  return body.data as T;
+}
+
+/** Keeps AUTH_CONCURRENCY requests in flight for `durationMs`; how many completed, each checked for its status. */
+async function saturate(request: () => Promise<{ status: number }>, durationMs: number, expectedStatus: number): Promise<number> {
+  const deadline = nowMs() + durationMs;
+  let completed = 0;
+  await forEachConcurrently(AUTH_CONCURRENCY, AUTH_CONCURRENCY, async () => {
+    while (nowMs() < deadline) {
+      const { status } = await request();
+      if (status !== expectedStatus) throw new Error(`expected HTTP ${expectedStatus}, got ${status}`);
+      completed++;
+    }
+  });
+  return completed;
+}
+
+function render(results: Results): string {
+  const ratio = results.withToken / results.anonymous;
+  const { directory } = results;
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  return [
+    `### Results of ${results.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    '',
+    '| Measure | Mutuo | Baseline | Ratio | Target | Result |',
+    '|---|---:|---:|---:|---:|:---:|',
+    `| Gateway \`{ __typename }\`, ${AUTH_CONCURRENCY} in flight, ${AUTH_SECONDS_PER_SIDE} s each | ${results.withToken.toFixed(0)} req/s (ES256 token) | ${results.anonymous.toFixed(0)} req/s (no token, 401) | ${ratio.toFixed(2)}× | ≥ ${AUTH_TARGET_RATIO.toFixed(2)}× | ${ratio >= AUTH_TARGET_RATIO ? 'PASS' : 'FAIL'} |`,
+    `| Member directory page of ${DIRECTORY_PAGE}, pod of ${POD_SIZE.toLocaleString('en')}, p50 (${directory.count} queries) | ${ms(directory.p50)} | — | — | — | — |`,
+    `| Member directory p95 | ${ms(directory.p95)} | — | — | — | — |`,
+    `| Member directory p99 | ${ms(directory.p99)} | — | — | — | — |`,
+    `| Member directory max | ${ms(directory.max)} | — | — | — | — |`,
+    '',
+    `Seeding ${POD_SIZE.toLocaleString('en')} members through \`joinPod\` (${JOIN_CONCURRENCY} in flight) took ${results.seedSeconds.toFixed(1)} s. ` +
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`,
+  ].join('\n');
+}
+
+const METHOD = `## Membership
+
+\`npm run bench:membership\` runs membership (after its migrations) and the gateway as child processes — \`infra\` is
+tooling and may import only libs — on a fresh database \`mutuo_bench_membership_<suffix>\` and NATS prefix, both removed
+at the end, also after a failure or Ctrl-C. Membership signs ES256 tokens with a key made for the run; the gateway
+verifies them against membership's JWKS, as in production. It takes about a minute and a half and rewrites the results
+below.
+
+- **Token verification.** The same \`{ __typename }\` document, answered by the gateway alone (no subgraph call), with
+  a member's ES256 token and without one, ${AUTH_CONCURRENCY} requests in flight, ${AUTH_SECONDS_PER_SIDE} s per side in interleaved
+  segments A B B A after a 2 s warm-up each. The gateway opens no operation to anonymous callers except the sign-in
+  mutations, which call membership, so the baseline is the anonymous request the gateway refuses: it is parsed and
+  validated like the other, then answered with a 401 instead of the token check and the (trivial) execution. The
+  ratio therefore bounds the cost of authentication from above. Target: a token costs at most 10 % of throughput.
+- **Member directory.** A pod of 5,000 members, joined through \`joinPod\` at the gateway; then \`pod(id) { members(first: 50,
+  after) { … } }\` walks the directory page by page with one query in flight, ${DIRECTORY_QUERIES} queries (the whole pod five
+  times), as a member of the pod. Each page is one index walk (\`members_directory_idx\` on pod, display name, id for
+  active members) inside the pod's row-level security, plus one query for blocks. No target yet.
+`;
+
+/** Replaces the Membership results (between the markers), or appends the whole Membership section once. */
+function writeMembershipSection(section: string): void {
+  const block = `${RESULTS_START}\n\n${section}\n\n${RESULTS_END}`;
+  const current = existsSync(DOCUMENT) ? readFileSync(DOCUMENT, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(RESULTS_START);
+  const end = current.indexOf(RESULTS_END);
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + block + current.slice(end + RESULTS_END.length)
+      : `${current.trimEnd()}\n\n${METHOD}\n### Results\n\n${block}\n`;
+  writeFileSync(DOCUMENT, next);
+}
+
+function spawnScript(name: string, script: string, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { name, process: child, output };
+}
+
+function runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawnScript(name, script, env);
+  return new Promise((resolve, reject) => {
+    child.process.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code}):\n${child.output.join('')}`))));
+  });
+}
+
+async function waitUntilReady(child: Child, url: string): Promise<void> {
+  try {
+    await waitFor(() => ready(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
+  } catch (error) {
+    throw new Error(`${errorMessage(error)}\n${child.output.slice(-30).join('')}`);
+  }
+}
+
+function stopChild({ process: child }: Child): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  });
+}
+
+async function ready(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:membership failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
