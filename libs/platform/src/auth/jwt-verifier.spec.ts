@@ -116,6 +116,21 @@ describe('JwtVerifier', () => {
     expect(await refusal('not-a-token')).toMatchObject({ reason: 'malformed', message: 'Token is malformed' });
   });
 
+  it('remembers a verified token only until it expires', async () => {
+    const verifier = devVerifier();
+    const start = Date.now();
+    const token = await signToken({ expiresAt: Math.floor(start / 1000) + 60 });
+    jest.useFakeTimers({ now: start, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const first = await verifier.verify(token);
+      expect(await verifier.verify(token)).toBe(first);
+      jest.setSystemTime(start + 120_000);
+      expect((await refusal(token, verifier)).reason).toBe('expired');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('never accepts "none" in its own allowlist', () => {
     expect(
       () => new JwtVerifier({ issuer: 'i', audience: 'a', algorithms: ['none'], secret: DEV_JWT_SECRET }),

@@ -24,6 +24,11 @@ export interface JwtVerifierOptions {
   readonly jwks?: JSONWebKeySet;
   /** Tolerated clock skew between the issuer and this service. */
   readonly clockToleranceSeconds?: number;
+  /**
+   * How many verified tokens to remember until they expire (default 10,000; 0 turns it off). A client sends
+   * the same token with every request until it expires, so the signature is checked once, not per request.
+   */
+  readonly cacheSize?: number;
 }
 
 /** The subset of ServiceConfig the verifier needs; pass the loaded config straight in. */
@@ -42,6 +47,9 @@ type VerificationKey = Uint8Array | JWTVerifyGetKey;
 export class JwtVerifier {
   private readonly key: VerificationKey;
   private readonly clockTolerance: number;
+  private readonly cacheSize: number;
+  /** Verified tokens by their text, oldest first (Map keeps insertion order), each until its `exp`. */
+  private readonly verified = new Map<string, { readonly identity: Identity; readonly expiresAtMs: number }>();
 
   constructor(private readonly options: JwtVerifierOptions) {
     if (options.algorithms.length === 0) throw new Error('JwtVerifier needs at least one allowed algorithm');
@@ -50,6 +58,7 @@ export class JwtVerifier {
     }
     this.key = verificationKey(options);
     this.clockTolerance = options.clockToleranceSeconds ?? 5;
+    this.cacheSize = options.cacheSize ?? 10_000;
   }
 
   static fromConfig(config: JwtConfig): JwtVerifier {
@@ -64,6 +73,30 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Identity> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      // Exactly until `exp`, without the clock tolerance: a cached answer is never more lenient than a fresh one.
+      if (Date.now() < cached.expiresAtMs) return cached.identity;
+      this.verified.delete(token);
+    }
+    const identity = await this.verifyFresh(token);
+    this.remember(token, identity);
+    return identity;
+  }
+
+  private remember(token: string, identity: Identity): void {
+    if (this.cacheSize <= 0) return;
+    const [, payloadPart] = token.split('.');
+    const exp = (JSON.parse(Buffer.from(payloadPart ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    if (typeof exp !== 'number') return;
+    if (this.verified.size >= this.cacheSize) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { identity, expiresAtMs: exp * 1000 });
+  }
+
+  private async verifyFresh(token: string): Promise<Identity> {
     let payload: Record<string, unknown>;
     try {
       const options = {
