@@ -1,12 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { openSignInCodeDelivery, SignInCodeRequestedV1, type SignInCodeDelivery } from '@mutuo/contracts';
 import { eventTypeFilter, parseCloudEvent } from '@mutuo/messaging';
 import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, mintDevToken, type DevTokenSigning, type Es256SigningKey } from '@mutuo/platform';
-import { TEST_NATS_URL, TEST_POSTGRES_URL, deleteStreamsWithPrefix, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
+import {
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  answersOk,
+  deleteStreamsWithPrefix,
+  freePort,
+  natsTestPrefix,
+  stopChildProcess,
+  uniqueSuffix,
+  waitFor,
+} from '@mutuo/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const REGISTER = join(ROOT, 'infra', 'register.js');
@@ -63,7 +72,7 @@ export class PlatformHarness {
     SERVICES.forEach((service, index) => this.spawn(service, `services/${service}/src/main.ts`, envs[index]!));
     await Promise.all(
       SERVICES.map((service, index) =>
-        waitFor(() => ready(`http://127.0.0.1:${ports[index]}/health/ready`), { description: `${service} to be ready`, timeoutMs: 60_000, intervalMs: 250 }),
+        waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), { description: `${service} to be ready`, timeoutMs: 60_000, intervalMs: 250 }),
       ),
     );
 
@@ -74,21 +83,13 @@ export class PlatformHarness {
       HOST: '127.0.0.1',
       ...Object.fromEntries(SERVICES.map((service) => [`SUBGRAPH_${service.toUpperCase()}_URL`, this.serviceUrls[service]])),
     });
-    await waitFor(() => ready(`http://127.0.0.1:${gatewayPort}/health/ready`), { description: 'the gateway to be ready', timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(() => answersOk(`http://127.0.0.1:${gatewayPort}/health/ready`), { description: 'the gateway to be ready', timeoutMs: 60_000, intervalMs: 250 });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   }
 
   async stop(): Promise<void> {
     await Promise.all(
-      this.processes.map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-          }),
-      ),
+      this.processes.map(({ child }) => stopChildProcess(child)),
     );
     await this.nats?.close();
     await Promise.all(this.databases.map((name) => dropDatabase(TEST_POSTGRES_URL, name)));
@@ -202,24 +203,4 @@ export class PlatformHarness {
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code}):\n${output}`))));
     });
   }
-}
-
-
-async function ready(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -10,12 +10,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '@mutuo/messaging';
 import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, mintDevToken, type DevTokenSigning } from '@mutuo/platform';
-import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
+import {
+  TEST_POSTGRES_URL,
+  answersOk,
+  deleteStreamsWithPrefix,
+  freePort,
+  natsTestPrefix,
+  stopChildProcess,
+  uniqueSuffix,
+  waitFor,
+} from '@mutuo/testing';
 import { CleanupStack } from './bench-environment';
 import { forEachConcurrently, nowMs, percentile } from './statistics';
 
@@ -108,7 +116,7 @@ async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
   await runToEnd('membership migrations', 'services/membership/src/migrate.ts', membershipEnv);
 
   const membership = spawnScript('membership', 'services/membership/src/main.ts', membershipEnv);
-  cleanup.defer('stop membership', () => stopChild(membership));
+  cleanup.defer('stop membership', () => stopChildProcess(membership.process));
   await waitUntilReady(membership, `${membershipUrl}/health/ready`);
 
   const gateway = spawnScript('gateway', 'gateway/src/main.ts', {
@@ -117,7 +125,7 @@ async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
     HOST: '127.0.0.1',
     SUBGRAPH_MEMBERSHIP_URL: `${membershipUrl}/graphql`,
   });
-  cleanup.defer('stop gateway', () => stopChild(gateway));
+  cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
   await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
 
   return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, signing: { key: es256SigningKeyFromPem(signingKeyPem) } };
@@ -298,39 +306,14 @@ function runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise
 
 async function waitUntilReady(child: Child, url: string): Promise<void> {
   try {
-    await waitFor(() => ready(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(() => answersOk(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
   } catch (error) {
     throw new Error(`${errorMessage(error)}\n${child.output.slice(-30).join('')}`);
   }
 }
 
-function stopChild({ process: child }: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-  });
-}
 
-async function ready(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench:membership failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
