@@ -54,8 +54,11 @@ describe('ContractRegistry', () => {
 });
 
 describe('contractRegistry', () => {
-  it('holds the walking-skeleton contracts', () => {
-    expect(contractRegistry.list().map((contract) => contract.type)).toEqual([
+  it('holds every service contract, each type once', () => {
+    const types = contractRegistry.list().map((contract) => contract.type);
+    expect(new Set(types).size).toBe(types.length);
+    expect(types).toEqual(
+      expect.arrayContaining([
       'matching.request-evaluated.v1',
       'membership.boundaries-changed.v1',
       'membership.coordinator-gap-alerted.v1',
@@ -76,7 +79,8 @@ describe('contractRegistry', () => {
       'membership.role-term-ending.v1',
       'membership.sign-in-code-requested.v1',
       'requests.request-posted.v1',
-    ]);
+    ]),
+    );
     expect(findContract('requests.request-posted.v1')?.service).toBe('requests');
   });
 });

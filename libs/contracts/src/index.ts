@@ -4,6 +4,8 @@ export * from './field-schemas';
 export * from './vocabulary';
 export * from './membership.contracts';
 export * from './membership-pods.contracts';
+export * from './membership-people.contracts';
+export * from './sealed-payload';
 export * from './sign-in-code-delivery';
 export * from './requests.contracts';
 export * from './matching.contracts';

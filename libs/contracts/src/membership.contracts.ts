@@ -3,6 +3,7 @@ import { ContractData, defineContract } from './contract';
 import { SignInCodeRequestedV1 } from './sign-in-code-delivery';
 import { displayTextField, languageTagField, slugField, timeZoneField, timestampField, uuidField } from './field-schemas';
 import { geoPolygonField, MEMBERSHIP_POD_CONTRACTS } from './membership-pods.contracts';
+import { MEMBERSHIP_PEOPLE_CONTRACTS } from './membership-people.contracts';
 
 export const RegionCreatedV1 = defineContract({
   service: 'membership',
@@ -229,6 +230,7 @@ export type MemberReturnedV1Data = ContractData<typeof MemberReturnedV1>;
 
 export const MEMBERSHIP_CONTRACTS = [
   ...MEMBERSHIP_POD_CONTRACTS,
+  ...MEMBERSHIP_PEOPLE_CONTRACTS,
   RegionCreatedV1,
   PodCreatedV1,
   MemberJoinedV1,

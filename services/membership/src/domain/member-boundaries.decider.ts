@@ -1,7 +1,7 @@
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
 import { notAMember, type MemberIdentity, type OnMemberStream } from './member-slice';
 import { isTimeZone } from './profile-values';
-import { parseWeeklyRule } from './weekly-rule';
+import { parseWeeklyRule } from '@mutuo/domain';
 
 /** A weekly window in which the member may be asked for help: starts from the rule, lasting `durationMinutes`. */
 export interface AvailabilityWindow {

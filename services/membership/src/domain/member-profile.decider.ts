@@ -1,6 +1,6 @@
 import { REQUEST_CATEGORIES, type RequestCategory } from '@mutuo/contracts';
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import { encodeGeohash, isGeohash, isValidPoint, NEIGHBOURHOOD_PRECISION, type GeoPoint } from './geohash';
+import { encodeGeohash, isGeohash, isValidPoint, NEIGHBOURHOOD_PRECISION, type GeoPoint } from '@mutuo/domain';
 import { notAMember, type MemberIdentity, type OnMemberStream } from './member-slice';
 import {
   canonicalLanguageTag,

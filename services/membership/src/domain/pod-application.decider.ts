@@ -1,5 +1,5 @@
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import { parseGeoPolygon, type GeoPolygon } from './geo-polygon';
+import { parseGeoPolygon, type GeoPolygon } from '@mutuo/domain';
 import { hasPodLanguageShape, isValidTimeZone, POD_DESCRIPTION_MAX } from './pod.decider';
 import { canonicalLanguageTag } from './profile-values';
 

@@ -1,5 +1,5 @@
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import { parseGeoPolygon, type GeoPolygon } from './geo-polygon';
+import { parseGeoPolygon, type GeoPolygon } from '@mutuo/domain';
 
 export type PodState =
   | { status: 'none' }

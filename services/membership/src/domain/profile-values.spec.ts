@@ -1,6 +1,6 @@
-import { encodeGeohash, isGeohash } from './geohash';
+import { encodeGeohash, isGeohash } from '@mutuo/domain';
 import { canonicalLanguageTag, normalizeContactValue } from './profile-values';
-import { parseWeeklyRule } from './weekly-rule';
+import { parseWeeklyRule } from '@mutuo/domain';
 
 describe('geohash cells', () => {
   it('encodes the reference point of the geohash description', () => {

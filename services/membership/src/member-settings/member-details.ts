@@ -1,5 +1,5 @@
 import type { RequestCategory } from '@mutuo/contracts';
-import type { GeoPoint } from '../domain/geohash';
+import type { GeoPoint } from '@mutuo/domain';
 import type { Boundaries } from '../domain/member-boundaries.decider';
 import type { ContactChannelKind } from '../domain/profile-values';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
-import type { GeoPolygon } from '../domain/geo-polygon';
+import type { GeoPolygon } from '@mutuo/domain';
 import { REGION_READ_SETTING } from '../migrations/pod-admission.migration';
 import { decodeCursor, toConnection, type Connection } from './keyset-page';
 

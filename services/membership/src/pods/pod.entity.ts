@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
-import type { GeoPolygon } from '../domain/geo-polygon';
+import type { GeoPolygon } from '@mutuo/domain';
 
 /** Read model of pods. `podId` equals `id`; it is the column row-level security filters on. */
 export interface PodView {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
-import type { GeoPoint } from '../domain/geohash';
+import type { GeoPoint } from '@mutuo/domain';
 import type { ContactChannelKind } from '../domain/profile-values';
 import { BatchLoader, perRequest } from '../member-settings/batch-loader';
 import type { ContactChannelDetails, MemberParent } from '../member-settings/member-details';

@@ -1,4 +1,4 @@
-import { DomainRuleViolation } from '@mutuo/domain';
+import { DomainRuleViolation } from '../decider';
 
 /** A GeoJSON Polygon (RFC 7946 §3.1.6): the first ring is the outline, any further rings are holes. */
 export interface GeoPolygon {
