@@ -61,6 +61,9 @@ export class PlatformHarness {
   private readonly codes: SignInCodeDelivery[] = [];
   private nats: NatsConnection | undefined;
 
+  /** `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say). */
+  constructor(private readonly options: { readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>> } = {}) {}
+
   async start(): Promise<void> {
     const ports = await Promise.all(SERVICES.map(() => freePort()));
     this.membershipUrl = `http://127.0.0.1:${ports[SERVICES.indexOf('membership')]}`;
@@ -154,6 +157,9 @@ export class PlatformHarness {
             MEMBERSHIP_HASH_SECRET: randomBytes(32).toString('hex'),
           }
         : {}),
+      // Notifications opens the codes and contacts membership seals, with the same key.
+      ...(service === 'notifications' ? { MEMBERSHIP_CODE_DELIVERY_KEY: this.codeDeliveryKey.toString('base64') } : {}),
+      ...this.options.serviceEnv?.[service as (typeof SERVICES)[number]],
       PORT: String(port),
       REGION: 'e2e',
       DATABASE_ADMIN_URL: admin.toString(),

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   let gateway: GatewayServer;
   try {
-    gateway = await createGatewayServer(config, { logger });
+    // GATEWAY_BENCH_ANONYMOUS_TYPENAME: only `npm run bench:membership` sets it, for its no-token baseline; ignored in production.
+    gateway = await createGatewayServer(config, { logger, anonymousTypenameQuery: process.env.GATEWAY_BENCH_ANONYMOUS_TYPENAME === 'true' });
   } catch (error) {
     logger.fatal({ reason: (error as Error).message }, `gateway failed to start: ${(error as Error).message}`);
     process.exit(1);

@@ -2,7 +2,7 @@
  * Membership at the gateway: what verifying a sign-in token costs per request, and how fast the member directory
  * pages through a pod of 5,000 members. See the "Membership" section of docs/benchmarks.md.
  *
- *   npm run bench:membership   about a minute and a half; rewrites the Membership results in docs/benchmarks.md
+ *   npm run bench:membership   two to four minutes; rewrites the Membership results in docs/benchmarks.md
  *
  * Services are separate projects, so this tooling script cannot import them: membership (after its migrations) and
  * the gateway run as child processes, as in gateway/e2e, on a fresh database and NATS prefix removed at the end.
@@ -124,6 +124,8 @@ async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
     PORT: String(gatewayPort),
     HOST: '127.0.0.1',
     SUBGRAPH_MEMBERSHIP_URL: `${membershipUrl}/graphql`,
+    // The baseline: the same `{ __typename }` executed without a token (the gateway opens nothing else anonymously).
+    GATEWAY_BENCH_ANONYMOUS_TYPENAME: 'true',
   });
   cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
   await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
@@ -136,6 +138,8 @@ interface Results {
   readonly withToken: number;
   readonly anonymous: number;
   readonly seedSeconds: number;
+  /** From the end of the token measurement until the directory listed every member (read-model lag). */
+  readonly directoryCatchUpSeconds: number;
   readonly directory: { p50: number; p95: number; p99: number; max: number; count: number };
 }
 
@@ -167,15 +171,23 @@ async function measure(platform: Platform): Promise<Results> {
   const withToken = () => post(token, TYPENAME);
   const anonymous = () => post(null, TYPENAME);
   await saturate(withToken, 2_000, 200);
-  await saturate(anonymous, 2_000, 401);
+  await saturate(anonymous, 2_000, 200);
   const segmentMs = (AUTH_SECONDS_PER_SIDE * 1000) / 2 / 2;
   const counts = { withToken: 0, anonymous: 0 };
   for (const side of ['withToken', 'anonymous', 'anonymous', 'withToken'] as const) {
-    counts[side] += await saturate(side === 'withToken' ? withToken : anonymous, segmentMs, side === 'withToken' ? 200 : 401);
+    counts[side] += await saturate(side === 'withToken' ? withToken : anonymous, segmentMs, 200);
   }
   const seconds = AUTH_SECONDS_PER_SIDE / 2;
 
-  // (b) Walking the directory page by page, one query in flight, 500 queries (the whole pod five times).
+  // (b) Walking the directory page by page, one query in flight, 500 queries (the whole pod five times), once the
+  // directory (a read model) holds everyone who joined.
+  const catchUpStart = nowMs();
+  await waitFor(async () => ((await directorySize(post, token, podId)) === POD_SIZE ? true : undefined), {
+    description: `the directory to hold all ${POD_SIZE} members`,
+    timeoutMs: 300_000,
+    intervalMs: 1_000,
+  });
+  const directoryCatchUpSeconds = (nowMs() - catchUpStart) / 1000;
   const latencies: number[] = [];
   let after: string | null = null;
   for (let query = 0; query < DIRECTORY_QUERIES; query++) {
@@ -191,8 +203,21 @@ async function measure(platform: Platform): Promise<Results> {
     withToken: counts.withToken / seconds,
     anonymous: counts.anonymous / seconds,
     seedSeconds,
+    directoryCatchUpSeconds,
     directory: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]!, count: sorted.length },
   };
+}
+
+/** How many members the directory lists now, page by page. */
+async function directorySize(post: Post, token: string, podId: string): Promise<number> {
+  let size = 0;
+  let after: string | null = null;
+  do {
+    const page: { pod: { members: { edges: unknown[]; endCursor: string | null; hasNextPage: boolean } } } = await data(post, token, DIRECTORY, { podId, after });
+    size += page.pod.members.edges.length;
+    after = page.pod.members.hasNextPage ? page.pod.members.endCursor : null;
+  } while (after !== null);
+  return size;
 }
 
 type Post = (token: string | null, query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: GraphQLBody }>;
@@ -241,13 +266,14 @@ function render(results: Results): string {
     '',
     '| Measure | Mutuo | Baseline | Ratio | Target | Result |',
     '|---|---:|---:|---:|---:|:---:|',
-    `| Gateway \`{ __typename }\`, ${AUTH_CONCURRENCY} in flight, ${AUTH_SECONDS_PER_SIDE} s each | ${results.withToken.toFixed(0)} req/s (ES256 token) | ${results.anonymous.toFixed(0)} req/s (no token, 401) | ${ratio.toFixed(2)}× | ≥ ${AUTH_TARGET_RATIO.toFixed(2)}× | ${ratio >= AUTH_TARGET_RATIO ? 'PASS' : 'FAIL'} |`,
+    `| Gateway \`{ __typename }\`, ${AUTH_CONCURRENCY} in flight, ${AUTH_SECONDS_PER_SIDE} s each | ${results.withToken.toFixed(0)} req/s (ES256 token) | ${results.anonymous.toFixed(0)} req/s (no token, executed) | ${ratio.toFixed(2)}× | ≥ ${AUTH_TARGET_RATIO.toFixed(2)}× | ${ratio >= AUTH_TARGET_RATIO ? 'PASS' : 'FAIL'} |`,
     `| Member directory page of ${DIRECTORY_PAGE}, pod of ${POD_SIZE.toLocaleString('en')}, p50 (${directory.count} queries) | ${ms(directory.p50)} | — | — | — | — |`,
     `| Member directory p95 | ${ms(directory.p95)} | — | — | — | — |`,
     `| Member directory p99 | ${ms(directory.p99)} | — | — | — | — |`,
     `| Member directory max | ${ms(directory.max)} | — | — | — | — |`,
     '',
-    `Seeding ${POD_SIZE.toLocaleString('en')} members through \`joinPod\` (${JOIN_CONCURRENCY} in flight) took ${results.seedSeconds.toFixed(1)} s. ` +
+    `Seeding ${POD_SIZE.toLocaleString('en')} members through \`joinPod\` (${JOIN_CONCURRENCY} in flight) took ${results.seedSeconds.toFixed(1)} s; ` +
+      `the directory listed all of them ${results.directoryCatchUpSeconds.toFixed(1)} s after the token measurement. ` +
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`,
   ].join('\n');
 }
@@ -257,15 +283,17 @@ const METHOD = `## Membership
 \`npm run bench:membership\` runs membership (after its migrations) and the gateway as child processes — \`infra\` is
 tooling and may import only libs — on a fresh database \`mutuo_bench_membership_<suffix>\` and NATS prefix, both removed
 at the end, also after a failure or Ctrl-C. Membership signs ES256 tokens with a key made for the run; the gateway
-verifies them against membership's JWKS, as in production. It takes about a minute and a half and rewrites the results
+verifies them against membership's JWKS, as in production. It takes two to four minutes and rewrites the results
 below.
 
 - **Token verification.** The same \`{ __typename }\` document, answered by the gateway alone (no subgraph call), with
   a member's ES256 token and without one, ${AUTH_CONCURRENCY} requests in flight, ${AUTH_SECONDS_PER_SIDE} s per side in interleaved
-  segments A B B A after a 2 s warm-up each. The gateway opens no operation to anonymous callers except the sign-in
-  mutations, which call membership, so the baseline is the anonymous request the gateway refuses: it is parsed and
-  validated like the other, then answered with a 401 instead of the token check and the (trivial) execution. The
-  ratio therefore bounds the cost of authentication from above. Target: a token costs at most 10 % of throughput.
+  segments A B B A after a 2 s warm-up each. The gateway normally opens no query to anonymous callers; for this run
+  only it is started with \`GATEWAY_BENCH_ANONYMOUS_TYPENAME=true\` (ignored in production), which lets a query of
+  nothing but \`__typename\` run without a token, so both sides execute the same operation and differ only in
+  authentication. The verifier keeps verified tokens until they expire, so a repeated token costs a map lookup, not an
+  ES256 check. Target: a token costs at most 10 % of throughput. The machine is shared: compare the ratio, not the
+  absolute figures.
 - **Member directory.** A pod of 5,000 members, joined through \`joinPod\` at the gateway; then \`pod(id) { members(first: 50,
   after) { … } }\` walks the directory page by page with one query in flight, ${DIRECTORY_QUERIES} queries (the whole pod five
   times), as a member of the pod. Each page is one index walk (\`members_directory_idx\` on pod, display name, id for

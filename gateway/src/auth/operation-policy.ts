@@ -7,7 +7,14 @@ import { MISSING_TOKEN_CHALLENGE, MISSING_TOKEN_MESSAGE, UNAUTHENTICATED, unauth
  * Root fields anyone may call without a token: signing in is how a token is obtained. Only mutations, and only
  * when every root field of the operation is one of these.
  */
-export const ANONYMOUS_MUTATIONS: ReadonlySet<string> = new Set(['requestSignInCode', 'signIn', 'refreshSession']);
+export const ANONYMOUS_MUTATIONS: ReadonlySet<string> = new Set(['requestSignInCode', 'signIn', 'refreshSession', 'recordSharedResourceEntry']);
+
+/**
+ * Root query fields anyone may call without a token: the public page of a community fridge or pantry (requests
+ * service), reached by the token in its link; a pod's public funds report (funds service). Same rule: every root
+ * field of the operation must be listed.
+ */
+export const ANONYMOUS_QUERIES: ReadonlySet<string> = new Set(['publicSharedResource', 'publicFundsReport']);
 
 /**
  * What a partner client's token may call, and the scope each root field needs. Everything else is closed to partner
@@ -25,7 +32,16 @@ export const PARTNER_ROOT_FIELDS: Readonly<Record<'query' | 'mutation', Readonly
  * was accepted (401 otherwise); a partner client only the root fields listed for its scopes (403 otherwise). People
  * with a token may run anything here; the services check the rest.
  */
-export function operationPolicyPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+export interface OperationPolicyOptions {
+  /**
+   * Lets anyone run a query of nothing but `__typename` (answered by the gateway alone, it reaches no service and
+   * reveals nothing). Off unless a benchmark turns it on: its baseline is then the same query as the authenticated
+   * side, executed, rather than a refusal.
+   */
+  readonly anonymousTypenameQuery?: boolean;
+}
+
+export function operationPolicyPlugin(logger: Logger, options: OperationPolicyOptions = {}): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -33,7 +49,10 @@ export function operationPolicyPlugin(logger: Logger): ApolloServerPlugin<Gatewa
           // Apollo resolved the operation before calling this hook; without one nothing may run.
           const fields = operation ? rootFieldsOf(operation, document) : [];
           const kind = operation?.operation;
-          const anonymous = kind === 'mutation' && fields.length > 0 && fields.every((field) => ANONYMOUS_MUTATIONS.has(field));
+          const anonymous =
+            (kind === 'mutation' && fields.length > 0 && fields.every((field) => ANONYMOUS_MUTATIONS.has(field))) ||
+            (kind === 'query' && fields.length > 0 && fields.every((field) => ANONYMOUS_QUERIES.has(field))) ||
+            (options.anonymousTypenameQuery === true && kind === 'query' && fields.length === 0 && contextValue.authorization === undefined);
           if (anonymous) {
             // Signing in never depends on who calls: no token is checked or forwarded.
             delete contextValue.authorization;

@@ -31,6 +31,8 @@ export interface GatewayServer {
 
 export interface GatewayServerOptions {
   logger?: Logger;
+  /** See OperationPolicyOptions.anonymousTypenameQuery: for the membership benchmark's baseline only. */
+  anonymousTypenameQuery?: boolean;
 }
 
 /** The gateway cannot start; the message says why in one line. */
@@ -86,7 +88,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGracePeriodMs }),
       config.isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       ...limits.plugins,
-      operationPolicyPlugin(logger),
+      operationPolicyPlugin(logger, { anonymousTypenameQuery: options.anonymousTypenameQuery === true && !config.isProduction }),
       requestLoggingPlugin(logger),
     ],
   });

@@ -9,6 +9,8 @@ export * from './sealed-payload';
 export * from './sign-in-code-delivery';
 export * from './requests.contracts';
 export * from './matching.contracts';
+export * from './notifications.contracts';
+export * from './funds.contracts';
 export * from './registry';
 export * from './member-id';
 export * from './partner-scopes';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ContractData, defineContract } from './contract';
-import { timestampField, uuidField } from './field-schemas';
-import { EVALUATION_STATUSES } from './vocabulary';
+import { displayTextField, timestampField, uuidField } from './field-schemas';
+import { EVALUATION_STATUSES, REQUEST_CATEGORIES, URGENCIES } from './vocabulary';
 
 export const RequestEvaluatedV1 = defineContract({
   service: 'matching',
@@ -18,4 +18,195 @@ export const RequestEvaluatedV1 = defineContract({
 });
 export type RequestEvaluatedV1Data = ContractData<typeof RequestEvaluatedV1>;
 
-export const MATCHING_CONTRACTS = [RequestEvaluatedV1] as const;
+/**
+ * How a suggestion came about: computed, or offered to a neighbouring pod (escalated). `assigned` (by hand, by a
+ * dispatcher or coordinator) is shown in matching's API; it is not published as a round: match-made says `via: assigned`.
+ */
+export const SUGGESTION_SOURCES = ['automatic', 'assigned', 'escalated'] as const;
+export type SuggestionSource = (typeof SUGGESTION_SOURCES)[number];
+
+/** Who ended a match early. */
+export const MATCH_WITHDRAWERS = ['requester', 'helper', 'coordinator'] as const;
+
+const fraction = () => z.number().min(0).max(1);
+
+/** Why a helper was suggested: each part between 0 and 1, weighted into `score`, so a coordinator can read the reasons. */
+export const scorePartsField = () =>
+  z.object({
+    category: fraction(),
+    time: fraction(),
+    distance: fraction(),
+    language: fraction(),
+    skills: fraction(),
+    fairness: fraction(),
+  });
+
+const reasonField = () => displayTextField(500).nullable();
+
+/**
+ * Ranked suggestions for one request (best first): open offers that fit and members who could help without one.
+ * A new round replaces the previous one: suggestions of an earlier round that are not repeated are withdrawn.
+ */
+export const SuggestionsMadeV1 = defineContract({
+  service: 'matching',
+  name: 'suggestions-made',
+  version: 1,
+  schema: z.object({
+    requestId: uuidField(),
+    /** The request's pod. */
+    podId: uuidField(),
+    /** 1 for the first round; a new round after a withdrawal, an escalation or a change. */
+    round: z.number().int().min(1),
+    suggestions: z
+      .array(
+        z.object({
+          suggestionId: uuidField(),
+          helperMemberId: uuidField(),
+          /** Differs from `podId` when the request was escalated to a neighbouring pod. */
+          helperPodId: uuidField(),
+          /** The helper's open offer this suggestion rests on, if any. */
+          offerId: uuidField().nullable(),
+          score: fraction(),
+          parts: scorePartsField(),
+          source: z.enum(SUGGESTION_SOURCES),
+          expiresAt: timestampField(),
+        }),
+      )
+      .max(200),
+    madeAt: timestampField(),
+  }),
+});
+export type SuggestionsMadeV1Data = ContractData<typeof SuggestionsMadeV1>;
+
+const suggestionRef = {
+  suggestionId: uuidField(),
+  requestId: uuidField(),
+  podId: uuidField(),
+  helperMemberId: uuidField(),
+  helperPodId: uuidField(),
+  offerId: uuidField().nullable(),
+};
+
+/** A suggested helper said yes. The match is made once the requester confirms (or at once, see MatchMadeV1.via). */
+export const SuggestionAcceptedV1 = defineContract({
+  service: 'matching',
+  name: 'suggestion-accepted',
+  version: 1,
+  schema: z.object({ ...suggestionRef, acceptedAt: timestampField() }),
+});
+export type SuggestionAcceptedV1Data = ContractData<typeof SuggestionAcceptedV1>;
+
+/** A suggested helper said no, optionally saying why. */
+export const SuggestionDeclinedV1 = defineContract({
+  service: 'matching',
+  name: 'suggestion-declined',
+  version: 1,
+  schema: z.object({ ...suggestionRef, reason: reasonField(), declinedAt: timestampField() }),
+});
+export type SuggestionDeclinedV1Data = ContractData<typeof SuggestionDeclinedV1>;
+
+/** Which match, for which request, and the offer it took up if any. */
+const matchRef = {
+  matchId: uuidField(),
+  requestId: uuidField(),
+  /** The request's pod (match-made also names it `requesterPodId`). */
+  podId: uuidField(),
+  offerId: uuidField().nullable(),
+};
+
+/**
+ * Both sides said yes: requests marks the request matched; membership/gateway may reveal contact details to exactly
+ * these two members; funds clears hours between pods when `requesterPodId` and `helperPodId` differ.
+ */
+export const MatchMadeV1 = defineContract({
+  service: 'matching',
+  name: 'match-made',
+  version: 1,
+  schema: z.object({
+    ...matchRef,
+    suggestionId: uuidField(),
+    requesterMemberId: uuidField(),
+    requesterPodId: uuidField(),
+    helperMemberId: uuidField(),
+    helperPodId: uuidField(),
+    crossPod: z.boolean(),
+    /** confirmed: the requester confirmed an accepting helper; assigned: a dispatcher assigned and the helper accepted; first-accepted: an emergency goes to the first helper who accepts. */
+    via: z.enum(['confirmed', 'assigned', 'first-accepted']),
+    matchedAt: timestampField(),
+  }),
+});
+export type MatchMadeV1Data = ContractData<typeof MatchMadeV1>;
+
+/** A match ended before the help was done: the request is open again (requests) and new suggestions follow; contact sharing ends. */
+export const MatchWithdrawnV1 = defineContract({
+  service: 'matching',
+  name: 'match-withdrawn',
+  version: 1,
+  schema: z.object({
+    ...matchRef,
+    requesterMemberId: uuidField(),
+    helperMemberId: uuidField(),
+    helperPodId: uuidField(),
+    withdrawnBy: z.enum(MATCH_WITHDRAWERS),
+    reason: reasonField(),
+    withdrawnAt: timestampField(),
+  }),
+});
+export type MatchWithdrawnV1Data = ContractData<typeof MatchWithdrawnV1>;
+
+/**
+ * Nobody in the pod took up the request before its urgency's deadline, and the pod allows escalation: it is offered to
+ * neighbouring pods of the region, nearest service area first. `shared` holds only what the pod's settings let leave it.
+ */
+export const RequestEscalatedV1 = defineContract({
+  service: 'matching',
+  name: 'request-escalated',
+  version: 1,
+  schema: z.object({
+    requestId: uuidField(),
+    podId: uuidField(),
+    regionId: uuidField(),
+    /** Nearest first. */
+    toPodIds: z.array(uuidField()).min(1).max(50),
+    deadline: timestampField(),
+    shared: z.object({
+      category: z.enum(REQUEST_CATEGORIES),
+      urgency: z.enum(URGENCIES),
+      /** Only when the pod shows its requests beyond itself (request visibility region or public). */
+      title: displayTextField(200).nullable(),
+      /** A coarse cell (precision 5, a few km) or nothing. */
+      locationCell: z.string().regex(/^[0-9bcdefghjkmnpqrstuvwxyz]{5}$/).nullable(),
+    }),
+    escalatedAt: timestampField(),
+  }),
+});
+export type RequestEscalatedV1Data = ContractData<typeof RequestEscalatedV1>;
+
+/** A dispatcher or coordinator judged a suggestion (e.g. marked it wrong), for tuning the scoring. */
+export const SuggestionFeedbackGivenV1 = defineContract({
+  service: 'matching',
+  name: 'suggestion-feedback-given',
+  version: 1,
+  schema: z.object({
+    suggestionId: uuidField(),
+    requestId: uuidField(),
+    podId: uuidField(),
+    helperMemberId: uuidField(),
+    verdict: z.enum(['wrong', 'good']),
+    reason: reasonField(),
+    givenByMemberId: uuidField(),
+    givenAt: timestampField(),
+  }),
+});
+export type SuggestionFeedbackGivenV1Data = ContractData<typeof SuggestionFeedbackGivenV1>;
+
+export const MATCHING_CONTRACTS = [
+  RequestEvaluatedV1,
+  SuggestionsMadeV1,
+  SuggestionAcceptedV1,
+  SuggestionDeclinedV1,
+  MatchMadeV1,
+  MatchWithdrawnV1,
+  RequestEscalatedV1,
+  SuggestionFeedbackGivenV1,
+] as const;

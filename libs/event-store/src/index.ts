@@ -7,3 +7,4 @@ export * from './pod-scope';
 export * from './postgres-event-store';
 export * from './command-handler';
 export * from './projection-runner';
+export * from './personal-data/personal-data-codec';

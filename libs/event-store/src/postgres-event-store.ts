@@ -4,6 +4,7 @@ import { StreamVersionConflict } from './errors';
 import { pgConstraint, pgErrorCode, query } from './sql';
 import { parseStreamName } from './stream-name';
 import type {
+  EventDataCodec,
   ExpectedVersion,
   GlobalCheckpoint,
   NewEvent,
@@ -42,6 +43,8 @@ export interface PostgresEventStoreOptions {
   readonly outbox?: OutboxMapper;
   /** Called after an append commits outside a caller's transaction, to wake local projections. */
   readonly onAppended?: (events: readonly StoredEvent[]) => void;
+  /** Seals data before it is stored and opens it after it is read; absent, data is stored as given. */
+  readonly codec?: EventDataCodec;
 }
 
 interface EventRow {
@@ -177,16 +180,22 @@ export class PostgresEventStore {
     }));
     const outbox = this.options.outbox;
     // Serialised per column: JSON null (no data) is stored as the jsonb value `null`, never as SQL NULL.
-    const eventRows = pending.map((event): SerialisedEventRow => {
-      const message = outbox?.(event) ?? null;
+    const messages = pending.map((event) => outbox?.(event) ?? null);
+    // The outbox mapping checks the plain data against its contract; the codec then seals what the rows keep.
+    const sealed = this.options.codec
+      ? await this.options.codec.seal(em, pending.map((event, index) => ({ event, publishData: messages[index]?.data })))
+      : pending.map((event, index) => ({ data: event.data, publishData: messages[index]?.data }));
+    const eventRows = pending.map((event, index): SerialisedEventRow => {
+      const message = messages[index];
+      const { data, publishData } = sealed[index]!;
       return {
         event_id: event.eventId,
         stream_position: event.streamPosition,
         type: event.type,
-        data: JSON.stringify(event.data ?? null),
+        data: JSON.stringify(data ?? null),
         metadata: JSON.stringify(event.metadata),
         publish_subject: message?.subject ?? null,
-        publish_data: message?.data === undefined ? null : JSON.stringify(message.data),
+        publish_data: publishData === undefined ? null : JSON.stringify(publishData),
       };
     });
 
@@ -268,9 +277,13 @@ export class PostgresEventStore {
        from mutuo_events where stream_id = ? and stream_position > ? order by stream_position`,
       [streamId, fromVersion],
     );
-    const events = rows.map(toStoredEvent);
+    const events = await this.opened(em, rows.map(toStoredEvent));
     const currentVersion = events.length > 0 ? events[events.length - 1]!.streamPosition : await this.currentVersion(em, streamId);
     return { currentVersion, events };
+  }
+
+  private opened(em: EntityManager, events: StoredEvent[]): Promise<StoredEvent[]> | StoredEvent[] {
+    return this.options.codec && events.length > 0 ? this.options.codec.open(em, events) : events;
   }
 
   async currentVersion(em: EntityManager, streamId: string): Promise<number> {
@@ -302,7 +315,7 @@ export class PostgresEventStore {
        limit ?`,
       [checkpoint.transactionId, checkpoint.globalPosition, types, types, options.podId ?? null, options.podId ?? null, limit],
     );
-    const events = rows.map(toStoredEvent);
+    const events = await this.opened(em, rows.map(toStoredEvent));
     const last = events[events.length - 1];
     return {
       events,

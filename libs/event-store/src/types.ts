@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainEventMetadata } from '@mutuo/domain';
 
 /** `any` skips the check; `no_stream` requires the stream not to exist; a number is the version last seen. */
@@ -51,3 +52,33 @@ export interface OutboxMessage {
 
 /** Decides which appended events leave the service, and as what. Returning null keeps an event internal. */
 export type OutboxMapper = (event: PendingEvent) => OutboxMessage | null;
+
+/**
+ * Rewrites event data on its way into and out of the store, e.g. encrypting personal fields with a key that can
+ * later be destroyed (crypto-shredding). Deciders and projections only ever see opened data; rows hold sealed data.
+ */
+export interface EventDataCodec {
+  /** Before the insert (after the outbox mapping saw the plain data): what the rows store as data and publish data. */
+  seal(em: EntityManager, events: readonly SealableEvent[]): Promise<SealedEventData[]>;
+  /** After a read: the events as they were appended, or with placeholders where their data can no longer be opened. */
+  open(em: EntityManager, events: readonly StoredEvent[]): Promise<StoredEvent[]>;
+  /** The relay's side of `open`: published JSON texts (publish data, or the event's data) as they are to be sent. */
+  openPublished(em: EntityManager, rows: readonly PublishedDataRow[]): Promise<string[]>;
+}
+
+export interface SealableEvent {
+  readonly event: PendingEvent;
+  /** What the outbox stores as published data; undefined when the event publishes its own data or nothing. */
+  readonly publishData: unknown;
+}
+
+export interface SealedEventData {
+  readonly data: unknown;
+  readonly publishData: unknown;
+}
+
+export interface PublishedDataRow {
+  readonly eventId: string;
+  /** JSON text. */
+  readonly data: string;
+}

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type GlobalCheckpoint } from '@mutuo/event-store';
+import { query, type EventDataCodec, type GlobalCheckpoint } from '@mutuo/event-store';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { ClientConfig } from 'pg';
@@ -31,6 +31,8 @@ export interface OutboxRelayOptions {
   /** Backoff after a failed batch. Default 250 ms doubling to 30 s, with jitter. */
   readonly retryBackoff?: BackoffOptions;
   readonly logger?: MessagingLogger;
+  /** The event store's codec, when it seals data: the relay publishes the data opened. */
+  readonly codec?: EventDataCodec;
 }
 
 export interface OutboxRelayStats {
@@ -393,9 +395,18 @@ export class OutboxRelay {
     return query<PublishableRow>(this.options.entityManager.fork(), NEXT_BATCH_SQL, [from.transactionId, from.globalPosition, this.batchSize], {
       preparedAs: 'mutuo_outbox_next_batch_v3',
     }).then(
+      (rows) => this.opened(rows),
+    ).then(
       (rows) => ({ rows }),
       (error: unknown) => ({ error }),
     );
+  }
+
+  private async opened(rows: PublishableRow[]): Promise<PublishableRow[]> {
+    const codec = this.options.codec;
+    if (!codec || rows.length === 0) return rows;
+    const data = await codec.openPublished(this.options.entityManager.fork(), rows.map((row) => ({ eventId: row.event_id, data: row.data })));
+    return rows.map((row, index) => ({ ...row, data: data[index]! }));
   }
 
   private async publish(row: PublishableRow): Promise<void> {

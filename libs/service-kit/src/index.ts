@@ -4,3 +4,4 @@ export * from './start-service';
 export * from './migrate-service';
 export * from './service-main';
 export * from './graphql-enum';
+export * from './clock';

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntitySchema } from '@mikro-orm/postgresql';
 import type { INestApplication, Type } from '@nestjs/common';
-import type { PendingEvent, Projection } from '@mutuo/event-store';
+import type { EventDataCodec, PendingEvent, Projection } from '@mutuo/event-store';
 import type { IntegrationEventMapping } from '@mutuo/messaging';
 import type { MigrationEntry, SubgraphContext } from '@mutuo/platform';
 
@@ -17,8 +17,16 @@ export interface ServiceDefinition {
   /** Committed migration classes, oldest first. */
   readonly migrations: readonly MigrationEntry[];
   readonly projections: readonly Projection[];
-  /** Which appended events leave the service as integration events (null keeps one internal). */
-  readonly publish?: (event: PendingEvent) => IntegrationEventMapping | null;
+  /**
+   * Which appended events leave the service as integration events (null keeps one internal). `env` is the one the
+   * service started with (process.env when left out), for mappings that seal data with a configured key.
+   */
+  readonly publish?: (event: PendingEvent, env?: NodeJS.ProcessEnv) => IntegrationEventMapping | null;
+  /**
+   * Seals event data before it is stored and opens it when read (store, projections, outbox relay), e.g. to
+   * encrypt personal data with keys that erasure destroys. Built once at start from the service's environment.
+   */
+  readonly eventDataCodec?: (env: NodeJS.ProcessEnv) => EventDataCodec;
   /** The service's Nest module: command handlers, query services and `@EventPattern` controllers. */
   readonly module: Type<unknown>;
   /** Whether the module has `@EventPattern` handlers, so a durable JetStream consumer is needed. */

@@ -92,10 +92,14 @@ export async function startService(definition: ServiceDefinition, options: Start
     const natsHealth = new NatsHealth(nc);
     // The store wakes the relay and projections, which are built from the store: the callback runs only
     // after start, by which time both exist.
+    const env = options.env ?? process.env;
+    const publish = definition.publish;
+    const codec = definition.eventDataCodec?.(env);
     const store = new PostgresEventStore({
-      outbox: definition.publish
-        ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: definition.publish })
+      outbox: publish
+        ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: (event) => publish(event, env) })
         : undefined,
+      codec,
       onAppended: () => {
         relay.nudge();
         projections.nudge();
@@ -108,6 +112,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       lockName: `mutuo:outbox-relay:${definition.name}`,
       pollIntervalMs: options.pollIntervalMs,
       logger: messagingLogger,
+      codec,
     });
     const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,

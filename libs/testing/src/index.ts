@@ -4,3 +4,7 @@ export * from './test-database';
 export * from './nats-test';
 export * from './service-under-test';
 export * from './processes';
+export * from './smtp-sink';
+export * from './sms-sandbox';
+export * from './integration-event-publisher';
+export * from './manual-clock';

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { dropDatabase, ensureAppRole, ensureDatabase, withDatabase } from '@mutuo/platform';
 import { uniqueSuffix } from './unique-suffix';
 
@@ -42,4 +43,15 @@ export async function createTestDatabase({ prefix, appRole }: TestDatabaseOption
     appRole: role,
     drop: () => dropDatabase(TEST_POSTGRES_URL, name),
   };
+}
+
+/** Runs one statement on its own short-lived connection: for a test to look at (or tamper with) a service's tables. */
+export async function queryDatabase<Row>(connectionString: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as Row[];
+  } finally {
+    await client.end();
+  }
 }

@@ -1,10 +1,49 @@
 import { Module } from '@nestjs/common';
-import { OpenPodAccountsWhenPodCreated } from './open-pod-accounts/open-pod-accounts-when-pod-created.handler';
-import { PodAccountsQueries } from './pod-accounts/pod-accounts.queries';
+import { ClearingPositionQueries } from './clearing/clearing-position.queries';
+import { RecordContributionHandler } from './contributions/record-contribution.handler';
+import { DisbursementsHandler } from './disbursements/disbursements.handler';
+import { DisbursementsQueries } from './disbursements/disbursements.queries';
+import { PAYOUT_PROCESSOR, SandboxPayoutProcessor } from './disbursements/payout-processor';
+import { BlankPersonalDataWhenMemberErased } from './erasure/blank-personal-data-when-member-erased.handler';
+import { FundsPolicies } from './funds-policy/funds-policies.repository';
+import { Ledger } from './ledger/ledger.service';
+import { LedgerQueries } from './ledger/ledger.queries';
+import { PersonalTexts } from './personal-texts/personal-texts.store';
+import { OpenPodAccountsWhenPodCreated } from './pods/open-pod-accounts-when-pod-created.handler';
+import { PodRoles } from './pod-roles/pod-roles.repository';
+import { TrackRolesWhenRolesChange } from './pod-roles/track-roles-when-roles-change.handler';
+import { CreditHoursWhenRequestFulfilled } from './time-bank/credit-hours-when-request-fulfilled.handler';
+import { ReverseHoursWhenFulfilmentReversed } from './time-bank/reverse-hours-when-fulfilment-reversed.handler';
+import { NoteHelperPodWhenMatchMade } from './time-bank/note-helper-pod-when-match-made.handler';
+import { TimeBank } from './time-bank/time-bank.service';
+import { TimeGiftsHandler } from './time-bank/time-gifts.handler';
+import { PublicReportQueries } from './transparency/public-report.queries';
 
 @Module({
-  controllers: [OpenPodAccountsWhenPodCreated],
-  providers: [PodAccountsQueries],
-  exports: [PodAccountsQueries],
+  controllers: [
+    OpenPodAccountsWhenPodCreated,
+    TrackRolesWhenRolesChange,
+    CreditHoursWhenRequestFulfilled,
+    ReverseHoursWhenFulfilmentReversed,
+    NoteHelperPodWhenMatchMade,
+    BlankPersonalDataWhenMemberErased,
+  ],
+  providers: [
+    Ledger,
+    LedgerQueries,
+    PodRoles,
+    FundsPolicies,
+    PersonalTexts,
+    RecordContributionHandler,
+    DisbursementsHandler,
+    DisbursementsQueries,
+    TimeBank,
+    TimeGiftsHandler,
+    PublicReportQueries,
+    ClearingPositionQueries,
+    // No real processor is wired anywhere yet: production must provide one before paying out real money.
+    { provide: PAYOUT_PROCESSOR, useClass: SandboxPayoutProcessor },
+  ],
+  exports: [Ledger, LedgerQueries, TimeBank],
 })
 export class FundsModule {}

@@ -1,13 +1,50 @@
 import { Module } from '@nestjs/common';
-import { EvaluateRequestWhenRequestPosted } from './evaluate-request/evaluate-request-when-request-posted.handler';
+import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
+import { EscalateUnmatchedRequestsScheduler } from './escalation/escalate-unmatched-requests.scheduler';
+import { ForgetMemberWhenErased } from './forget-members/forget-member-when-erased.handler';
+import { ForgetMemberWhenLeft } from './forget-members/forget-member-when-left.handler';
+import { MatchLifecycleHandler } from './match-lifecycle/match-lifecycle.handler';
+import { SetEscalationDeadlinesHandler } from './pod-settings/set-escalation-deadlines.handler';
+import { MATCHING_OPTIONS, matchingOptionsFrom } from './matching.options';
 import { RequestMatchingQueries } from './request-matching/request-matching.queries';
+import { SuggestHelpersWhenRequestPosted } from './suggest-helpers/suggest-helpers-when-request-posted.handler';
+import { SuggestHelpersService } from './suggest-helpers/suggest-helpers.service';
+import { SuggestionsQueries } from './suggestions/suggestions.queries';
 import { TrackHelperBlocks } from './track-availability/track-helper-blocks.handler';
+import { TrackHelperBoundaries } from './track-availability/track-helper-boundaries.handler';
 import { TrackHelperPauses } from './track-availability/track-helper-pauses.handler';
 import { TrackHelpersWhenMemberJoined } from './track-helpers/track-helpers-when-member-joined.handler';
+import { TrackMemberProfiles } from './track-helpers/track-member-profiles.handler';
+import { TrackOffers } from './track-offers/track-offers.handler';
+import { TrackPods } from './track-pods/track-pods.handler';
+import { StopMatchingWhenRequestClosed } from './track-requests/stop-matching-when-request-closed.handler';
+
+const providers = [
+  { provide: Clock, useClass: SystemClock },
+  { provide: MATCHING_OPTIONS, useFactory: (env: NodeJS.ProcessEnv) => matchingOptionsFrom(env), inject: [SERVICE_ENV] },
+  SuggestHelpersService,
+  MatchLifecycleHandler,
+  SetEscalationDeadlinesHandler,
+  EscalateUnmatchedRequestsScheduler,
+  RequestMatchingQueries,
+  SuggestionsQueries,
+];
 
 @Module({
-  controllers: [TrackHelpersWhenMemberJoined, TrackHelperPauses, TrackHelperBlocks, EvaluateRequestWhenRequestPosted],
-  providers: [RequestMatchingQueries],
-  exports: [RequestMatchingQueries],
+  controllers: [
+    TrackHelpersWhenMemberJoined,
+    TrackMemberProfiles,
+    TrackHelperPauses,
+    TrackHelperBlocks,
+    TrackHelperBoundaries,
+    ForgetMemberWhenLeft,
+    ForgetMemberWhenErased,
+    TrackPods,
+    TrackOffers,
+    SuggestHelpersWhenRequestPosted,
+    StopMatchingWhenRequestClosed,
+  ],
+  providers,
+  exports: [Clock, MatchLifecycleHandler, SetEscalationDeadlinesHandler, RequestMatchingQueries, SuggestionsQueries, EscalateUnmatchedRequestsScheduler, SuggestHelpersService],
 })
 export class MatchingModule {}

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { jetstream } from '@nats-io/jetstream';
-import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
 import {
   MemberBlockedV1,
   MemberJoinedV1,
@@ -12,8 +9,7 @@ import {
   memberIdFor,
   type AnyIntegrationEventContract,
 } from '@mutuo/contracts';
-import { createOutboxMapper } from '@mutuo/messaging';
-import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
+import { IntegrationEventPublisher, natsTestPrefix, queryDatabase, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { matchingService } from '../src/matching.service';
 
 const REGION = 'test-region';
@@ -24,11 +20,10 @@ const REGION = 'test-region';
  */
 describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () => {
   let sut: ServiceUnderTest;
-  let nc: NatsConnection;
+  let producers: IntegrationEventPublisher;
   const prefix = natsTestPrefix();
   const podId = randomUUID();
   const [ana, bo, cy, dee] = ['ana', 'bo', 'cy', 'dee'].map((name) => memberIdFor(podId, `person-${name}`)) as [string, string, string, string];
-  const versions = new Map<string, number>();
 
   beforeAll(async () => {
     sut = await startServiceUnderTest(matchingService, {
@@ -37,7 +32,7 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
       env: { REGION },
       natsPrefix: prefix,
     });
-    nc = await connect({ servers: TEST_NATS_URL });
+    producers = await IntegrationEventPublisher.connect(prefix, REGION);
     for (const [name, memberId] of [['Ana', ana], ['Bo', bo], ['Cy', cy], ['Dee', dee]] as const) {
       await publish(MemberJoinedV1, `member:${podId}:${memberId}`, {
         memberId,
@@ -54,39 +49,15 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
   }, 60_000);
 
   afterAll(async () => {
-    await nc?.close();
+    await producers?.close();
     await sut?.stop();
   });
 
   /** Publishes like the producer's outbox relay would: a validated CloudEvent with its stream version. */
-  async function publish(contract: AnyIntegrationEventContract, streamId: string, data: unknown, version?: number): Promise<string> {
-    const streamPosition = version ?? (versions.get(streamId) ?? 0) + 1;
-    versions.set(streamId, Math.max(streamPosition, versions.get(streamId) ?? 0));
-    const eventId = randomUUID();
-    const message = createOutboxMapper({ service: contract.service, region: REGION, prefix, map: () => ({ contract, data }) })({
-      eventId,
-      streamId,
-      streamPosition,
-      podId,
-      type: contract.type,
-      data,
-      metadata: { occurredAt: new Date().toISOString(), actorId: 'test', podId },
-    });
-    const headers = natsHeaders();
-    for (const [name, value] of Object.entries(message!.headers ?? {})) headers.set(name, value);
-    await jetstream(nc).publish(message!.subject, JSON.stringify(message!.payload), { msgID: eventId, headers });
-    return eventId;
-  }
+  const publish = (contract: AnyIntegrationEventContract, streamId: string, data: unknown, version?: number): Promise<string> =>
+    producers.publish(contract, podId, streamId, data, { streamPosition: version });
 
-  async function adminQuery<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const client = new Client({ connectionString: sut.db.adminUrl });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as Row[];
-    } finally {
-      await client.end();
-    }
-  }
+  const adminQuery = <Row>(sql: string, params?: unknown[]) => queryDatabase<Row>(sut.db.adminUrl, sql, params);
 
   const helperState = async (memberId: string) =>
     (await adminQuery<{ paused: boolean; pause_version: number }>('select paused, pause_version from pod_helpers where member_id = $1', [memberId]))[0];
@@ -133,17 +104,17 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
       timeoutMs: 15_000,
     });
     expect(await candidatesForNewRequest()).toBe(3);
-  });
+  }, 30_000);
 
   it('excludes a pair whichever of the two blocked the other', async () => {
     await publish(MemberBlockedV1, `member:${podId}:${ana}`, { podId, blockerMemberId: ana, blockedMemberId: dee });
     await waitFor(async () => (await blockState(ana, dee))?.active, { description: "Ana's block to reach matching", timeoutMs: 15_000 });
     expect(await candidatesForNewRequest()).toBe(2);
-  });
+  }, 30_000);
 
   it('ignores an older pause that arrives after the newer return', async () => {
     const stream = `member:${podId}:${cy}`;
-    const pausedVersion = (versions.get(stream) ?? 0) + 1;
+    const pausedVersion = producers.lastStreamPosition(stream) + 1;
     await publish(MemberReturnedV1, stream, { memberId: cy, podId, returnedAt: new Date().toISOString(), automatic: false }, pausedVersion + 1);
     await waitFor(async () => (await helperState(cy))?.pause_version === pausedVersion + 1, { description: 'the return', timeoutMs: 15_000 });
 
@@ -153,5 +124,5 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
       timeoutMs: 15_000,
     });
     expect(await helperState(cy)).toEqual({ paused: false, pause_version: pausedVersion + 1 });
-  });
+  }, 30_000);
 });

@@ -2,19 +2,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import type { ProfileUpdated } from './domain/member-profile.decider';
+import type { MemberErased } from './domain/member-erasure.decider';
 import type { MemberEvent } from './domain/member.decider';
+import { FORMER_MEMBER } from './erasure/personal-data.policy';
 import type { PodEvent } from './domain/pod.decider';
 import type { RegionEvent } from './domain/region.decider';
 import { MemberViewSchema } from './members/member.entity';
 import { PodViewSchema } from './pods/pod.entity';
 import { RegionViewSchema } from './regions/region.entity';
 
-type MembershipEvent = RegionEvent | PodEvent | MemberEvent | ProfileUpdated;
+type MembershipEvent = RegionEvent | PodEvent | MemberEvent | ProfileUpdated | MemberErased;
 
 /** Regions, pods and members as the GraphQL API reads them. Upserts make replays harmless. */
 export const membershipProjection: Projection = {
   name: 'membership-views',
-  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated'] satisfies MembershipEvent['type'][],
+  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated', 'MemberErased'] satisfies MembershipEvent['type'][],
 
   async apply(em: EntityManager, stored: StoredEvent) {
     const event = stored as unknown as MembershipEvent;
@@ -59,6 +61,14 @@ export const membershipProjection: Projection = {
       case 'ProfileUpdated':
         // A member renames themself in their profile; the rest of the profile is member-settings' read model.
         await query(em, 'update members set display_name = ? where id = ?', [event.data.displayName, event.data.memberId]);
+        return;
+      case 'MemberErased':
+        // Also over a name replayed from an event written before personal fields were sealed.
+        await query(em, "update members set display_name = ?, status = 'former', left_at = coalesce(left_at, ?) where id = ?", [
+          FORMER_MEMBER,
+          at,
+          event.data.memberId,
+        ]);
         return;
       default:
         assertNever(event, 'membership event');

@@ -42,25 +42,35 @@ import { podSettingsProjection } from './pod-settings/pod-settings.projection';
 import { podSettingsResolvers } from './pod-settings/pod-settings.resolvers';
 import { memberDirectoryResolvers } from './member-directory/member-directory.resolvers';
 import { MEMBER_DIRECTORY_MIGRATION } from './migrations/member-directory.migration';
+import { MEMBER_DATA_KEYS_MIGRATION } from './migrations/member-data-keys.migration';
+import { MATCH_COUNTERPARTS_MIGRATION } from './migrations/match-counterparts.migration';
+import { codeDeliveryKeyOf } from './erasure/code-delivery-key';
+import { membershipPersonalDataCodec } from './erasure/personal-data.policy';
+import { erasureResolvers } from './erasure/erasure.resolvers';
+import { publishMemberFactsEvent } from './member-settings/member-facts.publish';
 
 export const membershipService: ServiceDefinition = {
   name: 'membership',
   defaultPort: 4101,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RegionViewSchema, PodViewSchema, MemberViewSchema, ...ROLE_VIEW_ENTITIES],
-  migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION, MEMBER_DIRECTORY_MIGRATION],
+  migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION, MEMBER_DIRECTORY_MIGRATION,
+    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION],
   projections: [membershipProjection, roleViewsProjection, memberSettingsProjection, signInDirectoryProjection, partnerClientsProjection,
     podApplicationsProjection, podSettingsProjection, agreementsProjection, memberAdmissionProjection],
   module: MembershipModule,
-  consumesEvents: false,
+  // Matches from the matching service (contact reveal between requester and helper).
+  consumesEvents: true,
   // The JWKS verifiers fetch and the partner apps' token endpoint: public, outside the gateway.
   mountPublicHttp: (app) => {
     mountJwks(app);
     mountOAuthToken(app);
   },
   resolvers: (app) => mergeResolvers(membershipResolvers(app), rolesResolvers(app), memberSettingsResolvers(app), signInResolvers(app), partnerClientsResolvers(app),
-      podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app), memberDirectoryResolvers(app)),
-  publish(event) {
+      podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app), memberDirectoryResolvers(app), erasureResolvers(app)),
+  // Personal fields of member events are sealed with each member's data key, which erasure destroys.
+  eventDataCodec: (env) => membershipPersonalDataCodec(codeDeliveryKeyOf(env)),
+  publish(event, env = process.env) {
     const known = event as unknown as RegionEvent | PodEvent | MemberEvent;
     switch (known.type) {
       case 'RegionCreated':
@@ -70,7 +80,13 @@ export const membershipService: ServiceDefinition = {
       case 'MemberJoined':
         return { contract: MemberJoinedV1, data: known.data };
       default:
-        return publishRoleEvent(event) ?? publishMemberSettingsEvent(event) ?? publishSignInEvent(event) ?? publishPodLifecycleEvent(event);
+        return (
+          publishRoleEvent(event) ??
+          publishMemberSettingsEvent(event) ??
+          publishSignInEvent(event) ??
+          publishPodLifecycleEvent(event) ??
+          publishMemberFactsEvent(event, () => codeDeliveryKeyOf(env))
+        );
     }
   },
 };

@@ -186,7 +186,8 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
       // One transaction wrote the decision, the pod, the membership and the bootstrap grant.
       expect(await typesOf(`pod-application:${podId}:${podId}`)).toEqual(['PodApplicationSubmitted', 'PodApplicationApproved']);
       expect(await typesOf(`pod:${podId}:${podId}`)).toEqual(['PodCreated']);
-      expect(await typesOf(`member:${podId}:${memberOf('person-ana')}`)).toEqual(['MemberJoined']);
+      // The joining is followed by the profile facts other services match on (membership.member-profile-changed.v1).
+      expect(await typesOf(`member:${podId}:${memberOf('person-ana')}`)).toEqual(['MemberJoined', 'MemberProfileFactsChanged']);
       const [grant] = await adminQuery<{ data: { role: string; memberId: string; via: string } }>(
         "select data from mutuo_events where stream_id = $1 and type = 'RoleGranted'",
         [`pod-roles:${podId}:${podId}`],
@@ -419,6 +420,7 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         'JoinApplicationApproved',
         'MemberJoined',
         'AgreementsAcknowledged',
+        'MemberProfileFactsChanged',
       ]);
       expect(await refused(await coordinator('person-ana'), APPROVE, { memberId: memberOf('person-dee') })).toEqual({ code: 'ALREADY_MEMBER', field: 'memberId' });
     });

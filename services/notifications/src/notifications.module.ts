@@ -1,13 +1,83 @@
 import { Module } from '@nestjs/common';
+import { AlertAreaWhenIncidentDeclared } from './area-alerts/alert-area-when-incident-declared.handler';
+import { AreaBroadcaster } from './area-alerts/area-broadcaster';
+import { EmailChannel } from './channels/email.channel';
+import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './channels/notifications.config';
+import { SmsChannel } from './channels/sms.channel';
+import { WebhookChannel } from './channels/webhook.channel';
+import { Clock, SystemClock } from './clock/clock';
+import { DeliveryCommands } from './deliveries/delivery-commands';
+import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
+import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
+import { FreshDeliveries } from './deliveries/fresh-deliveries';
+import { NotificationDispatcher } from './deliveries/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
 import { MarkNotificationReadHandler } from './mark-read/mark-notification-read.handler';
-import { NotificationRecorder } from './record-notifications/notification-recorder';
+import { PhoneTreeHandler } from './phone-tree/phone-tree.handler';
+import { NotificationPreferencesHandler } from './preferences/notification-preferences.handler';
+import { ForgetMemberWhenMemberErased } from './privacy/forget-member-when-member-erased.handler';
 import { NotifyRequesterWhenRequestPosted } from './record-notifications/notify-requester-when-request-posted.handler';
+import { RemindHolderWhenRoleTermEnding } from './record-notifications/remind-holder-when-role-term-ending.handler';
+import { TellBothWhenMatchMade } from './record-notifications/tell-both-when-match-made.handler';
 import { WelcomeMemberWhenMemberJoined } from './record-notifications/welcome-member-when-member-joined.handler';
+import { RememberBoundariesWhenBoundariesChanged } from './recipients/remember-boundaries-when-boundaries-changed.handler';
+import { RememberContactsWhenContactsChanged } from './recipients/remember-contacts-when-contacts-changed.handler';
+import { RememberPodsAndRoles } from './recipients/remember-pods-and-roles.handler';
+import { RememberProfileWhenProfileChanged } from './recipients/remember-profile-when-profile-changed.handler';
+import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-code-when-requested.handler';
+import { SERVICE_ENV } from '@mutuo/service-kit';
+import { WebhookEndpointsHandler } from './webhooks/webhook-endpoints.handler';
+
+const exported = [
+  Clock,
+  InboxQueries,
+  MarkNotificationReadHandler,
+  NotificationPreferencesHandler,
+  DeliveryHistoryQueries,
+  DeliveryCommands,
+  DeliveryWorker,
+  NotificationDispatcher,
+  WebhookEndpointsHandler,
+  PhoneTreeHandler,
+  AreaBroadcaster,
+  EmailChannel,
+  SmsChannel,
+  NOTIFICATIONS_CONFIG,
+];
 
 @Module({
-  controllers: [WelcomeMemberWhenMemberJoined, NotifyRequesterWhenRequestPosted],
-  providers: [NotificationRecorder, InboxQueries, MarkNotificationReadHandler],
-  exports: [InboxQueries, MarkNotificationReadHandler],
+  controllers: [
+    WelcomeMemberWhenMemberJoined,
+    NotifyRequesterWhenRequestPosted,
+    TellBothWhenMatchMade,
+    RemindHolderWhenRoleTermEnding,
+    AlertAreaWhenIncidentDeclared,
+    DeliverSignInCodeWhenRequested,
+    RememberContactsWhenContactsChanged,
+    RememberProfileWhenProfileChanged,
+    RememberBoundariesWhenBoundariesChanged,
+    RememberPodsAndRoles,
+    ForgetMemberWhenMemberErased,
+  ],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: NOTIFICATIONS_CONFIG, useFactory: (env: NodeJS.ProcessEnv) => notificationsConfigFrom(env), inject: [SERVICE_ENV] },
+    { provide: WORKER_STEPS, useFactory: (trees: PhoneTreeHandler, broadcaster: AreaBroadcaster) => [trees, broadcaster], inject: [PhoneTreeHandler, AreaBroadcaster] },
+    InboxQueries,
+    MarkNotificationReadHandler,
+    NotificationPreferencesHandler,
+    DeliveryHistoryQueries,
+    DeliveryCommands,
+    DeliveryWorker,
+    FreshDeliveries,
+    NotificationDispatcher,
+    WebhookEndpointsHandler,
+    PhoneTreeHandler,
+    AreaBroadcaster,
+    EmailChannel,
+    SmsChannel,
+    WebhookChannel,
+  ],
+  exports: exported,
 })
 export class NotificationsModule {}

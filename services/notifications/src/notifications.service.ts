@@ -1,20 +1,49 @@
 import { join } from 'node:path';
+import { AreaAlertIssuedV1, WebhookEndpointDisabledV1 } from '@mutuo/contracts';
 import type { ServiceDefinition } from '@mutuo/service-kit';
+import { areaAlertsProjection } from './area-alerts/area-alerts.projection';
+import { capPath } from './area-alerts/alert-area-when-incident-declared.handler';
+import { mountPublicRoutes } from './channels/public-routes.http';
+import { deliveriesProjection } from './deliveries/deliveries.projection';
+import type { AreaAlertIssued } from './domain/area-alert.decider';
+import type { WebhookEndpointEvent } from './domain/webhook-endpoint.decider';
 import { notificationsResolvers } from './graphql/notifications.resolvers';
 import { InboxNotificationSchema } from './inbox/inbox-notification.entity';
 import { inboxProjection } from './inbox/inbox.projection';
+import { CHANNELS_MIGRATION } from './migrations/channels.migration';
+import { PERSONAL_DATA_KEYS_MIGRATION } from './migrations/personal-data-keys.migration';
+import { notificationsPersonalDataCodec } from './privacy/personal-data.policy';
 import { NOTIFICATIONS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { NotificationsModule } from './notifications.module';
+import { phoneTreesProjection } from './phone-tree/phone-trees.projection';
+import { notificationPreferencesProjection } from './preferences/notification-preferences.projection';
 import { RecipientSchema } from './recipients/recipient.entity';
+import { webhookEndpointsProjection } from './webhooks/webhook-endpoints.projection';
 
 export const notificationsService: ServiceDefinition = {
   name: 'notifications',
   defaultPort: 4105,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RecipientSchema, InboxNotificationSchema],
-  migrations: NOTIFICATIONS_MIGRATIONS,
-  projections: [inboxProjection],
+  migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION],
+  projections: [inboxProjection, deliveriesProjection, notificationPreferencesProjection, webhookEndpointsProjection, phoneTreesProjection, areaAlertsProjection],
   module: NotificationsModule,
   consumesEvents: true,
+  eventDataCodec: () => notificationsPersonalDataCodec(),
+  // CAP documents for agencies and the SMS provider's delivery receipts: public, outside the gateway.
+  mountPublicHttp: mountPublicRoutes,
   resolvers: notificationsResolvers,
+  publish(event) {
+    const known = event as unknown as WebhookEndpointEvent | AreaAlertIssued;
+    switch (known.type) {
+      case 'WebhookEndpointDisabled':
+        return { contract: WebhookEndpointDisabledV1, data: known.data };
+      case 'AreaAlertIssued': {
+        const { alertId, podId, incidentId, msgType, recipientCount, issuedAt } = known.data;
+        return { contract: AreaAlertIssuedV1, data: { alertId, podId, incidentId, msgType, capPath: capPath(alertId), recipientCount, issuedAt } };
+      }
+      default:
+        return null;
+    }
+  },
 };

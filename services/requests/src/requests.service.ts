@@ -1,32 +1,28 @@
 import { join } from 'node:path';
-import { RequestPostedV1 } from '@mutuo/contracts';
 import type { ServiceDefinition } from '@mutuo/service-kit';
-import type { RequestEvent } from './domain/request.decider';
 import { requestsResolvers } from './graphql/requests.resolvers';
+import { incidentsProjection } from './incidents/incidents.projection';
 import { REQUESTS_MIGRATIONS } from './migrations/initial-schema.migration';
+import { POD_FACTS_MIGRATION } from './migrations/pod-facts.migration';
+import { REQUEST_LIFECYCLE_MIGRATION } from './migrations/request-lifecycle.migration';
+import { offerBoardProjection } from './offers/offer-board.projection';
 import { RequestDetailsSchema } from './request-details/request-details.entity';
 import { requestDetailsProjection } from './request-details/request-details.projection';
+import { publishRequestsEvent } from './requests-publish';
 import { RequestsModule } from './requests.module';
+import { requestsPersonalDataCodec } from './shared/personal-data.policy';
+import { sharedResourcesProjection } from './shared-resources/shared-resources.projection';
 
 export const requestsService: ServiceDefinition = {
   name: 'requests',
   defaultPort: 4102,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RequestDetailsSchema],
-  migrations: REQUESTS_MIGRATIONS,
-  projections: [requestDetailsProjection],
+  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION],
+  projections: [requestDetailsProjection, offerBoardProjection, sharedResourcesProjection, incidentsProjection],
   module: RequestsModule,
-  consumesEvents: false,
+  consumesEvents: true,
   resolvers: requestsResolvers,
-  publish(event) {
-    const known = event as unknown as RequestEvent;
-    switch (known.type) {
-      case 'RequestPosted': {
-        const { requestId, podId, requesterMemberId, title, category, urgency, postedAt } = known.data;
-        return { contract: RequestPostedV1, data: { requestId, podId, requesterMemberId, title, category, urgency, postedAt } };
-      }
-      default:
-        return null;
-    }
-  },
+  publish: publishRequestsEvent,
+  eventDataCodec: requestsPersonalDataCodec,
 };

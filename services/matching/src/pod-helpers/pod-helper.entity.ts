@@ -2,7 +2,8 @@ import { EntitySchema } from '@mikro-orm/postgresql';
 
 /**
  * Members matching may ask for help, learned from membership's events (never from its tables). The
- * `paused` and `pause_version` columns are kept by track-availability in SQL and read by available-helpers.
+ * other columns (profile, boundaries, pause, load) are kept in SQL by the track-* handlers and the suggestions
+ * projection, and read by the candidate search.
  */
 export interface PodHelper {
   memberId: string;

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
-import type { RequestEvaluationEvent } from '../domain/request-evaluation.decider';
+import type { RequestEvaluated, RequestMatchingEvent } from '../domain/request-matching.decider';
 import { RequestMatchingSchema } from './request-matching.entity';
 
 export const requestMatchingProjection: Projection = {
   name: 'request-matching',
-  eventTypes: ['RequestEvaluated'] satisfies RequestEvaluationEvent['type'][],
+  eventTypes: ['RequestEvaluated'] satisfies RequestMatchingEvent['type'][],
 
   async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as RequestEvaluationEvent;
+    const event = stored as unknown as RequestEvaluated;
     await em.upsert(RequestMatchingSchema, {
       requestId: event.data.requestId,
       podId: event.data.podId,

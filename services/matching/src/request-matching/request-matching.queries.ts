@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { inPodTransaction } from '@mutuo/event-store';
+import { inPodTransaction, query } from '@mutuo/event-store';
 import { RequestMatchingSchema, type RequestMatching } from './request-matching.entity';
 
 @Injectable()
@@ -9,5 +9,13 @@ export class RequestMatchingQueries {
 
   forRequest(podId: string, requestId: string): Promise<RequestMatching | null> {
     return inPodTransaction(this.em.fork(), podId, (tx) => tx.findOne(RequestMatchingSchema, { requestId }));
+  }
+
+  /** Who asked, as far as matching knows (null when unknown here or erased). */
+  requesterOf(podId: string, requestId: string): Promise<string | null> {
+    return inPodTransaction(this.em.fork(), podId, async (tx) => {
+      const rows = await query<{ requester_member_id: string | null }>(tx, 'select requester_member_id from tracked_requests where request_id = ?', [requestId]);
+      return rows[0]?.requester_member_id ?? null;
+    });
   }
 }

@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberPausedV1, MemberReturnedV1, type MemberPausedV1Data, type MemberReturnedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
 
 /**
  * A paused member is never a candidate. Pause and return come from the member's stream in membership, so
@@ -24,6 +25,7 @@ export class TrackHelperPauses {
 }
 
 async function setPaused(event: ReceivedEvent<{ memberId: string; podId: string }>, paused: boolean): Promise<void> {
+  if (await isErased(event.em, event.data.memberId)) return;
   await query(
     event.em,
     `insert into pod_helpers (member_id, pod_id, joined_at, paused, pause_version) values (?, ?, ?, ?, ?)
@@ -31,4 +33,5 @@ async function setPaused(event: ReceivedEvent<{ memberId: string; podId: string 
      where pod_helpers.pause_version < excluded.pause_version`,
     [event.data.memberId, event.data.podId, event.time, paused, event.streamVersion],
   );
+  await refreshHelperSearch(event.em, event.data.memberId);
 }

@@ -27,6 +27,11 @@ export function membershipResolvers(app: INestApplication) {
   const createPod = app.get(CreatePodHandler);
   const joinPod = app.get(JoinPodHandler);
   const members = app.get(MemberQueries);
+  // A member of another pod, found only when a standing match makes them the caller's counterpart.
+  const counterpartOf = async (ctx: SubgraphContext, memberId: string) => {
+    const podId = await privacy.counterpartPodOf(ctx, memberId);
+    return podId ? members.byId(podId, memberId) : null;
+  };
   const pods = app.get(PodQueries);
   const regions = app.get(RegionQueries);
   const privacy = app.get(MemberPrivacy);
@@ -66,12 +71,12 @@ export function membershipResolvers(app: INestApplication) {
       },
     },
     Member: {
-      // Another pod's member is simply not found: row-level security scopes the read to the caller's pod.
-      // A member in a block with the caller, whoever blocked whom, is hidden too.
+      // Another pod's member is not found (row-level security scopes the read to the caller's pod), unless a
+      // standing match makes them the caller's counterpart. A member in a block with the caller is hidden too.
       __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
         const identity = requireScope(ctx, 'members:read');
         if (!identity.podId || !isUuid(reference.id)) return null;
-        return privacy.visibleMember(ctx, await members.byId(identity.podId, reference.id));
+        return privacy.visibleMember(ctx, (await members.byId(identity.podId, reference.id)) ?? (await counterpartOf(ctx, reference.id)));
       },
       joinedAt: (member: { joinedAt: Date | string }) => iso(member.joinedAt),
     },

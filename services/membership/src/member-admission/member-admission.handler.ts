@@ -12,6 +12,7 @@ import {
   type MemberAdmissionEvent,
   type MemberAdmissionState,
 } from '../domain/member-admission.decider';
+import { sharingMemberFacts, type MemberFactsEvent, type SharingMemberFacts } from '../domain/member-facts.decider';
 import type { MemberState } from '../domain/member.decider';
 import type { MemberParent } from '../member-settings/member-details';
 import { MemberStream } from '../member-settings/member-stream';
@@ -50,6 +51,8 @@ export interface JoinApplicationView extends Omit<JoinApplication, 'personId'> {
 @Injectable()
 export class MemberAdmissionHandler {
   private readonly members: CommandHandler<MemberAdmissionState, MemberAdmissionCommand, MemberAdmissionEvent>;
+  /** Joining also states the newcomer's profile facts, which other services match on. */
+  private readonly joining: CommandHandler<SharingMemberFacts<MemberAdmissionState>, MemberAdmissionCommand, MemberAdmissionEvent | MemberFactsEvent>;
   private readonly inviteCodes: CommandHandler<InviteCodeState, InviteCodeCommand, InviteCodeEvent>;
 
   constructor(
@@ -59,6 +62,7 @@ export class MemberAdmissionHandler {
     private readonly memberStreams: MemberStream,
   ) {
     this.members = new CommandHandler(store, memberAdmissionDecider);
+    this.joining = new CommandHandler(store, sharingMemberFacts(memberAdmissionDecider));
     this.inviteCodes = new CommandHandler(store, inviteCodeDecider);
   }
 
@@ -71,7 +75,9 @@ export class MemberAdmissionHandler {
     const metadata = commandMetadataFrom(ctx, this.facts.now());
     return this.em.fork().transactional(async (tx) => {
       const pod = await this.facts.admission(tx, podId);
-      const { state } = await this.members.handle(tx, memberStream(podId, memberId), {
+      const {
+        state: { slice: state },
+      } = await this.joining.handle(tx, memberStream(podId, memberId), {
         type: 'JoinPod',
         data: {
           memberId,
@@ -123,7 +129,9 @@ export class MemberAdmissionHandler {
     const memberId = requireUuid('memberId', memberIdInput);
     const pod = await this.facts.pod(em, podId);
     const metadata = commandMetadataFrom(ctx, now);
-    const { state } = await this.members.handle(em, memberStream(podId, memberId), {
+    const {
+      state: { slice: state },
+    } = await this.joining.handle(em, memberStream(podId, memberId), {
       type: 'ApproveJoinApplication',
       data: { memberId, podId, podLanguages: pod.status === 'active' ? pod.languages : [] },
       metadata,

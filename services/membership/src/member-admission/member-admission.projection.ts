@@ -4,9 +4,11 @@ import { assertNever } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import { INVITE_CODE_EVENT_TYPES, type InviteCodeEvent } from '../domain/invite-code.decider';
 import type { JoinApplicationApproved, JoinApplicationDeclined, JoinApplicationSubmitted } from '../domain/member-admission.decider';
+import type { MemberErased } from '../domain/member-erasure.decider';
 import type { MemberJoined } from '../domain/member.decider';
+import { FORMER_MEMBER } from '../erasure/personal-data.policy';
 
-type AdmissionEvent = InviteCodeEvent | JoinApplicationSubmitted | JoinApplicationApproved | JoinApplicationDeclined | MemberJoined;
+type AdmissionEvent = InviteCodeEvent | JoinApplicationSubmitted | JoinApplicationApproved | JoinApplicationDeclined | MemberJoined | MemberErased;
 
 /** Invite codes (their hash, never the code) and applications to join, for coordinators. Replays change nothing. */
 export const memberAdmissionProjection: Projection = {
@@ -17,6 +19,7 @@ export const memberAdmissionProjection: Projection = {
     'JoinApplicationApproved',
     'JoinApplicationDeclined',
     'MemberJoined',
+    'MemberErased',
   ] satisfies AdmissionEvent['type'][],
 
   async apply(em: EntityManager, stored: StoredEvent) {
@@ -67,6 +70,13 @@ export const memberAdmissionProjection: Projection = {
       case 'MemberJoined':
         // Someone who joined directly while their application waited is no longer waiting (as the decider says).
         await query(em, "delete from join_applications where member_id = ? and status = 'pending'", [event.data.memberId]);
+        return;
+      case 'MemberErased':
+        // Whatever the replay showed (events written before sealing are plain text), an erased applicant is nobody.
+        await query(em, "update join_applications set display_name = ?, answers = '[]'::jsonb, decline_reason = null where member_id = ?", [
+          FORMER_MEMBER,
+          event.data.memberId,
+        ]);
         return;
       default:
         assertNever(event, 'member admission event');

@@ -50,6 +50,11 @@ export function memberSettingsResolvers(app: INestApplication) {
   const settings = app.get(MemberSettingsQueries);
   const privacy = app.get(MemberPrivacy);
   const members = app.get(MemberQueries);
+  // A member of another pod, found only when a standing match makes them the caller's counterpart.
+  const counterpartOf = async (ctx: SubgraphContext, memberId: string) => {
+    const podId = await privacy.counterpartPodOf(ctx, memberId);
+    return podId ? members.byId(podId, memberId) : null;
+  };
 
   const loaders = perRequest((ctx: SubgraphContext) => {
     const { podId } = requirePod(ctx);
@@ -70,7 +75,7 @@ export function memberSettingsResolvers(app: INestApplication) {
         requireScope(ctx, 'members:read');
         const { podId } = requirePod(ctx);
         if (!isUuid(id)) throw badUserInput('id', 'A member id is a UUID');
-        return privacy.visibleMember(ctx, await members.byId(podId, id));
+        return privacy.visibleMember(ctx, (await members.byId(podId, id)) ?? (await counterpartOf(ctx, id)));
       },
     },
     Mutation: {

@@ -7,6 +7,7 @@ import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/pla
 import { memberBoundariesDecider, type MemberBoundariesEvent } from '../domain/member-boundaries.decider';
 import { memberPauseDecider, type MemberPauseEvent } from '../domain/member-pause.decider';
 import { memberProfileDecider, type MemberProfileEvent } from '../domain/member-profile.decider';
+import { sharingMemberFacts } from '../domain/member-facts.decider';
 import { forCurrentMembers } from '../domain/member-slice';
 import { memberDecider, type MemberEvent } from '../domain/member.decider';
 import type { ContactChannelDetails, MemberParent } from './member-details';
@@ -48,8 +49,8 @@ export class MemberStream {
     memberId: string,
     command: Cmd,
   ): Promise<StoredEvent[]> {
-    // Former members change nothing here until they join again.
-    const { newEvents } = await new CommandHandler(this.store, forCurrentMembers(decider)).handle(
+    // Former members change nothing here until they join again; the facts others may know follow each change.
+    const { newEvents } = await new CommandHandler(this.store, sharingMemberFacts(forCurrentMembers(decider))).handle(
       this.em.fork(),
       streamName('member', podId, memberId),
       command,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AgreementsHandler } from '../agreements/agreements.handler';
 import { AgreementsQueries } from '../agreements/agreements.queries';
+import { EraseMemberHandler } from '../erasure/erase-member.handler';
+import { PersonalDataExportQueries } from '../erasure/personal-data-export.queries';
 import { LeavePodHandler } from '../leaving/leave-pod.handler';
 import { InviteCodesHandler } from '../member-admission/invite-codes.handler';
 import { MemberAdmissionHandler } from '../member-admission/member-admission.handler';
@@ -27,6 +29,8 @@ const providers = [
   MemberAdmissionHandler,
   MemberAdmissionQueries,
   LeavePodHandler,
+  EraseMemberHandler,
+  PersonalDataExportQueries,
 ];
 
 /** How pods join and leave regions and set how they work, and how people join and leave pods. */

@@ -6,6 +6,7 @@ import { DomainRuleViolation, foldEvents } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
 import { commandMetadataFrom, requireIdentity, type RequestContext } from '@mutuo/platform';
 import { memberDecider, type MemberCommand, type MemberEvent, type MemberState } from '../domain/member.decider';
+import { sharingMemberFacts, type MemberFactsEvent, type SharingMemberFacts } from '../domain/member-facts.decider';
 import {
   podApplicationDecider,
   type PodApplicationCommand,
@@ -49,7 +50,7 @@ export type ApprovedPod = Extract<PodState, { status: 'active' }>;
 export class PodApplicationHandler {
   private readonly applications: CommandHandler<PodApplicationState, PodApplicationCommand, PodApplicationEvent>;
   private readonly pods: CommandHandler<PodState, PodCommand, PodEvent>;
-  private readonly members: CommandHandler<MemberState, MemberCommand, MemberEvent>;
+  private readonly members: CommandHandler<SharingMemberFacts<MemberState>, MemberCommand, MemberEvent | MemberFactsEvent>;
   private readonly roles: CommandHandler<PodRolesState, PodRolesCommand, PodRolesEvent>;
 
   constructor(
@@ -59,7 +60,7 @@ export class PodApplicationHandler {
   ) {
     this.applications = new CommandHandler(store, podApplicationDecider);
     this.pods = new CommandHandler(store, podDecider);
-    this.members = new CommandHandler(store, memberDecider);
+    this.members = new CommandHandler(store, sharingMemberFacts(memberDecider));
     this.roles = new CommandHandler(store, podRolesDecider);
   }
 

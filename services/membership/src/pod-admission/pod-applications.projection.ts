@@ -1,15 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import type { MemberErased } from '../domain/member-erasure.decider';
 import { POD_APPLICATION_EVENT_TYPES, type PodApplicationEvent } from '../domain/pod-application.decider';
+import { FORMER_MEMBER } from '../erasure/personal-data.policy';
 
 /** Pod applications as stewards and applicants read them. Each statement is keyed, so a replay changes nothing. */
 export const podApplicationsProjection: Projection = {
   name: 'pod-applications',
-  eventTypes: POD_APPLICATION_EVENT_TYPES,
+  eventTypes: [...POD_APPLICATION_EVENT_TYPES, 'MemberErased'] satisfies (PodApplicationEvent | MemberErased)['type'][],
 
   async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PodApplicationEvent;
+    const event = stored as unknown as PodApplicationEvent | MemberErased;
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'PodApplicationSubmitted': {
@@ -31,6 +33,14 @@ export const podApplicationsProjection: Projection = {
           event.data.reason,
           at,
           event.data.applicationId,
+        ]);
+        return;
+      case 'MemberErased':
+        // The pod's first member applied for it: once erased, the application no longer says who they were.
+        await query(em, 'update pod_applications set applicant_display_name = ? where pod_id = ? and applicant_person_id = ?', [
+          FORMER_MEMBER,
+          event.data.podId,
+          event.data.personId,
         ]);
         return;
       default:

@@ -24,13 +24,22 @@ export function viewerOf(ctx: RequestContext): Viewer {
 }
 
 /**
- * The one rule for contact channels and precise location: the member themself and the coordinators of
- * the member's pod see them; everyone else gets null. Every resolver of those fields asks this function
- * and nothing else, so extending who may see them happens here only — the counterpart of an accepted
- * match (matching issue) becomes one more condition, with the facts it needs loaded into the Viewer.
+ * The one rule for precise location, and the base rule for contact channels: the member themself and the
+ * coordinators of the member's pod see them; everyone else gets null. Every resolver of those fields asks this
+ * module and nothing else, so extending who may see them happens here only.
  */
 export function canSeePrivateDetails(viewer: Viewer, member: ViewedMember): boolean {
   if (viewer.podId === null || viewer.podId !== member.podId) return false;
   if (viewer.memberId === member.id) return true;
   return viewer.roles.includes(COORDINATOR_ROLE);
+}
+
+/**
+ * Contact channels: whoever may see private details, and also the viewer's counterpart in an accepted match that
+ * still stands (matching.match-made.v1 until match-withdrawn.v1), in whichever pod each of them is.
+ * `matchedWithViewer` says whether such a match joins the viewer and the member.
+ */
+export function canSeeContactChannels(viewer: Viewer, member: ViewedMember, matchedWithViewer: boolean): boolean {
+  if (canSeePrivateDetails(viewer, member)) return true;
+  return matchedWithViewer && viewer.memberId !== null && viewer.memberId !== member.id;
 }

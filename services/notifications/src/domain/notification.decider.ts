@@ -1,7 +1,8 @@
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
 
-export const NOTIFICATION_KINDS = ['welcome', 'request-posted'] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+import type { NotificationKind } from './notification-kinds';
+
+export { NOTIFICATION_KINDS, type NotificationKind } from './notification-kinds';
 
 export interface NotificationDetails {
   notificationId: string;

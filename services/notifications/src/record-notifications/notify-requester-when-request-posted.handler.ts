@@ -1,22 +1,28 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
+import { query } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
-import { NotificationRecorder } from './notification-recorder';
+import { Clock } from '../clock/clock';
+import { causeOf } from '../deliveries/notification-cause';
+import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
-/** Tells the requester, in their language, that their request is out there. */
+/** Tells the requester, in their language, that their request is out there; partner apps get its public facts. */
 @Controller()
 @UseFilters(new RethrowEventErrorsFilter())
 export class NotifyRequesterWhenRequestPosted {
-  constructor(private readonly recorder: NotificationRecorder) {}
+  constructor(
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly clock: Clock,
+  ) {}
 
   @EventPattern(RequestPostedV1.type)
   async handle(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
-    await this.recorder.record(event.em, event, {
-      recipientMemberId: event.data.requesterMemberId,
-      kind: 'request-posted',
-      subjectId: event.data.requestId,
-      params: { title: event.data.title },
-    });
+    const { requestId, podId, requesterMemberId, title, category, urgency, postedAt } = event.data;
+    await query(event.em, 'insert into known_requests (request_id, pod_id, requester_member_id, title) values (?, ?, ?, ?) on conflict do nothing', [requestId, podId, requesterMemberId, title]);
+    const cause = causeOf(event, this.clock);
+    await this.dispatcher.notifyMember(event.em, cause, { recipientMemberId: requesterMemberId, kind: 'request-posted', subjectId: requestId, params: { title } });
+    // Partners learn that help is needed, never who asked.
+    await this.dispatcher.notifyPartners(event.em, cause, RequestPostedV1.type, { requestId, category, urgency, postedAt });
   }
 }

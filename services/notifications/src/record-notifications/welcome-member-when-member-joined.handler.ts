@@ -1,21 +1,32 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberJoinedV1, type MemberJoinedV1Data } from '@mutuo/contracts';
+import { query } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
-import { RecipientSchema } from '../recipients/recipient.entity';
-import { NotificationRecorder } from './notification-recorder';
+import { Clock } from '../clock/clock';
+import { causeOf } from '../deliveries/notification-cause';
+import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
 /** Remembers how to address a new member and welcomes them in their language. */
 @Controller()
 @UseFilters(new RethrowEventErrorsFilter())
 export class WelcomeMemberWhenMemberJoined {
-  constructor(private readonly recorder: NotificationRecorder) {}
+  constructor(
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly clock: Clock,
+  ) {}
 
   @EventPattern(MemberJoinedV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberJoinedV1Data>): Promise<void> {
     const { memberId, podId, displayName, preferredLanguage } = event.data;
-    await event.em.upsert(RecipientSchema, { memberId, podId, displayName, preferredLanguage });
-    await this.recorder.record(event.em, event, {
+    await query(
+      event.em,
+      `insert into recipients (member_id, pod_id, display_name, preferred_language) values (?, ?, ?, ?)
+       on conflict (member_id) do update set pod_id = excluded.pod_id, display_name = excluded.display_name, preferred_language = excluded.preferred_language
+       where recipients.erased_at is null`,
+      [memberId, podId, displayName, preferredLanguage],
+    );
+    await this.dispatcher.notifyMember(event.em, causeOf(event, this.clock), {
       recipientMemberId: memberId,
       kind: 'welcome',
       subjectId: podId,

@@ -1,6 +1,6 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
 
-/** Read model: one row per request, for the request page and the open-requests list. */
+/** The core columns of the request_details read model, for MikroORM; the projection and queries use SQL over all of them. */
 export interface RequestDetails {
   id: string;
   podId: string;

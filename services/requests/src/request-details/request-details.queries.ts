@@ -1,10 +1,60 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { inPodTransaction } from '@mutuo/event-store';
-import { RequestDetailsSchema, type RequestDetails } from './request-details.entity';
+import { isPointInPolygon, type GeoPolygon } from '@mutuo/domain';
+import { inPodTransaction, query } from '@mutuo/event-store';
 
-export interface RequestPage {
-  readonly items: RequestDetails[];
+/** A request row as the read model keeps it (snake_case columns). */
+export interface RequestRow {
+  id: string;
+  pod_id: string;
+  requester_member_id: string;
+  posted_by_member_id: string | null;
+  anonymous: boolean;
+  title: string;
+  description: string;
+  language: string;
+  category: string;
+  subcategory: string | null;
+  urgency: string;
+  status: string;
+  posted_at: Date;
+  respond_by: Date | null;
+  window_from: Date | null;
+  window_until: Date | null;
+  window_rrule: string | null;
+  window_duration_minutes: number | null;
+  location_cell: string | null;
+  cell_lat: number | null;
+  cell_lon: number | null;
+  precise_lat: number | null;
+  precise_lon: number | null;
+  visibility: string;
+  quantity: number | null;
+  incident_id: string | null;
+  first_matched_at: Date | null;
+  fulfilled_at: Date | null;
+  closed_at: Date | null;
+  helper_member_ids: string[];
+  hours_given_minutes: number | null;
+  author_erased: boolean;
+  version: number;
+}
+
+export interface TimelineRow {
+  position: number;
+  kind: string;
+  at: Date;
+  actor_member_id: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface BrowseFilter extends OpenListingFilter {
+  readonly urgency?: string;
+  readonly area?: GeoPolygon;
+}
+
+export interface Page<Row> {
+  readonly items: Row[];
   readonly endCursor: string | null;
   readonly hasNextPage: boolean;
 }
@@ -15,41 +65,116 @@ export class InvalidCursor extends Error {
   }
 }
 
-/** Reads of the request-details read model, always inside the caller's pod (row-level security). */
+const AREA_SCAN_BATCH = 200;
+
+/** Reads of the request read models, always inside the caller's pod (row-level security). */
 @Injectable()
 export class RequestDetailsQueries {
   constructor(private readonly em: EntityManager) {}
 
-  byId(podId: string, id: string): Promise<RequestDetails | null> {
-    return inPodTransaction(this.em.fork(), podId, (tx) => tx.findOne(RequestDetailsSchema, { id }));
+  async byId(podId: string, id: string): Promise<RequestRow | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await inPodTransaction(this.em.fork(), podId, (tx) => query<RequestRow>(tx, 'select * from request_details where id = ?', [id]));
+    return row ?? null;
   }
 
-  /** Newest first; the cursor is the last row's (postedAt, id), so pages stay stable while requests arrive. */
-  openRequests(podId: string, first: number, after?: string | null): Promise<RequestPage> {
+  timeline(podId: string, id: string): Promise<TimelineRow[]> {
+    return inPodTransaction(this.em.fork(), podId, (tx) =>
+      query<TimelineRow>(tx, 'select position, kind, at, actor_member_id, details from request_timeline where request_id = ? order by position', [id]),
+    );
+  }
+
+  /**
+   * Open requests newest first; the cursor is the last row's (posted_at, id), so pages stay stable while requests
+   * arrive. Category, urgency and cell prefix use the partial indexes on open requests; an area first narrows by its
+   * bounding box in SQL, then keeps the cells whose centre lies in the polygon, reading on until the page is full.
+   */
+  openRequests(podId: string, first: number, after: string | null | undefined, filter: BrowseFilter = {}): Promise<Page<RequestRow>> {
     const position = after ? decodeCursor(after) : undefined;
     return inPodTransaction(this.em.fork(), podId, async (tx) => {
-      const rows = await tx.find(
-        RequestDetailsSchema,
-        {
-          status: 'open',
-          ...(position
-            ? { $or: [{ postedAt: { $lt: position.postedAt } }, { postedAt: position.postedAt, id: { $lt: position.id } }] }
-            : {}),
-        },
-        { orderBy: [{ postedAt: 'desc' }, { id: 'desc' }], limit: first + 1 },
-      );
-      const items = rows.slice(0, first);
-      const last = items[items.length - 1];
-      return { items, endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > first };
+      const { conditions, params } = openListingConditions(filter);
+      if (filter.urgency) {
+        conditions.push('urgency = ?');
+        params.push(filter.urgency);
+      }
+      if (filter.area) {
+        const box = boundingBox(filter.area);
+        conditions.push('cell_lat between ? and ? and cell_lon between ? and ?');
+        params.push(box.south, box.north, box.west, box.east);
+      }
+      const items: RequestRow[] = [];
+      let cursor = position;
+      let more = true;
+      const batch = filter.area ? Math.max(AREA_SCAN_BATCH, first + 1) : first + 1;
+      while (items.length <= first && more) {
+        const rows = await query<RequestRow>(
+          tx,
+          `select * from request_details where pod_id = ? and ${conditions.join(' and ')}
+           ${cursor ? 'and (posted_at, id) < (?, ?)' : ''}
+           order by posted_at desc, id desc limit ?`,
+          [podId, ...params, ...(cursor ? [cursor.postedAt.toISOString(), cursor.id] : []), batch],
+        );
+        more = rows.length === batch && Boolean(filter.area);
+        const last = rows[rows.length - 1];
+        if (last) cursor = { postedAt: new Date(last.posted_at), id: last.id };
+        for (const row of rows) {
+          if (filter.area && !isPointInPolygon({ lat: row.cell_lat!, lon: row.cell_lon! }, filter.area)) continue;
+          items.push(row);
+          if (items.length > first) break;
+        }
+      }
+      const page = items.slice(0, first);
+      const lastItem = page[page.length - 1];
+      return { items: page, endCursor: lastItem ? encodeCursor(lastItem) : null, hasNextPage: items.length > first };
     });
   }
 }
 
-export function encodeCursor(row: Pick<RequestDetails, 'postedAt' | 'id'>): string {
-  return Buffer.from(`${row.postedAt.toISOString()}|${row.id}`, 'utf8').toString('base64url');
+function boundingBox(area: GeoPolygon): { south: number; north: number; west: number; east: number } {
+  const outline = area.coordinates[0]!;
+  const lats = outline.map(([, lat]) => lat);
+  const lons = outline.map(([lon]) => lon);
+  return { south: Math.min(...lats), north: Math.max(...lats), west: Math.min(...lons), east: Math.max(...lons) };
 }
 
-function decodeCursor(cursor: string): { postedAt: Date; id: string } {
+/** What open requests and open offers are both filtered by: category, cell prefix and a window overlapping [from, until]. */
+export interface OpenListingFilter {
+  readonly category?: string;
+  /** Geohash prefix: the cell and everything inside it. */
+  readonly cellPrefix?: string;
+  /** Listings whose window overlaps [from, until]. */
+  readonly from?: string;
+  readonly until?: string;
+}
+
+/** The SQL conditions (with their `?` parameters, in order) for an open listing; callers may push more. */
+export function openListingConditions(filter: OpenListingFilter): { conditions: string[]; params: unknown[] } {
+  const conditions = [`status = 'open'`];
+  const params: unknown[] = [];
+  if (filter.category) {
+    conditions.push('category = ?');
+    params.push(filter.category);
+  }
+  if (filter.cellPrefix) {
+    conditions.push('location_cell like ?');
+    params.push(`${filter.cellPrefix}%`);
+  }
+  if (filter.from) {
+    conditions.push('(window_until is null or window_until >= ?)');
+    params.push(filter.from);
+  }
+  if (filter.until) {
+    conditions.push('(window_from is null or window_from <= ?)');
+    params.push(filter.until);
+  }
+  return { conditions, params };
+}
+
+export function encodeCursor(row: { posted_at: Date; id: string }): string {
+  return Buffer.from(`${new Date(row.posted_at).toISOString()}|${row.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { postedAt: Date; id: string } {
   const [postedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = new Date(postedAt ?? '');
   if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw new InvalidCursor();

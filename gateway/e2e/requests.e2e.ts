@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { memberIdFor } from '@mutuo/contracts';
+import { waitFor } from '@mutuo/testing';
+import { PlatformHarness } from './platform-harness';
+
+/**
+ * Needs, offers and community fridges through the gateway, every service a real process: posting and browsing with
+ * filters and cursors, an anonymous request, a stale edit refused, and a fridge page anyone can use without an account.
+ */
+describe('requests through the gateway', () => {
+  const platform = new PlatformHarness();
+  const { graphql, data } = platform;
+  const podId = randomUUID();
+
+  beforeAll(async () => {
+    try {
+      await platform.start();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${['requests', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
+    }
+  }, 180_000);
+  afterAll(() => platform.stop(), 60_000);
+
+  const POST = 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id version status urgency locationCell requester { id } } }';
+  type Posted = { postRequest: { id: string; version: number; status: string; urgency: string; locationCell: string; requester: { id: string } | null } };
+  const need = (title: string, category: string, point: { lat: number; lon: number }) => ({
+    title,
+    description: 'Two bags from the market',
+    language: 'pt',
+    category,
+    location: { point },
+  });
+
+  it('posts needs and browses the open ones by category and area, page by page', async () => {
+    const ana = await platform.token('person-ana', podId, ['member']);
+    const bo = await platform.token('person-bo', podId, ['member']);
+    const lisbon = { lat: 38.7223, lon: -9.1393 };
+    const porto = { lat: 41.1496, lon: -8.611 };
+    const first = await data<Posted>(ana, POST, { input: need('Groceries for Friday', 'GROCERIES', lisbon) });
+    expect(first.postRequest).toMatchObject({ status: 'OPEN', urgency: 'NORMAL', locationCell: 'eycs21', requester: { id: memberIdFor(podId, 'person-ana') } });
+    await data<Posted>(ana, POST, { input: need('Groceries for Sunday', 'GROCERIES', lisbon) });
+    await data<Posted>(ana, POST, { input: need('A lift to the station', 'TRANSPORT', lisbon) });
+    await data<Posted>(ana, POST, { input: need('Groceries in Porto', 'GROCERIES', porto) });
+
+    const BROWSE = `query($after: String) { openRequests(first: 1, after: $after, filter: { category: GROCERIES, cellPrefix: "eycs" }) { edges { node { title } } endCursor hasNextPage } }`;
+    type Page = { openRequests: { edges: { node: { title: string } }[]; endCursor: string; hasNextPage: boolean } };
+    const page1 = await waitFor(async () => {
+      const page = (await data<Page>(bo, BROWSE)).openRequests;
+      return page.edges.length === 1 && page.hasNextPage ? page : undefined;
+    }, { description: 'the open requests read model', timeoutMs: 20_000, intervalMs: 200 });
+    expect(page1.edges[0]!.node.title).toBe('Groceries for Sunday');
+    const page2 = (await data<Page>(bo, BROWSE, { after: page1.endCursor })).openRequests;
+    expect(page2).toMatchObject({ edges: [{ node: { title: 'Groceries for Friday' } }], hasNextPage: false });
+  }, 60_000);
+
+  it('keeps an anonymous requester hidden from members but not from coordinators', async () => {
+    const ana = await platform.token('person-ana', podId, ['member']);
+    const { postRequest } = await data<Posted>(ana, POST, { input: { ...need('Medication pickup', 'MEDICAL', { lat: 38.72, lon: -9.14 }), anonymous: true } });
+    const READ = 'query($id: ID!) { request(id: $id) { id requester { id } } }';
+    const bo = await platform.token('person-bo', podId, ['member']);
+    const cora = await platform.token('person-cora', podId, ['member', 'coordinator']);
+    await waitFor(async () => (await data<{ request: unknown }>(bo, READ, { id: postRequest.id })).request, { description: 'the request', timeoutMs: 20_000 });
+    expect((await data<{ request: { requester: unknown } }>(bo, READ, { id: postRequest.id })).request.requester).toBeNull();
+    expect((await data<{ request: { requester: { id: string } } }>(cora, READ, { id: postRequest.id })).request.requester).toEqual({ id: memberIdFor(podId, 'person-ana') });
+  }, 60_000);
+
+  it('lets one of two edits made on the same version win and tells the other to reload', async () => {
+    const ana = await platform.token('person-ana', podId, ['member']);
+    const { postRequest } = await data<Posted>(ana, POST, { input: need('Help with forms', 'SKILLS', { lat: 38.72, lon: -9.14 }) });
+    const EDIT = 'mutation($input: EditRequestInput!) { editRequest(input: $input) { version title } }';
+    const first = await graphql(ana, EDIT, { input: { requestId: postRequest.id, expectedVersion: postRequest.version, title: 'Help with tax forms' } });
+    expect(first.errors).toBeUndefined();
+    const stale = await graphql(ana, EDIT, { input: { requestId: postRequest.id, expectedVersion: postRequest.version, title: 'Help with other forms' } });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'VERSION_CONFLICT', field: 'expectedVersion' });
+  }, 30_000);
+
+  it('opens a fridge page and its updates to anyone with the link, and nothing else without a token', async () => {
+    const cora = await platform.token('person-cora', podId, ['member', 'coordinator']);
+    const { registerSharedResource } = await data<{ registerSharedResource: { publicToken: string } }>(
+      cora,
+      'mutation($input: RegisterSharedResourceInput!) { registerSharedResource(input: $input) { publicToken } }',
+      { input: { kind: 'FRIDGE', name: 'Fridge by the school', location: { lat: 38.72, lon: -9.14 }, openingHours: [{ byDay: 'SA', opensAt: '09:00', closesAt: '18:00' }] } },
+    );
+    const token = registerSharedResource.publicToken;
+    const PAGE = 'query($token: String!) { publicSharedResource(token: $token) { name stock { itemCategory amount } } }';
+    await waitFor(async () => (await graphql<{ publicSharedResource: unknown }>(null, PAGE, { token })).data?.publicSharedResource, { description: 'the public page', timeoutMs: 20_000 });
+
+    const left = await graphql(null, 'mutation($input: SharedResourceEntryInput!) { recordSharedResourceEntry(input: $input) { name } }', {
+      input: { token, direction: 'LEFT', itemCategory: 'PREPARED_MEALS', amount: 6 },
+    });
+    expect(left.errors).toBeUndefined();
+    const absurd = await graphql(null, 'mutation($input: SharedResourceEntryInput!) { recordSharedResourceEntry(input: $input) { name } }', {
+      input: { token, direction: 'TOOK', itemCategory: 'PREPARED_MEALS', amount: 900 },
+    });
+    expect(absurd.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_AMOUNT', field: 'amount' });
+    const page = await waitFor(async () => {
+      const result = await graphql<{ publicSharedResource: { stock: { amount: number }[] } }>(null, PAGE, { token });
+      return result.data?.publicSharedResource.stock.length ? result.data.publicSharedResource : undefined;
+    }, { description: 'the stock', timeoutMs: 20_000 });
+    expect(page).toEqual({ name: 'Fridge by the school', stock: [{ itemCategory: 'PREPARED_MEALS', amount: 6 }] });
+
+    // Mixing the open field with anything else, or any other query, still needs a token.
+    const mixed = await graphql(null, `query($token: String!) { publicSharedResource(token: $token) { name } openRequests { hasNextPage } }`, { token });
+    expect(mixed.status).toBe(401);
+  }, 60_000);
+});

@@ -1,0 +1,371 @@
+/**
+ * Requests at the gateway: how far the post-a-request mutation scales before its p99 passes 100 ms, against the same
+ * mutation sent to the requests subgraph directly in the same run; and browsing the open requests of a pod holding
+ * 50,000 of them (p95).
+ *
+ * Services are separate projects, so this tooling script cannot import them: requests (after its migrations) and the
+ * gateway run as child processes, as in gateway/e2e, on a fresh database and NATS prefix removed at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage } from '@mutuo/messaging';
+import { dropDatabase, ensureAppRole, mintDevToken, withPgClient } from '@mutuo/platform';
+import { TEST_POSTGRES_URL, answersOk, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix, waitFor } from '@mutuo/testing';
+import { CleanupStack } from './bench-environment';
+import { nowMs, percentile } from './statistics';
+
+const ROOT = join(__dirname, '..', '..');
+const REGISTER = join(ROOT, 'infra', 'register.js');
+const DOCUMENT = join(ROOT, 'docs', 'benchmarks.md');
+const RESULTS_START = '<!-- bench:requests results start (written by `npm run bench:requests`) -->';
+const RESULTS_END = '<!-- bench:requests results end -->';
+const GATEWAY_SHARED_SECRET = randomBytes(24).toString('hex');
+const JWT_SECRET = randomBytes(32).toString('hex');
+
+/** Offered load, requests per second, each held for STEP_SECONDS on each side. */
+const RATES = [10, 25, 50, 100, 150, 200, 300, 400, 600];
+const STEP_SECONDS = 6;
+const P99_LIMIT_MS = 100;
+const OPEN_ITEMS = 50_000;
+const SEED_BATCH = 5_000;
+const BROWSE_QUERIES = 400;
+const BROWSE_PAGE = 20;
+
+const POST = `mutation($input: PostRequestInput!) { postRequest(input: $input) { id status } }`;
+const BROWSE = `query($after: String, $filter: BrowseFilter) {
+  openRequests(first: ${BROWSE_PAGE}, after: $after, filter: $filter) { edges { node { id title urgency } } endCursor hasNextPage }
+}`;
+
+interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly output: string[];
+}
+
+interface Platform {
+  readonly gatewayUrl: string;
+  readonly subgraphUrl: string;
+  readonly adminUrl: string;
+}
+
+interface Step {
+  readonly rate: number;
+  readonly gateway: Latency;
+  readonly subgraph: Latency;
+}
+interface Latency {
+  readonly achieved: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+interface BrowseResult {
+  readonly name: string;
+  readonly side: 'gateway' | 'subgraph';
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+interface Results {
+  readonly startedAt: Date;
+  readonly steps: Step[];
+  readonly seedSeconds: number;
+  readonly browse: BrowseResult[];
+}
+
+async function main(): Promise<void> {
+  const cleanup = new CleanupStack();
+  const stop = () => void cleanup.run().finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const platform = await startPlatform(cleanup);
+    const results = await measure(platform);
+    const section = render(results);
+    process.stdout.write(`\n${section}\n`);
+    writeSection(section);
+    process.stdout.write(`\nWrote the Requests results to ${DOCUMENT}\n`);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
+  const suffix = uniqueSuffix();
+  const natsPrefix = natsTestPrefix();
+  const database = `mutuo_bench_requests_${suffix}`;
+  const [requestsPort, gatewayPort] = [await freePort(), await freePort()];
+  const admin = new URL(TEST_POSTGRES_URL);
+  admin.pathname = `/${database}`;
+  const app = new URL(admin.toString());
+  app.username = 'mutuo_requests_app';
+  app.password = '';
+  const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', JWT_SECRET, JWT_ALGORITHMS: 'HS256', GATEWAY_SHARED_SECRET };
+  const requestsEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    PORT: String(requestsPort),
+    REGION: 'bench',
+    DATABASE_ADMIN_URL: admin.toString(),
+    DATABASE_URL: app.toString(),
+    NATS_PREFIX: natsPrefix,
+    REQUEST_EXPIRY_ENABLED: 'false',
+  };
+  cleanup.defer(`drop database ${database}`, () => dropDatabase(TEST_POSTGRES_URL, database));
+  cleanup.defer(`delete streams ${natsPrefix}*`, () => deleteStreamsWithPrefix(natsPrefix));
+  await ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: 'mutuo_requests_app' });
+  await runToEnd('requests migrations', 'services/requests/src/migrate.ts', requestsEnv);
+
+  const requests = spawnScript('requests', 'services/requests/src/main.ts', requestsEnv);
+  cleanup.defer('stop requests', () => stopChildProcess(requests.process));
+  await waitUntilReady(requests, `http://127.0.0.1:${requestsPort}/health/ready`);
+  const gateway = spawnScript('gateway', 'gateway/src/main.ts', {
+    ...baseEnv,
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    SUBGRAPH_REQUESTS_URL: `http://127.0.0.1:${requestsPort}/graphql`,
+  });
+  cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
+  await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
+  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, subgraphUrl: `http://127.0.0.1:${requestsPort}/graphql`, adminUrl: admin.toString() };
+}
+
+async function measure(platform: Platform): Promise<Results> {
+  const startedAt = new Date();
+  const podId = randomUUID();
+  const token = await mintDevToken({ subject: 'person-bench', podId, roles: ['member'] }, { secret: JWT_SECRET });
+  const viaGateway = (query: string, variables: object) => send(platform.gatewayUrl, { authorization: `Bearer ${token}` }, query, variables);
+  const direct = (query: string, variables: object) =>
+    send(platform.subgraphUrl, { authorization: `Bearer ${token}`, 'x-mutuo-gateway-secret': GATEWAY_SHARED_SECRET }, query, variables);
+  let counter = 0;
+  const postVariables = () => ({
+    input: { title: `Bench need ${++counter}`, description: 'Groceries for the week', language: 'en', category: 'GROCERIES', location: { cell: 'eycs21' } },
+  });
+
+  // (a) Posting at increasing offered rates, subgraph then gateway at each rate, until the gateway's p99 passes the limit.
+  for (let warm = 0; warm < 50; warm++) {
+    await viaGateway(POST, postVariables());
+    await direct(POST, postVariables());
+  }
+  const steps: Step[] = [];
+  for (const rate of RATES) {
+    const subgraph = await openLoop(rate, STEP_SECONDS, () => direct(POST, postVariables()));
+    const gateway = await openLoop(rate, STEP_SECONDS, () => viaGateway(POST, postVariables()));
+    steps.push({ rate, gateway, subgraph });
+    process.stdout.write(`rate ${rate}/s: gateway p99 ${gateway.p99.toFixed(1)} ms, subgraph p99 ${subgraph.p99.toFixed(1)} ms\n`);
+    if (gateway.p99 > P99_LIMIT_MS) break;
+  }
+
+  // (b) A pod with 50,000 open requests: batched appends straight into the event store, the service's own
+  // projection turns them into its read model, as it would after a replay.
+  const browsePod = randomUUID();
+  const seedStart = nowMs();
+  for (let offset = 0; offset < OPEN_ITEMS; offset += SEED_BATCH) await seedBatch(platform.adminUrl, browsePod, offset, Math.min(SEED_BATCH, OPEN_ITEMS - offset));
+  await waitFor(
+    async () => {
+      const count = await withPgClient(platform.adminUrl, async (client) => (await client.query('select count(*)::int as n from request_details where pod_id = $1', [browsePod])).rows[0].n as number);
+      return count >= OPEN_ITEMS;
+    },
+    { description: 'the projection to hold 50,000 open requests', timeoutMs: 900_000, intervalMs: 1_000 },
+  );
+  // What autovacuum does shortly after a bulk load anyway: planner statistics for a table that grew from empty.
+  await withPgClient(platform.adminUrl, (client) => client.query('analyze request_details'));
+  const seedSeconds = (nowMs() - seedStart) / 1000;
+  process.stdout.write(`seeded ${OPEN_ITEMS} open requests in ${seedSeconds.toFixed(1)} s\n`);
+
+  const browseToken = await mintDevToken({ subject: 'person-browser', podId: browsePod, roles: ['member'] }, { secret: JWT_SECRET });
+  const sides = {
+    gateway: (variables: object) => send(platform.gatewayUrl, { authorization: `Bearer ${browseToken}` }, BROWSE, variables),
+    subgraph: (variables: object) =>
+      send(platform.subgraphUrl, { authorization: `Bearer ${browseToken}`, 'x-mutuo-gateway-secret': GATEWAY_SHARED_SECRET }, BROWSE, variables),
+  };
+  const filters: { name: string; filter: object | null }[] = [
+    { name: 'newest first, no filter', filter: null },
+    { name: 'category', filter: { category: 'MEDICAL' } },
+    { name: 'urgency + cell prefix', filter: { urgency: 'URGENT', cellPrefix: 'eycs2' } },
+    { name: 'area (polygon)', filter: { area: { type: 'Polygon', coordinates: [[[-9.16, 38.70], [-9.12, 38.70], [-9.12, 38.74], [-9.16, 38.74], [-9.16, 38.70]]] } } },
+  ];
+  const results: BrowseResult[] = [];
+  for (const { name, filter } of filters) {
+    for (const side of ['subgraph', 'gateway'] as const) {
+      const sorted = (await browseLatencies(sides[side], filter, name)).sort((a, b) => a - b);
+      results.push({ name, side, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) });
+    }
+  }
+  return { startedAt, steps, seedSeconds, browse: results };
+}
+
+type OpenRequestsPage = { edges: unknown[]; endCursor: string | null; hasNextPage: boolean };
+
+/** One query in flight, pages 1–20 by cursor and then from the top again: deep cursors and the first page both count. */
+async function browseLatencies(browse: (variables: object) => Promise<{ body: GraphQLBody }>, filter: object | null, name: string): Promise<number[]> {
+  const latencies: number[] = [];
+  let after: string | null = null;
+  for (let query = 0; query < BROWSE_QUERIES; query++) {
+    const start = nowMs();
+    const { body } = await browse({ after, filter });
+    latencies.push(nowMs() - start);
+    const page = (body.data as { openRequests?: OpenRequestsPage } | undefined)?.openRequests;
+    if (!page || body.errors) throw new Error(`browsing (${name}) failed: ${JSON.stringify(body.errors)}`);
+    if (page.edges.length === 0) throw new Error(`browsing (${name}) found nothing`);
+    after = page.hasNextPage && query % 20 !== 19 ? page.endCursor : null;
+  }
+  return latencies;
+}
+
+/** RequestPosted events as the service appends them, written in one statement per batch (no outbox: nothing is published). */
+async function seedBatch(adminUrl: string, podId: string, offset: number, count: number): Promise<void> {
+  await withPgClient(adminUrl, (client) =>
+    client.query(
+      `insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata)
+       select gen_random_uuid(), 'request:' || $1 || ':' || s.id, 1, $1::uuid, 'RequestPosted',
+         jsonb_build_object(
+           'requestId', s.id, 'podId', $1, 'requesterMemberId', gen_random_uuid(), 'postedByMemberId', gen_random_uuid(),
+           'anonymous', false, 'incidentId', null, 'urgency', (array['emergency','urgent','normal'])[1 + s.i % 3],
+           'postedAt', s.posted_at, 'respondBy', s.posted_at, 'title', 'Seeded need ' || s.i, 'description', '', 'language', 'en',
+           'category', (array['food','groceries','meals','housing','transport','childcare','eldercare','medical','money','skills','errands','emotional-support','translation','other'])[1 + s.i % 14],
+           'subcategory', null, 'window', jsonb_build_object('from', null, 'until', null, 'rrule', null, 'durationMinutes', null),
+           'location', jsonb_build_object('cell', 'eycs' || substr('0123456789bcdefghjkmnpqrstuvwxyz', 1 + s.i % 32, 1) || substr('0123456789bcdefghjkmnpqrstuvwxyz', 1 + (s.i / 32) % 32, 1), 'precise', null),
+           'visibility', 'pod', 'quantity', null),
+         jsonb_build_object('occurredAt', s.posted_at, 'actorId', 'bench', 'podId', $1)
+       from (select gen_random_uuid()::text as id, i, to_char((now() - make_interval(secs => i)) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as posted_at
+             from generate_series($2::int, $3::int) as i) s`,
+      [podId, offset, offset + count - 1],
+    ),
+  );
+}
+
+/** Sends at `rate` per second for `seconds` whatever the answers' pace (open loop), and reports what came back. */
+async function openLoop(rate: number, seconds: number, request: () => Promise<{ status: number; body: GraphQLBody }>): Promise<Latency> {
+  const total = rate * seconds;
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = nowMs();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < total; index++) {
+    const due = start + (index * 1000) / rate;
+    const wait = due - nowMs();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = nowMs();
+    inFlight.push(
+      request().then(
+        ({ status, body }) => {
+          latencies.push(nowMs() - sent);
+          if (status !== 200 || body.errors) errors++;
+        },
+        () => {
+          errors++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (nowMs() - start) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return { achieved: latencies.length / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+}
+
+interface GraphQLBody {
+  data?: unknown;
+  errors?: unknown[];
+}
+
+async function send(url: string, headers: Record<string, string>, query: string, variables: object): Promise<{ status: number; body: GraphQLBody }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, body: (await response.json()) as GraphQLBody };
+}
+
+function render(results: Results): string {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const last = results.steps[results.steps.length - 1]!;
+  const sustained = [...results.steps].reverse().find((step) => step.gateway.p99 <= P99_LIMIT_MS);
+  return [
+    `### Results of ${results.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    '',
+    `Machine: ${cpus().length} cores (shared with other work while measured), Node ${process.version}.`,
+    '',
+    '**Posting a request** (`postRequest`, open loop, each rate held ' + `${STEP_SECONDS} s per side, subgraph first):`,
+    '',
+    '| Offered rate | Gateway achieved | Gateway p50 | Gateway p99 | Subgraph p50 | Subgraph p99 | p99 ratio (gateway / subgraph) | Errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.steps.map(
+      (step) =>
+        `| ${step.rate}/s | ${step.gateway.achieved.toFixed(0)}/s | ${ms(step.gateway.p50)} | ${ms(step.gateway.p99)} | ${ms(step.subgraph.p50)} | ${ms(step.subgraph.p99)} | ${(step.gateway.p99 / step.subgraph.p99).toFixed(2)}× | ${step.gateway.errors + step.subgraph.errors} |`,
+    ),
+    '',
+    sustained
+      ? `Highest rate with gateway p99 ≤ ${P99_LIMIT_MS} ms: **${sustained.rate}/s**` +
+        (last.gateway.p99 > P99_LIMIT_MS ? `; at ${last.rate}/s it was ${ms(last.gateway.p99)}.` : ' (the limit was not reached at the highest rate tried).')
+      : `The gateway p99 was above ${P99_LIMIT_MS} ms already at ${last.rate}/s.`,
+    '',
+    `**Browsing** \`openRequests(first: ${BROWSE_PAGE})\` through the gateway, and on the subgraph directly, in a pod with ${OPEN_ITEMS.toLocaleString('en')} open requests ` +
+      `(seeded in ${results.seedSeconds.toFixed(0)} s by batched appends + the service's projection; ${BROWSE_QUERIES} queries per filter, one in flight, pages 1–20 by cursor):`,
+    '',
+    '| Filter | Gateway p50 | Gateway p95 | Gateway p99 | Subgraph p50 | Subgraph p95 | p95 ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...results.browse
+      .filter((row) => row.side === 'gateway')
+      .map((row) => {
+        const direct = results.browse.find((other) => other.side === 'subgraph' && other.name === row.name)!;
+        return `| ${row.name} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${ms(direct.p50)} | ${ms(direct.p95)} | ${(row.p95 / direct.p95).toFixed(2)}× |`;
+      }),
+  ].join('\n');
+}
+
+const METHOD = `## Requests
+
+\`npm run bench:requests\` runs requests (after its migrations) and the gateway as child processes on a fresh database
+and NATS prefix, removed at the end. (a) \`postRequest\` is sent open loop at increasing rates, to the requests subgraph
+directly (with the gateway secret, as the gateway sends it) and through the gateway, in the same run, until the
+gateway's p99 passes 100 ms. (b) 50,000 open requests are appended to the event store in batches of 5,000 and projected
+by the running service (then \`analyze\`, as autovacuum would after a bulk load); \`openRequests\` is browsed with four
+filters through the gateway and on the subgraph directly (the partial indexes on open requests serve the first three;
+an area narrows by bounding box in SQL, then by polygon). Figures come from a
+2-core machine shared with other work: compare the two sides of one run, not runs with each other.
+`;
+
+function writeSection(section: string): void {
+  const block = `${RESULTS_START}\n\n${section}\n\n${RESULTS_END}`;
+  const current = existsSync(DOCUMENT) ? readFileSync(DOCUMENT, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(RESULTS_START);
+  const end = current.indexOf(RESULTS_END);
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + block + current.slice(end + RESULTS_END.length)
+      : `${current.trimEnd()}\n\n${METHOD}\n### Results\n\n${block}\n`;
+  writeFileSync(DOCUMENT, next);
+}
+
+function spawnScript(name: string, script: string, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { name, process: child, output };
+}
+
+function runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawnScript(name, script, env);
+  return new Promise((resolve, reject) => {
+    child.process.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code}):\n${child.output.join('')}`))));
+  });
+}
+
+async function waitUntilReady(child: Child, url: string): Promise<void> {
+  try {
+    await waitFor(() => answersOk(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
+  } catch (error) {
+    throw new Error(`${errorMessage(error)}\n${child.output.slice(-30).join('')}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:requests failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

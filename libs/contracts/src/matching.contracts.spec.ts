@@ -1,0 +1,70 @@
+import { MatchMadeV1, MatchWithdrawnV1, RequestEscalatedV1, SuggestionsMadeV1 } from './matching.contracts';
+import { findContract } from './registry';
+
+const podId = '2b3c4d5e-6f70-4b9c-8d1e-2f3a4b5c6d7e';
+const otherPod = '5b3c4d5e-6f70-4b9c-8d1e-2f3a4b5c6d7e';
+const requestId = '4d5e6f70-8192-4dbe-af30-4b5c6d7e8f90';
+const ana = '3c4d5e6f-7081-5cad-9e2f-3a4b5c6d7e8f';
+const bo = '6c4d5e6f-7081-5cad-9e2f-3a4b5c6d7e8f';
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const at = '2026-11-25T10:00:00.000Z';
+
+const issuePaths = (result: { ok: boolean; error?: { issues: readonly { path: string }[] } }) => (result.ok ? [] : result.error!.issues.map((i) => i.path));
+
+describe('matching contracts', () => {
+  it('are all registered under matching.*', () => {
+    for (const contract of [SuggestionsMadeV1, MatchMadeV1, MatchWithdrawnV1, RequestEscalatedV1]) {
+      expect(findContract(contract.type)).toBe(contract);
+      expect(contract.type).toMatch(/^matching\./);
+    }
+  });
+
+  it('suggestions-made explains every suggestion with its score parts, each between 0 and 1', () => {
+    const parts = { category: 1, time: 0.5, distance: 0.8, language: 1, skills: 1, fairness: 0.2 };
+    const made = {
+      requestId,
+      podId,
+      round: 1,
+      suggestions: [{ suggestionId: id(1), helperMemberId: bo, helperPodId: podId, offerId: null, score: 0.77, parts, source: 'automatic', expiresAt: at }],
+      madeAt: at,
+    };
+    expect(SuggestionsMadeV1.parse(made).ok).toBe(true);
+    expect(issuePaths(SuggestionsMadeV1.parse({ ...made, suggestions: [{ ...made.suggestions[0], score: 1.5, parts: { ...parts, time: -1 } }] }))).toEqual([
+      'suggestions[0].score',
+      'suggestions[0].parts.time',
+    ]);
+  });
+
+  it('match-made names both members and both pods, so a cross-pod match can be cleared', () => {
+    const made = {
+      matchId: id(2),
+      requestId,
+      podId,
+      offerId: null,
+      suggestionId: id(1),
+      requesterMemberId: ana,
+      requesterPodId: podId,
+      helperMemberId: bo,
+      helperPodId: otherPod,
+      crossPod: true,
+      via: 'first-accepted',
+      matchedAt: at,
+    };
+    expect(MatchMadeV1.parse(made).ok).toBe(true);
+    expect(issuePaths(MatchMadeV1.parse({ ...made, via: 'magic', helperPodId: 'x' }))).toEqual(['helperPodId', 'via']);
+  });
+
+  it('request-escalated shares only a coarse cell', () => {
+    const escalated = {
+      requestId,
+      podId,
+      regionId: id(3),
+      toPodIds: [otherPod],
+      deadline: at,
+      shared: { category: 'medical', urgency: 'emergency', title: null, locationCell: 'eyckr' },
+      escalatedAt: at,
+    };
+    expect(RequestEscalatedV1.parse(escalated).ok).toBe(true);
+    expect(issuePaths(RequestEscalatedV1.parse({ ...escalated, shared: { ...escalated.shared, locationCell: 'eyckr7q' } }))).toEqual(['shared.locationCell']);
+  });
+});

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { inPodTransaction, query } from '@mutuo/event-store';
+
+export interface ClearingLine {
+  podId: string;
+  counterpartyPodId: string;
+  /** Positive: this pod owes the other pod these minutes (its members received more than they gave). */
+  owedMinutes: number;
+}
+
+export interface RegionClearingPosition {
+  regionId: string;
+  lines: ClearingLine[];
+  pods: { podId: string; netOwedMinutes: number }[];
+  /** Always zero: every minute one pod owes, another is owed. */
+  netMinutes: number;
+}
+
+/** What each pod of a region owes the others in hours, from the pods' clearing accounts. */
+@Injectable()
+export class ClearingPositionQueries {
+  constructor(private readonly em: EntityManager) {}
+
+  async regionOfPod(podId: string): Promise<string | null> {
+    const [row] = await query<{ region_id: string }>(this.em.fork(), 'select region_id from funds_pods where pod_id = ?', [podId]);
+    return row?.region_id ?? null;
+  }
+
+  async region(regionId: string): Promise<RegionClearingPosition> {
+    const pods = await query<{ pod_id: string }>(this.em.fork(), 'select pod_id from funds_pods where region_id = ? order by pod_id', [regionId]);
+    const lines: ClearingLine[] = [];
+    // Accounts are pod-scoped (row-level security): each pod's clearing accounts are read in that pod's scope.
+    for (const { pod_id: podId } of pods) {
+      const rows = await inPodTransaction(this.em.fork(), podId, (tx) =>
+        query<{ counterparty_pod_id: string; balance_minor: string }>(
+          tx,
+          `select counterparty_pod_id, balance_minor::text from accounts where kind = 'clearing' and pod_id = ? order by counterparty_pod_id`,
+          [podId],
+        ),
+      );
+      for (const row of rows) lines.push({ podId, counterpartyPodId: row.counterparty_pod_id, owedMinutes: Number(row.balance_minor) });
+    }
+    const net = new Map<string, number>();
+    for (const line of lines) net.set(line.podId, (net.get(line.podId) ?? 0) + line.owedMinutes);
+    return {
+      regionId,
+      lines,
+      pods: pods.map(({ pod_id }) => ({ podId: pod_id, netOwedMinutes: net.get(pod_id) ?? 0 })),
+      netMinutes: lines.reduce((sum, line) => sum + line.owedMinutes, 0),
+    };
+  }
+}

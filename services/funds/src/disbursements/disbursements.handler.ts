@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName } from '@mutuo/event-store';
+import type { RequestContext } from '@mutuo/platform';
+import { DomainRuleViolation } from '@mutuo/domain';
+import {
+  disbursementDecider,
+  type BudgetSnapshot,
+  type DisbursementCommand,
+  type DisbursementEvent,
+  type DisbursementState,
+} from '../domain/disbursement.decider';
+import { checkAmountMinor, checkUnit, monthOf } from '../domain/money';
+import { checkCategory } from '../domain/pod-funds-policy.decider';
+import { checkUuid } from '../funds.input';
+import { fundsCaller, type FundsCaller } from '../funds.caller';
+import { FundsPolicies } from '../funds-policy/funds-policies.repository';
+import { derivedTransferId, podAccounts } from '../ledger/account-ids';
+import { Ledger } from '../ledger/ledger.service';
+import { PersonalTexts } from '../personal-texts/personal-texts.store';
+import { PodRoles } from '../pod-roles/pod-roles.repository';
+import { PAYOUT_PROCESSOR, type PayoutProcessor } from './payout-processor';
+
+export const disbursementStream = (podId: string, proposalId: string) => streamName('disbursement', podId, proposalId);
+
+export interface ProposeDisbursementInput {
+  proposalId?: string | null;
+  requestId?: string | null;
+  recipientMemberId?: string | null;
+  currency: string;
+  amountMinor: number;
+  category: string;
+  reason: string;
+  emergency?: boolean | null;
+}
+
+/** Proposals to pay money out, their approvals and rejections, and the payout through the processor. */
+@Injectable()
+export class DisbursementsHandler {
+  private readonly commands: CommandHandler<DisbursementState, DisbursementCommand, DisbursementEvent>;
+
+  constructor(
+    private readonly em: EntityManager,
+    store: PostgresEventStore,
+    private readonly ledger: Ledger,
+    private readonly roles: PodRoles,
+    private readonly policies: FundsPolicies,
+    private readonly texts: PersonalTexts,
+    @Inject(PAYOUT_PROCESSOR) private readonly processor: PayoutProcessor,
+  ) {
+    this.commands = new CommandHandler(store, disbursementDecider);
+  }
+
+  propose(input: ProposeDisbursementInput, ctx: RequestContext): Promise<DisbursementState> {
+    return this.inPod(ctx, async (tx, caller) => {
+      const proposalId = input.proposalId ? checkUuid(input.proposalId, 'proposalId') : randomUUID();
+      // Checked first, so the field at fault is named before anything else is looked at; the decider checks again.
+      checkAmountMinor(input.amountMinor, 'amountMinor');
+      checkUnit(input.currency, 'currency');
+      const category = checkCategory(input.category);
+      const requestId = input.requestId ? checkUuid(input.requestId, 'requestId') : null;
+      const recipientMemberId = input.recipientMemberId ? checkUuid(input.recipientMemberId, 'recipientMemberId') : null;
+      const policy = await this.policies.of(tx, caller.podId);
+      const budgetMinor = policy.monthlyBudgets[category];
+      const budget: BudgetSnapshot | null = budgetMinor === undefined ? null : { budgetMinor, committedMinor: await this.committed(tx, caller.podId, category, monthOf(caller.metadata.now)) };
+      const reason = this.texts.prepare(input.reason, 'reason', 1000);
+      const { state, newEvents } = await this.commands.handle(tx, disbursementStream(caller.podId, proposalId), {
+        type: 'ProposeDisbursement',
+        data: {
+          proposalId,
+          podId: caller.podId,
+          requestId,
+          proposedByMemberId: caller.memberId,
+          recipientMemberId,
+          currency: input.currency,
+          amountMinor: input.amountMinor,
+          category,
+          reasonTextId: reason.id,
+          emergency: input.emergency ?? false,
+          policy,
+          budget,
+        },
+        metadata: caller.metadata,
+      });
+      if (newEvents.length > 0) await this.texts.store(tx, reason, caller.podId, caller.memberId);
+      return state;
+    });
+  }
+
+  approve(proposalId: string, ctx: RequestContext): Promise<DisbursementState> {
+    return this.inPod(ctx, async (tx, caller) => {
+      const { state } = await this.commands.handle(tx, disbursementStream(caller.podId, checkUuid(proposalId, 'proposalId')), {
+        type: 'ApproveDisbursement',
+        data: { approverMemberId: caller.memberId, approverIsTreasurer: caller.treasurer },
+        metadata: caller.metadata,
+      });
+      return state;
+    });
+  }
+
+  recordPodDecision(input: { proposalId: string; approved: boolean; note: string }, ctx: RequestContext): Promise<DisbursementState> {
+    return this.inPod(ctx, async (tx, caller) => {
+      const stream = disbursementStream(caller.podId, checkUuid(input.proposalId, 'proposalId'));
+      const note = this.texts.prepare(input.note, 'note', 1000);
+      const { state, newEvents } = await this.commands.handle(tx, stream, {
+        type: 'RecordPodDecision',
+        data: { decidedByMemberId: caller.memberId, deciderIsCoordinator: caller.coordinator, approved: input.approved, noteTextId: note.id },
+        metadata: caller.metadata,
+      });
+      if (newEvents.length > 0) await this.texts.store(tx, note, caller.podId, caller.memberId);
+      return state;
+    });
+  }
+
+  reject(input: { proposalId: string; reason: string }, ctx: RequestContext): Promise<DisbursementState> {
+    return this.inPod(ctx, async (tx, caller) => {
+      const stream = disbursementStream(caller.podId, checkUuid(input.proposalId, 'proposalId'));
+      const reason = this.texts.prepare(input.reason, 'reason', 1000);
+      const { state, newEvents } = await this.commands.handle(tx, stream, {
+        type: 'RejectDisbursement',
+        data: { rejectedByMemberId: caller.memberId, rejecterIsTreasurer: caller.treasurer, reasonTextId: reason.id },
+        metadata: caller.metadata,
+      });
+      if (newEvents.length > 0) await this.texts.store(tx, reason, caller.podId, caller.memberId);
+      return state;
+    });
+  }
+
+  /**
+   * Pays an approved proposal, in one transaction: the transfer out of the treasury (refused for insufficient funds
+   * under the treasury's lock, so of two payouts racing for the last money exactly one is paid), then the processor
+   * (idempotent by proposal: a retry after a failed commit gets the same payout back), then the paid event.
+   */
+  pay(proposalId: string, ctx: RequestContext): Promise<DisbursementState> {
+    return this.inPod(ctx, async (tx, caller) => {
+      const stream = disbursementStream(caller.podId, checkUuid(proposalId, 'proposalId'));
+      const { state } = await this.commands.load(tx, stream);
+      if (state.status === 'paid') return state;
+      if (state.status !== 'approved') {
+        // The decider gives the precise refusal (not found, not approved, rejected); nothing is posted.
+        return (await this.commands.handle(tx, stream, { type: 'MarkDisbursementPaid', data: { transferId: randomUUID(), processorReference: '-' }, metadata: caller.metadata })).state;
+      }
+      if (!caller.treasurer) {
+        throw new DomainRuleViolation('NOT_A_TREASURER', 'Only treasurers of the pod pay disbursements');
+      }
+      const { proposal } = state;
+      const treasury = podAccounts.treasury(caller.podId, proposal.currency);
+      const payouts = podAccounts.payouts(caller.podId, proposal.currency);
+      const transferId = derivedTransferId(`disbursement:${caller.podId}:${proposal.proposalId}`);
+      await this.ledger.post(
+        tx,
+        {
+          transferId,
+          podId: caller.podId,
+          unit: proposal.currency,
+          amountMinor: proposal.amountMinor,
+          debitAccountId: treasury.accountId,
+          creditAccountId: payouts.accountId,
+          kind: 'disbursement',
+          reversesTransferId: null,
+          requestId: proposal.requestId,
+          sourceId: proposal.proposalId,
+          category: proposal.category,
+        },
+        caller.metadata,
+        { open: [treasury, payouts] },
+      );
+      const { processorReference } = await this.processor.payout({
+        idempotencyKey: proposal.proposalId,
+        podId: caller.podId,
+        currency: proposal.currency,
+        amountMinor: proposal.amountMinor,
+        recipientMemberId: proposal.recipientMemberId,
+      });
+      return (await this.commands.handle(tx, stream, { type: 'MarkDisbursementPaid', data: { transferId, processorReference }, metadata: caller.metadata })).state;
+    });
+  }
+
+  /** Proposed, approved or paid in the category this month (rejections free their budget). */
+  private async committed(tx: EntityManager, podId: string, category: string, month: string): Promise<number> {
+    const [row] = await query<{ total: string }>(
+      tx,
+      `select coalesce(sum(amount_minor), 0)::text as total from disbursement_proposals
+       where pod_id = ? and category = ? and month = ? and status <> 'rejected'`,
+      [podId, category, month],
+    );
+    return Number(row?.total ?? 0);
+  }
+
+  private inPod<T>(ctx: RequestContext, work: (tx: EntityManager, caller: FundsCaller) => Promise<T>): Promise<T> {
+    return this.em.fork().transactional(async (tx) => {
+      const caller = await fundsCaller(tx, this.roles, ctx);
+      await setTransactionPod(tx, caller.podId);
+      return work(tx, caller);
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestFulfilledV1Data } from '@mutuo/contracts';
+import type { CommandMetadata } from '@mutuo/domain';
+import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName } from '@mutuo/event-store';
+import type { LedgerAccount } from '../domain/ledger-account.decider';
+import type { PostedTransfer } from '../domain/ledger.types';
+import {
+  fulfilmentDecider,
+  type FulfilmentCommand,
+  type FulfilmentEvent,
+  type FulfilmentState,
+  type HelperContribution,
+  type TimeAccountRef,
+  type TimeLeg,
+} from '../domain/time-bank.decider';
+import { FundsPolicies } from '../funds-policy/funds-policies.repository';
+import { derivedTransferId, podAccounts } from '../ledger/account-ids';
+import { Ledger } from '../ledger/ledger.service';
+
+export const fulfilmentStream = (podId: string, fulfilmentId: string) => streamName('fulfilment', podId, fulfilmentId);
+export const legTransferId = (fulfilmentId: string, leg: Pick<TimeLeg, 'legKey'>) => derivedTransferId(`fulfilment:${fulfilmentId}:${leg.legKey}`);
+export const legReversalId = (fulfilmentId: string, leg: Pick<TimeLeg, 'legKey'>) => derivedTransferId(`fulfilment-reversal:${fulfilmentId}:${leg.legKey}`);
+
+/**
+ * Hours for help given. The fulfilment's stream makes crediting idempotent (a second delivery decides nothing), and
+ * each leg's transfer id derives from the fulfilment, so even a replay below the stream posts nothing twice.
+ */
+@Injectable()
+export class TimeBank {
+  private readonly fulfilments: CommandHandler<FulfilmentState, FulfilmentCommand, FulfilmentEvent>;
+
+  constructor(
+    store: PostgresEventStore,
+    private readonly ledger: Ledger,
+    private readonly policies: FundsPolicies,
+  ) {
+    this.fulfilments = new CommandHandler(store, fulfilmentDecider);
+  }
+
+  async credit(em: EntityManager, fulfilment: RequestFulfilledV1Data, metadata: CommandMetadata): Promise<PostedTransfer[]> {
+    const { podId, requestId, fulfilmentId } = fulfilment;
+    await setTransactionPod(em, podId);
+    const helperPods = new Map(
+      (await query<{ helper_member_id: string; helper_pod_id: string }>(em, 'select helper_member_id, helper_pod_id from request_helper_pods where request_id = ?', [requestId])).map(
+        (row) => [row.helper_member_id, row.helper_pod_id],
+      ),
+    );
+    const contributions: HelperContribution[] = splitContributions(fulfilment).map(({ helperMemberId, minutes }) => ({
+      helperMemberId,
+      minutes,
+      helperPodId: helperPods.get(helperMemberId) ?? podId,
+    }));
+    const { state, newEvents } = await this.fulfilments.handle(em, fulfilmentStream(podId, fulfilmentId), {
+      type: 'CreditFulfilment',
+      data: { fulfilmentId, requestId, podId, requesterMemberId: fulfilment.requesterMemberId, contributions },
+      metadata: { ...metadata, podId },
+    });
+    if (newEvents.length === 0 || state.status === 'none') return [];
+    const policies = new Map<string, Promise<number>>();
+    const creditLimit = (legPod: string) => {
+      if (!policies.has(legPod)) policies.set(legPod, this.policies.of(em, legPod).then((policy) => policy.timeCreditLimitMinutes));
+      return policies.get(legPod)!;
+    };
+    const open: LedgerAccount[] = [];
+    const transfers = [];
+    for (const leg of state.legs) {
+      const debit = this.account(leg.podId, leg.debit, await creditLimit(leg.podId));
+      const credit = this.account(leg.podId, leg.credit, await creditLimit(leg.podId));
+      open.push(debit, credit);
+      transfers.push({
+        transferId: legTransferId(fulfilmentId, leg),
+        podId: leg.podId,
+        unit: 'HOUR',
+        amountMinor: leg.minutes,
+        debitAccountId: debit.accountId,
+        creditAccountId: credit.accountId,
+        kind: leg.kind,
+        reversesTransferId: null,
+        requestId,
+        sourceId: fulfilmentId,
+        category: null,
+      });
+    }
+    // All legs in one batch: each pod's accounts locked once, in id order.
+    return this.ledger.postMany(em, transfers, metadata, { open });
+  }
+
+  async reverse(em: EntityManager, input: { podId: string; fulfilmentId: string }, metadata: CommandMetadata): Promise<PostedTransfer[]> {
+    await setTransactionPod(em, input.podId);
+    const { state, newEvents } = await this.fulfilments.handle(em, fulfilmentStream(input.podId, input.fulfilmentId), {
+      type: 'ReverseFulfilment',
+      data: { fulfilmentId: input.fulfilmentId },
+      metadata: { ...metadata, podId: input.podId },
+    });
+    if (newEvents.length === 0 || state.status === 'none') return [];
+    const reversals: PostedTransfer[] = [];
+    for (const leg of state.legs) {
+      reversals.push(
+        await this.ledger.reverse(
+          em,
+          { podId: leg.podId, transferId: legTransferId(input.fulfilmentId, leg), reversalTransferId: legReversalId(input.fulfilmentId, leg) },
+          { ...metadata, podId: leg.podId },
+        ),
+      );
+    }
+    return reversals;
+  }
+
+  /** The account a leg names, with the floor its pod sets now (for a member's first hours). */
+  private account(podId: string, ref: TimeAccountRef, creditLimitMinutes: number): LedgerAccount {
+    return ref.kind === 'clearing' ? podAccounts.clearing(podId, ref.counterpartyPodId) : podAccounts.memberTime(podId, ref.memberId, creditLimitMinutes);
+  }
+}
+
+/**
+ * Minutes per helper: as requests reported them, or else the total shared evenly (whole minutes; the remainder goes
+ * to the first helpers, so nothing is lost).
+ */
+export function splitContributions(fulfilment: Pick<RequestFulfilledV1Data, 'contributions' | 'helperMemberIds' | 'hoursGivenMinutes'>): { helperMemberId: string; minutes: number }[] {
+  if (fulfilment.contributions.length > 0) return fulfilment.contributions.map(({ helperMemberId, minutes }) => ({ helperMemberId, minutes }));
+  const helpers = [...new Set(fulfilment.helperMemberIds)];
+  if (helpers.length === 0) return [];
+  const share = Math.floor(fulfilment.hoursGivenMinutes / helpers.length);
+  const remainder = fulfilment.hoursGivenMinutes - share * helpers.length;
+  return helpers.map((helperMemberId, index) => ({ helperMemberId, minutes: share + (index < remainder ? 1 : 0) }));
+}

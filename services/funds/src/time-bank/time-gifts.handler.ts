@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '@mutuo/platform';
+import { checkAmountMinor } from '../domain/money';
+import type { LedgerAccount } from '../domain/ledger-account.decider';
+import type { PostedTransfer } from '../domain/ledger.types';
+import { checkPoolGrant } from '../domain/time-bank.decider';
+import { checkUuid } from '../funds.input';
+import { fundsCaller, type FundsCaller } from '../funds.caller';
+import { FundsPolicies } from '../funds-policy/funds-policies.repository';
+import { podAccounts } from '../ledger/account-ids';
+import { Ledger } from '../ledger/ledger.service';
+import { PodRoles } from '../pod-roles/pod-roles.repository';
+
+/** Hours given to the pod's community pool, and pool hours granted to members who cannot reciprocate now. */
+@Injectable()
+export class TimeGiftsHandler {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly ledger: Ledger,
+    private readonly roles: PodRoles,
+    private readonly policies: FundsPolicies,
+  ) {}
+
+  giftToPool(input: { minutes: number; transferId?: string | null }, ctx: RequestContext): Promise<PostedTransfer> {
+    return this.em.fork().transactional(async (tx) => {
+      const caller = await fundsCaller(tx, this.roles, ctx);
+      const minutes = checkAmountMinor(input.minutes, 'minutes');
+      const policy = await this.policies.of(tx, caller.podId);
+      const member = podAccounts.memberTime(caller.podId, caller.memberId, policy.timeCreditLimitMinutes);
+      return this.moveHours(tx, caller, member, minutes, 'time-gift', input.transferId);
+    });
+  }
+
+  grantFromPool(input: { memberId: string; minutes: number; transferId?: string | null }, ctx: RequestContext): Promise<PostedTransfer> {
+    return this.em.fork().transactional(async (tx) => {
+      const caller = await fundsCaller(tx, this.roles, ctx);
+      const memberId = checkUuid(input.memberId, 'memberId');
+      const minutes = checkAmountMinor(input.minutes, 'minutes');
+      const policy = await this.policies.of(tx, caller.podId);
+      checkPoolGrant(minutes, caller.coordinator || caller.treasurer, policy.poolGrantMaxMinutes);
+      const member = podAccounts.memberTime(caller.podId, memberId, policy.timeCreditLimitMinutes);
+      return this.moveHours(tx, caller, member, minutes, 'pool-grant', input.transferId);
+    });
+  }
+
+  /**
+   * Posts minutes between a member's time account and the pod's community pool, opening either account if it is new:
+   * a gift goes from the member to the pool, a grant from the pool to the member.
+   */
+  private moveHours(
+    tx: EntityManager,
+    caller: FundsCaller,
+    member: LedgerAccount,
+    minutes: number,
+    kind: 'time-gift' | 'pool-grant',
+    transferId: string | null | undefined,
+  ): Promise<PostedTransfer> {
+    const pool = podAccounts.communityPool(caller.podId);
+    const [from, to] = kind === 'time-gift' ? [member, pool] : [pool, member];
+    return this.ledger.post(
+      tx,
+      {
+        transferId: transferId ? checkUuid(transferId, 'transferId') : randomUUID(),
+        podId: caller.podId,
+        unit: 'HOUR',
+        amountMinor: minutes,
+        debitAccountId: from.accountId,
+        creditAccountId: to.accountId,
+        kind,
+        reversesTransferId: null,
+        requestId: null,
+        sourceId: null,
+        category: null,
+      },
+      caller.metadata,
+      { open: [member, pool] },
+    );
+  }
+}
+

@@ -1,0 +1,35 @@
+import { Client } from 'pg';
+import type { AnyIntegrationEventContract } from '@mutuo/contracts';
+import { IntegrationEventPublisher, natsTestPrefix, startServiceUnderTest, type ServiceUnderTest } from '@mutuo/testing';
+import { fundsService } from '../src/funds.service';
+
+export const REGION = 'test-region';
+
+/** Funds on a fresh database and NATS prefix, with helpers to publish other services' events and read its tables. */
+export interface FundsHarness {
+  readonly sut: ServiceUnderTest;
+  publish(contract: AnyIntegrationEventContract, streamId: string, podId: string, data: unknown): Promise<string>;
+  adminQuery<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  stop(): Promise<void>;
+}
+
+export async function startFunds(databasePrefix: string): Promise<FundsHarness> {
+  const prefix = natsTestPrefix();
+  const sut = await startServiceUnderTest(fundsService, { databasePrefix, appRole: 'mutuo_funds_app', env: { REGION }, natsPrefix: prefix });
+  const producers = await IntegrationEventPublisher.connect(prefix, REGION);
+  const admin = new Client({ connectionString: sut.db.adminUrl });
+  await admin.connect();
+  return {
+    sut,
+    /** Publishes like the producer's outbox relay would: a validated CloudEvent with its stream version. */
+    publish: (contract, streamId, podId, data) => producers.publish(contract, podId, streamId, data),
+    async adminQuery<Row>(sql: string, params: unknown[] = []) {
+      return (await admin.query(sql, params)).rows as Row[];
+    },
+    async stop() {
+      await admin.end();
+      await producers.close();
+      await sut.stop();
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { memberIdFor } from '@mutuo/contracts';
+import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
+import { query, setTransactionPod, StreamVersionConflict } from '@mutuo/event-store';
+import { Clock } from '@mutuo/service-kit';
+import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
+import type { ExclusionReason } from '../domain/helper-scoring';
+import type { RequestMatchingCommand } from '../domain/request-matching.decider';
+import { requestMatchingStream, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
+
+/** Roles that may assign helpers by hand, override a match and judge suggestions. */
+export const DISPATCH_ROLES = ['dispatcher', 'coordinator'] as const;
+
+interface SuggestionLocation {
+  request_id: string;
+  pod_id: string;
+}
+
+/**
+ * People decide: helpers accept or decline, requesters confirm, dispatchers assign or override, anyone in a match may
+ * withdraw. The caller's member id always comes from their token, never from the input. Each command runs in one
+ * transaction against the request's stream; a lost race is decided again on the new state, so the loser gets the
+ * business reason (e.g. "already matched"), and a conflict that persists is reported as "reload and try again".
+ */
+@Injectable()
+export class MatchLifecycleHandler {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly suggestions: SuggestHelpersService,
+    private readonly clock: Clock,
+  ) {}
+
+  accept(ctx: RequestContext, suggestionId: string) {
+    return this.onSuggestion(ctx, suggestionId, (caller) => ({
+      type: 'AcceptSuggestion',
+      data: { suggestionId, helperMemberId: caller.memberId, matchId: randomUUID() },
+      metadata: caller.metadata,
+    }));
+  }
+
+  decline(ctx: RequestContext, suggestionId: string, reason: string | null) {
+    return this.onSuggestion(ctx, suggestionId, (caller) => ({
+      type: 'DeclineSuggestion',
+      data: { suggestionId, helperMemberId: caller.memberId, reason },
+      metadata: caller.metadata,
+    }));
+  }
+
+  confirm(ctx: RequestContext, suggestionId: string) {
+    return this.onSuggestion(ctx, suggestionId, (caller) => ({
+      type: 'ConfirmHelper',
+      data: { suggestionId, requesterMemberId: caller.memberId, matchId: randomUUID() },
+      metadata: caller.metadata,
+    }));
+  }
+
+  giveFeedback(ctx: RequestContext, suggestionId: string, verdict: 'wrong' | 'good', reason: string | null) {
+    requireDispatcher(ctx);
+    return this.onSuggestion(ctx, suggestionId, (caller, location) => {
+      if (location.pod_id !== caller.podId) throw new DomainRuleViolation('NOT_YOUR_POD', "Only the request's own pod can judge its suggestions", 'suggestionId');
+      return { type: 'GiveSuggestionFeedback', data: { suggestionId, verdict, reason, givenByMemberId: caller.memberId }, metadata: caller.metadata };
+    });
+  }
+
+  async assign(ctx: RequestContext, requestId: string, helperMemberId: string, override: boolean, reason: string | null): Promise<MatchingOutcome> {
+    requireDispatcher(ctx);
+    const caller = this.caller(ctx);
+    return this.inTransaction(caller.podId, async (tx) => {
+      await this.requireRequestInPod(tx, requestId);
+      const [helper] = await query<{ paused: boolean; left_at: Date | null; blocked: boolean }>(
+        tx,
+        `select h.paused, h.left_at, exists (select 1 from helper_blocks b join tracked_requests r on r.request_id = ?
+            where b.active and ((b.blocker_member_id = r.requester_member_id and b.blocked_member_id = h.member_id)
+                             or (b.blocked_member_id = r.requester_member_id and b.blocker_member_id = h.member_id))) as blocked
+         from pod_helpers h where h.member_id = ?`,
+        [requestId, helperMemberId],
+      );
+      if (!helper || helper.left_at) throw new DomainRuleViolation('HELPER_NOT_FOUND', 'No such member in this pod', 'helperMemberId');
+      const helperExclusion: ExclusionReason | null = helper.blocked ? 'blocked' : helper.paused ? 'paused' : null;
+      const matchId = await this.decide(tx, caller.podId, requestId, {
+        type: 'AssignHelper',
+        data: { helperMemberId, helperPodId: caller.podId, suggestionId: randomUUID(), matchId: randomUUID(), override, helperExclusion, reason },
+        metadata: caller.metadata,
+      });
+      return { requestId, podId: caller.podId, matchId };
+    });
+  }
+
+  /** The requester, the helper (also from a neighbouring pod) or a coordinator of the request's pod; new suggestions follow. */
+  async withdraw(ctx: RequestContext, requestId: string, reason: string | null): Promise<MatchingOutcome> {
+    const caller = this.caller(ctx);
+    return this.inTransaction(caller.podId, async (tx) => {
+      const [match] = await query<{ pod_id: string }>(tx, `select pod_id from matches_view where request_id = ? and status = 'made'`, [requestId]);
+      if (!match) throw new DomainRuleViolation('NO_MATCH', 'This request has no match you can see', 'requestId');
+      const isDispatcher = ctx.identity!.roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) && match.pod_id === caller.podId;
+      await setTransactionPod(tx, match.pod_id);
+      await this.decide(tx, match.pod_id, requestId, {
+        type: 'WithdrawMatch',
+        data: { actorMemberId: caller.memberId, actorIsCoordinator: isDispatcher, reason },
+        metadata: caller.metadata,
+      });
+      await this.suggestions.suggest(tx, match.pod_id, requestId, 'match-withdrawn', { ...caller.metadata, podId: match.pod_id });
+      return { requestId, podId: match.pod_id, matchId: null };
+    });
+  }
+
+  private async onSuggestion(
+    ctx: RequestContext,
+    suggestionId: string,
+    command: (caller: Caller, location: SuggestionLocation) => RequestMatchingCommand,
+  ): Promise<MatchingOutcome> {
+    const caller = this.caller(ctx);
+    return this.inTransaction(caller.podId, async (tx) => {
+      // Visible when the caller's pod is the request's or the helper's (a suggestion across pods).
+      const [location] = await query<SuggestionLocation>(tx, 'select request_id, pod_id from suggestions_view where suggestion_id = ?', [suggestionId]);
+      if (!location) throw new DomainRuleViolation('SUGGESTION_NOT_FOUND', 'There is no such suggestion', 'suggestionId');
+      const built = command(caller, location);
+      await setTransactionPod(tx, location.pod_id);
+      const matchId = await this.decide(tx, location.pod_id, location.request_id, built);
+      return { requestId: location.request_id, podId: location.pod_id, matchId };
+    });
+  }
+
+  /** Decides the command; returns the match it made, if any (an idempotent repeat makes none). */
+  private async decide(tx: EntityManager, podId: string, requestId: string, command: RequestMatchingCommand): Promise<string | null> {
+    try {
+      const { newEvents, state } = await this.suggestions.commands.handle(tx, requestMatchingStream(podId, requestId), command);
+      const made = newEvents.find((event) => event.type === 'MatchMade');
+      if (made) return (made.data as { matchId: string }).matchId;
+      return state.status === 'matched' ? state.match.matchId : null;
+    } catch (error) {
+      if (error instanceof StreamVersionConflict) {
+        throw new DomainRuleViolation('CONCURRENT_CHANGE', 'Someone else changed this request at the same moment: reload it and try again', 'requestId');
+      }
+      throw error;
+    }
+  }
+
+  private async requireRequestInPod(tx: EntityManager, requestId: string): Promise<void> {
+    const rows = await query(tx, 'select 1 from tracked_requests where request_id = ?', [requestId]);
+    if (rows.length === 0) throw new DomainRuleViolation('REQUEST_NOT_FOUND', 'Matching has no such request in your pod (yet)', 'requestId');
+  }
+
+  private inTransaction<T>(podId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.em.fork().transactional(async (tx) => {
+      await setTransactionPod(tx, podId);
+      return work(tx);
+    });
+  }
+
+  private caller(ctx: RequestContext): Caller {
+    const { identity, podId } = requirePod(ctx);
+    return { podId, memberId: memberIdFor(podId, identity.subject), metadata: commandMetadataFrom(ctx, this.clock.now()) };
+  }
+}
+
+export interface MatchingOutcome {
+  readonly requestId: string;
+  readonly podId: string;
+  /** The request's match after the command, if it has one. */
+  readonly matchId: string | null;
+}
+
+interface Caller {
+  readonly podId: string;
+  readonly memberId: string;
+  readonly metadata: CommandMetadata;
+}
+
+function requireDispatcher(ctx: RequestContext): void {
+  const roles = ctx.identity?.roles ?? [];
+  if (!roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role))) {
+    throw new DomainRuleViolation('FORBIDDEN', 'This needs the dispatcher or coordinator role', 'roles');
+  }
+}

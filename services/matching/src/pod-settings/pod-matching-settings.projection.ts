@@ -1,0 +1,29 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import type { EscalationDeadlinesSet } from '../domain/pod-matching-settings.decider';
+import { DEFAULT_DEADLINE_MINUTES } from '../escalation/escalation-deadlines.sql';
+
+/** The pod's tuned deadlines, next to what membership says about the pod in matching_pods. */
+export const podMatchingSettingsProjection: Projection = {
+  name: 'pod-matching-settings',
+  eventTypes: ['EscalationDeadlinesSet'],
+
+  async apply(em: EntityManager, stored: StoredEvent) {
+    const { podId, emergencyMinutes, urgentMinutes, normalMinutes } = (stored as unknown as EscalationDeadlinesSet).data;
+    await query(
+      em,
+      `insert into matching_pods (pod_id, emergency_deadline_minutes, urgent_deadline_minutes, normal_deadline_minutes) values (?, ?, ?, ?)
+       on conflict (pod_id) do update set emergency_deadline_minutes = excluded.emergency_deadline_minutes,
+         urgent_deadline_minutes = excluded.urgent_deadline_minutes, normal_deadline_minutes = excluded.normal_deadline_minutes`,
+      [podId, emergencyMinutes, urgentMinutes, normalMinutes],
+    );
+  },
+
+  async reset(em: EntityManager) {
+    await query(em, 'update matching_pods set emergency_deadline_minutes = ?, urgent_deadline_minutes = ?, normal_deadline_minutes = ?', [
+      DEFAULT_DEADLINE_MINUTES.emergency,
+      DEFAULT_DEADLINE_MINUTES.urgent,
+      DEFAULT_DEADLINE_MINUTES.normal,
+    ]);
+  },
+};

@@ -1,0 +1,166 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query, setTransactionPod, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { assertNever } from '@mutuo/domain';
+import type { RequestMatchingEvent } from '../domain/request-matching.decider';
+import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../migrations/suggestions.migration';
+import { refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+
+const HANDLED = [
+  'SuggestionsMade',
+  'SuggestionAccepted',
+  'SuggestionDeclined',
+  'HelperAssigned',
+  'MatchMade',
+  'MatchWithdrawn',
+  'RequestEscalated',
+  'SuggestionFeedbackGiven',
+  'RequestClosed',
+] as const satisfies readonly RequestMatchingEvent['type'][];
+type Handled = Extract<RequestMatchingEvent, { type: (typeof HANDLED)[number] }>;
+
+/** A member id, or null once the member was erased (so a rebuild does not bring their id back); takes it twice. */
+const unlessErased = 'case when exists (select 1 from erased_members e where e.member_id = ?::uuid) then null else ?::uuid end';
+
+const ZERO_PARTS = JSON.stringify({ category: 0, time: 0, distance: 0, language: 0, skills: 0, fairness: 0 });
+
+/**
+ * Suggestions, matches and the request's place in matching (open, matched, escalated, closed), from the request
+ * streams. Also keeps each helper's load (unfinished matches, when they last helped) for capacity and fairness.
+ */
+export const suggestionsProjection: Projection = {
+  name: 'suggestions',
+  eventTypes: HANDLED,
+
+  async apply(em: EntityManager, stored: StoredEvent) {
+    const event = stored as unknown as Handled;
+    switch (event.type) {
+      case 'SuggestionsMade': {
+        const { requestId, podId, round, suggestions, madeAt } = event.data;
+        await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open' and not assigned`, [requestId]);
+        for (const s of suggestions) {
+          await query(
+            em,
+            `insert into suggestions_view (suggestion_id, request_id, pod_id, helper_member_id, helper_pod_id, offer_id, score, parts, source, status, round, expires_at, made_at, shared)
+             select ?, ?, ?, ${unlessErased}, ?, ?, ?, ?::jsonb, ?,
+               case when exists (select 1 from erased_members e where e.member_id = ?::uuid) then 'withdrawn' else 'open' end, ?, ?, ?,
+               case when ? = 'escalated' then (select r.escalation_shared from tracked_requests r where r.request_id = ?) end
+             on conflict (suggestion_id) do update set status = excluded.status, score = excluded.score, parts = excluded.parts, round = excluded.round,
+               expires_at = excluded.expires_at, made_at = excluded.made_at`,
+            [s.suggestionId, requestId, podId, s.helperMemberId, s.helperMemberId, s.helperPodId, s.offerId, s.score, JSON.stringify(s.parts), s.source, s.helperMemberId, round, s.expiresAt, madeAt, s.source, requestId],
+          );
+        }
+        return;
+      }
+      case 'SuggestionAccepted':
+        await query(em, `update suggestions_view set status = 'accepted', answered_at = ? where suggestion_id = ?`, [event.data.acceptedAt, event.data.suggestionId]);
+        return;
+      case 'SuggestionDeclined':
+        await query(em, `update suggestions_view set status = 'declined', answered_at = ?, decline_reason = ? where suggestion_id = ?`, [
+          event.data.declinedAt,
+          event.data.reason,
+          event.data.suggestionId,
+        ]);
+        return;
+      case 'HelperAssigned': {
+        const d = event.data;
+        await query(
+          em,
+          `insert into suggestions_view (suggestion_id, request_id, pod_id, helper_member_id, helper_pod_id, offer_id, score, parts, source, status, assigned, round, expires_at, made_at)
+           values (?, ?, ?, ${unlessErased}, ?, ?, 0, ?::jsonb, 'assigned', 'open', true,
+                   coalesce((select max(round) from suggestions_view where request_id = ?), 1), ?, ?)
+           on conflict (suggestion_id) do update set assigned = true`,
+          [d.suggestionId, d.requestId, d.podId, d.helperMemberId, d.helperMemberId, d.helperPodId, d.offerId, ZERO_PARTS, d.requestId, d.assignedAt, d.assignedAt],
+        );
+        return;
+      }
+      case 'MatchMade': {
+        const d = event.data;
+        await query(
+          em,
+          `insert into matches_view (match_id, request_id, pod_id, helper_pod_id, offer_id, suggestion_id, requester_member_id, helper_member_id, via, status, matched_at)
+           values (?, ?, ?, ?, ?, ?, ${unlessErased}, ${unlessErased}, ?, 'made', ?) on conflict (match_id) do nothing`,
+          [d.matchId, d.requestId, d.podId, d.helperPodId, d.offerId, d.suggestionId, d.requesterMemberId, d.requesterMemberId, d.helperMemberId, d.helperMemberId, d.via, d.matchedAt],
+        );
+        await query(em, `update suggestions_view set status = 'accepted', answered_at = coalesce(answered_at, ?) where suggestion_id = ?`, [d.matchedAt, d.suggestionId]);
+        await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open'`, [d.requestId]);
+        await query(em, `update tracked_requests set status = 'matched' where request_id = ?`, [d.requestId]);
+        await changeHelperLoad(em, d.podId, d.helperPodId, d.helperMemberId, +1, d.matchedAt);
+        return;
+      }
+      case 'MatchWithdrawn': {
+        const d = event.data;
+        await query(em, `update matches_view set status = 'withdrawn', ended_at = ?, withdrawn_by = ?, withdraw_reason = ? where match_id = ?`, [
+          d.withdrawnAt,
+          d.withdrawnBy,
+          d.reason,
+          d.matchId,
+        ]);
+        await query(em, `update suggestions_view set status = 'withdrawn' where suggestion_id = (select suggestion_id from matches_view where match_id = ?)`, [d.matchId]);
+        await query(em, `update tracked_requests set status = 'open' where request_id = ? and status = 'matched'`, [d.requestId]);
+        await changeHelperLoad(em, d.podId, d.helperPodId, d.helperMemberId, -1, null);
+        return;
+      }
+      case 'RequestEscalated':
+        await query(em, 'update tracked_requests set escalated_at = ?, escalated_to = ?::uuid[], escalation_shared = ?::jsonb where request_id = ?', [
+          event.data.escalatedAt,
+          `{${event.data.toPodIds.join(',')}}`,
+          JSON.stringify(event.data.shared),
+          event.data.requestId,
+        ]);
+        return;
+      case 'SuggestionFeedbackGiven':
+        await query(em, `update suggestions_view set feedback_verdict = ?, feedback_reason = ?, feedback_by_member_id = ${unlessErased} where suggestion_id = ?`, [
+          event.data.verdict,
+          event.data.reason,
+          event.data.givenByMemberId,
+          event.data.givenByMemberId,
+          event.data.suggestionId,
+        ]);
+        return;
+      case 'RequestClosed': {
+        const d = event.data;
+        await query(em, `update tracked_requests set status = 'closed' where request_id = ?`, [d.requestId]);
+        await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open'`, [d.requestId]);
+        const ended = await query<{ helper_member_id: string | null; helper_pod_id: string }>(
+          em,
+          `update matches_view set status = ?, ended_at = ? where request_id = ? and status = 'made' returning helper_member_id, helper_pod_id`,
+          [d.reason === 'fulfilled' ? 'done' : 'ended', d.closedAt, d.requestId],
+        );
+        for (const match of ended) {
+          if (match.helper_member_id) await changeHelperLoad(em, d.podId, match.helper_pod_id, match.helper_member_id, -1, null);
+        }
+        return;
+      }
+      default:
+        return assertNever(event, 'suggestions projection event');
+    }
+  },
+
+  async reset(em: EntityManager) {
+    await query(em, 'truncate suggestions_view, matches_view');
+    // The columns this projection keeps in shared tables are reset pod by pod: row-level security scopes each update.
+    await query(em, 'select set_config(?, ?, true)', [MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE]);
+    const pods = await query<{ pod_id: string }>(em, 'select pod_id from pod_helpers union select pod_id from tracked_requests');
+    await query(em, 'select set_config(?, ?, true)', [MATCHING_SCAN_SETTING, '']);
+    for (const { pod_id } of pods) {
+      await setTransactionPod(em, pod_id);
+      await query(em, `update tracked_requests set status = 'open', escalated_at = null, escalated_to = '{}', escalation_shared = null`);
+      await query(em, 'update pod_helpers set active_matches = 0, last_helped_at = null');
+      await query(em, 'update helper_search set last_helped_at = null');
+    }
+  },
+};
+
+/** The helper may be in another pod (a cross-pod match): their row is written with their pod in scope, then the request's again. */
+async function changeHelperLoad(em: EntityManager, requestPodId: string, helperPodId: string, memberId: string, delta: number, helpedAt: string | null): Promise<void> {
+  if (helperPodId !== requestPodId) await setTransactionPod(em, helperPodId);
+  await query(
+    em,
+    `update pod_helpers set active_matches = greatest(0, active_matches + ?),
+       last_helped_at = case when ?::timestamptz is null then last_helped_at else greatest(last_helped_at, ?::timestamptz) end
+     where member_id = ?`,
+    [delta, helpedAt, helpedAt, memberId],
+  );
+  await refreshHelperSearch(em, memberId);
+  if (helperPodId !== requestPodId) await setTransactionPod(em, requestPodId);
+}

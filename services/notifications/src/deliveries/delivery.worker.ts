@@ -1,0 +1,446 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { openSignInCodeDelivery, uuidV5 } from '@mutuo/contracts';
+import type { CommandMetadata } from '@mutuo/domain';
+import { query, setTransactionPod, StreamVersionConflict, type StoredEvent } from '@mutuo/event-store';
+import { SERVICE_LOGGER } from '@mutuo/service-kit';
+import type { Logger } from 'pino';
+import { EmailChannel } from '../channels/email.channel';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
+import { AmbiguousSendError, notSent, type ChannelResult } from '../channels/send-outcome';
+import { SmsChannel } from '../channels/sms.channel';
+import { WebhookChannel } from '../channels/webhook.channel';
+import { Clock } from '../clock/clock';
+import type { DeliveryDetails, DeliveryFailed, DeliveryState, SendOutcome } from '../domain/delivery.decider';
+import { quietHoursEndAfter, rateLimitHoldUntil } from '../domain/delivery-timing';
+import { TIME_CRITICAL_KINDS, type NotificationKind } from '../domain/notification-kinds';
+import { renderMessage } from '../domain/templates/render-message';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
+import { findRecipient, type RecipientProfile } from '../recipients/recipient-directory';
+import { WebhookEndpointsHandler } from '../webhooks/webhook-endpoints.handler';
+import { DeliveryCommands } from './delivery-commands';
+import { FreshDeliveries } from './fresh-deliveries';
+import { deliveryIdFor, NOTIFICATIONS_ACTOR } from './notification-dispatcher';
+
+/** Other periodic work the worker drives with the same clock (phone tree timeouts, area broadcast fan-out). */
+export abstract class WorkerStep {
+  abstract runOnce(now: Date): Promise<number>;
+}
+export const WORKER_STEPS = Symbol('WORKER_STEPS');
+
+export interface DeliveryWorkerReport {
+  readonly recovered: number;
+  readonly digests: number;
+  readonly attempted: number;
+  readonly sent: number;
+  readonly postponed: number;
+  readonly failed: number;
+  readonly steps: number;
+}
+
+interface DueRow {
+  delivery_id: string;
+  pod_id: string | null;
+  recipient_member_id: string | null;
+  channel: string;
+}
+
+type Attempt = 'sent' | 'postponed' | 'failed' | 'skipped';
+
+const DIGEST_NAMESPACE = '2f6b9d1e-7c3a-4e5f-8b0a-9d8c7b6a5f4e';
+/** Kinds that are never held for quiet hours' end by default (a code is useless by then). */
+const NEVER_QUIET: readonly string[] = ['sign-in-code', 'contact-verification-code'];
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Sends what is due. Each delivery is marked "sending" in a committed transaction before the channel is called,
+ * and its outcome recorded after; a delivery found still "sending" after the lease belonged to a process that died
+ * mid-send and is recovered by the decider's rules (retried only on a deduplicating channel). Several replicas may
+ * run it: optimistic concurrency lets exactly one of them start each attempt.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  private wakeAgain = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deliveries: DeliveryCommands,
+    private readonly email: EmailChannel,
+    private readonly sms: SmsChannel,
+    private readonly webhook: WebhookChannel,
+    private readonly endpoints: WebhookEndpointsHandler,
+    private readonly clock: Clock,
+    @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(WORKER_STEPS) private readonly steps: WorkerStep[],
+    private readonly fresh: FreshDeliveries,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.worker.enabled) return;
+    this.fresh.onAdded(() => this.nudge());
+    this.start();
+  }
+
+  /** New work was just committed: run a pass now (or right after the one running). */
+  private nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass: recover interrupted sends, run the other steps, collect digests, then send what is due. */
+  async runOnce(): Promise<DeliveryWorkerReport> {
+    const now = this.clock.now();
+    const recovered = await this.recoverInterrupted(now);
+    let steps = 0;
+    for (const step of this.steps) steps += await step.runOnce(now);
+    const digests = await this.collectDigests(now);
+    const fresh = this.fresh
+      .take(this.config.worker.batchSize)
+      .map((delivery): DueRow => ({ delivery_id: delivery.deliveryId, pod_id: delivery.podId, recipient_member_id: delivery.recipientMemberId, channel: delivery.channel }));
+    // While fresh work flows in (a broadcast), the read model lags behind it and would mostly list deliveries already
+    // sent: scan a little, so retries and single notifications still move, without reloading thousands of streams.
+    const scanned = await this.scan<DueRow>(
+      `select delivery_id, pod_id, recipient_member_id, channel from deliveries
+       where status = 'pending' and digest = 'immediate' and not held_for_digest and next_attempt_at <= ?
+       order by next_attempt_at limit ?`,
+      [now.toISOString(), fresh.length > 0 ? Math.min(50, this.config.worker.batchSize) : this.config.worker.batchSize],
+    );
+    const seen = new Set(fresh.map((row) => row.delivery_id));
+    const due = [...fresh, ...scanned.filter((row) => !seen.has(row.delivery_id))];
+    const counts: Record<Attempt, number> = { sent: 0, postponed: 0, failed: 0, skipped: 0 };
+    // One lane per recipient and channel: their rate limit then sees each send before deciding the next.
+    const lanes = new Map<string, DueRow[]>();
+    for (const row of due) {
+      const key = `${row.recipient_member_id ?? row.delivery_id}:${row.channel}`;
+      lanes.set(key, [...(lanes.get(key) ?? []), row]);
+    }
+    await forEachConcurrently([...lanes.values()], this.config.worker.concurrency, async (lane) => {
+      for (const row of lane) {
+        try {
+          counts[await this.attempt(row, now)]++;
+        } catch (error) {
+          counts.failed++;
+          this.logger.error({ err: error, deliveryId: row.delivery_id }, 'Delivery attempt failed; it is tried again at the next pass');
+        }
+      }
+    });
+    return { recovered, digests, attempted: due.length, sent: counts.sent, postponed: counts.postponed, failed: counts.failed, steps };
+  }
+
+  /** Runs passes until one finds nothing due (for tests and the benchmark). */
+  async drain(maxPasses = 1_000): Promise<void> {
+    for (let pass = 0; pass < maxPasses; pass++) {
+      const report = await this.runOnce();
+      if (report.attempted === 0 && report.digests === 0 && report.recovered === 0 && report.steps === 0) return;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then((report) => (report.attempted >= this.config.worker.batchSize / 2 || report.steps > 0 ? 0 : this.config.worker.intervalMs))
+        .catch((error: unknown) => {
+          this.logger.error({ err: error }, 'Delivery pass failed; it runs again at the next interval');
+          return this.config.worker.intervalMs;
+        })
+        .then((delay) => {
+          this.running = undefined;
+          const again = this.wakeAgain;
+          this.wakeAgain = false;
+          this.schedule(again ? 0 : delay);
+        });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private scan<Row>(sql: string, params: unknown[]): Promise<Row[]> {
+    return this.em.fork().transactional(async (tx) => {
+      await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
+      return query<Row>(tx, sql, params);
+    });
+  }
+
+  private inPod<T>(podId: string | null, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.em.fork().transactional(async (tx) => {
+      await setTransactionPod(tx, podId);
+      return work(tx);
+    });
+  }
+
+  private metadata(now: Date, podId: string | null, causationId?: string): CommandMetadata {
+    return { now: now.toISOString(), actorId: NOTIFICATIONS_ACTOR, ...(podId ? { podId } : {}), ...(causationId ? { causationId } : {}) };
+  }
+
+  private async recoverInterrupted(now: Date): Promise<number> {
+    const stale = await this.scan<{ delivery_id: string; pod_id: string | null }>(
+      `select delivery_id, pod_id from deliveries where status = 'sending' and updated_at <= ? order by updated_at limit ?`,
+      [new Date(now.getTime() - this.config.worker.sendingLeaseMs).toISOString(), this.config.worker.batchSize],
+    );
+    for (const row of stale) {
+      await this.inPod(row.pod_id, (tx) =>
+        this.deliveries.handle(tx, row.pod_id, { type: 'RecoverInterruptedSend', data: { deliveryId: row.delivery_id }, metadata: this.metadata(now, row.pod_id) }),
+      );
+    }
+    return stale.length;
+  }
+
+  private async attempt(row: DueRow, now: Date): Promise<Attempt> {
+    const podId = row.pod_id;
+    const metadata = this.metadata(now, podId);
+    let started: { state: DeliveryState; version: number } | undefined;
+    const prepared = await this.inPod(podId, async (tx) => {
+      const loaded = await this.deliveries.load(tx, podId, row.delivery_id);
+      const { state } = loaded;
+      if (state.status !== 'pending' || state.nextAttemptAt > now.toISOString()) return null;
+      const { details } = state;
+      const recipient = details.recipient.type === 'member' ? await findRecipient(tx, details.recipient.memberId) : null;
+      if (details.recipient.type === 'member' && (!recipient || recipient.erased)) {
+        await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata });
+        return null;
+      }
+      const hold = recipient ? await this.holdUntil(tx, details, recipient, now) : null;
+      if (hold) {
+        await this.deliveries.handle(tx, podId, { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata });
+        return 'postponed' as const;
+      }
+      // The endpoint's own stream, not its read model: a test-fire right after registering must find it.
+      const endpointState = details.recipient.type === 'webhook-endpoint' && podId ? await this.endpoints.load(podId, details.recipient.endpointId) : undefined;
+      const endpoint = endpointState?.status === 'enabled' ? { url: endpointState.url, secret: endpointState.secret } : undefined;
+      if (details.recipient.type === 'webhook-endpoint' && !endpoint) {
+        await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The webhook endpoint is disabled' }, metadata });
+        return null;
+      }
+      const attempt = await this.deliveries.handleLoaded(tx, podId, loaded, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata });
+      if (attempt.newEvents[0]?.type !== 'DeliveryAttemptStarted') return null;
+      started = attempt;
+      return { details, recipient, endpoint };
+    }).catch((error: unknown) => {
+      // Another worker started this attempt first.
+      if (error instanceof StreamVersionConflict) return null;
+      throw error;
+    });
+    if (prepared === null) return 'skipped';
+    if (prepared === 'postponed') return 'postponed';
+    // "sending" is committed: from here on a crash leaves a trace the recovery reads.
+    let outcome: SendOutcome | null;
+    try {
+      outcome = await this.send(prepared.details, prepared.recipient, prepared.endpoint, now);
+    } catch (error) {
+      if (!(error instanceof AmbiguousSendError)) throw error;
+      this.logger.warn({ deliveryId: row.delivery_id, err: error }, 'Send outcome unknown');
+      outcome = null;
+    }
+    return this.inPod(podId, async (tx) => {
+      if (outcome === null) {
+        await this.deliveries.handle(tx, podId, { type: 'RecoverInterruptedSend', data: { deliveryId: row.delivery_id }, metadata });
+        return 'failed' as const;
+      }
+      const command = { type: 'RecordSendOutcome' as const, data: { deliveryId: row.delivery_id, outcome }, metadata };
+      // Usually nothing was appended since the attempt started; if something was, decide against the stream again.
+      const { newEvents, state } = await tx
+        .transactional((savepoint) => this.deliveries.handleLoaded(savepoint, podId, started!, command))
+        .catch((error: unknown) => {
+          if (error instanceof StreamVersionConflict) return this.deliveries.handle(tx, podId, command);
+          throw error;
+        });
+      const { details } = prepared;
+      if (outcome.type === 'accepted' && details.recipient.type === 'member' && podId) {
+        await query(tx, 'insert into recipient_sends (pod_id, recipient_member_id, channel, sent_at) values (?, ?, ?, ?)', [podId, details.recipient.memberId, details.channel, now.toISOString()]);
+      }
+      if (details.recipient.type === 'webhook-endpoint' && podId) {
+        await this.endpoints.recordAttempt(tx, podId, details.recipient.endpointId, outcome.type === 'accepted', outcome.type === 'accepted' ? null : outcome.error, metadata);
+      }
+      const failed = newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
+      if (failed) await this.fallBack(tx, state, failed, now);
+      return outcome.type === 'accepted' ? ('sent' as const) : ('failed' as const);
+    });
+  }
+
+  /** Quiet hours and the rate limit; null when the message may go now. */
+  private async holdUntil(tx: EntityManager, details: DeliveryDetails, recipient: RecipientProfile, now: Date): Promise<{ until: Date; reason: 'quiet-hours' | 'rate-limit' } | null> {
+    if (!details.overridesQuietHours && !NEVER_QUIET.includes(details.kind)) {
+      const quietEnd = quietHoursEndAfter(now, recipient.quietHours);
+      if (quietEnd) return { until: quietEnd, reason: 'quiet-hours' };
+    }
+    if (details.kind === 'digest' || details.kind === 'partner-event' || TIME_CRITICAL_KINDS.includes(details.kind)) return null;
+    const windowStart = new Date(now.getTime() - this.config.rateLimit.windowMs).toISOString();
+    const recent = await query<{ sent_at: Date }>(tx, 'select sent_at from recipient_sends where recipient_member_id = ? and channel = ? and sent_at > ?', [
+      recipient.memberId,
+      details.channel,
+      windowStart,
+    ]);
+    const until = rateLimitHoldUntil(recent.map((row) => new Date(row.sent_at)), now, this.config.rateLimit);
+    return until ? { until, reason: 'rate-limit' } : null;
+  }
+
+  private async send(details: DeliveryDetails, recipient: RecipientProfile | null, endpoint: { url: string; secret: string } | undefined, now: Date): Promise<ChannelResult> {
+    const { content } = details;
+    switch (details.channel) {
+      case 'email': {
+        if (content.type === 'sealed-code') {
+          if (details.expiresAt && details.expiresAt <= now.toISOString()) return notSent(true, 'The code expired before it could be sent');
+          let opened: { to: string; code: string };
+          try {
+            opened = openSignInCodeDelivery(this.config.codeDeliveryKey, { deliveryId: content.codeDeliveryId, purpose: content.purpose, sealed: content.sealed });
+          } catch {
+            return notSent(true, 'The sealed code does not open with this key');
+          }
+          const kind = content.purpose === 'sign-in' ? 'sign-in-code' : 'contact-verification-code';
+          const message = renderMessage({ kind, locales: [content.locale], variant: 'standard', params: { code: opened.code, expiresAt: new Date(details.expiresAt!) }, timeZone: 'UTC' });
+          return this.email.send({ deliveryId: details.deliveryId, to: opened.to, subject: message.subject, text: message.body, locale: message.locale });
+        }
+        if (content.type !== 'rendered') return notSent(true, 'Nothing to write in an e-mail');
+        if (!recipient?.email) return notSent(true, 'The member has no e-mail address');
+        return this.email.send({ deliveryId: details.deliveryId, to: recipient.email, subject: content.subject, text: content.body, locale: content.locale });
+      }
+      case 'sms':
+        if (content.type !== 'rendered') return notSent(true, 'Nothing to write in an SMS');
+        if (!recipient?.phone) return notSent(true, 'The member has no phone number');
+        return this.sms.send({ deliveryId: details.deliveryId, podId: details.podId, to: recipient.phone, body: content.body });
+      case 'webhook': {
+        if (content.type !== 'webhook-payload' || !endpoint) return notSent(true, 'Nothing to post');
+        const body = JSON.stringify({ id: details.deliveryId, type: content.eventType, podId: details.podId, data: content.payload });
+        return this.webhook.send({ deliveryId: details.deliveryId, url: endpoint.url, secret: endpoint.secret, body, now });
+      }
+    }
+  }
+
+  /** Attempts one delivery at once (a coordinator's test-fire), with the same rules as the worker's passes. */
+  async deliverNow(podId: string | null, deliveryId: string): Promise<DeliveryState> {
+    const now = this.clock.now();
+    await this.attempt({ delivery_id: deliveryId, pod_id: podId, recipient_member_id: null, channel: '' }, now);
+    return (await this.inPod(podId, (tx) => this.deliveries.load(tx, podId, deliveryId))).state;
+  }
+
+  /**
+   * The SMS provider's delivery receipt for a message it accepted; "undelivered" falls back to the next channel.
+   * False when the delivery is not (yet) recorded as sent with that message: the provider tries again.
+   */
+  async recordReceipt(podId: string | null, deliveryId: string, providerMessageId: string, status: 'delivered' | 'undelivered'): Promise<boolean> {
+    const now = this.clock.now();
+    return this.inPod(podId, async (tx) => {
+      const { state } = await this.deliveries.load(tx, podId, deliveryId);
+      // Not a delivery (a coordinator's test message): nothing to record.
+      if (state.status === 'none') return true;
+      if (state.status !== 'sent' && state.status !== 'failed') return false;
+      if (state.status === 'failed' || state.providerMessageId !== providerMessageId) return state.status === 'failed';
+      const handled = await this.deliveries.handle(tx, podId, { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: this.metadata(now, podId) });
+      const failed = handled.newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
+      if (failed) await this.fallBack(tx, handled.state, failed, now);
+      return true;
+    });
+  }
+
+  /** A channel failed for good: the same message on the member's next channel. */
+  private async fallBack(tx: EntityManager, state: DeliveryState, failed: DeliveryFailed, now: Date): Promise<void> {
+    const channel = failed.data.fallbackChannel;
+    if (!channel || state.status === 'none' || state.details.recipient.type !== 'member') return;
+    const { details } = state;
+    await this.deliveries.decide(
+      tx,
+      {
+        ...details,
+        deliveryId: deliveryIdFor(details.causeEventId, details.recipient.type === 'member' ? details.recipient.memberId : '', channel),
+        channel,
+        fallbackChannels: details.fallbackChannels.slice(1),
+        notBefore: now.toISOString(),
+      },
+      this.metadata(now, details.podId),
+    );
+  }
+
+  /** Due digest items (chosen digests, or held back by the rate limit) become one message per member and channel. */
+  private async collectDigests(now: Date): Promise<number> {
+    const rows = await this.scan<DueRow>(
+      `select delivery_id, pod_id, recipient_member_id, channel from deliveries
+       where status = 'pending' and (digest <> 'immediate' or held_for_digest) and next_attempt_at <= ? and recipient_member_id is not null
+       order by recipient_member_id, channel, decided_at limit ?`,
+      [now.toISOString(), this.config.worker.batchSize],
+    );
+    const groups = new Map<string, DueRow[]>();
+    for (const row of rows) {
+      const key = `${row.recipient_member_id}:${row.channel}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    for (const group of groups.values()) {
+      const { pod_id: podId, recipient_member_id: memberId } = group[0]!;
+      await this.inPod(podId, async (tx) => {
+        const items: DeliveryDetails[] = [];
+        for (const row of group) {
+          const { state } = await this.deliveries.load(tx, podId, row.delivery_id);
+          if (state.status === 'pending') items.push(state.details);
+        }
+        const recipient = await findRecipient(tx, memberId!);
+        if (items.length === 0 || !recipient) return;
+        const ids = items.map((item) => item.deliveryId).sort();
+        const digestId = uuidV5(ids.join(','), DIGEST_NAMESPACE);
+        const message = renderMessage({
+          kind: 'digest',
+          locales: recipient.locales,
+          variant: recipient.preferences.plainLanguage ? 'plain' : 'standard',
+          params: { count: items.length, items: items.map((item) => `- ${item.content.type === 'rendered' ? item.content.subject : item.kind}`).join('\n') },
+          timeZone: recipient.timeZone,
+        });
+        const first = items[0]!;
+        const metadata = this.metadata(now, podId);
+        await this.deliveries.decide(
+          tx,
+          {
+            deliveryId: digestId,
+            podId,
+            notificationId: null,
+            causeEventId: `digest:${digestId}`,
+            kind: 'digest' satisfies NotificationKind,
+            recipient: { type: 'member', memberId: memberId! },
+            channel: first.channel,
+            content: { type: 'rendered', locale: message.locale, subject: message.subject, body: message.body },
+            fallbackChannels: first.fallbackChannels,
+            expiresAt: null,
+            overridesQuietHours: false,
+            digest: 'immediate',
+            notBefore: now.toISOString(),
+          },
+          metadata,
+        );
+        for (const item of items) {
+          await this.deliveries.handle(tx, podId, { type: 'IncludeInDigest', data: { deliveryId: item.deliveryId, digestDeliveryId: digestId }, metadata });
+        }
+      });
+    }
+    return groups.size;
+  }
+}

@@ -1,0 +1,21 @@
+import type { NotificationKind } from '../notification-kinds';
+import type { TemplateParams } from './render-message';
+
+/**
+ * What each kind is rendered with, by example. Templates may use only these parameters: the template tests render
+ * every kind with them, and a pod's template preview uses them too.
+ */
+export const TEMPLATE_EXAMPLES: Record<NotificationKind, TemplateParams> = {
+  welcome: { name: 'Ana' },
+  'request-posted': { title: 'Groceries' },
+  'match-made': { title: 'Groceries', otherName: 'Bo', role: 'helper' },
+  'incident-declared': { title: 'Flood on Rua Alegre', severity: 'extreme', declaredAt: new Date('2026-11-25T03:00:00Z') },
+  'incident-closed': { title: 'Flood on Rua Alegre', closedAt: new Date('2026-11-26T15:00:00Z') },
+  'role-term-ending': { role: 'coordinator', termEnd: new Date('2026-12-31T12:00:00Z'), renewable: true },
+  'coordinator-gap': { hasGrace: true, graceUntil: new Date('2027-01-14T12:00:00Z') },
+  'webhook-endpoint-disabled': { host: 'partner.example.org', failures: 5 },
+  'sign-in-code': { code: '493817', expiresAt: new Date('2026-11-25T10:15:00Z') },
+  'contact-verification-code': { code: '493817', expiresAt: new Date('2026-11-25T10:15:00Z') },
+  'phone-tree-call': { reason: 'Flood on Rua Alegre', branchSize: 2 },
+  digest: { count: 3, items: '- one\n- two\n- three' },
+};

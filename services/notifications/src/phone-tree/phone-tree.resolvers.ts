@@ -1,0 +1,71 @@
+import type { INestApplication } from '@nestjs/common';
+import { memberIdFor } from '@mutuo/contracts';
+import { DomainRuleViolation } from '@mutuo/domain';
+import { commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
+import { toGraphQLEnum } from '@mutuo/service-kit';
+import { Clock } from '../clock/clock';
+import type { PhoneTreeState } from '../domain/phone-tree.decider';
+import { requireUuid } from '../graphql/graphql-input';
+import { PhoneTreeHandler } from './phone-tree.handler';
+
+const DISPATCHER_ROLES = ['dispatcher', 'coordinator', 'operator'];
+
+function phoneTreeView(state: PhoneTreeState) {
+  if (state.status === 'none') return { status: 'NONE', fanOut: null, ackTimeoutMinutes: null, reason: null, activatedAt: null, calls: [] };
+  const calls =
+    state.status === 'active'
+      ? state.calls.map((call, position) => ({
+          position,
+          memberId: call.memberId,
+          status: toGraphQLEnum(call.status),
+          calledBy: call.calledBy === 'system' ? 'SYSTEM' : call.calledBy,
+          deadline: call.deadline,
+          acknowledgedAt: call.acknowledgedAt,
+        }))
+      : state.memberIds.map((memberId, position) => ({ position, memberId, status: 'WAITING', calledBy: null, deadline: null, acknowledgedAt: null }));
+  return {
+    status: toGraphQLEnum(state.status),
+    fanOut: state.fanOut,
+    ackTimeoutMinutes: state.ackTimeoutMinutes,
+    reason: state.status === 'active' ? state.reason : null,
+    activatedAt: state.status === 'active' ? state.activatedAt : null,
+    calls,
+  };
+}
+
+/** The pod's phone tree: dispatchers set it up, activate and watch it; the people called acknowledge. */
+export function phoneTreeResolvers(app: INestApplication) {
+  const trees = app.get(PhoneTreeHandler);
+  const clock = app.get(Clock);
+  const dispatcher = (ctx: SubgraphContext) => {
+    const scope = requirePod(ctx);
+    requireRole(ctx, ...DISPATCHER_ROLES);
+    return scope;
+  };
+  return {
+    Query: {
+      phoneTree: async (_: unknown, __: unknown, ctx: SubgraphContext) => phoneTreeView(await trees.status(dispatcher(ctx).podId)),
+    },
+    Mutation: {
+      setUpPhoneTree: async (_: unknown, args: { memberIds: string[]; fanOut: number; ackTimeoutMinutes: number }, ctx: SubgraphContext) => {
+        const { podId } = dispatcher(ctx);
+        const memberIds = args.memberIds.map((id, index) => requireUuid(id, `memberIds.${index}`));
+        return phoneTreeView(await trees.setUp(podId, { memberIds, fanOut: args.fanOut, ackTimeoutMinutes: args.ackTimeoutMinutes }, commandMetadataFrom(ctx, clock.now())));
+      },
+      activatePhoneTree: async (_: unknown, args: { reason: string }, ctx: SubgraphContext) => {
+        const { podId } = dispatcher(ctx);
+        const reason = args.reason.trim();
+        if (reason.length < 3 || reason.length > 200) throw new DomainRuleViolation('INVALID_REASON', 'Say in 3 to 200 characters why the tree is activated', 'reason');
+        return phoneTreeView(await trees.activate(podId, reason, commandMetadataFrom(ctx, clock.now())));
+      },
+      acknowledgePhoneTreeCall: async (_: unknown, __: unknown, ctx: SubgraphContext) => {
+        const { identity, podId } = requirePod(ctx);
+        return phoneTreeView(await trees.acknowledge(podId, memberIdFor(podId, identity.subject), commandMetadataFrom(ctx, clock.now())));
+      },
+      closePhoneTree: async (_: unknown, __: unknown, ctx: SubgraphContext) => {
+        const { podId } = dispatcher(ctx);
+        return phoneTreeView(await trees.close(podId, commandMetadataFrom(ctx, clock.now())));
+      },
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
+import { CommandHandler, PostgresEventStore, streamName, type StoredEvent } from '@mutuo/event-store';
+import {
+  webhookEndpointDecider,
+  type WebhookEndpointCommand,
+  type WebhookEndpointDisabled,
+  type WebhookEndpointEvent,
+  type WebhookEndpointState,
+} from '../domain/webhook-endpoint.decider';
+import { parseWebhookUrl } from '../domain/webhook-url';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
+import { findRoleHolders } from '../recipients/recipient-directory';
+import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+
+export function webhookEndpointStream(podId: string, endpointId: string): string {
+  return streamName('webhook-endpoint', podId, endpointId);
+}
+
+const EVENT_TYPE = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$/;
+
+/** Partner webhook endpoints: registration (URL checked, secret generated), attempts, disabling and re-enabling. */
+@Injectable()
+export class WebhookEndpointsHandler {
+  private readonly commands: CommandHandler<WebhookEndpointState, WebhookEndpointCommand, WebhookEndpointEvent>;
+
+  constructor(
+    private readonly em: EntityManager,
+    store: PostgresEventStore,
+    @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
+    private readonly dispatcher: NotificationDispatcher,
+  ) {
+    this.commands = new CommandHandler(store, webhookEndpointDecider);
+  }
+
+  async register(podId: string, input: { url: string; eventTypes: readonly string[] }, metadata: CommandMetadata): Promise<WebhookEndpointState> {
+    const url = parseWebhookUrl(input.url, { allowHttp: this.config.webhookAllowHttp, allowPrivateAddresses: this.config.webhookAllowPrivateAddresses }, 'url');
+    input.eventTypes.forEach((type, index) => {
+      if (!EVENT_TYPE.test(type)) throw new DomainRuleViolation('INVALID_EVENT_TYPE', `"${type}" is not an event type like requests.request-posted.v1`, `eventTypes.${index}`);
+    });
+    const endpointId = randomUUID();
+    const { state } = await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), {
+      type: 'RegisterWebhookEndpoint',
+      data: { endpointId, podId, url: url.toString(), secret: randomBytes(32).toString('base64url'), eventTypes: [...new Set(input.eventTypes)], registeredBy: metadata.actorId },
+      metadata,
+    });
+    return state;
+  }
+
+  async enable(podId: string, endpointId: string, metadata: CommandMetadata): Promise<WebhookEndpointState> {
+    return (await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), { type: 'EnableWebhookEndpoint', data: { endpointId }, metadata })).state;
+  }
+
+  async load(podId: string, endpointId: string): Promise<WebhookEndpointState> {
+    return (await this.commands.load(this.em.fork(), webhookEndpointStream(podId, endpointId))).state;
+  }
+
+  /** Counts an attempt; when the endpoint gets disabled, the pod's coordinators hear of it. */
+  async recordAttempt(em: EntityManager, podId: string, endpointId: string, succeeded: boolean, error: string | null, metadata: CommandMetadata): Promise<void> {
+    const { newEvents } = await this.commands.handle(em, webhookEndpointStream(podId, endpointId), { type: 'RecordWebhookAttempt', data: { endpointId, succeeded, error }, metadata });
+    const disabled = newEvents.find((event): event is StoredEvent & WebhookEndpointDisabled => event.type === 'WebhookEndpointDisabled');
+    if (!disabled) return;
+    const coordinators = await findRoleHolders(em, podId, ['coordinator', 'dispatcher']);
+    await this.dispatcher.notifyMembers(em, { eventId: disabled.eventId, podId, metadata: { ...metadata, causationId: disabled.eventId } }, coordinators, {
+      kind: 'webhook-endpoint-disabled',
+      subjectId: endpointId,
+      params: { host: disabled.data.host, failures: disabled.data.consecutiveFailures },
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { inPodTransaction, query } from '@mutuo/event-store';
+import { decodeCursor, encodeCursor, openListingConditions, type OpenListingFilter, type Page } from '../request-details/request-details.queries';
+
+export interface OfferRow {
+  id: string;
+  pod_id: string;
+  offerer_member_id: string;
+  title: string;
+  description: string;
+  language: string;
+  category: string;
+  subcategory: string | null;
+  window_from: Date | null;
+  window_until: Date | null;
+  window_rrule: string | null;
+  window_duration_minutes: number | null;
+  location_cell: string | null;
+  visibility: string;
+  quantity: number | null;
+  remaining_quantity: number | null;
+  status: string;
+  close_reason: string | null;
+  posted_at: Date;
+  author_erased: boolean;
+  version: number;
+}
+
+/** Reads of the offer board, inside the caller's pod. */
+@Injectable()
+export class OfferBoardQueries {
+  constructor(private readonly em: EntityManager) {}
+
+  async byId(podId: string, id: string): Promise<OfferRow | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [row] = await inPodTransaction(this.em.fork(), podId, (tx) => query<OfferRow>(tx, 'select * from offers where id = ?', [id]));
+    return row ?? null;
+  }
+
+  /** Open offers newest first, by category and cell prefix, with the same cursor as requests. */
+  openOffers(podId: string, first: number, after: string | null | undefined, filter: OpenListingFilter): Promise<Page<OfferRow>> {
+    const position = after ? decodeCursor(after) : undefined;
+    return inPodTransaction(this.em.fork(), podId, async (tx) => {
+      const { conditions, params } = openListingConditions(filter);
+      if (position) {
+        conditions.push('(posted_at, id) < (?, ?)');
+        params.push(position.postedAt.toISOString(), position.id);
+      }
+      const rows = await query<OfferRow>(
+        tx,
+        `select * from offers where pod_id = ? and ${conditions.join(' and ')} order by posted_at desc, id desc limit ?`,
+        [podId, ...params, first + 1],
+      );
+      const items = rows.slice(0, first);
+      const last = items[items.length - 1];
+      return { items, endCursor: last ? encodeCursor(last) : null, hasNextPage: rows.length > first };
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
+import { Clock } from '@mutuo/service-kit';
+import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
+import type { HelpFactsChange } from '../domain/help-facts';
+import { offerDecider, type OfferCommand, type OfferEvent, type OfferState } from '../domain/offer.decider';
+import { actingMember } from '../shared/acting-member';
+import { PodFactsQueries, withPodDefaults, type NewHelpFacts } from '../shared/pod-facts';
+import { offerStream } from '../shared/streams';
+import { handleAtVersion } from '../shared/versioned-command';
+
+export type ExistingOffer = Exclude<OfferState, { status: 'none' }>;
+
+/** A member offers something, changes it, pauses and resumes it, or withdraws it. */
+@Injectable()
+export class OfferCommandsHandler {
+  private readonly commands: CommandHandler<OfferState, OfferCommand, OfferEvent>;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: PostgresEventStore,
+    private readonly clock: Clock,
+    private readonly pods: PodFactsQueries,
+  ) {
+    this.commands = new CommandHandler(store, offerDecider);
+  }
+
+  async post(facts: NewHelpFacts, ctx: RequestContext) {
+    const actor = actingMember(ctx);
+    const pod = await this.pods.of(actor.podId);
+    const offerId = randomUUID();
+    return this.result(
+      await this.commands.handle(this.em.fork(), offerStream(actor.podId, offerId), {
+        type: 'PostOffer',
+        data: { ...withPodDefaults(facts, pod), offerId, podId: actor.podId, regionId: pod.regionId, actor },
+        metadata: commandMetadataFrom(ctx, this.clock.now()),
+      }),
+    );
+  }
+
+  async edit(offerId: string, expectedVersion: number, change: HelpFactsChange, ctx: RequestContext) {
+    const actor = actingMember(ctx);
+    return this.result(
+      await handleAtVersion(this.em.fork(), this.store, offerDecider, offerStream(actor.podId, offerId), expectedVersion, {
+        type: 'EditOffer',
+        data: { change, actor },
+        metadata: commandMetadataFrom(ctx, this.clock.now()),
+      }, 'offer'),
+    );
+  }
+
+  async change(offerId: string, type: 'PauseOffer' | 'ResumeOffer' | 'WithdrawOffer', ctx: RequestContext) {
+    const actor = actingMember(ctx);
+    return this.result(
+      await this.commands.handle(this.em.fork(), offerStream(actor.podId, offerId), { type, data: { actor }, metadata: commandMetadataFrom(ctx, this.clock.now()) }),
+    );
+  }
+
+  private result({ state, version }: { state: OfferState; version: number }): { offer: ExistingOffer; version: number } {
+    return { offer: state as ExistingOffer, version };
+  }
+}
