@@ -27,4 +27,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|test).ts'],
+  // Integration suites start and stop real services (a stop waits up to 5 s for the outbox to flush): on a busy
+  // 2-core machine a hook can outlast jest's 5 s default without anything being wrong.
+  testTimeout: 30_000,
 };

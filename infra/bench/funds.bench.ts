@@ -19,21 +19,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { jetstream } from '@nats-io/jetstream';
-import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { RequestFulfilledV1, RoleGrantedV1, memberIdFor, type AnyIntegrationEventContract } from '@mutuo/contracts';
-import { createOutboxMapper } from '@mutuo/messaging';
-import { dropDatabase, ensureAppRole, mintDevToken, withPgClient } from '@mutuo/platform';
-import { TEST_NATS_URL, TEST_POSTGRES_URL, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix, waitFor } from '@mutuo/testing';
-import { runBenchScriptToEnd, spawnBenchScript, waitUntilChildReady, writeBenchSection } from './bench-child-process';
-import { CleanupStack } from './bench-environment';
+import { mintDevToken, withPgClient } from '@mutuo/platform';
+import { TEST_NATS_URL, waitFor } from '@mutuo/testing';
+import { benchBaseEnv, postGraphQL, publishAsProducer, publishBenchResults, runBenchmark, startBenchService } from './bench-child-process';
+import type { CleanupStack } from './bench-environment';
 import { forEachConcurrently, nowMs, summarize, type LatencySummary } from './statistics';
 
-const ROOT = join(__dirname, '..', '..');
-const DOCUMENT = join(ROOT, 'docs', 'benchmarks.md');
-const RESULTS_START = '<!-- bench:funds results start (written by `npm run bench:funds`) -->';
-const RESULTS_END = '<!-- bench:funds results end -->';
 const REGION = 'bench';
 
 const SINGLE_SAMPLES_PER_SEGMENT = 100;
@@ -54,37 +47,27 @@ interface Funds {
   readonly gatewaySecret: string;
 }
 
-async function main(): Promise<void> {
-  const cleanup = new CleanupStack();
-  const stop = () => void cleanup.run().finally(() => process.exit(130));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const startedAt = new Date();
-    const funds = await startFunds(cleanup);
-    const pods = Array.from({ length: WRITERS + 1 }, () => randomUUID());
-    await grantTreasurer(funds, pods);
-    progress('1/3 single transfers against a bare INSERT and the subgraph round trip');
-    const single = await measureSingle(funds, pods[0]!);
-    progress('2/3 batched transfers (fulfilments of 25 helpers) against multi-row INSERTs');
-    const batched = await measureBatched(funds);
-    progress('3/3 32 writers on one treasury against 32 treasuries');
-    // A B B A, so drift in the machine's load hits both sides alike.
-    const hotPod = () => pods[0]!;
-    const spreadPods = (writer: number) => pods[writer + 1]!;
-    const hotRuns = [await measureWriters(funds, hotPod)];
-    const spreadRuns = [await measureWriters(funds, spreadPods), await measureWriters(funds, spreadPods)];
-    hotRuns.push(await measureWriters(funds, hotPod));
-    const hot = combine(hotRuns);
-    const spread = combine(spreadRuns);
-    await checkLedger(funds);
-    const section = render({ startedAt, single, batched, hot, spread });
-    process.stdout.write(`\n${section}\n`);
-    writeBenchSection(DOCUMENT, { start: RESULTS_START, end: RESULTS_END }, METHOD, section);
-    process.stdout.write(`\nWrote the Funds results to ${DOCUMENT}\n`);
-  } finally {
-    await cleanup.run();
-  }
+async function main(cleanup: CleanupStack): Promise<void> {
+  const startedAt = new Date();
+  const funds = await startFunds(cleanup);
+  const pods = Array.from({ length: WRITERS + 1 }, () => randomUUID());
+  await grantTreasurer(funds, pods);
+  progress('1/3 single transfers against a bare INSERT and the subgraph round trip');
+  const single = await measureSingle(funds, pods[0]!);
+  progress('2/3 batched transfers (fulfilments of 25 helpers) against multi-row INSERTs');
+  const batched = await measureBatched(funds);
+  progress('3/3 32 writers on one treasury against 32 treasuries');
+  // A B B A, so drift in the machine's load hits both sides alike.
+  const hotPod = () => pods[0]!;
+  const spreadPods = (writer: number) => pods[writer + 1]!;
+  const hotRuns = [await measureWriters(funds, hotPod)];
+  const spreadRuns = [await measureWriters(funds, spreadPods), await measureWriters(funds, spreadPods)];
+  hotRuns.push(await measureWriters(funds, hotPod));
+  const hot = combine(hotRuns);
+  const spread = combine(spreadRuns);
+  await checkLedger(funds);
+  const section = render({ startedAt, single, batched, hot, spread });
+  publishBenchResults('funds', 'Funds', METHOD, section);
 }
 
 function progress(message: string): void {
@@ -92,58 +75,24 @@ function progress(message: string): void {
 }
 
 async function startFunds(cleanup: CleanupStack): Promise<Funds> {
-  const suffix = uniqueSuffix();
-  const prefix = natsTestPrefix();
-  const database = `mutuo_bench_funds_${suffix}`;
-  const port = await freePort();
-  const admin = new URL(TEST_POSTGRES_URL);
-  admin.pathname = `/${database}`;
-  const app = new URL(admin.toString());
-  app.username = 'mutuo_funds_app';
-  app.password = '';
   const jwtSecret = randomBytes(24).toString('hex');
   const gatewaySecret = randomBytes(24).toString('hex');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: jwtSecret,
-    GATEWAY_SHARED_SECRET: gatewaySecret,
-    PORT: String(port),
-    REGION,
-    DATABASE_ADMIN_URL: admin.toString(),
-    DATABASE_URL: app.toString(),
-    NATS_PREFIX: prefix,
-  };
-  cleanup.defer(`drop database ${database}`, () => dropDatabase(TEST_POSTGRES_URL, database));
-  cleanup.defer(`delete streams ${prefix}*`, () => deleteStreamsWithPrefix(prefix));
-  await ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: 'mutuo_funds_app' });
-  await runBenchScriptToEnd('funds migrations', 'services/funds/src/migrate.ts', env);
-  await withPgClient(admin.toString(), (client) =>
-    client.query('create table bench_bare_transfers (id uuid primary key, pod_id uuid not null, amount_minor bigint not null, debit uuid not null, credit uuid not null, posted_at timestamptz not null)'),
-  );
-  const child = spawnBenchScript('funds', 'services/funds/src/main.ts', env);
-  cleanup.defer('stop funds', () => stopChildProcess(child.process));
-  await waitUntilChildReady(child, `http://127.0.0.1:${port}/health/ready`);
+  const funds = await startBenchService(cleanup, {
+    service: 'funds',
+    env: { ...benchBaseEnv(), JWT_SECRET: jwtSecret, GATEWAY_SHARED_SECRET: gatewaySecret, REGION },
+    afterMigrations: (adminUrl) =>
+      withPgClient(adminUrl, (client) =>
+        client.query('create table bench_bare_transfers (id uuid primary key, pod_id uuid not null, amount_minor bigint not null, debit uuid not null, credit uuid not null, posted_at timestamptz not null)'),
+      ),
+  });
   const nc = await connect({ servers: TEST_NATS_URL, name: 'bench-funds' });
   cleanup.defer('close NATS', () => nc.close());
-  return { adminUrl: admin.toString(), url: `http://127.0.0.1:${port}/graphql`, nc, prefix, jwtSecret, gatewaySecret };
+  return { adminUrl: funds.adminUrl, url: funds.graphqlUrl, nc, prefix: funds.natsPrefix, jwtSecret, gatewaySecret };
 }
 
 async function publish(funds: Funds, contract: AnyIntegrationEventContract, podId: string, data: unknown): Promise<void> {
   const eventId = randomUUID();
-  const message = createOutboxMapper({ service: contract.service, region: REGION, prefix: funds.prefix, map: () => ({ contract, data }) })({
-    eventId,
-    streamId: `bench:${podId}:${eventId}`,
-    streamPosition: 1,
-    podId,
-    type: contract.type,
-    data,
-    metadata: { occurredAt: new Date().toISOString(), actorId: 'bench', podId },
-  });
-  const headers = natsHeaders();
-  for (const [name, value] of Object.entries(message!.headers ?? {})) headers.set(name, value);
-  await jetstream(funds.nc).publish(message!.subject, JSON.stringify(message!.payload), { msgID: eventId, headers });
+  await publishAsProducer(funds.nc, { prefix: funds.prefix, region: REGION }, { contract, eventId, streamId: `bench:${podId}:${eventId}`, podId, data });
 }
 
 async function adminCount(funds: Funds, sql: string): Promise<number> {
@@ -173,12 +122,7 @@ async function grantTreasurer(funds: Funds, pods: readonly string[]): Promise<vo
 
 function graphqlCaller(funds: Funds, token: string) {
   return async (query: string, variables: Record<string, unknown> = {}): Promise<void> => {
-    const response = await fetch(funds.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-mutuo-gateway-secret': funds.gatewaySecret },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { errors?: unknown[] };
+    const { body } = await postGraphQL(funds.url, { authorization: `Bearer ${token}`, 'x-mutuo-gateway-secret': funds.gatewaySecret }, query, variables);
     if (body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
   };
 }
@@ -359,7 +303,4 @@ token) or as requests would (\`requests.request-fulfilled.v1\` over JetStream). 
   treasuries, where writers only share the machine. Two runs each, A B B A; latencies of both runs together.
 `;
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:funds failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark('bench:funds', main);

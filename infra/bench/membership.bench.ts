@@ -7,31 +7,14 @@
  * Services are separate projects, so this tooling script cannot import them: membership (after its migrations) and
  * the gateway run as child processes, as in gateway/e2e, on a fresh database and NATS prefix removed at the end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { errorMessage } from '@mutuo/messaging';
-import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, mintDevToken, type DevTokenSigning } from '@mutuo/platform';
-import {
-  TEST_POSTGRES_URL,
-  answersOk,
-  deleteStreamsWithPrefix,
-  freePort,
-  natsTestPrefix,
-  stopChildProcess,
-  uniqueSuffix,
-  waitFor,
-} from '@mutuo/testing';
-import { CleanupStack } from './bench-environment';
+import { es256SigningKeyFromPem, mintDevToken, type DevTokenSigning } from '@mutuo/platform';
+import { freePort, waitFor } from '@mutuo/testing';
+import { benchBaseEnv, postGraphQL, publishBenchResults, runBenchmark, startBenchGateway, startBenchService, type GraphQLBody } from './bench-child-process';
+import type { CleanupStack } from './bench-environment';
 import { forEachConcurrently, nowMs, percentile } from './statistics';
 
-const ROOT = join(__dirname, '..', '..');
-const REGISTER = join(ROOT, 'infra', 'register.js');
-const DOCUMENT = join(ROOT, 'docs', 'benchmarks.md');
-const RESULTS_START = '<!-- bench:membership results start (written by `npm run bench:membership`) -->';
-const RESULTS_END = '<!-- bench:membership results end -->';
 const GATEWAY_SHARED_SECRET = randomBytes(24).toString('hex');
 
 const AUTH_CONCURRENCY = 32;
@@ -49,27 +32,11 @@ const DIRECTORY = `query($podId: ID!, $after: String) {
   pod(id: $podId) { members(first: ${DIRECTORY_PAGE}, after: $after) { edges { node { id displayName } } endCursor hasNextPage } }
 }`;
 
-interface Child {
-  readonly name: string;
-  readonly process: ChildProcess;
-  readonly output: string[];
-}
-
-async function main(): Promise<void> {
-  const cleanup = new CleanupStack();
-  const stop = () => void cleanup.run().finally(() => process.exit(130));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const platform = await startPlatform(cleanup);
-    const results = await measure(platform);
-    const section = render(results);
-    process.stdout.write(`\n${section}\n`);
-    writeMembershipSection(section);
-    process.stdout.write(`\nWrote the Membership results to ${DOCUMENT}\n`);
-  } finally {
-    await cleanup.run();
-  }
+async function main(cleanup: CleanupStack): Promise<void> {
+  const platform = await startPlatform(cleanup);
+  const results = await measure(platform);
+  const section = render(results);
+  publishBenchResults('membership', 'Membership', METHOD, section);
 }
 
 interface Platform {
@@ -78,59 +45,33 @@ interface Platform {
 }
 
 async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
-  const suffix = uniqueSuffix();
-  const natsPrefix = natsTestPrefix();
-  const database = `mutuo_bench_membership_${suffix}`;
   const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const [membershipPort, gatewayPort] = [await freePort(), await freePort()];
+  const membershipPort = await freePort();
   const membershipUrl = `http://127.0.0.1:${membershipPort}`;
-  const admin = new URL(TEST_POSTGRES_URL);
-  admin.pathname = `/${database}`;
-  const app = new URL(admin.toString());
-  app.username = 'mutuo_membership_app';
-  app.password = '';
-
   const baseEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+    ...benchBaseEnv(),
     JWT_JWKS_URL: `${membershipUrl}/.well-known/jwks.json`,
     JWT_ALGORITHMS: 'ES256',
     GATEWAY_SHARED_SECRET,
   };
-  const membershipEnv: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    MEMBERSHIP_SIGNING_KEY: signingKeyPem,
-    MEMBERSHIP_CODE_DELIVERY_KEY: randomBytes(32).toString('base64'),
-    MEMBERSHIP_HASH_SECRET: randomBytes(32).toString('hex'),
-    PORT: String(membershipPort),
-    REGION: 'bench',
-    DATABASE_ADMIN_URL: admin.toString(),
-    DATABASE_URL: app.toString(),
-    NATS_PREFIX: natsPrefix,
-  };
-
-  cleanup.defer(`drop database ${database}`, () => dropDatabase(TEST_POSTGRES_URL, database));
-  cleanup.defer(`delete streams ${natsPrefix}*`, () => deleteStreamsWithPrefix(natsPrefix));
-  await ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: 'mutuo_membership_app' });
-  await runToEnd('membership migrations', 'services/membership/src/migrate.ts', membershipEnv);
-
-  const membership = spawnScript('membership', 'services/membership/src/main.ts', membershipEnv);
-  cleanup.defer('stop membership', () => stopChildProcess(membership.process));
-  await waitUntilReady(membership, `${membershipUrl}/health/ready`);
-
-  const gateway = spawnScript('gateway', 'gateway/src/main.ts', {
-    ...baseEnv,
-    PORT: String(gatewayPort),
-    HOST: '127.0.0.1',
-    SUBGRAPH_MEMBERSHIP_URL: `${membershipUrl}/graphql`,
-    // The baseline: the same `{ __typename }` executed without a token (the gateway opens nothing else anonymously).
-    GATEWAY_BENCH_ANONYMOUS_TYPENAME: 'true',
+  const membership = await startBenchService(cleanup, {
+    service: 'membership',
+    port: membershipPort,
+    env: {
+      ...baseEnv,
+      MEMBERSHIP_SIGNING_KEY: signingKeyPem,
+      MEMBERSHIP_CODE_DELIVERY_KEY: randomBytes(32).toString('base64'),
+      MEMBERSHIP_HASH_SECRET: randomBytes(32).toString('hex'),
+      REGION: 'bench',
+    },
   });
-  cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
-  await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
-
-  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, signing: { key: es256SigningKeyFromPem(signingKeyPem) } };
+  const gatewayUrl = await startBenchGateway(
+    cleanup,
+    // The baseline: the same `{ __typename }` executed without a token (the gateway opens nothing else anonymously).
+    { ...baseEnv, GATEWAY_BENCH_ANONYMOUS_TYPENAME: 'true' },
+    { membership: membership.graphqlUrl },
+  );
+  return { gatewayUrl, signing: { key: es256SigningKeyFromPem(signingKeyPem) } };
 }
 
 interface Results {
@@ -221,20 +162,9 @@ async function directorySize(post: Post, token: string, podId: string): Promise<
 }
 
 type Post = (token: string | null, query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: GraphQLBody }>;
-interface GraphQLBody {
-  data?: unknown;
-  errors?: unknown[];
-}
 
 function postTo(url: string): Post {
-  return async (token, query, variables = {}) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, body: (await response.json()) as GraphQLBody };
-  };
+  return (token, query, variables = {}) => postGraphQL(url, token ? { authorization: `Bearer ${token}` } : {}, query, variables);
 }
 
 async function data<T>(post: Post, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -300,50 +230,4 @@ below.
   active members) inside the pod's row-level security, plus one query for blocks. No target yet.
 `;
 
-/** Replaces the Membership results (between the markers), or appends the whole Membership section once. */
-function writeMembershipSection(section: string): void {
-  const block = `${RESULTS_START}\n\n${section}\n\n${RESULTS_END}`;
-  const current = existsSync(DOCUMENT) ? readFileSync(DOCUMENT, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(RESULTS_START);
-  const end = current.indexOf(RESULTS_END);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + block + current.slice(end + RESULTS_END.length)
-      : `${current.trimEnd()}\n\n${METHOD}\n### Results\n\n${block}\n`;
-  writeFileSync(DOCUMENT, next);
-}
-
-function spawnScript(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return { name, process: child, output };
-}
-
-function runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawnScript(name, script, env);
-  return new Promise((resolve, reject) => {
-    child.process.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code}):\n${child.output.join('')}`))));
-  });
-}
-
-async function waitUntilReady(child: Child, url: string): Promise<void> {
-  try {
-    await waitFor(() => answersOk(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
-  } catch (error) {
-    throw new Error(`${errorMessage(error)}\n${child.output.slice(-30).join('')}`);
-  }
-}
-
-
-
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:membership failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark('bench:membership', main);

@@ -6,22 +6,14 @@
  * Services are separate projects, so this tooling script cannot import them: requests (after its migrations) and the
  * gateway run as child processes, as in gateway/e2e, on a fresh database and NATS prefix removed at the end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { errorMessage } from '@mutuo/messaging';
-import { dropDatabase, ensureAppRole, mintDevToken, withPgClient } from '@mutuo/platform';
-import { TEST_POSTGRES_URL, answersOk, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix, waitFor } from '@mutuo/testing';
-import { CleanupStack } from './bench-environment';
+import { mintDevToken, withPgClient } from '@mutuo/platform';
+import { waitFor } from '@mutuo/testing';
+import { benchBaseEnv, postGraphQL as send, publishBenchResults, runBenchmark, startBenchGateway, startBenchService, type GraphQLBody } from './bench-child-process';
+import type { CleanupStack } from './bench-environment';
 import { nowMs, percentile } from './statistics';
 
-const ROOT = join(__dirname, '..', '..');
-const REGISTER = join(ROOT, 'infra', 'register.js');
-const DOCUMENT = join(ROOT, 'docs', 'benchmarks.md');
-const RESULTS_START = '<!-- bench:requests results start (written by `npm run bench:requests`) -->';
-const RESULTS_END = '<!-- bench:requests results end -->';
 const GATEWAY_SHARED_SECRET = randomBytes(24).toString('hex');
 const JWT_SECRET = randomBytes(32).toString('hex');
 
@@ -38,12 +30,6 @@ const POST = `mutation($input: PostRequestInput!) { postRequest(input: $input) {
 const BROWSE = `query($after: String, $filter: BrowseFilter) {
   openRequests(first: ${BROWSE_PAGE}, after: $after, filter: $filter) { edges { node { id title urgency } } endCursor hasNextPage }
 }`;
-
-interface Child {
-  readonly name: string;
-  readonly process: ChildProcess;
-  readonly output: string[];
-}
 
 interface Platform {
   readonly gatewayUrl: string;
@@ -76,60 +62,18 @@ interface Results {
   readonly browse: BrowseResult[];
 }
 
-async function main(): Promise<void> {
-  const cleanup = new CleanupStack();
-  const stop = () => void cleanup.run().finally(() => process.exit(130));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const platform = await startPlatform(cleanup);
-    const results = await measure(platform);
-    const section = render(results);
-    process.stdout.write(`\n${section}\n`);
-    writeSection(section);
-    process.stdout.write(`\nWrote the Requests results to ${DOCUMENT}\n`);
-  } finally {
-    await cleanup.run();
-  }
+async function main(cleanup: CleanupStack): Promise<void> {
+  const platform = await startPlatform(cleanup);
+  const results = await measure(platform);
+  const section = render(results);
+  publishBenchResults('requests', 'Requests', METHOD, section);
 }
 
 async function startPlatform(cleanup: CleanupStack): Promise<Platform> {
-  const suffix = uniqueSuffix();
-  const natsPrefix = natsTestPrefix();
-  const database = `mutuo_bench_requests_${suffix}`;
-  const [requestsPort, gatewayPort] = [await freePort(), await freePort()];
-  const admin = new URL(TEST_POSTGRES_URL);
-  admin.pathname = `/${database}`;
-  const app = new URL(admin.toString());
-  app.username = 'mutuo_requests_app';
-  app.password = '';
-  const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', JWT_SECRET, JWT_ALGORITHMS: 'HS256', GATEWAY_SHARED_SECRET };
-  const requestsEnv: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    PORT: String(requestsPort),
-    REGION: 'bench',
-    DATABASE_ADMIN_URL: admin.toString(),
-    DATABASE_URL: app.toString(),
-    NATS_PREFIX: natsPrefix,
-    REQUEST_EXPIRY_ENABLED: 'false',
-  };
-  cleanup.defer(`drop database ${database}`, () => dropDatabase(TEST_POSTGRES_URL, database));
-  cleanup.defer(`delete streams ${natsPrefix}*`, () => deleteStreamsWithPrefix(natsPrefix));
-  await ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: 'mutuo_requests_app' });
-  await runToEnd('requests migrations', 'services/requests/src/migrate.ts', requestsEnv);
-
-  const requests = spawnScript('requests', 'services/requests/src/main.ts', requestsEnv);
-  cleanup.defer('stop requests', () => stopChildProcess(requests.process));
-  await waitUntilReady(requests, `http://127.0.0.1:${requestsPort}/health/ready`);
-  const gateway = spawnScript('gateway', 'gateway/src/main.ts', {
-    ...baseEnv,
-    PORT: String(gatewayPort),
-    HOST: '127.0.0.1',
-    SUBGRAPH_REQUESTS_URL: `http://127.0.0.1:${requestsPort}/graphql`,
-  });
-  cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
-  await waitUntilReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
-  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, subgraphUrl: `http://127.0.0.1:${requestsPort}/graphql`, adminUrl: admin.toString() };
+  const baseEnv: NodeJS.ProcessEnv = { ...benchBaseEnv(), JWT_SECRET, JWT_ALGORITHMS: 'HS256', GATEWAY_SHARED_SECRET };
+  const requests = await startBenchService(cleanup, { service: 'requests', env: { ...baseEnv, REGION: 'bench', REQUEST_EXPIRY_ENABLED: 'false' } });
+  const gatewayUrl = await startBenchGateway(cleanup, baseEnv, { requests: requests.graphqlUrl });
+  return { gatewayUrl, subgraphUrl: requests.graphqlUrl, adminUrl: requests.adminUrl };
 }
 
 async function measure(platform: Platform): Promise<Results> {
@@ -267,16 +211,6 @@ async function openLoop(rate: number, seconds: number, request: () => Promise<{ 
   return { achieved: latencies.length / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
 }
 
-interface GraphQLBody {
-  data?: unknown;
-  errors?: unknown[];
-}
-
-async function send(url: string, headers: Record<string, string>, query: string, variables: object): Promise<{ status: number; body: GraphQLBody }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: (await response.json()) as GraphQLBody };
-}
-
 function render(results: Results): string {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const last = results.steps[results.steps.length - 1]!;
@@ -326,46 +260,4 @@ an area narrows by bounding box in SQL, then by polygon). Figures come from a
 2-core machine shared with other work: compare the two sides of one run, not runs with each other.
 `;
 
-function writeSection(section: string): void {
-  const block = `${RESULTS_START}\n\n${section}\n\n${RESULTS_END}`;
-  const current = existsSync(DOCUMENT) ? readFileSync(DOCUMENT, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(RESULTS_START);
-  const end = current.indexOf(RESULTS_END);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + block + current.slice(end + RESULTS_END.length)
-      : `${current.trimEnd()}\n\n${METHOD}\n### Results\n\n${block}\n`;
-  writeFileSync(DOCUMENT, next);
-}
-
-function spawnScript(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return { name, process: child, output };
-}
-
-function runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawnScript(name, script, env);
-  return new Promise((resolve, reject) => {
-    child.process.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (exit ${code}):\n${child.output.join('')}`))));
-  });
-}
-
-async function waitUntilReady(child: Child, url: string): Promise<void> {
-  try {
-    await waitFor(() => answersOk(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
-  } catch (error) {
-    throw new Error(`${errorMessage(error)}\n${child.output.slice(-30).join('')}`);
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:requests failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBenchmark('bench:requests', main);

@@ -5,3 +5,4 @@ export * from './migrate-service';
 export * from './service-main';
 export * from './graphql-enum';
 export * from './clock';
+export * from './periodic-job';

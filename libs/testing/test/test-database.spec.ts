@@ -1,15 +1,4 @@
-import { Client } from 'pg';
-import { createTestDatabase, TEST_POSTGRES_URL } from '../src';
-
-async function run<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+import { createTestDatabase, queryDatabase, TEST_POSTGRES_URL } from '../src';
 
 describe('createTestDatabase', () => {
   it('creates a uniquely named database the service role can use, and drops it', async () => {
@@ -19,7 +8,7 @@ describe('createTestDatabase', () => {
       expect(first.name).toMatch(/^mutuo_testing_test_[a-z0-9]+$/);
       expect(second.name).not.toBe(first.name);
       expect(first.appRole).toBe('mutuo_testing_app');
-      await expect(run(first.appUrl, 'select current_user as role, current_database() as db')).resolves.toEqual([
+      await expect(queryDatabase(first.appUrl, 'select current_user as role, current_database() as db')).resolves.toEqual([
         { role: 'mutuo_testing_app', db: first.name },
       ]);
     } finally {
@@ -27,10 +16,10 @@ describe('createTestDatabase', () => {
       await second.drop();
     }
 
-    const remaining = await run<{ datname: string }>(
+    const remaining = await queryDatabase<{ datname: string }>(
       TEST_POSTGRES_URL,
       `select datname from pg_database where datname in ('${first.name}', '${second.name}')`,
     );
     expect(remaining).toEqual([]);
-  });
+  }, 30_000);
 });

@@ -19,13 +19,8 @@ export interface RequestFacts {
   readonly urgency: Urgency;
 }
 
-export interface Suggestion {
-  readonly suggestionId: string;
-  readonly helperMemberId: string;
-  readonly helperPodId: string;
-  readonly offerId: string | null;
-  readonly score: number;
-  readonly parts: ScoreParts;
+/** A suggestion as the request's stream keeps it: a scored helper with its place in a round and where it stands. */
+export interface Suggestion extends NewSuggestion {
   readonly source: SuggestionSource;
   readonly expiresAt: string;
   readonly round: number;

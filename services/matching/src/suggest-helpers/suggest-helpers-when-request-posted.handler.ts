@@ -1,7 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestEditedV1, RequestPostedV1, type RequestEditedV1Data, type RequestPostedV1Data } from '@mutuo/contracts';
-import { query } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { MATCHING_ACTOR, SuggestHelpersService } from './suggest-helpers.service';
@@ -23,32 +22,29 @@ export class SuggestHelpersWhenRequestPosted {
   @EventPattern(RequestPostedV1.type)
   async posted(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
     const { requestId, podId, requesterMemberId, postedAt } = event.data;
-    await query(
+    await this.suggestions.suggestAfterFactsChanged(
       event.em,
-      `insert into tracked_requests (request_id, pod_id, requester_member_id, posted_at, facts_changed_at, ${FACT_COLUMNS.join(', ')})
-       values (?, ?, ?, ?, ?, ${FACT_COLUMNS.map(() => '?').join(', ')})
-       on conflict (request_id) do nothing`,
-      [requestId, podId, requesterMemberId, postedAt, postedAt, ...factValues(event.data)],
+      { kind: 'posted', requestId, podId, requesterMemberId, postedAt, facts: factValues(event.data) },
+      expectedFacts(podId, event.data),
+      'request-posted',
+      commandMetadataForEvent(event, MATCHING_ACTOR, this.clock.now()),
     );
-    await this.suggestions.suggest(event.em, podId, requestId, 'request-posted', commandMetadataForEvent(event, MATCHING_ACTOR, this.clock.now()));
   }
 
   @EventPattern(RequestEditedV1.type)
   async edited(@Payload() event: ReceivedEvent<RequestEditedV1Data>): Promise<void> {
     const { requestId, podId, editedAt } = event.data;
-    const updated = await query(
+    await this.suggestions.suggestAfterFactsChanged(
       event.em,
-      `update tracked_requests set facts_changed_at = ?, ${FACT_COLUMNS.map((column) => `${column} = ?`).join(', ')}
-       where request_id = ? and facts_changed_at < ? returning status`,
-      [editedAt, ...factValues(event.data), requestId, editedAt],
+      { kind: 'edited', requestId, editedAt, facts: factValues(event.data) },
+      expectedFacts(podId, event.data),
+      'request-changed',
+      commandMetadataForEvent(event, MATCHING_ACTOR, this.clock.now()),
     );
-    if (updated.length === 0) return;
-    await this.suggestions.suggest(event.em, podId, requestId, 'request-changed', commandMetadataForEvent(event, MATCHING_ACTOR, this.clock.now()));
   }
 }
 
-const FACT_COLUMNS = ['title', 'category', 'subcategory', 'urgency', 'language', 'location_cell', 'needed_from', 'needed_until', 'visibility'];
-
+/** The facts in REQUEST_FACT_COLUMNS' order. */
 function factValues(facts: MatchableFacts): unknown[] {
   return [
     facts.title,
@@ -61,4 +57,9 @@ function factValues(facts: MatchableFacts): unknown[] {
     facts.window?.until ?? null,
     facts.visibility ?? 'pod',
   ];
+}
+
+/** What the request's facts will be once the event is applied, to search candidates in the same statement. */
+function expectedFacts(podId: string, facts: MatchableFacts) {
+  return { podId, category: facts.category, locationCell: facts.locationCell ?? null };
 }

@@ -36,19 +36,38 @@ export const suggestionsProjection: Projection = {
     switch (event.type) {
       case 'SuggestionsMade': {
         const { requestId, podId, round, suggestions, madeAt } = event.data;
-        await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open' and not assigned`, [requestId]);
-        for (const s of suggestions) {
-          await query(
-            em,
-            `insert into suggestions_view (suggestion_id, request_id, pod_id, helper_member_id, helper_pod_id, offer_id, score, parts, source, status, round, expires_at, made_at, shared)
-             select ?, ?, ?, ${unlessErased}, ?, ?, ?, ?::jsonb, ?,
-               case when exists (select 1 from erased_members e where e.member_id = ?::uuid) then 'withdrawn' else 'open' end, ?, ?, ?,
-               case when ? = 'escalated' then (select r.escalation_shared from tracked_requests r where r.request_id = ?) end
-             on conflict (suggestion_id) do update set status = excluded.status, score = excluded.score, parts = excluded.parts, round = excluded.round,
-               expires_at = excluded.expires_at, made_at = excluded.made_at`,
-            [s.suggestionId, requestId, podId, s.helperMemberId, s.helperMemberId, s.helperPodId, s.offerId, s.score, JSON.stringify(s.parts), s.source, s.helperMemberId, round, s.expiresAt, madeAt, s.source, requestId],
-          );
-        }
+        // Two statements whatever the number of suggestions (withdrawing and re-suggesting one row cannot share a statement).
+        await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open' and not assigned`, [requestId], {
+          preparedAs: 'matching_withdraw_open_suggestions_v1',
+        });
+        // One row per suggestion id, the last one winning, as one upsert per suggestion in turn would leave it.
+        const rows = [...new Map(suggestions.map((s) => [s.suggestionId, s] as const)).values()].map((s) => ({
+          suggestion_id: s.suggestionId,
+          helper_member_id: s.helperMemberId,
+          helper_pod_id: s.helperPodId,
+          offer_id: s.offerId,
+          score: s.score,
+          parts: s.parts,
+          source: s.source,
+          expires_at: s.expiresAt,
+        }));
+        if (rows.length === 0) return;
+        await query(
+          em,
+          `insert into suggestions_view (suggestion_id, request_id, pod_id, helper_member_id, helper_pod_id, offer_id, score, parts, source, status, round, expires_at, made_at, shared)
+           select s.suggestion_id, ?::uuid, ?::uuid,
+             case when exists (select 1 from erased_members e where e.member_id = s.helper_member_id) then null else s.helper_member_id end,
+             s.helper_pod_id, s.offer_id, s.score, s.parts, s.source,
+             case when exists (select 1 from erased_members e where e.member_id = s.helper_member_id) then 'withdrawn' else 'open' end,
+             ?::int, s.expires_at, ?::timestamptz,
+             case when s.source = 'escalated' then (select r.escalation_shared from tracked_requests r where r.request_id = ?::uuid) end
+           from jsonb_to_recordset(?::jsonb) as s(suggestion_id uuid, helper_member_id uuid, helper_pod_id uuid, offer_id uuid, score double precision,
+                                                  parts jsonb, source text, expires_at timestamptz)
+           on conflict (suggestion_id) do update set status = excluded.status, score = excluded.score, parts = excluded.parts, round = excluded.round,
+             expires_at = excluded.expires_at, made_at = excluded.made_at`,
+          [requestId, podId, round, madeAt, requestId, JSON.stringify(rows)],
+          { preparedAs: 'matching_suggestions_made_v1' },
+        );
         return;
       }
       case 'SuggestionAccepted':

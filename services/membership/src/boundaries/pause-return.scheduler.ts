@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { SERVICE_LOGGER } from '@mutuo/service-kit';
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { memberPauseDecider } from '../domain/member-pause.decider';
 import { MemberSettingsQueries } from '../member-settings/member-settings.queries';
@@ -27,49 +27,29 @@ export interface PauseReturnReport {
  * sooner, so a member is back at the time they chose rather than up to an interval later.
  */
 @Injectable()
-export class PauseReturnScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private pollTimer: NodeJS.Timeout | undefined;
+export class PauseReturnScheduler extends PeriodicJob<PauseReturnReport> {
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
-  private running: Promise<unknown> | undefined;
-  private runAgain = false;
-  private stopped = true;
 
   constructor(
     private readonly queries: MemberSettingsQueries,
     private readonly stream: MemberStream,
     @Inject(PAUSE_RETURN_OPTIONS) private readonly options: PauseReturnOptions,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.options.enabled) this.start();
+  ) {
+    super(options, logger, 'Scan for due returns failed; it runs again at the next interval');
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
-  }
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.pollTimer = setInterval(() => this.trigger(), this.options.intervalMs);
-    this.pollTimer.unref?.();
-    this.trigger();
-  }
-
-  /** No new scan starts; a scan in progress finishes. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.pollTimer);
+  /** No new scan starts (nor an early wake-up); a scan in progress finishes. */
+  override async stop(): Promise<void> {
     clearTimeout(this.wakeTimer);
     this.wakeAt = Number.POSITIVE_INFINITY;
-    await this.running;
+    await super.stop();
   }
 
   /** A member will be due at `at`: scan then, if that is before the next regular scan. */
   expectReturnAt(at: Date): void {
-    if (this.stopped) return;
+    if (!this.started) return;
     const time = at.getTime();
     if (time - Date.now() > this.options.intervalMs || time >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
@@ -77,7 +57,7 @@ export class PauseReturnScheduler implements OnApplicationBootstrap, OnModuleDes
     this.wakeTimer = setTimeout(
       () => {
         this.wakeAt = Number.POSITIVE_INFINITY;
-        this.trigger();
+        this.runSoon();
       },
       // A few milliseconds late rather than early: a scan before the date finds nothing due.
       Math.max(0, time - Date.now()) + 5,
@@ -104,26 +84,9 @@ export class PauseReturnScheduler implements OnApplicationBootstrap, OnModuleDes
       }
     }
     // A full batch that made progress probably left more behind; one that made none waits for the next scan.
-    if (due.length === this.options.batchSize && returned > 0) this.runAgain = true;
+    if (due.length === this.options.batchSize && returned > 0) this.runSoon();
     const next = await this.queries.nextReturnAfter(now);
     if (next) this.expectReturnAt(next);
     return { due: due.length, returned, failed };
-  }
-
-  private trigger(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.runAgain = true;
-      return;
-    }
-    this.running = this.runOnce()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Scan for due returns failed; it runs again at the next interval'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.runAgain) {
-          this.runAgain = false;
-          this.trigger();
-        }
-      });
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, query } from '@mutuo/event-store';
-import { SERVICE_LOGGER } from '@mutuo/service-kit';
+import { PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRolesState } from '../domain/pod-roles.decider';
 import { ROLE_TERMS_SCAN_SETTING, ROLE_TERMS_SCAN_VALUE } from '../migrations/role-terms.migration';
@@ -37,11 +37,8 @@ interface DueTermRow {
  * concurrency on the stream) never warn or lapse twice.
  */
 @Injectable()
-export class RoleTermScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class RoleTermScheduler extends PeriodicJob<RoleSchedulerReport> {
   private readonly commands: CommandHandler<PodRolesState, PodRolesCommand, PodRolesEvent>;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
 
   constructor(
     private readonly em: EntityManager,
@@ -50,29 +47,8 @@ export class RoleTermScheduler implements OnApplicationBootstrap, OnModuleDestro
     @Inject(ROLE_SCHEDULER_OPTIONS) private readonly options: RoleSchedulerOptions,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
+    super(options, logger, 'Role term scan failed; it runs again at the next interval');
     this.commands = new CommandHandler(store, podRolesDecider);
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.options.enabled) this.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
-  }
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  /** No new scan starts; a scan in progress finishes its current command list. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
   }
 
   /** One scan: every due term (up to the batch size) gets its command. */
@@ -102,19 +78,6 @@ export class RoleTermScheduler implements OnApplicationBootstrap, OnModuleDestro
       }
     }
     return { due: due.length, warned, lapsed, alerted, failed };
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Role term scan failed; it runs again at the next interval'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.options.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref?.();
   }
 
   /** Due terms across all pods: the scan opts in to that on purpose (see the role_terms_due_scan policy). */

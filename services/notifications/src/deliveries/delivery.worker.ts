@@ -16,7 +16,7 @@ import { quietHoursEndAfter, rateLimitHoldUntil } from '../domain/delivery-timin
 import { TIME_CRITICAL_KINDS, type NotificationKind } from '../domain/notification-kinds';
 import { renderMessage } from '../domain/templates/render-message';
 import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
-import { findRecipient, type RecipientProfile } from '../recipients/recipient-directory';
+import { findRecipient, findRecipients, type RecipientProfile } from '../recipients/recipient-directory';
 import { WebhookEndpointsHandler } from '../webhooks/webhook-endpoints.handler';
 import { DeliveryCommands } from './delivery-commands';
 import { FreshDeliveries } from './fresh-deliveries';
@@ -47,6 +47,42 @@ interface DueRow {
 
 type Attempt = 'sent' | 'postponed' | 'failed' | 'skipped';
 
+/** Deliveries claimed ("sending" committed) in one transaction, and claims sending at once. */
+const CLAIM_SIZE = 100;
+const CLAIMS_IN_FLIGHT = 2;
+const RECENTLY_SENT_REMEMBERED = 50_000;
+
+interface RecipientSend {
+  readonly pod_id: string;
+  readonly recipient_member_id: string;
+  readonly channel: string;
+  readonly sent_at: string;
+}
+
+/** The rate limit's log, in one statement. */
+async function insertRecipientSends(tx: EntityManager, sends: readonly RecipientSend[]): Promise<void> {
+  if (sends.length === 0) return;
+  await query(
+    tx,
+    `insert into recipient_sends (pod_id, recipient_member_id, channel, sent_at)
+     select s.pod_id, s.recipient_member_id, s.channel, s.sent_at from jsonb_to_recordset(?::jsonb) as s(pod_id uuid, recipient_member_id uuid, channel text, sent_at timestamptz)`,
+    [JSON.stringify(sends)],
+  );
+}
+
+interface Claimed {
+  readonly row: DueRow;
+  readonly started: { state: DeliveryState; version: number };
+  readonly details: DeliveryDetails;
+  readonly recipient: RecipientProfile;
+}
+
+interface Recorded {
+  readonly item: Claimed;
+  /** null: the channel could not tell whether it took the message. */
+  readonly outcome: SendOutcome | null;
+}
+
 const DIGEST_NAMESPACE = '2f6b9d1e-7c3a-4e5f-8b0a-9d8c7b6a5f4e';
 /** Kinds that are never held for quiet hours' end by default (a code is useless by then). */
 const NEVER_QUIET: readonly string[] = ['sign-in-code', 'contact-verification-code'];
@@ -71,6 +107,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private running: Promise<unknown> | undefined;
   private stopped = true;
   private wakeAgain = false;
+  /** Deliveries this process is sending or has sent without having recorded it yet: their receipts come back later. */
+  private readonly inFlight = new Set<string>();
+  /**
+   * Deliveries this process recorded as sent lately. The read model lags behind a broadcast and lists them as pending
+   * for a while; skipping them spares reloading their streams. Only a hint: a sent delivery never becomes due again.
+   */
+  private readonly recentlySent = new Set<string>();
 
   constructor(
     private readonly em: EntityManager,
@@ -120,44 +163,93 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** One pass: recover interrupted sends, run the other steps, collect digests, then send what is due. */
+  /**
+   * One pass: recover interrupted sends, collect digests, then send what is due while the other steps (an area
+   * broadcast's next batch, say) run alongside: what they decide is sent by the next pass.
+   */
   async runOnce(): Promise<DeliveryWorkerReport> {
     const now = this.clock.now();
     const recovered = await this.recoverInterrupted(now);
+    const stepsDone = this.runSteps(now);
+    try {
+      const digests = await this.collectDigests(now);
+      const fresh = this.fresh
+        .take(this.config.worker.batchSize)
+        .map((delivery): DueRow => ({ delivery_id: delivery.deliveryId, pod_id: delivery.podId, recipient_member_id: delivery.recipientMemberId, channel: delivery.channel }));
+      // While fresh work flows in (a broadcast), the read model lags behind it and would mostly list deliveries already
+      // sent: scan a little, so retries and single notifications still move, without reloading thousands of streams.
+      const scanned = await this.scan<DueRow>(
+        `select delivery_id, pod_id, recipient_member_id, channel from deliveries
+         where status = 'pending' and digest = 'immediate' and not held_for_digest and next_attempt_at <= ?
+         order by next_attempt_at limit ?`,
+        [now.toISOString(), fresh.length > 0 ? Math.min(50, this.config.worker.batchSize) : this.config.worker.batchSize],
+      );
+      const seen = new Set(fresh.map((row) => row.delivery_id));
+      const due = [...fresh, ...scanned.filter((row) => !seen.has(row.delivery_id) && !this.recentlySent.has(row.delivery_id) && !this.inFlight.has(row.delivery_id))];
+      const counts: Record<Attempt, number> = { sent: 0, postponed: 0, failed: 0, skipped: 0 };
+      // Rounds of at most one delivery per recipient and channel: their rate limit then sees each send before deciding the next.
+      const lanes = new Map<string, DueRow[]>();
+      for (const row of due) {
+        const key = `${row.recipient_member_id ?? row.delivery_id}:${row.channel}`;
+        const lane = lanes.get(key);
+        if (lane) lane.push(row);
+        else lanes.set(key, [row]);
+      }
+      for (let round = 0; ; round++) {
+        const rows = [...lanes.values()].flatMap((lane) => (lane[round] ? [lane[round]!] : []));
+        if (rows.length === 0) break;
+        await this.sendRound(rows, now, counts);
+      }
+      return { recovered, digests, attempted: due.length, sent: counts.sent, postponed: counts.postponed, failed: counts.failed, steps: await stepsDone };
+    } finally {
+      await stepsDone.catch(() => undefined);
+    }
+  }
+
+  private async runSteps(now: Date): Promise<number> {
     let steps = 0;
     for (const step of this.steps) steps += await step.runOnce(now);
-    const digests = await this.collectDigests(now);
-    const fresh = this.fresh
-      .take(this.config.worker.batchSize)
-      .map((delivery): DueRow => ({ delivery_id: delivery.deliveryId, pod_id: delivery.podId, recipient_member_id: delivery.recipientMemberId, channel: delivery.channel }));
-    // While fresh work flows in (a broadcast), the read model lags behind it and would mostly list deliveries already
-    // sent: scan a little, so retries and single notifications still move, without reloading thousands of streams.
-    const scanned = await this.scan<DueRow>(
-      `select delivery_id, pod_id, recipient_member_id, channel from deliveries
-       where status = 'pending' and digest = 'immediate' and not held_for_digest and next_attempt_at <= ?
-       order by next_attempt_at limit ?`,
-      [now.toISOString(), fresh.length > 0 ? Math.min(50, this.config.worker.batchSize) : this.config.worker.batchSize],
-    );
-    const seen = new Set(fresh.map((row) => row.delivery_id));
-    const due = [...fresh, ...scanned.filter((row) => !seen.has(row.delivery_id))];
-    const counts: Record<Attempt, number> = { sent: 0, postponed: 0, failed: 0, skipped: 0 };
-    // One lane per recipient and channel: their rate limit then sees each send before deciding the next.
-    const lanes = new Map<string, DueRow[]>();
-    for (const row of due) {
-      const key = `${row.recipient_member_id ?? row.delivery_id}:${row.channel}`;
-      lanes.set(key, [...(lanes.get(key) ?? []), row]);
+    return steps;
+  }
+
+  /**
+   * Members' deliveries go in claims of CLAIM_SIZE per pod, two claims at a time, each with half the send concurrency;
+   * anything else (webhooks, codes) one by one.
+   */
+  private async sendRound(rows: readonly DueRow[], now: Date, counts: Record<Attempt, number>): Promise<void> {
+    const claims: DueRow[][] = [];
+    const single: DueRow[] = [];
+    const byPod = new Map<string | null, DueRow[]>();
+    for (const row of rows) {
+      if (row.recipient_member_id === null) single.push(row);
+      else {
+        const podRows = byPod.get(row.pod_id);
+        if (podRows) podRows.push(row);
+        else byPod.set(row.pod_id, [row]);
+      }
     }
-    await forEachConcurrently([...lanes.values()], this.config.worker.concurrency, async (lane) => {
-      for (const row of lane) {
-        try {
-          counts[await this.attempt(row, now)]++;
-        } catch (error) {
-          counts.failed++;
-          this.logger.error({ err: error, deliveryId: row.delivery_id }, 'Delivery attempt failed; it is tried again at the next pass');
-        }
+    for (const podRows of byPod.values()) for (let index = 0; index < podRows.length; index += CLAIM_SIZE) claims.push(podRows.slice(index, index + CLAIM_SIZE));
+    const count = (attempt: Attempt) => counts[attempt]++;
+    const attemptLogged = async (row: DueRow) => {
+      try {
+        count(await this.attempt(row, now));
+      } catch (error) {
+        counts.failed++;
+        this.logger.error({ err: error, deliveryId: row.delivery_id }, 'Delivery attempt failed; it is tried again at the next pass');
+      }
+    };
+    const claimsInFlight = Math.min(CLAIMS_IN_FLIGHT, claims.length);
+    const sendsPerClaim = Math.max(1, Math.floor(this.config.worker.concurrency / Math.max(1, claimsInFlight)));
+    await forEachConcurrently(claims, claimsInFlight, async (claim) => {
+      try {
+        const deferred = await this.attemptClaim(claim, now, sendsPerClaim, count);
+        await forEachConcurrently(deferred, sendsPerClaim, attemptLogged);
+      } catch (error) {
+        counts.failed += claim.length;
+        this.logger.error({ err: error, deliveries: claim.length }, 'Delivery claim failed; its deliveries are tried again at the next pass');
       }
     });
-    return { recovered, digests, attempted: due.length, sent: counts.sent, postponed: counts.postponed, failed: counts.failed, steps };
+    await forEachConcurrently(single, this.config.worker.concurrency, attemptLogged);
   }
 
   /** Runs passes until one finds nothing due (for tests and the benchmark). */
@@ -264,46 +356,209 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn({ deliveryId: row.delivery_id, err: error }, 'Send outcome unknown');
       outcome = null;
     }
-    return this.inPod(podId, async (tx) => {
-      if (outcome === null) {
-        await this.deliveries.handle(tx, podId, { type: 'RecoverInterruptedSend', data: { deliveryId: row.delivery_id }, metadata });
-        return 'failed' as const;
+    return this.inPod(podId, (tx) => this.recordOutcome(tx, podId, prepared.details, started!, outcome, now, metadata, null));
+  }
+
+  /**
+   * Records what the channel said. `sends` collects the rate limit's log rows for the caller to insert in one go; null
+   * inserts them here and decides against the stream again if something was appended since the attempt started (in a
+   * savepoint, so the caller's transaction survives the conflict); with `sends`, a conflict fails the caller's transaction.
+   */
+  private async recordOutcome(
+    tx: EntityManager,
+    podId: string | null,
+    details: DeliveryDetails,
+    started: { state: DeliveryState; version: number },
+    outcome: SendOutcome | null,
+    now: Date,
+    metadata: CommandMetadata,
+    sends: RecipientSend[] | null,
+  ): Promise<Attempt> {
+    const deliveryId = details.deliveryId;
+    if (outcome === null) {
+      await this.deliveries.handle(tx, podId, { type: 'RecoverInterruptedSend', data: { deliveryId }, metadata });
+      return 'failed';
+    }
+    const command = { type: 'RecordSendOutcome' as const, data: { deliveryId, outcome }, metadata };
+    // Usually nothing was appended since the attempt started; if something was, decide against the stream again.
+    const { newEvents, state } = sends
+      ? await this.deliveries.handleLoaded(tx, podId, started, command)
+      : await tx
+          .transactional((savepoint) => this.deliveries.handleLoaded(savepoint, podId, started, command))
+          .catch((error: unknown) => {
+            if (error instanceof StreamVersionConflict) return this.deliveries.handle(tx, podId, command);
+            throw error;
+          });
+    if (outcome.type === 'accepted' && details.recipient.type === 'member' && podId) {
+      const send: RecipientSend = { pod_id: podId, recipient_member_id: details.recipient.memberId, channel: details.channel, sent_at: now.toISOString() };
+      if (sends) sends.push(send);
+      else await insertRecipientSends(tx, [send]);
+    }
+    if (details.recipient.type === 'webhook-endpoint' && podId) {
+      await this.endpoints.recordAttempt(tx, podId, details.recipient.endpointId, outcome.type === 'accepted', outcome.type === 'accepted' ? null : outcome.error, metadata);
+    }
+    const failed = newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
+    if (failed) await this.fallBack(tx, state, failed, now);
+    return outcome.type === 'accepted' ? 'sent' : 'failed';
+  }
+
+  /**
+   * Claims members' deliveries together: one transaction loads their streams, reads their recipients and recent sends
+   * with one query each, cancels or postpones what must not go now, and commits "sending" for the rest; those are
+   * then sent concurrently and their outcomes recorded in groups as they come back. The rules are the one-by-one path's.
+   * Returns what must go one by one: deliveries that are not a member's rendered message, or the whole claim when
+   * another worker appended to one of its streams meanwhile (the claim's transaction then commits nothing).
+   */
+  private async attemptClaim(rows: readonly DueRow[], now: Date, sendLimit: number, count: (attempt: Attempt) => void): Promise<DueRow[]> {
+    const podId = rows[0]!.pod_id;
+    const metadata = this.metadata(now, podId);
+    const at = now.toISOString();
+    let claim: { claimed: Claimed[]; settled: Attempt[]; deferred: DueRow[] };
+    try {
+      claim = await this.inPod(podId, async (tx) => {
+        const claimed: Claimed[] = [];
+        const settled: Attempt[] = [];
+        const deferred: DueRow[] = [];
+        const streams = await this.deliveries.loadMany(tx, podId, rows.map((row) => row.delivery_id));
+        const loaded = rows.map((row) => ({ row, ...streams.get(row.delivery_id)! }));
+        const memberIds = [...new Set(loaded.flatMap(({ state }) => (state.status !== 'none' && state.details.recipient.type === 'member' ? [state.details.recipient.memberId] : [])))];
+        const recipients = await findRecipients(tx, memberIds);
+        const recent = await this.recentSends(tx, memberIds, now);
+        for (const { row, state, version } of loaded) {
+          if (state.status !== 'pending' || state.nextAttemptAt > at) {
+            settled.push('skipped');
+            continue;
+          }
+          const { details } = state;
+          if (details.recipient.type !== 'member' || details.content.type !== 'rendered') {
+            deferred.push(row);
+            continue;
+          }
+          const recipient = recipients.get(details.recipient.memberId);
+          if (!recipient || recipient.erased) {
+            await this.deliveries.handleLoaded(tx, podId, { state, version }, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata });
+            settled.push('skipped');
+            continue;
+          }
+          const hold = this.holdFor(details, recipient, now, recent.get(`${recipient.memberId}:${details.channel}`) ?? []);
+          if (hold) {
+            await this.deliveries.handleLoaded(tx, podId, { state, version }, { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata });
+            settled.push('postponed');
+            continue;
+          }
+          const started = await this.deliveries.handleLoaded(tx, podId, { state, version }, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata });
+          if (started.newEvents[0]?.type !== 'DeliveryAttemptStarted') settled.push('skipped');
+          else claimed.push({ row, started, details, recipient });
+        }
+        return { claimed, settled, deferred };
+      });
+    } catch (error) {
+      if (error instanceof StreamVersionConflict) return [...rows];
+      throw error;
+    }
+    claim.settled.forEach(count);
+    for (const item of claim.claimed) this.inFlight.add(item.row.delivery_id);
+    // "sending" is committed for every claimed delivery: from here on a crash leaves a trace the recovery reads.
+    // Outcomes are recorded as they come, in groups: whatever finished while the previous group was being committed
+    // goes in the next transaction, so a receipt that overtakes our record of the send waits as little as possible.
+    const unrecorded: Recorded[] = [];
+    let recording: Promise<void> | undefined;
+    const recordAll = async () => {
+      while (unrecorded.length > 0) await this.recordGroup(podId, unrecorded.splice(0), now, metadata, count);
+    };
+    const recordSoon = () => {
+      recording ??= recordAll().finally(() => {
+        recording = undefined;
+      });
+    };
+    await forEachConcurrently(claim.claimed, sendLimit, async (item) => {
+      try {
+        unrecorded.push({ item, outcome: await this.send(item.details, item.recipient, undefined, now) });
+      } catch (error) {
+        if (error instanceof AmbiguousSendError) {
+          this.logger.warn({ deliveryId: item.row.delivery_id, err: error }, 'Send outcome unknown');
+          unrecorded.push({ item, outcome: null });
+        } else {
+          // Left "sending": the recovery after the lease applies the channel's rule.
+          count('failed');
+          this.inFlight.delete(item.row.delivery_id);
+          this.logger.error({ err: error, deliveryId: item.row.delivery_id }, 'Delivery attempt failed; it is recovered after the sending lease');
+          return;
+        }
       }
-      const command = { type: 'RecordSendOutcome' as const, data: { deliveryId: row.delivery_id, outcome }, metadata };
-      // Usually nothing was appended since the attempt started; if something was, decide against the stream again.
-      const { newEvents, state } = await tx
-        .transactional((savepoint) => this.deliveries.handleLoaded(savepoint, podId, started!, command))
-        .catch((error: unknown) => {
-          if (error instanceof StreamVersionConflict) return this.deliveries.handle(tx, podId, command);
-          throw error;
-        });
-      const { details } = prepared;
-      if (outcome.type === 'accepted' && details.recipient.type === 'member' && podId) {
-        await query(tx, 'insert into recipient_sends (pod_id, recipient_member_id, channel, sent_at) values (?, ?, ?, ?)', [podId, details.recipient.memberId, details.channel, now.toISOString()]);
-      }
-      if (details.recipient.type === 'webhook-endpoint' && podId) {
-        await this.endpoints.recordAttempt(tx, podId, details.recipient.endpointId, outcome.type === 'accepted', outcome.type === 'accepted' ? null : outcome.error, metadata);
-      }
-      const failed = newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
-      if (failed) await this.fallBack(tx, state, failed, now);
-      return outcome.type === 'accepted' ? ('sent' as const) : ('failed' as const);
+      recordSoon();
     });
+    while (recording) await recording;
+    await recordAll();
+    return claim.deferred;
+  }
+
+  /** Records a group of outcomes in one transaction; each on its own if another writer touched one of the streams. */
+  private async recordGroup(podId: string | null, group: readonly Recorded[], now: Date, metadata: CommandMetadata, count: (attempt: Attempt) => void): Promise<void> {
+    try {
+      try {
+        const recorded = await this.inPod(podId, async (tx) => {
+          const sends: RecipientSend[] = [];
+          const results: Attempt[] = [];
+          for (const { item, outcome } of group) results.push(await this.recordOutcome(tx, podId, item.details, item.started, outcome, now, metadata, sends));
+          await insertRecipientSends(tx, sends);
+          return results;
+        });
+        recorded.forEach(count);
+        recorded.forEach((attempt, index) => {
+          if (attempt === 'sent') this.rememberSent(group[index]!.item.row.delivery_id);
+        });
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflict)) throw error;
+        // Someone appended to one of these streams meanwhile (a recovery, say): each is recorded on its own.
+        for (const { item, outcome } of group) count(await this.inPod(podId, (tx) => this.recordOutcome(tx, podId, item.details, item.started, outcome, now, metadata, null)));
+      }
+    } catch (error) {
+      // Left "sending": the recovery after the lease applies the channel's rule.
+      group.forEach(() => count('failed'));
+      this.logger.error({ err: error, deliveries: group.length }, 'Send outcomes could not be recorded; they are recovered after the sending lease');
+    } finally {
+      for (const { item } of group) this.inFlight.delete(item.row.delivery_id);
+    }
+  }
+
+  private rememberSent(deliveryId: string): void {
+    this.recentlySent.add(deliveryId);
+    if (this.recentlySent.size > RECENTLY_SENT_REMEMBERED) this.recentlySent.delete(this.recentlySent.values().next().value!);
+  }
+
+  /** The members' sends still inside the rate limit's window, by member and channel. */
+  private async recentSends(tx: EntityManager, memberIds: readonly string[], now: Date): Promise<Map<string, Date[]>> {
+    const recent = new Map<string, Date[]>();
+    if (memberIds.length === 0) return recent;
+    const rows = await query<{ recipient_member_id: string; channel: string; sent_at: Date }>(
+      tx,
+      'select recipient_member_id, channel, sent_at from recipient_sends where recipient_member_id in (select jsonb_array_elements_text(?::jsonb)::uuid) and sent_at > ?',
+      [JSON.stringify(memberIds), new Date(now.getTime() - this.config.rateLimit.windowMs).toISOString()],
+    );
+    for (const row of rows) {
+      const key = `${row.recipient_member_id}:${row.channel}`;
+      const sends = recent.get(key);
+      if (sends) sends.push(new Date(row.sent_at));
+      else recent.set(key, [new Date(row.sent_at)]);
+    }
+    return recent;
   }
 
   /** Quiet hours and the rate limit; null when the message may go now. */
   private async holdUntil(tx: EntityManager, details: DeliveryDetails, recipient: RecipientProfile, now: Date): Promise<{ until: Date; reason: 'quiet-hours' | 'rate-limit' } | null> {
+    const recent = await this.recentSends(tx, [recipient.memberId], now);
+    return this.holdFor(details, recipient, now, recent.get(`${recipient.memberId}:${details.channel}`) ?? []);
+  }
+
+  /** Quiet hours and the rate limit, given the member's recent sends on the delivery's channel. */
+  private holdFor(details: DeliveryDetails, recipient: RecipientProfile, now: Date, recentSends: readonly Date[]): { until: Date; reason: 'quiet-hours' | 'rate-limit' } | null {
     if (!details.overridesQuietHours && !NEVER_QUIET.includes(details.kind)) {
       const quietEnd = quietHoursEndAfter(now, recipient.quietHours);
       if (quietEnd) return { until: quietEnd, reason: 'quiet-hours' };
     }
     if (details.kind === 'digest' || details.kind === 'partner-event' || TIME_CRITICAL_KINDS.includes(details.kind)) return null;
-    const windowStart = new Date(now.getTime() - this.config.rateLimit.windowMs).toISOString();
-    const recent = await query<{ sent_at: Date }>(tx, 'select sent_at from recipient_sends where recipient_member_id = ? and channel = ? and sent_at > ?', [
-      recipient.memberId,
-      details.channel,
-      windowStart,
-    ]);
-    const until = rateLimitHoldUntil(recent.map((row) => new Date(row.sent_at)), now, this.config.rateLimit);
+    const until = rateLimitHoldUntil([...recentSends], now, this.config.rateLimit);
     return until ? { until, reason: 'rate-limit' } : null;
   }
 
@@ -351,17 +606,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * False when the delivery is not (yet) recorded as sent with that message: the provider tries again.
    */
   async recordReceipt(podId: string | null, deliveryId: string, providerMessageId: string, status: 'delivered' | 'undelivered'): Promise<boolean> {
+    // Overtook our record of the send, which is on its way: no need to read the stream to know.
+    if (this.inFlight.has(deliveryId)) return false;
     const now = this.clock.now();
     return this.inPod(podId, async (tx) => {
-      const { state } = await this.deliveries.load(tx, podId, deliveryId);
+      const loaded = await this.deliveries.load(tx, podId, deliveryId);
+      const { state } = loaded;
       // Not a delivery (a coordinator's test message): nothing to record.
       if (state.status === 'none') return true;
       if (state.status !== 'sent' && state.status !== 'failed') return false;
       if (state.status === 'failed' || state.providerMessageId !== providerMessageId) return state.status === 'failed';
-      const handled = await this.deliveries.handle(tx, podId, { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: this.metadata(now, podId) });
+      const handled = await this.deliveries.handleLoaded(tx, podId, loaded, { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: this.metadata(now, podId) });
       const failed = handled.newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
       if (failed) await this.fallBack(tx, handled.state, failed, now);
       return true;
+    }).catch((error: unknown) => {
+      // Something was appended to the delivery meanwhile: the provider tries again and the receipt is decided afresh.
+      if (error instanceof StreamVersionConflict) return false;
+      throw error;
     });
   }
 

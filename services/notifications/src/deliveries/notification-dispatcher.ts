@@ -3,14 +3,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV5 } from '@mutuo/contracts';
 import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
-import type { DeliveryChannel, DeliveryContent } from '../domain/delivery.decider';
+import { deliveryDecider, type DecideDelivery, type DeliveryChannel, type DeliveryContent } from '../domain/delivery.decider';
 import { nextDigestTime } from '../domain/delivery-timing';
 import { TIME_CRITICAL_KINDS, type NotificationKind } from '../domain/notification-kinds';
-import { notificationDecider, type NotificationCommand, type NotificationEvent, type NotificationState } from '../domain/notification.decider';
+import { notificationDecider, type NotificationCommand, type NotificationEvent, type NotificationState, type RecordNotification } from '../domain/notification.decider';
 import { renderMessage, type TemplateParams } from '../domain/templates/render-message';
 import { findPodDefaults, findRecipient, type RecipientProfile } from '../recipients/recipient-directory';
 import { SmsChannel } from '../channels/sms.channel';
-import { DeliveryCommands } from './delivery-commands';
+import { DeliveryCommands, deliveryStream } from './delivery-commands';
 import type { FreshDelivery } from './fresh-deliveries';
 
 export const NOTIFICATIONS_ACTOR = 'system:notifications';
@@ -57,7 +57,7 @@ export function usableChannels(recipient: RecipientProfile, smsAvailable: boolea
 export class NotificationDispatcher {
   private readonly notifications: CommandHandler<NotificationState, NotificationCommand, NotificationEvent>;
   constructor(
-    store: PostgresEventStore,
+    private readonly store: PostgresEventStore,
     private readonly deliveries: DeliveryCommands,
     private readonly sms: SmsChannel,
   ) {
@@ -71,6 +71,49 @@ export class NotificationDispatcher {
     const recipient = known === undefined ? await findRecipient(em, notification.recipientMemberId) : known;
     if (recipient?.erased) return null;
     const pod = recipient ? null : await findPodDefaults(em, podId);
+    const plan = this.plan(cause, podId, notification, recipient, pod);
+    await this.notifications.handle(em, plan.notificationStream, plan.record);
+    if (!plan.delivery) return null;
+    await this.deliveries.decide(em, plan.delivery.command.data, cause.metadata);
+    return plan.delivery.fresh;
+  }
+
+  /**
+   * The same as notifyMember for many known members of the cause's pod, in the caller's transaction, with a fraction
+   * of the round trips: one query finds which of their streams exist already (the event heard again, or a batch
+   * resumed after a crash) and those go the one-by-one way; the others are decided against "no stream yet" and
+   * appended as such, so a concurrent writer makes the append, and with it the caller's transaction, fail instead of
+   * deciding anything twice. Returns the external deliveries decided for sending now.
+   */
+  async notifyKnownMembers(em: EntityManager, cause: NotificationCause, notifications: readonly { notification: MemberNotification; recipient: RecipientProfile }[]): Promise<FreshDelivery[]> {
+    const podId = cause.podId;
+    if (!podId) throw new Error(`Event ${cause.eventId} names no pod: member notifications are always for a pod's member`);
+    const plans = notifications.filter(({ recipient }) => !recipient.erased).map(({ notification, recipient }) => ({ notification, recipient, plan: this.plan(cause, podId, notification, recipient, null) }));
+    const streams = plans.flatMap(({ plan }) => [plan.notificationStream, ...(plan.delivery ? [plan.delivery.stream] : [])]);
+    const existing = new Set(
+      streams.length === 0
+        ? []
+        : (await query<{ stream_id: string }>(em, 'select stream_id from mutuo_events where stream_position = 1 and stream_id in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(streams)])).map(
+            (row) => row.stream_id,
+          ),
+    );
+    const fresh: FreshDelivery[] = [];
+    for (const { notification, recipient, plan } of plans) {
+      if (existing.has(plan.notificationStream) || (plan.delivery && existing.has(plan.delivery.stream))) {
+        const delivery = await this.notifyMember(em, cause, notification, recipient);
+        if (delivery) fresh.push(delivery);
+        continue;
+      }
+      await this.store.append(em, plan.notificationStream, notificationDecider.decide(plan.record, notificationDecider.initialState()), 'no_stream');
+      if (!plan.delivery) continue;
+      await this.store.append(em, plan.delivery.stream, deliveryDecider.decide(plan.delivery.command, deliveryDecider.initialState()), 'no_stream');
+      if (plan.delivery.fresh) fresh.push(plan.delivery.fresh);
+    }
+    return fresh;
+  }
+
+  /** What telling this member means: the inbox record, and the delivery (if any) on their first usable channel. */
+  private plan(cause: NotificationCause, podId: string, notification: MemberNotification, recipient: RecipientProfile | null, pod: { languages: string[]; timeZone: string } | null) {
     const variant = recipient?.preferences.plainLanguage ? 'plain' : 'standard';
     const message = renderMessage({
       kind: notification.kind,
@@ -80,7 +123,7 @@ export class NotificationDispatcher {
       timeZone: recipient?.timeZone ?? pod!.timeZone,
     });
     const notificationId = uuidV5(`${cause.eventId}:${notification.recipientMemberId}:${notification.kind}`, NOTIFICATION_ID_NAMESPACE);
-    await this.notifications.handle(em, streamName('notification', podId, notificationId), {
+    const record: RecordNotification = {
       type: 'RecordNotification',
       data: {
         notificationId,
@@ -94,21 +137,22 @@ export class NotificationDispatcher {
         channel: 'in-app',
       },
       metadata: cause.metadata,
-    });
-    if (!recipient) return null;
+    };
+    const plan = { notificationStream: streamName('notification', podId, notificationId), record };
+    if (!recipient) return { ...plan, delivery: null };
     const timeCritical = TIME_CRITICAL_KINDS.includes(notification.kind);
-    if (recipient.paused && !timeCritical) return null;
+    if (recipient.paused && !timeCritical) return { ...plan, delivery: null };
     const usable = usableChannels(recipient, this.sms.available);
     const preferred = notification.preferChannel && usable.includes(notification.preferChannel) ? [notification.preferChannel] : [];
     const [channel, ...fallbackChannels] = [...preferred, ...usable.filter((candidate) => !preferred.includes(candidate))];
-    if (!channel) return null;
+    if (!channel) return { ...plan, delivery: null };
     const cadence = timeCritical ? undefined : recipient.preferences.digests[notification.kind];
     const now = new Date(cause.metadata.now);
     const content: DeliveryContent = { type: 'rendered', locale: message.locale, subject: message.subject, body: message.body };
     const deliveryId = deliveryIdFor(cause.eventId, recipient.memberId, channel);
-    await this.deliveries.decide(
-      em,
-      {
+    const command: DecideDelivery = {
+      type: 'DecideDelivery',
+      data: {
         deliveryId,
         podId,
         notificationId,
@@ -123,9 +167,10 @@ export class NotificationDispatcher {
         digest: cadence ?? 'immediate',
         notBefore: (cadence ? nextDigestTime(now, cadence, recipient.timeZone) : now).toISOString(),
       },
-      cause.metadata,
-    );
-    return cadence ? null : { deliveryId, podId, recipientMemberId: recipient.memberId, channel };
+      metadata: cause.metadata,
+    };
+    const fresh: FreshDelivery | null = cadence ? null : { deliveryId, podId, recipientMemberId: recipient.memberId, channel };
+    return { ...plan, delivery: { stream: deliveryStream(podId, deliveryId), command, fresh } };
   }
 
   async notifyMembers(em: EntityManager, cause: NotificationCause, memberIds: readonly string[], notification: Omit<MemberNotification, 'recipientMemberId'>): Promise<void> {

@@ -85,6 +85,13 @@ export async function findRecipient(em: EntityManager, memberId: string): Promis
   return row ? recipientFromRow(row) : null;
 }
 
+/** Several members at once, by member id (those notifications knows of). */
+export async function findRecipients(em: EntityManager, memberIds: readonly string[]): Promise<Map<string, RecipientProfile>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await query<RecipientRow>(em, `${RECIPIENT_SELECT} where r.member_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(memberIds)]);
+  return new Map(rows.map((row) => [row.member_id, recipientFromRow(row)]));
+}
+
 /** The pod's default language and time zone, for messages to someone notifications knows nothing else about. */
 export async function findPodDefaults(em: EntityManager, podId: string | null): Promise<{ languages: string[]; timeZone: string }> {
   if (!podId) return { languages: [], timeZone: 'UTC' };

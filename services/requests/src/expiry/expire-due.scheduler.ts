@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query } from '@mutuo/event-store';
-import { Clock, SERVICE_LOGGER } from '@mutuo/service-kit';
+import { Clock, PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { offerDecider } from '../domain/offer.decider';
 import { requestDecider } from '../domain/request.decider';
@@ -26,12 +26,9 @@ export interface ExpiryReport {
  * against the stream, so a lagging read model, a repeated scan or two replicas never expire anything twice.
  */
 @Injectable()
-export class ExpireDueScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class ExpireDueScheduler extends PeriodicJob<ExpiryReport> {
   private readonly requests: CommandHandler<never, never, never>;
   private readonly offers: CommandHandler<never, never, never>;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
 
   constructor(
     private readonly em: EntityManager,
@@ -40,29 +37,9 @@ export class ExpireDueScheduler implements OnApplicationBootstrap, OnModuleDestr
     @Inject(EXPIRY_OPTIONS) private readonly options: ExpiryOptions,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
+    super(options, logger, 'Expiry scan failed; it runs again at the next interval');
     this.requests = new CommandHandler(store, requestDecider) as never;
     this.offers = new CommandHandler(store, offerDecider) as never;
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.options.enabled) this.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
-  }
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
   }
 
   async runOnce(): Promise<ExpiryReport> {
@@ -92,19 +69,6 @@ export class ExpireDueScheduler implements OnApplicationBootstrap, OnModuleDestr
       }
     }
     return { requestsExpired, offersExpired, skipped, failed };
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Expiry scan failed; it runs again at the next interval'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.options.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref?.();
   }
 
   /** Due items across pods: the scan opts in to that on purpose (the *_expiry_scan policies), to read only. */
