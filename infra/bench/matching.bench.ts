@@ -350,7 +350,7 @@ weighs on every size alike. The load spread runs the whole loop (suggest, accept
 helped) with the fairness weight at its default and at 0.
 
 Reading the figures: the handler's time is mostly a fixed cost per request, round trips to PostgreSQL on a machine
-where each one may wait for a core (the load average was 5 to 10 on 2 cores during the runs: other engineers' test
+where each one may wait for a core (the load average was 3 to 15 on 2 cores during the runs: other engineers' test
 suites). After the inbox claim, a new request costs two statements: one writes the request's facts and reads its
 candidates and its stream's version, then the round is appended (see docs/matching.md). The time grows a little from
 1k to 10k because at 1k many of the request's slices are not full (fewer candidates to send and score); from 10k on

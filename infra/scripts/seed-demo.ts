@@ -3,24 +3,24 @@
  * requests. Run by `npm run up`; running it again finds the region, leaves the data as it is and only signs the
  * demo members in again, for fresh tokens.
  *
- * The members' tokens come from real sign-in: each member verifies an e-mail address and signs in with a one-time
- * code. The seed reads the codes the way the notifications service will: from the published
- * `membership.sign-in-code-requested.v1` events, opened with the shared delivery key (on a development machine the
- * published development key, unless MEMBERSHIP_CODE_DELIVERY_KEY is set). Operators and joining a pod have no sign-in
- * of their own yet, so those steps use development tokens signed with membership's development key.
+ * Every token comes from real sign-in with one-time codes, as in production: the operator's address is listed in
+ * MEMBERSHIP_OPERATOR_EMAILS (`npm run up` sets DEMO_OPERATOR_EMAIL for development), each member signs in as a
+ * newcomer, joins a pod, switches into it and verifies their e-mail address. The seed reads the codes the way the
+ * notifications service does: from the published `membership.sign-in-code-requested.v1` events, opened with the
+ * shared delivery key (on a development machine the published development key, unless MEMBERSHIP_CODE_DELIVERY_KEY
+ * is set).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { codeDeliveryKeyFrom, DEV_CODE_DELIVERY_KEY, openSignInCodeDelivery, SignInCodeRequestedV1 } from '@mutuo/contracts';
 import { eventTypeFilter, parseCloudEvent } from '@mutuo/messaging';
-import { loadOrCreateDevSigningKey, mintDevToken, type DevTokenSigning } from '@mutuo/platform';
 
 const GATEWAY_URL = process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const NATS_PREFIX = process.env.NATS_PREFIX ?? 'mutuo';
-// The platform runs on membership's JWKS unless the operator configured a shared secret instead.
-const signing: DevTokenSigning = process.env.JWT_SECRET ? { secret: process.env.JWT_SECRET } : { key: loadOrCreateDevSigningKey() };
+// Must be listed in membership's MEMBERSHIP_OPERATOR_EMAILS.
+const OPERATOR_EMAIL = process.env.DEMO_OPERATOR_EMAIL ?? 'operator@lisbon.example.org';
 const deliveryKey = codeDeliveryKeyFrom(process.env.MEMBERSHIP_CODE_DELIVERY_KEY || DEV_CODE_DELIVERY_KEY);
 
 interface GraphQLResponse<T> {
@@ -134,39 +134,54 @@ class CodeInbox {
 }
 
 interface SignedIn {
-  podId: string;
+  podId: string | null;
   token: string;
   refreshToken: string;
   expiresAt: string;
 }
 
-async function signIn(inbox: CodeInbox, member: DemoMember): Promise<SignedIn> {
-  // The e-mail index follows the verification a moment later: until then the address is unknown and no code comes.
+/** Signs in with a code; retried until `accept` takes the session (the read models follow joins a moment later). */
+async function signIn(inbox: CodeInbox, email: string, who: string, accept: (session: SignedIn) => boolean = () => true): Promise<SignedIn> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
       const code = await inbox.codeFrom(
-        member.email,
+        email,
         async () =>
           dataOrThrow(
-            await graphql(null, 'mutation($email: String!) { requestSignInCode(input: { email: $email }) { expiresAt } }', { email: member.email }),
-            `${member.displayName} asks for a sign-in code`,
+            await graphql(null, 'mutation($email: String!) { requestSignInCode(input: { email: $email }) { expiresAt } }', { email }),
+            `${who} asks for a sign-in code`,
           ),
         4_000,
       );
       const { signIn: session } = dataOrThrow(
-        await graphql<{ signIn: { accessToken: string; refreshToken: string; expiresAt: string; podId: string } }>(
+        await graphql<{ signIn: { accessToken: string; refreshToken: string; expiresAt: string; podId: string | null } }>(
           null,
           'mutation($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { accessToken refreshToken expiresAt podId } }',
-          { email: member.email, code },
+          { email, code },
         ),
-        `${member.displayName} signs in`,
+        `${who} signs in`,
       );
-      return { podId: session.podId, token: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt };
+      const signedIn = { podId: session.podId, token: session.accessToken, refreshToken: session.refreshToken, expiresAt: session.expiresAt };
+      if (accept(signedIn)) return signedIn;
+      throw new Error(`${who}'s session is not ready yet`);
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  }
+}
+
+/** A token in the pod just joined: membership learns of the membership through a projection, a moment later. */
+async function switchInto(newcomerToken: string, podId: string, who: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const switched = await graphql<{ switchPod: { accessToken: string } }>(newcomerToken, 'mutation($podId: ID!) { switchPod(podId: $podId) { accessToken } }', {
+      podId,
+    });
+    if (switched.data?.switchPod) return switched.data.switchPod.accessToken;
+    if (Date.now() > deadline) dataOrThrow(switched, `${who} switches into the pod`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -180,13 +195,15 @@ async function createDemoData(inbox: CodeInbox, operator: string, regionId: stri
     );
     const podId = created.createPod.id;
     for (const member of pod.members) {
-      const token = await mintDevToken({ subject: member.person, podId, regionId: 'lisbon', roles: ['member'], ttl: '1h' }, signing);
+      // A newcomer: signed in with a code, in no pod yet.
+      const newcomer = await signIn(inbox, member.email, member.displayName);
       dataOrThrow(
-        await graphql(token, 'mutation($input: JoinPodInput!) { joinPod(input: $input) { id } }', {
-          input: { displayName: member.displayName, preferredLanguage: member.preferredLanguage },
+        await graphql(newcomer.token, 'mutation($input: JoinPodInput!) { joinPod(input: $input) { id } }', {
+          input: { podId, displayName: member.displayName, preferredLanguage: member.preferredLanguage },
         }),
         `${member.displayName} joins ${pod.name}`,
       );
+      const token = await switchInto(newcomer.token, podId, member.displayName);
       const added = dataOrThrow(
         await graphql<{ addContactChannel: { contactChannels: { id: string }[] } }>(
           token,
@@ -215,9 +232,9 @@ async function createDemoData(inbox: CodeInbox, operator: string, regionId: stri
 }
 
 async function main(): Promise<void> {
-  const operator = await mintDevToken({ subject: 'demo-operator', roles: ['operator'], ttl: '1h' }, signing);
   const inbox = await CodeInbox.open();
   try {
+    const operator = (await signIn(inbox, OPERATOR_EMAIL, 'The operator')).token;
     const region = await graphql<{ createRegion: { id: string } }>(
       operator,
       'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
@@ -228,7 +245,10 @@ async function main(): Promise<void> {
     else console.log('demo data: already loaded; signing the demo members in again');
 
     const sessions: Record<string, SignedIn> = {};
-    for (const member of PODS.flatMap((pod) => pod.members)) sessions[member.person] = await signIn(inbox, member);
+    // Signed in again once their pod is known to sign-in, so each session starts in the member's pod.
+    for (const member of PODS.flatMap((pod) => pod.members)) {
+      sessions[member.person] = await signIn(inbox, member.email, member.displayName, (session) => session.podId !== null);
+    }
     if (fresh) {
       for (const request of PODS.flatMap((pod) => pod.requests)) {
         dataOrThrow(

@@ -24,6 +24,16 @@ const POSTGRES_PORT = Number(process.env.MUTUO_UP_POSTGRES_PORT ?? 5432);
 const NATS_PORT = Number(process.env.MUTUO_UP_NATS_PORT ?? 4222);
 const EMBEDDED_PG_PASSWORD = 'mutuo-dev-postgres';
 const MEMBERSHIP = SERVICES.find((service) => service.name === 'membership');
+// Development only: the demo operator and region steward sign in with codes like everyone else; the seed signs in as
+// the operator. In production these lists come from the deployment's own environment.
+const DEMO_OPERATOR_EMAIL = process.env.DEMO_OPERATOR_EMAIL ?? 'operator@lisbon.example.org';
+const DEMO_STAFF_ENV =
+  (process.env.NODE_ENV ?? 'development') === 'production'
+    ? {}
+    : {
+        MEMBERSHIP_OPERATOR_EMAILS: process.env.MEMBERSHIP_OPERATOR_EMAILS ?? DEMO_OPERATOR_EMAIL,
+        MEMBERSHIP_REGION_STEWARDS: process.env.MEMBERSHIP_REGION_STEWARDS ?? 'steward@lisbon.example.org=lisbon',
+      };
 // Membership signs tokens (with the development key under .state/ unless MEMBERSHIP_SIGNING_KEY is set) and publishes
 // its JWKS; the gateway and every service verify against it. An operator who configured a key source keeps theirs.
 const JWT_ENV =
@@ -139,6 +149,7 @@ function serviceEnv(service, postgres, natsUrl) {
     NATS_URL: natsUrl,
     ...JWT_ENV,
     // The gateway secret: the services' development default unless set in the environment.
+    ...(service === MEMBERSHIP ? DEMO_STAFF_ENV : {}),
   };
 }
 
@@ -216,10 +227,13 @@ async function main() {
 
   log('loading demo data');
   process.stdout.write(
-    runToEnd('demo data', ['infra/scripts/seed-demo.ts'], { ...gatewayEnv, GATEWAY_URL: graphqlUrl, NATS_URL: natsUrl }),
+    runToEnd('demo data', ['infra/scripts/seed-demo.ts'], { ...gatewayEnv, GATEWAY_URL: graphqlUrl, NATS_URL: natsUrl, DEMO_OPERATOR_EMAIL }),
   );
   log(`Mutuo is up. GraphQL: ${graphqlUrl}`);
   log('Demo members signed in with one-time codes: their tokens (15 min) and refresh tokens are in .state/demo-tokens.json.');
+  if (DEMO_STAFF_ENV.MEMBERSHIP_OPERATOR_EMAILS) {
+    log(`Demo operator / region steward sign in with codes (logged by membership): ${DEMO_STAFF_ENV.MEMBERSHIP_OPERATOR_EMAILS} / ${DEMO_STAFF_ENV.MEMBERSHIP_REGION_STEWARDS}.`);
+  }
   log('More tokens: npm run token -- --subject <person> --pod <uuid> --roles member. Press Ctrl-C to stop.');
 }
 

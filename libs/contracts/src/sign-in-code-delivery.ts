@@ -86,3 +86,24 @@ export function openSignInCodeDelivery(key: Buffer, data: Pick<SignInCodeRequest
   const parsed = z.object({ to: z.string().min(3).max(254), code: z.string().regex(/^\d{6}$/) }).parse(JSON.parse(plain));
   return parsed;
 }
+
+/** `MEMBERSHIP_CODE_DELIVERY_KEY` as membership and notifications read it from their environment: optional, checked. */
+export const codeDeliveryKeyVariable = () =>
+  z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return codeDeliveryKeyFrom(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
+        return z.NEVER;
+      }
+    })
+    .optional();
+
+/** Why a configured delivery key may not be used in production, or null when it may. */
+export function codeDeliveryKeyProductionProblem(key: Buffer | undefined): string | null {
+  if (key === undefined) return 'is required in production';
+  if (key.equals(codeDeliveryKeyFrom(DEV_CODE_DELIVERY_KEY))) return 'must not be the development key in production';
+  return null;
+}

@@ -282,6 +282,27 @@ export class PostgresEventStore {
     return { currentVersion, events };
   }
 
+  /**
+   * Several whole streams in one query (and one codec pass), each in stream order: for a batch of small streams
+   * loaded together, such as a worker's claim. A stream with no events is absent from the map.
+   */
+  async readStreams(em: EntityManager, streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const streams = new Map<string, StoredEvent[]>();
+    if (streamIds.length === 0) return streams;
+    const rows = await query<EventRow>(
+      em,
+      `select global_position, transaction_id, event_id, stream_id, stream_position, pod_id, type, data, metadata, recorded_at
+       from mutuo_events where stream_id in (select jsonb_array_elements_text(?::jsonb)) order by stream_id, stream_position`,
+      [JSON.stringify(streamIds)],
+    );
+    for (const event of await this.opened(em, rows.map(toStoredEvent))) {
+      const stream = streams.get(event.streamId);
+      if (stream) stream.push(event);
+      else streams.set(event.streamId, [event]);
+    }
+    return streams;
+  }
+
   private opened(em: EntityManager, events: StoredEvent[]): Promise<StoredEvent[]> | StoredEvent[] {
     return this.options.codec && events.length > 0 ? this.options.codec.open(em, events) : events;
   }

@@ -10,7 +10,8 @@ export class ManualClock extends Clock {
     return new Date(this.current);
   }
 
-  set(at: number): void {
-    this.current = at;
+  /** Epoch milliseconds or an ISO timestamp. */
+  set(at: number | string): void {
+    this.current = typeof at === 'string' ? Date.parse(at) : at;
   }
 }

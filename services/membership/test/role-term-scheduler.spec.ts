@@ -5,30 +5,16 @@ import { memberIdFor } from '@mutuo/contracts';
 import { PostgresEventStore, ProjectionRunner } from '@mutuo/event-store';
 import { createOutboxMapper } from '@mutuo/messaging';
 import { createLogger, createOrmConfig, type RequestContext } from '@mutuo/platform';
-import { ServiceRuntimeModule, migrateService } from '@mutuo/service-kit';
-import { createTestDatabase, waitFor, type TestDatabase } from '@mutuo/testing';
+import { ServiceRuntimeModule, migrateService, Clock } from '@mutuo/service-kit';
+import { createTestDatabase, ManualClock, waitFor, type TestDatabase } from '@mutuo/testing';
 import { CreatePodHandler } from '../src/create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../src/create-region/create-region.handler';
 import { JoinPodHandler } from '../src/join-pod/join-pod.handler';
 import { MembershipModule } from '../src/membership.module';
 import { membershipService } from '../src/membership.service';
-import { Clock } from '../src/roles/clock';
 import { PodRolesHandler, podRolesStream } from '../src/roles/pod-roles.handler';
 import { ROLE_SCHEDULER_OPTIONS, type RoleSchedulerOptions } from '../src/roles/role-scheduler.options';
 import { RoleTermScheduler } from '../src/roles/role-term.scheduler';
-
-/** The clock the scheduler and the role commands read; the test moves it by hand. */
-class ManualClock extends Clock {
-  constructor(private current: number) {
-    super();
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(at: number): void {
-    this.current = at;
-  }
-}
 
 const DAY = 86_400_000;
 const DAY0 = Date.parse('2026-01-05T09:00:00.000Z');

@@ -5,7 +5,7 @@ import { EmailChannel } from './channels/email.channel';
 import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './channels/notifications.config';
 import { SmsChannel } from './channels/sms.channel';
 import { WebhookChannel } from './channels/webhook.channel';
-import { Clock, SystemClock } from './clock/clock';
+import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
 import { DeliveryCommands } from './deliveries/delivery-commands';
 import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
 import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
@@ -25,7 +25,6 @@ import { RememberContactsWhenContactsChanged } from './recipients/remember-conta
 import { RememberPodsAndRoles } from './recipients/remember-pods-and-roles.handler';
 import { RememberProfileWhenProfileChanged } from './recipients/remember-profile-when-profile-changed.handler';
 import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-code-when-requested.handler';
-import { SERVICE_ENV } from '@mutuo/service-kit';
 import { WebhookEndpointsHandler } from './webhooks/webhook-endpoints.handler';
 
 const exported = [

@@ -26,7 +26,9 @@ export const notificationsService: ServiceDefinition = {
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RecipientSchema, InboxNotificationSchema],
   migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION],
-  projections: [inboxProjection, deliveriesProjection, notificationPreferencesProjection, webhookEndpointsProjection, phoneTreesProjection, areaAlertsProjection],
+  // The runner brings each projection to the head before the next: the small ones go first, so a broadcast's stream of
+  // inbox and delivery events never holds back the CAP alert, preferences, webhook endpoints or phone trees.
+  projections: [areaAlertsProjection, notificationPreferencesProjection, webhookEndpointsProjection, phoneTreesProjection, inboxProjection, deliveriesProjection],
   module: NotificationsModule,
   consumesEvents: true,
   eventDataCodec: () => notificationsPersonalDataCodec(),

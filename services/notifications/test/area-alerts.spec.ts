@@ -45,7 +45,7 @@ describe('area broadcast and CAP alert (real PostgreSQL, NATS, SMTP and HTTP)', 
     await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Arroios', languages: ['en'], timezone: 'Europe/Lisbon' });
     for (const [name, member] of Object.entries(members)) {
       const memberId = memberIdFor(podId, `person-${name}`);
-      await publisher.publish(MemberContactsChangedV1, podId, `member-contacts:${podId}:${memberId}`, {
+      await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${memberId}`, {
         memberId,
         podId,
         preferredLanguage: 'en',
@@ -110,6 +110,26 @@ describe('area broadcast and CAP alert (real PostgreSQL, NATS, SMTP and HTTP)', 
     expect(published[0]?.publish_subject).toMatch(/notifications\.area-alert-issued\.v1$/);
     expect((await fetch(`${sut.service.url}/public/cap/${randomUUID()}.xml`)).status).toBe(404);
     expect((await fetch(`${sut.service.url}/public/cap/not-an-id.xml`)).status).toBe(404);
+  });
+
+  it('tells nobody twice when a broadcast batch is done again (a crash before the cursor moved)', async () => {
+    const decided = async () =>
+      (await adminQuery<{ type: string; n: number }>(sut.db.adminUrl, `select type, count(*)::int as n from mutuo_events where type in ('NotificationRecorded', 'DeliveryDecided') and data->>'kind' = 'incident-declared' group by type order by type`)).map(
+        (row) => `${row.type}:${row.n}`,
+      );
+    expect(await decided()).toEqual(['DeliveryDecided:2', 'NotificationRecorded:2']);
+    // As if the process died after the batch's transactions committed and before the cursor moved.
+    await adminQuery(sut.db.adminUrl, `update area_broadcasts set done = false, after_member_id = null, recipient_count = 0 where kind = 'incident-declared'`);
+    await waitFor(
+      async () => ((await adminQuery<{ done: boolean; recipient_count: number }>(sut.db.adminUrl, `select done, recipient_count from area_broadcasts where kind = 'incident-declared'`))[0]?.done ? true : undefined),
+      { description: 'the broadcast done again', timeoutMs: 20_000 },
+    );
+    // The worker had a few passes at the hints the batch handed it again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await decided()).toEqual(['DeliveryDecided:2', 'NotificationRecorded:2']);
+    expect(mailsWith('Emergency: Flood on Rua Alegre')).toEqual(['also-inside@example.org', 'inside@example.org']);
+    const [broadcast] = await adminQuery<{ recipient_count: number }>(sut.db.adminUrl, `select recipient_count from area_broadcasts where kind = 'incident-declared'`);
+    expect(broadcast!.recipient_count).toBe(2);
   });
 
   it('cancels the alert when the incident closes and tells the same area', async () => {

@@ -64,7 +64,7 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
     });
     publisher = await EventPublisher.connect(sut.natsPrefix);
     await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Arroios', languages: ['pt'], timezone: 'Europe/Lisbon' });
-    await publisher.publish(MemberContactsChangedV1, podId, `member-contacts:${podId}:${ana}`, {
+    await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${ana}`, {
       memberId: ana,
       podId,
       preferredLanguage: 'pt-PT',

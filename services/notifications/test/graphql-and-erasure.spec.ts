@@ -30,7 +30,7 @@ describe('notifications GraphQL and erasure (real PostgreSQL and NATS)', () => {
     sut = await startServiceUnderTest(notificationsService, { databasePrefix: 'notifications_graphql', appRole: 'mutuo_notifications_app', env: { REGION: TEST_REGION } });
     publisher = await EventPublisher.connect(sut.natsPrefix);
     await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Graça', languages: ['es'], timezone: 'Europe/Madrid' });
-    await publisher.publish(MemberContactsChangedV1, podId, `member-contacts:${podId}:${ana}`, {
+    await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${ana}`, {
       memberId: ana,
       podId,
       preferredLanguage: 'de',
@@ -162,7 +162,7 @@ describe('notifications GraphQL and erasure (real PostgreSQL and NATS)', () => {
     expect(recorded.length).toBeGreaterThan(0);
     expect(recorded.map((row) => row.data).join()).not.toMatch(/Ana Lima|Leña/);
     expect(await adminQuery(sut.db.adminUrl, 'select 1 from mutuo_personal_data_keys where owner_id = $1', [ana])).toEqual([]);
-    await publisher.publish(MemberContactsChangedV1, podId, `member-contacts:${podId}:${ana}`, {
+    await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${ana}`, {
       memberId: ana,
       podId,
       preferredLanguage: 'de',

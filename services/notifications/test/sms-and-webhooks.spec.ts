@@ -44,7 +44,7 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       [causeEventId],
     );
   const join = async (name: string, contacts: { kind: 'email' | 'phone'; value: string }[]) => {
-    await publisher.publish(MemberContactsChangedV1, podId, `member-contacts:${podId}:${id(name)}`, {
+    await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${id(name)}`, {
       memberId: id(name),
       podId,
       preferredLanguage: 'en',

@@ -17,7 +17,7 @@ interface CreatePodArgs {
   input: { regionId: string; name: string; languages: string[]; timezone: string };
 }
 interface JoinPodArgs {
-  input: { displayName: string; preferredLanguage?: string | null; inviteCode?: string | null; agreementsVersion?: number | null };
+  input: { podId?: string | null; displayName: string; preferredLanguage?: string | null; inviteCode?: string | null; agreementsVersion?: number | null };
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();

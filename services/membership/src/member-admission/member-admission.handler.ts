@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
-import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
+import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { INVITE_CODE_FIELD, inviteCodeDecider, type InviteCodeCommand, type InviteCodeEvent, type InviteCodeState } from '../domain/invite-code.decider';
 import {
   memberAdmissionDecider,
@@ -16,7 +16,7 @@ import { sharingMemberFacts, type MemberFactsEvent, type SharingMemberFacts } fr
 import type { MemberState } from '../domain/member.decider';
 import type { MemberParent } from '../member-settings/member-details';
 import { MemberStream } from '../member-settings/member-stream';
-import { requirePerson, requireUuid } from '../pod-admission/input';
+import { metadataInPod, podToEnter, requireUuid } from '../pod-admission/input';
 import { PodFacts } from '../pod-admission/pod-facts';
 import { inviteCodeStream, memberStream } from '../pod-admission/pod-streams';
 import { inviteCodeKey, normalizeInviteCode } from './invite-code';
@@ -24,6 +24,8 @@ import { inviteCodeKey, normalizeInviteCode } from './invite-code';
 export type ActiveMember = Extract<MemberState, { status: 'active' }>;
 
 export interface JoinInput {
+  /** The pod to join; defaults to the token's. */
+  readonly podId?: string | null;
   readonly displayName: string;
   readonly preferredLanguage?: string | null;
   readonly inviteCode?: string | null;
@@ -31,6 +33,8 @@ export interface JoinInput {
 }
 
 export interface ApplyToJoinInput {
+  /** The pod to apply to; defaults to the token's. */
+  readonly podId?: string | null;
   readonly displayName: string;
   readonly preferredLanguage?: string | null;
   readonly answers: readonly { questionId: string; answer: string }[];
@@ -68,11 +72,10 @@ export class MemberAdmissionHandler {
 
   /** The joining and the use of the invite code are one transaction: both are written, or neither. */
   async join(input: JoinInput, ctx: RequestContext): Promise<ActiveMember & { joinedAt: string; acknowledgedAgreementsVersion: number | null }> {
-    requirePerson(ctx);
-    const { identity, podId } = requirePod(ctx);
+    const { identity, podId } = podToEnter(ctx, input.podId);
     const memberId = memberIdFor(podId, identity.subject);
     const code = input.inviteCode == null ? null : codeKey(podId, input.inviteCode);
-    const metadata = commandMetadataFrom(ctx, this.facts.now());
+    const metadata = metadataInPod(ctx, podId, this.facts.now());
     return this.em.fork().transactional(async (tx) => {
       const pod = await this.facts.admission(tx, podId);
       const {
@@ -99,8 +102,7 @@ export class MemberAdmissionHandler {
   }
 
   async apply(input: ApplyToJoinInput, ctx: RequestContext): Promise<JoinApplicationView> {
-    requirePerson(ctx);
-    const { identity, podId } = requirePod(ctx);
+    const { identity, podId } = podToEnter(ctx, input.podId);
     const memberId = memberIdFor(podId, identity.subject);
     const em = this.em.fork();
     const pod = await this.facts.admission(em, podId);
@@ -116,7 +118,7 @@ export class MemberAdmissionHandler {
         answers: input.answers,
         agreementsVersion: input.agreementsVersion ?? null,
       },
-      metadata: commandMetadataFrom(ctx, this.facts.now()),
+      metadata: metadataInPod(ctx, podId, this.facts.now()),
     });
     return applicationView(podId, memberId, state)!;
   }
@@ -152,9 +154,9 @@ export class MemberAdmissionHandler {
     return applicationView(podId, memberId, state)!;
   }
 
-  /** The caller's latest application to the pod in their token, straight from their stream. */
-  async mine(ctx: RequestContext): Promise<JoinApplicationView | null> {
-    const { identity, podId } = requirePod(ctx);
+  /** The caller's latest application to the pod named (else the pod in their token), straight from their stream. */
+  async mine(ctx: RequestContext, podIdInput?: string | null): Promise<JoinApplicationView | null> {
+    const { identity, podId } = podToEnter(ctx, podIdInput);
     const memberId = memberIdFor(podId, identity.subject);
     const { state } = await this.members.load(this.em.fork(), memberStream(podId, memberId));
     return applicationView(podId, memberId, state);

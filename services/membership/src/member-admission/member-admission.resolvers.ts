@@ -27,7 +27,7 @@ export function memberAdmissionResolvers(app: INestApplication) {
 
   return {
     Query: {
-      myJoinApplication: (_: unknown, __: unknown, ctx: SubgraphContext) => admission.mine(ctx),
+      myJoinApplication: (_: unknown, { podId }: { podId?: string | null }, ctx: SubgraphContext) => admission.mine(ctx, podId),
     },
     Mutation: {
       createInviteCode: (_: unknown, { input }: { input: { expiresAt: string; maxUses: number; label?: string | null } }, ctx: SubgraphContext) =>

@@ -13,7 +13,7 @@ import {
 } from '../domain/partner-client.decider';
 import { isUuid } from '../member-settings/member-stream';
 import { COORDINATOR_ROLE } from '../privacy/member-visibility';
-import { Clock } from '../roles/clock';
+import { Clock } from '@mutuo/service-kit';
 import { RoleQueries } from '../roles/role.queries';
 import { sha256 } from '../sign-in/keyed-hashes';
 import { PartnerClientQueries, type PartnerClientView } from './partner-client.queries';

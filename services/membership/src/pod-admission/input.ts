@@ -1,4 +1,5 @@
-import { badUserInput, forbidden, requireIdentity, type Identity, type RequestContext } from '@mutuo/platform';
+import { badUserInput, commandMetadataFrom, forbidden, requireIdentity, type Identity, type RequestContext } from '@mutuo/platform';
+import type { CommandMetadata } from '@mutuo/domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,4 +17,23 @@ export function requirePerson(ctx: RequestContext): Identity {
   const identity = requireIdentity(ctx);
   if (identity.scopes !== undefined) throw forbidden('Only a person can do this for themself, not a partner app');
   return identity;
+}
+
+/**
+ * The pod a person joins or applies to: the one they name, else the one in their token. Naming it lets someone in
+ * no pod yet (a newcomer just signed in) join; the token's pod is only a default.
+ */
+export function podToEnter(ctx: RequestContext, podIdInput: string | null | undefined): { identity: Identity; podId: string } {
+  const identity = requirePerson(ctx);
+  if (podIdInput != null) return { identity, podId: requireUuid('podId', podIdInput) };
+  if (!identity.podId) throw badUserInput('podId', 'Name the pod (podId): your token names no pod yet');
+  return { identity, podId: identity.podId };
+}
+
+/** The command's metadata names the pod acted in, not another pod (and its region) the token may name. */
+export function metadataInPod(ctx: RequestContext, podId: string, now: Date): CommandMetadata {
+  const metadata = commandMetadataFrom(ctx, now);
+  if (metadata.podId === podId) return metadata;
+  const { regionId: _tokenRegion, ...rest } = metadata;
+  return { ...rest, podId };
 }

@@ -10,7 +10,7 @@ import { holdersAt, podRolesDecider } from '../domain/pod-roles.decider';
 import { podSettingsDecider, type PodSettings } from '../domain/pod-settings.decider';
 import { podDecider, type PodState } from '../domain/pod.decider';
 import { regionDecider, type RegionState } from '../domain/region.decider';
-import { Clock } from '../roles/clock';
+import { Clock } from '@mutuo/service-kit';
 import { podRolesStream } from '../roles/pod-roles.handler';
 import { podAgreementsStream, podSettingsStream, podStream, regionStream } from './pod-streams';
 

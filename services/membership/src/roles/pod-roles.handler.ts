@@ -19,7 +19,7 @@ import {
   type RoleTerm,
 } from '../domain/pod-roles.decider';
 import { regionDecider, type RegionEvent } from '../domain/region.decider';
-import { Clock } from './clock';
+import { Clock } from '@mutuo/service-kit';
 
 /** A term as a command left it. */
 export interface HeldTerm extends RoleTerm {

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, query } from '@mutuo/event-store';
-import { PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
+import { PeriodicJob, SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRolesState } from '../domain/pod-roles.decider';
 import { ROLE_TERMS_SCAN_SETTING, ROLE_TERMS_SCAN_VALUE } from '../migrations/role-terms.migration';
-import { Clock } from './clock';
 import { podRolesStream } from './pod-roles.handler';
 import { ROLE_SCHEDULER_OPTIONS, type RoleSchedulerOptions } from './role-scheduler.options';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock';
+import { Clock, SystemClock } from '@mutuo/service-kit';
 import { PodRolesHandler } from './pod-roles.handler';
 import { ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom } from './role-scheduler.options';
 import { RoleTermScheduler } from './role-term.scheduler';

@@ -5,7 +5,7 @@ import { CODE_DIGITS, presentedCode } from '../domain/sign-in-code';
 import type { ContactChannelDetails, MemberParent } from '../member-settings/member-details';
 import { callingMember, MemberStream, type CallingMember } from '../member-settings/member-stream';
 import { MemberProfileHandler } from '../profile/member-profile.handler';
-import { Clock } from '../roles/clock';
+import { Clock } from '@mutuo/service-kit';
 import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
 import { KeyedHashes } from './keyed-hashes';
 import { OneTimeCodes } from './one-time-codes';

@@ -1,4 +1,5 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { uuidV5 } from '@mutuo/contracts';
 import { normalizeContactValue } from '../domain/profile-values';
 
 type Purpose = 'email-address' | 'one-time-code' | 'client-ip';
@@ -64,3 +65,14 @@ export class EmailIndexHashes {
 }
 
 export const emailIndexHashes = new EmailIndexHashes();
+
+const PERSON_ID_NAMESPACE = 'c6f2a9e4-5d1b-4b8e-9f37-2a61d0e8b7c5';
+
+/**
+ * The person id of someone who signs in before any member verified their address (a newcomer): derived from the
+ * keyed hash, so the same address is always the same person while MEMBERSHIP_HASH_SECRET stays, and the id
+ * reveals nothing of the address. Once they join and verify it, the e-mail index names this same id.
+ */
+export function personIdForAddress(addressHash: Buffer): string {
+  return uuidV5(`email:${addressHash.toString('hex')}`, PERSON_ID_NAMESPACE);
+}

@@ -11,12 +11,15 @@ import { KeyedHashes, sameHash } from './keyed-hashes';
 
 export type CodePurpose = SignInCodeRequestedV1Data['purpose'];
 
-/** Whom a code is for; null when nobody has the address (the code is kept, refused like any other, never sent). */
+/**
+ * Whom a code is for. A newcomer (an address no member verified) has a person id but no pod, member or channel.
+ * Null: the code is kept, refused like any other, never sent.
+ */
 export interface CodeRecipient {
   readonly personId: string;
-  readonly podId: string;
-  readonly memberId: string;
-  readonly channelId: string;
+  readonly podId: string | null;
+  readonly memberId: string | null;
+  readonly channelId: string | null;
   /** Where to send it and in which language. */
   readonly address: string;
   readonly locale: string;
@@ -24,9 +27,9 @@ export interface CodeRecipient {
 
 export interface CodeOwner {
   readonly personId: string;
-  readonly podId: string;
-  readonly memberId: string;
-  readonly channelId: string;
+  readonly podId: string | null;
+  readonly memberId: string | null;
+  readonly channelId: string | null;
 }
 
 export type CheckOutcome<Result> =
@@ -139,10 +142,9 @@ export class OneTimeCodes {
         if (verdict.countAttempt) await query(tx, 'update sign_in_codes set attempts = attempts + 1 where code_id = ?', [row!.code_id]);
         return { outcome: 'refused', refusal: verdict.refusal, attemptsLeft: verdict.attemptsLeft };
       }
-      const owner =
-        row!.person_id && row!.pod_id && row!.member_id && row!.channel_id
-          ? { personId: row!.person_id, podId: row!.pod_id, memberId: row!.member_id, channelId: row!.channel_id }
-          : null;
+      const owner = row!.person_id
+        ? { personId: row!.person_id, podId: row!.pod_id, memberId: row!.member_id, channelId: row!.channel_id }
+        : null;
       const result = await accept(owner, tx);
       await query(tx, 'update sign_in_codes set consumed_at = ? where code_id = ?', [now.toISOString(), row!.code_id]);
       return { outcome: 'accepted', result };

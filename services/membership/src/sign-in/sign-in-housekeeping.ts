@@ -2,8 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@mutuo/event-store';
 import type { Logger } from '@mutuo/platform';
-import { SERVICE_LOGGER } from '@mutuo/service-kit';
-import { Clock } from '../roles/clock';
+import { SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
 import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
 
 /** Kept a day past their end, so support can still see what happened to a recent sign-in. */

@@ -7,12 +7,13 @@ import type { RefreshRefusal } from '../domain/refresh-session';
 import { normalizeContactValue } from '../domain/profile-values';
 import { CODE_DIGITS, presentedCode, type CodeRefusal } from '../domain/sign-in-code';
 import { isUuid } from '../member-settings/member-stream';
-import { Clock } from '../roles/clock';
+import { Clock } from '@mutuo/service-kit';
 import { AccessTokens } from '../tokens/access-tokens';
 import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
+import { ConfiguredStaff } from '../tokens/configured-staff';
 import { PersonStandings, type PodStanding } from '../tokens/person-standings';
 import { SignInSessions, type SessionRef } from '../tokens/sign-in-sessions';
-import { KeyedHashes } from './keyed-hashes';
+import { KeyedHashes, personIdForAddress } from './keyed-hashes';
 import { OneTimeCodes, SIGN_IN_ACTOR } from './one-time-codes';
 import { SignInRateLimits } from './rate-limits';
 import { SignInDirectory, type EmailOwner } from './sign-in-directory.queries';
@@ -30,7 +31,8 @@ export interface SessionAnswer {
   /** Null after a pod switch: the session's refresh token stays the one the client has. */
   readonly refreshToken: string | null;
   readonly refreshTokenExpiresAt: string | null;
-  readonly podId: string;
+  /** Null while the person acts in no pod (a newcomer before joining, an operator, a region steward). */
+  readonly podId: string | null;
   readonly pods: readonly string[];
 }
 
@@ -51,8 +53,11 @@ export const invalidEmail = () => new DomainRuleViolation('INVALID_EMAIL', 'Give
 export const codeRefused = (refusal: CodeRefusal) => new DomainRuleViolation(refusal, CODE_MESSAGES[refusal], 'code');
 
 /**
- * Passwordless sign-in: a code to a verified e-mail address, exchanged for an access token and a rotating refresh
- * token; plus refresh, sign-out and switching pods. Nothing here tells whether an address belongs to anyone.
+ * Passwordless sign-in: a code to an e-mail address, exchanged for an access token and a rotating refresh token;
+ * plus refresh, sign-out and switching pods. An address a member verified signs in as that member's person; any
+ * other address as a newcomer (a person id derived from the address, no pod, no roles), who may join or apply and
+ * then switch into the pod. Addresses in the configuration add operator / region-steward roles. Nothing here
+ * tells whether an address belongs to anyone.
  */
 @Injectable()
 export class SignInHandler {
@@ -64,6 +69,7 @@ export class SignInHandler {
     private readonly codes: OneTimeCodes,
     private readonly directory: SignInDirectory,
     private readonly standings: PersonStandings,
+    private readonly staff: ConfiguredStaff,
     private readonly sessions: SignInSessions,
     private readonly tokens: AccessTokens,
     @Inject(MEMBERSHIP_AUTH_CONFIG) private readonly config: MembershipAuthConfig,
@@ -76,14 +82,18 @@ export class SignInHandler {
     await this.limits.hit(this.ipBucket(ctx), this.config.maxSignInRequestsPerIp, now);
     await this.limits.hit(`code-address:${addressHash.toString('hex')}`, this.config.maxCodesPerAddress, now, 'email');
     const [owner] = await this.directory.verifiedEmailOwners(addressHash);
-    const recipient = owner ? { ...owner, ...(await this.deliveryDetails(owner, input.email)) } : null;
+    // Nobody verified the address: a newcomer, sent a code all the same (the answer is the same either way).
+    const recipient = owner
+      ? { ...owner, ...(await this.deliveryDetails(owner, input.email)) }
+      : { personId: personIdForAddress(addressHash), podId: null, memberId: null, channelId: null, address: normalizeContactValue('email', input.email)!, locale: 'en' };
     const { expiresAt } = await this.codes.issue('sign-in', addressHash, recipient, now, SIGN_IN_ACTOR);
     return { expiresAt, codeLength: CODE_DIGITS };
   }
 
   /**
    * Exchanges the code for a session in the pod asked for, or else the pod of the address's most recently verified
-   * channel. A pod the person does not belong to is refused before the code is used up.
+   * channel, or else the person's first pod, or else no pod (a newcomer). A pod the person does not belong to is
+   * refused before the code is used up.
    */
   async signIn(input: { email: string; code: string; podId?: string | null }, ctx: RequestContext): Promise<SessionAnswer> {
     const now = this.clock.now();
@@ -96,10 +106,10 @@ export class SignInHandler {
 
     const checked = await this.codes.check('sign-in', addressHash, digits, now, async (owner, tx) => {
       if (owner === null) throw codeRefused('CODE_INVALID');
-      const podId = input.podId?.toLowerCase() ?? owner.podId;
-      const standing = await this.standings.inPod(owner.personId, podId);
-      if (!standing) throw new DomainRuleViolation('NOT_A_MEMBER', 'You are not a member of this pod', 'podId');
-      const session = await this.sessions.start(tx, owner.personId, podId, now);
+      const podId = input.podId?.toLowerCase() ?? owner.podId ?? (await this.directory.podsOfPerson(owner.personId))[0] ?? null;
+      const standing = podId === null ? null : await this.standings.inPod(owner.personId, podId);
+      if (podId !== null && !standing) throw new DomainRuleViolation('NOT_A_MEMBER', 'You are not a member of this pod', 'podId');
+      const session = await this.sessions.start(tx, owner.personId, podId, addressHash, now);
       return { standing, session };
     });
     if (checked.outcome === 'refused') throw codeRefused(checked.refusal);
@@ -109,13 +119,15 @@ export class SignInHandler {
 
   async refresh(input: { refreshToken: string }): Promise<SessionAnswer> {
     const now = this.clock.now();
-    const found: { standing?: PodStanding } = {};
+    const found: { standing: PodStanding | null } = { standing: null };
     const rotated = await this.sessions.rotate(input.refreshToken.trim(), now, async (session) => {
-      found.standing = (await this.standings.inPod(session.personId, session.podId)) ?? undefined;
-      return found.standing !== undefined;
+      // A session in no pod stays valid; one in a pod ends when the person is no longer there.
+      if (session.podId === null) return true;
+      found.standing = await this.standings.inPod(session.personId, session.podId);
+      return found.standing !== null;
     });
     if (rotated.outcome === 'refused') throw new DomainRuleViolation(rotated.refusal, REFRESH_MESSAGES[rotated.refusal], 'refreshToken');
-    return this.answer(rotated.session, found.standing!, now, rotated.next);
+    return this.answer(rotated.session, found.standing, now, rotated.next);
   }
 
   /** Ends the session the caller's token belongs to. False when the token belongs to none (a development token). */
@@ -146,14 +158,23 @@ export class SignInHandler {
     return identity;
   }
 
+  /** The token names the pod standing (if any) plus what the configuration grants the address signed in with. */
   private async answer(
     session: SessionRef,
-    standing: PodStanding,
+    standing: PodStanding | null,
     now: Date,
     refresh: { refreshToken: string; expiresAt: string } | null,
   ): Promise<SessionAnswer> {
+    const staff = this.staff.of(session.addressHash);
     const access = await this.tokens.forPerson(
-      { personId: session.personId, podId: standing.podId, regionSlug: standing.regionSlug, roles: standing.roles, sessionId: session.sessionId },
+      {
+        personId: session.personId,
+        podId: standing?.podId ?? null,
+        // A steward's token names the region they steward (requireRegionSteward reads it), even from a pod elsewhere.
+        regionSlug: staff.regionSlug ?? standing?.regionSlug ?? null,
+        roles: [...new Set([...(standing?.roles ?? []), ...staff.roles])],
+        sessionId: session.sessionId,
+      },
       now,
     );
     return {
@@ -162,7 +183,7 @@ export class SignInHandler {
       expiresAt: access.expiresAt,
       refreshToken: refresh?.refreshToken ?? null,
       refreshTokenExpiresAt: refresh?.expiresAt ?? null,
-      podId: standing.podId,
+      podId: standing?.podId ?? null,
       pods: await this.directory.podsOfPerson(session.personId),
     };
   }

@@ -14,7 +14,8 @@ export interface IssuedAccessToken {
 /** Who a person's token speaks for: the pod they act in, its region, and the roles they hold there now. */
 export interface PersonClaims {
   readonly personId: string;
-  readonly podId: string;
+  /** Null for a person in no pod yet: such a token may join or apply, and do nothing pod-scoped. */
+  readonly podId: string | null;
   readonly regionSlug: string | null;
   readonly roles: readonly string[];
   readonly sessionId: string;
@@ -44,7 +45,7 @@ export class AccessTokens {
   forPerson(claims: PersonClaims, now: Date): Promise<IssuedAccessToken> {
     return this.sign(
       claims.personId,
-      { pod: claims.podId, ...(claims.regionSlug ? { region: claims.regionSlug } : {}), roles: [...claims.roles], sid: claims.sessionId },
+      { ...(claims.podId ? { pod: claims.podId } : {}), ...(claims.regionSlug ? { region: claims.regionSlug } : {}), roles: [...claims.roles], sid: claims.sessionId },
       now,
     );
   }

@@ -81,4 +81,33 @@ describe('membership sign-in and token configuration', () => {
       'MEMBERSHIP_SIGN_IN_CODE_MAX_ATTEMPTS must be an integer 1-10',
     ]);
   });
+
+  it('reads operators and region stewards by address, normalized as sign-in compares them', () => {
+    const config = membershipAuthConfigFrom({
+      MEMBERSHIP_OPERATOR_EMAILS: ' Olga@OPS.example.org, olga@ops.example.org ,ivo@example.org',
+      MEMBERSHIP_REGION_STEWARDS: 'Stella@Example.org=lisboa, pia@example.org = porto-norte',
+    });
+
+    expect(config.operatorEmails).toEqual(['olga@ops.example.org', 'ivo@example.org']);
+    expect([...config.regionStewards]).toEqual([
+      ['stella@example.org', 'lisboa'],
+      ['pia@example.org', 'porto-norte'],
+    ]);
+    expect(membershipAuthConfigFrom({})).toMatchObject({ operatorEmails: [], regionStewards: new Map() });
+  });
+
+  it('refuses malformed operator and steward lists, naming the variable', () => {
+    expect(problems({ MEMBERSHIP_OPERATOR_EMAILS: 'olga@ops.example.org, olga' })).toEqual([
+      'MEMBERSHIP_OPERATOR_EMAILS has "olga", which is not an e-mail address',
+    ]);
+    expect(problems({ MEMBERSHIP_REGION_STEWARDS: 'stella@example.org' })).toEqual([
+      'MEMBERSHIP_REGION_STEWARDS has "stella@example.org", which is not an email=region-slug pair',
+    ]);
+    expect(problems({ MEMBERSHIP_REGION_STEWARDS: 'stella@example.org=Lisboa Centro' })).toEqual([
+      'MEMBERSHIP_REGION_STEWARDS has "stella@example.org=Lisboa Centro", which is not an email=region-slug pair',
+    ]);
+    expect(problems({ MEMBERSHIP_REGION_STEWARDS: 'stella@example.org=lisboa,Stella@example.org=porto' })).toEqual([
+      'MEMBERSHIP_REGION_STEWARDS gives stella@example.org two regions; a steward signs in for one',
+    ]);
+  });
 });

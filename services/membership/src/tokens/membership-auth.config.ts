@@ -1,4 +1,4 @@
-import { codeDeliveryKeyFrom, DEV_CODE_DELIVERY_KEY } from '@mutuo/contracts';
+import { codeDeliveryKeyFrom, codeDeliveryKeyProductionProblem, codeDeliveryKeyVariable, DEV_CODE_DELIVERY_KEY } from '@mutuo/contracts';
 import {
   es256SigningKeyFromPem,
   integerBetween,
@@ -11,6 +11,7 @@ import {
   type Es256SigningKey,
 } from '@mutuo/platform';
 import { z } from 'zod';
+import { normalizeContactValue } from '../domain/profile-values';
 
 export const MEMBERSHIP_AUTH_CONFIG = Symbol('MEMBERSHIP_AUTH_CONFIG');
 
@@ -45,7 +46,46 @@ export interface MembershipAuthConfig {
   readonly maxSignInRequestsPerIp: number;
   /** Time between purges of expired codes, counters and sessions; 0 turns it off. */
   readonly housekeepingIntervalMs: number;
+  /** Addresses (normalized, lower case) whose sign-ins carry the `operator` role. */
+  readonly operatorEmails: readonly string[];
+  /** Address (normalized, lower case) → slug of the region its sign-ins steward (`region-steward` + region claim). */
+  readonly regionStewards: ReadonlyMap<string, string>;
 }
+
+const REGION_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Addresses compare the way sign-in hashes them: normalized, then without case. */
+const configuredAddress = (text: string): string | null => normalizeContactValue('email', text)?.toLowerCase() ?? null;
+
+/** `MEMBERSHIP_OPERATOR_EMAILS`: comma-separated e-mail addresses. */
+const operatorEmails = z.string().transform((list, ctx) => {
+  const addresses: string[] = [];
+  for (const entry of list.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const address = configuredAddress(entry);
+    if (address === null) ctx.addIssue({ code: 'custom', message: `has "${entry}", which is not an e-mail address`, input: entry });
+    else addresses.push(address);
+  }
+  return [...new Set(addresses)];
+});
+
+/** `MEMBERSHIP_REGION_STEWARDS`: comma-separated `email=region-slug` pairs; one region per address (a token names one). */
+const regionStewards = z.string().transform((list, ctx) => {
+  const stewards = new Map<string, string>();
+  const fail = (message: string, input: string) => ctx.addIssue({ code: 'custom', message, input });
+  for (const entry of list.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const separator = entry.lastIndexOf('=');
+    const address = separator > 0 ? configuredAddress(entry.slice(0, separator)) : null;
+    const slug = separator > 0 ? entry.slice(separator + 1).trim() : '';
+    if (address === null || !REGION_SLUG.test(slug) || slug.length > 40) {
+      fail(`has "${entry}", which is not an email=region-slug pair`, entry);
+    } else if (stewards.has(address) && stewards.get(address) !== slug) {
+      fail(`gives ${address} two regions; a steward signs in for one`, entry);
+    } else {
+      stewards.set(address, slug);
+    }
+  }
+  return stewards as ReadonlyMap<string, string>;
+});
 
 const signingKey = (variable: string) =>
   z.string().transform((pem, ctx) => {
@@ -63,17 +103,7 @@ const membershipAuthEnvironment = z
     MEMBERSHIP_SIGNING_KEY: signingKey('MEMBERSHIP_SIGNING_KEY').optional(),
     MEMBERSHIP_PREVIOUS_SIGNING_KEY: signingKey('MEMBERSHIP_PREVIOUS_SIGNING_KEY').optional(),
     MEMBERSHIP_HASH_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
-    MEMBERSHIP_CODE_DELIVERY_KEY: z
-      .string()
-      .transform((value, ctx) => {
-        try {
-          return codeDeliveryKeyFrom(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
-          return z.NEVER;
-        }
-      })
-      .optional(),
+    MEMBERSHIP_CODE_DELIVERY_KEY: codeDeliveryKeyVariable(),
     MEMBERSHIP_ACCESS_TOKEN_TTL_SECONDS: integerBetween(60, 3600).default(900),
     MEMBERSHIP_REFRESH_TOKEN_TTL_DAYS: integerBetween(1, 90).default(30),
     MEMBERSHIP_SESSION_MAX_DAYS: integerBetween(1, 365).default(90),
@@ -83,6 +113,8 @@ const membershipAuthEnvironment = z
     MEMBERSHIP_SIGN_IN_MAX_CODES_PER_ADDRESS: integerBetween(1, 100).default(5),
     MEMBERSHIP_SIGN_IN_MAX_REQUESTS_PER_IP: integerBetween(1, 100_000).default(30),
     MEMBERSHIP_HOUSEKEEPING_INTERVAL_MS: integerBetween(0, 86_400_000).default(3_600_000),
+    MEMBERSHIP_OPERATOR_EMAILS: operatorEmails.optional(),
+    MEMBERSHIP_REGION_STEWARDS: regionStewards.optional(),
   })
   .superRefine(
     (config, ctx) => {
@@ -91,10 +123,8 @@ const membershipAuthEnvironment = z
       if (config.MEMBERSHIP_SIGNING_KEY === undefined) fail('MEMBERSHIP_SIGNING_KEY', 'is required in production');
       if (config.MEMBERSHIP_HASH_SECRET === undefined) fail('MEMBERSHIP_HASH_SECRET', 'is required in production');
       else if (config.MEMBERSHIP_HASH_SECRET === DEV_HASH_SECRET) fail('MEMBERSHIP_HASH_SECRET', 'must not be the development secret in production');
-      if (config.MEMBERSHIP_CODE_DELIVERY_KEY === undefined) fail('MEMBERSHIP_CODE_DELIVERY_KEY', 'is required in production');
-      else if (config.MEMBERSHIP_CODE_DELIVERY_KEY.equals(codeDeliveryKeyFrom(DEV_CODE_DELIVERY_KEY))) {
-        fail('MEMBERSHIP_CODE_DELIVERY_KEY', 'must not be the development key in production');
-      }
+      const deliveryKeyProblem = codeDeliveryKeyProductionProblem(config.MEMBERSHIP_CODE_DELIVERY_KEY);
+      if (deliveryKeyProblem) fail('MEMBERSHIP_CODE_DELIVERY_KEY', deliveryKeyProblem);
       if (
         config.MEMBERSHIP_SIGNING_KEY &&
         config.MEMBERSHIP_PREVIOUS_SIGNING_KEY &&
@@ -132,5 +162,7 @@ export function membershipAuthConfigFrom(env: NodeJS.ProcessEnv, serviceConfig: 
     maxCodesPerAddress: config.MEMBERSHIP_SIGN_IN_MAX_CODES_PER_ADDRESS,
     maxSignInRequestsPerIp: config.MEMBERSHIP_SIGN_IN_MAX_REQUESTS_PER_IP,
     housekeepingIntervalMs: config.MEMBERSHIP_HOUSEKEEPING_INTERVAL_MS,
+    operatorEmails: config.MEMBERSHIP_OPERATOR_EMAILS ?? [],
+    regionStewards: config.MEMBERSHIP_REGION_STEWARDS ?? new Map(),
   };
 }

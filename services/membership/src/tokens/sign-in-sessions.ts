@@ -14,7 +14,10 @@ export type SessionEndReason = 'signed-out' | 'refresh-token-reused' | 'membersh
 export interface SessionRef {
   readonly sessionId: string;
   readonly personId: string;
-  readonly podId: string;
+  /** Null until the person acts in a pod (a newcomer, an operator or a region steward). */
+  readonly podId: string | null;
+  /** The keyed hash of the address signed in with: configured roles are looked up by it. Null for older sessions. */
+  readonly addressHash: Buffer | null;
 }
 
 export interface IssuedRefreshToken {
@@ -31,7 +34,8 @@ interface TokenRow {
   expires_at: Date;
   rotated_at: Date | null;
   person_id: string;
-  pod_id: string;
+  pod_id: string | null;
+  address_hash: Buffer | null;
   session_expires_at: Date;
   revoked_at: Date | null;
 }
@@ -48,18 +52,16 @@ export class SignInSessions {
   ) {}
 
   /** Starts a session at sign-in; joins the caller's transaction when `em` is in one. */
-  async start(em: EntityManager, personId: string, podId: string, now: Date): Promise<SessionRef & IssuedRefreshToken> {
+  async start(em: EntityManager, personId: string, podId: string | null, addressHash: Buffer, now: Date): Promise<SessionRef & IssuedRefreshToken> {
     const sessionId = randomUUID();
     const sessionExpiresAt = new Date(now.getTime() + this.config.sessionMaxSeconds * 1000).toISOString();
-    await query(em, 'insert into sign_in_sessions (session_id, person_id, pod_id, created_at, expires_at) values (?, ?, ?, ?, ?)', [
-      sessionId,
-      personId,
-      podId,
-      now.toISOString(),
-      sessionExpiresAt,
-    ]);
+    await query(
+      em,
+      'insert into sign_in_sessions (session_id, person_id, pod_id, address_hash, created_at, expires_at) values (?, ?, ?, ?, ?, ?)',
+      [sessionId, personId, podId, addressHash, now.toISOString(), sessionExpiresAt],
+    );
     const token = await this.issue(em, sessionId, now, sessionExpiresAt);
-    return { sessionId, personId, podId, ...token };
+    return { sessionId, personId, podId, addressHash, ...token };
   }
 
   /**
@@ -71,7 +73,7 @@ export class SignInSessions {
     return this.em.fork().transactional(async (tx) => {
       const [row] = await query<TokenRow>(
         tx,
-        `select t.session_id, t.expires_at, t.rotated_at, s.person_id, s.pod_id, s.expires_at as session_expires_at, s.revoked_at
+        `select t.session_id, t.expires_at, t.rotated_at, s.person_id, s.pod_id, s.address_hash, s.expires_at as session_expires_at, s.revoked_at
          from sign_in_refresh_tokens t join sign_in_sessions s on s.session_id = t.session_id
          where t.token_hash = ?
          for update of t, s`,
@@ -87,7 +89,7 @@ export class SignInSessions {
         if (verdict.revokeSession) await this.revokeIn(tx, row!.session_id, 'refresh-token-reused', now);
         return { outcome: 'refused', refusal: verdict.refusal };
       }
-      const session = { sessionId: row!.session_id, personId: row!.person_id, podId: row!.pod_id };
+      const session = { sessionId: row!.session_id, personId: row!.person_id, podId: row!.pod_id, addressHash: row!.address_hash };
       if (!(await stillMember(session))) {
         await this.revokeIn(tx, session.sessionId, 'membership-ended', now);
         return { outcome: 'refused', refusal: 'SESSION_REVOKED' };
@@ -100,12 +102,12 @@ export class SignInSessions {
 
   /** The live session of this person, or null (revoked, expired, someone else's, or none). */
   async active(sessionId: string, personId: string, now: Date): Promise<SessionRef | null> {
-    const [row] = await query<{ pod_id: string }>(
+    const [row] = await query<{ pod_id: string | null; address_hash: Buffer | null }>(
       this.em.fork(),
-      'select pod_id from sign_in_sessions where session_id = ? and person_id = ? and revoked_at is null and expires_at > ?',
+      'select pod_id, address_hash from sign_in_sessions where session_id = ? and person_id = ? and revoked_at is null and expires_at > ?',
       [sessionId, personId, now.toISOString()],
     );
-    return row ? { sessionId, personId, podId: row.pod_id } : null;
+    return row ? { sessionId, personId, podId: row.pod_id, addressHash: row.address_hash } : null;
   }
 
   /** Later refreshes of the session issue tokens for this pod. */

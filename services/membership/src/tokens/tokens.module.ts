@@ -4,12 +4,13 @@ import { SERVICE_CONFIG, SERVICE_ENV } from '@mutuo/service-kit';
 import { RolesModule } from '../roles/roles.module';
 import { emailIndexHashes, KeyedHashes } from '../sign-in/keyed-hashes';
 import { AccessTokens } from './access-tokens';
+import { ConfiguredStaff } from './configured-staff';
 import { MEMBERSHIP_AUTH_CONFIG, membershipAuthConfigFrom, type MembershipAuthConfig } from './membership-auth.config';
 import { PersonStandings } from './person-standings';
 import { SignInSessions } from './sign-in-sessions';
 import { SigningKeys } from './signing-keys';
 
-const services = [SigningKeys, AccessTokens, PersonStandings, SignInSessions];
+const services = [SigningKeys, AccessTokens, PersonStandings, SignInSessions, ConfiguredStaff];
 
 /** Membership's side of authentication: its configuration, signing keys, access tokens and sessions. */
 @Module({

@@ -5,7 +5,7 @@ import { isCellInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
-import { Clock } from '../clock/clock';
+import { Clock } from '@mutuo/service-kit';
 import { areaAlertDecider, type AreaAlertIssued, type AreaAlertState, type IssueAreaAlert } from '../domain/area-alert.decider';
 import { buildCapAlert, capDateTime, severityOfIncident, type CapMsgType } from '../domain/cap-alert';
 import { causeOf } from '../deliveries/notification-cause';

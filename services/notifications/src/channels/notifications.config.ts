@@ -1,4 +1,4 @@
-import { codeDeliveryKeyFrom, DEV_CODE_DELIVERY_KEY } from '@mutuo/contracts';
+import { codeDeliveryKeyFrom, codeDeliveryKeyProductionProblem, codeDeliveryKeyVariable, DEV_CODE_DELIVERY_KEY } from '@mutuo/contracts';
 import { integerBetween, loadConfig, nodeEnvironment } from '@mutuo/platform';
 import { z } from 'zod';
 
@@ -41,17 +41,7 @@ const environment = z
     NOTIFICATIONS_SMS_AUTH_TOKEN: z.string().min(8).max(256).optional(),
     NOTIFICATIONS_SMS_FROM: z.string().regex(E164, { message: 'must be an E.164 number like +351912345678' }).optional(),
     NOTIFICATIONS_PUBLIC_URL: z.url({ message: 'must be a URL' }).default('http://localhost:4105'),
-    MEMBERSHIP_CODE_DELIVERY_KEY: z
-      .string()
-      .transform((value, ctx) => {
-        try {
-          return codeDeliveryKeyFrom(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
-          return z.NEVER;
-        }
-      })
-      .optional(),
+    MEMBERSHIP_CODE_DELIVERY_KEY: codeDeliveryKeyVariable(),
     NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanVariable('false'),
     NOTIFICATIONS_WORKER_ENABLED: booleanVariable('true'),
     NOTIFICATIONS_WORKER_INTERVAL_MS: integerBetween(10, 600_000).default(1_000),
@@ -74,10 +64,8 @@ const environment = z
     }
     if (config.NODE_ENV !== 'production') return;
     if (config.NOTIFICATIONS_SMTP_URL === undefined) fail('NOTIFICATIONS_SMTP_URL', 'is required in production');
-    if (config.MEMBERSHIP_CODE_DELIVERY_KEY === undefined) fail('MEMBERSHIP_CODE_DELIVERY_KEY', 'is required in production');
-    else if (config.MEMBERSHIP_CODE_DELIVERY_KEY.equals(codeDeliveryKeyFrom(DEV_CODE_DELIVERY_KEY))) {
-      fail('MEMBERSHIP_CODE_DELIVERY_KEY', 'must not be the development key in production');
-    }
+    const deliveryKeyProblem = codeDeliveryKeyProductionProblem(config.MEMBERSHIP_CODE_DELIVERY_KEY);
+    if (deliveryKeyProblem) fail('MEMBERSHIP_CODE_DELIVERY_KEY', deliveryKeyProblem);
     if (config.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true') fail('NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'must be false in production');
     if (!config.NOTIFICATIONS_PUBLIC_URL.startsWith('https://')) fail('NOTIFICATIONS_PUBLIC_URL', 'must be https in production');
   });

@@ -1,22 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandMetadata } from '@mutuo/domain';
-import { CommandHandler, PostgresEventStore, query, streamName, type HandledCommand, type StoredEvent } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, streamName, type HandledCommand, type StoredEvent } from '@mutuo/event-store';
 import { deliveryDecider, type DeliveryCommand, type DeliveryDetails, type DeliveryEvent, type DeliveryState } from '../domain/delivery.decider';
-import { notificationsPersonalDataCodec } from '../privacy/personal-data.policy';
-
-interface DeliveryEventRow {
-  event_id: string;
-  stream_id: string;
-  stream_position: number;
-  pod_id: string | null;
-  type: string;
-  data: unknown;
-  metadata: StoredEvent['metadata'];
-  global_position: string;
-  transaction_id: string;
-  recorded_at: Date | string;
-}
 
 export function deliveryStream(podId: string | null, deliveryId: string): string {
   return streamName('delivery', podId, deliveryId);
@@ -26,9 +12,6 @@ export function deliveryStream(podId: string | null, deliveryId: string): string
 @Injectable()
 export class DeliveryCommands {
   private readonly commands: CommandHandler<DeliveryState, DeliveryCommand, DeliveryEvent>;
-
-  /** The service's own codec (see notifications.service.ts): sealed contents open as the store's reads open them. */
-  private readonly codec = notificationsPersonalDataCodec();
 
   constructor(private readonly store: PostgresEventStore) {
     this.commands = new CommandHandler(store, deliveryDecider);
@@ -42,29 +25,8 @@ export class DeliveryCommands {
     const loaded = new Map(deliveryIds.map((deliveryId) => [deliveryId, { state: deliveryDecider.initialState(), version: 0 }]));
     if (deliveryIds.length === 0) return loaded;
     const deliveryOfStream = new Map(deliveryIds.map((deliveryId) => [deliveryStream(podId, deliveryId), deliveryId]));
-    const rows = await query<DeliveryEventRow>(
-      em,
-      `select event_id, stream_id, stream_position, pod_id, type, data, metadata, global_position, transaction_id, recorded_at
-       from mutuo_events where stream_id in (select jsonb_array_elements_text(?::jsonb)) order by stream_id, stream_position`,
-      [JSON.stringify([...deliveryOfStream.keys()])],
-    );
-    const events = await this.codec.open(
-      em,
-      rows.map(
-        (row): StoredEvent => ({
-          eventId: row.event_id,
-          streamId: row.stream_id,
-          streamPosition: Number(row.stream_position),
-          podId: row.pod_id,
-          type: row.type,
-          data: row.data,
-          metadata: row.metadata,
-          globalPosition: String(row.global_position),
-          transactionId: String(row.transaction_id),
-          recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : String(row.recorded_at),
-        }),
-      ),
-    );
+    const streams = await this.store.readStreams(em, [...deliveryOfStream.keys()]);
+    const events = [...streams.values()].flat();
     for (const event of events) {
       const deliveryId = deliveryOfStream.get(event.streamId);
       const current = deliveryId === undefined ? undefined : loaded.get(deliveryId);

@@ -1,5 +1,5 @@
 import { commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
-import type { Clock } from '../clock/clock';
+import type { Clock } from '@mutuo/service-kit';
 import { NOTIFICATIONS_ACTOR, type NotificationCause } from './notification-dispatcher';
 
 /** The cause of notifications about an integration event, timed by the service clock. */

@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
-import { Clock } from '../clock/clock';
+import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 

@@ -2,7 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { CoordinatorGapAlertedV1, RoleTermEndingV1, type CoordinatorGapAlertedV1Data, type RoleTermEndingV1Data } from '@mutuo/contracts';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
-import { Clock } from '../clock/clock';
+import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 import { findRoleHolders } from '../recipients/recipient-directory';

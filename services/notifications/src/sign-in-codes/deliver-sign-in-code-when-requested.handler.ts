@@ -2,7 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { SignInCodeRequestedV1, type SignInCodeRequestedV1Data } from '@mutuo/contracts';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
-import { Clock } from '../clock/clock';
+import { Clock } from '@mutuo/service-kit';
 import { DeliveryCommands } from '../deliveries/delivery-commands';
 import { causeOf } from '../deliveries/notification-cause';
 import { deliveryIdFor } from '../deliveries/notification-dispatcher';

@@ -3,25 +3,13 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { PostgresEventStore, ProjectionRunner } from '@mutuo/event-store';
 import { createOutboxMapper } from '@mutuo/messaging';
 import { createLogger, createOrmConfig } from '@mutuo/platform';
-import { migrateService, ServiceRuntimeModule } from '@mutuo/service-kit';
-import { createTestDatabase, waitFor, type TestDatabase } from '@mutuo/testing';
-import { Clock } from '../../src/clock/clock';
+import { Clock, migrateService, ServiceRuntimeModule } from '@mutuo/service-kit';
+import { createTestDatabase, ManualClock, waitFor, type TestDatabase } from '@mutuo/testing';
 import { NotificationsModule } from '../../src/notifications.module';
 import { notificationsService } from '../../src/notifications.service';
 import { adminQuery } from './event-publisher';
 
-/** The clock the worker, dispatcher and phone tree read; the test moves it by hand. */
-export class ManualClock extends Clock {
-  constructor(private current: number) {
-    super();
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(at: string | number): void {
-    this.current = typeof at === 'string' ? Date.parse(at) : at;
-  }
-}
+export { ManualClock };
 
 export interface NotificationsUnderTest {
   readonly db: TestDatabase;
