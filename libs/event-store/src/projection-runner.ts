@@ -83,12 +83,18 @@ export class ProjectionRunner {
     await this.running;
   }
 
-  /** Applies every event visible now to every projection. */
+  /**
+   * Applies every event visible now to every projection, one batch of each in turn: under a sustained stream of
+   * appends a busy projection must not keep the others (say, an inbox behind a broadcast's deliveries) waiting.
+   */
   async catchUp(): Promise<void> {
-    for (const projection of this.projections) {
-      while (await this.applyNextBatch(projection)) {
-        // keep going until the projection is at the head
+    let behind = [...this.projections];
+    while (behind.length > 0) {
+      const progressed: Projection[] = [];
+      for (const projection of behind) {
+        if (await this.applyNextBatch(projection)) progressed.push(projection);
       }
+      behind = progressed;
     }
   }
 
