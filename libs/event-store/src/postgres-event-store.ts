@@ -41,10 +41,19 @@ export interface ReadAllOptions {
 export interface PostgresEventStoreOptions {
   /** Picks the events that leave the service; their outbox message is stored in the event's own row. */
   readonly outbox?: OutboxMapper;
-  /** Called after an append commits outside a caller's transaction, to wake local projections. */
+  /**
+   * Wakes whoever follows the store (local projections, the outbox relay): called after an append outside a
+   * transaction, and when the caller's transaction ends for an append inside one.
+   */
   readonly onAppended?: (events: readonly StoredEvent[]) => void;
   /** Seals data before it is stored and opens it after it is read; absent, data is stored as given. */
   readonly codec?: EventDataCodec;
+}
+
+/** The parts of a knex transaction `afterCommit` reads. */
+interface KnexTransactionLike {
+  readonly parentTransaction?: KnexTransactionLike;
+  readonly executionPromise?: Promise<unknown>;
 }
 
 interface EventRow {
@@ -231,7 +240,24 @@ export class PostgresEventStore {
       };
     });
     if (!em.isInTransaction()) this.options.onAppended?.(stored);
+    else this.afterCommit(em, stored);
     return { nextExpectedVersion: stored[stored.length - 1]!.streamPosition, events: stored };
+  }
+
+  /**
+   * Inside a caller's transaction the events become visible only when it commits: wake the relay and projections
+   * when the outermost transaction ends, instead of leaving them to their next poll. knex settles a transaction's
+   * `executionPromise` the same way on commit and on rollback, so a rollback costs the woken one empty read.
+   */
+  private afterCommit(em: EntityManager, stored: readonly StoredEvent[]): void {
+    const onAppended = this.options.onAppended;
+    if (!onAppended) return;
+    let transaction = em.getTransactionContext<KnexTransactionLike>();
+    while (transaction?.parentTransaction) transaction = transaction.parentTransaction;
+    transaction?.executionPromise?.then(
+      () => onAppended(stored),
+      () => onAppended(stored),
+    );
   }
 
   /** Inserts the rows with the cheapest statement for the case; returns what the database assigned, in stream order. */

@@ -114,6 +114,21 @@ describe('PostgresEventStore', () => {
     expect(counts).toEqual({ events: 0 });
   });
 
+  it('tells who follows the store about events appended in a transaction when it commits, not before', async () => {
+    const woken: string[] = [];
+    const following = new PostgresEventStore({ onAppended: (events) => woken.push(...events.map((event) => event.streamId)) });
+    const stream = streamName('note', podId, randomUUID());
+    await orm.em.fork().transactional(async (tx) => {
+      await tx.transactional(async (savepoint) => {
+        await following.append(savepoint, stream, [noted(1)], 'no_stream');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(woken).toEqual([]);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woken).toEqual([stream]);
+  });
+
   it('rejects an append at a stale version with a typed conflict that names the actual version', async () => {
     const stream = streamName('note', podId, randomUUID());
     await store.append(orm.em.fork(), stream, [noted(1), noted(2)], 'no_stream');
