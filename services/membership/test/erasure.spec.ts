@@ -1,11 +1,10 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { codeDeliveryKeyFrom, DEV_CODE_DELIVERY_KEY, memberIdFor, openMemberContacts, type MemberContactsChangedV1Data } from '@mutuo/contracts';
 import { PostgresEventStore, streamName } from '@mutuo/event-store';
-import { eventStreamName, parseCloudEvent, type MutuoCloudEvent } from '@mutuo/messaging';
-import { natsTestPrefix, startServiceUnderTest, waitFor, TEST_NATS_URL, type ServiceUnderTest } from '@mutuo/testing';
+import { natsTestPrefix, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
+import { ARROIOS_SERVICE_AREA } from './support/service-area';
+import { publishedByMembership } from './support/published-events';
 
 /** Distinctive enough that finding them anywhere means they were kept. */
 const NAME = 'Zephyrine Quillfeather';
@@ -16,18 +15,6 @@ const ANSWER = 'Quillfeather lives at Travessa do Zephyr 7';
 const PRECISE_LAT = '38.726053';
 const PERSONAL_STRINGS = [NAME, 'Quillfeather', PRONOUNS, EMAIL, PHONE, ANSWER, PRECISE_LAT];
 
-const ARROIOS = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [-9.1395, 38.7255],
-      [-9.1305, 38.7255],
-      [-9.1305, 38.7335],
-      [-9.1395, 38.7335],
-      [-9.1395, 38.7255],
-    ],
-  ],
-};
 
 /**
  * Erasure by crypto-shredding and the personal export, through the membership subgraph on a real PostgreSQL
@@ -81,23 +68,7 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
     return [...new Set(found)];
   }
 
-  async function published(type: string): Promise<MutuoCloudEvent[]> {
-    const nc = await connect({ servers: TEST_NATS_URL });
-    try {
-      const jsm = await jetstreamManager(nc);
-      const stream = eventStreamName(prefix, 'membership');
-      const { state } = await jsm.streams.info(stream);
-      const events: MutuoCloudEvent[] = [];
-      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
-        const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-        const parsed = message && parseCloudEvent(message.data);
-        if (parsed && parsed.ok && parsed.event.type === type) events.push(parsed.event);
-      }
-      return events;
-    } finally {
-      await nc.close();
-    }
-  }
+  const published = (type: string) => publishedByMembership(prefix, type);
 
   const MEMBER = 'query($id: ID!) { member(id: $id) { id displayName status pronouns contactChannels { value } } }';
   const APPLY_TO_JOIN = 'mutation($input: ApplyToJoinInput!) { applyToJoin(input: $input) { id status } }';
@@ -115,7 +86,7 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
     const { applyToRegion } = await ok<{ applyToRegion: { id: string } }>(
       await token('person-ana', ['member']),
       'mutation($input: ApplyToRegionInput!) { applyToRegion(input: $input) { id } }',
-      { input: { regionId, name: 'Arroios', description: 'Neighbours', languages: ['pt', 'en'], timezone: 'Europe/Lisbon', serviceArea: ARROIOS, applicantDisplayName: 'Anastasia Founderly' } },
+      { input: { regionId, name: 'Arroios', description: 'Neighbours', languages: ['pt', 'en'], timezone: 'Europe/Lisbon', serviceArea: ARROIOS_SERVICE_AREA, applicantDisplayName: 'Anastasia Founderly' } },
     );
     podId = applyToRegion.id;
     await ok(await token('person-steward', ['region-steward'], undefined, 'lisboa'), 'mutation($id: ID!) { approvePodApplication(id: $id) { id } }', { id: podId });

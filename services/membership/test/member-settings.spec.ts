@@ -1,11 +1,9 @@
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
-import { eventStreamName, parseCloudEvent, type MutuoCloudEvent } from '@mutuo/messaging';
-import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
+import { natsTestPrefix, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { PauseReturnScheduler } from '../src/boundaries/pause-return.scheduler';
 import { membershipService } from '../src/membership.service';
+import { publishedByMembership } from './support/published-events';
 
 const ME = `{ me { id displayName pronouns languages skills location { cell precise { lat lon } }
   contactChannels { id kind value verification preferred } boundaries { weeklyCapacityHours timezone quietHours { start end }
@@ -58,24 +56,7 @@ describe('member settings (real PostgreSQL and NATS)', () => {
     }
   }
 
-  /** The integration events membership published, of one type, in order. */
-  async function published(type: string): Promise<MutuoCloudEvent[]> {
-    const nc = await connect({ servers: TEST_NATS_URL });
-    try {
-      const jsm = await jetstreamManager(nc);
-      const stream = eventStreamName(prefix, 'membership');
-      const { state } = await jsm.streams.info(stream);
-      const events: MutuoCloudEvent[] = [];
-      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
-        const message = await jsm.streams.getMessage(stream, { seq });
-        const parsed = message && parseCloudEvent(message.data);
-        if (parsed && parsed.ok && parsed.event.type === type) events.push(parsed.event);
-      }
-      return events;
-    } finally {
-      await nc.close();
-    }
-  }
+  const published = (type: string) => publishedByMembership(prefix, type);
 
   it('answers a profile change at once, from the stream, and the read model agrees a moment later', async () => {
     const ana = await join('person-ana', 'Ana');
@@ -194,7 +175,14 @@ describe('member settings (real PostgreSQL and NATS)', () => {
       timeoutMs: 10_000,
       intervalMs: 100,
     });
-    const paused = (await published('membership.member-paused.v1')).filter((e) => (e.data as { memberId: string }).memberId === danId);
+    // The relay publishes after the commit, at its own pace: wait for the pause on the stream, then check it is one.
+    const paused = await waitFor(
+      async () => {
+        const events = (await published('membership.member-paused.v1')).filter((e) => (e.data as { memberId: string }).memberId === danId);
+        return events.length > 0 ? events : undefined;
+      },
+      { description: 'the published pause', timeoutMs: 10_000, intervalMs: 100 },
+    );
     expect(paused.map((event) => event.data)).toEqual([{ memberId: danId, podId, pausedAt: expect.any(String), returnAt }]);
     const returned = await waitFor(
       async () => {

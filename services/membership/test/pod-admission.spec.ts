@@ -7,20 +7,9 @@ import { eventStreamName, parseCloudEvent } from '@mutuo/messaging';
 import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER } from '@mutuo/platform';
 import { natsTestPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
+import { ARROIOS_SERVICE_AREA } from './support/service-area';
 
 /** A closed ring around Arroios (Lisbon), [longitude, latitude]. */
-const ARROIOS = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [-9.1395, 38.7255],
-      [-9.129, 38.7255],
-      [-9.129, 38.734],
-      [-9.1395, 38.734],
-      [-9.1395, 38.7255],
-    ],
-  ],
-};
 
 /**
  * Pods applying to regions, pod settings, agreements, the three ways of admitting members, and leaving,
@@ -108,7 +97,7 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
       description: 'Neighbours around Largo do Intendente',
       languages: ['pt', 'en'],
       timezone: 'Europe/Lisbon',
-      serviceArea: ARROIOS,
+      serviceArea: ARROIOS_SERVICE_AREA,
       applicantDisplayName: 'Ana',
       ...overrides,
     },
@@ -126,9 +115,9 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
   describe('a pod applying to join a region', () => {
     it('refuses bad input naming the field, writing nothing', async () => {
       const ana = await token('person-ana', ['member']);
-      const open = { ...ARROIOS, coordinates: [ARROIOS.coordinates[0]!.slice(0, 4)] };
+      const open = { ...ARROIOS_SERVICE_AREA, coordinates: [ARROIOS_SERVICE_AREA.coordinates[0]!.slice(0, 4)] };
       expect(await refused(ana, APPLY, application({ serviceArea: open }))).toEqual({ code: 'INVALID_SERVICE_AREA', field: 'serviceArea.coordinates.0' });
-      expect(await refused(ana, APPLY, application({ serviceArea: { ...ARROIOS, type: 'Point' } }))).toEqual({
+      expect(await refused(ana, APPLY, application({ serviceArea: { ...ARROIOS_SERVICE_AREA, type: 'Point' } }))).toEqual({
         code: 'INVALID_SERVICE_AREA',
         field: 'serviceArea.type',
       });
@@ -149,7 +138,7 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         timezone: 'Europe/Lisbon',
         status: 'PENDING',
         applicantDisplayName: 'Ana',
-        serviceArea: ARROIOS,
+        serviceArea: ARROIOS_SERVICE_AREA,
       });
       podId = applyToRegion.id;
 
@@ -214,7 +203,7 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
       expect((await published(`${prefix}.evt.test-region.${podId}.membership.pod-created.v1`)).data).toMatchObject({
         podId,
         regionId,
-        serviceArea: ARROIOS,
+        serviceArea: ARROIOS_SERVICE_AREA,
       });
     });
 

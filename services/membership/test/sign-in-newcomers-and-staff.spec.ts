@@ -3,6 +3,7 @@ import { memberIdFor } from '@mutuo/contracts';
 import type { RunningService } from '@mutuo/service-kit';
 import { waitFor } from '@mutuo/testing';
 import { SignedInPlatform } from './support/signed-in-platform';
+import { ARROIOS_SERVICE_AREA } from './support/service-area';
 
 const REQUEST_CODE = 'mutation($email: String!) { requestSignInCode(input: { email: $email }) { expiresAt codeLength } }';
 const SESSION_FIELDS = 'accessToken refreshToken podId pods';
@@ -17,18 +18,6 @@ const APPLICATIONS = 'query($regionId: ID!) { podApplications(regionId: $regionI
 const APPROVE = 'mutation($id: ID!) { approvePodApplication(id: $id) { id name } }';
 const DECLINE = 'mutation($id: ID!) { declinePodApplication(input: { id: $id, reason: "Not our region" }) { id status } }';
 
-const SERVICE_AREA = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [-9.1395, 38.7255],
-      [-9.129, 38.7255],
-      [-9.129, 38.734],
-      [-9.1395, 38.734],
-      [-9.1395, 38.7255],
-    ],
-  ],
-};
 
 interface Session {
   accessToken: string;
@@ -72,7 +61,7 @@ describe('sign-in for newcomers, operators and region stewards (real PostgreSQL 
     });
 
   const applicationTo = (regionId: string, name: string, applicantDisplayName: string) => ({
-    input: { regionId, name, description: 'Neighbours helping neighbours', languages: ['pt'], timezone: 'Europe/Lisbon', serviceArea: SERVICE_AREA, applicantDisplayName },
+    input: { regionId, name, description: 'Neighbours helping neighbours', languages: ['pt'], timezone: 'Europe/Lisbon', serviceArea: ARROIOS_SERVICE_AREA, applicantDisplayName },
   });
 
   beforeAll(async () => {
