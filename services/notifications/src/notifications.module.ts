@@ -19,6 +19,10 @@ import { ForgetMemberWhenMemberErased } from './privacy/forget-member-when-membe
 import { NotifyRequesterWhenRequestPosted } from './record-notifications/notify-requester-when-request-posted.handler';
 import { RemindHolderWhenRoleTermEnding } from './record-notifications/remind-holder-when-role-term-ending.handler';
 import { TellBothWhenMatchMade } from './record-notifications/tell-both-when-match-made.handler';
+import { TellHelperWhenSuggested } from './record-notifications/tell-helper-when-suggested.handler';
+import { TellOtherSideWhenMatchWithdrawn } from './record-notifications/tell-other-side-when-match-withdrawn.handler';
+import { AskTreasurersWhenDisbursementProposed } from './record-notifications/ask-treasurers-when-disbursement-proposed.handler';
+import { ThankHelpersWhenRequestFulfilled } from './record-notifications/thank-helpers-when-request-fulfilled.handler';
 import { WelcomeMemberWhenMemberJoined } from './record-notifications/welcome-member-when-member-joined.handler';
 import { RememberBoundariesWhenBoundariesChanged } from './recipients/remember-boundaries-when-boundaries-changed.handler';
 import { RememberContactsWhenContactsChanged } from './recipients/remember-contacts-when-contacts-changed.handler';
@@ -49,6 +53,10 @@ const exported = [
     WelcomeMemberWhenMemberJoined,
     NotifyRequesterWhenRequestPosted,
     TellBothWhenMatchMade,
+    TellHelperWhenSuggested,
+    TellOtherSideWhenMatchWithdrawn,
+    AskTreasurersWhenDisbursementProposed,
+    ThankHelpersWhenRequestFulfilled,
     RemindHolderWhenRoleTermEnding,
     AlertAreaWhenIncidentDeclared,
     DeliverSignInCodeWhenRequested,

@@ -11,6 +11,11 @@ export const NOTIFICATION_KINDS = [
   'sign-in-code',
   'contact-verification-code',
   'phone-tree-call',
+  'helper-suggested',
+  'match-withdrawn',
+  'disbursement-proposed',
+  'budget-exceeded',
+  'request-fulfilled',
   'digest',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -19,7 +19,7 @@ export class NotifyRequesterWhenRequestPosted {
   @EventPattern(RequestPostedV1.type)
   async handle(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
     const { requestId, podId, requesterMemberId, title, category, urgency, postedAt } = event.data;
-    await query(event.em, 'insert into known_requests (request_id, pod_id, requester_member_id, title) values (?, ?, ?, ?) on conflict do nothing', [requestId, podId, requesterMemberId, title]);
+    await query(event.em, 'insert into known_requests (request_id, pod_id, requester_member_id, title, category, urgency) values (?, ?, ?, ?, ?, ?) on conflict do nothing', [requestId, podId, requesterMemberId, title, category, urgency]);
     const cause = causeOf(event, this.clock);
     await this.dispatcher.notifyMember(event.em, cause, { recipientMemberId: requesterMemberId, kind: 'request-posted', subjectId: requestId, params: { title } });
     // Partners learn that help is needed, never who asked.

@@ -61,3 +61,20 @@ describe('notification templates', () => {
     expect(() => renderMessage({ kind: 'welcome', locales: ['en'], variant: 'standard', params: {}, timeZone: 'UTC' })).toThrow(/name/);
   });
 });
+
+describe('money and hours in funds and thank-you messages', () => {
+  it('writes an amount in the currency the way the member locale writes money, and says when it is over budget', () => {
+    const params = { amount: 1234.5, currency: 'EUR', category: 'food', approvalsRequired: 2, overBudget: true };
+    const pt = renderMessage({ kind: 'disbursement-proposed', locales: ['pt'], variant: 'standard', params, timeZone: 'UTC' });
+    expect(pt.subject).toMatch(/^Um pagamento de €\s1\.234,50 precisa da sua aprovação$/);
+    expect(pt.body).toContain('Ultrapassa o orçamento');
+    const en = renderMessage({ kind: 'disbursement-proposed', locales: ['en'], variant: 'standard', params: { ...params, currency: 'USD', overBudget: false }, timeZone: 'UTC' });
+    expect(en.subject).toBe('A payment of $1,234.50 needs your approval');
+    expect(en.body).toContain('within the budget');
+  });
+
+  it('thanks a helper with the hours they gave, in the member language', () => {
+    const es = renderMessage({ kind: 'request-fulfilled', locales: ['es'], variant: 'standard', params: { category: 'groceries', hours: 1.5 }, timeZone: 'UTC' });
+    expect(es.body).toBe('Gracias: la solicitud de compras está cumplida. Diste 1,5 horas.');
+  });
+});

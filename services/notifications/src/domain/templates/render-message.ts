@@ -41,12 +41,23 @@ export function chooseLocale(...preferences: (string | null | undefined)[]): Shi
   return 'en';
 }
 
-/** Dates and times in the recipient's time zone, so "until 10:15" means their 10:15. */
-function formatsFor(timeZone: string) {
+/**
+ * Dates and times in the recipient's time zone, so "until 10:15" means their 10:15. `{x, number, money}` is an amount
+ * in the message's `currency` parameter (ISO 4217, or HOUR for time credits), written the way the locale writes money.
+ */
+function formatsFor(timeZone: string, currency: string) {
+  const money = currency === 'HOUR' ? ({ style: 'unit', unit: 'hour', unitDisplay: 'long' } as const) : ({ style: 'currency', currency } as const);
   return {
     date: { long: { year: 'numeric', month: 'long', day: 'numeric', timeZone } },
     time: { short: { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' } },
+    number: { money },
   } as const;
+}
+
+/** The currency a message's amounts are in; messages without money use a harmless default. */
+function currencyOf(params: TemplateParams | undefined): string {
+  const currency = params?.currency;
+  return typeof currency === 'string' && /^(HOUR|[A-Z]{3})$/.test(currency) ? currency : 'XXX';
 }
 
 const compiled = new Map<string, IntlMessageFormat>();
@@ -55,13 +66,13 @@ const compiled = new Map<string, IntlMessageFormat>();
  * Parses an ICU message. A syntax error throws DomainRuleViolation TEMPLATE_SYNTAX_ERROR naming `field`, so a pod's
  * broken template is refused when it is saved, not when a message is due.
  */
-export function compileTemplate(text: string, locale: ShippedLocale, timeZone: string, field: string): IntlMessageFormat {
-  const key = `${locale}|${timeZone}|${text}`;
+export function compileTemplate(text: string, locale: ShippedLocale, timeZone: string, field: string, currency = 'XXX'): IntlMessageFormat {
+  const key = `${locale}|${timeZone}|${currency}|${text}`;
   const cached = compiled.get(key);
   if (cached) return cached;
   let format: IntlMessageFormat;
   try {
-    format = new IntlMessageFormat(text, locale, formatsFor(timeZone));
+    format = new IntlMessageFormat(text, locale, formatsFor(timeZone, currency));
   } catch (error) {
     throw new DomainRuleViolation('TEMPLATE_SYNTAX_ERROR', `The template is not valid ICU MessageFormat: ${(error as Error).message}`, field);
   }
@@ -71,7 +82,7 @@ export function compileTemplate(text: string, locale: ShippedLocale, timeZone: s
 }
 
 function format(text: string, locale: ShippedLocale, timeZone: string, params: TemplateParams, field: string): string {
-  const result = compileTemplate(text, locale, timeZone, field).format(params as Record<string, string | number | boolean | Date>);
+  const result = compileTemplate(text, locale, timeZone, field, currencyOf(params)).format(params as Record<string, string | number | boolean | Date>);
   if (typeof result !== 'string') throw new Error(`Template ${field} rendered rich content; templates render plain text`);
   return result;
 }
@@ -97,4 +108,9 @@ export function renderMessage(request: RenderRequest): RenderedMessage {
     subject: format(template.subject, locale, request.timeZone, request.params, `${field}.subject`),
     body: format(template.body, locale, request.timeZone, request.params, `${field}.body`),
   };
+}
+
+/** ICU select keys cannot hold hyphens: vocabulary words such as `emotional-support` are passed as `emotional_support`. */
+export function asSelectKey(word: string): string {
+  return word.replace(/-/g, '_');
 }

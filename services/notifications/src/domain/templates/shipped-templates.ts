@@ -97,6 +97,44 @@ const en: TemplateSet = {
     standard: { subject: '{count, plural, one {# new notification} other {# new notifications}}', body: 'Since your last message: {count, plural, one {# new notification} other {# new notifications}}.\n{items}' },
     plain: { subject: '{count, plural, one {# new message} other {# new messages}}', body: 'You have {count, plural, one {# new message} other {# new messages}}:\n{items}' },
   },
+  'helper-suggested': {
+    standard: {
+      subject: '{urgency, select, emergency {Urgent: } other {}}Someone nearby needs help',
+      body: 'Someone nearby needs help with {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}. Open the app to accept or decline.',
+    },
+    plain: { subject: 'Someone near you needs help', body: 'Someone near you needs help with {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}. Open the app. Say yes or no.' },
+  },
+  'match-withdrawn': {
+    standard: {
+      subject: 'The match for "{title}" was withdrawn',
+      body: '{withdrawnBy, select, requester {The person you were helping} helper {Your helper} other {A coordinator}} withdrew the match for "{title}". You do not need to do anything; open the app to see what happens next.',
+    },
+    plain: { subject: 'Match stopped', body: 'The match for "{title}" is stopped. You do not need to do anything.' },
+  },
+  'disbursement-proposed': {
+    standard: {
+      subject: 'A payment of {amount, number, money} needs your approval',
+      body: 'A payment of {amount, number, money} for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} was proposed and needs approval ({approvalsRequired, plural, one {# approval} other {# approvals}} needed). {overBudget, select, true {It goes over this month’s budget for the category.} other {It is within the budget.}} Open the app to approve or reject it.',
+    },
+    plain: {
+      subject: 'Please check a payment',
+      body: 'Someone asks to pay {amount, number, money} for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}. {overBudget, select, true {This is more than the budget.} other {This fits the budget.}} Open the app. Say yes or no.',
+    },
+  },
+  'budget-exceeded': {
+    standard: {
+      subject: 'The {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} budget is exceeded',
+      body: 'This month {committed, number, money} is committed for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}, over the budget of {budget, number, money}. Please review the proposals.',
+    },
+    plain: { subject: 'Budget used up', body: 'The money for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} this month is used up. It is {committed, number, money}. The budget is {budget, number, money}.' },
+  },
+  'request-fulfilled': {
+    standard: {
+      subject: 'Thank you for helping',
+      body: 'Thank you: the request for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} is fulfilled. You gave {hours, plural, one {# hour} other {# hours}}.',
+    },
+    plain: { subject: 'Thank you', body: 'Thank you for your help. You gave {hours, plural, one {# hour} other {# hours}}.' },
+  },
 };
 
 const pt: TemplateSet = {
@@ -178,6 +216,44 @@ const pt: TemplateSet = {
     standard: { subject: '{count, plural, one {# nova notificação} other {# novas notificações}}', body: 'Desde a última mensagem: {count, plural, one {# nova notificação} other {# novas notificações}}.\n{items}' },
     plain: { subject: '{count, plural, one {# mensagem nova} other {# mensagens novas}}', body: 'Tem {count, plural, one {# mensagem nova} other {# mensagens novas}}:\n{items}' },
   },
+  'helper-suggested': {
+    standard: {
+      subject: '{urgency, select, emergency {Urgente: } other {}}Alguém perto de si precisa de ajuda',
+      body: 'Alguém perto de si precisa de ajuda com {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}. Abra a aplicação para aceitar ou recusar.',
+    },
+    plain: { subject: 'Alguém perto precisa de ajuda', body: 'Alguém perto de si precisa de ajuda com {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}. Abra a aplicação. Diga sim ou não.' },
+  },
+  'match-withdrawn': {
+    standard: {
+      subject: 'A ligação para "{title}" foi retirada',
+      body: '{withdrawnBy, select, requester {A pessoa que ia ajudar} helper {A pessoa que ia ajudar-lhe} other {Um coordenador}} retirou a ligação para "{title}". Não precisa de fazer nada; abra a aplicação para ver o que se segue.',
+    },
+    plain: { subject: 'Ligação parada', body: 'A ligação para "{title}" parou. Não precisa de fazer nada.' },
+  },
+  'disbursement-proposed': {
+    standard: {
+      subject: 'Um pagamento de {amount, number, money} precisa da sua aprovação',
+      body: 'Foi proposto um pagamento de {amount, number, money} para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} ({approvalsRequired, plural, one {# aprovação} other {# aprovações}} necessárias). {overBudget, select, true {Ultrapassa o orçamento deste mês para a categoria.} other {Está dentro do orçamento.}} Abra a aplicação para aprovar ou rejeitar.',
+    },
+    plain: {
+      subject: 'Veja um pagamento',
+      body: 'Alguém pede para pagar {amount, number, money} para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}. {overBudget, select, true {É mais do que o orçamento.} other {Cabe no orçamento.}} Abra a aplicação. Diga sim ou não.',
+    },
+  },
+  'budget-exceeded': {
+    standard: {
+      subject: 'O orçamento para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} foi ultrapassado',
+      body: 'Este mês estão comprometidos {committed, number, money} para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}, acima do orçamento de {budget, number, money}. Reveja as propostas.',
+    },
+    plain: { subject: 'Orçamento gasto', body: 'O dinheiro para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} este mês acabou. São {committed, number, money}. O orçamento é {budget, number, money}.' },
+  },
+  'request-fulfilled': {
+    standard: {
+      subject: 'Obrigado pela sua ajuda',
+      body: 'Obrigado: o pedido de {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} está cumprido. Deu {hours, plural, one {# hora} other {# horas}}.',
+    },
+    plain: { subject: 'Obrigado', body: 'Obrigado pela ajuda. Deu {hours, plural, one {# hora} other {# horas}}.' },
+  },
 };
 
 const es: TemplateSet = {
@@ -258,6 +334,44 @@ const es: TemplateSet = {
   digest: {
     standard: { subject: '{count, plural, one {# notificación nueva} other {# notificaciones nuevas}}', body: 'Desde tu último mensaje: {count, plural, one {# notificación nueva} other {# notificaciones nuevas}}.\n{items}' },
     plain: { subject: '{count, plural, one {# mensaje nuevo} other {# mensajes nuevos}}', body: 'Tienes {count, plural, one {# mensaje nuevo} other {# mensajes nuevos}}:\n{items}' },
+  },
+  'helper-suggested': {
+    standard: {
+      subject: '{urgency, select, emergency {Urgente: } other {}}Alguien cerca necesita ayuda',
+      body: 'Alguien cerca necesita ayuda con {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}. Abre la aplicación para aceptar o rechazar.',
+    },
+    plain: { subject: 'Alguien cerca necesita ayuda', body: 'Alguien cerca de ti necesita ayuda con {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}. Abre la aplicación. Di sí o no.' },
+  },
+  'match-withdrawn': {
+    standard: {
+      subject: 'Se retiró el acuerdo para "{title}"',
+      body: '{withdrawnBy, select, requester {La persona a la que ibas a ayudar} helper {La persona que iba a ayudarte} other {Un coordinador}} retiró el acuerdo para "{title}". No tienes que hacer nada; abre la aplicación para ver qué sigue.',
+    },
+    plain: { subject: 'Acuerdo parado', body: 'El acuerdo para "{title}" se paró. No tienes que hacer nada.' },
+  },
+  'disbursement-proposed': {
+    standard: {
+      subject: 'Un pago de {amount, number, money} necesita tu aprobación',
+      body: 'Se propuso un pago de {amount, number, money} para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}} ({approvalsRequired, plural, one {# aprobación} other {# aprobaciones}} necesarias). {overBudget, select, true {Supera el presupuesto de este mes para la categoría.} other {Está dentro del presupuesto.}} Abre la aplicación para aprobarlo o rechazarlo.',
+    },
+    plain: {
+      subject: 'Revisa un pago',
+      body: 'Alguien pide pagar {amount, number, money} para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}. {overBudget, select, true {Es más que el presupuesto.} other {Cabe en el presupuesto.}} Abre la aplicación. Di sí o no.',
+    },
+  },
+  'budget-exceeded': {
+    standard: {
+      subject: 'Se superó el presupuesto de {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}',
+      body: 'Este mes hay {committed, number, money} comprometidos para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}, por encima del presupuesto de {budget, number, money}. Revisa las propuestas.',
+    },
+    plain: { subject: 'Presupuesto gastado', body: 'El dinero para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}} de este mes se acabó. Son {committed, number, money}. El presupuesto es {budget, number, money}.' },
+  },
+  'request-fulfilled': {
+    standard: {
+      subject: 'Gracias por ayudar',
+      body: 'Gracias: la solicitud de {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}} está cumplida. Diste {hours, plural, one {# hora} other {# horas}}.',
+    },
+    plain: { subject: 'Gracias', body: 'Gracias por tu ayuda. Diste {hours, plural, one {# hora} other {# horas}}.' },
   },
 };
 

@@ -17,5 +17,10 @@ export const TEMPLATE_EXAMPLES: Record<NotificationKind, TemplateParams> = {
   'sign-in-code': { code: '493817', expiresAt: new Date('2026-11-25T10:15:00Z') },
   'contact-verification-code': { code: '493817', expiresAt: new Date('2026-11-25T10:15:00Z') },
   'phone-tree-call': { reason: 'Flood on Rua Alegre', branchSize: 2 },
+  'helper-suggested': { category: 'groceries', urgency: 'emergency' },
+  'match-withdrawn': { title: 'Groceries', withdrawnBy: 'helper' },
+  'disbursement-proposed': { amount: 42.5, currency: 'EUR', category: 'food', approvalsRequired: 2, overBudget: true },
+  'budget-exceeded': { category: 'food', currency: 'EUR', budget: 200, committed: 242.5 },
+  'request-fulfilled': { category: 'groceries', hours: 1.5 },
   digest: { count: 3, items: '- one\n- two\n- three' },
 };

@@ -1,0 +1,44 @@
+import { Controller, UseFilters } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { SuggestionsMadeV1, type SuggestionsMadeV1Data } from '@mutuo/contracts';
+import { query, setTransactionPod } from '@mutuo/event-store';
+import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { Clock } from '@mutuo/service-kit';
+import { asSelectKey } from '../domain/templates/render-message';
+import { causeOf } from '../deliveries/notification-cause';
+import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+
+/**
+ * Tells each suggested helper, in their own pod and language, that someone nearby needs help with the request's
+ * category. Nothing else about the request leaves here: no requester, no contact, no place, no title; the helper sees
+ * more in the app once they accept. An emergency request may pass quiet hours for helpers who allowed that.
+ */
+@Controller()
+@UseFilters(new RethrowEventErrorsFilter())
+export class TellHelperWhenSuggested {
+  constructor(
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly clock: Clock,
+  ) {}
+
+  @EventPattern(SuggestionsMadeV1.type)
+  async handle(@Payload() event: ReceivedEvent<SuggestionsMadeV1Data>): Promise<void> {
+    const { requestId, podId, suggestions } = event.data;
+    const em = event.em;
+    await setTransactionPod(em, podId);
+    const [request] = await query<{ category: string | null; urgency: string | null }>(em, 'select category, urgency from known_requests where request_id = ?', [requestId]);
+    const category = asSelectKey(request?.category ?? 'other');
+    const urgency = request?.urgency ?? 'normal';
+    for (const suggestion of suggestions) {
+      await setTransactionPod(em, suggestion.helperPodId);
+      await this.dispatcher.notifyMember(em, causeOf(event, this.clock, suggestion.helperPodId), {
+        recipientMemberId: suggestion.helperMemberId,
+        kind: 'helper-suggested',
+        subjectId: suggestion.suggestionId,
+        params: { category, urgency },
+        emergency: urgency === 'emergency',
+      });
+    }
+    await setTransactionPod(em, event.podId);
+  }
+}

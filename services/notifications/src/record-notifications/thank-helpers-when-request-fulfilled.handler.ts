@@ -1,0 +1,34 @@
+import { Controller, UseFilters } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { RequestFulfilledV1, type RequestFulfilledV1Data } from '@mutuo/contracts';
+import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { Clock } from '@mutuo/service-kit';
+import { asSelectKey } from '../domain/templates/render-message';
+import { causeOf } from '../deliveries/notification-cause';
+import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+
+/** Thanks each helper of a fulfilled request with the hours they gave (their own contribution when recorded). */
+@Controller()
+@UseFilters(new RethrowEventErrorsFilter())
+export class ThankHelpersWhenRequestFulfilled {
+  constructor(
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly clock: Clock,
+  ) {}
+
+  @EventPattern(RequestFulfilledV1.type)
+  async handle(@Payload() event: ReceivedEvent<RequestFulfilledV1Data>): Promise<void> {
+    const { requestId, podId, helperMemberIds, contributions, hoursGivenMinutes, category } = event.data;
+    const sharePerHelper = helperMemberIds.length > 0 ? hoursGivenMinutes / helperMemberIds.length : 0;
+    for (const helperMemberId of new Set(helperMemberIds)) {
+      const minutes = contributions.find((contribution) => contribution.helperMemberId === helperMemberId)?.minutes ?? sharePerHelper;
+      await this.dispatcher.notifyMember(event.em, causeOf(event, this.clock, podId), {
+        recipientMemberId: helperMemberId,
+        kind: 'request-fulfilled',
+        subjectId: requestId,
+        // Tenths of an hour: "1.5 hours", not "1.5166 hours".
+        params: { category: asSelectKey(category), hours: Math.round(minutes / 6) / 10 },
+      });
+    }
+  }
+}
