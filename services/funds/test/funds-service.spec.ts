@@ -228,6 +228,53 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     expect(_entities[0]).toEqual({ hoursGivenMinutes: 0, timeTransfers: [{ kind: 'TIME_EXCHANGE' }, { kind: 'REVERSAL' }] });
   });
 
+  it('posts a fulfilment with several helpers as one batch: each helper credited their own minutes, once', async () => {
+    const requestId = randomUUID();
+    const fulfilmentId = randomUUID();
+    const fulfilled = {
+      requestId,
+      podId: podA,
+      fulfilmentId,
+      requesterMemberId: ana,
+      helperMemberIds: [bo, dee],
+      contributions: [
+        { helperMemberId: bo, minutes: 60 },
+        { helperMemberId: dee, minutes: 45 },
+      ],
+      hoursGivenMinutes: 105,
+      confirmedBy: 'requester',
+      confirmedByMemberId: ana,
+      category: 'transport',
+      postedAt: '2026-11-21T09:00:00.000Z',
+      firstMatchedAt: '2026-11-21T10:00:00.000Z',
+      fulfilledAt: new Date().toISOString(),
+    };
+    const deliveries = [
+      await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, fulfilled),
+      await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, fulfilled),
+    ];
+    await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from mutuo_inbox where event_id = any($1::uuid[])', [deliveries]))[0]!.n === 2, {
+      description: 'both deliveries to be handled',
+    });
+    expect(await balance('member-time', podA, bo)).toBe(60);
+    expect(await balance('member-time', podA, dee)).toBe(45);
+    expect(await balance('member-time', podA, ana)).toBe(-105);
+    expect((await h.adminQuery<{ n: number }>('select count(*)::int as n from transfers where request_id = $1', [requestId]))[0]!.n).toBe(2);
+
+    await h.publish(RequestFulfilmentReversedV1, `request:${podA}:${requestId}`, podA, {
+      requestId,
+      podId: podA,
+      fulfilmentId,
+      reversedByMemberId: cleo,
+      reason: 'Confirmed by mistake',
+      reversedAt: new Date().toISOString(),
+    });
+    await waitFor(async () => (await balance('member-time', podA, dee)) === 0 && (await balance('member-time', podA, bo)) === 0, {
+      description: 'both helpers\' hours to be reversed',
+    });
+    expect(await balance('member-time', podA, ana)).toBe(0);
+  });
+
   it('clears hours between pods when the helper lives in another pod; the region nets to zero', async () => {
     const requestId = randomUUID();
     await h.publish(MatchMadeV1, `match:${podA}:${requestId}`, podA, {

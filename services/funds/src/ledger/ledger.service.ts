@@ -82,7 +82,7 @@ export class Ledger {
           for (const account of missing) await this.openAccount(tx, account, metadata);
           locked = await lockAccounts(tx, ids);
         }
-        for (const transfer of group) posted.push(await this.postOne(tx, transfer, locked, { ...metadata, podId }));
+        posted.push(...(await this.postGroup(tx, group, locked, { ...metadata, podId })));
       }
       return posted;
     };
@@ -95,41 +95,82 @@ export class Ledger {
     }
   }
 
-  private async postOne(tx: EntityManager, transfer: TransferDetails, locked: Map<string, AccountSnapshot>, metadata: CommandMetadata): Promise<PostedTransfer> {
-    const stream = transferStream(transfer.podId, transfer.transferId);
+  /**
+   * Posts one pod's transfers with a fixed number of statements for the whole group instead of four per transfer:
+   * one statement takes the transaction locks on every transfer id, the next reads all their streams (a statement of
+   * its own, so its snapshot sees whatever a posting that held a lock committed), then each transfer is decided in
+   * order against the balances and stream states the group has left so far, the events are appended per stream, and
+   * all new transfer rows go in with one multi-row INSERT, in decision order (the trigger moves the balances row by
+   * row under the CHECKs).
+   */
+  private async postGroup(
+    tx: EntityManager,
+    group: readonly TransferDetails[],
+    locked: Map<string, AccountSnapshot>,
+    metadata: CommandMetadata,
+  ): Promise<PostedTransfer[]> {
+    const streams = [...new Set(group.map((transfer) => transferStream(transfer.podId, transfer.transferId)))];
     // Two postings of one id queue here, so the second reads the first's stream (and returns it) instead of
-    // colliding on the event store's unique key, even when they name different accounts.
-    await query(tx, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [stream], { preparedAs: 'funds_lock_transfer_id_v1' });
-    const state = await this.loadTransfer(tx, stream);
-    const decided = transferDecider.decide(
-      {
-        type: 'PostTransfer',
-        data: { transfer, debitAccount: locked.get(transfer.debitAccountId) ?? null, creditAccount: locked.get(transfer.creditAccountId) ?? null },
-        metadata,
-      },
-      state,
+    // colliding on the event store's unique key, even when they name different accounts. Taken in key order, so two
+    // groups sharing ids never wait for each other in a circle.
+    await query(
+      tx,
+      `select count(pg_advisory_xact_lock(key)) from
+         (select distinct hashtextextended(stream, 0) as key from jsonb_array_elements_text(?::jsonb) as stream order by key) as ordered`,
+      [JSON.stringify(streams)],
+      { preparedAs: 'funds_lock_transfer_ids_v2' },
     );
-    if (decided.length === 0 && state.status === 'posted') return state.transfer;
-    await this.store.append(tx, stream, decided, 'no_stream');
-    const posted = (decided[0] as Extract<TransferEvent, { type: 'TransferPosted' }>).data;
-    await insertTransferRow(tx, posted);
-    // The next transfer of the batch sees the balances this one left.
-    for (const [id, delta] of [[posted.debitAccountId, -posted.amountMinor], [posted.creditAccountId, posted.amountMinor]] as const) {
-      const account = locked.get(id)!;
-      locked.set(id, { ...account, balanceMinor: account.balanceMinor + delta });
+    const states = await this.loadTransfers(tx, streams);
+    const posted: PostedTransfer[] = [];
+    const appended: PostedTransfer[] = [];
+    for (const transfer of group) {
+      const stream = transferStream(transfer.podId, transfer.transferId);
+      const state = states.get(stream) ?? transferDecider.initialState();
+      const decided = transferDecider.decide(
+        {
+          type: 'PostTransfer',
+          data: { transfer, debitAccount: locked.get(transfer.debitAccountId) ?? null, creditAccount: locked.get(transfer.creditAccountId) ?? null },
+          metadata,
+        },
+        state,
+      );
+      if (decided.length === 0 && state.status === 'posted') {
+        posted.push(state.transfer);
+        continue;
+      }
+      await this.store.append(tx, stream, decided, 'no_stream');
+      // A later transfer of the group under the same id sees this one as posted.
+      states.set(stream, decided.reduce((next, event) => transferDecider.evolve(next, event), state));
+      const postedTransfer = (decided[0] as Extract<TransferEvent, { type: 'TransferPosted' }>).data;
+      // The next transfer of the group sees the balances this one left.
+      for (const [id, delta] of [[postedTransfer.debitAccountId, -postedTransfer.amountMinor], [postedTransfer.creditAccountId, postedTransfer.amountMinor]] as const) {
+        const account = locked.get(id)!;
+        locked.set(id, { ...account, balanceMinor: account.balanceMinor + delta });
+      }
+      posted.push(postedTransfer);
+      appended.push(postedTransfer);
     }
+    if (appended.length === 1) await insertTransferRow(tx, appended[0]!);
+    else if (appended.length > 1) await insertTransferRows(tx, appended);
     return posted;
   }
 
-  /** A transfer stream in one query (an empty stream needs no second query for its version). */
-  private async loadTransfer(tx: EntityManager, stream: string): Promise<TransferState> {
-    const rows = await query<{ type: TransferEvent['type']; data: unknown; metadata: unknown }>(
+  /** Transfer streams in one query (an empty stream needs no second query for its version). */
+  private async loadTransfers(tx: EntityManager, streams: readonly string[]): Promise<Map<string, TransferState>> {
+    const rows = await query<{ stream_id: string; type: TransferEvent['type']; data: unknown; metadata: unknown }>(
       tx,
-      'select type, data, metadata from mutuo_events where stream_id = ? order by stream_position',
-      [stream],
-      { preparedAs: 'funds_load_transfer_v1' },
+      `select stream_id, type, data, metadata from mutuo_events
+       where stream_id in (select jsonb_array_elements_text(?::jsonb)) order by stream_id, stream_position`,
+      // JSON, not an array parameter: knex expands an array binding into a list of parameters.
+      [JSON.stringify(streams)],
+      { preparedAs: 'funds_load_transfers_v2' },
     );
-    return rows.reduce((state, row) => transferDecider.evolve(state, row as unknown as TransferEvent), transferDecider.initialState());
+    const states = new Map<string, TransferState>();
+    for (const row of rows) {
+      const state = states.get(row.stream_id) ?? transferDecider.initialState();
+      states.set(row.stream_id, transferDecider.evolve(state, { type: row.type, data: row.data, metadata: row.metadata } as unknown as TransferEvent));
+    }
+    return states;
   }
 
   /** Posts the mirror of `transferId` under `reversalTransferId` (or returns it if it was already posted). */
@@ -250,5 +291,41 @@ export async function insertTransferRow(tx: EntityManager, transfer: PostedTrans
       transfer.postedAt,
     ],
     { preparedAs: options.replay ? 'funds_replay_transfer_v1' : 'funds_insert_transfer_v2' },
+  );
+}
+
+/** New transfer rows in one statement, inserted in the order given (each row's trigger sees the rows before it). */
+async function insertTransferRows(tx: EntityManager, transfers: readonly PostedTransfer[]): Promise<void> {
+  await query(
+    tx,
+    `insert into transfers (id, pod_id, unit, amount_minor, debit_account_id, credit_account_id, kind, reverses_transfer_id,
+                            request_id, source_id, category, posted_at)
+     select t.id, t.pod_id, t.unit, t.amount_minor, t.debit_account_id, t.credit_account_id, t.kind, t.reverses_transfer_id,
+            t.request_id, t.source_id, t.category, t.posted_at
+     from rows from (jsonb_to_recordset(?::jsonb) as (id uuid, pod_id uuid, unit text, amount_minor bigint, debit_account_id uuid,
+                                                     credit_account_id uuid, kind text, reverses_transfer_id uuid, request_id uuid,
+                                                     source_id uuid, category text, posted_at timestamptz))
+          with ordinality as t(id, pod_id, unit, amount_minor, debit_account_id, credit_account_id, kind, reverses_transfer_id,
+                               request_id, source_id, category, posted_at, position)
+     order by t.position`,
+    [
+      JSON.stringify(
+        transfers.map((transfer) => ({
+          id: transfer.transferId,
+          pod_id: transfer.podId,
+          unit: transfer.unit,
+          amount_minor: transfer.amountMinor,
+          debit_account_id: transfer.debitAccountId,
+          credit_account_id: transfer.creditAccountId,
+          kind: transfer.kind,
+          reverses_transfer_id: transfer.reversesTransferId,
+          request_id: transfer.requestId,
+          source_id: transfer.sourceId,
+          category: transfer.category,
+          posted_at: transfer.postedAt,
+        })),
+      ),
+    ],
+    { preparedAs: 'funds_insert_transfers_v2' },
   );
 }
