@@ -64,6 +64,19 @@ describe('requests through the gateway', () => {
     expect((await data<{ request: { requester: { id: string } } }>(cora, READ, { id: postRequest.id })).request.requester).toEqual({ id: memberIdFor(podId, 'person-ana') });
   }, 60_000);
 
+  it('keeps pod-visible requests out of the region browse of another pod (no region known here: only its own pod)', async () => {
+    const ana = await platform.token('person-ana', podId, ['member']);
+    const { postRequest } = await data<Posted>(ana, POST, { input: { ...need('Help with the stairs', 'ERRANDS', { lat: 38.72, lon: -9.14 }), visibility: 'POD' } });
+    const BROWSE = 'query { openRequests(first: 100, scope: REGION) { edges { node { id } } } }';
+    type Browse = { openRequests: { edges: { node: { id: string } }[] } };
+    await waitFor(async () => (await data<Browse>(ana, BROWSE)).openRequests.edges.some((edge) => edge.node.id === postRequest.id), {
+      description: 'the request in its own pod with scope REGION',
+      timeoutMs: 20_000,
+    });
+    const elsewhere = await platform.token('person-eli', randomUUID(), ['member']);
+    expect((await data<Browse>(elsewhere, BROWSE)).openRequests.edges).toEqual([]);
+  }, 60_000);
+
   it('lets one of two edits made on the same version win and tells the other to reload', async () => {
     const ana = await platform.token('person-ana', podId, ['member']);
     const { postRequest } = await data<Posted>(ana, POST, { input: need('Help with forms', 'SKILLS', { lat: 38.72, lon: -9.14 }) });

@@ -5,6 +5,7 @@ import { incidentsProjection } from './incidents/incidents.projection';
 import { REQUESTS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { POD_FACTS_MIGRATION } from './migrations/pod-facts.migration';
 import { REQUEST_LIFECYCLE_MIGRATION } from './migrations/request-lifecycle.migration';
+import { REGION_BROWSE_MIGRATION } from './migrations/region-browse.migration';
 import { offerBoardProjection } from './offers/offer-board.projection';
 import { RequestDetailsSchema } from './request-details/request-details.entity';
 import { requestDetailsProjection } from './request-details/request-details.projection';
@@ -18,7 +19,7 @@ export const requestsService: ServiceDefinition = {
   defaultPort: 4102,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RequestDetailsSchema],
-  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION],
+  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION, REGION_BROWSE_MIGRATION],
   projections: [requestDetailsProjection, offerBoardProjection, sharedResourcesProjection, incidentsProjection],
   module: RequestsModule,
   consumesEvents: true,

@@ -67,9 +67,9 @@ async function cursorChecked<T>(work: () => Promise<T>): Promise<T> {
 
 const isCoordinator = (ctx: SubgraphContext) => ctx.identity?.roles.includes('coordinator') ?? false;
 const callerMemberId = (ctx: SubgraphContext) => (ctx.identity?.podId ? memberIdFor(ctx.identity.podId, ctx.identity.subject) : undefined);
-/** Anonymous requests show who asked only to the requester, the poster and coordinators. */
+/** Anonymous requests show who asked only to the requester, the poster and the request's own pod's coordinators. */
 const mayKnowRequester = (request: RequestView, ctx: SubgraphContext) =>
-  !request.anonymous || isCoordinator(ctx) || [request.requesterMemberId, request.postedByMemberId].includes(callerMemberId(ctx) ?? '');
+  !request.anonymous || (isCoordinator(ctx) && request.podId === ctx.identity?.podId) || [request.requesterMemberId, request.postedByMemberId].includes(callerMemberId(ctx) ?? '');
 
 function incidentView(incident: ExistingIncident | IncidentRow) {
   if ('incidentId' in incident) {
@@ -150,22 +150,24 @@ export function requestsResolvers(app: INestApplication) {
         requireScope(ctx, 'requests:read');
         return requestById(args.id, ctx);
       },
-      openRequests: (_: unknown, args: { first?: number | null; after?: string | null; filter?: FilterInput | null }, ctx: SubgraphContext) => {
+      openRequests: (_: unknown, args: { first?: number | null; after?: string | null; filter?: FilterInput | null; scope?: 'POD' | 'REGION' | null }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
         const first = requireFirst(args.first, MAX_PAGE);
         const filter = browseFilter(args.filter);
-        return cursorChecked(async () => page(await requests.openRequests(requirePod(ctx).podId, first, args.after, filter), requestFromRow));
+        const scope = args.scope === 'REGION' ? 'region' : 'pod';
+        return cursorChecked(async () => page(await requests.openRequests(requirePod(ctx).podId, first, args.after, filter, scope), requestFromRow));
       },
       offer: async (_: unknown, args: { id: string }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
         const row = await offers.byId(requirePod(ctx).podId, args.id);
         return row ? offerFromRow(row) : null;
       },
-      openOffers: (_: unknown, args: { first?: number | null; after?: string | null; filter?: FilterInput | null }, ctx: SubgraphContext) => {
+      openOffers: (_: unknown, args: { first?: number | null; after?: string | null; filter?: FilterInput | null; scope?: 'POD' | 'REGION' | null }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
         const first = requireFirst(args.first, MAX_PAGE);
         const { category, cellPrefix, from, until } = browseFilter(args.filter);
-        return cursorChecked(async () => page(await offers.openOffers(requirePod(ctx).podId, first, args.after, { category, cellPrefix, from, until }), offerFromRow));
+        const scope = args.scope === 'REGION' ? 'region' : 'pod';
+        return cursorChecked(async () => page(await offers.openOffers(requirePod(ctx).podId, first, args.after, { category, cellPrefix, from, until }, scope), offerFromRow));
       },
       responseTargets: async (_: unknown, _args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');

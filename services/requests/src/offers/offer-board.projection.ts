@@ -19,12 +19,12 @@ export const offerBoardProjection: Projection = {
         await query(
           em,
           `insert into offers (id, pod_id, offerer_member_id, title, description, language, category, subcategory, window_from, window_until,
-             window_rrule, window_duration_minutes, location_cell, precise_lat, precise_lon, visibility, quantity, remaining_quantity, status, posted_at, version)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) on conflict (id) do nothing`,
+             window_rrule, window_duration_minutes, location_cell, precise_lat, precise_lon, visibility, quantity, remaining_quantity, status, posted_at, version, region_id)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) on conflict (id) do nothing`,
           [
             id, d.podId, d.offererMemberId, d.title, d.description, d.language, d.category, d.subcategory, d.window.from, d.window.until,
             d.window.rrule, d.window.durationMinutes, d.location.cell, d.location.precise?.lat ?? null, d.location.precise?.lon ?? null,
-            d.visibility, d.quantity, d.remainingQuantity, d.postedAt, position,
+            d.visibility, d.quantity, d.remainingQuantity, d.postedAt, position, d.regionId,
           ],
         );
         return;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
+import { inRegionTransaction, type BrowseScope } from '../shared/browse-scope';
 import { decodeCursor, encodeCursor, openListingConditions, type OpenListingFilter, type Page } from '../request-details/request-details.queries';
 
 export interface OfferRow {
@@ -34,14 +35,18 @@ export class OfferBoardQueries {
 
   async byId(podId: string, id: string): Promise<OfferRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await inPodTransaction(this.em.fork(), podId, (tx) => query<OfferRow>(tx, 'select * from offers where id = ?', [id]));
+    // Row-level security decides: any offer of the pod, or an open region/public one of the pod's region.
+    const [row] = await inRegionTransaction(this.em.fork(), podId, (tx) => query<OfferRow>(tx, 'select * from offers where id = ?', [id]));
     return row ?? null;
   }
 
   /** Open offers newest first, by category and cell prefix, with the same cursor as requests. */
-  openOffers(podId: string, first: number, after: string | null | undefined, filter: OpenListingFilter): Promise<Page<OfferRow>> {
+  openOffers(podId: string, first: number, after: string | null | undefined, filter: OpenListingFilter, scope: BrowseScope = 'pod'): Promise<Page<OfferRow>> {
     const position = after ? decodeCursor(after) : undefined;
-    return inPodTransaction(this.em.fork(), podId, async (tx) => {
+    const inScope = scope === 'region' ? inRegionTransaction : inPodTransaction;
+    return inScope(this.em.fork(), podId, async (tx) => {
+      // In region scope, row-level security alone decides which other pods' offers show.
+      const podCondition = scope === 'region' ? 'true' : 'pod_id = ?';
       const { conditions, params } = openListingConditions(filter);
       if (position) {
         conditions.push('(posted_at, id) < (?, ?)');
@@ -49,8 +54,8 @@ export class OfferBoardQueries {
       }
       const rows = await query<OfferRow>(
         tx,
-        `select * from offers where pod_id = ? and ${conditions.join(' and ')} order by posted_at desc, id desc limit ?`,
-        [podId, ...params, first + 1],
+        `select * from offers where ${podCondition} and ${conditions.join(' and ')} order by posted_at desc, id desc limit ?`,
+        [...(scope === 'region' ? [] : [podId]), ...params, first + 1],
       );
       const items = rows.slice(0, first);
       const last = items[items.length - 1];

@@ -23,12 +23,12 @@ export const requestDetailsProjection: Projection = {
         await query(
           em,
           `insert into request_details (id, pod_id, requester_member_id, posted_by_member_id, anonymous, title, description, language, category,
-             subcategory, urgency, status, posted_at, respond_by, incident_id, version, ${FACT_COLUMNS})
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ${FACT_PLACEHOLDERS})
+             subcategory, urgency, status, posted_at, respond_by, incident_id, version, region_id, ${FACT_COLUMNS})
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ${FACT_PLACEHOLDERS})
            on conflict (id) do nothing`,
           [
             id, data.podId, data.requesterMemberId, data.postedByMemberId, data.anonymous, data.title, data.description, data.language, data.category,
-            data.subcategory, data.urgency, data.postedAt, data.respondBy, data.incidentId, position, ...factValues(data),
+            data.subcategory, data.urgency, data.postedAt, data.respondBy, data.incidentId, position, data.regionId, ...factValues(data),
           ],
         );
         await timeline(em, stored, id, 'posted', data.postedByMemberId, { urgency: data.urgency, incidentId: data.incidentId, onBehalf: data.postedByMemberId !== data.requesterMemberId });

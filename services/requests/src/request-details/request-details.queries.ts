@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isPointInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { inPodTransaction, query } from '@mutuo/event-store';
+import { IN_CALLER_POD_SQL, inRegionTransaction, type BrowseScope } from '../shared/browse-scope';
+
+/** Every column, but a precise point only for rows of the caller's own pod: it never leaves the pod. */
+const REQUEST_COLUMNS = `*, case when ${IN_CALLER_POD_SQL} then precise_lat end as precise_lat, case when ${IN_CALLER_POD_SQL} then precise_lon end as precise_lon`;
 
 /** A request row as the read model keeps it (snake_case columns). */
 export interface RequestRow {
@@ -74,7 +78,8 @@ export class RequestDetailsQueries {
 
   async byId(podId: string, id: string): Promise<RequestRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const [row] = await inPodTransaction(this.em.fork(), podId, (tx) => query<RequestRow>(tx, 'select * from request_details where id = ?', [id]));
+    // Row-level security decides: any row of the pod, or an open region/public one of the pod's region.
+    const [row] = await inRegionTransaction(this.em.fork(), podId, (tx) => query<RequestRow>(tx, `select ${REQUEST_COLUMNS} from request_details where id = ?`, [id]));
     return row ?? null;
   }
 
@@ -89,9 +94,12 @@ export class RequestDetailsQueries {
    * arrive. Category, urgency and cell prefix use the partial indexes on open requests; an area first narrows by its
    * bounding box in SQL, then keeps the cells whose centre lies in the polygon, reading on until the page is full.
    */
-  openRequests(podId: string, first: number, after: string | null | undefined, filter: BrowseFilter = {}): Promise<Page<RequestRow>> {
+  openRequests(podId: string, first: number, after: string | null | undefined, filter: BrowseFilter = {}, scope: BrowseScope = 'pod'): Promise<Page<RequestRow>> {
     const position = after ? decodeCursor(after) : undefined;
-    return inPodTransaction(this.em.fork(), podId, async (tx) => {
+    const inScope = scope === 'region' ? inRegionTransaction : inPodTransaction;
+    return inScope(this.em.fork(), podId, async (tx) => {
+      // In region scope, row-level security alone decides which other pods' rows show.
+      const podCondition = scope === 'region' ? 'true' : 'pod_id = ?';
       const { conditions, params } = openListingConditions(filter);
       if (filter.urgency) {
         conditions.push('urgency = ?');
@@ -109,10 +117,10 @@ export class RequestDetailsQueries {
       while (items.length <= first && more) {
         const rows = await query<RequestRow>(
           tx,
-          `select * from request_details where pod_id = ? and ${conditions.join(' and ')}
+          `select ${REQUEST_COLUMNS} from request_details where ${podCondition} and ${conditions.join(' and ')}
            ${cursor ? 'and (posted_at, id) < (?, ?)' : ''}
            order by posted_at desc, id desc limit ?`,
-          [podId, ...params, ...(cursor ? [cursor.postedAt.toISOString(), cursor.id] : []), batch],
+          [...(scope === 'region' ? [] : [podId]), ...params, ...(cursor ? [cursor.postedAt.toISOString(), cursor.id] : []), batch],
         );
         more = rows.length === batch && Boolean(filter.area);
         const last = rows[rows.length - 1];
