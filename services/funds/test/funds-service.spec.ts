@@ -181,31 +181,36 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     expect(rejectDisbursement).toMatchObject({ status: 'REJECTED', rejectionReason: 'Over budget this month' });
   });
 
-  it('credits hours for a fulfilment once even when it is delivered twice, and reverses them when it is undone', async () => {
-    const requestId = randomUUID();
-    const fulfilmentId = randomUUID();
-    const fulfilled = {
-      requestId,
-      podId: podA,
-      fulfilmentId,
-      requesterMemberId: ana,
-      helperMemberIds: [bo],
-      contributions: [{ helperMemberId: bo, minutes: 90 }],
-      hoursGivenMinutes: 90,
-      confirmedBy: 'requester',
-      confirmedByMemberId: ana,
-      category: 'groceries',
-      postedAt: '2026-11-20T09:00:00.000Z',
-      firstMatchedAt: '2026-11-20T10:00:00.000Z',
-      fulfilledAt: new Date().toISOString(),
-    };
-    const deliveries = [
-      await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, fulfilled),
-      await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, fulfilled),
-    ];
+  /** A request of Ana's, fulfilled by the given helpers with the minutes each gave. */
+  const anaAskedFor = (requestId: string, fulfilmentId: string, contributions: { helperMemberId: string; minutes: number }[]) => ({
+    requestId,
+    podId: podA,
+    fulfilmentId,
+    requesterMemberId: ana,
+    helperMemberIds: contributions.map((contribution) => contribution.helperMemberId),
+    contributions,
+    hoursGivenMinutes: contributions.reduce((sum, contribution) => sum + contribution.minutes, 0),
+    confirmedBy: 'requester' as const,
+    confirmedByMemberId: ana,
+    category: 'groceries',
+    postedAt: '2026-11-20T09:00:00.000Z',
+    firstMatchedAt: '2026-11-20T10:00:00.000Z',
+    fulfilledAt: new Date().toISOString(),
+  });
+
+  /** Publishes the same fulfilment twice (a redelivery) and waits until funds handled both. */
+  async function deliverTwice(fulfilled: ReturnType<typeof anaAskedFor>): Promise<void> {
+    const stream = `request:${podA}:${fulfilled.requestId}`;
+    const deliveries = [await h.publish(RequestFulfilledV1, stream, podA, fulfilled), await h.publish(RequestFulfilledV1, stream, podA, fulfilled)];
     await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from mutuo_inbox where event_id = any($1::uuid[])', [deliveries]))[0]!.n === 2, {
       description: 'both deliveries to be handled',
     });
+  }
+
+  it('credits hours for a fulfilment once even when it is delivered twice, and reverses them when it is undone', async () => {
+    const requestId = randomUUID();
+    const fulfilmentId = randomUUID();
+    await deliverTwice(anaAskedFor(requestId, fulfilmentId, [{ helperMemberId: bo, minutes: 90 }]));
     expect(await balance('member-time', podA, bo)).toBe(90);
     expect(await balance('member-time', podA, ana)).toBe(-90);
     expect((await h.adminQuery<{ n: number }>('select count(*)::int as n from transfers where request_id = $1', [requestId]))[0]!.n).toBe(1);
@@ -231,31 +236,12 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   it('posts a fulfilment with several helpers as one batch: each helper credited their own minutes, once', async () => {
     const requestId = randomUUID();
     const fulfilmentId = randomUUID();
-    const fulfilled = {
-      requestId,
-      podId: podA,
-      fulfilmentId,
-      requesterMemberId: ana,
-      helperMemberIds: [bo, dee],
-      contributions: [
+    await deliverTwice(
+      anaAskedFor(requestId, fulfilmentId, [
         { helperMemberId: bo, minutes: 60 },
         { helperMemberId: dee, minutes: 45 },
-      ],
-      hoursGivenMinutes: 105,
-      confirmedBy: 'requester',
-      confirmedByMemberId: ana,
-      category: 'transport',
-      postedAt: '2026-11-21T09:00:00.000Z',
-      firstMatchedAt: '2026-11-21T10:00:00.000Z',
-      fulfilledAt: new Date().toISOString(),
-    };
-    const deliveries = [
-      await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, fulfilled),
-      await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, fulfilled),
-    ];
-    await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from mutuo_inbox where event_id = any($1::uuid[])', [deliveries]))[0]!.n === 2, {
-      description: 'both deliveries to be handled',
-    });
+      ]),
+    );
     expect(await balance('member-time', podA, bo)).toBe(60);
     expect(await balance('member-time', podA, dee)).toBe(45);
     expect(await balance('member-time', podA, ana)).toBe(-105);
