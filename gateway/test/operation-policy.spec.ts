@@ -1,14 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLogger } from '@mutuo/platform';
-import { composeSupergraph } from '../src/compose/compose-supergraph';
-import { loadGatewayConfig } from '../src/config/gateway-config';
-import { createGatewayServer, type GatewayServer } from '../src/server/gateway.server';
-import { TEST_GATEWAY_SECRET } from './support/gateway-fixture';
+import { startGatewayOn, TEST_GATEWAY_SECRET, type RunningGateway } from './support/gateway-fixture';
 import { postGraphQL } from './support/graphql-client';
 import { startTestSubgraph, type TestSubgraph } from './support/test-subgraph';
-import { signTestToken, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from './support/tokens';
+import { signTestToken } from './support/tokens';
 
 /** Enough of membership and requests to see which operations the gateway lets whom run. */
 const ACCOUNTS_SDL = /* GraphQL */ `
@@ -42,8 +35,7 @@ const HELP_SDL = /* GraphQL */ `
 describe('which operations the gateway lets whom run', () => {
   let accounts: TestSubgraph;
   let help: TestSubgraph;
-  let gateway: GatewayServer;
-  let directory: string;
+  let gateway: RunningGateway;
 
   beforeAll(async () => {
     accounts = await startTestSubgraph({
@@ -66,33 +58,18 @@ describe('which operations the gateway lets whom run', () => {
       gatewaySharedSecret: TEST_GATEWAY_SECRET,
       resolvers: { Query: { openRequests: () => ['Lift to the clinic'], matchingStatus: () => 'pending' }, Mutation: { postRequest: () => 'posted' } },
     });
-    const composition = composeSupergraph([
-      { name: 'accounts', sdl: ACCOUNTS_SDL, url: accounts.url },
-      { name: 'help', sdl: HELP_SDL, url: help.url },
-    ]);
-    if (composition.errors) throw new Error(composition.errors.join('; '));
-    directory = await mkdtemp(path.join(tmpdir(), 'mutuo-policy-test-'));
-    const supergraphPath = path.join(directory, 'supergraph.graphql');
-    await writeFile(supergraphPath, composition.supergraphSdl);
-    const config = loadGatewayConfig({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SUPERGRAPH_PATH: supergraphPath,
-      GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
-      JWT_SECRET: TEST_JWT_SECRET,
-      JWT_ISSUER: TEST_ISSUER,
-      JWT_AUDIENCE: TEST_AUDIENCE,
-      JWT_ALGORITHMS: 'HS256',
-      TRUSTED_PROXY_HOPS: '1',
-    });
-    gateway = await createGatewayServer(config, { logger: createLogger('gateway', 'silent') });
+    gateway = await startGatewayOn(
+      [
+        { name: 'accounts', sdl: ACCOUNTS_SDL, url: accounts.url },
+        { name: 'help', sdl: HELP_SDL, url: help.url },
+      ],
+      { TRUSTED_PROXY_HOPS: '1' },
+    );
   });
 
   afterAll(async () => {
     await gateway?.stop();
     await Promise.all([accounts?.stop(), help?.stop()]);
-    await rm(directory, { recursive: true, force: true });
   });
 
   const run = (query: string, token?: string, headers: Record<string, string> = {}) => postGraphQL(gateway.url, { query, token, headers });

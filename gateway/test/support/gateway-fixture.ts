@@ -132,11 +132,19 @@ export interface RunningGateway {
  * The requests subgraph is composed with an unreachable URL and reached through SUBGRAPH_REQUESTS_URL, as a
  * deployment overriding the development URLs would.
  */
-export async function startGateway(subgraphs: Subgraphs, env: Record<string, string> = {}): Promise<RunningGateway> {
-  const composition = composeSupergraph([
-    { name: 'members', sdl: subgraphs.members.sdl, url: subgraphs.members.url },
-    { name: 'requests', sdl: subgraphs.requests.sdl, url: 'http://127.0.0.1:9/unreachable' },
-  ]);
+export function startGateway(subgraphs: Subgraphs, env: Record<string, string> = {}): Promise<RunningGateway> {
+  return startGatewayOn(
+    [
+      { name: 'members', sdl: subgraphs.members.sdl, url: subgraphs.members.url },
+      { name: 'requests', sdl: subgraphs.requests.sdl, url: 'http://127.0.0.1:9/unreachable' },
+    ],
+    { SUBGRAPH_REQUESTS_URL: subgraphs.requests.url, ...env },
+  );
+}
+
+/** The gateway, with the test secrets and HS256 tokens, on a supergraph composed from the given subgraphs. */
+export async function startGatewayOn(subgraphs: { name: string; sdl: string; url: string }[], env: Record<string, string> = {}): Promise<RunningGateway> {
+  const composition = composeSupergraph(subgraphs);
   if (composition.errors) throw new Error(`test subgraphs do not compose: ${composition.errors.join('; ')}`);
 
   const directory = await mkdtemp(path.join(tmpdir(), 'mutuo-gateway-test-'));
@@ -153,7 +161,6 @@ export async function startGateway(subgraphs: Subgraphs, env: Record<string, str
     JWT_ISSUER: TEST_ISSUER,
     JWT_AUDIENCE: TEST_AUDIENCE,
     JWT_ALGORITHMS: 'HS256',
-    SUBGRAPH_REQUESTS_URL: subgraphs.requests.url,
     SHUTDOWN_GRACE_PERIOD_MS: '1000',
     ...env,
   });
