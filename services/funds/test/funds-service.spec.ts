@@ -207,6 +207,17 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     });
   }
 
+  /** Cleo, a coordinator, undoes a fulfilment confirmed by mistake. */
+  const undo = (requestId: string, fulfilmentId: string) =>
+    h.publish(RequestFulfilmentReversedV1, `request:${podA}:${requestId}`, podA, {
+      requestId,
+      podId: podA,
+      fulfilmentId,
+      reversedByMemberId: cleo,
+      reason: 'Confirmed by mistake',
+      reversedAt: new Date().toISOString(),
+    });
+
   it('credits hours for a fulfilment once even when it is delivered twice, and reverses them when it is undone', async () => {
     const requestId = randomUUID();
     const fulfilmentId = randomUUID();
@@ -215,14 +226,7 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     expect(await balance('member-time', podA, ana)).toBe(-90);
     expect((await h.adminQuery<{ n: number }>('select count(*)::int as n from transfers where request_id = $1', [requestId]))[0]!.n).toBe(1);
 
-    await h.publish(RequestFulfilmentReversedV1, `request:${podA}:${requestId}`, podA, {
-      requestId,
-      podId: podA,
-      fulfilmentId,
-      reversedByMemberId: cleo,
-      reason: 'Confirmed by mistake',
-      reversedAt: new Date().toISOString(),
-    });
+    await undo(requestId, fulfilmentId);
     await waitFor(async () => (await balance('member-time', podA, bo)) === 0, { description: 'the hours to be reversed' });
     expect(await balance('member-time', podA, ana)).toBe(0);
     const { _entities } = await ok<{ _entities: { hoursGivenMinutes: number; timeTransfers: { kind: string }[] }[] }>(
@@ -247,14 +251,7 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     expect(await balance('member-time', podA, ana)).toBe(-105);
     expect((await h.adminQuery<{ n: number }>('select count(*)::int as n from transfers where request_id = $1', [requestId]))[0]!.n).toBe(2);
 
-    await h.publish(RequestFulfilmentReversedV1, `request:${podA}:${requestId}`, podA, {
-      requestId,
-      podId: podA,
-      fulfilmentId,
-      reversedByMemberId: cleo,
-      reason: 'Confirmed by mistake',
-      reversedAt: new Date().toISOString(),
-    });
+    await undo(requestId, fulfilmentId);
     await waitFor(async () => (await balance('member-time', podA, dee)) === 0 && (await balance('member-time', podA, bo)) === 0, {
       description: 'both helpers\' hours to be reversed',
     });

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
-import { rankSuggestions, type HelperCandidate, type RequestToMatch, type Urgency } from '../domain/helper-scoring';
+import { rankSuggestions, type HelperCandidate, type RequestToMatch } from '../domain/helper-scoring';
 import {
   requestMatchingDecider,
   type RequestMatchingCommand,
@@ -14,26 +14,14 @@ import {
 import { MATCHING_OPTIONS, type MatchingOptions } from '../matching.options';
 import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../migrations/suggestions.migration';
 import { findCandidates, searchCells, toCandidate, type CandidateSearch } from './candidate-search.queries';
-import { writeFactsAndReadSuggestionInputs, type RequestFactsWrite } from './suggestion-inputs.queries';
+import { writeFactsAndReadSuggestionInputs, type RequestFactsWrite, type TrackedRequestFacts } from './suggestion-inputs.queries';
 
 export const MATCHING_ACTOR = 'system:matching';
 
 export const requestMatchingStream = (podId: string, requestId: string) => streamName('request-matching', podId, requestId);
 
-interface TrackedRequestRow {
-  request_id: string;
-  pod_id: string;
-  requester_member_id: string | null;
-  category: string;
-  subcategory: string | null;
-  urgency: Urgency;
-  language: string | null;
-  location_cell: string | null;
-  needed_from: Date | null;
-  needed_until: Date | null;
-  escalated_to: string[];
-  requester_languages: string[] | null;
-}
+/** The tracked facts read as a plain row: dates arrive as Date, not as the ISO strings of the JSON read. */
+type TrackedRequestRow = Omit<TrackedRequestFacts, 'needed_from' | 'needed_until'> & { needed_from: Date | null; needed_until: Date | null };
 
 /**
  * Makes a round of suggestions for one request: reads its facts and the candidates from the read models, ranks them
@@ -137,21 +125,7 @@ export class SuggestHelpersService {
   }
 }
 
-interface RequestFactsRow {
-  request_id: string;
-  pod_id: string;
-  category: string;
-  subcategory: string | null;
-  urgency: Urgency;
-  language: string | null;
-  location_cell: string | null;
-  /** A Date as a row, an ISO string inside JSON. */
-  needed_from: Date | string | null;
-  needed_until: Date | string | null;
-  requester_languages: string[] | null;
-}
-
-function requestToMatch(row: RequestFactsRow, requesterMemberId: string): RequestToMatch {
+function requestToMatch(row: TrackedRequestFacts | TrackedRequestRow, requesterMemberId: string): RequestToMatch {
   return {
     requestId: row.request_id,
     podId: row.pod_id,
