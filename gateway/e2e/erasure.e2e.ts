@@ -58,11 +58,7 @@ describe('erasing a member across the platform', () => {
   }
 
   beforeAll(async () => {
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${['membership', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
-    }
+    await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
     const region = await data<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Braga", slug: $slug }) { id } }', {
       slug: `braga-${platform.suffix}`,

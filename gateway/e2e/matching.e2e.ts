@@ -12,11 +12,7 @@ describe('matching through the gateway', () => {
   const { data, graphql } = platform;
 
   beforeAll(async () => {
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${['membership', 'requests', 'matching', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
-    }
+    await platform.start();
   }, 180_000);
   afterAll(() => platform.stop(), 60_000);
 

@@ -30,11 +30,7 @@ describe('member privacy, blocks and stepping back through the gateway', () => {
       .request?.requester;
 
   beforeAll(async () => {
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${['membership', 'matching', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
-    }
+    await platform.start();
     const operator = await token('operator-1', undefined, ['operator']);
     const { createRegion } = await data<{ createRegion: { id: string } }>(
       operator,

@@ -27,11 +27,7 @@ describe('notifications through the gateway', () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     platform = new PlatformHarness({ serviceEnv: { notifications: { NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_WORKER_INTERVAL_MS: '100' } } });
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${platform.logs('notifications')}`);
-    }
+    await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
     const region = await platform.data<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Braga", slug: $slug }) { id } }', {
       slug: `braga-${platform.suffix}`,

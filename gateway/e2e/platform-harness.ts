@@ -64,7 +64,20 @@ export class PlatformHarness {
   /** `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say). */
   constructor(private readonly options: { readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>> } = {}) {}
 
+  /**
+   * Starts every service and the gateway. A failed start shows the last lines each process printed, so a suite's
+   * set-up failure explains itself.
+   */
   async start(): Promise<void> {
+    try {
+      await this.startProcesses();
+    } catch (error) {
+      const logs = this.processes.map((running) => `--- ${running.name}\n${this.logs(running.name)}`).join('\n');
+      throw new Error(`${(error as Error).message}\n${logs}`);
+    }
+  }
+
+  private async startProcesses(): Promise<void> {
     const ports = await Promise.all(SERVICES.map(() => freePort()));
     this.membershipUrl = `http://127.0.0.1:${ports[SERVICES.indexOf('membership')]}`;
     const envs = SERVICES.map((service, index) => this.serviceEnv(service, ports[index]!));

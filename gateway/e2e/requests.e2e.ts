@@ -13,11 +13,7 @@ describe('requests through the gateway', () => {
   const podId = randomUUID();
 
   beforeAll(async () => {
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${['requests', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
-    }
+    await platform.start();
   }, 180_000);
   afterAll(() => platform.stop(), 60_000);
 

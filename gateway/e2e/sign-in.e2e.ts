@@ -34,11 +34,7 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
   let bosRequest: string;
 
   beforeAll(async () => {
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${['membership', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
-    }
+    await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
     const region = await data<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Porto", slug: $slug }) { id } }', {
       slug: `porto-${platform.suffix}`,

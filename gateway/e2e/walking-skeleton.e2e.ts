@@ -16,11 +16,7 @@ describe('walking skeleton through the gateway', () => {
     platform.token(subject, podId, roles);
 
   beforeAll(async () => {
-    try {
-      await platform.start();
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${['membership', 'requests', 'gateway'].map((name) => platform.logs(name)).join('\n')}`);
-    }
+    await platform.start();
   }, 180_000);
   afterAll(() => platform.stop(), 60_000);
 
