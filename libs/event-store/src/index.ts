@@ -8,3 +8,6 @@ export * from './postgres-event-store';
 export * from './command-handler';
 export * from './projection-runner';
 export * from './personal-data/personal-data-codec';
+export * from './upcasting/event-upcasters';
+export * from './parked-events.migration';
+export { isTransientError } from './projections/transient-error';

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { StreamVersionConflict } from './errors';
 import { pgConstraint, pgErrorCode, query } from './sql';
 import { parseStreamName } from './stream-name';
+import type { EventUpcasters } from './upcasting/event-upcasters';
 import type {
   EventDataCodec,
   ExpectedVersion,
@@ -48,6 +49,11 @@ export interface PostgresEventStoreOptions {
   readonly onAppended?: (events: readonly StoredEvent[]) => void;
   /** Seals data before it is stored and opens it after it is read; absent, data is stored as given. */
   readonly codec?: EventDataCodec;
+  /**
+   * Brings events written in an older shape to the current one when they are read (after the codec opened them),
+   * and records each appended event's schema version in its metadata.
+   */
+  readonly upcasters?: EventUpcasters;
 }
 
 /** The parts of a knex transaction `afterCommit` reads. */
@@ -185,7 +191,7 @@ export class PostgresEventStore {
       podId,
       type: event.type,
       data: event.data,
-      metadata: event.metadata,
+      metadata: this.options.upcasters ? this.options.upcasters.stamp(event.type, event.metadata) : event.metadata,
     }));
     const outbox = this.options.outbox;
     // Serialised per column: JSON null (no data) is stored as the jsonb value `null`, never as SQL NULL.
@@ -329,8 +335,10 @@ export class PostgresEventStore {
     return streams;
   }
 
-  private opened(em: EntityManager, events: StoredEvent[]): Promise<StoredEvent[]> | StoredEvent[] {
-    return this.options.codec && events.length > 0 ? this.options.codec.open(em, events) : events;
+  /** The events as deciders and projections read them: data opened by the codec, then upcast to the current shape. */
+  private async opened(em: EntityManager, events: StoredEvent[]): Promise<StoredEvent[]> {
+    const opened = this.options.codec && events.length > 0 ? await this.options.codec.open(em, events) : events;
+    return this.options.upcasters ? this.options.upcasters.upcastAll(opened) : opened;
   }
 
   async currentVersion(em: EntityManager, streamId: string): Promise<number> {

@@ -1,5 +1,6 @@
 /**
- * Tables owned by the event store. Each service's first MikroORM migration adds this SQL,
+ * Tables owned by the event store. Each service's first MikroORM migration adds this SQL (tables added later
+ * also come with their own migration in EVENT_STORE_MIGRATIONS, for databases created before them),
  * so events and read models live in the service's own database and can be written in one
  * transaction. There is no separate outbox table: an event that leaves the service carries its
  * NATS subject in its own row (`publish_subject`, plus `publish_data` when it publishes other data
@@ -11,6 +12,31 @@
  * (`pg_snapshot_xmin(pg_current_snapshot())`), so a transaction that commits late can never
  * be skipped: its rows sort after the reader's checkpoint once they become visible.
  */
+/**
+ * Events a projection could not apply, set aside so it can go on with the others (see ProjectionRunner). `failed`:
+ * applying it threw; `waiting-behind`: a later event of a stream that has a parked event, kept back so the stream's
+ * events are applied in order. `ProjectionRunner.retryParked` applies them after a fix and removes them.
+ */
+export const PARKED_EVENTS_SCHEMA_SQL = `
+create table if not exists mutuo_parked_events (
+  projection text not null,
+  event_id uuid not null,
+  global_position bigint not null,
+  transaction_id xid8 not null,
+  stream_id text not null,
+  stream_position integer not null,
+  pod_id uuid null,
+  event_type text not null,
+  reason text not null check (reason in ('failed', 'waiting-behind')),
+  error text not null,
+  attempts integer not null default 1,
+  parked_at timestamptz not null default clock_timestamp(),
+  last_attempt_at timestamptz not null default clock_timestamp(),
+  constraint mutuo_parked_events_pkey primary key (projection, event_id)
+);
+create index if not exists mutuo_parked_events_stream_idx on mutuo_parked_events (projection, stream_id, stream_position);
+`;
+
 export const EVENT_STORE_SCHEMA_SQL = `
 create table if not exists mutuo_events (
   global_position bigserial not null,
@@ -63,4 +89,4 @@ create table if not exists mutuo_projection_checkpoints (
   updated_at timestamptz not null default clock_timestamp(),
   constraint mutuo_projection_checkpoints_pkey primary key (projection)
 );
-`;
+${PARKED_EVENTS_SCHEMA_SQL}`;
