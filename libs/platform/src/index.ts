@@ -5,4 +5,5 @@ export * from './auth';
 export * from './database';
 export * from './subgraph';
 export * from './health';
+export * from './metrics';
 export * from './shutdown';

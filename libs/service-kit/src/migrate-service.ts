@@ -1,5 +1,5 @@
 import { loadConfig, roleOf, runMigrations, serviceConfigSchema, createLogger } from '@mutuo/platform';
-import type { ServiceDefinition } from './service-definition';
+import { serviceMigrations, type ServiceDefinition } from './service-definition';
 
 /**
  * Creates the service database and runtime role when missing, applies pending migrations as the
@@ -12,7 +12,7 @@ export async function migrateService(definition: ServiceDefinition, env: NodeJS.
     appRole: roleOf(config.DATABASE_URL),
     appPassword: config.DATABASE_APP_PASSWORD,
     entities: definition.entities,
-    migrations: definition.migrations,
+    migrations: serviceMigrations(definition),
     logger: createLogger(definition.name, config.LOG_LEVEL),
   });
 }

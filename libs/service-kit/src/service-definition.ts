@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntitySchema } from '@mikro-orm/postgresql';
 import type { INestApplication, Type } from '@nestjs/common';
-import type { EventDataCodec, PendingEvent, Projection } from '@mutuo/event-store';
+import { EVENT_STORE_MIGRATIONS, type EventDataCodec, type EventUpcaster, type PendingEvent, type Projection } from '@mutuo/event-store';
 import type { IntegrationEventMapping } from '@mutuo/messaging';
 import type { MigrationEntry, SubgraphContext } from '@mutuo/platform';
 
@@ -17,6 +17,11 @@ export interface ServiceDefinition {
   /** Committed migration classes, oldest first. */
   readonly migrations: readonly MigrationEntry[];
   readonly projections: readonly Projection[];
+  /**
+   * How events written in older shapes become the current shape, applied whenever the store reads them (deciders,
+   * projections). Each change to an event's data comes with one; see docs/messaging.md, "Events evolve".
+   */
+  readonly upcasters?: readonly EventUpcaster[];
   /**
    * Which appended events leave the service as integration events (null keeps one internal). `env` is the one the
    * service started with (process.env when left out), for mappings that seal data with a configured key.
@@ -38,4 +43,9 @@ export interface ServiceDefinition {
    * instance before Nest initialises. They are not behind the gateway secret: each must be safe for anyone to call.
    */
   readonly mountPublicHttp?: (app: INestApplication) => void;
+}
+
+/** The service's migrations followed by the event store's later ones (tables added after a service's first migration). */
+export function serviceMigrations(definition: Pick<ServiceDefinition, 'migrations'>): MigrationEntry[] {
+  return [...definition.migrations, ...EVENT_STORE_MIGRATIONS];
 }

@@ -5,7 +5,7 @@ import { Module, type INestApplication, type DynamicModule } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { PostgresEventStore, ProjectionRunner } from '@mutuo/event-store';
+import { EventUpcasters, PostgresEventStore, ProjectionRunner, type ProjectionFailure } from '@mutuo/event-store';
 import {
   JetStreamServer,
   NatsHealth,
@@ -20,18 +20,21 @@ import {
   JwtVerifier,
   NestPinoLogger,
   createLogger,
+  createMetricsRegistry,
   createOrmConfig,
   databaseCheck,
   loadConfig,
   mountHealth,
+  mountMetrics,
   mountSubgraph,
   serviceConfigSchema,
   type ServiceConfig,
 } from '@mutuo/platform';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
+import { ProjectionMetrics } from './projection-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
-import type { ServiceDefinition } from './service-definition';
+import { serviceMigrations, type ServiceDefinition } from './service-definition';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -82,7 +85,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       clientUrl: config.DATABASE_URL,
       password: config.DATABASE_APP_PASSWORD,
       entities: definition.entities,
-      migrations: definition.migrations,
+      migrations: serviceMigrations(definition),
       logger,
     }),
   );
@@ -100,6 +103,7 @@ export async function startService(definition: ServiceDefinition, options: Start
         ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: (event) => publish(event, env) })
         : undefined,
       codec,
+      upcasters: new EventUpcasters(definition.upcasters ?? []),
       onAppended: () => {
         relay.nudge();
         projections.nudge();
@@ -114,10 +118,14 @@ export async function startService(definition: ServiceDefinition, options: Start
       logger: messagingLogger,
       codec,
     });
+    const metrics = createMetricsRegistry(definition.name);
+    const projectionMetrics = new ProjectionMetrics(metrics, definition.projections.map((projection) => projection.name));
     const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,
-      onError: (projection, error) => logger.error({ err: error, projection }, 'Projection failed; it retries at the next poll'),
+      countFailure: projectionMetrics.countFailure,
+      reportFailure: (failure) => logProjectionFailure(logger, failure),
     });
+    projectionMetrics.observe(projections);
 
     const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env: options.env ?? process.env }), {
       logger: new NestPinoLogger(logger),
@@ -134,6 +142,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       },
       { logger },
     );
+    mountMetrics(app, metrics, { logger });
     definition.mountPublicHttp?.(app);
     await mountSubgraph(app, {
       typeDefs,
@@ -202,6 +211,24 @@ function rootModule(definition: ServiceDefinition, runtime: Parameters<typeof Se
     module: ServiceRootModule,
     imports: [ServiceRuntimeModule.forRuntime(runtime), definition.module],
   };
+}
+
+/** One line per parked event, and per retried batch (rate-limited by the runner): the projection, the event, the error. */
+function logProjectionFailure(logger: Logger, failure: ProjectionFailure): void {
+  const event = failure.event && {
+    eventId: failure.event.eventId,
+    type: failure.event.type,
+    streamId: failure.event.streamId,
+    streamPosition: failure.event.streamPosition,
+    podId: failure.event.podId,
+    globalPosition: failure.event.globalPosition,
+  };
+  const fields = { err: failure.error, projection: failure.projection, event, unreportedFailures: failure.unreported };
+  if (failure.outcome === 'parked') {
+    logger.error(fields, 'Projection parked an event it cannot apply; its stream waits behind it until retryParked succeeds');
+  } else {
+    logger.error(fields, 'Projection failed; the batch is retried at the next poll');
+  }
 }
 
 function toMessagingLogger(logger: Logger): MessagingLogger {

@@ -7,6 +7,7 @@ import { POD_FACTS_MIGRATION } from './migrations/pod-facts.migration';
 import { REQUEST_LIFECYCLE_MIGRATION } from './migrations/request-lifecycle.migration';
 import { REGION_BROWSE_MIGRATION } from './migrations/region-browse.migration';
 import { offerBoardProjection } from './offers/offer-board.projection';
+import { REQUESTS_UPCASTERS } from './event-history/requests.upcasters';
 import { RequestDetailsSchema } from './request-details/request-details.entity';
 import { requestDetailsProjection } from './request-details/request-details.projection';
 import { publishRequestsEvent } from './requests-publish';
@@ -21,6 +22,7 @@ export const requestsService: ServiceDefinition = {
   entities: [RequestDetailsSchema],
   migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION, REGION_BROWSE_MIGRATION],
   projections: [requestDetailsProjection, offerBoardProjection, sharedResourcesProjection, incidentsProjection],
+  upcasters: REQUESTS_UPCASTERS,
   module: RequestsModule,
   consumesEvents: true,
   resolvers: requestsResolvers,

@@ -1,0 +1,54 @@
+import type { ProjectionFailure, ProjectionRunner } from '@mutuo/event-store';
+import type { MetricsRegistry } from '@mutuo/platform';
+import { Counter, Gauge } from 'prom-client';
+
+/**
+ * The projections' health as metrics: how many events each has not reached yet (lag), how many it has parked
+ * (mutuo_parked_events) and how often it failed. Lag and parked are read from the database at each scrape.
+ */
+export class ProjectionMetrics {
+  private readonly failures: Counter<'projection'>;
+  private runner: ProjectionRunner | undefined;
+
+  constructor(registry: MetricsRegistry, projectionNames: readonly string[]) {
+    this.failures = new Counter({
+      name: 'mutuo_projection_failures_total',
+      help: 'Failures applying events to a projection: parked events and retried batches',
+      labelNames: ['projection'],
+      registers: [registry],
+    });
+    // Every projection shows from the first scrape, at 0 until something happens.
+    for (const projection of projectionNames) this.failures.inc({ projection }, 0);
+    const lagOf = () => this.runner?.lag();
+    const parkedOf = () => this.runner?.parkedCounts();
+    new Gauge({
+      name: 'mutuo_projection_lag_events',
+      help: "Events of a projection's types after its checkpoint (not applied yet)",
+      labelNames: ['projection'],
+      registers: [registry],
+      async collect() {
+        for (const [projection, behind] of (await lagOf()) ?? []) this.set({ projection }, behind);
+      },
+    });
+    new Gauge({
+      name: 'mutuo_projection_parked_events',
+      help: 'Events a projection set aside because it could not apply them (mutuo_parked_events), until retried',
+      labelNames: ['projection'],
+      registers: [registry],
+      async collect() {
+        const counts = await parkedOf();
+        if (!counts) return;
+        for (const projection of projectionNames) this.set({ projection }, counts.get(projection) ?? 0);
+      },
+    });
+  }
+
+  /** The runner is built with `countFailure`, so it is attached afterwards. */
+  observe(runner: ProjectionRunner): void {
+    this.runner = runner;
+  }
+
+  readonly countFailure = (failure: ProjectionFailure): void => {
+    this.failures.inc({ projection: failure.projection });
+  };
+}
