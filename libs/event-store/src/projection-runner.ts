@@ -19,7 +19,10 @@ export type { ProjectionFailure } from './projections/projection-failure';
 export interface Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
-  /** Runs in the batch transaction with the event's pod set for row-level security. */
+  /**
+   * Runs in the batch transaction with the event's pod set for row-level security, with the event in its current
+   * shape (the store's upcasters ran). Throwing parks the event (see ProjectionRunner), unless the error is transient.
+   */
   apply(em: EntityManager, event: StoredEvent): Promise<void>;
   /**
    * Removes everything the projection wrote, before a rebuild from zero. Use TRUNCATE: it is not
@@ -38,7 +41,6 @@ export interface ProjectionRunnerOptions {
   /** Default 30 s. */
   readonly failureReportIntervalMs?: number;
 }
-
 
 export class ProjectionRebuildInProgress extends Error {
   constructor(readonly projection: string) {
