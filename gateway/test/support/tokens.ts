@@ -2,7 +2,8 @@ import { SignJWT, type JWTPayload } from 'jose';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef-0123456789';
 export const TEST_ISSUER = 'mutuo-test';
-export const TEST_AUDIENCE = 'mutuo';
+// Not the development audience, which production refuses (production-mode tests run with these values).
+export const TEST_AUDIENCE = 'mutuo-test';
 
 export interface TestTokenOptions {
   secret?: string;

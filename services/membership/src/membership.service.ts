@@ -45,6 +45,7 @@ import { MEMBER_DIRECTORY_MIGRATION } from './migrations/member-directory.migrat
 import { MEMBER_DATA_KEYS_MIGRATION } from './migrations/member-data-keys.migration';
 import { MATCH_COUNTERPARTS_MIGRATION } from './migrations/match-counterparts.migration';
 import { SIGN_IN_WITHOUT_POD_MIGRATION } from './migrations/sign-in-without-pod.migration';
+import { SIGN_IN_REQUESTERS_MIGRATION } from './migrations/sign-in-requesters.migration';
 import { codeDeliveryKeyOf } from './erasure/code-delivery-key';
 import { membershipPersonalDataCodec } from './erasure/personal-data.policy';
 import { erasureResolvers } from './erasure/erasure.resolvers';
@@ -56,7 +57,7 @@ export const membershipService: ServiceDefinition = {
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RegionViewSchema, PodViewSchema, MemberViewSchema, ...ROLE_VIEW_ENTITIES],
   migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION, MEMBER_DIRECTORY_MIGRATION,
-    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION, SIGN_IN_WITHOUT_POD_MIGRATION],
+    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION, SIGN_IN_WITHOUT_POD_MIGRATION, SIGN_IN_REQUESTERS_MIGRATION],
   projections: [membershipProjection, roleViewsProjection, memberSettingsProjection, signInDirectoryProjection, partnerClientsProjection,
     podApplicationsProjection, podSettingsProjection, agreementsProjection, memberAdmissionProjection],
   module: MembershipModule,

@@ -14,6 +14,7 @@ import { MembershipModule } from '../src/membership.module';
 import { membershipService } from '../src/membership.service';
 import { PodRolesHandler, podRolesStream } from '../src/roles/pod-roles.handler';
 import { ROLE_SCHEDULER_OPTIONS, type RoleSchedulerOptions } from '../src/roles/role-scheduler.options';
+import { PAUSE_RETURN_OPTIONS } from '../src/boundaries/pause-return.options';
 import { RoleTermScheduler } from '../src/roles/role-term.scheduler';
 
 const DAY = 86_400_000;
@@ -81,6 +82,19 @@ describe('role term scheduler (real PostgreSQL, controlled clock)', () => {
   });
 
   const scheduler = () => moduleRef.get(RoleTermScheduler);
+
+  it('reads the schedulers\' switches from the environment the service was started with, not process.env', async () => {
+    const env = { ROLE_SCHEDULER_ENABLED: 'false', ROLE_SCHEDULER_INTERVAL_MS: '4321', PAUSE_RETURN_SCHEDULER_ENABLED: 'false', PAUSE_RETURN_INTERVAL_MS: '1234' };
+    const configured = await Test.createTestingModule({
+      imports: [ServiceRuntimeModule.forRuntime({ orm, store, logger, config: {}, env }), MembershipModule],
+    }).compile();
+    try {
+      expect(configured.get(ROLE_SCHEDULER_OPTIONS)).toEqual({ enabled: false, intervalMs: 4321, batchSize: 100 });
+      expect(configured.get(PAUSE_RETURN_OPTIONS)).toEqual({ enabled: false, intervalMs: 1234, batchSize: 100 });
+    } finally {
+      await configured.close();
+    }
+  });
 
   async function roleEvents(): Promise<{ type: string; data: Record<string, unknown> }[]> {
     const { events } = await store.readStream(orm.em.fork(), podRolesStream(podId));

@@ -51,6 +51,18 @@ describe('expiry job (real PostgreSQL, controlled clock)', () => {
     await db?.drop();
   }, 30_000);
 
+  it('reads its switch from the environment the service was started with, not process.env', async () => {
+    const env = { REQUEST_EXPIRY_ENABLED: 'false', REQUEST_EXPIRY_INTERVAL_MS: '4321', REQUEST_EXPIRY_BATCH_SIZE: '7' };
+    const configured = await Test.createTestingModule({
+      imports: [ServiceRuntimeModule.forRuntime({ orm, store: new PostgresEventStore(), logger: createLogger('requests', 'silent'), config: {}, env }), RequestsModule],
+    }).compile();
+    try {
+      expect(configured.get(EXPIRY_OPTIONS)).toEqual({ enabled: false, intervalMs: 4321, batchSize: 7 });
+    } finally {
+      await configured.close();
+    }
+  });
+
   /**
    * Catches the projections up until the read model satisfies `done`: a projection only reads events older than every
    * transaction still running in the cluster, so another test's open transaction can hold it back for a moment.

@@ -85,7 +85,9 @@ export function checkAuthVariables(config: Partial<AuthVariables> & { readonly N
     if (keySources.length === 0) fail('JWT_SECRET', '(or JWT_PUBLIC_KEY or JWT_JWKS_URL) is required in production');
     if (config.JWT_SECRET === DEV_JWT_SECRET) fail('JWT_SECRET', 'must not be the development secret in production');
     if (config.JWT_ISSUER === undefined) fail('JWT_ISSUER', 'is required in production');
+    else if (config.JWT_ISSUER === DEV_JWT_ISSUER) fail('JWT_ISSUER', 'must not be the development issuer in production');
     if (config.JWT_AUDIENCE === undefined) fail('JWT_AUDIENCE', 'is required in production');
+    else if (config.JWT_AUDIENCE === DEV_JWT_AUDIENCE) fail('JWT_AUDIENCE', 'must not be the development audience in production');
     if (config.JWT_ALGORITHMS === undefined) fail('JWT_ALGORITHMS', 'is required in production');
     if (typeof config.JWT_JWKS_URL === 'string' && !config.JWT_JWKS_URL.startsWith('https://')) {
       fail('JWT_JWKS_URL', 'must be an https:// URL in production');

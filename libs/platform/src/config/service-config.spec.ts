@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { DEV_GATEWAY_SHARED_SECRET, DEV_JWT_SECRET } from './dev-defaults';
+import { DEV_GATEWAY_SHARED_SECRET, DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET } from './dev-defaults';
 import { exitOnConfigError, loadConfig } from './load-config';
 import { serviceConfigSchema } from './service-config';
 
@@ -12,6 +12,8 @@ const productionEnv = {
   JWT_AUDIENCE: 'mutuo-api',
   JWT_ALGORITHMS: 'HS256',
   JWT_SECRET: PRODUCTION_SECRET,
+  DATABASE_URL: 'postgres://mutuo_funds_app:s3cret-app-password@db.internal:5432/mutuo_funds',
+  NATS_URL: 'nats://funds:s3cret-nats-password@nats-1.internal:4222,nats://funds:s3cret-nats-password@nats-2.internal:4222',
 };
 
 function configError(run: () => unknown): ConfigError {
@@ -101,6 +103,49 @@ describe('serviceConfigSchema', () => {
       'Invalid configuration: GATEWAY_SHARED_SECRET is required in production; ' +
         'JWT_SECRET (or JWT_PUBLIC_KEY or JWT_JWKS_URL) is required in production',
     );
+  });
+
+  it('refuses the development issuer and audience in production, naming each', () => {
+    const error = configError(() =>
+      loadConfig(serviceConfigSchema('funds'), { ...productionEnv, JWT_ISSUER: DEV_JWT_ISSUER, JWT_AUDIENCE: DEV_JWT_AUDIENCE }),
+    );
+
+    expect(error.problems).toEqual([
+      'JWT_ISSUER must not be the development issuer in production',
+      'JWT_AUDIENCE must not be the development audience in production',
+    ]);
+  });
+
+  it('refuses the passwordless development database and the unauthenticated development NATS in production', () => {
+    const { DATABASE_URL: _database, NATS_URL: _nats, ...defaults } = productionEnv;
+
+    expect(configError(() => loadConfig(serviceConfigSchema('funds'), defaults)).problems).toEqual([
+      'DATABASE_URL must carry a password (or set DATABASE_APP_PASSWORD) in production; the development default has none',
+      'NATS_URL must carry credentials (nats://user:password@host or nats://token@host) in production; the development default has none',
+    ]);
+  });
+
+  it('refuses a passwordless database URL and any NATS server without credentials in production', () => {
+    const error = configError(() =>
+      loadConfig(serviceConfigSchema('funds'), {
+        ...productionEnv,
+        DATABASE_URL: 'postgres://mutuo_funds_app@db.internal:5432/mutuo_funds',
+        NATS_URL: 'nats://funds:pw@nats-1.internal:4222,nats://nats-2.internal:4222',
+      }),
+    );
+
+    expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual(['DATABASE_URL', 'NATS_URL']);
+  });
+
+  it('accepts the database password in DATABASE_APP_PASSWORD and a NATS token in the URL', () => {
+    const config = loadConfig(serviceConfigSchema('funds'), {
+      ...productionEnv,
+      DATABASE_URL: 'postgres://mutuo_funds_app@db.internal:5432/mutuo_funds',
+      DATABASE_APP_PASSWORD: 's3cret-app-password',
+      NATS_URL: 'nats://s3cret-token@nats.internal:4222',
+    });
+
+    expect(config.DATABASE_APP_PASSWORD).toBe('s3cret-app-password');
   });
 
   it('reports field and production problems together', () => {

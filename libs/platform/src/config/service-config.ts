@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authVariablesShape, checkAuthVariables, resolveAuthVariables, type AuthVariables } from './auth-variables';
+import { checkInfrastructureVariables } from './infrastructure-variables';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -92,6 +93,7 @@ export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, 
   return z
     .object(shape)
     .superRefine((config, ctx) => checkAuthVariables(config as Partial<AuthVariables>, ctx), { when: () => true })
+    .superRefine((config, ctx) => checkInfrastructureVariables(config, ctx), { when: () => true })
     .transform((config) => {
       const auth = resolveAuthVariables(config as Partial<AuthVariables>);
       return {

@@ -1,4 +1,4 @@
-import { codeExpiry, judgeCodeAttempt, presentedCode, rateWindow, type StoredCode } from './sign-in-code';
+import { codeExpiry, judgeCodeAttempt, judgeCodeGuess, presentedCode, rateWindow, type StoredCode } from './sign-in-code';
 
 const issuedAt = '2026-03-01T10:00:00.000Z';
 const MAX_ATTEMPTS = 5;
@@ -50,6 +50,33 @@ describe('one-time codes', () => {
 
   it('refuses when there is no code at all just like a wrong one, telling nothing about the address', () => {
     expect(judgeCodeAttempt(null, false, minutesLater(1), MAX_ATTEMPTS)).toMatchObject({ outcome: 'refused', refusal: 'CODE_INVALID' });
+  });
+
+  describe('a guess against the live codes of an address, one per requester', () => {
+    const lockedForOthers: StoredCode = { ...fresh, attempts: MAX_ATTEMPTS };
+
+    it('accepts the code the digits match, whoever asked for it', () => {
+      const verdict = judgeCodeGuess([{ code: fresh, own: false, matches: false }, { code: fresh, own: false, matches: true }], minutesLater(1), MAX_ATTEMPTS);
+      expect(verdict).toEqual({ outcome: 'accepted', index: 1 });
+    });
+
+    it("uses up an attempt on every live code it was tried on, and answers with the presenter's own code's refusal", () => {
+      const verdict = judgeCodeGuess(
+        [{ code: lockedForOthers, own: false, matches: false }, { code: fresh, own: true, matches: false }],
+        minutesLater(1),
+        MAX_ATTEMPTS,
+      );
+      expect(verdict).toEqual({ outcome: 'refused', refusal: 'CODE_INVALID', counted: [1] });
+    });
+
+    it('never accepts a code whose attempts the presenter has used up, even with the right digits', () => {
+      const verdict = judgeCodeGuess([{ code: lockedForOthers, own: false, matches: true }], minutesLater(1), MAX_ATTEMPTS);
+      expect(verdict).toEqual({ outcome: 'refused', refusal: 'CODE_LOCKED', counted: [] });
+    });
+
+    it('refuses as invalid when the address has no code', () => {
+      expect(judgeCodeGuess([], minutesLater(1), MAX_ATTEMPTS)).toEqual({ outcome: 'refused', refusal: 'CODE_INVALID', counted: [] });
+    });
   });
 
   it('reads six digits, forgiving spaces and dashes, and nothing else', () => {

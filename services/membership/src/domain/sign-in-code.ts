@@ -35,6 +35,35 @@ export function judgeCodeAttempt(code: StoredCode | null, presentedMatches: bool
   return refused(attemptsLeft === 0 ? 'CODE_LOCKED' : 'CODE_INVALID', true, attemptsLeft);
 }
 
+/** One live code of the address, as the presenter sees it: `attempts` is the counter that applies to them. */
+export interface CandidateCode {
+  readonly code: StoredCode;
+  /** The presenter is the requester who asked for this code. */
+  readonly own: boolean;
+  readonly matches: boolean;
+}
+
+export type GuessVerdict =
+  | { readonly outcome: 'accepted'; readonly index: number }
+  /** `counted`: the candidates (by index) on which the wrong guess used up an attempt. */
+  | { readonly outcome: 'refused'; readonly refusal: CodeRefusal; readonly counted: readonly number[] };
+
+/**
+ * Judges one guess against the live codes of an address (one per requester, newest first). A code accepts the guess
+ * when it would alone; a wrong guess uses up an attempt on every code it was tried on, on the counter that applies
+ * to the presenter, so guessing stays limited per code and others' wrong guesses never lock a requester's own code.
+ * The refusal is that of the presenter's own code, else that of the newest, else invalid (no hint which).
+ */
+export function judgeCodeGuess(candidates: readonly CandidateCode[], now: string, maxAttempts: number): GuessVerdict {
+  const verdicts = candidates.map((candidate) => judgeCodeAttempt(candidate.code, candidate.matches, now, maxAttempts));
+  const accepted = verdicts.findIndex((verdict) => verdict.outcome === 'accepted');
+  if (accepted >= 0) return { outcome: 'accepted', index: accepted };
+  const counted = verdicts.flatMap((verdict, index) => (verdict.outcome === 'refused' && verdict.countAttempt ? [index] : []));
+  const own = candidates.findIndex((candidate) => candidate.own);
+  const shown = verdicts[own >= 0 ? own : 0];
+  return { outcome: 'refused', refusal: shown?.outcome === 'refused' ? shown.refusal : 'CODE_INVALID', counted };
+}
+
 function refused(refusal: CodeRefusal, countAttempt: boolean, attemptsLeft: number): CodeVerdict {
   return { outcome: 'refused', refusal, countAttempt, attemptsLeft };
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock } from '@mutuo/service-kit';
+import { Clock, SERVICE_ENV, SystemClock } from '@mutuo/service-kit';
 import { PodRolesHandler } from './pod-roles.handler';
 import { ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom } from './role-scheduler.options';
 import { RoleTermScheduler } from './role-term.scheduler';
@@ -7,7 +7,7 @@ import { RoleQueries } from './role.queries';
 
 const providers = [
   { provide: Clock, useClass: SystemClock },
-  { provide: ROLE_SCHEDULER_OPTIONS, useFactory: () => roleSchedulerOptionsFrom(process.env) },
+  { provide: ROLE_SCHEDULER_OPTIONS, useFactory: (env: NodeJS.ProcessEnv) => roleSchedulerOptionsFrom(env), inject: [SERVICE_ENV] },
   PodRolesHandler,
   RoleQueries,
   RoleTermScheduler,

@@ -10,7 +10,8 @@ import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/mem
 import { KeyedHashes } from './keyed-hashes';
 import { OneTimeCodes } from './one-time-codes';
 import { SignInRateLimits } from './rate-limits';
-import { codeRefused, type CodeRequestAnswer } from './sign-in.handler';
+import { codeBudget, codeRefused, type CodeRequestAnswer } from './sign-in.handler';
+import { SignInRequesters, type Requester } from './sign-in-requesters';
 
 /**
  * A member proves they receive mail at one of their e-mail channels with the same one-time codes as sign-in;
@@ -23,6 +24,7 @@ export class ContactVerificationHandler {
     private readonly hashes: KeyedHashes,
     private readonly limits: SignInRateLimits,
     private readonly codes: OneTimeCodes,
+    private readonly requesters: SignInRequesters,
     private readonly stream: MemberStream,
     private readonly profiles: MemberProfileHandler,
     @Inject(MEMBERSHIP_AUTH_CONFIG) private readonly config: MembershipAuthConfig,
@@ -33,10 +35,12 @@ export class ContactVerificationHandler {
     const caller = callingMember(ctx, now);
     const { channel, locale } = await this.unverifiedEmailChannel(caller, channelId);
     const addressHash = this.hashes.emailAddress(channel.value)!;
-    await this.limits.hit(`code-address:${addressHash.toString('hex')}`, this.config.maxCodesPerAddress, now, 'channelId');
+    const requester = memberRequester(caller);
+    await this.limits.hit(codeBudget(addressHash, requester), this.config.maxCodesPerAddress, now, 'channelId');
     const { expiresAt } = await this.codes.issue(
       'contact-verification',
       addressHash,
+      requester.key,
       { personId: caller.metadata.actorId, podId: caller.podId, memberId: caller.memberId, channelId: channel.channelId, address: channel.value, locale },
       now,
       caller.metadata.actorId,
@@ -50,10 +54,13 @@ export class ContactVerificationHandler {
     const digits = presentedCode(input.code);
     if (digits === null) throw new DomainRuleViolation('CODE_INVALID', `A code has ${CODE_DIGITS} digits`, 'code');
     const { channel } = await this.unverifiedEmailChannel(caller, input.channelId);
-    const checked = await this.codes.check('contact-verification', this.hashes.emailAddress(channel.value)!, digits, now, async (owner) => {
+    const addressHash = this.hashes.emailAddress(channel.value)!;
+    const checked = await this.codes.check('contact-verification', addressHash, memberRequester(caller).key, digits, now, async (owner, tx) => {
       // The address's live code was sent for another channel (another member with the same address, say).
       if (owner?.channelId !== channel.channelId || owner.memberId !== caller.memberId) throw codeRefused('CODE_INVALID');
       await this.profiles.markContactVerified(caller.podId, caller.memberId, channel.channelId, caller.metadata);
+      // Reading the address's mail from here is proof enough: sign-in from this IP gets budgets of its own.
+      await this.requesters.remember(tx, addressHash, ctx, now);
       return true;
     });
     if (checked.outcome === 'refused') throw codeRefused(checked.refusal);
@@ -69,4 +76,9 @@ export class ContactVerificationHandler {
     if (channel.verified) throw new DomainRuleViolation('CHANNEL_ALREADY_VERIFIED', 'This channel is verified already', 'channelId');
     return { channel, locale: member.preferredLanguage };
   }
+}
+
+/** Verification codes are asked for by a signed-in member: each member has the address's budget to themselves. */
+function memberRequester(caller: CallingMember): Requester {
+  return { key: `member:${caller.memberId}`, known: true };
 }

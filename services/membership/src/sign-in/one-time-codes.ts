@@ -5,7 +5,7 @@ import { sealSignInCodeDelivery, type SignInCodeRequestedV1Data } from '@mutuo/c
 import { PostgresEventStore, query, streamName } from '@mutuo/event-store';
 import type { Logger } from '@mutuo/platform';
 import { SERVICE_LOGGER } from '@mutuo/service-kit';
-import { CODE_DIGITS, codeExpiry, judgeCodeAttempt, type CodeRefusal } from '../domain/sign-in-code';
+import { CODE_DIGITS, codeExpiry, judgeCodeGuess, type CodeRefusal } from '../domain/sign-in-code';
 import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
 import { KeyedHashes, sameHash } from './keyed-hashes';
 
@@ -34,7 +34,7 @@ export interface CodeOwner {
 
 export type CheckOutcome<Result> =
   | { readonly outcome: 'accepted'; readonly result: Result }
-  | { readonly outcome: 'refused'; readonly refusal: CodeRefusal; readonly attemptsLeft: number };
+  | { readonly outcome: 'refused'; readonly refusal: CodeRefusal };
 
 /** The internal event behind `membership.sign-in-code-requested.v1`. */
 export const SIGN_IN_CODE_REQUESTED = 'SignInCodeRequested';
@@ -48,13 +48,16 @@ interface CodeRow {
   member_id: string | null;
   channel_id: string | null;
   expires_at: Date | string;
+  requester: string;
   attempts: number;
+  foreign_attempts: number;
   consumed_at: Date | string | null;
 }
 
 /**
- * One-time codes: six random digits, stored only as a keyed hash, one live code per address and purpose (a new
- * one supersedes the last), expiring, single-use and locked after too many wrong guesses. Issuing a code for a
+ * One-time codes: six random digits, stored only as a keyed hash, one live code per address, purpose and requester
+ * (a new one supersedes the last the same requester asked for, never another's), expiring, single-use and locked
+ * after too many wrong guesses: the requester's own, and apart from those everyone else's. Issuing a code for a
  * real recipient appends the sealed delivery event in the same transaction, so it is sent exactly when stored.
  */
 @Injectable()
@@ -67,7 +70,14 @@ export class OneTimeCodes {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async issue(purpose: CodePurpose, addressHash: Buffer, recipient: CodeRecipient | null, now: Date, actorId: string): Promise<{ expiresAt: string }> {
+  async issue(
+    purpose: CodePurpose,
+    addressHash: Buffer,
+    requester: string,
+    recipient: CodeRecipient | null,
+    now: Date,
+    actorId: string,
+  ): Promise<{ expiresAt: string }> {
     const codeId = randomUUID();
     const digits = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
     const at = now.toISOString();
@@ -76,14 +86,14 @@ export class OneTimeCodes {
       await query(
         tx,
         `update sign_in_codes set superseded_at = ?
-         where address_hash = ? and purpose = ? and consumed_at is null and superseded_at is null`,
-        [at, addressHash, purpose],
+         where address_hash = ? and purpose = ? and requester = ? and superseded_at is null`,
+        [at, addressHash, purpose, requester],
       );
       await query(
         tx,
-        `insert into sign_in_codes (code_id, purpose, address_hash, code_hash, person_id, pod_id, member_id, channel_id, created_at, expires_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [codeId, purpose, addressHash, this.hashes.oneTimeCode(codeId, digits), recipient?.personId ?? null, recipient?.podId ?? null,
+        `insert into sign_in_codes (code_id, purpose, address_hash, requester, code_hash, person_id, pod_id, member_id, channel_id, created_at, expires_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [codeId, purpose, addressHash, requester, this.hashes.oneTimeCode(codeId, digits), recipient?.personId ?? null, recipient?.podId ?? null,
           recipient?.memberId ?? null, recipient?.channelId ?? null, at, expiresAt],
       );
       if (!recipient) return;
@@ -112,41 +122,48 @@ export class OneTimeCodes {
   }
 
   /**
-   * Checks a guess against the live code of the address. On a match `accept` sees whom the code is for (null for
-   * a code nobody was sent) and does its work in the same transaction; the code is used up with it, or, when
-   * `accept` throws, stays as it was. Wrong guesses are recorded even though the answer is a refusal.
+   * Checks a guess from `requester` against the live codes of the address (judgeCodeGuess). On a match `accept`
+   * sees whom the code is for (null for a code nobody was sent) and does its work in the same transaction; the code
+   * is used up with it, or, when `accept` throws, stays as it was. Wrong guesses are recorded even though the
+   * answer is a refusal.
    */
   async check<Result>(
     purpose: CodePurpose,
     addressHash: Buffer,
+    requester: string,
     digits: string,
     now: Date,
     accept: (owner: CodeOwner | null, tx: EntityManager) => Promise<Result>,
   ): Promise<CheckOutcome<Result>> {
     return this.em.fork().transactional(async (tx) => {
-      const [row] = await query<CodeRow>(
+      // One row per requester at most (a new code supersedes the requester's last), the newest first.
+      const rows = await query<CodeRow>(
         tx,
-        `select code_id, code_hash, person_id, pod_id, member_id, channel_id, expires_at, attempts, consumed_at
+        `select code_id, code_hash, person_id, pod_id, member_id, channel_id, expires_at, requester, attempts, foreign_attempts, consumed_at
          from sign_in_codes where address_hash = ? and purpose = ? and superseded_at is null
-         order by created_at desc limit 1 for update`,
+         order by created_at desc, code_id for update`,
         [addressHash, purpose],
       );
-      const matches = row !== undefined && sameHash(row.code_hash, this.hashes.oneTimeCode(row.code_id, digits));
-      const verdict = judgeCodeAttempt(
-        row ? { expiresAt: iso(row.expires_at), attempts: row.attempts, consumedAt: row.consumed_at && iso(row.consumed_at) } : null,
-        matches,
-        now.toISOString(),
-        this.config.codeMaxAttempts,
-      );
+      const candidates = rows.map((row) => {
+        const own = row.requester === requester;
+        return {
+          own,
+          matches: sameHash(row.code_hash, this.hashes.oneTimeCode(row.code_id, digits)),
+          code: { expiresAt: iso(row.expires_at), attempts: own ? row.attempts : row.foreign_attempts, consumedAt: row.consumed_at && iso(row.consumed_at) },
+        };
+      });
+      const verdict = judgeCodeGuess(candidates, now.toISOString(), this.config.codeMaxAttempts);
       if (verdict.outcome === 'refused') {
-        if (verdict.countAttempt) await query(tx, 'update sign_in_codes set attempts = attempts + 1 where code_id = ?', [row!.code_id]);
-        return { outcome: 'refused', refusal: verdict.refusal, attemptsLeft: verdict.attemptsLeft };
+        for (const index of verdict.counted) {
+          const counter = candidates[index]!.own ? 'attempts' : 'foreign_attempts';
+          await query(tx, `update sign_in_codes set ${counter} = ${counter} + 1 where code_id = ?`, [rows[index]!.code_id]);
+        }
+        return { outcome: 'refused', refusal: verdict.refusal };
       }
-      const owner = row!.person_id
-        ? { personId: row!.person_id, podId: row!.pod_id, memberId: row!.member_id, channelId: row!.channel_id }
-        : null;
+      const row = rows[verdict.index]!;
+      const owner = row.person_id ? { personId: row.person_id, podId: row.pod_id, memberId: row.member_id, channelId: row.channel_id } : null;
       const result = await accept(owner, tx);
-      await query(tx, 'update sign_in_codes set consumed_at = ? where code_id = ?', [now.toISOString(), row!.code_id]);
+      await query(tx, 'update sign_in_codes set consumed_at = ? where code_id = ?', [now.toISOString(), row.code_id]);
       return { outcome: 'accepted', result };
     });
   }

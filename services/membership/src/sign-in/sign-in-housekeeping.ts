@@ -9,8 +9,8 @@ import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/mem
 const KEEP_AFTER_END_MS = 86_400_000;
 
 /**
- * Deletes what can never be used again: expired codes, finished rate-limit windows, and sessions past their end
- * (with their refresh tokens). Safe to run on every replica at once: each statement deletes by time only.
+ * Deletes what can never be used again: expired codes, finished rate-limit windows, sessions past their end
+ * (with their refresh tokens), and requesters not seen for the longest a session lasts. Safe to run on every replica at once: each statement deletes by time only.
  */
 @Injectable()
 export class SignInHousekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,6 +51,9 @@ export class SignInHousekeeping implements OnApplicationBootstrap, OnApplication
     const sessions = await query(em, 'delete from sign_in_sessions where expires_at < ? or revoked_at < ? returning session_id', [before, before]);
     // Exchanged tokens of live sessions are kept until they expire: until then, presenting one again is a reuse.
     await query(em, 'delete from sign_in_refresh_tokens where expires_at < ?', [before]);
+    // A requester unseen for as long as a session may last is a stranger again.
+    const unseenSince = new Date(this.clock.now().getTime() - this.config.sessionMaxSeconds * 1000).toISOString();
+    await query(em, 'delete from sign_in_known_requesters where last_signed_in_at < ?', [unseenSince]);
     return { codes: codes.length, rateLimits: rateLimits.length, sessions: sessions.length };
   }
 }

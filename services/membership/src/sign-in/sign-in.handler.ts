@@ -17,6 +17,7 @@ import { KeyedHashes, personIdForAddress } from './keyed-hashes';
 import { OneTimeCodes, SIGN_IN_ACTOR } from './one-time-codes';
 import { SignInRateLimits } from './rate-limits';
 import { SignInDirectory, type EmailOwner } from './sign-in-directory.queries';
+import { SignInRequesters, type Requester } from './sign-in-requesters';
 
 /** What requestSignInCode answers, the same whether or not anybody has the address. */
 export interface CodeRequestAnswer {
@@ -49,6 +50,9 @@ const REFRESH_MESSAGES: Record<RefreshRefusal, string> = {
   SESSION_EXPIRED: 'This session has expired: sign in again',
 };
 
+/** Codes per address and window: each known requester has a budget of its own, every other caller shares one. */
+export const codeBudget = (addressHash: Buffer, requester: Requester) => `code-address:${addressHash.toString('hex')}:${requester.key}`;
+
 export const invalidEmail = () => new DomainRuleViolation('INVALID_EMAIL', 'Give an e-mail address such as ana@example.org', 'email');
 export const codeRefused = (refusal: CodeRefusal) => new DomainRuleViolation(refusal, CODE_MESSAGES[refusal], 'code');
 
@@ -67,6 +71,7 @@ export class SignInHandler {
     private readonly hashes: KeyedHashes,
     private readonly limits: SignInRateLimits,
     private readonly codes: OneTimeCodes,
+    private readonly requesters: SignInRequesters,
     private readonly directory: SignInDirectory,
     private readonly standings: PersonStandings,
     private readonly staff: ConfiguredStaff,
@@ -79,14 +84,17 @@ export class SignInHandler {
     const now = this.clock.now();
     const addressHash = this.hashes.emailAddress(input.email);
     if (addressHash === null) throw invalidEmail();
-    await this.limits.hit(this.ipBucket(ctx), this.config.maxSignInRequestsPerIp, now);
-    await this.limits.hit(`code-address:${addressHash.toString('hex')}`, this.config.maxCodesPerAddress, now, 'email');
+    const requester = await this.requesters.of(addressHash, ctx);
+    await this.countRequest(requester, ctx, now);
+    await this.limits.hit(codeBudget(addressHash, requester), this.config.maxCodesPerAddress, now, 'email');
     const [owner] = await this.directory.verifiedEmailOwners(addressHash);
-    // Nobody verified the address: a newcomer, sent a code all the same (the answer is the same either way).
+    // Nobody verified the address: a newcomer, sent a code all the same. Both paths run the same statements, so
+    // neither the answer nor its timing tells whether anybody has the address.
+    const details = await this.deliveryDetails(owner ?? null, input.email);
     const recipient = owner
-      ? { ...owner, ...(await this.deliveryDetails(owner, input.email)) }
-      : { personId: personIdForAddress(addressHash), podId: null, memberId: null, channelId: null, address: normalizeContactValue('email', input.email)!, locale: 'en' };
-    const { expiresAt } = await this.codes.issue('sign-in', addressHash, recipient, now, SIGN_IN_ACTOR);
+      ? { ...owner, ...details }
+      : { personId: personIdForAddress(addressHash), podId: null, memberId: null, channelId: null, ...details };
+    const { expiresAt } = await this.codes.issue('sign-in', addressHash, requester.key, recipient, now, SIGN_IN_ACTOR);
     return { expiresAt, codeLength: CODE_DIGITS };
   }
 
@@ -102,14 +110,16 @@ export class SignInHandler {
     const digits = presentedCode(input.code);
     if (digits === null) throw new DomainRuleViolation('CODE_INVALID', `A code has ${CODE_DIGITS} digits`, 'code');
     if (input.podId != null && !isUuid(input.podId)) throw new DomainRuleViolation('INVALID_POD_ID', 'A pod id is a UUID', 'podId');
-    await this.limits.hit(this.ipBucket(ctx), this.config.maxSignInRequestsPerIp, now);
+    const requester = await this.requesters.of(addressHash, ctx);
+    await this.countRequest(requester, ctx, now);
 
-    const checked = await this.codes.check('sign-in', addressHash, digits, now, async (owner, tx) => {
+    const checked = await this.codes.check('sign-in', addressHash, requester.key, digits, now, async (owner, tx) => {
       if (owner === null) throw codeRefused('CODE_INVALID');
       const podId = input.podId?.toLowerCase() ?? owner.podId ?? (await this.directory.podsOfPerson(owner.personId))[0] ?? null;
       const standing = podId === null ? null : await this.standings.inPod(owner.personId, podId);
       if (podId !== null && !standing) throw new DomainRuleViolation('NOT_A_MEMBER', 'You are not a member of this pod', 'podId');
       const session = await this.sessions.start(tx, owner.personId, podId, addressHash, now);
+      await this.requesters.remember(tx, addressHash, ctx, now);
       return { standing, session };
     });
     if (checked.outcome === 'refused') throw codeRefused(checked.refusal);
@@ -188,18 +198,26 @@ export class SignInHandler {
     };
   }
 
-  private ipBucket(ctx: RequestContext): string {
-    return `sign-in-ip:${ctx.clientIp ? this.hashes.clientIp(ctx.clientIp) : 'unknown'}`;
+  /**
+   * Code requests and guesses count against the caller's IP, except from a requester known for the address: that is
+   * the owner where they signed in before, limited by the address's budget for it and the codes' own attempts.
+   */
+  private async countRequest(requester: Requester, ctx: RequestContext, now: Date): Promise<void> {
+    if (requester.known) return;
+    await this.limits.hit(`sign-in-ip:${ctx.clientIp ? this.hashes.clientIp(ctx.clientIp) : 'unknown'}`, this.config.maxSignInRequestsPerIp, now);
   }
 
-  /** The address as the member wrote it on their channel (the part before @ may be case-sensitive), and their language. */
-  private async deliveryDetails(owner: EmailOwner, typed: string): Promise<{ address: string; locale: string }> {
-    const [row] = await inPodTransaction(this.em.fork(), owner.podId, (tx) =>
+  /**
+   * The address as the member wrote it on their channel (the part before @ may be case-sensitive), and their
+   * language; for a newcomer the address as typed and English, read by the same statement (which finds nothing).
+   */
+  private async deliveryDetails(owner: EmailOwner | null, typed: string): Promise<{ address: string; locale: string }> {
+    const [row] = await inPodTransaction(this.em.fork(), owner?.podId ?? null, (tx) =>
       query<{ preferred_language: string | null; address: string | null }>(
         tx,
         `select (select preferred_language from members where id = ?) as preferred_language,
                 (select value from member_contact_channels where channel_id = ?) as address`,
-        [owner.memberId, owner.channelId],
+        [owner?.memberId ?? null, owner?.channelId ?? null],
       ),
     );
     return { address: row?.address ?? normalizeContactValue('email', typed)!, locale: row?.preferred_language ?? 'en' };

@@ -8,8 +8,9 @@ import { SignInRateLimits } from './rate-limits';
 import { SignInDirectory } from './sign-in-directory.queries';
 import { SignInHousekeeping } from './sign-in-housekeeping';
 import { SignInHandler } from './sign-in.handler';
+import { SignInRequesters } from './sign-in-requesters';
 
-const services = [SignInDirectory, SignInRateLimits, OneTimeCodes, SignInHandler, ContactVerificationHandler, SignInHousekeeping];
+const services = [SignInDirectory, SignInRateLimits, SignInRequesters, OneTimeCodes, SignInHandler, ContactVerificationHandler, SignInHousekeeping];
 
 /** Passwordless sign-in by one-time codes, sessions, and verification of e-mail channels. */
 @Module({ imports: [TokensModule, RolesModule, MemberSettingsModule], providers: services, exports: [TokensModule, ...services] })
