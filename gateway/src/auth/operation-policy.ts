@@ -45,10 +45,11 @@ export function operationPolicyPlugin(logger: Logger, options: OperationPolicyOp
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation, document }) {
-          // Apollo resolved the operation before calling this hook; without one nothing may run.
-          const fields = operation ? rootFieldsOf(operation, document) : [];
-          const kind = operation?.operation;
+        async didResolveOperation({ contextValue, operation, document, request }) {
+          // Apollo resolved the operation before calling this hook; without one nothing may run, and it is the caller's mistake.
+          if (!operation) throw unresolvableOperation(request.operationName, document);
+          const fields = rootFieldsOf(operation, document);
+          const kind = operation.operation;
           const anonymous =
             (kind === 'mutation' && fields.length > 0 && fields.every((field) => ANONYMOUS_MUTATIONS.has(field))) ||
             (kind === 'query' && fields.length > 0 && fields.every((field) => ANONYMOUS_QUERIES.has(field))) ||
@@ -84,6 +85,18 @@ function rejected(logger: Logger, context: GatewayContext, error: unknown): unkn
     logger.error({ correlationId: context.correlationId, err: error }, 'authentication failed unexpectedly');
   }
   return error;
+}
+
+/** HTTP 400 with graphql-js's own wording: two operations without an operationName, or a name the document lacks. */
+function unresolvableOperation(operationName: string | undefined, document: DocumentNode): GraphQLError {
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+  const message =
+    operationName !== undefined && operationName !== null
+      ? `Unknown operation named "${operationName}".`
+      : operations > 1
+        ? 'Must provide operation name if query contains multiple operations.'
+        : 'Must provide an operation.';
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
 }
 
 function refused(code: 'FORBIDDEN' | 'INSUFFICIENT_SCOPE', message: string): GraphQLError {

@@ -1,4 +1,4 @@
-import { formatGatewayError } from './format-error';
+import { formatGatewayError, gatewayErrorFormatter } from './format-error';
 
 const MASKED = { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 
@@ -43,5 +43,27 @@ describe('formatGatewayError', () => {
       message: 'Cannot query field "x" on type "Query".',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
+  });
+});
+
+describe('gatewayErrorFormatter', () => {
+  const enumError = {
+    message: 'Variable "$c" got invalid value "FOD"; Value "FOD" does not exist in "RequestCategory" enum. Did you mean the enum value "FOOD"?',
+    extensions: { code: 'BAD_USER_INPUT' },
+  };
+
+  it('removes every "Did you mean" hint in production, also one a subgraph wrote', () => {
+    expect(gatewayErrorFormatter({ hideSuggestions: true })(enumError)).toEqual({
+      message: 'Variable "$c" got invalid value "FOD"; Value "FOD" does not exist in "RequestCategory" enum.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(
+      gatewayErrorFormatter({ hideSuggestions: true })({ message: 'Cannot query field "titel". Did you mean "title" or "tile"?', extensions: { code: 'NOT_FOUND', serviceName: 'requests' } })
+        .message,
+    ).toBe('Cannot query field "titel".');
+  });
+
+  it('keeps them in development', () => {
+    expect(gatewayErrorFormatter({ hideSuggestions: false })(enumError).message).toBe(enumError.message);
   });
 });

@@ -46,3 +46,18 @@ export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFor
     extensions: { code: formatted.extensions?.code, ...(typeof field === 'string' ? { field } : {}) },
   };
 }
+
+// graphql-js's hints ("Did you mean "displayName"?", "Did you mean the enum value "FOOD"?") name schema members
+// that a production gateway, with introspection off, must not reveal.
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * The gateway's `formatError`: formatGatewayError, and in production (`hideSuggestions`) no "Did you mean ...?"
+ * hint in any message, whichever step (validation, variable coercion, a subgraph) wrote it.
+ */
+export function gatewayErrorFormatter(options: { hideSuggestions: boolean }): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  return (formatted) => {
+    const safe = formatGatewayError(formatted);
+    return options.hideSuggestions ? { ...safe, message: safe.message.replace(SUGGESTION, '').trim() } : safe;
+  };
+}

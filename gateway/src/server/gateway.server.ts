@@ -12,7 +12,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { authenticateRequest, type GatewayContext } from '../auth/authenticate-request';
 import { operationPolicyPlugin } from '../auth/operation-policy';
 import type { GatewayConfig } from '../config/gateway-config';
-import { formatGatewayError, INTERNAL_SERVER_ERROR } from '../errors/format-error';
+import { gatewayErrorFormatter, INTERNAL_SERVER_ERROR } from '../errors/format-error';
+import { unreportedErrorsPlugin } from '../errors/unreported-errors.plugin';
 import { queryLimitProtections } from '../limits/query-limits';
 import { correlationIdMiddleware } from '../logging/correlation-id';
 import { requestLoggingPlugin } from '../logging/request-logging.plugin';
@@ -81,7 +82,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     logger: logger.child({ component: 'apollo-server' }),
-    formatError: formatGatewayError,
+    formatError: gatewayErrorFormatter({ hideSuggestions: config.isProduction }),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
@@ -90,6 +91,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
       ...limits.plugins,
       operationPolicyPlugin(logger, { anonymousTypenameQuery: options.anonymousTypenameQuery === true && !config.isProduction }),
       requestLoggingPlugin(logger),
+      unreportedErrorsPlugin(logger),
     ],
   });
   await apollo.start();

@@ -27,6 +27,23 @@ export const MEMBERS_SDL = /* GraphQL */ `
     coordinatorNotes(podId: ID!): String
     "Answers after the given delay, to observe in-flight requests."
     slowEcho(message: String!, delayMs: Int!): String!
+    "Suggestions naming help requests of the requests subgraph, some of which it will not resolve for the caller."
+    suggestionsForMe: [Suggestion!]!
+    membersWithSkill(skill: Skill!): [Member!]!
+  }
+
+  enum Skill {
+    GROCERIES
+    TRANSPORT
+  }
+
+  type Suggestion {
+    id: ID!
+    request: HelpRequest!
+  }
+
+  type HelpRequest @key(fields: "id", resolvable: false) {
+    id: ID!
   }
 
   type Member @key(fields: "id") {
@@ -54,6 +71,9 @@ export const REQUESTS_SDL = /* GraphQL */ `
     title: String!
   }
 `;
+
+/** Help requests whose id starts with this resolve to null in the requests subgraph (another pod's, say). */
+export const UNREADABLE_REQUEST_PREFIX = 'other-pod-';
 
 export const SECRET_IN_UNEXPECTED_ERROR = 'postgres://admin:hunter2@10.0.0.5/mutuo';
 
@@ -86,6 +106,11 @@ export async function startSubgraphs(): Promise<Subgraphs> {
           await new Promise((resolve) => setTimeout(resolve, args.delayMs));
           return args.message;
         },
+        membersWithSkill: () => [],
+        suggestionsForMe: () => [
+          { id: 's1', request: { id: 'readable-1' } },
+          { id: 's2', request: { id: `${UNREADABLE_REQUEST_PREFIX}2` } },
+        ],
       },
       Member: {
         __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
@@ -100,6 +125,11 @@ export async function startSubgraphs(): Promise<Subgraphs> {
     gatewaySharedSecret: TEST_GATEWAY_SECRET,
     resolvers: {
       Query: { openRequestCount: () => 2 },
+      // Like a pod's requests read from another pod: row-level security finds nothing, so the entity is null.
+      HelpRequest: {
+        __resolveReference: (reference: { id: string }) =>
+          reference.id.startsWith(UNREADABLE_REQUEST_PREFIX) ? null : { id: reference.id, title: `Request ${reference.id}` },
+      },
       Member: {
         __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
         openRequests: (member: { id: string }) => [

@@ -131,6 +131,8 @@ export async function startService(definition: ServiceDefinition, options: Start
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
+    // Nothing in an answer says which framework serves it (express adds X-Powered-By by default).
+    (app.getHttpAdapter().getInstance() as { disable(setting: string): unknown }).disable('x-powered-by');
     mountHealth(
       app,
       {

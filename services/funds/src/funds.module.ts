@@ -10,6 +10,8 @@ import { Ledger } from './ledger/ledger.service';
 import { LedgerQueries } from './ledger/ledger.queries';
 import { PersonalTexts } from './personal-texts/personal-texts.store';
 import { OpenPodAccountsWhenPodCreated } from './pods/open-pod-accounts-when-pod-created.handler';
+import { PodMembers } from './pod-members/pod-members.repository';
+import { TrackPodMembers } from './pod-members/track-pod-members.handler';
 import { PodRoles } from './pod-roles/pod-roles.repository';
 import { TrackRolesWhenRolesChange } from './pod-roles/track-roles-when-roles-change.handler';
 import { CreditHoursWhenRequestFulfilled } from './time-bank/credit-hours-when-request-fulfilled.handler';
@@ -27,11 +29,13 @@ import { PublicReportQueries } from './transparency/public-report.queries';
     ReverseHoursWhenFulfilmentReversed,
     NoteHelperPodWhenMatchMade,
     BlankPersonalDataWhenMemberErased,
+    TrackPodMembers,
   ],
   providers: [
     Ledger,
     LedgerQueries,
     PodRoles,
+    PodMembers,
     FundsPolicies,
     PersonalTexts,
     RecordContributionHandler,

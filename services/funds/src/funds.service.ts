@@ -19,6 +19,7 @@ import { fundsResolvers } from './graphql/funds.resolvers';
 import { ledgerProjection } from './ledger/ledger.projection';
 import { FUNDS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { LedgerSchema } from './migrations/ledger.migration';
+import { POD_MEMBERS_MIGRATION } from './migrations/pod-members.migration';
 import { roleHoldersProjection } from './pod-roles/role-holders.projection';
 import { mountPublicReport } from './transparency/public-report.http';
 
@@ -27,7 +28,7 @@ export const fundsService: ServiceDefinition = {
   defaultPort: 4104,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [],
-  migrations: [...FUNDS_MIGRATIONS, { name: 'Migration20261126000000_ledger', class: LedgerSchema }],
+  migrations: [...FUNDS_MIGRATIONS, { name: 'Migration20261126000000_ledger', class: LedgerSchema }, POD_MEMBERS_MIGRATION],
   projections: [ledgerProjection, disbursementsProjection, contributionsProjection, roleHoldersProjection],
   module: FundsModule,
   consumesEvents: true,

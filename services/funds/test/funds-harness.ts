@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import type { AnyIntegrationEventContract } from '@mutuo/contracts';
-import { IntegrationEventPublisher, natsTestPrefix, startServiceUnderTest, type ServiceUnderTest } from '@mutuo/testing';
+import { MemberJoinedV1, type AnyIntegrationEventContract } from '@mutuo/contracts';
+import { IntegrationEventPublisher, natsTestPrefix, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { fundsService } from '../src/funds.service';
 
 export const REGION = 'test-region';
@@ -8,7 +8,7 @@ export const REGION = 'test-region';
 /** Funds on a fresh database and NATS prefix, with helpers to publish other services' events and read its tables. */
 export interface FundsHarness {
   readonly sut: ServiceUnderTest;
-  publish(contract: AnyIntegrationEventContract, streamId: string, podId: string, data: unknown): Promise<string>;
+  publish(contract: AnyIntegrationEventContract, streamId: string, podId: string | null, data: unknown): Promise<string>;
   adminQuery<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   stop(): Promise<void>;
 }
@@ -32,4 +32,16 @@ export async function startFunds(databasePrefix: string): Promise<FundsHarness> 
       await sut.stop();
     },
   };
+}
+
+/** Membership's member-joined for each member, then waits until funds knows them all. */
+export async function joinMembers(h: FundsHarness, members: { memberId: string; podId: string }[]): Promise<void> {
+  for (const { memberId, podId } of members) {
+    await h.publish(MemberJoinedV1, `member:${podId}:${memberId}`, podId, { memberId, podId, personId: `person-${memberId}`, displayName: 'Member', preferredLanguage: 'pt' });
+  }
+  const ids = members.map((member) => member.memberId);
+  await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from funds_members where active and member_id = any($1::uuid[])', [ids]))[0]!.n === ids.length, {
+    description: 'funds to know the members',
+    timeoutMs: 20_000,
+  });
 }

@@ -9,7 +9,7 @@ import {
   memberIdFor,
 } from '@mutuo/contracts';
 import { waitFor } from '@mutuo/testing';
-import { startFunds, type FundsHarness } from './funds-harness';
+import { joinMembers, startFunds, type FundsHarness } from './funds-harness';
 
 /**
  * Funds as members and treasurers use it through its subgraph, fed by the other services' events from JetStream, on
@@ -30,6 +30,8 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     for (const [podId, name] of [[podA, 'Arroios'], [podB, 'Graça']] as const) {
       await h.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, { podId, regionId, name, languages: ['pt'], timezone: 'Europe/Lisbon' });
     }
+    // Funds refuses a donor, recipient or grantee it does not know as a member of the caller's pod.
+    await joinMembers(h, [...[ana, bo, dee, cleo].map((memberId) => ({ memberId, podId: podA })), { memberId: hugo, podId: podB }]);
     const grants: [string, string][] = [[bo, 'treasurer'], [dee, 'treasurer'], [cleo, 'coordinator']];
     for (const [memberId, role] of grants) {
       await h.publish(RoleGrantedV1, `pod-roles:${podA}:${podA}`, podA, {

@@ -16,6 +16,7 @@ import { matchingResolvers } from './graphql/matching.resolvers';
 import { MatchingModule } from './matching.module';
 import { HELPER_AVAILABILITY_MIGRATION } from './migrations/helper-availability.migration';
 import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
+import { REQUESTER_PRIVACY_MIGRATION } from './migrations/requester-privacy.migration';
 import { SUGGESTIONS_MIGRATION } from './migrations/suggestions.migration';
 import { PodHelperSchema } from './pod-helpers/pod-helper.entity';
 import { RequestMatchingSchema } from './request-matching/request-matching.entity';
@@ -28,7 +29,7 @@ export const matchingService: ServiceDefinition = {
   defaultPort: 4103,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [PodHelperSchema, RequestMatchingSchema],
-  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION, SUGGESTIONS_MIGRATION],
+  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION, SUGGESTIONS_MIGRATION, REQUESTER_PRIVACY_MIGRATION],
   projections: [requestMatchingProjection, suggestionsProjection, podMatchingSettingsProjection],
   module: MatchingModule,
   consumesEvents: true,

@@ -281,22 +281,29 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     // Eva (pod B) sees the escalated suggestion; Fil (pod C, 270 km away) is out of range.
     const forEva = await waitFor(
       async () => {
-        const mine = await gql<{ suggestionsForMe: { id: string; source: string; request: { id: string }; shared: unknown }[] }>(
+        const mine = await gql<{ suggestionsForMe: { id: string; source: string; requestId: string; request: { id: string } | null; shared: unknown }[] }>(
           podB,
           'eva',
-          '{ suggestionsForMe { id source request { id } shared { category urgency title locationCell } } }',
+          '{ suggestionsForMe { id source requestId request { id } shared { category urgency title locationCell } } }',
         );
-        return mine.data?.suggestionsForMe.find((s) => s.request.id === requestId);
+        return mine.data?.suggestionsForMe.find((s) => s.requestId === requestId);
       },
       { description: "Eva's escalated suggestion", timeoutMs: 15_000 },
     );
     expect(forEva.source).toBe('ESCALATED');
+    // Pod B cannot read pod A's request: the schema says so with a null request (not a null list), and `shared` instead.
+    expect(forEva.request).toBeNull();
     expect(forEva.shared).toEqual({ category: 'MEDICAL', urgency: 'EMERGENCY', title: null, locationCell: cell(graça).slice(0, 5) });
     const fils = await gql<{ suggestionsForMe: unknown[] }>(podC, 'fil', '{ suggestionsForMe { id } }');
     expect(fils.data!.suggestionsForMe).toEqual([]);
 
-    const accepted = await mutate(podB, 'eva', 'acceptSuggestion', forEva.id);
-    expect(accepted.data!.acceptSuggestion.matched).toBe(true);
+    const accepted = await gql<{ acceptSuggestion: { matched: boolean; request: { id: string } | null } }>(
+      podB,
+      'eva',
+      'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched request { id } } }',
+      { id: forEva.id },
+    );
+    expect(accepted.data!.acceptSuggestion).toEqual({ matched: true, request: null });
     const made = await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((m) => m.requestId === requestId), { description: 'cross-pod match', timeoutMs: 15_000 });
     expect(made).toMatchObject({ crossPod: true, requesterPodId: podA, helperPodId: podB, helperMemberId: member(podB, 'eva'), via: 'first-accepted' });
     await waitFor(async () => ((await dispatcherQueue()).data?.unmatchedPastDeadline ?? []).every((r) => r.request.id !== requestId), {

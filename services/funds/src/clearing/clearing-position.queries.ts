@@ -27,6 +27,12 @@ export class ClearingPositionQueries {
     return row?.region_id ?? null;
   }
 
+  /** Tokens name their region by slug (membership's region-created tells funds which id it stands for). */
+  async regionBySlug(slug: string): Promise<string | null> {
+    const [row] = await query<{ region_id: string }>(this.em.fork(), 'select region_id from funds_regions where slug = ?', [slug]);
+    return row?.region_id ?? null;
+  }
+
   async region(regionId: string): Promise<RegionClearingPosition> {
     const pods = await query<{ pod_id: string }>(this.em.fork(), 'select pod_id from funds_pods where region_id = ? order by pod_id', [regionId]);
     const lines: ClearingLine[] = [];

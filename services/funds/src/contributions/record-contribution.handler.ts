@@ -9,6 +9,7 @@ import { checkUuid } from '../funds.input';
 import { derivedTransferId, podAccounts } from '../ledger/account-ids';
 import { Ledger } from '../ledger/ledger.service';
 import { PersonalTexts } from '../personal-texts/personal-texts.store';
+import { PodMembers } from '../pod-members/pod-members.repository';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 import type { RequestContext } from '@mutuo/platform';
 
@@ -42,6 +43,7 @@ export class RecordContributionHandler {
     private readonly ledger: Ledger,
     private readonly roles: PodRoles,
     private readonly texts: PersonalTexts,
+    private readonly members: PodMembers,
   ) {
     this.commands = new CommandHandler(store, contributionDecider);
   }
@@ -55,7 +57,7 @@ export class RecordContributionHandler {
       const currency = checkUnit(input.currency, 'currency');
       const amountMinor = checkAmountMinor(input.amountMinor, 'amountMinor');
       const feeMinor = checkAmountMinorOrZero(input.feeMinor ?? 0, 'feeMinor');
-      const donorMemberId = input.donorMemberId ? checkUuid(input.donorMemberId, 'donorMemberId') : null;
+      const donorMemberId = input.donorMemberId ? await this.members.requireActive(tx, caller.podId, input.donorMemberId, 'donorMemberId') : null;
       const named = !input.anonymous && typeof input.donorName === 'string' && input.donorName.trim() !== '';
       const donorName = named ? this.texts.prepare(input.donorName, 'donorName', 200) : null;
       const transferId = derivedTransferId(`contribution:${caller.podId}:${contributionId}`);

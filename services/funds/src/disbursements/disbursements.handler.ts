@@ -19,6 +19,7 @@ import { FundsPolicies } from '../funds-policy/funds-policies.repository';
 import { derivedTransferId, podAccounts } from '../ledger/account-ids';
 import { Ledger } from '../ledger/ledger.service';
 import { PersonalTexts } from '../personal-texts/personal-texts.store';
+import { PodMembers } from '../pod-members/pod-members.repository';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 import { PAYOUT_PROCESSOR, type PayoutProcessor } from './payout-processor';
 
@@ -47,6 +48,7 @@ export class DisbursementsHandler {
     private readonly roles: PodRoles,
     private readonly policies: FundsPolicies,
     private readonly texts: PersonalTexts,
+    private readonly members: PodMembers,
     @Inject(PAYOUT_PROCESSOR) private readonly processor: PayoutProcessor,
   ) {
     this.commands = new CommandHandler(store, disbursementDecider);
@@ -60,7 +62,7 @@ export class DisbursementsHandler {
       checkUnit(input.currency, 'currency');
       const category = checkCategory(input.category);
       const requestId = input.requestId ? checkUuid(input.requestId, 'requestId') : null;
-      const recipientMemberId = input.recipientMemberId ? checkUuid(input.recipientMemberId, 'recipientMemberId') : null;
+      const recipientMemberId = input.recipientMemberId ? await this.members.requireActive(tx, caller.podId, input.recipientMemberId, 'recipientMemberId') : null;
       const policy = await this.policies.of(tx, caller.podId);
       const budgetMinor = policy.monthlyBudgets[category];
       const budget: BudgetSnapshot | null = budgetMinor === undefined ? null : { budgetMinor, committedMinor: await this.committed(tx, caller.podId, category, monthOf(caller.metadata.now)) };

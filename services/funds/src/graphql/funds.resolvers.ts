@@ -253,9 +253,11 @@ export function fundsResolvers(app: INestApplication) {
         return (await ledgerQueries.transfersByIds(caller.podId, ids)).map(transferView);
       },
       clearingPosition: async (_: unknown, __: unknown, ctx: SubgraphContext) => {
-        const identity = requireIdentity(ctx);
-        const regionId = identity.regionId ?? (identity.podId ? await clearing.regionOfPod(identity.podId) : null);
-        if (!regionId) throw forbidden('This needs a pod or a region: your token names neither');
+        // A member's region is their pod's; a token's region claim is a slug, never an id.
+        const { podId, regionId: regionSlug } = requireIdentity(ctx);
+        if (!podId && !regionSlug) throw forbidden('This needs a pod or a region: your token names neither');
+        const regionId = podId ? await clearing.regionOfPod(podId) : regionSlug ? await clearing.regionBySlug(regionSlug) : null;
+        if (!regionId) throw new DomainRuleViolation('REGION_NOT_FOUND', 'Funds does not know your region yet', 'region');
         return clearing.region(regionId);
       },
     },

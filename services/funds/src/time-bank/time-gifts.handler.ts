@@ -11,6 +11,7 @@ import { fundsCaller, type FundsCaller } from '../funds.caller';
 import { FundsPolicies } from '../funds-policy/funds-policies.repository';
 import { podAccounts } from '../ledger/account-ids';
 import { Ledger } from '../ledger/ledger.service';
+import { PodMembers } from '../pod-members/pod-members.repository';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 
 /** Hours given to the pod's community pool, and pool hours granted to members who cannot reciprocate now. */
@@ -21,6 +22,7 @@ export class TimeGiftsHandler {
     private readonly ledger: Ledger,
     private readonly roles: PodRoles,
     private readonly policies: FundsPolicies,
+    private readonly members: PodMembers,
   ) {}
 
   giftToPool(input: { minutes: number; transferId?: string | null }, ctx: RequestContext): Promise<PostedTransfer> {
@@ -40,6 +42,7 @@ export class TimeGiftsHandler {
       const minutes = checkAmountMinor(input.minutes, 'minutes');
       const policy = await this.policies.of(tx, caller.podId);
       checkPoolGrant(minutes, caller.coordinator || caller.treasurer, policy.poolGrantMaxMinutes);
+      await this.members.requireActive(tx, caller.podId, memberId, 'memberId');
       const member = podAccounts.memberTime(caller.podId, memberId, policy.timeCreditLimitMinutes);
       return this.moveHours(tx, caller, member, minutes, 'pool-grant', input.transferId);
     });

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { z } from 'zod';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { memberIdFor } from '@mutuo/contracts';
-import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { mayIdentifyRequester, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
 import { explainScore } from '../domain/helper-scoring';
 import { DISPATCH_ROLES, MatchLifecycleHandler, type MatchingOutcome } from '../match-lifecycle/match-lifecycle.handler';
@@ -19,11 +19,19 @@ const feedbackArgs = z.object({ suggestionId: id('suggestionId'), verdict: z.enu
 const limitArg = z.object({ limit: z.number().int().min(1).max(200).nullish() });
 const deadlinesInput = z.object({ emergencyMinutes: z.number().int(), urgentMinutes: z.number().int(), normalMinutes: z.number().int() });
 
-function suggestionNode(row: SuggestionRow) {
+/**
+ * The request itself only for its own pod. Another pod (an escalated suggestion, a cross-pod match) cannot read it
+ * in requests and gets null here, so nothing it asks about the request turns a whole list into null; it reads the
+ * suggestion's `shared` instead.
+ */
+const requestFor = (requestId: string, requestPodId: string, viewerPodId: string) => (requestPodId === viewerPodId ? { id: requestId } : null);
+
+function suggestionNode(row: SuggestionRow, viewerPodId: string) {
   const expired = row.status === 'open' && !row.assigned && new Date(row.expires_at).getTime() <= Date.now();
   return {
     id: row.suggestion_id,
-    request: { id: row.request_id },
+    requestId: row.request_id,
+    request: requestFor(row.request_id, row.pod_id, viewerPodId),
     helperMemberId: row.helper_member_id,
     helperPodId: row.helper_pod_id,
     offer: row.offer_id ? { id: row.offer_id } : null,
@@ -43,13 +51,15 @@ function suggestionNode(row: SuggestionRow) {
   };
 }
 
-function matchNode(row: MatchRow | undefined) {
+function matchNode(row: MatchRow | undefined, ctx: SubgraphContext) {
   if (!row) return null;
+  const requester = { anonymous: row.requester_anonymous, podId: row.pod_id, requesterMemberId: row.requester_member_id };
   return {
     id: row.match_id,
-    request: { id: row.request_id },
+    requestId: row.request_id,
+    request: requestFor(row.request_id, row.pod_id, requirePod(ctx).podId),
     offer: row.offer_id ? { id: row.offer_id } : null,
-    requesterMemberId: row.requester_member_id,
+    requesterMemberId: mayIdentifyRequester(requester, ctx.identity) ? row.requester_member_id : null,
     helperMemberId: row.helper_member_id,
     helperPodId: row.helper_pod_id,
     crossPod: row.helper_pod_id !== row.pod_id,
@@ -61,7 +71,11 @@ function matchNode(row: MatchRow | undefined) {
   };
 }
 
-const outcome = (result: MatchingOutcome) => ({ request: { id: result.requestId }, matched: result.matchId !== null, matchId: result.matchId });
+const outcome = (result: MatchingOutcome, ctx: SubgraphContext) => ({
+  request: requestFor(result.requestId, result.podId, requirePod(ctx).podId),
+  matched: result.matchId !== null,
+  matchId: result.matchId,
+});
 
 export function matchingResolvers(app: INestApplication) {
   const queries = app.get(RequestMatchingQueries);
@@ -79,7 +93,7 @@ export function matchingResolvers(app: INestApplication) {
   const visibleTo = (ctx: SubgraphContext, rows: SuggestionRow[], requesterMemberId: string | null) => {
     const me = caller(ctx);
     const everything = (me.dispatcher && rows.every((row) => row.pod_id === me.podId)) || (requesterMemberId !== null && requesterMemberId === me.memberId);
-    return (everything ? rows : rows.filter((row) => row.helper_member_id === me.memberId)).map(suggestionNode);
+    return (everything ? rows : rows.filter((row) => row.helper_member_id === me.memberId)).map((row) => suggestionNode(row, me.podId));
   };
 
   return {
@@ -102,7 +116,7 @@ export function matchingResolvers(app: INestApplication) {
       },
       match: async (request: { id: string }, _: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
-        return matchNode(await suggestions.currentMatchForRequest(requirePod(ctx).podId, request.id));
+        return matchNode(await suggestions.currentMatchForRequest(requirePod(ctx).podId, request.id), ctx);
       },
     },
     Offer: {
@@ -113,14 +127,14 @@ export function matchingResolvers(app: INestApplication) {
       },
       match: async (offer: { id: string }, _: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
-        return matchNode(await suggestions.currentMatchForOffer(requirePod(ctx).podId, offer.id));
+        return matchNode(await suggestions.currentMatchForOffer(requirePod(ctx).podId, offer.id), ctx);
       },
     },
     Query: {
       suggestionsForMe: async (_: unknown, args: { includeAnswered?: boolean | null }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
         const me = caller(ctx);
-        return (await suggestions.forHelper(me.podId, me.memberId, args.includeAnswered === true)).map(suggestionNode);
+        return (await suggestions.forHelper(me.podId, me.memberId, args.includeAnswered === true)).map((row) => suggestionNode(row, me.podId));
       },
       unmatchedPastDeadline: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
@@ -141,32 +155,32 @@ export function matchingResolvers(app: INestApplication) {
       acceptSuggestion: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         const { suggestionId } = suggestionArgs.parse(args);
-        return outcome(await lifecycle.accept(ctx, suggestionId));
+        return outcome(await lifecycle.accept(ctx, suggestionId), ctx);
       },
       declineSuggestion: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         const { suggestionId, reason: why } = suggestionArgs.parse(args);
-        return outcome(await lifecycle.decline(ctx, suggestionId, why));
+        return outcome(await lifecycle.decline(ctx, suggestionId, why), ctx);
       },
       confirmHelper: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         const { suggestionId } = suggestionArgs.parse(args);
-        return outcome(await lifecycle.confirm(ctx, suggestionId));
+        return outcome(await lifecycle.confirm(ctx, suggestionId), ctx);
       },
       assignHelper: async (_: unknown, args: { input: unknown }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         const input = assignInput.parse(args.input);
-        return outcome(await lifecycle.assign(ctx, input.requestId, input.helperMemberId, input.override === true, input.reason));
+        return outcome(await lifecycle.assign(ctx, input.requestId, input.helperMemberId, input.override === true, input.reason), ctx);
       },
       withdrawMatch: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         const { requestId, reason: why } = withdrawArgs.parse(args);
-        return outcome(await lifecycle.withdraw(ctx, requestId, why));
+        return outcome(await lifecycle.withdraw(ctx, requestId, why), ctx);
       },
       giveSuggestionFeedback: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         const { suggestionId, verdict, reason: why } = feedbackArgs.parse(args);
-        return outcome(await lifecycle.giveFeedback(ctx, suggestionId, verdict === 'WRONG' ? 'wrong' : 'good', why));
+        return outcome(await lifecycle.giveFeedback(ctx, suggestionId, verdict === 'WRONG' ? 'wrong' : 'good', why), ctx);
       },
       setEscalationDeadlines: async (_: unknown, args: { input: unknown }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');

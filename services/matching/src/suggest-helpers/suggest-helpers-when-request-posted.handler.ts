@@ -21,10 +21,10 @@ export class SuggestHelpersWhenRequestPosted {
 
   @EventPattern(RequestPostedV1.type)
   async posted(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
-    const { requestId, podId, requesterMemberId, postedAt } = event.data;
+    const { requestId, podId, requesterMemberId, postedAt, anonymous } = event.data;
     await this.suggestions.suggestAfterFactsChanged(
       event.em,
-      { kind: 'posted', requestId, podId, requesterMemberId, postedAt, facts: factValues(event.data) },
+      { kind: 'posted', requestId, podId, requesterMemberId, requesterAnonymous: anonymous === true, postedAt, facts: factValues(event.data) },
       expectedFacts(podId, event.data),
       'request-posted',
       commandMetadataForEvent(event, MATCHING_ACTOR, this.clock.now()),

@@ -33,6 +33,8 @@ export type RequestFactsWrite =
       readonly requestId: string;
       readonly podId: string;
       readonly requesterMemberId: string;
+      /** The requester asked to stay anonymous: only they and their pod's coordinators may see who asked. */
+      readonly requesterAnonymous: boolean;
       readonly postedAt: string;
       /** In REQUEST_FACT_COLUMNS' order. */
       readonly facts: readonly unknown[];
@@ -65,8 +67,8 @@ export async function writeFactsAndReadSuggestionInputs(
   const request =
     write.kind === 'posted'
       ? `written as (
-           insert into tracked_requests (request_id, pod_id, requester_member_id, posted_at, facts_changed_at, ${REQUEST_FACT_COLUMNS.join(', ')})
-           values (?, ?, ?, ?, ?, ${REQUEST_FACT_COLUMNS.map(() => '?').join(', ')})
+           insert into tracked_requests (request_id, pod_id, requester_member_id, requester_anonymous, posted_at, facts_changed_at, ${REQUEST_FACT_COLUMNS.join(', ')})
+           values (?, ?, ?, ?, ?, ?, ${REQUEST_FACT_COLUMNS.map(() => '?').join(', ')})
            on conflict (request_id) do nothing
            returning ${RETURNED_COLUMNS}
          ),
@@ -83,7 +85,7 @@ export async function writeFactsAndReadSuggestionInputs(
          )`;
   const requestParams =
     write.kind === 'posted'
-      ? [write.requestId, write.podId, write.requesterMemberId, write.postedAt, write.postedAt, ...write.facts, write.requestId]
+      ? [write.requestId, write.podId, write.requesterMemberId, write.requesterAnonymous, write.postedAt, write.postedAt, ...write.facts, write.requestId]
       : [write.editedAt, ...write.facts, write.requestId, write.editedAt];
   const [row] = await query<{ request: TrackedRequestFacts | null; candidates: CandidateRow[]; stream_version: number }>(
     em,
@@ -95,7 +97,7 @@ export async function writeFactsAndReadSuggestionInputs(
        coalesce((select json_agg(c) from candidates c), '[]'::json) as candidates,
        (select coalesce(max(e.stream_position), 0)::int from mutuo_events e where e.stream_id = ?) as stream_version`,
     [...requestParams, ...candidateSearchParams(search), streamId],
-    { preparedAs: `matching_suggestion_inputs_${write.kind}_${candidateSearchShape(search)}_v1` },
+    { preparedAs: `matching_suggestion_inputs_${write.kind}_${candidateSearchShape(search)}_v2` },
   );
   return { request: row!.request, candidates: row!.candidates, streamVersion: row!.stream_version };
 }

@@ -96,9 +96,12 @@ export const suggestionsProjection: Projection = {
         const d = event.data;
         await query(
           em,
-          `insert into matches_view (match_id, request_id, pod_id, helper_pod_id, offer_id, suggestion_id, requester_member_id, helper_member_id, via, status, matched_at)
-           values (?, ?, ?, ?, ?, ?, ${unlessErased}, ${unlessErased}, ?, 'made', ?) on conflict (match_id) do nothing`,
-          [d.matchId, d.requestId, d.podId, d.helperPodId, d.offerId, d.suggestionId, d.requesterMemberId, d.requesterMemberId, d.helperMemberId, d.helperMemberId, d.via, d.matchedAt],
+          // The helper's pod sees the match too, but not the request's facts: the match carries whether its requester is anonymous.
+          `insert into matches_view (match_id, request_id, pod_id, helper_pod_id, offer_id, suggestion_id, requester_member_id, helper_member_id, via, status, matched_at,
+                                     requester_anonymous)
+           values (?, ?, ?, ?, ?, ?, ${unlessErased}, ${unlessErased}, ?, 'made', ?,
+                   coalesce((select r.requester_anonymous from tracked_requests r where r.request_id = ?::uuid), false)) on conflict (match_id) do nothing`,
+          [d.matchId, d.requestId, d.podId, d.helperPodId, d.offerId, d.suggestionId, d.requesterMemberId, d.requesterMemberId, d.helperMemberId, d.helperMemberId, d.via, d.matchedAt, d.requestId],
         );
         await query(em, `update suggestions_view set status = 'accepted', answered_at = coalesce(answered_at, ?) where suggestion_id = ?`, [d.matchedAt, d.suggestionId]);
         await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open'`, [d.requestId]);

@@ -30,6 +30,8 @@ export interface MatchRow {
   helper_pod_id: string;
   offer_id: string | null;
   requester_member_id: string | null;
+  /** The requester asked to stay anonymous (see mayIdentifyRequester). */
+  requester_anonymous: boolean;
   helper_member_id: string | null;
   via: string;
   status: string;

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { INCIDENT_TYPES, URGENCIES, memberIdFor } from '@mutuo/contracts';
+import { INCIDENT_TYPES, URGENCIES } from '@mutuo/contracts';
 import { DomainRuleViolation, parseGeoPolygon } from '@mutuo/domain';
-import { badUserInput, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { badUserInput, mayIdentifyRequester, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { SHARED_ITEM_CATEGORIES, SHARED_RESOURCE_KINDS, type OpeningHours } from '../domain/shared-resource.decider';
 import { EditRequestHandler } from '../edit-request/edit-request.handler';
@@ -65,11 +65,8 @@ async function cursorChecked<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const isCoordinator = (ctx: SubgraphContext) => ctx.identity?.roles.includes('coordinator') ?? false;
-const callerMemberId = (ctx: SubgraphContext) => (ctx.identity?.podId ? memberIdFor(ctx.identity.podId, ctx.identity.subject) : undefined);
 /** Anonymous requests show who asked only to the requester, the poster and the request's own pod's coordinators. */
-const mayKnowRequester = (request: RequestView, ctx: SubgraphContext) =>
-  !request.anonymous || (isCoordinator(ctx) && request.podId === ctx.identity?.podId) || [request.requesterMemberId, request.postedByMemberId].includes(callerMemberId(ctx) ?? '');
+const mayKnowRequester = (request: RequestView, ctx: SubgraphContext) => mayIdentifyRequester(request, ctx.identity);
 
 function incidentView(incident: ExistingIncident | IncidentRow) {
   if ('incidentId' in incident) {

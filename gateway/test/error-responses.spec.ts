@@ -1,0 +1,131 @@
+import { startGateway, startSubgraphs, UNREADABLE_REQUEST_PREFIX, type RunningGateway, type Subgraphs } from './support/gateway-fixture';
+import { signTestToken } from './support/tokens';
+
+/** Posts a body the way a client would, with an operationName (the shared client sends only query and variables). */
+async function post(url: string, token: string, body: Record<string, unknown>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[]; extensions?: unknown } };
+}
+
+const MISSPELT_ENUM_LITERAL = '{ membersWithSkill(skill: GROCERIE) { id } }';
+const ENUM_VARIABLE = 'query($skill: Skill!) { membersWithSkill(skill: $skill) { id } }';
+
+/**
+ * What a caller gets when an operation cannot be answered as asked: every null comes with an error, a document the
+ * gateway cannot pick an operation from is the caller's mistake (400), and production names no schema members.
+ */
+describe('gateway error responses', () => {
+  let subgraphs: Subgraphs;
+  let token: string;
+
+  beforeAll(async () => {
+    subgraphs = await startSubgraphs();
+    token = await signTestToken();
+  });
+
+  afterAll(async () => {
+    await subgraphs?.stop();
+  });
+
+  describe('in production', () => {
+    let gateway: RunningGateway;
+
+    beforeAll(async () => {
+      gateway = await startGateway(subgraphs, { NODE_ENV: 'production' });
+    });
+
+    afterAll(async () => {
+      await gateway?.stop();
+    });
+
+    it('never answers data: null without an error: a null in a non-nullable field deep in a federated answer is reported with its path', async () => {
+      const response = await gateway.query({ query: '{ suggestionsForMe { id request { id title } } }', token });
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        data: null,
+        errors: [
+          {
+            message: 'Cannot return null for non-nullable field HelpRequest.title.',
+            path: ['suggestionsForMe', 1, 'request', 'title'],
+            extensions: { code: 'INCOMPLETE_RESULT' },
+          },
+        ],
+      });
+      expect(response.text).not.toContain(UNREADABLE_REQUEST_PREFIX);
+      expect(gateway.logs.find((log) => log.msg === 'null in a non-nullable field')).toMatchObject({ level: 'warn' });
+    });
+
+    it('answers a complete result without errors or extensions', async () => {
+      const response = await gateway.query({ query: '{ suggestionsForMe { id request { id } } }', token });
+
+      expect(response.body).toEqual({
+        data: { suggestionsForMe: [{ id: 's1', request: { id: 'readable-1' } }, { id: 's2', request: { id: `${UNREADABLE_REQUEST_PREFIX}2` } }] },
+      });
+    });
+
+    it('refuses a document of several operations without an operationName with HTTP 400 and a clear message', async () => {
+      const response = await post(gateway.url, token, { query: 'query Mine { me { id } } query Count { openRequestCount }' });
+
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({
+        errors: [{ message: 'Must provide operation name if query contains multiple operations.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }],
+      });
+    });
+
+    it('refuses an operationName the document does not contain with HTTP 400', async () => {
+      const response = await post(gateway.url, token, { query: 'query Mine { me { id } }', operationName: 'Theirs' });
+
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ errors: [{ message: 'Unknown operation named "Theirs".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+    });
+
+    it('runs the named operation of several', async () => {
+      const response = await post(gateway.url, token, { query: 'query Mine { me { id } } query Count { openRequestCount }', operationName: 'Count' });
+
+      expect(response.body).toEqual({ data: { openRequestCount: 2 } });
+    });
+
+    it('suggests no enum value, neither for a literal nor for a variable', async () => {
+      const literal = await post(gateway.url, token, { query: MISSPELT_ENUM_LITERAL });
+      const variable = await post(gateway.url, token, { query: ENUM_VARIABLE, variables: { skill: 'GROCERIE' } });
+
+      for (const response of [literal, variable]) {
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toHaveLength(1);
+        expect(response.body.errors![0]!.message).toMatch(/GROCERIE/);
+        expect(response.body.errors![0]!.message).not.toMatch(/Did you mean|GROCERIES/);
+      }
+    });
+
+    it('does not say what it runs on', async () => {
+      const graphql = await post(gateway.url, token, { query: '{ me { id } }' });
+      const notFound = await fetch(gateway.url.replace('/graphql', '/nothing-here'));
+
+      expect(graphql.headers.get('x-powered-by')).toBeNull();
+      expect(notFound.headers.get('x-powered-by')).toBeNull();
+    });
+  });
+
+  describe('in development', () => {
+    let gateway: RunningGateway;
+
+    beforeAll(async () => {
+      gateway = await startGateway(subgraphs, { NODE_ENV: 'development' });
+    });
+
+    afterAll(async () => {
+      await gateway?.stop();
+    });
+
+    it('still suggests the enum value a developer meant', async () => {
+      const response = await post(gateway.url, token, { query: MISSPELT_ENUM_LITERAL });
+
+      expect(response.body.errors![0]!.message).toMatch(/Did you mean the enum value "GROCERIES"\?/);
+    });
+  });
+});
