@@ -9,6 +9,7 @@ import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
 import { DeliveryCommands } from './deliveries/delivery-commands';
 import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
 import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
+import { WorkerConnections } from './deliveries/worker-connections';
 import { FreshDeliveries } from './deliveries/fresh-deliveries';
 import { NotificationDispatcher } from './deliveries/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
@@ -76,6 +77,7 @@ const exported = [
     DeliveryHistoryQueries,
     DeliveryCommands,
     DeliveryWorker,
+    WorkerConnections,
     FreshDeliveries,
     NotificationDispatcher,
     WebhookEndpointsHandler,
