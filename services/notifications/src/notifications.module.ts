@@ -4,7 +4,7 @@ import { AreaBroadcaster } from './area-alerts/area-broadcaster';
 import { EmailChannel } from './channels/email.channel';
 import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './channels/notifications.config';
 import { SmsChannel } from './channels/sms.channel';
-import { WebhookChannel } from './channels/webhook.channel';
+import { systemHostResolver, WEBHOOK_HOST_RESOLVER, WebhookChannel } from './channels/webhook.channel';
 import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
 import { DeliveryCommands } from './deliveries/delivery-commands';
 import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
@@ -86,6 +86,7 @@ const exported = [
     EmailChannel,
     SmsChannel,
     WebhookChannel,
+    { provide: WEBHOOK_HOST_RESOLVER, useValue: systemHostResolver },
   ],
   exports: exported,
 })
