@@ -27,6 +27,7 @@ import { ThankHelpersWhenRequestFulfilled } from './record-notifications/thank-h
 import { WelcomeMemberWhenMemberJoined } from './record-notifications/welcome-member-when-member-joined.handler';
 import { RememberBoundariesWhenBoundariesChanged } from './recipients/remember-boundaries-when-boundaries-changed.handler';
 import { RememberContactsWhenContactsChanged } from './recipients/remember-contacts-when-contacts-changed.handler';
+import { RememberLeavingWhenMemberLeft } from './recipients/remember-leaving-when-member-left.handler';
 import { RememberPodsAndRoles } from './recipients/remember-pods-and-roles.handler';
 import { RememberProfileWhenProfileChanged } from './recipients/remember-profile-when-profile-changed.handler';
 import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-code-when-requested.handler';
@@ -65,6 +66,7 @@ const exported = [
     RememberProfileWhenProfileChanged,
     RememberBoundariesWhenBoundariesChanged,
     RememberPodsAndRoles,
+    RememberLeavingWhenMemberLeft,
     ForgetMemberWhenMemberErased,
   ],
   providers: [
