@@ -10,7 +10,7 @@ import { adminQuery, DEV_KEY, EventPublisher, TEST_REGION } from './support/even
 
 const ENDPOINTS = 12;
 /** Partners answer slowly, as real ones under load do: each post takes this long. */
-const PARTNER_LATENCY_MS = 300;
+const PARTNER_LATENCY_MS = 1_000;
 
 interface Partner {
   readonly server: Server;
@@ -125,7 +125,9 @@ describe('a webhook burst (real PostgreSQL, NATS, SMTP and HTTP partners)', () =
     }, { description: 'the sign-in code e-mail', timeoutMs: 30_000, intervalMs: 20 });
     const codeTookMs = Date.now() - askedAt;
     expect(code!.parsed.text).toContain('730514');
-    expect(codeTookMs).toBeLessThan(3_000);
+    // Before the fix the code waited for the pool's 10 s acquire timeout, several times over. The bound leaves room for
+    // a machine busy with other test suites; a pass never waits for a partner's answer.
+    expect(codeTookMs).toBeLessThan(5_000);
 
     await waitFor(async () => (partners.every((partner) => partner.deliveryIds.length >= 1) ? true : undefined), { description: 'every partner posted to', timeoutMs: 30_000 });
     const delivered = await waitFor(

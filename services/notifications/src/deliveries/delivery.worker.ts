@@ -310,12 +310,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer.unref?.();
   }
 
+  /** A read across pods. Urgent: one short query that finds what is due (codes among it) goes before queued sends. */
   private scan<Row>(sql: string, params: unknown[]): Promise<Row[]> {
-    return this.connections.run(() =>
-      this.em.fork().transactional(async (tx) => {
-        await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
-        return query<Row>(tx, sql, params);
-      }),
+    return this.connections.run(
+      () =>
+        this.em.fork().transactional(async (tx) => {
+          await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
+          return query<Row>(tx, sql, params);
+        }),
+      true,
     );
   }
 
