@@ -74,6 +74,13 @@ describe('webhook channel: the post goes to the address that was checked', () =>
     expect(received[0]).toMatchObject({ url: '/hook?tenant=7', headers: { host: `partner.example:${port}`, 'mutuo-delivery-id': 'delivery-1' } });
   });
 
+  it('tries every checked address of the name, and only those (the partner listens on IPv4 only)', async () => {
+    const resolver = rebindingResolver([{ address: '::1', family: 6 }, LOOPBACK]);
+    const outcome = await channel(resolver, true).send(message(`http://partner.example:${port}/hook`));
+    expect(outcome).toEqual({ type: 'accepted', providerMessageId: 'delivery-1' });
+    expect(resolver.lookups).toEqual(['partner.example']);
+  });
+
   it('never follows a redirect', async () => {
     answer = (response) => response.writeHead(302, { location: `http://127.0.0.1:${port}/elsewhere` }).end();
     const outcome = await channel(rebindingResolver([LOOPBACK]), true).send(message(`http://partner.example:${port}/hook`));

@@ -29,11 +29,20 @@ export const WEBHOOK_HOST_RESOLVER = Symbol('WEBHOOK_HOST_RESOLVER');
 export const systemHostResolver: HostResolver = async (host) =>
   (await dnsLookup(host, { all: true })).map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
 
-/** A socket lookup that answers with the address already checked, whatever the name: the name is never resolved twice. */
-function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
+/**
+ * A socket lookup that answers with the addresses already checked, whatever the name: the name is never resolved twice.
+ * All of them when asked for all (Node tries each, IPv6 and IPv4), else the first of the family asked for.
+ */
+function pinnedLookup(checked: readonly ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
+    const family = options.family === 4 || options.family === 6 ? options.family : null;
+    const usable = family ? checked.filter((entry) => entry.family === family) : checked;
+    if (usable.length === 0) {
+      callback(Object.assign(new Error(`No checked IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
+      return;
+    }
+    if (options.all) callback(null, usable.map((entry) => ({ address: entry.address, family: entry.family })));
+    else callback(null, usable[0]!.address, usable[0]!.family);
   };
 }
 
@@ -70,7 +79,7 @@ export class WebhookChannel {
     };
     const signal = AbortSignal.timeout(this.config.sendTimeoutMs);
     try {
-      const status = await this.post(url, literal ? null : addresses[0]!, headers, message.body, signal);
+      const status = await this.post(url, literal ? null : addresses, headers, message.body, signal);
       if (status >= 200 && status < 300) return { type: 'accepted', providerMessageId: message.deliveryId };
       if (status >= 300 && status < 400) return notSent(true, `HTTP ${status}: redirects are not followed`);
       const retryable = status >= 500 || status === 408 || status === 429;
@@ -80,8 +89,8 @@ export class WebhookChannel {
     }
   }
 
-  /** One POST over a fresh connection to `pinned` (null: the URL names an address); resolves with the status code. */
-  private post(url: URL, pinned: ResolvedAddress | null, headers: OutgoingHttpHeaders, body: string, signal: AbortSignal): Promise<number> {
+  /** One POST over a fresh connection to the checked addresses (null: the URL names an address); resolves with the status code. */
+  private post(url: URL, checked: readonly ResolvedAddress[] | null, headers: OutgoingHttpHeaders, body: string, signal: AbortSignal): Promise<number> {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const request = send(
@@ -92,7 +101,7 @@ export class WebhookChannel {
           signal,
           // A fresh connection per post: a pooled socket could have been opened to an address checked for another post.
           agent: false,
-          ...(pinned ? { lookup: pinnedLookup(pinned), servername: url.hostname } : {}),
+          ...(checked ? { lookup: pinnedLookup(checked), servername: url.hostname } : {}),
         },
         (response) => {
           response.resume();
