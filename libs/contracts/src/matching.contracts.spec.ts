@@ -35,6 +35,13 @@ describe('matching contracts', () => {
     ]);
   });
 
+  it('suggestions-made carries the request category and urgency; rounds published before they existed still parse', () => {
+    const made = { requestId, podId, round: 1, suggestions: [], madeAt: at };
+    expect(SuggestionsMadeV1.parse({ ...made, category: 'groceries', urgency: 'emergency' })).toMatchObject({ ok: true, data: { category: 'groceries', urgency: 'emergency' } });
+    expect(SuggestionsMadeV1.parse(made)).toMatchObject({ ok: true, data: { round: 1 } });
+    expect(issuePaths(SuggestionsMadeV1.parse({ ...made, category: 'anything', urgency: 'soon' }))).toEqual(['category', 'urgency']);
+  });
+
   it('match-made names both members and both pods, so a cross-pod match can be cleared', () => {
     const made = {
       matchId: id(2),

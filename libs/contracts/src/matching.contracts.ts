@@ -57,6 +57,13 @@ export const SuggestionsMadeV1 = defineContract({
     podId: uuidField(),
     /** 1 for the first round; a new round after a withdrawal, an escalation or a change. */
     round: z.number().int().min(1),
+    /**
+     * The request's category and urgency, so whoever tells the helpers needs nothing from another stream (which may
+     * arrive later). Matching sets both on every round; optional only because rounds published before they existed
+     * lack them: a consumer reads those as `other` and `normal`.
+     */
+    category: z.enum(REQUEST_CATEGORIES).optional(),
+    urgency: z.enum(URGENCIES).optional(),
     suggestions: z
       .array(
         z.object({

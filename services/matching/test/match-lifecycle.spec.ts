@@ -14,6 +14,7 @@ import {
   memberIdFor,
   type MatchMadeV1Data,
   type RequestEscalatedV1Data,
+  type SuggestionsMadeV1Data,
 } from '@mutuo/contracts';
 import { encodeGeohash } from '@mutuo/domain';
 import { createLogger } from '@mutuo/platform';
@@ -164,6 +165,12 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     expect(suggestions[0]!.parts.language).toBe(1);
     const forBo = suggestions.find((s) => s.helperMemberId === member(podA, 'bo'))!;
     const forCy = suggestions.find((s) => s.helperMemberId === member(podA, 'cy'))!;
+    // The published round says what the request is about: notifications tells helpers from it alone.
+    const round = await waitFor(() => bus.published<SuggestionsMadeV1Data>(SuggestionsMadeV1).find((made) => made.requestId === requestId), {
+      description: 'suggestions-made on NATS',
+      timeoutMs: 15_000,
+    });
+    expect(round).toMatchObject({ category: 'groceries', urgency: 'urgent' });
 
     // Bo sees it among "suggestions for me"; Cy cannot accept it for him; Ana cannot confirm Cy, who never said yes.
     const mine = await gql<{ suggestionsForMe: { id: string }[] }>(podA, 'bo', '{ suggestionsForMe { id } }');

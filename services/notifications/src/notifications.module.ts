@@ -4,11 +4,12 @@ import { AreaBroadcaster } from './area-alerts/area-broadcaster';
 import { EmailChannel } from './channels/email.channel';
 import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './channels/notifications.config';
 import { SmsChannel } from './channels/sms.channel';
-import { WebhookChannel } from './channels/webhook.channel';
+import { systemHostResolver, WEBHOOK_HOST_RESOLVER, WebhookChannel } from './channels/webhook.channel';
 import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
 import { DeliveryCommands } from './deliveries/delivery-commands';
 import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
 import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
+import { WorkerConnections } from './deliveries/worker-connections';
 import { FreshDeliveries } from './deliveries/fresh-deliveries';
 import { NotificationDispatcher } from './deliveries/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
@@ -26,6 +27,7 @@ import { ThankHelpersWhenRequestFulfilled } from './record-notifications/thank-h
 import { WelcomeMemberWhenMemberJoined } from './record-notifications/welcome-member-when-member-joined.handler';
 import { RememberBoundariesWhenBoundariesChanged } from './recipients/remember-boundaries-when-boundaries-changed.handler';
 import { RememberContactsWhenContactsChanged } from './recipients/remember-contacts-when-contacts-changed.handler';
+import { RememberLeavingWhenMemberLeft } from './recipients/remember-leaving-when-member-left.handler';
 import { RememberPodsAndRoles } from './recipients/remember-pods-and-roles.handler';
 import { RememberProfileWhenProfileChanged } from './recipients/remember-profile-when-profile-changed.handler';
 import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-code-when-requested.handler';
@@ -64,6 +66,7 @@ const exported = [
     RememberProfileWhenProfileChanged,
     RememberBoundariesWhenBoundariesChanged,
     RememberPodsAndRoles,
+    RememberLeavingWhenMemberLeft,
     ForgetMemberWhenMemberErased,
   ],
   providers: [
@@ -76,6 +79,7 @@ const exported = [
     DeliveryHistoryQueries,
     DeliveryCommands,
     DeliveryWorker,
+    WorkerConnections,
     FreshDeliveries,
     NotificationDispatcher,
     WebhookEndpointsHandler,
@@ -84,6 +88,7 @@ const exported = [
     EmailChannel,
     SmsChannel,
     WebhookChannel,
+    { provide: WEBHOOK_HOST_RESOLVER, useValue: systemHostResolver },
   ],
   exports: exported,
 })

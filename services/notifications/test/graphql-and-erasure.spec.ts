@@ -1,7 +1,7 @@
 jest.setTimeout(60_000);
 
 import { randomUUID } from 'node:crypto';
-import { MemberContactsChangedV1, MemberErasedV1, MemberJoinedV1, PodCreatedV1, RequestPostedV1, memberIdFor } from '@mutuo/contracts';
+import { MemberContactsChangedV1, MemberErasedV1, MemberJoinedV1, MemberLeftV1, PodCreatedV1, RequestPostedV1, memberIdFor } from '@mutuo/contracts';
 import { startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { notificationsService } from '../src/notifications.service';
 import { adminQuery, EventPublisher, sealedContacts, TEST_REGION } from './support/event-publisher';
@@ -113,6 +113,29 @@ describe('notifications GraphQL and erasure (real PostgreSQL and NATS)', () => {
     const tree = 'mutation($ids: [ID!]!) { setUpPhoneTree(memberIds: $ids, fanOut: 2, ackTimeoutMinutes: 10) { status } }';
     expect(await errorOf(coordinator, tree, { ids: [ana, 'ana'] })).toMatchObject({ code: 'INVALID_ID', field: 'memberIds.1' });
     expect(await errorOf(coordinator, 'mutation { setUpPhoneTree(memberIds: [], fanOut: 2, ackTimeoutMinutes: 10) { status } }')).toMatchObject({ code: 'INVALID_PHONE_TREE', field: 'memberIds' });
+  });
+
+  it('refuses a phone tree naming a member of another pod, or one who left, naming the entry', async () => {
+    const otherPod = randomUUID();
+    const fromOtherPod = memberIdFor(otherPod, 'person-bo');
+    const leaver = memberIdFor(podId, 'person-cy');
+    await publisher.publish(PodCreatedV1, otherPod, `pod:${otherPod}:${otherPod}`, { podId: otherPod, regionId: randomUUID(), name: 'Penha', languages: ['pt'], timezone: 'Europe/Lisbon' });
+    await publisher.publish(MemberJoinedV1, otherPod, `member:${otherPod}:${fromOtherPod}`, { memberId: fromOtherPod, podId: otherPod, personId: 'person-bo', displayName: 'Bo', preferredLanguage: 'pt' });
+    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${leaver}`, { memberId: leaver, podId, personId: 'person-cy', displayName: 'Cy', preferredLanguage: 'es' });
+    await publisher.publish(MemberLeftV1, podId, `member:${podId}:${leaver}`, { memberId: leaver, podId, leftAt: new Date().toISOString() });
+    await waitFor(
+      async () => {
+        const known = await adminQuery<{ member_id: string; left_at: Date | null }>(sut.db.adminUrl, 'select member_id, left_at from recipients where member_id = any($1)', [[fromOtherPod, leaver]]);
+        return known.length === 2 && known.find((row) => row.member_id === leaver)?.left_at ? true : undefined;
+      },
+      { description: 'the other pod member and the leaver known', timeoutMs: 15_000 },
+    );
+    const setUp = 'mutation($ids: [ID!]!) { setUpPhoneTree(memberIds: $ids, fanOut: 2, ackTimeoutMinutes: 10) { status calls { memberId } } }';
+    expect(await errorOf(coordinator, setUp, { ids: [ana, fromOtherPod] })).toMatchObject({ code: 'NOT_A_POD_MEMBER', field: 'memberIds.1' });
+    expect(await errorOf(coordinator, setUp, { ids: [leaver, ana] })).toMatchObject({ code: 'NOT_A_POD_MEMBER', field: 'memberIds.0' });
+    const accepted = await sut.graphql<{ setUpPhoneTree: { status: string; calls: { memberId: string }[] } }>(coordinator, setUp, { ids: [ana] });
+    expect(accepted.errors).toBeUndefined();
+    expect(accepted.data?.setUpPhoneTree).toEqual({ status: 'READY', calls: [{ memberId: ana }] });
   });
 
   it('shows coordinators what happened to each channel of a notification, without addresses', async () => {

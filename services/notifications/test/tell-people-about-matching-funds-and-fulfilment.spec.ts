@@ -95,7 +95,7 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
   it('tells a suggested helper once, in their language, that someone nearby needs help with the category, and nothing about the requester', async () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const parts = { category: 1, time: 1, distance: 0.8, language: 1, skills: 0.5, fairness: 1 };
-    const suggestions = { requestId, podId, round: 1, suggestions: [{ suggestionId: randomUUID(), helperMemberId: bo, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt }], madeAt: new Date().toISOString() };
+    const suggestions = { requestId, podId, category: 'groceries', urgency: 'normal', round: 1, suggestions: [{ suggestionId: randomUUID(), helperMemberId: bo, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt }], madeAt: new Date().toISOString() };
     const eventId = randomUUID();
     await publisher.publish(SuggestionsMadeV1, podId, `suggestions:${podId}:${requestId}`, suggestions, eventId);
     await publisher.publish(SuggestionsMadeV1, podId, `suggestions:${podId}:${requestId}`, suggestions, eventId);
@@ -117,7 +117,7 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
     expect(inbox.data?._entities[0]?.inbox.notifications).toContainEqual({ kind: 'HELPER_SUGGESTED', text: 'Alguien cerca necesita ayuda con compras. Abre la aplicación para aceptar o rechazar.' });
   });
 
-  it('keeps a helper quiet hours for an ordinary suggestion but lets an emergency through when the helper allowed it', async () => {
+  it('keeps a helper quiet hours for an ordinary suggestion but lets an emergency through when the helper allowed it, even before the request is heard', async () => {
     const dee = memberIdFor(podId, 'person-dee');
     await join(dee, 'Dee', 'dee@example.org', 'en');
     const hhmm = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(11, 16);
@@ -140,33 +140,25 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
     await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from notification_preferences where member_id = $1 and emergencies_override_quiet_hours', [dee])).length ? true : undefined), {
       description: 'the preference to be known',
     });
+    // Streams are consumed independently: this emergency's request-posted has not reached notifications (and never
+    // does here). The round itself says what it is about.
     const emergencyRequestId = randomUUID();
-    await publisher.publish(RequestPostedV1, podId, `request:${podId}:${emergencyRequestId}`, {
-      requestId: emergencyRequestId,
-      podId,
-      requesterMemberId: ana,
-      title: 'Insulin, Rua Alegre 12',
-      category: 'medical',
-      urgency: 'emergency',
-      postedAt: new Date().toISOString(),
-    });
-    // Matching suggests after it heard the request; here too the request is known first.
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from known_requests where request_id = $1', [emergencyRequestId])).length ? true : undefined), {
-      description: 'the emergency request to be known',
-    });
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const parts = { category: 1, time: 1, distance: 1, language: 1, skills: 1, fairness: 1 };
-    const suggest = (forRequest: string) =>
+    const suggest = (forRequest: string, category: 'groceries' | 'medical', urgency: 'normal' | 'emergency') =>
       publisher.publish(SuggestionsMadeV1, podId, `suggestions:${podId}:${forRequest}`, {
         requestId: forRequest,
         podId,
+        category,
+        urgency,
         round: 2,
         suggestions: [{ suggestionId: randomUUID(), helperMemberId: dee, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt }],
         madeAt: new Date().toISOString(),
       });
-    const ordinaryEventId = await suggest(requestId);
-    await suggest(emergencyRequestId);
+    const ordinaryEventId = await suggest(requestId, 'groceries', 'normal');
+    await suggest(emergencyRequestId, 'medical', 'emergency');
     const mail = await mailTo('dee@example.org', 'Urgent: Someone nearby needs help');
+    expect(await adminQuery(sut.db.adminUrl, 'select 1 from known_requests where request_id = $1', [emergencyRequestId])).toEqual([]);
     expect(mail.parsed.text?.trim()).toBe('Someone nearby needs help with medical needs. Open the app to accept or decline.');
     await settle();
     expect(mailsTo('dee@example.org').filter((sent) => sent.parsed.subject === 'Someone nearby needs help')).toHaveLength(0);

@@ -72,6 +72,8 @@ describe('request matching: suggestions', () => {
     expect(events[1]!.data).toMatchObject({ candidateCount: 2, status: 'candidates-found' });
     const made = events[2] as SuggestionsMade;
     expect(made.data.round).toBe(1);
+    // Whoever tells the helpers reads the request's category and urgency from the round itself.
+    expect(made.data).toMatchObject({ category: 'groceries', urgency: 'urgent' });
     expect(made.data.suggestions.map((s) => [s.helperMemberId, s.source, s.expiresAt])).toEqual([
       ['bo', 'automatic', at(12 * 60)],
       ['cy', 'automatic', at(12 * 60)],

@@ -139,6 +139,9 @@ export type SuggestionsMade = DomainEvent<
   {
     requestId: string;
     podId: string;
+    /** What whoever tells the helpers needs, on the event itself (it may arrive before request-posted elsewhere). */
+    category: string;
+    urgency: Urgency;
     round: number;
     suggestions: {
       suggestionId: string;
@@ -453,6 +456,8 @@ function suggestHelpers(command: SuggestHelpers, state: RequestMatchingState): R
     data: {
       requestId: facts.requestId,
       podId: facts.podId,
+      category: facts.category,
+      urgency: facts.urgency,
       round: (state.status === 'untracked' ? 0 : state.round) + 1,
       suggestions: fresh.map((suggestion) => ({
         ...suggestion,

@@ -5,6 +5,7 @@ import { query, setTransactionPod } from '@mutuo/event-store';
 import { FreshDeliveries } from '../deliveries/fresh-deliveries';
 import { NotificationDispatcher, NOTIFICATIONS_ACTOR } from '../deliveries/notification-dispatcher';
 import type { WorkerStep } from '../deliveries/delivery.worker';
+import { WorkerConnections } from '../deliveries/worker-connections';
 import type { NotificationKind } from '../domain/notification-kinds';
 import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
 import { RECIPIENT_SELECT, recipientFromRow, type RecipientRow } from '../recipients/recipient-directory';
@@ -35,16 +36,22 @@ export class AreaBroadcaster implements WorkerStep {
     private readonly em: EntityManager,
     private readonly dispatcher: NotificationDispatcher,
     private readonly fresh: FreshDeliveries,
+    private readonly connections: WorkerConnections,
   ) {}
 
+  /** On one of the worker's connections, so a broadcast leaves the rest of the pool to everyone else. */
+  private inOwnTransaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.connections.run(() => this.em.fork().transactional(work));
+  }
+
   async runOnce(now: Date): Promise<number> {
-    const broadcasts = await this.em.fork().transactional(async (tx) => {
+    const broadcasts = await this.inOwnTransaction(async (tx) => {
       await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
       return query<BroadcastRow>(tx, 'select alert_id, pod_id, cause_event_id, kind, area, params, after_member_id from area_broadcasts where not done order by alert_id limit 10');
     });
     let batches = 0;
     for (const broadcast of broadcasts) {
-      const rows = await this.em.fork().transactional(async (tx) => {
+      const rows = await this.inOwnTransaction(async (tx) => {
         await setTransactionPod(tx, broadcast.pod_id);
         return query<RecipientRow>(
           tx,
@@ -64,7 +71,7 @@ export class AreaBroadcaster implements WorkerStep {
       for (let index = 0; index < inArea.length; index += BATCH) slices.push(inArea.slice(index, index + BATCH));
       const outcomes = await Promise.allSettled(
         slices.map(async (slice) => {
-          const decided = await this.em.fork().transactional(async (tx) => {
+          const decided = await this.inOwnTransaction(async (tx) => {
             await setTransactionPod(tx, broadcast.pod_id);
             return this.dispatcher.notifyKnownMembers(
               tx,
@@ -83,7 +90,7 @@ export class AreaBroadcaster implements WorkerStep {
       // The cursor stays: the next pass does these members again, and decides nothing twice.
       if (failure) throw failure.reason;
       const last = rows[rows.length - 1]?.member_id ?? broadcast.after_member_id;
-      await this.em.fork().transactional(async (tx) => {
+      await this.inOwnTransaction(async (tx) => {
         await setTransactionPod(tx, broadcast.pod_id);
         await query(tx, 'update area_broadcasts set after_member_id = ?, recipient_count = recipient_count + ?, done = ? where alert_id = ?', [
           last,

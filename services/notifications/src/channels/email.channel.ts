@@ -36,6 +36,8 @@ export class EmailChannel implements OnModuleDestroy {
     this.transport = config.smtpUrl
       ? createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4, connectionTimeout: config.sendTimeoutMs, greetingTimeout: config.sendTimeoutMs, socketTimeout: config.sendTimeoutMs } as Parameters<typeof createTransport>[0])
       : null;
+    // An 'error' event nobody listens to ends the process; a broken SMTP connection is a failed send, not a crash.
+    this.transport?.on('error', (error) => this.logger.warn({ err: error }, 'SMTP transport error'));
   }
 
   onModuleDestroy(): void {

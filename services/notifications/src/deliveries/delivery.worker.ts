@@ -18,8 +18,10 @@ import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrati
 import { findRecipient, findRecipients, type RecipientProfile } from '../recipients/recipient-directory';
 import { WebhookEndpointsHandler } from '../webhooks/webhook-endpoints.handler';
 import { DeliveryCommands } from './delivery-commands';
+import { BackgroundLane } from './background-lane';
 import { FreshDeliveries } from './fresh-deliveries';
 import { deliveryIdFor, NOTIFICATIONS_ACTOR } from './notification-dispatcher';
+import { WorkerConnections } from './worker-connections';
 
 /** Other periodic work the worker drives with the same clock (phone tree timeouts, area broadcast fan-out). */
 export abstract class WorkerStep {
@@ -42,6 +44,8 @@ interface DueRow {
   pod_id: string | null;
   recipient_member_id: string | null;
   channel: string;
+  /** Known when the row comes from the read model; time-critical kinds go first. */
+  kind?: string;
 }
 
 type Attempt = 'sent' | 'postponed' | 'failed' | 'skipped';
@@ -113,6 +117,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
    * for a while; skipping them spares reloading their streams. Only a hint: a sent delivery never becomes due again.
    */
   private readonly recentlySent = new Set<string>();
+  /** Partner webhooks are posted beside the passes: a slow partner never holds up a sign-in code. */
+  private readonly partners: BackgroundLane;
 
   constructor(
     private readonly em: EntityManager,
@@ -126,7 +132,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(WORKER_STEPS) private readonly steps: WorkerStep[],
     private readonly fresh: FreshDeliveries,
-  ) {}
+    private readonly connections: WorkerConnections,
+  ) {
+    this.partners = new BackgroundLane(Math.max(1, Math.ceil(config.worker.concurrency / 2)), (error) =>
+      this.logger.error({ err: error }, 'Partner webhook attempt failed; it is tried again at a later pass'),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.worker.enabled) return;
@@ -160,6 +171,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.partners.idle();
   }
 
   /**
@@ -170,6 +182,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     const recovered = await this.recoverInterrupted(now);
     const stepsDone = this.runSteps(now);
+    // Awaited below; a handler now keeps an early failure from counting as an unhandled rejection (which ends the process).
+    stepsDone.catch(() => undefined);
     try {
       const digests = await this.collectDigests(now);
       const fresh = this.fresh
@@ -177,11 +191,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         .map((delivery): DueRow => ({ delivery_id: delivery.deliveryId, pod_id: delivery.podId, recipient_member_id: delivery.recipientMemberId, channel: delivery.channel }));
       // While fresh work flows in (a broadcast), the read model lags behind it and would mostly list deliveries already
       // sent: scan a little, so retries and single notifications still move, without reloading thousands of streams.
+      // Time-critical kinds (codes, emergencies) first: a backlog of anything else never holds them back.
       const scanned = await this.scan<DueRow>(
-        `select delivery_id, pod_id, recipient_member_id, channel from deliveries
+        `select delivery_id, pod_id, recipient_member_id, channel, kind from deliveries
          where status = 'pending' and digest = 'immediate' and not held_for_digest and next_attempt_at <= ?
-         order by next_attempt_at limit ?`,
-        [now.toISOString(), fresh.length > 0 ? Math.min(50, this.config.worker.batchSize) : this.config.worker.batchSize],
+         order by kind = any(?) desc, next_attempt_at limit ?`,
+        [now.toISOString(), TIME_CRITICAL_KINDS, fresh.length > 0 ? Math.min(50, this.config.worker.batchSize) : this.config.worker.batchSize],
       );
       const seen = new Set(fresh.map((row) => row.delivery_id));
       const due = [...fresh, ...scanned.filter((row) => !seen.has(row.delivery_id) && !this.recentlySent.has(row.delivery_id) && !this.inFlight.has(row.delivery_id))];
@@ -213,14 +228,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Members' deliveries go in claims of CLAIM_SIZE per pod, two claims at a time, each with half the send concurrency;
-   * anything else (webhooks, codes) one by one.
+   * codes one by one, first; partner webhooks to the background lane, as far as it has room.
    */
   private async sendRound(rows: readonly DueRow[], now: Date, counts: Record<Attempt, number>): Promise<void> {
     const claims: DueRow[][] = [];
     const single: DueRow[] = [];
     const byPod = new Map<string | null, DueRow[]>();
     for (const row of rows) {
-      if (row.recipient_member_id === null) single.push(row);
+      if (row.channel === 'webhook') this.offerToPartnerLane(row, now);
+      else if (row.recipient_member_id === null) single.push(row);
       else {
         const podRows = byPod.get(row.pod_id);
         if (podRows) podRows.push(row);
@@ -237,6 +253,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.error({ err: error, deliveryId: row.delivery_id }, 'Delivery attempt failed; it is tried again at the next pass');
       }
     };
+    await forEachConcurrently(single, this.config.worker.concurrency, attemptLogged);
     const claimsInFlight = Math.min(CLAIMS_IN_FLIGHT, claims.length);
     const sendsPerClaim = Math.max(1, Math.floor(this.config.worker.concurrency / Math.max(1, claimsInFlight)));
     await forEachConcurrently(claims, claimsInFlight, async (claim) => {
@@ -248,14 +265,29 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.error({ err: error, deliveries: claim.length }, 'Delivery claim failed; its deliveries are tried again at the next pass');
       }
     });
-    await forEachConcurrently(single, this.config.worker.concurrency, attemptLogged);
+  }
+
+  /** A partner's webhook goes to the background lane; when the lane is full it stays due for a later pass. */
+  private offerToPartnerLane(row: DueRow, now: Date): void {
+    if (this.inFlight.has(row.delivery_id)) return;
+    this.inFlight.add(row.delivery_id);
+    const started = this.partners.offer(async () => {
+      try {
+        await this.attempt(row, now);
+      } finally {
+        this.inFlight.delete(row.delivery_id);
+      }
+    });
+    if (!started) this.inFlight.delete(row.delivery_id);
   }
 
   /** Runs passes until one finds nothing due (for tests and the benchmark). */
   async drain(maxPasses = 1_000): Promise<void> {
     for (let pass = 0; pass < maxPasses; pass++) {
       const report = await this.runOnce();
-      if (report.attempted === 0 && report.digests === 0 && report.recovered === 0 && report.steps === 0) return;
+      const partnersBusy = this.partners.active > 0;
+      await this.partners.idle();
+      if (report.attempted === 0 && report.digests === 0 && report.recovered === 0 && report.steps === 0 && !partnersBusy) return;
     }
   }
 
@@ -278,18 +310,28 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer.unref?.();
   }
 
+  /** A read across pods. Urgent: one short query that finds what is due (codes among it) goes before queued sends. */
   private scan<Row>(sql: string, params: unknown[]): Promise<Row[]> {
-    return this.em.fork().transactional(async (tx) => {
-      await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
-      return query<Row>(tx, sql, params);
-    });
+    return this.connections.run(
+      () =>
+        this.em.fork().transactional(async (tx) => {
+          await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
+          return query<Row>(tx, sql, params);
+        }),
+      true,
+    );
   }
 
-  private inPod<T>(podId: string | null, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.em.fork().transactional(async (tx) => {
-      await setTransactionPod(tx, podId);
-      return work(tx);
-    });
+  /** One transaction on one of the worker's connections; `work` must not ask for another (nor call inPod). */
+  private inPod<T>(podId: string | null, work: (tx: EntityManager) => Promise<T>, urgent = false): Promise<T> {
+    return this.connections.run(
+      () =>
+        this.em.fork().transactional(async (tx) => {
+          await setTransactionPod(tx, podId);
+          return work(tx);
+        }),
+      urgent,
+    );
   }
 
   private metadata(now: Date, podId: string | null, causationId?: string): CommandMetadata {
@@ -313,6 +355,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const podId = row.pod_id;
     const metadata = this.metadata(now, podId);
     let started: { state: DeliveryState; version: number } | undefined;
+    // A code or an emergency goes before bulk work waiting for one of the worker's connections.
+    const urgent = (TIME_CRITICAL_KINDS as readonly (string | undefined)[]).includes(row.kind);
     const prepared = await this.inPod(podId, async (tx) => {
       const loaded = await this.deliveries.load(tx, podId, row.delivery_id);
       const { state } = loaded;
@@ -329,7 +373,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         return 'postponed' as const;
       }
       // The endpoint's own stream, not its read model: a test-fire right after registering must find it.
-      const endpointState = details.recipient.type === 'webhook-endpoint' && podId ? await this.endpoints.load(podId, details.recipient.endpointId) : undefined;
+      const endpointState = details.recipient.type === 'webhook-endpoint' && podId ? await this.endpoints.load(podId, details.recipient.endpointId, tx) : undefined;
       const endpoint = endpointState?.status === 'enabled' ? { url: endpointState.url, secret: endpointState.secret } : undefined;
       if (details.recipient.type === 'webhook-endpoint' && !endpoint) {
         await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The webhook endpoint is disabled' }, metadata });
@@ -339,7 +383,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (attempt.newEvents[0]?.type !== 'DeliveryAttemptStarted') return null;
       started = attempt;
       return { details, recipient, endpoint };
-    }).catch((error: unknown) => {
+    }, urgent).catch((error: unknown) => {
       // Another worker started this attempt first.
       if (error instanceof StreamVersionConflict) return null;
       throw error;
@@ -355,7 +399,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn({ deliveryId: row.delivery_id, err: error }, 'Send outcome unknown');
       outcome = null;
     }
-    return this.inPod(podId, (tx) => this.recordOutcome(tx, podId, prepared.details, started!, outcome, now, metadata, null));
+    return this.inPod(podId, (tx) => this.recordOutcome(tx, podId, prepared.details, started!, outcome, now, metadata, null), urgent);
   }
 
   /**

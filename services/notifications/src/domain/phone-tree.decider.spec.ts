@@ -82,7 +82,28 @@ describe('phone tree', () => {
   it('refuses a list naming someone twice, naming the entry', () => {
     spec(phoneTreeDecider)
       .given([])
-      .when({ type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'bo', 'ana'], fanOut: 2, ackTimeoutMinutes: 10 }, metadata: metadataAt('08:00') })
+      .when({ type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'bo', 'ana'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['ana', 'bo'] }, metadata: metadataAt('08:00') })
       .thenThrows(DomainRuleViolation, /once/);
+  });
+
+  it('sets up a tree of active pod members, recording no more than the setup', () => {
+    spec(phoneTreeDecider)
+      .given([])
+      .when({ type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'bo'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['bo', 'ana'] }, metadata: metadataAt('08:00') })
+      .then([{ type: 'PhoneTreeSetUp', data: { podId: 'pod-1', memberIds: ['ana', 'bo'], fanOut: 2, ackTimeoutMinutes: 10, updatedAt: at('08:00') }, metadata: eventMetadata('08:00') }]);
+  });
+
+  it('refuses someone who is not an active member of the pod, naming the entry', () => {
+    let refusal: unknown;
+    try {
+      phoneTreeDecider.decide(
+        { type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'other-pod-member'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['ana'] }, metadata: metadataAt('08:00') },
+        phoneTreeDecider.initialState(),
+      );
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(DomainRuleViolation);
+    expect(refusal).toMatchObject({ code: 'NOT_A_POD_MEMBER', field: 'memberIds.1' });
   });
 });

@@ -34,7 +34,8 @@ export type PhoneTreeState =
   | (Configured & { readonly status: 'ready' })
   | (Configured & { readonly status: 'active'; readonly activationId: string; readonly reason: string; readonly activatedAt: string; readonly calls: readonly CallState[] });
 
-export type SetUpPhoneTree = Command<'SetUpPhoneTree', PhoneTreeSetup>;
+/** `activeMemberIds`: which of the listed members are active members of the pod (the handler asks the directory). */
+export type SetUpPhoneTree = Command<'SetUpPhoneTree', PhoneTreeSetup & { readonly activeMemberIds: readonly string[] }>;
 export type ActivatePhoneTree = Command<'ActivatePhoneTree', { activationId: string; reason: string }>;
 export type AcknowledgePhoneTreeCall = Command<'AcknowledgePhoneTreeCall', { memberId: string }>;
 export type EscalateMissedCalls = Command<'EscalateMissedCalls', Record<string, never>>;
@@ -67,11 +68,13 @@ function plusMinutes(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 }
 
-function validateSetup(setup: PhoneTreeSetup): void {
+function validateSetup(setup: PhoneTreeSetup, activeMemberIds: ReadonlySet<string>): void {
   if (setup.memberIds.length === 0) throw new DomainRuleViolation('INVALID_PHONE_TREE', 'List at least one member', 'memberIds');
   if (setup.memberIds.length > 500) throw new DomainRuleViolation('INVALID_PHONE_TREE', 'A phone tree has at most 500 people', 'memberIds');
   setup.memberIds.forEach((memberId, index) => {
     if (setup.memberIds.indexOf(memberId) !== index) throw new DomainRuleViolation('INVALID_PHONE_TREE', 'Each person appears once', `memberIds.${index}`);
+    // Calls go only to people of this pod: another pod's member (or someone who left) is not the dispatcher's to call.
+    if (!activeMemberIds.has(memberId)) throw new DomainRuleViolation('NOT_A_POD_MEMBER', 'Only active members of your pod can be in its phone tree', `memberIds.${index}`);
   });
   if (!Number.isInteger(setup.fanOut) || setup.fanOut < 1 || setup.fanOut > 10) throw new DomainRuleViolation('INVALID_PHONE_TREE', 'Each person calls 1 to 10 others', 'fanOut');
   if (!Number.isInteger(setup.ackTimeoutMinutes) || setup.ackTimeoutMinutes < 1 || setup.ackTimeoutMinutes > 240) {
@@ -86,10 +89,12 @@ export const phoneTreeDecider: Decider<PhoneTreeState, PhoneTreeCommand, PhoneTr
     const metadata = eventMetadataFrom(command.metadata);
     const now = command.metadata.now;
     switch (command.type) {
-      case 'SetUpPhoneTree':
-        validateSetup(command.data);
+      case 'SetUpPhoneTree': {
+        const { activeMemberIds, ...setup } = command.data;
+        validateSetup(setup, new Set(activeMemberIds));
         if (state.status === 'active') throw new DomainRuleViolation('PHONE_TREE_ACTIVE', 'Close the active phone tree before changing it', 'memberIds');
-        return [{ type: 'PhoneTreeSetUp', data: { ...command.data, updatedAt: now }, metadata }];
+        return [{ type: 'PhoneTreeSetUp', data: { ...setup, updatedAt: now }, metadata }];
+      }
       case 'ActivatePhoneTree': {
         if (state.status === 'none') throw new DomainRuleViolation('PHONE_TREE_NOT_SET_UP', 'Set up the phone tree first', 'podId');
         if (state.status === 'active') return state.activationId === command.data.activationId ? [] : [];

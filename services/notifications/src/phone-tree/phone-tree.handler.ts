@@ -6,6 +6,7 @@ import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamNam
 import { FreshDeliveries, type FreshDelivery } from '../deliveries/fresh-deliveries';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 import type { WorkerStep } from '../deliveries/delivery.worker';
+import { findActivePodMembers } from '../recipients/recipient-directory';
 import { phoneTreeDecider, type PhoneTreeCommand, type PhoneTreeEvent, type PhoneTreeState, type SystemCall } from '../domain/phone-tree.decider';
 import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
 
@@ -29,8 +30,13 @@ export class PhoneTreeHandler implements WorkerStep {
     this.commands = new CommandHandler(store, phoneTreeDecider);
   }
 
+  /** Every person listed must be an active member of the pod, as notifications' copy of membership knows them. */
   async setUp(podId: string, setup: { memberIds: string[]; fanOut: number; ackTimeoutMinutes: number }, metadata: CommandMetadata): Promise<PhoneTreeState> {
-    return (await this.commands.handle(this.em.fork(), phoneTreeStream(podId), { type: 'SetUpPhoneTree', data: { podId, ...setup }, metadata })).state;
+    return this.em.fork().transactional(async (tx) => {
+      await setTransactionPod(tx, podId);
+      const activeMemberIds = await findActivePodMembers(tx, podId, setup.memberIds);
+      return (await this.commands.handle(tx, phoneTreeStream(podId), { type: 'SetUpPhoneTree', data: { podId, ...setup, activeMemberIds }, metadata })).state;
+    });
   }
 
   activate(podId: string, reason: string, metadata: CommandMetadata): Promise<PhoneTreeState> {

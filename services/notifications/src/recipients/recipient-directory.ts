@@ -104,3 +104,15 @@ export async function findRoleHolders(em: EntityManager, podId: string, roles: r
   const rows = await query<{ member_id: string }>(em, 'select distinct member_id from pod_roles where pod_id = ? and role in (select jsonb_array_elements_text(?::jsonb))', [podId, JSON.stringify(roles)]);
   return rows.map((row) => row.member_id);
 }
+
+/** Which of these members are active members of the pod as membership told us: joined, not left, not erased. */
+export async function findActivePodMembers(em: EntityManager, podId: string, memberIds: readonly string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const rows = await query<{ member_id: string }>(
+    em,
+    `select member_id from recipients
+     where pod_id = ? and left_at is null and erased_at is null and member_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+    [podId, JSON.stringify(memberIds)],
+  );
+  return rows.map((row) => row.member_id);
+}

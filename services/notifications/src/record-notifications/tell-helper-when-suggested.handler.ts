@@ -1,7 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { SuggestionsMadeV1, type SuggestionsMadeV1Data } from '@mutuo/contracts';
-import { query, setTransactionPod } from '@mutuo/event-store';
+import { setTransactionPod } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
@@ -10,8 +10,9 @@ import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
 /**
  * Tells each suggested helper, in their own pod and language, that someone nearby needs help with the request's
- * category. Nothing else about the request leaves here: no requester, no contact, no place, no title; the helper sees
- * more in the app once they accept. An emergency request may pass quiet hours for helpers who allowed that.
+ * category (which the round carries). Nothing else about the request leaves here: no requester, no contact, no place,
+ * no title; the helper sees more in the app once they accept. An emergency request may pass quiet hours for helpers
+ * who allowed that.
  */
 @Controller()
 @UseFilters(new RethrowEventErrorsFilter())
@@ -23,12 +24,12 @@ export class TellHelperWhenSuggested {
 
   @EventPattern(SuggestionsMadeV1.type)
   async handle(@Payload() event: ReceivedEvent<SuggestionsMadeV1Data>): Promise<void> {
-    const { requestId, podId, suggestions } = event.data;
+    const { suggestions } = event.data;
     const em = event.em;
-    await setTransactionPod(em, podId);
-    const [request] = await query<{ category: string | null; urgency: string | null }>(em, 'select category, urgency from known_requests where request_id = ?', [requestId]);
-    const category = asSelectKey(request?.category ?? 'other');
-    const urgency = request?.urgency ?? 'normal';
+    // From the round itself, never from request-posted, which may not have arrived yet. Rounds published before
+    // matching carried these read as the contract documents: category `other`, urgency `normal`.
+    const category = asSelectKey(event.data.category ?? 'other');
+    const urgency = event.data.urgency ?? 'normal';
     for (const suggestion of suggestions) {
       await setTransactionPod(em, suggestion.helperPodId);
       await this.dispatcher.notifyMember(em, causeOf(event, this.clock, suggestion.helperPodId), {

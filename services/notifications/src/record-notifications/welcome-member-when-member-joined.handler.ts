@@ -7,7 +7,7 @@ import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
-/** Remembers how to address a new member and welcomes them in their language. */
+/** Remembers how to address a new (or returning) member and welcomes them in their language. */
 @Controller()
 @UseFilters(new RethrowEventErrorsFilter())
 export class WelcomeMemberWhenMemberJoined {
@@ -22,7 +22,7 @@ export class WelcomeMemberWhenMemberJoined {
     await query(
       event.em,
       `insert into recipients (member_id, pod_id, display_name, preferred_language) values (?, ?, ?, ?)
-       on conflict (member_id) do update set pod_id = excluded.pod_id, display_name = excluded.display_name, preferred_language = excluded.preferred_language
+       on conflict (member_id) do update set pod_id = excluded.pod_id, display_name = excluded.display_name, preferred_language = excluded.preferred_language, left_at = null
        where recipients.erased_at is null`,
       [memberId, podId, displayName, preferredLanguage],
     );

@@ -53,8 +53,9 @@ export class WebhookEndpointsHandler {
     return (await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), { type: 'EnableWebhookEndpoint', data: { endpointId }, metadata })).state;
   }
 
-  async load(podId: string, endpointId: string): Promise<WebhookEndpointState> {
-    return (await this.commands.load(this.em.fork(), webhookEndpointStream(podId, endpointId))).state;
+  /** Inside a transaction, pass it: asking the pool for a second connection while holding one can deadlock under load. */
+  async load(podId: string, endpointId: string, em: EntityManager = this.em.fork()): Promise<WebhookEndpointState> {
+    return (await this.commands.load(em, webhookEndpointStream(podId, endpointId))).state;
   }
 
   /** Counts an attempt; when the endpoint gets disabled, the pod's coordinators hear of it. */
