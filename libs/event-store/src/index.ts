@@ -8,3 +8,6 @@ export * from './postgres-event-store';
 export * from './command-handler';
 export * from './projection-runner';
 export * from './personal-data/personal-data-codec';
+export * from './personal-data/personal-data-keys';
+export * from './personal-data/key-encryption-keys';
+export * from './personal-data/published-personal-data';

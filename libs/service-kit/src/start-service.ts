@@ -94,7 +94,9 @@ export async function startService(definition: ServiceDefinition, options: Start
     // after start, by which time both exist.
     const env = options.env ?? process.env;
     const publish = definition.publish;
-    const codec = definition.eventDataCodec?.(env);
+    const codec = definition.eventDataCodec?.(env, config.PERSONAL_DATA_KEKS);
+    // Keys still raw, or wrapped with a KEK that is no longer primary, are wrapped with the primary one now.
+    await codec?.prepare?.(orm.em.fork());
     const store = new PostgresEventStore({
       outbox: publish
         ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: (event) => publish(event, env) })

@@ -3,3 +3,4 @@ export * from './load-config';
 export * from './dev-defaults';
 export * from './auth-variables';
 export * from './service-config';
+export * from './personal-data-keks';

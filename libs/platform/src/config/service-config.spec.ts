@@ -12,6 +12,7 @@ const productionEnv = {
   JWT_AUDIENCE: 'mutuo-api',
   JWT_ALGORITHMS: 'HS256',
   JWT_SECRET: PRODUCTION_SECRET,
+  PERSONAL_DATA_KEKS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 function configError(run: () => unknown): ConfigError {
