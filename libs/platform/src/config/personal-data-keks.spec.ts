@@ -13,7 +13,7 @@ const productionEnv = {
 };
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 
-function problems(env: Record<string, string>): string[] {
+function problems(env: Record<string, string>): readonly string[] {
   try {
     loadConfig(serviceConfigSchema('requests'), env);
   } catch (error) {

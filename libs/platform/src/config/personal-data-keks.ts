@@ -19,8 +19,13 @@ export const personalDataKeksShape = {
     .optional(),
 };
 
+export interface PersonalDataKeksVariables {
+  readonly NODE_ENV?: unknown;
+  readonly PERSONAL_DATA_KEKS?: KeyEncryptionKeys;
+}
+
 /** Production must bring its own keys: missing, or listing the published development key, is refused. */
-export function checkPersonalDataKeks(config: { readonly NODE_ENV?: unknown; readonly PERSONAL_DATA_KEKS?: KeyEncryptionKeys }, ctx: z.RefinementCtx): void {
+export function checkPersonalDataKeks(config: PersonalDataKeksVariables, ctx: z.RefinementCtx): void {
   if (config.NODE_ENV !== 'production') return;
   const fail = (message: string) => ctx.addIssue({ code: 'custom', path: ['PERSONAL_DATA_KEKS'], message, input: undefined });
   const keks: unknown = config.PERSONAL_DATA_KEKS;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authVariablesShape, checkAuthVariables, resolveAuthVariables, type AuthVariables } from './auth-variables';
-import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks } from './personal-data-keks';
+import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks, type PersonalDataKeksVariables } from './personal-data-keks';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -94,7 +94,7 @@ export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, 
   return z
     .object(shape)
     .superRefine((config, ctx) => checkAuthVariables(config as Partial<AuthVariables>, ctx), { when: () => true })
-    .superRefine((config, ctx) => checkPersonalDataKeks(config, ctx), { when: () => true })
+    .superRefine((config, ctx) => checkPersonalDataKeks(config as PersonalDataKeksVariables, ctx), { when: () => true })
     .transform((config) => {
       const auth = resolveAuthVariables(config as Partial<AuthVariables>);
       return {
@@ -104,7 +104,7 @@ export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, 
         JWT_AUDIENCE: auth.JWT_AUDIENCE,
         JWT_ALGORITHMS: auth.JWT_ALGORITHMS,
         JWT_SECRET: auth.JWT_SECRET,
-        PERSONAL_DATA_KEKS: resolvePersonalDataKeks(config.PERSONAL_DATA_KEKS),
+        PERSONAL_DATA_KEKS: resolvePersonalDataKeks((config as PersonalDataKeksVariables).PERSONAL_DATA_KEKS),
       };
     });
 }

@@ -25,11 +25,21 @@ export async function podTables(url: string): Promise<PodTable[]> {
 }
 
 /**
+ * Tables every service has whose rows are not one pod's data. The event log holds every pod's events in one global
+ * order: the projection runner, the outbox relay and cross-pod reactions read it across pods; code reads a pod's
+ * streams by stream id, and the runtime role may only select and insert (append-only, see grantAppRole).
+ */
+export const SHARED_NOT_POD_DATA: Readonly<Record<string, string>> = {
+  mutuo_events: 'the event log of every pod, read in global order by projections and the outbox relay',
+};
+
+/**
  * What is wrong with a service's pod isolation: a table with `pod_id` that row-level security does not isolate and
- * that is not exempted (`notPodData`: table → why its rows are not one pod's data), and an exemption that no longer
+ * that is not exempted (SHARED_NOT_POD_DATA, or `serviceNotPodData`: table → why its rows are not one pod's data), and an exemption that no longer
  * fits (the table is isolated now, or has no `pod_id`, or is gone). Empty when all is well.
  */
-export async function podIsolationProblems(url: string, notPodData: Readonly<Record<string, string>>): Promise<string[]> {
+export async function podIsolationProblems(url: string, serviceNotPodData: Readonly<Record<string, string>>): Promise<string[]> {
+  const notPodData = { ...SHARED_NOT_POD_DATA, ...serviceNotPodData };
   const tables = await podTables(url);
   const problems = tables
     .filter(({ table, isolated }) => !isolated && !notPodData[table])
