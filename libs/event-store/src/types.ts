@@ -64,8 +64,8 @@ export interface EventDataCodec {
   open(em: EntityManager, events: readonly StoredEvent[]): Promise<StoredEvent[]>;
   /** The relay's side of `open`: published JSON texts (publish data, or the event's data) as they are to be sent. */
   openPublished(em: EntityManager, rows: readonly PublishedDataRow[]): Promise<OpenedPublishedData[]>;
-  /** Before the service starts: maintenance the codec's keys need (re-wrapping them after a key rotation). */
-  prepare?(em: EntityManager): Promise<unknown>;
+  /** Before the service starts: maintenance the codec's keys need (re-wrapping them after a rotation); how many it changed. */
+  prepare?(em: EntityManager): Promise<number>;
   /** Where messages carrying personal data opened went, when the codec publishes any (PersonalDataCodec does). */
   readonly publications?: PublicationLedger;
 }
