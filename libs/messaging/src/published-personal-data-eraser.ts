@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerMessage, PublicationLedger } from '@mutuo/event-store';
-import { JetStreamApiError, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errorMessage, type MessagingLogger } from './logger';
 
@@ -14,9 +14,6 @@ export interface PublishedPersonalDataEraserOptions {
 }
 
 const BATCH = 100;
-/** JetStream's answer for a sequence it no longer has (already deleted, or past the stream's retention). */
-const NO_MESSAGE_FOUND = 10037;
-const STREAM_NOT_FOUND = 10059;
 /** How often the ledger is trimmed to the streams' retention. */
 const TRIM_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -87,7 +84,7 @@ async function eraseMessage(jsm: JetStreamManager, message: BrokerMessage): Prom
     await jsm.streams.deleteMessage(message.stream, message.seq, true);
   } catch (error) {
     // Gone already: by age, by an earlier run, or with its whole stream.
-    if (error instanceof JetStreamApiError && (error.code === NO_MESSAGE_FOUND || error.code === STREAM_NOT_FOUND)) return;
+    if (error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.NoMessageFound || error.code === JetStreamApiCodes.StreamNotFound)) return;
     throw error;
   }
 }

@@ -5,13 +5,6 @@ import type { KeyEncryptionKeys } from './key-encryption-keys';
 import { keysById, keysOfOwners, rewrapPersonalDataKeys, type DataKey } from './personal-data-keys';
 import { publishedPersonalDataLedger } from './published-personal-data';
 
-/**
- * Crypto-shredding for a service's events: the personal fields of an event are sealed with the data key of the
- * person they are about (AES-256-GCM), kept in `mutuo_personal_data_keys` wrapped with a key-encryption key from
- * configuration (personal-data-keys.ts), never in the events. Destroying the key
- * (`destroyPersonalDataKey`, on erasure) leaves every stream and version as it was, but those fields then open only
- * to their stand-ins. Each service says which fields of which events are personal, and whose they are.
- */
 /** A personal field's stand-in once its key is destroyed: a value the event's readers accept, identifying nobody. */
 export type PersonalFieldStandIn = (data: Readonly<Record<string, unknown>>) => unknown;
 
@@ -47,6 +40,13 @@ const ENVELOPE_MARK = '"$personal"';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/**
+ * Crypto-shredding for a service's events: the personal fields of an event are sealed with the data key of the
+ * person they are about (AES-256-GCM), kept in `mutuo_personal_data_keys` wrapped with a key-encryption key from
+ * configuration (personal-data-keys.ts), never in the events. Destroying the key
+ * (`destroyPersonalDataKey`, on erasure) leaves every stream and version as it was, but those fields then open only
+ * to their stand-ins. Each service says which fields of which events are personal, and whose they are.
+ */
 export class PersonalDataCodec implements EventDataCodec {
   constructor(
     private readonly policy: PersonalDataPolicy,
