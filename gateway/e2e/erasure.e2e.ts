@@ -1,6 +1,9 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
-import { TEST_POSTGRES_URL, waitFor } from '@mutuo/testing';
+import { eventStreamName } from '@mutuo/messaging';
+import { TEST_NATS_URL, TEST_POSTGRES_URL, waitFor } from '@mutuo/testing';
 import { PlatformHarness, SERVICES } from './platform-harness';
 
 /** Distinctive enough that finding them in any database means a copy was kept. */
@@ -57,6 +60,28 @@ describe('erasing a member across the platform', () => {
     }
   }
 
+  /** Every message on every service's JetStream event stream, read directly, as one lowercase text. */
+  async function onTheStreams(): Promise<string> {
+    const nc = await connect({ servers: TEST_NATS_URL });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const texts: string[] = [];
+      for (const service of SERVICES) {
+        const stream = eventStreamName(platform.natsPrefix, service);
+        // A service that never published has no stream yet.
+        const state = (await jsm.streams.info(stream).catch(() => null))?.state;
+        if (!state) continue;
+        for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+          const message = await jsm.streams.getMessage(stream, { seq });
+          if (message) texts.push(new TextDecoder().decode(message.data));
+        }
+      }
+      return texts.join('\n').toLowerCase();
+    } finally {
+      await nc.close();
+    }
+  }
+
   beforeAll(async () => {
     await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
@@ -108,6 +133,13 @@ describe('erasing a member across the platform', () => {
       timeoutMs: 20_000,
     });
 
+    // The integration events carried the name and the request's title to their consumers.
+    await waitFor(async () => ((await onTheStreams()).includes(REQUEST_TEXT.toLowerCase()) ? true : undefined), {
+      description: "the request's title published",
+      timeoutMs: 20_000,
+    });
+    expect(await onTheStreams()).toContain(NAME.toLowerCase());
+
     const erased = await data<{ eraseMyPersonalData: { memberId: string; requestedBy: string } }>(
       ottilie,
       'mutation { eraseMyPersonalData { memberId requestedBy } }',
@@ -130,6 +162,16 @@ describe('erasing a member across the platform', () => {
     await waitFor(async () => ((await leftovers()).length === 0 ? true : undefined), { description: 'no personal data left', timeoutMs: 30_000 }).catch(
       async () => expect(await leftovers()).toEqual([]),
     );
+
+    // Erasure reaches the broker: each service's relay erased the messages that carried the member's data.
+    const leftOnBroker = async () => {
+      const text = await onTheStreams();
+      return [...PERSONAL_STRINGS, REQUEST_TEXT].filter((needle) => text.includes(needle.toLowerCase()));
+    };
+    await waitFor(async () => ((await leftOnBroker()).length === 0 ? true : undefined), {
+      description: 'no personal data left on the JetStream streams',
+      timeoutMs: 30_000,
+    }).catch(async () => expect(await leftOnBroker()).toEqual([]));
 
     // After the erasure the person is no member: they cannot act in the pod, nor erase again.
     const again = await graphql(ottilie, 'mutation { eraseMyPersonalData { memberId } }');

@@ -63,7 +63,44 @@ export interface EventDataCodec {
   /** After a read: the events as they were appended, or with placeholders where their data can no longer be opened. */
   open(em: EntityManager, events: readonly StoredEvent[]): Promise<StoredEvent[]>;
   /** The relay's side of `open`: published JSON texts (publish data, or the event's data) as they are to be sent. */
-  openPublished(em: EntityManager, rows: readonly PublishedDataRow[]): Promise<string[]>;
+  openPublished(em: EntityManager, rows: readonly PublishedDataRow[]): Promise<OpenedPublishedData[]>;
+  /** Before the service starts: maintenance the codec's keys need (re-wrapping them after a rotation); how many it changed. */
+  prepare?(em: EntityManager): Promise<number>;
+  /** Where messages carrying personal data opened went, when the codec publishes any (PersonalDataCodec does). */
+  readonly publications?: PublicationLedger;
+}
+
+/**
+ * The outbox relay's record of the broker messages that carry personal data opened, by data key, so that
+ * destroying a key (erasure) can erase those messages from their stream too.
+ */
+export interface PublicationLedger {
+  record(em: EntityManager, publications: readonly PublishedPersonalData[]): Promise<void>;
+  /** Messages carrying personal data whose key is destroyed, at most `limit`: to erase from the broker. */
+  erased(em: EntityManager, limit: number): Promise<BrokerMessage[]>;
+  /** Forgets erased messages. */
+  forget(em: EntityManager, messages: readonly BrokerMessage[]): Promise<void>;
+  /** Forgets what was published to `stream` before `olderThan` (the stream's retention dropped it). */
+  forgetBefore(em: EntityManager, stream: string, olderThan: Date): Promise<void>;
+  /** The streams personal data was published to. */
+  streams(em: EntityManager): Promise<string[]>;
+}
+
+export interface OpenedPublishedData {
+  /** JSON text as it is to be sent. */
+  readonly data: string;
+  /** The data keys whose personal fields the text carries opened (empty for most events). */
+  readonly personalKeyIds: readonly string[];
+}
+
+/** One message in a JetStream stream. */
+export interface BrokerMessage {
+  readonly stream: string;
+  readonly seq: number;
+}
+
+export interface PublishedPersonalData extends BrokerMessage {
+  readonly keyIds: readonly string[];
 }
 
 export interface SealableEvent {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PersonalDataCodec, PERSONAL_DATA_KEYS_SCHEMA_SQL, destroyPersonalDataKey, standIn, type PersonalDataPolicy } from '../src/personal-data/personal-data-codec';
+import { KeyEncryptionKeys } from '../src/personal-data/key-encryption-keys';
+import { PersonalDataCodec, standIn, type PersonalDataPolicy } from '../src/personal-data/personal-data-codec';
+import { PERSONAL_DATA_KEY_WRAPPING_SQL, PERSONAL_DATA_KEYS_SCHEMA_SQL, destroyPersonalDataKey } from '../src/personal-data/personal-data-keys';
 import { PostgresEventStore } from '../src/postgres-event-store';
 import { query } from '../src/sql';
 import { streamName } from '../src/stream-name';
@@ -17,7 +19,8 @@ const policy: PersonalDataPolicy = {
 
 describe('personal data sealed with per-person keys (crypto-shredding, real PostgreSQL)', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
-  const codec = new PersonalDataCodec(policy);
+  const keks = KeyEncryptionKeys.parse(`k1:${Buffer.alloc(32, 1).toString('base64')}`);
+  const codec = new PersonalDataCodec(policy, keks);
   // The outbox publishes a summary of the note: other data than the event's own, personal too.
   const store = new PostgresEventStore({
     codec,
@@ -25,7 +28,7 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
   });
 
   beforeAll(async () => {
-    db = await openTestDatabase(PERSONAL_DATA_KEYS_SCHEMA_SQL);
+    db = await openTestDatabase(PERSONAL_DATA_KEYS_SCHEMA_SQL + PERSONAL_DATA_KEY_WRAPPING_SQL);
   });
   afterAll(() => db.close());
 
@@ -47,7 +50,7 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
     expect(row!.text).toContain(data.noteId);
     expect((await store.readStream(em(), stream)).events.map((event) => event.data)).toEqual([data]);
     const [published] = await query<{ data: string; event_id: string }>(em(), 'select event_id, coalesce(publish_data, data)::text as data from mutuo_events where stream_id = ?', [stream]);
-    expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!)).toEqual({ summary: 'Snodgrass ' });
+    expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!.data)).toEqual({ summary: 'Snodgrass ' });
   });
 
   it('given the author erased, when the note is read, then the stand-ins appear and the rest of the history is whole', async () => {
@@ -58,7 +61,7 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
     expect(currentVersion).toBe(1);
     expect(events.map((event) => event.data)).toEqual([{ ...data, authorName: 'Former member', text: '(erased)' }]);
     const [published] = await query<{ data: string; event_id: string }>(em(), 'select event_id, coalesce(publish_data, data)::text as data from mutuo_events where stream_id = ?', [stream]);
-    expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!)).toEqual({ summary: '(erased)' });
+    expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!.data)).toEqual({ summary: '(erased)' });
   });
 
   it('given an erased author who writes again, then the new note gets a new key and the old one stays erased', async () => {

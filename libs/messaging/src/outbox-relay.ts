@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type EventDataCodec, type GlobalCheckpoint } from '@mutuo/event-store';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { query, type EventDataCodec, type GlobalCheckpoint, type PublishedPersonalData } from '@mutuo/event-store';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { ClientConfig } from 'pg';
 import { AdvisoryLockLeader } from './advisory-lock-leader';
@@ -9,6 +9,7 @@ import { cloudEventJson } from './cloud-event';
 import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
 import { NatsHealth } from './nats-connection';
 import { CLOUDEVENTS_CONTENT_TYPE } from './outbox-mapper';
+import { PublishedPersonalDataEraser } from './published-personal-data-eraser';
 import { parseEventSubject } from './subjects';
 
 export interface OutboxRelayOptions {
@@ -31,8 +32,13 @@ export interface OutboxRelayOptions {
   /** Backoff after a failed batch. Default 250 ms doubling to 30 s, with jitter. */
   readonly retryBackoff?: BackoffOptions;
   readonly logger?: MessagingLogger;
-  /** The event store's codec, when it seals data: the relay publishes the data opened. */
+  /**
+   * The event store's codec, when it seals data: the relay publishes the data opened, remembers which messages
+   * carry personal data, and erases them from their stream once their key is destroyed.
+   */
   readonly codec?: EventDataCodec;
+  /** How often the leader looks for published personal data whose key was destroyed. Default 5 s. */
+  readonly erasureIntervalMs?: number;
 }
 
 export interface OutboxRelayStats {
@@ -76,6 +82,8 @@ interface PublishableRow {
   causation_id: string | null;
   /** JSON text: `publish_data` when stored, else the event's `data`. */
   data: string;
+  /** The data keys whose personal fields `data` carries opened (set by the codec, not stored). */
+  personal_key_ids?: readonly string[];
 }
 
 type FetchedBatch = { readonly rows: PublishableRow[] } | { readonly error: unknown };
@@ -86,6 +94,12 @@ interface BatchOutcome {
   readonly published: number;
   readonly failed: number;
   readonly firstError?: string;
+}
+
+/** Where a message carrying personal data opened was stored; undefined for the others. */
+function personalPublication(row: PublishableRow, ack: PubAck): PublishedPersonalData | undefined {
+  const keyIds = row.personal_key_ids ?? [];
+  return keyIds.length > 0 ? { stream: ack.stream, seq: ack.seq, keyIds } : undefined;
 }
 
 function positionOf(row: PublishableRow): GlobalCheckpoint {
@@ -187,6 +201,7 @@ export class OutboxRelay {
   private lastError: { message: string; at: Date } | undefined;
   private lastPublishedAt: Date | undefined;
   private readonly unsubscribeHealth: () => void;
+  private readonly eraser: PublishedPersonalDataEraser | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -202,6 +217,15 @@ export class OutboxRelay {
       if (connected) this.wake('urgent');
     });
     this.checkpointName = options.lockName ?? 'mutuo:outbox-relay';
+    this.eraser = options.codec?.publications
+      ? new PublishedPersonalDataEraser({
+          nats: options.nats,
+          entityManager: options.entityManager,
+          ledger: options.codec.publications,
+          intervalMs: options.erasureIntervalMs ?? 5_000,
+          logger: this.logger,
+        })
+      : undefined;
     this.leader = new AdvisoryLockLeader({
       connection: options.lockConnection,
       lockName: this.checkpointName,
@@ -321,6 +345,8 @@ export class OutboxRelay {
         continue;
       }
       this.consecutiveFailures = 0;
+      // Erasure reaches the broker: messages carrying personal data whose key is gone are erased from their stream.
+      await this.eraser?.eraseDue();
       // A full batch means more may be waiting, and so does a nudge that came while publishing: go again at once.
       const nudged = this.nudgedWhileBusy;
       this.nudgedWhileBusy = false;
@@ -353,7 +379,7 @@ export class OutboxRelay {
         if (rows.length === 0) break;
 
         // Calls are issued in order on one connection, so the server stores them in order.
-        const settling = Promise.allSettled(rows.map((row) => this.publish(row)));
+        const settling = Promise.allSettled(rows.map((row) => this.publish(row).then((ack) => personalPublication(row, ack))));
         if (rows.length === this.batchSize && !this.stopping) next = this.fetchBatch(positionOf(rows[rows.length - 1]!));
         const results = await settling;
 
@@ -363,10 +389,13 @@ export class OutboxRelay {
         const acknowledged = firstFailure === -1 ? rows.length : firstFailure;
         if (acknowledged > 0) {
           const to = positionOf(rows[acknowledged - 1]!);
+          const personal = results.slice(0, acknowledged).flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
           published += acknowledged;
           checkpointWrites = checkpointWrites.then(async () => {
             if (checkpointError !== undefined) return;
             try {
+              // Remembered before the checkpoint moves: should this fail, the retry publishes again (same sequence, deduplicated).
+              if (personal.length > 0) await this.options.codec?.publications?.record(this.options.entityManager.fork(), personal);
               await this.moveCheckpoint(to, epoch);
               this.publishedTotal += acknowledged;
               this.lastPublishedAt = new Date();
@@ -405,16 +434,16 @@ export class OutboxRelay {
   private async opened(rows: PublishableRow[]): Promise<PublishableRow[]> {
     const codec = this.options.codec;
     if (!codec || rows.length === 0) return rows;
-    const data = await codec.openPublished(this.options.entityManager.fork(), rows.map((row) => ({ eventId: row.event_id, data: row.data })));
-    return rows.map((row, index) => ({ ...row, data: data[index]! }));
+    const opened = await codec.openPublished(this.options.entityManager.fork(), rows.map((row) => ({ eventId: row.event_id, data: row.data })));
+    return rows.map((row, index) => ({ ...row, data: opened[index]!.data, personal_key_ids: opened[index]!.personalKeyIds }));
   }
 
-  private async publish(row: PublishableRow): Promise<void> {
+  private async publish(row: PublishableRow): Promise<PubAck> {
     const body = cloudEventOf(row);
     const headers = natsHeaders();
     headers.set('Content-Type', CLOUDEVENTS_CONTENT_TYPE);
     // retries: 1 — a retry inside the client could overtake later messages of the batch.
-    await this.js.publish(row.publish_subject, body, {
+    return this.js.publish(row.publish_subject, body, {
       msgID: row.event_id,
       headers,
       timeout: this.publishTimeoutMs,

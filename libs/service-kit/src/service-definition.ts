@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntitySchema } from '@mikro-orm/postgresql';
 import type { INestApplication, Type } from '@nestjs/common';
-import { EVENT_STORE_MIGRATIONS, type EventDataCodec, type EventUpcaster, type PendingEvent, type Projection } from '@mutuo/event-store';
+import { EVENT_STORE_MIGRATIONS, type EventDataCodec, type EventUpcaster, type KeyEncryptionKeys, type PendingEvent, type Projection } from '@mutuo/event-store';
 import type { IntegrationEventMapping } from '@mutuo/messaging';
 import type { MigrationEntry, SubgraphContext } from '@mutuo/platform';
 
@@ -29,9 +29,10 @@ export interface ServiceDefinition {
   readonly publish?: (event: PendingEvent, env?: NodeJS.ProcessEnv) => IntegrationEventMapping | null;
   /**
    * Seals event data before it is stored and opens it when read (store, projections, outbox relay), e.g. to
-   * encrypt personal data with keys that erasure destroys. Built once at start from the service's environment.
+   * encrypt personal data with keys that erasure destroys, stored wrapped with `keks` (PERSONAL_DATA_KEKS). Built
+   * once at start from the service's environment.
    */
-  readonly eventDataCodec?: (env: NodeJS.ProcessEnv) => EventDataCodec;
+  readonly eventDataCodec?: (env: NodeJS.ProcessEnv, keks: KeyEncryptionKeys) => EventDataCodec;
   /** The service's Nest module: command handlers, query services and `@EventPattern` controllers. */
   readonly module: Type<unknown>;
   /** Whether the module has `@EventPattern` handlers, so a durable JetStream consumer is needed. */

@@ -97,7 +97,10 @@ export async function startService(definition: ServiceDefinition, options: Start
     // after start, by which time both exist.
     const env = options.env ?? process.env;
     const publish = definition.publish;
-    const codec = definition.eventDataCodec?.(env);
+    const codec = definition.eventDataCodec?.(env, config.PERSONAL_DATA_KEKS);
+    // Keys still raw, or wrapped with a KEK that is no longer primary, are wrapped with the primary one now.
+    const rewrapped = (await codec?.prepare?.(orm.em.fork())) ?? 0;
+    if (rewrapped > 0) logger.info({ rewrapped }, 'Personal data keys re-wrapped with the primary key-encryption key');
     const store = new PostgresEventStore({
       outbox: publish
         ? createOutboxMapper({ service: definition.name, region: config.REGION, prefix: config.NATS_PREFIX, map: (event) => publish(event, env) })

@@ -27,6 +27,19 @@ describe('service kit configuration', () => {
     );
   });
 
+  it('refuses to start in production without key-encryption keys for personal data, before touching any database', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/kit',
+      GATEWAY_SHARED_SECRET: 'g'.repeat(32),
+      JWT_SECRET: 'j'.repeat(48),
+      JWT_ISSUER: 'https://id.mutuo.example',
+      JWT_AUDIENCE: 'mutuo-api',
+      JWT_ALGORITHMS: 'HS256',
+    };
+    await expect(startService(definition, { env: production })).rejects.toThrow(new ConfigError(['PERSONAL_DATA_KEKS is required in production']));
+  });
+
   it('refuses development secrets in production', async () => {
     await expect(migrateService(definition, { NODE_ENV: 'production' })).rejects.toThrow(/GATEWAY_SHARED_SECRET is required in production/);
   });

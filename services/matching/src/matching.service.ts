@@ -23,13 +23,14 @@ import { RequestMatchingSchema } from './request-matching/request-matching.entit
 import { requestMatchingProjection } from './request-matching/request-matching.projection';
 import { podMatchingSettingsProjection } from './pod-settings/pod-matching-settings.projection';
 import { suggestionsProjection } from './suggestions/suggestions.projection';
+import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
 
 export const matchingService: ServiceDefinition = {
   name: 'matching',
   defaultPort: 4103,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [PodHelperSchema, RequestMatchingSchema],
-  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION, SUGGESTIONS_MIGRATION, REQUESTER_PRIVACY_MIGRATION],
+  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION, SUGGESTIONS_MIGRATION, REQUESTER_PRIVACY_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
   projections: [requestMatchingProjection, suggestionsProjection, podMatchingSettingsProjection],
   module: MatchingModule,
   consumesEvents: true,

@@ -50,6 +50,7 @@ import { codeDeliveryKeyOf } from './erasure/code-delivery-key';
 import { membershipPersonalDataCodec } from './erasure/personal-data.policy';
 import { erasureResolvers } from './erasure/erasure.resolvers';
 import { publishMemberFactsEvent } from './member-settings/member-facts.publish';
+import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
 
 export const membershipService: ServiceDefinition = {
   name: 'membership',
@@ -57,7 +58,7 @@ export const membershipService: ServiceDefinition = {
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RegionViewSchema, PodViewSchema, MemberViewSchema, ...ROLE_VIEW_ENTITIES],
   migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION, MEMBER_DIRECTORY_MIGRATION,
-    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION, SIGN_IN_WITHOUT_POD_MIGRATION, SIGN_IN_REQUESTERS_MIGRATION],
+    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION, SIGN_IN_WITHOUT_POD_MIGRATION, SIGN_IN_REQUESTERS_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
   projections: [membershipProjection, roleViewsProjection, memberSettingsProjection, signInDirectoryProjection, partnerClientsProjection,
     podApplicationsProjection, podSettingsProjection, agreementsProjection, memberAdmissionProjection],
   module: MembershipModule,
@@ -71,7 +72,7 @@ export const membershipService: ServiceDefinition = {
   resolvers: (app) => mergeResolvers(membershipResolvers(app), rolesResolvers(app), memberSettingsResolvers(app), signInResolvers(app), partnerClientsResolvers(app),
       podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app), memberDirectoryResolvers(app), erasureResolvers(app)),
   // Personal fields of member events are sealed with each member's data key, which erasure destroys.
-  eventDataCodec: (env) => membershipPersonalDataCodec(codeDeliveryKeyOf(env)),
+  eventDataCodec: (env, keks) => membershipPersonalDataCodec(codeDeliveryKeyOf(env), keks),
   publish(event, env = process.env) {
     const known = event as unknown as RegionEvent | PodEvent | MemberEvent;
     switch (known.type) {

@@ -68,7 +68,7 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
     return [...new Set(found)];
   }
 
-  const published = (type: string) => publishedByMembership(prefix, type);
+  const published = (type?: string) => publishedByMembership(prefix, type);
 
   const MEMBER = 'query($id: ID!) { member(id: $id) { id displayName status pronouns contactChannels { value } } }';
   const APPLY_TO_JOIN = 'mutation($input: ApplyToJoinInput!) { applyToJoin(input: $input) { id status } }';
@@ -198,6 +198,19 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
       return found.length > 0 ? found : undefined;
     }, { description: 'the erasure published' });
     expect(erasedEvents[0]!.data).toEqual({ memberId: zephId, podId, erasedAt: eraseMyPersonalData['erasedAt'] });
+
+    // Erasure reaches the broker: the messages that carried their name or their (sealed) contacts are erased from the
+    // stream, and nothing left on it says who they were.
+    const carriedTheirData = ['membership.member-joined.v1', 'membership.member-contacts-changed.v1'];
+    await waitFor(
+      async () => {
+        const left = (await published()).filter((event) => carriedTheirData.includes(event.type) && (event.data as { memberId: string }).memberId === zephId);
+        return left.length === 0 ? true : undefined;
+      },
+      { description: 'their messages erased from the stream', timeoutMs: 15_000 },
+    );
+    const onTheStream = JSON.stringify(await published()).toLowerCase();
+    for (const needle of PERSONAL_STRINGS) expect(onTheStream).not.toContain(needle.toLowerCase());
 
     // Read models rebuilt from zero say the same.
     for (const projection of membershipService.projections) await sut.service.projections.rebuild(projection.name);

@@ -21,19 +21,20 @@ import { phoneTreesProjection } from './phone-tree/phone-trees.projection';
 import { notificationPreferencesProjection } from './preferences/notification-preferences.projection';
 import { RecipientSchema } from './recipients/recipient.entity';
 import { webhookEndpointsProjection } from './webhooks/webhook-endpoints.projection';
+import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
 
 export const notificationsService: ServiceDefinition = {
   name: 'notifications',
   defaultPort: 4105,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RecipientSchema, InboxNotificationSchema],
-  migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION, KNOWN_REQUEST_FACTS_MIGRATION, MEMBER_LEFT_MIGRATION],
+  migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION, KNOWN_REQUEST_FACTS_MIGRATION, MEMBER_LEFT_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
   // The runner brings each projection to the head before the next: the small ones go first, so a broadcast's stream of
   // inbox and delivery events never holds back the CAP alert, preferences, webhook endpoints or phone trees.
   projections: [areaAlertsProjection, notificationPreferencesProjection, webhookEndpointsProjection, phoneTreesProjection, inboxProjection, deliveriesProjection],
   module: NotificationsModule,
   consumesEvents: true,
-  eventDataCodec: () => notificationsPersonalDataCodec(),
+  eventDataCodec: (_env, keks) => notificationsPersonalDataCodec(keks),
   // CAP documents for agencies and the SMS provider's delivery receipts: public, outside the gateway.
   mountPublicHttp: mountPublicRoutes,
   resolvers: notificationsResolvers,

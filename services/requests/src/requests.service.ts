@@ -14,13 +14,14 @@ import { publishRequestsEvent } from './requests-publish';
 import { RequestsModule } from './requests.module';
 import { requestsPersonalDataCodec } from './shared/personal-data.policy';
 import { sharedResourcesProjection } from './shared-resources/shared-resources.projection';
+import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
 
 export const requestsService: ServiceDefinition = {
   name: 'requests',
   defaultPort: 4102,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RequestDetailsSchema],
-  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION, REGION_BROWSE_MIGRATION],
+  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION, REGION_BROWSE_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
   projections: [requestDetailsProjection, offerBoardProjection, sharedResourcesProjection, incidentsProjection],
   upcasters: REQUESTS_UPCASTERS,
   module: RequestsModule,

@@ -1,23 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../sql';
-import type { EventDataCodec, PendingEvent, PublishedDataRow, SealableEvent, SealedEventData, StoredEvent } from '../types';
-
-/**
- * Crypto-shredding for a service's events: the personal fields of an event are sealed with the data key of the
- * person they are about (AES-256-GCM), kept in `mutuo_personal_data_keys`, never in the events. Destroying the key
- * (`destroyPersonalDataKey`, on erasure) leaves every stream and version as it was, but those fields then open only
- * to their stand-ins. Each service says which fields of which events are personal, and whose they are.
- */
-export const PERSONAL_DATA_KEYS_SCHEMA_SQL = `
-create table if not exists mutuo_personal_data_keys (
-  key_id uuid primary key,
-  -- Whose personal data the key seals: a member id.
-  owner_id uuid not null unique,
-  data_key bytea not null check (octet_length(data_key) = 32),
-  created_at timestamptz not null default clock_timestamp()
-);
-`;
+import type { EventDataCodec, OpenedPublishedData, PendingEvent, PublishedDataRow, SealableEvent, SealedEventData, StoredEvent } from '../types';
+import type { KeyEncryptionKeys } from './key-encryption-keys';
+import { keysById, keysOfOwners, rewrapPersonalDataKeys, type DataKey } from './personal-data-keys';
+import { publishedPersonalDataLedger } from './published-personal-data';
 
 /** A personal field's stand-in once its key is destroyed: a value the event's readers accept, identifying nobody. */
 export type PersonalFieldStandIn = (data: Readonly<Record<string, unknown>>) => unknown;
@@ -54,8 +40,26 @@ const ENVELOPE_MARK = '"$personal"';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/**
+ * Crypto-shredding for a service's events: the personal fields of an event are sealed with the data key of the
+ * person they are about (AES-256-GCM), kept in `mutuo_personal_data_keys` wrapped with a key-encryption key from
+ * configuration (personal-data-keys.ts), never in the events. Destroying the key
+ * (`destroyPersonalDataKey`, on erasure) leaves every stream and version as it was, but those fields then open only
+ * to their stand-ins. Each service says which fields of which events are personal, and whose they are.
+ */
 export class PersonalDataCodec implements EventDataCodec {
-  constructor(private readonly policy: PersonalDataPolicy) {}
+  constructor(
+    private readonly policy: PersonalDataPolicy,
+    private readonly keks: KeyEncryptionKeys,
+  ) {}
+
+  /** Integration events carry the names and titles their consumers need opened: erasure erases those messages. */
+  readonly publications = publishedPersonalDataLedger;
+
+  /** Wraps raw keys and keys under an older KEK with the primary one (at start). */
+  prepare(em: EntityManager): Promise<number> {
+    return rewrapPersonalDataKeys(em, this.keks);
+  }
 
   async seal(em: EntityManager, events: readonly SealableEvent[]): Promise<SealedEventData[]> {
     const plans = events.map(({ event, publishData }) => {
@@ -67,7 +71,7 @@ export class PersonalDataCodec implements EventDataCodec {
     });
     const owners = [...new Set(plans.flatMap((plan) => (plan.owner ? [plan.owner] : [])))];
     if (owners.length === 0) return events.map(({ event, publishData }) => ({ data: event.data, publishData }));
-    const keys = await keysOfOwners(em, owners);
+    const keys = await keysOfOwners(em, this.keks, owners);
     return plans.map(({ event, publishData, owner, fields, publishedFields }) => {
       if (!owner) return { data: event.data, publishData };
       const key = keys.get(owner);
@@ -84,80 +88,26 @@ export class PersonalDataCodec implements EventDataCodec {
     const keyIds = new Set<string>();
     for (const event of events) collectKeyIds(event.data, keyIds);
     if (keyIds.size === 0) return [...events];
-    const keys = await keysById(em, [...keyIds]);
+    const keys = await keysById(em, this.keks, [...keyIds]);
     return events.map((event) => ({ ...event, data: openFields(event.eventId, event.data, keys) }));
   }
 
-  async openPublished(em: EntityManager, rows: readonly PublishedDataRow[]): Promise<string[]> {
+  async openPublished(em: EntityManager, rows: readonly PublishedDataRow[]): Promise<OpenedPublishedData[]> {
     // Most published data has nothing personal in it: only what carries an envelope is parsed.
     const parsed = rows.map((row) => (row.data.includes(ENVELOPE_MARK) ? (JSON.parse(row.data) as unknown) : undefined));
     const keyIds = new Set<string>();
     for (const data of parsed) if (data !== undefined) collectKeyIds(data, keyIds);
-    if (keyIds.size === 0) return rows.map((row) => row.data);
-    const keys = await keysById(em, [...keyIds]);
-    return rows.map((row, index) => (parsed[index] === undefined ? row.data : JSON.stringify(openFields(row.eventId, parsed[index], keys))));
+    if (keyIds.size === 0) return rows.map((row) => ({ data: row.data, personalKeyIds: [] }));
+    const keys = await keysById(em, this.keks, [...keyIds]);
+    return rows.map((row, index) => {
+      const data = parsed[index];
+      if (data === undefined) return { data: row.data, personalKeyIds: [] };
+      const used = new Set<string>();
+      collectKeyIds(data, used);
+      // Only a key that still exists puts personal text in the message: a destroyed one leaves its stand-ins.
+      return { data: JSON.stringify(openFields(row.eventId, data, keys)), personalKeyIds: [...used].filter((keyId) => keys.has(keyId)) };
+    });
   }
-}
-
-/**
- * Destroys the owner's data key: from then on their sealed fields open to their stand-ins only, everywhere (reads,
- * projection rebuilds, the outbox relay). Run it in the transaction that records the erasure. Someone who comes back
- * later gets a new key; the old fields stay unreadable.
- */
-export async function destroyPersonalDataKey(em: EntityManager, ownerId: string): Promise<void> {
-  await query(em, 'delete from mutuo_personal_data_keys where owner_id = ?', [ownerId]);
-}
-
-interface DataKey {
-  readonly keyId: string;
-  readonly key: Buffer;
-}
-
-/**
- * The owners' keys, each created on first use: usually one select. A key another transaction created while this one
- * inserted (the insert skips it) is read again with a fresh snapshot.
- */
-async function keysOfOwners(em: EntityManager, ownerIds: readonly string[]): Promise<Map<string, DataKey>> {
-  const keys = await selectKeysOfOwners(em, ownerIds);
-  const missing = ownerIds.filter((ownerId) => !keys.has(ownerId));
-  if (missing.length === 0) return keys;
-  const candidates = missing.map((ownerId) => ({ key_id: randomUUID(), owner_id: ownerId, data_key: randomBytes(32).toString('base64') }));
-  const created = await query<KeyRow>(
-    em,
-    `insert into mutuo_personal_data_keys (key_id, owner_id, data_key)
-     select k.key_id, k.owner_id, decode(k.data_key, 'base64') from jsonb_to_recordset(?::jsonb) as k(key_id uuid, owner_id uuid, data_key text)
-     on conflict (owner_id) do nothing
-     returning key_id, owner_id, data_key`,
-    [JSON.stringify(candidates)],
-  );
-  for (const row of created) keys.set(row.owner_id, { keyId: row.key_id, key: row.data_key });
-  const raced = missing.filter((ownerId) => !keys.has(ownerId));
-  if (raced.length > 0) for (const [ownerId, key] of await selectKeysOfOwners(em, raced)) keys.set(ownerId, key);
-  return keys;
-}
-
-interface KeyRow {
-  key_id: string;
-  owner_id: string;
-  data_key: Buffer;
-}
-
-async function selectKeysOfOwners(em: EntityManager, ownerIds: readonly string[]): Promise<Map<string, DataKey>> {
-  const rows = await query<KeyRow>(
-    em,
-    'select key_id, owner_id, data_key from mutuo_personal_data_keys where owner_id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
-    [JSON.stringify(ownerIds)],
-  );
-  return new Map(rows.map((row) => [row.owner_id, { keyId: row.key_id, key: row.data_key }]));
-}
-
-async function keysById(em: EntityManager, keyIds: readonly string[]): Promise<Map<string, Buffer>> {
-  const rows = await query<{ key_id: string; data_key: Buffer }>(
-    em,
-    'select key_id, data_key from mutuo_personal_data_keys where key_id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
-    [JSON.stringify(keyIds)],
-  );
-  return new Map(rows.map((row) => [row.key_id, row.data_key]));
 }
 
 function isEnvelope(value: unknown): value is PersonalEnvelope {

@@ -4,3 +4,4 @@ export * from './dev-defaults';
 export * from './auth-variables';
 export * from './service-config';
 export * from './infrastructure-variables';
+export * from './personal-data-keks';

@@ -14,6 +14,7 @@ const productionEnv = {
   JWT_SECRET: PRODUCTION_SECRET,
   DATABASE_URL: 'postgres://mutuo_funds_app:s3cret-app-password@db.internal:5432/mutuo_funds',
   NATS_URL: 'nats://funds:s3cret-nats-password@nats-1.internal:4222,nats://funds:s3cret-nats-password@nats-2.internal:4222',
+  PERSONAL_DATA_KEKS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 function configError(run: () => unknown): ConfigError {

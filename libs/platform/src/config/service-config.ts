@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authVariablesShape, checkAuthVariables, resolveAuthVariables, type AuthVariables } from './auth-variables';
 import { checkInfrastructureVariables } from './infrastructure-variables';
+import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks, type PersonalDataKeksVariables } from './personal-data-keks';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,6 +68,7 @@ function commonShape(service: string, defaultPort: number) {
       .default('nats://127.0.0.1:4222'),
     NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" or "_"').default('mutuo'),
     ...authVariablesShape,
+    ...personalDataKeksShape,
     LOG_LEVEL: logLevel(),
   };
 }
@@ -94,6 +96,7 @@ export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, 
     .object(shape)
     .superRefine((config, ctx) => checkAuthVariables(config as Partial<AuthVariables>, ctx), { when: () => true })
     .superRefine((config, ctx) => checkInfrastructureVariables(config, ctx), { when: () => true })
+    .superRefine((config, ctx) => checkPersonalDataKeks(config as PersonalDataKeksVariables, ctx), { when: () => true })
     .transform((config) => {
       const auth = resolveAuthVariables(config as Partial<AuthVariables>);
       return {
@@ -103,6 +106,7 @@ export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, 
         JWT_AUDIENCE: auth.JWT_AUDIENCE,
         JWT_ALGORITHMS: auth.JWT_ALGORITHMS,
         JWT_SECRET: auth.JWT_SECRET,
+        PERSONAL_DATA_KEKS: resolvePersonalDataKeks((config as PersonalDataKeksVariables).PERSONAL_DATA_KEKS),
       };
     });
 }

@@ -2,3 +2,4 @@ export * from './postgres-admin';
 export * from './orm-config';
 export * from './run-migrations';
 export * from './database-check';
+export * from './pod-isolation-check';

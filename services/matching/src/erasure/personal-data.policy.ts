@@ -1,4 +1,4 @@
-import { PersonalDataCodec, standIn, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
+import { PersonalDataCodec, standIn, type KeyEncryptionKeys, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
 import type { RequestMatchingEvent } from '../domain/request-matching.decider';
 
 type Data = Readonly<Record<string, unknown>>;
@@ -38,4 +38,4 @@ export const matchingPersonalDataPolicy: PersonalDataPolicy = {
   ownerOf: (event) => personal(event)?.owner ?? null,
 };
 
-export const matchingPersonalDataCodec = () => new PersonalDataCodec(matchingPersonalDataPolicy);
+export const matchingPersonalDataCodec = (_env: NodeJS.ProcessEnv, keks: KeyEncryptionKeys) => new PersonalDataCodec(matchingPersonalDataPolicy, keks);

@@ -1,5 +1,5 @@
 import { memberIdFor, sealMemberContacts } from '@mutuo/contracts';
-import { PersonalDataCodec, standIn, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
+import { PersonalDataCodec, standIn, type KeyEncryptionKeys, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
 
 /** What every read model and every replay shows where an erased member's name was. */
 export const FORMER_MEMBER = 'Former member';
@@ -29,7 +29,7 @@ const PERSONAL_FIELDS: Readonly<Record<string, PersonalFields>> = {
  * with the shared key, and that sealed text with the member's key again: once erased, a relay still behind
  * publishes an empty contact list instead.
  */
-export function membershipPersonalDataCodec(codeDeliveryKey: Buffer): PersonalDataCodec {
+export function membershipPersonalDataCodec(codeDeliveryKey: Buffer, keks: KeyEncryptionKeys): PersonalDataCodec {
   const policy: PersonalDataPolicy = {
     fieldsOf: (event) => PERSONAL_FIELDS[event.type],
     publishedFieldsOf: (event) =>
@@ -38,7 +38,7 @@ export function membershipPersonalDataCodec(codeDeliveryKey: Buffer): PersonalDa
         : undefined,
     ownerOf: memberOf,
   };
-  return new PersonalDataCodec(policy);
+  return new PersonalDataCodec(policy, keks);
 }
 
 /**

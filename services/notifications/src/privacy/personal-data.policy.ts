@@ -1,4 +1,4 @@
-import { PersonalDataCodec, standIn, type PendingEvent, type PersonalFields } from '@mutuo/event-store';
+import { PersonalDataCodec, standIn, type KeyEncryptionKeys, type PendingEvent, type PersonalFields } from '@mutuo/event-store';
 import type { DeliveryDetails } from '../domain/delivery.decider';
 import type { NotificationDetails } from '../domain/notification.decider';
 
@@ -25,6 +25,6 @@ function ownerOf(event: PendingEvent): string | null {
   return null;
 }
 
-export function notificationsPersonalDataCodec(): PersonalDataCodec {
-  return new PersonalDataCodec({ fieldsOf: (event) => PERSONAL_FIELDS[event.type], ownerOf });
+export function notificationsPersonalDataCodec(keks: KeyEncryptionKeys): PersonalDataCodec {
+  return new PersonalDataCodec({ fieldsOf: (event) => PERSONAL_FIELDS[event.type], ownerOf }, keks);
 }

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { PostgresEventStore, ProjectionRunner } from '@mutuo/event-store';
 import { createOutboxMapper } from '@mutuo/messaging';
-import { createLogger, createOrmConfig } from '@mutuo/platform';
+import { createLogger, createOrmConfig, resolvePersonalDataKeks } from '@mutuo/platform';
 import { Clock, migrateService, ServiceRuntimeModule } from '@mutuo/service-kit';
 import { createTestDatabase, ManualClock, waitFor, type TestDatabase } from '@mutuo/testing';
 import { NotificationsModule } from '../../src/notifications.module';
@@ -37,7 +37,7 @@ export async function startNotificationsModule(prefix: string, env: Record<strin
   const serviceEnv = { NODE_ENV: 'test', NOTIFICATIONS_WORKER_ENABLED: 'false', ...env };
   const store = new PostgresEventStore({
     outbox: createOutboxMapper({ service: 'notifications', region: 'test', map: (event) => notificationsService.publish!(event, serviceEnv) }),
-    codec: notificationsService.eventDataCodec?.(serviceEnv),
+    codec: notificationsService.eventDataCodec?.(serviceEnv, resolvePersonalDataKeks(undefined)),
   });
   const clock = new ManualClock(Date.parse(startAt));
   const moduleRef = await Test.createTestingModule({

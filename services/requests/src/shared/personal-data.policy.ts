@@ -1,4 +1,4 @@
-import { PersonalDataCodec, standIn, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
+import { PersonalDataCodec, standIn, type KeyEncryptionKeys, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
 import { FORMER_MEMBER_TEXT } from '../domain/request.decider';
 
 /** Once erased, a location keeps its neighbourhood cell (not personal) and loses the precise point. */
@@ -33,4 +33,4 @@ export const requestsPersonalDataPolicy: PersonalDataPolicy = {
   },
 };
 
-export const requestsPersonalDataCodec = () => new PersonalDataCodec(requestsPersonalDataPolicy);
+export const requestsPersonalDataCodec = (_env: NodeJS.ProcessEnv, keks: KeyEncryptionKeys) => new PersonalDataCodec(requestsPersonalDataPolicy, keks);
