@@ -8,3 +8,5 @@ export * from './postgres-event-store';
 export * from './command-handler';
 export * from './projection-runner';
 export * from './personal-data/personal-data-codec';
+export * from './idempotency/idempotency-keys';
+export * from './idempotency/idempotency-keys.migration';
