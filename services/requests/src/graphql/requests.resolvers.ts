@@ -269,6 +269,7 @@ export function requestsResolvers(app: INestApplication) {
             openingHours: input.openingHours.map(({ byDay, opensAt, closesAt }) => ({ byDay, opensAt, closesAt })),
           },
           ctx,
+          input.idempotencyKey ?? null,
         );
         return {
           id: registered.resourceId,
