@@ -1,7 +1,7 @@
 import { itCreatesOncePerIdempotencyKey, countEvents, startServiceUnderTest, uniqueSuffix, type ServiceUnderTest } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
 
-/** Creating regions and pods takes an idempotency key (real PostgreSQL and NATS). */
+/** Creating regions, pods and contact channels takes an idempotency key (real PostgreSQL and NATS). */
 describe('membership idempotency keys (real PostgreSQL and NATS)', () => {
   let sut: ServiceUnderTest;
   let regionId: string;
@@ -39,6 +39,29 @@ describe('membership idempotency keys (real PostgreSQL and NATS)', () => {
     const withoutKey = await sut.graphql(operator, CREATE, { input: { name: 'Porto', slug } });
     expect(withoutKey.errors?.[0]?.extensions).toMatchObject({ code: 'REGION_EXISTS' });
     const reused = await sut.graphql(operator, CREATE, { input: { ...input, slug: `${slug}-norte` } });
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
+  }, 30_000);
+
+  // The same value cannot be added twice anyway; the key turns a retry's CONTACT_CHANNEL_EXISTS into the member.
+  it('gives an addContactChannel retry with the same key the member with one new channel, and refuses the key for another value', async () => {
+    const operator = await sut.token('person-operator', undefined, ['operator']);
+    const pod = await sut.graphql<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
+      input: { regionId, name: 'Graça', languages: ['pt'], timezone: 'Europe/Lisbon' },
+    });
+    const rosa = await sut.token('person-rosa', pod.data!.createPod.id, ['member']);
+    expect((await sut.graphql(rosa, 'mutation { joinPod(input: { displayName: "Rosa" }) { id } }')).errors).toBeUndefined();
+    const ADD = 'mutation($input: AddContactChannelInput!) { addContactChannel(input: $input) { contactChannels { id value } } }';
+    type Added = { addContactChannel: { contactChannels: { id: string; value: string }[] } };
+    const input = { kind: 'EMAIL', value: 'rosa@example.org', idempotencyKey: 'add-rosa-email' };
+    const first = await sut.graphql<Added>(rosa, ADD, { input });
+    const retry = await sut.graphql<Added>(rosa, ADD, { input });
+    expect(first.errors).toBeUndefined();
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data!.addContactChannel.contactChannels).toEqual(first.data!.addContactChannel.contactChannels);
+    expect(retry.data!.addContactChannel.contactChannels).toHaveLength(1);
+    expect(await countEvents(sut.db.adminUrl, 'ContactChannelAdded', 'person-rosa')).toBe(1);
+
+    const reused = await sut.graphql(rosa, ADD, { input: { ...input, value: 'rosa.lima@example.org' } });
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
   }, 30_000);
 });
