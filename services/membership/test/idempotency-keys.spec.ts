@@ -43,13 +43,17 @@ describe('membership idempotency keys (real PostgreSQL and NATS)', () => {
   }, 30_000);
 
   // The same value cannot be added twice anyway; the key turns a retry's CONTACT_CHANNEL_EXISTS into the member.
-  it('gives an addContactChannel retry with the same key the member with one new channel, and refuses the key for another value', async () => {
+  it('gives joinPod and addContactChannel retries with the same key the member (one new channel), and refuses the key for another value', async () => {
     const operator = await sut.token('person-operator', undefined, ['operator']);
     const pod = await sut.graphql<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
       input: { regionId, name: 'Graça', languages: ['pt'], timezone: 'Europe/Lisbon' },
     });
     const rosa = await sut.token('person-rosa', pod.data!.createPod.id, ['member']);
-    expect((await sut.graphql(rosa, 'mutation { joinPod(input: { displayName: "Rosa" }) { id } }')).errors).toBeUndefined();
+    const JOIN = 'mutation { joinPod(input: { displayName: "Rosa", idempotencyKey: "join-graca" }) { id } }';
+    const [joined, joinedAgain] = [await sut.graphql<{ joinPod: { id: string } }>(rosa, JOIN), await sut.graphql<{ joinPod: { id: string } }>(rosa, JOIN)];
+    expect(joined.errors).toBeUndefined();
+    expect(joinedAgain.errors).toBeUndefined();
+    expect(joinedAgain.data!.joinPod.id).toBe(joined.data!.joinPod.id);
     const ADD = 'mutation($input: AddContactChannelInput!) { addContactChannel(input: $input) { contactChannels { id value } } }';
     type Added = { addContactChannel: { contactChannels: { id: string; value: string }[] } };
     const input = { kind: 'EMAIL', value: 'rosa@example.org', idempotencyKey: 'add-rosa-email' };
