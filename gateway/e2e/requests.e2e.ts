@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { memberIdFor } from '@mutuo/contracts';
 import { waitFor } from '@mutuo/testing';
 import { PlatformHarness } from './platform-harness';
@@ -47,6 +48,42 @@ describe('requests through the gateway', () => {
     expect(page1.edges[0]!.node.title).toBe('Groceries for Sunday');
     const page2 = (await data<Page>(bo, BROWSE, { after: page1.endCursor })).openRequests;
     expect(page2).toMatchObject({ edges: [{ node: { title: 'Groceries for Friday' } }], hasNextPage: false });
+  }, 60_000);
+
+  /**
+   * The gateway runs the mutation to the end before it answers; the client drops the connection as soon as the answer
+   * starts, so the request exists but the client never learns its id (a transport error on the way back).
+   */
+  const postAndLoseTheResponse = (token: string, variables: Record<string, unknown>) =>
+    new Promise<void>((resolve, reject) => {
+      const call = request(platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+      call.on('response', (response) => {
+        response.destroy();
+        call.destroy();
+        resolve();
+      });
+      call.on('error', reject);
+      call.end(JSON.stringify({ query: POST, variables }));
+    });
+
+  it('gives a client that retries after losing the response the request it created, not a second one', async () => {
+    const ana = await platform.token('person-ana', podId, ['member']);
+    const input = { ...need('Soup for a neighbour after surgery', 'MEALS', { lat: 38.72, lon: -9.14 }), idempotencyKey: `post-${randomUUID()}` };
+    await postAndLoseTheResponse(ana, { input });
+    const retried = (await data<Posted>(ana, POST, { input })).postRequest;
+    const again = (await data<Posted>(ana, POST, { input })).postRequest;
+    expect(again.id).toBe(retried.id);
+
+    const MINE = 'query { openRequests(first: 100, filter: { category: MEALS }) { edges { node { id title } } } }';
+    type Mine = { openRequests: { edges: { node: { id: string; title: string } }[] } };
+    const posted = await waitFor(async () => {
+      const edges = (await data<Mine>(ana, MINE)).openRequests.edges.filter((edge) => edge.node.title === input.title);
+      return edges.length > 0 ? edges : undefined;
+    }, { description: 'the request in the open requests', timeoutMs: 20_000 });
+    expect(posted.map((edge) => edge.node.id)).toEqual([retried.id]);
+
+    const reused = await graphql(ana, POST, { input: { ...input, title: 'Something else entirely' } });
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
   }, 60_000);
 
   it('keeps an anonymous requester hidden from members but not from coordinators', async () => {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Command, Decider, DomainEvent } from '@mutuo/domain';
 import { StreamVersionConflict } from './errors';
+import { createOnce, type IdempotentCall } from './idempotency/idempotency-keys';
 import { PostgresEventStore } from './postgres-event-store';
 import type { StoredEvent } from './types';
 
@@ -13,6 +14,11 @@ export interface HandledCommand<State> {
   readonly state: State;
   readonly version: number;
   readonly newEvents: StoredEvent[];
+}
+
+export interface CreatedByCommand<State> extends HandledCommand<State> {
+  /** The new thing's id: the one the first call with the same idempotency key created, on a retry. */
+  readonly id: string;
 }
 
 /**
@@ -48,6 +54,28 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
         throw error;
       }
     }
+  }
+
+  /**
+   * A command that creates a new stream, at most once per idempotency key (see `createOnce`): a retry with the same
+   * key and input gets the stream the first call created (its current state, no new events) instead of a second one.
+   */
+  async create(
+    em: EntityManager,
+    call: IdempotentCall,
+    streamOf: (id: string) => string,
+    commandFor: (id: string) => Cmd,
+    newId?: () => string,
+  ): Promise<CreatedByCommand<State>> {
+    return createOnce(
+      em,
+      call,
+      {
+        create: async (tx, id) => ({ id, ...(await this.handle(tx, streamOf(id), commandFor(id))) }),
+        replay: async (tx, id) => ({ id, ...(await this.load(tx, streamOf(id))), newEvents: [] }),
+      },
+      newId,
+    );
   }
 
   private async handleOnce(em: EntityManager, streamId: string, command: Cmd): Promise<HandledCommand<State>> {

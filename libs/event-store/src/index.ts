@@ -14,3 +14,5 @@ export { isTransientError } from './projections/transient-error';
 export * from './personal-data/personal-data-keys';
 export * from './personal-data/key-encryption-keys';
 export * from './personal-data/published-personal-data';
+export * from './idempotency/idempotency-keys';
+export * from './idempotency/idempotency-keys.migration';

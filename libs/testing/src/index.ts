@@ -9,3 +9,4 @@ export * from './sms-sandbox';
 export * from './integration-event-publisher';
 export * from './manual-clock';
 export * from './pod-isolation';
+export * from './idempotent-creation';

@@ -8,6 +8,7 @@ import {
   DisbursementRejectedV1,
   TransferPostedV1,
 } from '@mutuo/contracts';
+import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { contributionsProjection } from './contributions/contributions.projection';
 import { disbursementsProjection } from './disbursements/disbursements.projection';
@@ -28,7 +29,7 @@ export const fundsService: ServiceDefinition = {
   defaultPort: 4104,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [],
-  migrations: [...FUNDS_MIGRATIONS, { name: 'Migration20261126000000_ledger', class: LedgerSchema }, POD_MEMBERS_MIGRATION],
+  migrations: [...FUNDS_MIGRATIONS, { name: 'Migration20261126000000_ledger', class: LedgerSchema }, POD_MEMBERS_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION],
   projections: [ledgerProjection, disbursementsProjection, contributionsProjection, roleHoldersProjection],
   module: FundsModule,
   consumesEvents: true,

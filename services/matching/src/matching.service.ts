@@ -9,6 +9,7 @@ import {
   SuggestionFeedbackGivenV1,
   SuggestionsMadeV1,
 } from '@mutuo/contracts';
+import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import type { RequestMatchingEvent } from './domain/request-matching.decider';
 import { matchingPersonalDataCodec } from './erasure/personal-data.policy';
@@ -30,7 +31,7 @@ export const matchingService: ServiceDefinition = {
   defaultPort: 4103,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [PodHelperSchema, RequestMatchingSchema],
-  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION, SUGGESTIONS_MIGRATION, REQUESTER_PRIVACY_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
+  migrations: [...MATCHING_MIGRATIONS, HELPER_AVAILABILITY_MIGRATION, SUGGESTIONS_MIGRATION, REQUESTER_PRIVACY_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION],
   projections: [requestMatchingProjection, suggestionsProjection, podMatchingSettingsProjection],
   module: MatchingModule,
   consumesEvents: true,

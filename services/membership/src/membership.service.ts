@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import { MemberJoinedV1, PodCreatedV1, RegionCreatedV1 } from '@mutuo/contracts';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import type { MemberEvent } from './domain/member.decider';
@@ -58,7 +59,7 @@ export const membershipService: ServiceDefinition = {
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RegionViewSchema, PodViewSchema, MemberViewSchema, ...ROLE_VIEW_ENTITIES],
   migrations: [...MEMBERSHIP_MIGRATIONS, ROLE_TERMS_MIGRATION, MEMBER_SETTINGS_MIGRATION, SIGN_IN_TOKENS_MIGRATION, POD_ADMISSION_MIGRATION, MEMBER_DIRECTORY_MIGRATION,
-    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION, SIGN_IN_WITHOUT_POD_MIGRATION, SIGN_IN_REQUESTERS_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
+    MEMBER_DATA_KEYS_MIGRATION, MATCH_COUNTERPARTS_MIGRATION, SIGN_IN_WITHOUT_POD_MIGRATION, SIGN_IN_REQUESTERS_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION],
   projections: [membershipProjection, roleViewsProjection, memberSettingsProjection, signInDirectoryProjection, partnerClientsProjection,
     podApplicationsProjection, podSettingsProjection, agreementsProjection, memberAdmissionProjection],
   module: MembershipModule,

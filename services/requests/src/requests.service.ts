@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { requestsResolvers } from './graphql/requests.resolvers';
 import { incidentsProjection } from './incidents/incidents.projection';
@@ -21,7 +22,7 @@ export const requestsService: ServiceDefinition = {
   defaultPort: 4102,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RequestDetailsSchema],
-  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION, REGION_BROWSE_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION],
+  migrations: [...REQUESTS_MIGRATIONS, REQUEST_LIFECYCLE_MIGRATION, POD_FACTS_MIGRATION, REGION_BROWSE_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION],
   projections: [requestDetailsProjection, offerBoardProjection, sharedResourcesProjection, incidentsProjection],
   upcasters: REQUESTS_UPCASTERS,
   module: RequestsModule,

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CommandHandler, PostgresEventStore, setTransactionPod, streamName } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
 import { contributionDecider, type Contribution, type ContributionCommand, type ContributionEvent, type ContributionState } from '../domain/contribution.decider';
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit } from '../domain/money';
+import { creationId } from '../creation-id';
 import { fundsCaller } from '../funds.caller';
 import { checkUuid } from '../funds.input';
 import { derivedTransferId, podAccounts } from '../ledger/account-ids';
@@ -13,7 +13,7 @@ import { PodMembers } from '../pod-members/pod-members.repository';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 import type { RequestContext } from '@mutuo/platform';
 
-export interface RecordContributionInput {
+export interface RecordContributionInput extends IdempotentInput {
   contributionId?: string | null;
   currency: string;
   amountMinor: number;
@@ -52,7 +52,7 @@ export class RecordContributionHandler {
     return this.em.fork().transactional(async (tx) => {
       const caller = await fundsCaller(tx, this.roles, ctx);
       await setTransactionPod(tx, caller.podId);
-      const contributionId = input.contributionId ? checkUuid(input.contributionId, 'contributionId') : randomUUID();
+      const contributionId = await creationId(tx, caller, 'recordContribution', input, { value: input.contributionId, field: 'contributionId' });
       // Checked before anything is written, so a bad amount leaves no trace (the decider checks again).
       const currency = checkUnit(input.currency, 'currency');
       const amountMinor = checkAmountMinor(input.amountMinor, 'amountMinor');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
 import { DomainRuleViolation } from '@mutuo/domain';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../domain/disbursement.decider';
 import { checkAmountMinor, checkUnit, monthOf } from '../domain/money';
 import { checkCategory } from '../domain/pod-funds-policy.decider';
+import { creationId } from '../creation-id';
 import { checkUuid } from '../funds.input';
 import { fundsCaller, type FundsCaller } from '../funds.caller';
 import { FundsPolicies } from '../funds-policy/funds-policies.repository';
@@ -25,7 +26,7 @@ import { PAYOUT_PROCESSOR, type PayoutProcessor } from './payout-processor';
 
 export const disbursementStream = (podId: string, proposalId: string) => streamName('disbursement', podId, proposalId);
 
-export interface ProposeDisbursementInput {
+export interface ProposeDisbursementInput extends IdempotentInput {
   proposalId?: string | null;
   requestId?: string | null;
   recipientMemberId?: string | null;
@@ -56,7 +57,7 @@ export class DisbursementsHandler {
 
   propose(input: ProposeDisbursementInput, ctx: RequestContext): Promise<DisbursementState> {
     return this.inPod(ctx, async (tx, caller) => {
-      const proposalId = input.proposalId ? checkUuid(input.proposalId, 'proposalId') : randomUUID();
+      const proposalId = await creationId(tx, caller, 'proposeDisbursement', input, { value: input.proposalId, field: 'proposalId' });
       // Checked first, so the field at fault is named before anything else is looked at; the decider checks again.
       checkAmountMinor(input.amountMinor, 'amountMinor');
       checkUnit(input.currency, 'currency');

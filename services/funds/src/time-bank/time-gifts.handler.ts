@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
 import { checkAmountMinor } from '../domain/money';
 import type { LedgerAccount } from '../domain/ledger-account.decider';
 import type { PostedTransfer } from '../domain/ledger.types';
 import { checkPoolGrant } from '../domain/time-bank.decider';
 import { checkUuid } from '../funds.input';
+import { creationId } from '../creation-id';
 import { fundsCaller, type FundsCaller } from '../funds.caller';
 import { FundsPolicies } from '../funds-policy/funds-policies.repository';
 import { podAccounts } from '../ledger/account-ids';
@@ -25,17 +26,18 @@ export class TimeGiftsHandler {
     private readonly members: PodMembers,
   ) {}
 
-  giftToPool(input: { minutes: number; transferId?: string | null }, ctx: RequestContext): Promise<PostedTransfer> {
+  giftToPool(input: { minutes: number; transferId?: string | null } & IdempotentInput, ctx: RequestContext): Promise<PostedTransfer> {
     return this.em.fork().transactional(async (tx) => {
       const caller = await fundsCaller(tx, this.roles, ctx);
       const minutes = checkAmountMinor(input.minutes, 'minutes');
       const policy = await this.policies.of(tx, caller.podId);
       const member = podAccounts.memberTime(caller.podId, caller.memberId, policy.timeCreditLimitMinutes);
-      return this.moveHours(tx, caller, member, minutes, 'time-gift', input.transferId);
+      const transferId = await creationId(tx, caller, 'giftHoursToPool', input, { value: input.transferId, field: 'transferId' });
+      return this.moveHours(tx, caller, member, minutes, 'time-gift', transferId);
     });
   }
 
-  grantFromPool(input: { memberId: string; minutes: number; transferId?: string | null }, ctx: RequestContext): Promise<PostedTransfer> {
+  grantFromPool(input: { memberId: string; minutes: number; transferId?: string | null } & IdempotentInput, ctx: RequestContext): Promise<PostedTransfer> {
     return this.em.fork().transactional(async (tx) => {
       const caller = await fundsCaller(tx, this.roles, ctx);
       const memberId = checkUuid(input.memberId, 'memberId');
@@ -44,7 +46,8 @@ export class TimeGiftsHandler {
       checkPoolGrant(minutes, caller.coordinator || caller.treasurer, policy.poolGrantMaxMinutes);
       await this.members.requireActive(tx, caller.podId, memberId, 'memberId');
       const member = podAccounts.memberTime(caller.podId, memberId, policy.timeCreditLimitMinutes);
-      return this.moveHours(tx, caller, member, minutes, 'pool-grant', input.transferId);
+      const transferId = await creationId(tx, caller, 'grantPoolHours', input, { value: input.transferId, field: 'transferId' });
+      return this.moveHours(tx, caller, member, minutes, 'pool-grant', transferId);
     });
   }
 
@@ -58,14 +61,14 @@ export class TimeGiftsHandler {
     member: LedgerAccount,
     minutes: number,
     kind: 'time-gift' | 'pool-grant',
-    transferId: string | null | undefined,
+    transferId: string,
   ): Promise<PostedTransfer> {
     const pool = podAccounts.communityPool(caller.podId);
     const [from, to] = kind === 'time-gift' ? [member, pool] : [pool, member];
     return this.ledger.post(
       tx,
       {
-        transferId: transferId ? checkUuid(transferId, 'transferId') : randomUUID(),
+        transferId,
         podId: caller.podId,
         unit: 'HOUR',
         amountMinor: minutes,

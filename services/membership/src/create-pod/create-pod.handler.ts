@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
@@ -19,18 +18,17 @@ export class CreatePodHandler {
     this.commands = new CommandHandler(store, podDecider);
   }
 
-  async handle(input: { regionId: string; name: string; languages: string[]; timezone: string }, ctx: RequestContext): Promise<ActivePod> {
-    requireRole(ctx, 'operator', 'region-steward');
+  async handle(input: { regionId: string; name: string; languages: string[]; timezone: string }, ctx: RequestContext, idempotencyKey: string | null = null): Promise<ActivePod> {
+    const identity = requireRole(ctx, 'operator', 'region-steward');
     const em = this.em.fork();
     // The region's own stream is the truth: no read-model lag can let a pod into a region that does not exist.
     const regionExists = (await this.store.currentVersion(em, streamName('region', null, input.regionId))) > 0;
-    const podId = randomUUID();
-    const metadata = { ...commandMetadataFrom(ctx, new Date()), podId };
-    const { state } = await this.commands.handle(em, streamName('pod', podId, podId), {
-      type: 'CreatePod',
-      data: { ...input, podId, regionExists },
-      metadata,
-    });
+    const { state } = await this.commands.create(
+      em,
+      { key: idempotencyKey, podId: null, actorId: identity.subject, operation: 'membership.createPod', input },
+      (podId) => streamName('pod', podId, podId),
+      (podId) => ({ type: 'CreatePod', data: { ...input, podId, regionExists }, metadata: { ...commandMetadataFrom(ctx, new Date()), podId } }),
+    );
     return state as ActivePod;
   }
 }

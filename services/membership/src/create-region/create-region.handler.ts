@@ -25,14 +25,16 @@ export class CreateRegionHandler {
     this.commands = new CommandHandler(store, regionDecider);
   }
 
-  async handle(input: { name: string; slug: string }, ctx: RequestContext): Promise<ActiveRegion> {
-    requireRole(ctx, 'operator');
-    const regionId = regionIdForSlug(input.slug);
-    const { state } = await this.commands.handle(this.em.fork(), streamName('region', null, regionId), {
-      type: 'CreateRegion',
-      data: { regionId, name: input.name, slug: input.slug },
-      metadata: commandMetadataFrom(ctx, new Date()),
-    });
+  /** With an idempotency key, a retry gets the region the first call created instead of "slug taken". */
+  async handle(input: { name: string; slug: string }, ctx: RequestContext, idempotencyKey: string | null = null): Promise<ActiveRegion> {
+    const identity = requireRole(ctx, 'operator');
+    const { state } = await this.commands.create(
+      this.em.fork(),
+      { key: idempotencyKey, podId: null, actorId: identity.subject, operation: 'membership.createRegion', input },
+      (regionId) => streamName('region', null, regionId),
+      (regionId) => ({ type: 'CreateRegion', data: { regionId, name: input.name, slug: input.slug }, metadata: commandMetadataFrom(ctx, new Date()) }),
+      () => regionIdForSlug(input.slug),
+    );
     return state as ActiveRegion;
   }
 }

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { memberIdFor } from '@mutuo/contracts';
+import type { IdempotentInput } from '@mutuo/event-store';
 import { requireIdentity, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { CreatePodHandler } from '../create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../create-region/create-region.handler';
@@ -11,10 +12,10 @@ import { MemberPrivacy } from '../privacy/member-privacy';
 import { RegionQueries } from '../regions/region.queries';
 
 interface CreateRegionArgs {
-  input: { name: string; slug: string };
+  input: { name: string; slug: string } & IdempotentInput;
 }
 interface CreatePodArgs {
-  input: { regionId: string; name: string; languages: string[]; timezone: string };
+  input: { regionId: string; name: string; languages: string[]; timezone: string } & IdempotentInput;
 }
 interface JoinPodArgs {
   input: { podId?: string | null; displayName: string; preferredLanguage?: string | null; inviteCode?: string | null; agreementsVersion?: number | null };
@@ -48,12 +49,12 @@ export function membershipResolvers(app: INestApplication) {
       },
     },
     Mutation: {
-      createRegion: async (_: unknown, { input }: CreateRegionArgs, ctx: SubgraphContext) => {
-        const region = await createRegion.handle(input, ctx);
+      createRegion: async (_: unknown, { input: { idempotencyKey, ...input } }: CreateRegionArgs, ctx: SubgraphContext) => {
+        const region = await createRegion.handle(input, ctx, idempotencyKey ?? null);
         return { id: region.regionId, name: region.name, slug: region.slug };
       },
-      createPod: async (_: unknown, { input }: CreatePodArgs, ctx: SubgraphContext) => {
-        const pod = await createPod.handle(input, ctx);
+      createPod: async (_: unknown, { input: { idempotencyKey, ...input } }: CreatePodArgs, ctx: SubgraphContext) => {
+        const pod = await createPod.handle(input, ctx, idempotencyKey ?? null);
         return { id: pod.podId, ...pod };
       },
       joinPod: async (_: unknown, { input }: JoinPodArgs, ctx: SubgraphContext) => {

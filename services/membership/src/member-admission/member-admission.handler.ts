@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation } from '@mutuo/domain';
-import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, claimIdempotencyKey, type IdempotentInput } from '@mutuo/event-store';
 import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { INVITE_CODE_FIELD, inviteCodeDecider, type InviteCodeCommand, type InviteCodeEvent, type InviteCodeState } from '../domain/invite-code.decider';
 import {
@@ -23,7 +23,7 @@ import { inviteCodeKey, normalizeInviteCode } from './invite-code';
 
 export type ActiveMember = Extract<MemberState, { status: 'active' }>;
 
-export interface JoinInput {
+export interface JoinInput extends IdempotentInput {
   /** The pod to join; defaults to the token's. */
   readonly podId?: string | null;
   readonly displayName: string;
@@ -32,7 +32,7 @@ export interface JoinInput {
   readonly agreementsVersion?: number | null;
 }
 
-export interface ApplyToJoinInput {
+export interface ApplyToJoinInput extends IdempotentInput {
   /** The pod to apply to; defaults to the token's. */
   readonly podId?: string | null;
   readonly displayName: string;
@@ -76,7 +76,14 @@ export class MemberAdmissionHandler {
     const memberId = memberIdFor(podId, identity.subject);
     const code = input.inviteCode == null ? null : codeKey(podId, input.inviteCode);
     const metadata = metadataInPod(ctx, podId, this.facts.now());
+    const { idempotencyKey, ...asked } = input;
     return this.em.fork().transactional(async (tx) => {
+      // The member id is the person's in the pod, so the key only turns a retry's "already a member" into the member.
+      const claim = await claimIdempotencyKey(tx, { key: idempotencyKey, podId, actorId: identity.subject, operation: 'membership.joinPod', input: asked }, () => memberId);
+      if (claim.replayed) {
+        const { slice: joined } = (await this.joining.load(tx, memberStream(podId, memberId))).state;
+        return { ...(joined.member as ActiveMember), joinedAt: metadata.now, acknowledgedAgreementsVersion: joined.acknowledgedVersion };
+      }
       const pod = await this.facts.admission(tx, podId);
       const {
         state: { slice: state },
@@ -106,7 +113,9 @@ export class MemberAdmissionHandler {
     const memberId = memberIdFor(podId, identity.subject);
     const em = this.em.fork();
     const pod = await this.facts.admission(em, podId);
-    const { state } = await this.members.handle(em, memberStream(podId, memberId), {
+    const { idempotencyKey, ...asked } = input;
+    const call = { key: idempotencyKey, podId, actorId: identity.subject, operation: 'membership.applyToJoin', input: asked };
+    const { state } = await this.members.create(em, call, (id) => memberStream(podId, id), () => ({
       type: 'ApplyToJoin',
       data: {
         memberId,
@@ -119,7 +128,7 @@ export class MemberAdmissionHandler {
         agreementsVersion: input.agreementsVersion ?? null,
       },
       metadata: metadataInPod(ctx, podId, this.facts.now()),
-    });
+    }), () => memberId);
     return applicationView(podId, memberId, state)!;
   }
 

@@ -25,7 +25,7 @@ interface UpdateProfileArgs {
   };
 }
 interface AddContactChannelArgs {
-  input: { kind: string; value: string };
+  input: { kind: string; value: string; idempotencyKey?: string | null };
 }
 interface BoundariesArgs {
   input: {
@@ -81,7 +81,7 @@ export function memberSettingsResolvers(app: INestApplication) {
     Mutation: {
       updateProfile: (_: unknown, { input }: UpdateProfileArgs, ctx: SubgraphContext) => profiles.updateProfile(ctx, profileChanges(input)),
       addContactChannel: (_: unknown, { input }: AddContactChannelArgs, ctx: SubgraphContext) =>
-        profiles.addContactChannel(ctx, { kind: fromGraphQLEnum(CONTACT_CHANNEL_KINDS, input.kind), value: input.value }),
+        profiles.addContactChannel(ctx, { kind: fromGraphQLEnum(CONTACT_CHANNEL_KINDS, input.kind), value: input.value }, input.idempotencyKey ?? null),
       removeContactChannel: (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => profiles.removeContactChannel(ctx, id),
       setPreferredChannel: (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => profiles.setPreferredChannel(ctx, id),
       blockMember: (_: unknown, { memberId }: { memberId: string }, ctx: SubgraphContext) => blocks.block(ctx, memberId),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { foldEvents, type Command, type CommandMetadata, type Decider, type DomainEvent } from '@mutuo/domain';
-import { CommandHandler, PostgresEventStore, streamName, type StoredEvent } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, createOnce, streamName, type IdempotentCall, type StoredEvent } from '@mutuo/event-store';
 import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
 import { memberBoundariesDecider, type MemberBoundariesEvent } from '../domain/member-boundaries.decider';
 import { memberPauseDecider, type MemberPauseEvent } from '../domain/member-pause.decider';
@@ -48,14 +48,23 @@ export class MemberStream {
     podId: string,
     memberId: string,
     command: Cmd,
+    em: EntityManager = this.em.fork(),
   ): Promise<StoredEvent[]> {
     // Former members change nothing here until they join again; the facts others may know follow each change.
     const { newEvents } = await new CommandHandler(this.store, sharingMemberFacts(forCurrentMembers(decider))).handle(
-      this.em.fork(),
+      em,
       streamName('member', podId, memberId),
       command,
     );
     return newEvents;
+  }
+
+  /**
+   * Adds something with a new id to the member's stream at most once per idempotency key (see `createOnce`): a retry
+   * with the same key and input changes nothing, and the caller answers with the member as they are.
+   */
+  async addOnce(call: IdempotentCall, add: (tx: EntityManager, id: string) => Promise<unknown>): Promise<void> {
+    await createOnce(this.em.fork(), call, { create: add, replay: async () => undefined });
   }
 
   /** Whether the member has joined this pod. */

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation, foldEvents } from '@mutuo/domain';
-import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, type IdempotentInput } from '@mutuo/event-store';
 import { commandMetadataFrom, requireIdentity, type RequestContext } from '@mutuo/platform';
 import { memberDecider, type MemberCommand, type MemberEvent, type MemberState } from '../domain/member.decider';
 import { sharingMemberFacts, type MemberFactsEvent, type SharingMemberFacts } from '../domain/member-facts.decider';
@@ -21,7 +21,7 @@ import { requirePerson, requireUuid } from './input';
 import { PodFacts } from './pod-facts';
 import { memberStream, podApplicationStream, podStream } from './pod-streams';
 
-export interface ApplyToRegionInput {
+export interface ApplyToRegionInput extends IdempotentInput {
   readonly regionId: string;
   readonly name: string;
   readonly description: string;
@@ -67,13 +67,14 @@ export class PodApplicationHandler {
   /** Anyone signed in may ask for a pod; they become its first coordinator if it is approved. */
   async submit(input: ApplyToRegionInput, ctx: RequestContext): Promise<PodApplicationResult> {
     const identity = requirePerson(ctx);
+    const { idempotencyKey, ...asked } = input;
     const regionId = requireUuid('regionId', input.regionId);
     const em = this.em.fork();
     const now = this.facts.now();
-    const applicationId = randomUUID();
     const regionExists = (await this.facts.region(em, regionId)).status === 'active';
-    const metadata = { ...commandMetadataFrom(ctx, now), podId: applicationId, regionId };
-    const { state } = await this.applications.handle(em, podApplicationStream(applicationId), {
+    const metadataFor = (applicationId: string) => ({ ...commandMetadataFrom(ctx, now), podId: applicationId, regionId });
+    const call = { key: idempotencyKey, podId: null, actorId: identity.subject, operation: 'membership.applyToRegion', input: asked };
+    const { state } = await this.applications.create(em, call, podApplicationStream, (applicationId) => ({
       type: 'SubmitPodApplication',
       data: {
         applicationId,
@@ -87,9 +88,9 @@ export class PodApplicationHandler {
         serviceArea: input.serviceArea,
         regionExists,
       },
-      metadata,
-    });
-    return result(state, metadata.now);
+      metadata: metadataFor(applicationId),
+    }));
+    return result(state, now.toISOString());
   }
 
   async approve(id: string, ctx: RequestContext): Promise<ApprovedPod> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '@mutuo/domain';
 import type { RequestContext } from '@mutuo/platform';
@@ -15,9 +14,14 @@ export class MemberProfileHandler {
     return this.run(ctx, (metadata) => ({ type: 'UpdateProfile', data: changes, metadata }));
   }
 
-  /** A new channel starts unverified; the first one becomes the preferred one. */
-  addContactChannel(ctx: RequestContext, input: { kind: string; value: string }): Promise<MemberParent> {
-    return this.run(ctx, (metadata) => ({ type: 'AddContactChannel', data: { channelId: randomUUID(), ...input }, metadata }));
+  /** A new channel starts unverified; the first one becomes the preferred one. A retry with the same key adds none. */
+  async addContactChannel(ctx: RequestContext, input: { kind: string; value: string }, idempotencyKey: string | null = null): Promise<MemberParent> {
+    const caller = callingMember(ctx);
+    const call = { key: idempotencyKey, podId: caller.podId, actorId: caller.memberId, operation: 'membership.addContactChannel', input };
+    await this.stream.addOnce(call, (tx, channelId) =>
+      this.stream.decide(memberProfileDecider, caller.podId, caller.memberId, { type: 'AddContactChannel', data: { channelId, ...input }, metadata: caller.metadata }, tx),
+    );
+    return this.stream.snapshotOf(caller);
   }
 
   removeContactChannel(ctx: RequestContext, channelId: string): Promise<MemberParent> {

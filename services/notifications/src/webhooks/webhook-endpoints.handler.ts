@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
@@ -35,17 +35,22 @@ export class WebhookEndpointsHandler {
     this.commands = new CommandHandler(store, webhookEndpointDecider);
   }
 
-  async register(podId: string, input: { url: string; eventTypes: readonly string[] }, metadata: CommandMetadata): Promise<WebhookEndpointState> {
+  /** With an idempotency key, a retry gets the endpoint (and secret) the first call registered. */
+  async register(podId: string, input: { url: string; eventTypes: readonly string[] }, metadata: CommandMetadata, idempotencyKey: string | null = null): Promise<WebhookEndpointState> {
     const url = parseWebhookUrl(input.url, { allowHttp: this.config.webhookAllowHttp, allowPrivateAddresses: this.config.webhookAllowPrivateAddresses }, 'url');
     input.eventTypes.forEach((type, index) => {
       if (!EVENT_TYPE.test(type)) throw new DomainRuleViolation('INVALID_EVENT_TYPE', `"${type}" is not an event type like requests.request-posted.v1`, `eventTypes.${index}`);
     });
-    const endpointId = randomUUID();
-    const { state } = await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), {
-      type: 'RegisterWebhookEndpoint',
-      data: { endpointId, podId, url: url.toString(), secret: randomBytes(32).toString('base64url'), eventTypes: [...new Set(input.eventTypes)], registeredBy: metadata.actorId },
-      metadata,
-    });
+    const { state } = await this.commands.create(
+      this.em.fork(),
+      { key: idempotencyKey, podId, actorId: metadata.actorId, operation: 'notifications.registerWebhookEndpoint', input },
+      (endpointId) => webhookEndpointStream(podId, endpointId),
+      (endpointId) => ({
+        type: 'RegisterWebhookEndpoint',
+        data: { endpointId, podId, url: url.toString(), secret: randomBytes(32).toString('base64url'), eventTypes: [...new Set(input.eventTypes)], registeredBy: metadata.actorId },
+        metadata,
+      }),
+    );
     return state;
   }
 

@@ -58,9 +58,9 @@ export function webhooksResolvers(app: INestApplication) {
       },
     },
     Mutation: {
-      registerWebhookEndpoint: async (_: unknown, args: { url: string; eventTypes?: string[] | null }, ctx: SubgraphContext) => {
+      registerWebhookEndpoint: async (_: unknown, args: { url: string; eventTypes?: string[] | null; idempotencyKey?: string | null }, ctx: SubgraphContext) => {
         const { podId } = coordinator(ctx);
-        const state = await endpoints.register(podId, { url: args.url, eventTypes: args.eventTypes ?? [] }, commandMetadataFrom(ctx, clock.now()));
+        const state = await endpoints.register(podId, { url: args.url, eventTypes: args.eventTypes ?? [] }, commandMetadataFrom(ctx, clock.now()), args.idempotencyKey ?? null);
         if (state.status === 'none') throw new Error('A registered endpoint must exist');
         return { endpoint: endpointView(state), secret: state.secret };
       },

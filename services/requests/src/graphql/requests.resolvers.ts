@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { INCIDENT_TYPES, URGENCIES } from '@mutuo/contracts';
 import { DomainRuleViolation, parseGeoPolygon } from '@mutuo/domain';
+import type { IdempotentInput as Idempotent } from '@mutuo/event-store';
 import { badUserInput, mayIdentifyRequester, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { SHARED_ITEM_CATEGORIES, SHARED_RESOURCE_KINDS, type OpeningHours } from '../domain/shared-resource.decider';
@@ -187,7 +188,7 @@ export function requestsResolvers(app: INestApplication) {
       },
     },
     Mutation: {
-      postRequest: (_: unknown, { input }: { input: HelpFactsInput & { title: string; language: string; category: string; urgency?: string | null; anonymous?: boolean | null; onBehalfOfPersonId?: string | null } }, ctx: SubgraphContext) => {
+      postRequest: (_: unknown, { input }: { input: HelpFactsInput & { title: string; language: string; category: string; urgency?: string | null; anonymous?: boolean | null; onBehalfOfPersonId?: string | null } & Idempotent }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
         return fromCommand(
           postRequest.handle(
@@ -198,6 +199,7 @@ export function requestsResolvers(app: INestApplication) {
               onBehalfOfPersonId: input.onBehalfOfPersonId ?? null,
             },
             ctx,
+            input.idempotencyKey ?? null,
           ),
         );
       },
@@ -222,9 +224,9 @@ export function requestsResolvers(app: INestApplication) {
         requireScope(ctx, 'requests:write');
         return fromCommand(progress.reverse(args.requestId, args.reason, ctx));
       },
-      postOffer: (_: unknown, { input }: { input: HelpFactsInput & { title: string; language: string; category: string } }, ctx: SubgraphContext) => {
+      postOffer: (_: unknown, { input }: { input: HelpFactsInput & { title: string; language: string; category: string } & Idempotent }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
-        return offerResult(offerCommands.post(factsFrom(input), ctx));
+        return offerResult(offerCommands.post(factsFrom(input), ctx, input.idempotencyKey ?? null));
       },
       editOffer: (_: unknown, { input }: { input: HelpFactsInput & { offerId: string; expectedVersion: number } }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');
@@ -244,13 +246,16 @@ export function requestsResolvers(app: INestApplication) {
       },
       setResponseTargets: async (_: unknown, { input }: { input: { emergencyHours: number; urgentHours: number; normalHours: number } }, ctx: SubgraphContext) =>
         targetsView(await responseTargets.tune({ emergency: input.emergencyHours, urgent: input.urgentHours, normal: input.normalHours }, ctx)),
-      declareIncident: async (_: unknown, { input }: { input: { podId?: string | null; name: string; type: string; area: unknown; startedAt: string } }, ctx: SubgraphContext) =>
-        incidentView(await incidentCommands.declare({ ...input, type: fromGraphQLEnum(INCIDENT_TYPES, input.type) }, ctx)),
+      declareIncident: async (
+        _: unknown,
+        { input: { idempotencyKey, ...input } }: { input: { podId?: string | null; name: string; type: string; area: unknown; startedAt: string } & Idempotent },
+        ctx: SubgraphContext,
+      ) => incidentView(await incidentCommands.declare({ ...input, type: fromGraphQLEnum(INCIDENT_TYPES, input.type) }, ctx, idempotencyKey ?? null)),
       closeIncident: async (_: unknown, args: { incidentId: string; podId?: string | null }, ctx: SubgraphContext) =>
         incidentView(await incidentCommands.close(args.incidentId, args.podId ?? null, ctx)),
       registerSharedResource: async (
         _: unknown,
-        { input }: { input: { kind: string; name: string; location: { lat: number; lon: number }; openingHours: OpeningHours[] } },
+        { input }: { input: { kind: string; name: string; location: { lat: number; lon: number }; openingHours: OpeningHours[] } & Idempotent },
         ctx: SubgraphContext,
       ) => {
         const registered = await resourceCommands.register(
@@ -261,6 +266,7 @@ export function requestsResolvers(app: INestApplication) {
             openingHours: input.openingHours.map(({ byDay, opensAt, closesAt }) => ({ byDay, opensAt, closesAt })),
           },
           ctx,
+          input.idempotencyKey ?? null,
         );
         return {
           id: registered.resourceId,

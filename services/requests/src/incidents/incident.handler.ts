@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor, type IncidentType } from '@mutuo/contracts';
@@ -38,15 +37,23 @@ export class IncidentHandler {
     this.commands = new CommandHandler(store, incidentDecider);
   }
 
-  async declare(input: { podId?: string | null; name: string; type: IncidentType; area: unknown; startedAt: string }, ctx: RequestContext): Promise<ExistingIncident> {
+  async declare(
+    input: { podId?: string | null; name: string; type: IncidentType; area: unknown; startedAt: string },
+    ctx: RequestContext,
+    idempotencyKey: string | null = null,
+  ): Promise<ExistingIncident> {
     const { podId, actor, asRegionSteward } = await this.authority(input.podId ?? null, ctx);
-    const incidentId = randomUUID();
     const { regionId } = await this.pods.of(podId);
-    const { state } = await this.commands.handle(this.em.fork(), incidentStream(podId, incidentId), {
-      type: 'DeclareIncident',
-      data: { incidentId, podId, regionId, name: input.name, type: input.type, area: input.area, startedAt: input.startedAt, actor, asRegionSteward },
-      metadata: { ...commandMetadataFrom(ctx, this.clock.now()), podId },
-    });
+    const { state } = await this.commands.create(
+      this.em.fork(),
+      { key: idempotencyKey, podId, actorId: actor.memberId, operation: 'requests.declareIncident', input },
+      (incidentId) => incidentStream(podId, incidentId),
+      (incidentId) => ({
+        type: 'DeclareIncident',
+        data: { incidentId, podId, regionId, name: input.name, type: input.type, area: input.area, startedAt: input.startedAt, actor, asRegionSteward },
+        metadata: { ...commandMetadataFrom(ctx, this.clock.now()), podId },
+      }),
+    );
     return state as ExistingIncident;
   }
 

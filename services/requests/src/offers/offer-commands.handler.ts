@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
@@ -27,16 +26,20 @@ export class OfferCommandsHandler {
     this.commands = new CommandHandler(store, offerDecider);
   }
 
-  async post(facts: NewHelpFacts, ctx: RequestContext) {
+  async post(facts: NewHelpFacts, ctx: RequestContext, idempotencyKey: string | null = null) {
     const actor = actingMember(ctx);
     const pod = await this.pods.of(actor.podId);
-    const offerId = randomUUID();
     return this.result(
-      await this.commands.handle(this.em.fork(), offerStream(actor.podId, offerId), {
-        type: 'PostOffer',
-        data: { ...withPodDefaults(facts, pod), offerId, podId: actor.podId, regionId: pod.regionId, actor },
-        metadata: commandMetadataFrom(ctx, this.clock.now()),
-      }),
+      await this.commands.create(
+        this.em.fork(),
+        { key: idempotencyKey, podId: actor.podId, actorId: actor.memberId, operation: 'requests.postOffer', input: facts },
+        (offerId) => offerStream(actor.podId, offerId),
+        (offerId) => ({
+          type: 'PostOffer',
+          data: { ...withPodDefaults(facts, pod), offerId, podId: actor.podId, regionId: pod.regionId, actor },
+          metadata: commandMetadataFrom(ctx, this.clock.now()),
+        }),
+      ),
     );
   }
 

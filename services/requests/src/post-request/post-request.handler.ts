@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
@@ -38,9 +37,9 @@ export class PostRequestHandler {
     this.commands = new CommandHandler(store, requestDecider);
   }
 
-  async handle(input: PostRequestInput, ctx: RequestContext): Promise<{ request: ExistingRequest; version: number }> {
+  /** With an idempotency key, a retry of the same post returns the request the first call created. */
+  async handle(input: PostRequestInput, ctx: RequestContext, idempotencyKey: string | null = null): Promise<{ request: ExistingRequest; version: number }> {
     const actor = actingMember(ctx);
-    const requestId = randomUUID();
     const now = this.clock.now();
     const { onBehalfOfPersonId, ...rest } = input;
     const requesterMemberId = onBehalfOfPersonId ? memberIdFor(actor.podId, onBehalfOfPersonId) : actor.memberId;
@@ -49,11 +48,16 @@ export class PostRequestHandler {
       this.responseTargets.of(actor.podId),
       this.pods.of(actor.podId),
     ]);
-    const { state, version } = await this.commands.handle(this.em.fork(), requestStream(actor.podId, requestId), {
-      type: 'PostRequest',
-      data: { ...withPodDefaults(rest, pod), requestId, podId: actor.podId, regionId: pod.regionId, requesterMemberId, actor, incidentId, responseTargets },
-      metadata: commandMetadataFrom(ctx, now),
-    });
+    const { state, version } = await this.commands.create(
+      this.em.fork(),
+      { key: idempotencyKey, podId: actor.podId, actorId: actor.memberId, operation: 'requests.postRequest', input },
+      (requestId) => requestStream(actor.podId, requestId),
+      (requestId) => ({
+        type: 'PostRequest',
+        data: { ...withPodDefaults(rest, pod), requestId, podId: actor.podId, regionId: pod.regionId, requesterMemberId, actor, incidentId, responseTargets },
+        metadata: commandMetadataFrom(ctx, now),
+      }),
+    );
     return { request: state as ExistingRequest, version };
   }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation, type GeoPoint } from '@mutuo/domain';
@@ -47,14 +47,19 @@ export class SharedResourceHandler {
   async register(
     input: { kind: SharedResourceKind; name: string; location: GeoPoint; openingHours: OpeningHours[] },
     ctx: RequestContext,
+    idempotencyKey: string | null = null,
   ): Promise<ExistingResource> {
     const actor = actingMember(ctx);
-    const resourceId = randomUUID();
-    const { state } = await this.commands.handle(this.em.fork(), sharedResourceStream(actor.podId, resourceId), {
-      type: 'RegisterSharedResource',
-      data: { ...input, resourceId, podId: actor.podId, publicToken: randomBytes(18).toString('base64url'), actor },
-      metadata: commandMetadataFrom(ctx, this.clock.now()),
-    });
+    const { state } = await this.commands.create(
+      this.em.fork(),
+      { key: idempotencyKey, podId: actor.podId, actorId: actor.memberId, operation: 'requests.registerSharedResource', input },
+      (resourceId) => sharedResourceStream(actor.podId, resourceId),
+      (resourceId) => ({
+        type: 'RegisterSharedResource',
+        data: { ...input, resourceId, podId: actor.podId, publicToken: randomBytes(18).toString('base64url'), actor },
+        metadata: commandMetadataFrom(ctx, this.clock.now()),
+      }),
+    );
     return state as ExistingResource;
   }
 
