@@ -1,3 +1,4 @@
+import { forbiddenCharacterIn } from '@mutuo/domain';
 import { z } from 'zod';
 
 /** Field schemas shared by contracts, so the same kind of value is validated the same way everywhere. */
@@ -30,7 +31,14 @@ export const slugField = () =>
     .max(63)
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'Use lowercase letters and digits joined by "-"' });
 
-export const displayTextField = (max: number) => z.string().trim().min(1).max(max);
+/** Text people wrote: no control characters (beyond tab and line breaks), lone surrogates or noncharacters. */
+export const displayTextField = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => forbiddenCharacterIn(text) === null, { message: 'Contains a control character, lone surrogate or noncharacter' });
 
 export function isLanguageTag(value: string): boolean {
   try {
