@@ -14,8 +14,9 @@ function refusal(run: () => unknown): DomainRuleViolation {
 }
 
 describe('plainText', () => {
-  it('trims, including zero-width padding, and keeps the inside as written', () => {
-    expect(plainText('  \u200BSoup  for two\uFEFF\n', { field: 'title', max: 40 })).toBe('Soup  for two');
+  it('trims, including zero-width padding, and makes each run of spaces in a line one space', () => {
+    expect(plainText('  \u200BSoup \u00A0 for\u3000two\uFEFF\n', { field: 'title', max: 40 })).toBe('Soup for two');
+    expect(plainText('  Soup  \n\n  for two ', { field: 'description', max: 40, multiline: true })).toBe('Soup  \n\n  for two');
   });
 
   it('normalises to NFC, so the same word is stored the same way however it was typed', () => {

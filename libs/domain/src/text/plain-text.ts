@@ -15,7 +15,10 @@ export interface PlainTextRule {
   readonly min?: number;
   /** Most characters after trimming and normalising. */
   readonly max: number;
-  /** Allows line breaks and tabs (descriptions, agreements); CR LF and CR become LF. */
+  /**
+   * Allows line breaks and tabs (descriptions, agreements); CR LF and CR become LF. Single-line text
+   * refuses them and has each run of spaces made one space.
+   */
   readonly multiline?: boolean;
   /** The refusal's code, for fields that had their own before (default INVALID_TEXT). */
   readonly code?: string;
@@ -80,7 +83,8 @@ export function checkPlainText(text: string, rule: Omit<PlainTextRule, 'field' |
   // Only blank text counts as empty; text of nothing but invisible characters is refused as such.
   if (INVISIBLE.test(text) && /[^\p{White_Space}]/u.test(text)) return { ok: false, problem: { kind: 'invisible' } };
   let normal = trimmed.normalize('NFC');
-  if (multiline) normal = normal.replace(LINE_BREAKS, '\n');
+  // A line keeps single spaces, so names that differ only in spacing are the same name.
+  normal = multiline ? normal.replace(LINE_BREAKS, '\n') : normal.replace(/\p{Zs}+/gu, ' ');
   const min = rule.min ?? 1;
   const length = characterCount(normal);
   if (length < min || length > rule.max) return { ok: false, problem: { kind: 'length', length } };
