@@ -191,6 +191,9 @@ describe('mountSubgraph', () => {
     }
     const inline = await post('{ saveNote(input: { lines: ["ok", "a\\u0085b"] }) }', fromGateway(memberToken));
     expect(inline.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TEXT', field: 'input.lines.1' } });
+    // The field names the argument, not whatever the caller called its variable.
+    const renamed = await post('query Save($second: String!) { saveNote(input: { lines: ["ok", $second] }) }', fromGateway(memberToken), { second: '\u0000' });
+    expect(renamed.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TEXT', field: 'input.lines.1' } });
     expect(savedNotes).toEqual([]);
 
     const multiLine = await post(query, fromGateway(memberToken), { input: { lines: ['one\r\ntwo\tthree', 'Olá 🌍'] } });

@@ -127,7 +127,7 @@ describe('notifications GraphQL and erasure (real PostgreSQL and NATS)', () => {
       code: 'INVALID_EVENT_TYPE',
       field: 'eventTypes',
     });
-    expect(await errorOf(coordinator, register, { types: ['requests.request-posted.v1\u0000'] })).toMatchObject({ code: 'INVALID_TEXT', field: 'types.0' });
+    expect(await errorOf(coordinator, register, { types: ['requests.request-posted.v1\u0000'] })).toMatchObject({ code: 'INVALID_TEXT', field: 'eventTypes.0' });
 
     const activate = 'mutation($reason: String!) { activatePhoneTree(reason: $reason) { status } }';
     expect(await errorOf(coordinator, activate, { reason: 'Flood\u0000 on the river' })).toMatchObject({ code: 'INVALID_TEXT', field: 'reason' });

@@ -14,7 +14,8 @@ export function refuseUnsafeText(): ApolloServerPlugin<SubgraphContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const found = unsafeStringInVariables(request.variables ?? {}) ?? unsafeStringInDocument(document);
+          const variables = request.variables ?? {};
+          const found = unsafeStringInArguments(document, variables) ?? unsafeStringInVariables(variables);
           if (found) throw unsafeTextError(found.field, found.message);
         },
       };
@@ -52,12 +53,14 @@ function unsafeStringInVariables(value: unknown, path = ''): UnsafeString | null
   return null;
 }
 
-function unsafeStringInDocument(document: DocumentNode | undefined): UnsafeString | null {
+/** Paths name the argument (`input.title`), whether its value is written inline or passed in a variable. */
+function unsafeStringInArguments(document: DocumentNode | undefined, variables: Record<string, unknown>): UnsafeString | null {
   if (!document) return null;
   let found: UnsafeString | null = null;
   const walk = (node: ValueNode, field: string): void => {
     if (found) return;
     if (node.kind === Kind.STRING) found = check(node.value, field);
+    else if (node.kind === Kind.VARIABLE) found = unsafeStringInVariables(variables[node.name.value], field);
     else if (node.kind === Kind.LIST) node.values.forEach((item, index) => walk(item, `${field}.${index}`));
     else if (node.kind === Kind.OBJECT) node.fields.forEach((entry) => walk(entry.value, `${field}.${entry.name.value}`));
   };
