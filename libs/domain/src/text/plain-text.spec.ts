@@ -87,6 +87,14 @@ describe('plainText', () => {
     expect(refusal(() => plainText(' ab ', title)).message).toBe('title has 3 to 10 characters');
   });
 
+  it('trims in linear time, so a long run of spaces inside cannot stall the server', () => {
+    const started = Date.now();
+    expect(() => plainText(`x${' '.repeat(200_000)}x`, { field: 'description', max: 4000, multiline: true })).toThrow(DomainRuleViolation);
+    expect(() => plainText(`x${'\u00A0'.repeat(200_000)}x`, { field: 'title', max: 140 })).not.toThrow();
+    // Quadratic trimming took tens of seconds here; linear takes milliseconds.
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('uses the code a field already had when one is given', () => {
     expect(refusal(() => plainText('a', { ...title, code: 'INVALID_TITLE' })).code).toBe('INVALID_TITLE');
   });

@@ -33,8 +33,8 @@ export type TextProblem =
   | { readonly kind: 'length'; readonly length: number };
 
 const LINE_BREAKS = /\r\n?|[\u2028\u2029]/g;
-// Zero-width space, joiners, word joiner and BOM are invisible padding at either end.
-const EDGE_PADDING = /^[\p{White_Space}\u200B-\u200D\u2060\uFEFF]+|[\p{White_Space}\u200B-\u200D\u2060\uFEFF]+$/gu;
+// Zero-width space, joiners, word joiner and BOM are invisible padding at either end (all in the BMP).
+const PADDING = /[\p{White_Space}\u200B-\u200D\u2060\uFEFF]/u;
 // What a reader sees nothing of: spaces, format characters, default-ignorables, Hangul fillers, the blank braille cell.
 const INVISIBLE = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800\u3164\uFFA0]*$/u;
 
@@ -64,6 +64,15 @@ export function forbiddenCharacterIn(text: string, allowed: { readonly lineBreak
   return null;
 }
 
+/** Scans from both ends: a regex anchored at the end would retry every run of spaces inside, in quadratic time. */
+function withoutPadding(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && PADDING.test(text[start]!)) start++;
+  while (end > start && PADDING.test(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
 /** Length as a reader counts it closer than UTF-16 does: code points, so an emoji such as 🍞 is one. */
 export function characterCount(text: string): number {
   let count = 0;
@@ -75,7 +84,7 @@ export function characterCount(text: string): number {
 export function checkPlainText(text: string, rule: Omit<PlainTextRule, 'field' | 'code'>): { ok: true; text: string } | { ok: false; problem: TextProblem } {
   const multiline = rule.multiline ?? false;
   // Line breaks and padding at either end are trimmed first: a single line pasted with its newline is fine.
-  const trimmed = text.replace(EDGE_PADDING, '');
+  const trimmed = withoutPadding(text);
   const forbidden = forbiddenCharacterIn(trimmed, { lineBreaks: multiline });
   if (forbidden) return { ok: false, problem: forbidden };
   const separator = multiline ? null : /[\u2028\u2029]/.exec(trimmed);
