@@ -28,6 +28,19 @@ describe('defineContract', () => {
     expect(result.error.message).toMatch(/^Invalid greetings\.greeting-sent\.v2 data: to: .+; times: .+; tags\[1\]: .+/);
   });
 
+  it('refuses a control character, lone surrogate or noncharacter in any string, even one its schema leaves open', () => {
+    for (const [data, path] of [
+      [{ to: 'a\u0000b', times: 1, tags: [] }, 'to'],
+      [{ to: 'Ana', times: 1, tags: ['ok', '\u0008'] }, 'tags[1]'],
+      [{ to: 'Ana\uDFFF', times: 1, tags: [] }, 'to'],
+      [{ to: 'Ana', times: 1, tags: [], extra: { note: '\uFFFF' } }, 'extra.note'],
+    ] as const) {
+      const result = GreetingSentV2.parse(data);
+      expect(!result.ok && result.error.issues).toEqual([{ path, message: expect.stringMatching(/control character|lone surrogate|noncharacter/) }]);
+    }
+    expect(GreetingSentV2.parse({ to: 'Ana\n\tand Bo 🌍', times: 1, tags: [] }).ok).toBe(true);
+  });
+
   it('reports a value that is not an object at the root', () => {
     const result = GreetingSentV2.parse('hello');
     expect(!result.ok && result.error.issues[0]?.path).toBe('(root)');

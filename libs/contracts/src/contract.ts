@@ -1,3 +1,4 @@
+import { describeTextProblem, forbiddenCharacterIn } from '@mutuo/domain';
 import { z } from 'zod';
 
 /** Services and event names are kebab-case, so that a type is also a valid run of NATS subject tokens. */
@@ -73,6 +74,8 @@ export function defineContract<
   const type = `${service}.${name}.v${version}` as `${Service}.${Name}.v${Version}`;
   type Data = z.output<Schema>;
   const parse = (data: unknown): ContractParseResult<Data> => {
+    const unsafe = unsafeTextIn(data);
+    if (unsafe) return { ok: false, error: new ContractValidationError(type, [unsafe]) };
     const result = schema.safeParse(data);
     return result.success
       ? { ok: true, data: result.data as Data }
@@ -104,6 +107,25 @@ export function parseContractType(type: string): ContractTypeParts | null {
   const match = CONTRACT_TYPE.exec(type);
   if (!match) return null;
   return { service: match[1]!, name: match[2]!, version: Number(match[3]) };
+}
+
+/**
+ * Whatever a schema says about a field, no string in event data may carry a control character (other than
+ * tab and line breaks), a lone surrogate or a noncharacter: consumers would store it and fail on it later.
+ */
+function unsafeTextIn(value: unknown, path: readonly PropertyKey[] = []): ContractIssue | null {
+  if (typeof value === 'string') {
+    const problem = forbiddenCharacterIn(value);
+    if (!problem) return null;
+    const field = formatPath(path);
+    return { path: field, message: describeTextProblem({ field: 'Text', max: 0, multiline: true }, problem) };
+  }
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const found = unsafeTextIn(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
 
 export function toContractIssues(issues: readonly z.core.$ZodIssue[]): ContractIssue[] {

@@ -6,3 +6,4 @@ export * from './geo/point-in-area';
 export * from './calendar/weekly-rule';
 export * from './geo/geohash-cells';
 export * from './calendar/weekly-windows';
+export * from './text/plain-text';

@@ -32,7 +32,12 @@ const typeDefs = parse(`
     coordinatorsOnly: String!
     closeRequest(requestId: ID!): Boolean!
     renameNote(title: String!): String!
+    saveNote(input: NoteInput!): String!
     breakDown: String
+  }
+
+  input NoteInput {
+    lines: [String!]!
   }
 
   type Me {
@@ -57,6 +62,7 @@ describe('mountSubgraph', () => {
   let app: INestApplication;
   let url: string;
   let memberToken: string;
+  const savedNotes: string[][] = [];
 
   const resolvers = {
     Query: {
@@ -70,6 +76,10 @@ describe('mountSubgraph', () => {
         throw new DomainRuleViolation('REQUEST_ALREADY_CLOSED', 'The request is already closed', 'requestId');
       },
       renameNote: (_: unknown, args: unknown) => z.object({ title: z.string().min(3, 'must have at least 3 characters') }).parse(args).title,
+      saveNote: (_: unknown, args: { input: { lines: string[] } }) => {
+        savedNotes.push(args.input.lines);
+        return 'saved';
+      },
       breakDown: () => {
         throw new Error('connection to 10.0.0.7 refused for user ledger_admin');
       },
@@ -89,11 +99,11 @@ describe('mountSubgraph', () => {
     await app?.close();
   });
 
-  async function post(query: string, headers: Record<string, string> = {}) {
+  async function post(query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponseBody };
   }
@@ -164,6 +174,31 @@ describe('mountSubgraph', () => {
       message: 'Invalid value for title: must have at least 3 characters',
       extensions: { code: 'BAD_USER_INPUT', field: 'title' },
     });
+  });
+
+  it('refuses control characters, lone surrogates and noncharacters in any string argument before a resolver runs', async () => {
+    const query = 'query Save($input: NoteInput!) { saveNote(input: $input) }';
+    const cases: [Record<string, unknown> | undefined, string, string][] = [
+      [{ input: { lines: ['fine', 'a\u0000b'] } }, 'input.lines.1', 'U+0000'],
+      [{ input: { lines: ['\u0008'] } }, 'input.lines.0', 'U+0008'],
+      [{ input: { lines: ['ab\uD800'] } }, 'input.lines.0', 'lone surrogate U+D800'],
+      [{ input: { lines: ['ab\uFFFE'] } }, 'input.lines.0', 'noncharacter U+FFFE'],
+    ];
+    for (const [variables, field, what] of cases) {
+      const response = await post(query, fromGateway(memberToken), variables);
+      expect(response.status).toBe(200);
+      expect(response.body.errors).toEqual([{ message: expect.stringContaining(what), extensions: { code: 'INVALID_TEXT', field } }]);
+    }
+    const inline = await post('{ saveNote(input: { lines: ["ok", "a\\u0085b"] }) }', fromGateway(memberToken));
+    expect(inline.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TEXT', field: 'input.lines.1' } });
+    // The field names the argument, not whatever the caller called its variable.
+    const renamed = await post('query Save($second: String!) { saveNote(input: { lines: ["ok", $second] }) }', fromGateway(memberToken), { second: '\u0000' });
+    expect(renamed.body.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TEXT', field: 'input.lines.1' } });
+    expect(savedNotes).toEqual([]);
+
+    const multiLine = await post(query, fromGateway(memberToken), { input: { lines: ['one\r\ntwo\tthree', 'Olá 🌍'] } });
+    expect(multiLine.body).toEqual({ data: { saveNote: 'saved' } });
+    expect(savedNotes).toEqual([['one\r\ntwo\tthree', 'Olá 🌍']]);
   });
 
   it('masks unexpected errors and logs them with their stack and correlation', async () => {

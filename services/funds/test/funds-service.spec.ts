@@ -127,6 +127,16 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     expect(await refused('ana', CONTRIBUTE, { input: donation })).toEqual({ code: 'NOT_A_TREASURER', field: undefined });
   });
 
+  it('refuses control characters and invisible-only names and reasons, naming the field and writing nothing', async () => {
+    const proposal = { currency: 'EUR', amountMinor: 1_000, category: 'groceries', reason: 'Food for the week' };
+    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, donorName: 'Rosa\u0000Lima' } })).toEqual({ code: 'INVALID_TEXT', field: 'input.donorName' });
+    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, donorName: '\u200B\u2060\u3164' } })).toEqual({ code: 'INVALID_TEXT', field: 'donorName' });
+    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, processorReference: 'ch_1\u001B' } })).toEqual({ code: 'INVALID_TEXT', field: 'input.processorReference' });
+    expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: 'Food\u0008 for the week' } })).toEqual({ code: 'INVALID_TEXT', field: 'input.reason' });
+    expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: '\u00AD\u200D' } })).toEqual({ code: 'INVALID_TEXT', field: 'reason' });
+    expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: 'x'.repeat(1001) } })).toEqual({ code: 'TEXT_TOO_LONG', field: 'reason' });
+  });
+
   it('needs two treasurers other than the proposer, refuses approving twice or paying early, then pays through the processor', async () => {
     const proposalId = randomUUID();
     const { proposeDisbursement } = await ok<{ proposeDisbursement: { status: string; route: string; approvalsRequired: number } }>('ana', PROPOSE, {

@@ -419,6 +419,12 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
       code: 'REQUESTER_AS_CANDIDATE',
       field: 'helperMemberId',
     });
+    const eventsBefore = await adminQuery<{ n: number }>('select count(*)::int as n from mutuo_events');
+    for (const [reason, field] of [['Cy\u0000 knows her', 'input.reason'], ['\u200B\u2060\u3164', 'reason'], ['Cy\u0085knows', 'input.reason']]) {
+      const refused = await gql(podA, 'disp', ASSIGN, { input: { requestId, helperMemberId: cy, reason } }, dispatcher);
+      expect(refused.errors?.[0]?.extensions).toEqual({ code: 'INVALID_TEXT', field });
+    }
+    expect(await adminQuery<{ n: number }>('select count(*)::int as n from mutuo_events')).toEqual(eventsBefore);
     expect((await gql(podA, 'disp', ASSIGN, { input: { requestId, helperMemberId: cy, reason: 'Cy knows her' } }, dispatcher)).data).toEqual({ assignHelper: { matched: false } });
 
     const wrong = suggestions.find((s) => s.helperMemberId !== cy)!;

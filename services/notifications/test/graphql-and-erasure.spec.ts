@@ -138,6 +138,29 @@ describe('notifications GraphQL and erasure (real PostgreSQL and NATS)', () => {
     expect(accepted.data?.setUpPhoneTree).toEqual({ status: 'READY', calls: [{ memberId: ana }] });
   });
 
+  it('accepts only the event types partners are sent, refuses control and invisible-only text, and writes nothing', async () => {
+    const events = async () => (await adminQuery<{ n: number }>(sut.db.adminUrl, 'select count(*)::int as n from mutuo_events'))[0]!.n;
+    const before = await events();
+    const register = 'mutation($types: [String!]) { registerWebhookEndpoint(url: "https://partner.example.org/hooks", eventTypes: $types) { secret } }';
+    expect(await errorOf(coordinator, register, { types: ['requests.request-posted.v1', 'membership.member-joined.v1'] })).toMatchObject({
+      code: 'INVALID_EVENT_TYPE',
+      field: 'eventTypes.1',
+    });
+    expect(await errorOf(coordinator, register, { types: Array.from({ length: 4 }, () => 'requests.request-posted.v1') })).toMatchObject({
+      code: 'INVALID_EVENT_TYPE',
+      field: 'eventTypes',
+    });
+    expect(await errorOf(coordinator, register, { types: ['requests.request-posted.v1\u0000'] })).toMatchObject({ code: 'INVALID_TEXT', field: 'eventTypes.0' });
+
+    const activate = 'mutation($reason: String!) { activatePhoneTree(reason: $reason) { status } }';
+    expect(await errorOf(coordinator, activate, { reason: 'Flood\u0000 on the river' })).toMatchObject({ code: 'INVALID_TEXT', field: 'reason' });
+    expect(await errorOf(coordinator, activate, { reason: '\u200B\u2060\u3164\u2800' })).toMatchObject({ code: 'INVALID_REASON', field: 'reason' });
+    const preview = 'query($input: TemplatePreviewInput!) { previewNotificationTemplate(input: $input) { subject } }';
+    const template = { kind: 'DIGEST', locale: 'es', variant: 'PLAIN', subject: 'Resumen\nBcc: x', body: 'Hola' };
+    expect(await errorOf(coordinator, preview, { input: template })).toMatchObject({ code: 'INVALID_TEXT', field: 'input.subject' });
+    expect(await events()).toBe(before);
+  });
+
   it('shows coordinators what happened to each channel of a notification, without addresses', async () => {
     const requestId = randomUUID();
     await publisher.publish(RequestPostedV1, podId, `request:${podId}:${requestId}`, {

@@ -109,6 +109,38 @@ describe('requests service (real PostgreSQL and NATS)', () => {
     expect(await countEvents()).toBe(before);
   });
 
+  it('refuses control characters, invisible-only text and malformed cells, naming the field, and stores nothing', async () => {
+    const ana = await tokenFor('person-ana', podA);
+    const before = await countEvents();
+    const refused: [Record<string, unknown>, string, string][] = [
+      [{ ...input('a\u0000b title') }, 'INVALID_TEXT', 'input.title'],
+      [{ ...input('Bread\u0008 please') }, 'INVALID_TEXT', 'input.title'],
+      [{ ...input('\u200B\u200D\u2060\u3164') }, 'INVALID_TITLE', 'title'],
+      [{ ...input('Groceries'), description: 'Two bags\u009B31m' }, 'INVALID_TEXT', 'input.description'],
+      [{ ...input('Groceries'), location: { cell: 'not-a-cell' } }, 'INVALID_LOCATION', 'location.cell'],
+      [{ ...input('Groceries'), location: { cell: 'eycs0a' } }, 'INVALID_LOCATION', 'location.cell'],
+    ];
+    for (const [bad, code, field] of refused) {
+      const { data, errors } = await graphql(ana, POST, { input: bad });
+      expect(data ?? null).toBeNull();
+      expect(errors?.[0]?.extensions).toEqual({ code, field });
+    }
+    const offer = await graphql(ana, 'mutation($input: PostOfferInput!) { postOffer(input: $input) { id } }', {
+      input: { title: '\u00AD\u200B\u2800', language: 'en', category: 'MEALS' },
+    });
+    expect(offer.errors?.[0]?.extensions).toEqual({ code: 'INVALID_TITLE', field: 'title' });
+    const browse = await graphql(ana, '{ openRequests(filter: { cellPrefix: "eyc!" }) { edges { cursor } } }');
+    expect(browse.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.cellPrefix' });
+    expect(await countEvents()).toBe(before);
+
+    const stored = await graphql<{ postRequest: { title: string; description: string; locationCell: string } }>(
+      ana,
+      'mutation($input: PostRequestInput!) { postRequest(input: $input) { title description locationCell } }',
+      { input: { ...input('  Cafe\u0301 for two\n'), description: 'Line one\r\nline two', location: { cell: 'EYCS0P' } } },
+    );
+    expect(stored.data?.postRequest).toEqual({ title: 'Caf\u00E9 for two', description: 'Line one\nline two', locationCell: 'eycs0p' });
+  });
+
   it("holds a partner client's token to its scopes: reading its pod's requests, never posting without requests:write", async () => {
     const partner = (scope: string) =>
       new SignJWT({ client_id: 'hotline', scope, pod: podA, roles: [] })

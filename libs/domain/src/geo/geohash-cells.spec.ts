@@ -1,4 +1,4 @@
-import { encodeGeohash } from './geohash';
+import { encodeGeohash, geohashCell } from './geohash';
 import { cellDistanceKm, distanceKm, geohashWithNeighbours } from './geohash-cells';
 import { decodeGeohashBounds as geohashBounds, geohashCenter } from './point-in-area';
 
@@ -32,5 +32,17 @@ describe('geohash cells', () => {
 
   it('refuses text that is not a geohash', () => {
     expect(() => geohashBounds('abc')).toThrow(/not a geohash/);
+  });
+});
+
+describe('geohashCell', () => {
+  const rule = { field: 'location.cell', minLength: 5, maxLength: 7 };
+
+  it('accepts a cell of the allowed size, lowercased and trimmed', () => {
+    expect(geohashCell(' EYCS0P ', rule)).toBe('eycs0p');
+  });
+
+  it.each([['eyc'], ['eycs0p12'], ['eycs0a'], ['not a cell'], ['eycs\u00000'], ['']])('refuses %j with a code and the field', (text) => {
+    expect(() => geohashCell(text, rule)).toThrow(expect.objectContaining({ code: 'INVALID_LOCATION', field: 'location.cell' }));
   });
 });

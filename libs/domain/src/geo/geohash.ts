@@ -1,3 +1,5 @@
+import { DomainRuleViolation } from '../decider';
+
 /**
  * Geohash cells (base 32, no a/i/l/o). Members share where they are only at neighbourhood size:
  * precision 6 is a cell of about 1.2 km × 0.6 km.
@@ -49,4 +51,30 @@ export function encodeGeohash(point: GeoPoint, precision: number): string {
     }
   }
   return hash;
+}
+
+export interface GeohashRule {
+  /** The input field, named in the refusal. */
+  readonly field: string;
+  readonly minLength: number;
+  readonly maxLength: number;
+  /** The refusal's code (default INVALID_LOCATION). */
+  readonly code?: string;
+}
+
+/**
+ * A geohash cell or prefix from outside, lowercased, or a DomainRuleViolation naming the field. Checked where
+ * it enters, because decoding a malformed cell later fails as an internal error.
+ */
+export function geohashCell(text: string, rule: GeohashRule): string {
+  const cell = text.trim().toLowerCase();
+  if (cell.length < rule.minLength || cell.length > rule.maxLength || !GEOHASH.test(cell)) {
+    const size = rule.minLength === rule.maxLength ? `${rule.minLength}` : `${rule.minLength} to ${rule.maxLength}`;
+    throw new DomainRuleViolation(
+      rule.code ?? 'INVALID_LOCATION',
+      `${rule.field} must be a geohash of ${size} characters from "${GEOHASH_ALPHABET}"`,
+      rule.field,
+    );
+  }
+  return cell;
 }

@@ -32,7 +32,7 @@ export function formatSubgraphError(logger: Logger): ErrorFormatter {
       return {
         ...where,
         message: field ? `Invalid value for ${field}: ${issue!.message}` : `Invalid input: ${issue?.message ?? 'rejected'}`,
-        extensions: withoutUndefined({ code: 'BAD_USER_INPUT', field }),
+        extensions: withoutUndefined({ code: codeOfIssue(issue) ?? 'BAD_USER_INPUT', field }),
       };
     }
     if (original instanceof AuthenticationError) {
@@ -54,6 +54,12 @@ function isDomainRuleViolation(error: unknown): error is DomainRuleViolation {
     error instanceof DomainRuleViolation ||
     (error instanceof Error && error.name === 'DomainRuleViolation' && typeof (error as { code?: unknown }).code === 'string')
   );
+}
+
+/** A schema may name a more precise code for its refusal (such as INVALID_TEXT) in the issue's params. */
+function codeOfIssue(issue: ZodError['issues'][number] | undefined): string | undefined {
+  const code = (issue as { params?: { code?: unknown } } | undefined)?.params?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(record: T): T {

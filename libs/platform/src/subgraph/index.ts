@@ -2,3 +2,4 @@ export * from './subgraph-context';
 export * from './format-error';
 export * from './gateway-secret';
 export * from './mount-subgraph';
+export * from './refuse-unsafe-text';

@@ -12,6 +12,7 @@ import { AuthenticationError } from '../auth/authentication-error';
 import { bearerTokenFrom, JwtVerifier } from '../auth/jwt-verifier';
 import { contextForIdentity, correlationIdFrom, Identity, RequestContext, requestContext } from '../context/request-context';
 import { formatSubgraphError } from './format-error';
+import { refuseUnsafeText } from './refuse-unsafe-text';
 import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER, secretsMatch } from './gateway-secret';
 import type { SubgraphContext } from './subgraph-context';
 
@@ -65,7 +66,7 @@ export async function mountSubgraph(app: INestApplication, options: SubgraphOpti
     // Shutdown belongs to installGracefulShutdown; Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
     // Inline traces would carry unmasked error messages to the gateway.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseUnsafeText()],
     logger: logger.child({ component: 'apollo' }),
   });
   await server.start();

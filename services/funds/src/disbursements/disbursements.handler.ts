@@ -67,7 +67,7 @@ export class DisbursementsHandler {
       const policy = await this.policies.of(tx, caller.podId);
       const budgetMinor = policy.monthlyBudgets[category];
       const budget: BudgetSnapshot | null = budgetMinor === undefined ? null : { budgetMinor, committedMinor: await this.committed(tx, caller.podId, category, monthOf(caller.metadata.now)) };
-      const reason = this.texts.prepare(input.reason, 'reason', 1000);
+      const reason = this.texts.prepare(input.reason, 'reason', 1000, true);
       const { state, newEvents } = await this.commands.handle(tx, disbursementStream(caller.podId, proposalId), {
         type: 'ProposeDisbursement',
         data: {
@@ -105,7 +105,7 @@ export class DisbursementsHandler {
   recordPodDecision(input: { proposalId: string; approved: boolean; note: string }, ctx: RequestContext): Promise<DisbursementState> {
     return this.inPod(ctx, async (tx, caller) => {
       const stream = disbursementStream(caller.podId, checkUuid(input.proposalId, 'proposalId'));
-      const note = this.texts.prepare(input.note, 'note', 1000);
+      const note = this.texts.prepare(input.note, 'note', 1000, true);
       const { state, newEvents } = await this.commands.handle(tx, stream, {
         type: 'RecordPodDecision',
         data: { decidedByMemberId: caller.memberId, deciderIsCoordinator: caller.coordinator, approved: input.approved, noteTextId: note.id },
@@ -119,7 +119,7 @@ export class DisbursementsHandler {
   reject(input: { proposalId: string; reason: string }, ctx: RequestContext): Promise<DisbursementState> {
     return this.inPod(ctx, async (tx, caller) => {
       const stream = disbursementStream(caller.podId, checkUuid(input.proposalId, 'proposalId'));
-      const reason = this.texts.prepare(input.reason, 'reason', 1000);
+      const reason = this.texts.prepare(input.reason, 'reason', 1000, true);
       const { state, newEvents } = await this.commands.handle(tx, stream, {
         type: 'RejectDisbursement',
         data: { rejectedByMemberId: caller.memberId, rejecterIsTreasurer: caller.treasurer, reasonTextId: reason.id },

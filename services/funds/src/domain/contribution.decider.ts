@@ -4,7 +4,7 @@ import {
   type ContributionMethod,
   type ContributionSourceKind,
 } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText } from '@mutuo/domain';
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit, isMoney } from './money';
 
 /** Money received. The amount and the processor's fee are posted as two transfers, so the fee stays visible. */
@@ -73,7 +73,7 @@ export const contributionDecider: Decider<ContributionState, ContributionCommand
           feeMinor,
           method: oneOf(CONTRIBUTION_METHODS, input.method, 'method'),
           sourceKind: oneOf(CONTRIBUTION_SOURCE_KINDS, input.sourceKind, 'sourceKind'),
-          processorReference: input.processorReference?.trim().slice(0, 200) || null,
+          processorReference: optionalPlainText(input.processorReference, { field: 'processorReference', min: 0, max: 200 }),
           donorNameTextId,
           donorMemberId: input.anonymous ? null : input.donorMemberId,
           nameShownPublicly: donorNameTextId !== null && input.nameShownPublicly,

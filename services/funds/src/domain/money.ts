@@ -1,4 +1,4 @@
-import { DomainRuleViolation } from '@mutuo/domain';
+import { checkPlainText, describeTextProblem, DomainRuleViolation, INVALID_TEXT } from '@mutuo/domain';
 
 /** Time credits are kept in whole minutes under this unit; money under its ISO 4217 code in minor units. */
 export const HOUR = 'HOUR';
@@ -40,12 +40,18 @@ export function checkAmountMinorOrZero(amount: unknown, field: string): number {
   return checkAmountMinor(amount, field);
 }
 
-/** Free text people write (reasons): trimmed, present, bounded. */
-export function checkText(value: unknown, field: string, max: number): string {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text.length === 0) throw new DomainRuleViolation('TEXT_REQUIRED', `${field} must not be empty`, field);
-  if (text.length > max) throw new DomainRuleViolation('TEXT_TOO_LONG', `${field} must be at most ${max} characters`, field);
-  return text;
+/**
+ * Free text people write (reasons, notes, donor names), held to the shared plain-text rule: an empty text is
+ * TEXT_REQUIRED, a long one TEXT_TOO_LONG, control, broken or invisible-only text INVALID_TEXT.
+ */
+export function checkText(value: unknown, field: string, max: number, multiline = false): string {
+  const rule = { field, min: 1, max, multiline };
+  const checked = checkPlainText(typeof value === 'string' ? value : '', rule);
+  if (checked.ok) return checked.text;
+  const { problem } = checked;
+  if (problem.kind === 'length' && problem.length === 0) throw new DomainRuleViolation('TEXT_REQUIRED', `${field} must not be empty`, field);
+  if (problem.kind === 'length') throw new DomainRuleViolation('TEXT_TOO_LONG', `${field} must be at most ${max} characters`, field);
+  throw new DomainRuleViolation(INVALID_TEXT, describeTextProblem(rule, problem), field);
 }
 
 /** `YYYY-MM` of an ISO timestamp, in UTC: budgets are monthly. */

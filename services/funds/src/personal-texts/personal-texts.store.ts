@@ -19,8 +19,8 @@ export class PersonalTexts {
    * Validates a text and gives it an id, before the command that refers to it is decided; `store` keeps it once the
    * command was accepted, so a refused command leaves no text behind.
    */
-  prepare(value: unknown, field: string, max: number): PreparedText {
-    return { id: randomUUID(), text: checkText(value, field, max) };
+  prepare(value: unknown, field: string, max: number, multiline = false): PreparedText {
+    return { id: randomUUID(), text: checkText(value, field, max, multiline) };
   }
 
   /** Keeps a prepared text in the caller's transaction (pod set). */

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { z } from 'zod';
 import { DomainRuleViolation } from '@mutuo/domain';
-import { memberIdFor } from '@mutuo/contracts';
+import { memberIdFor, plainTextField } from '@mutuo/contracts';
 import { mayIdentifyRequester, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
 import { explainScore } from '../domain/helper-scoring';
@@ -11,7 +11,9 @@ import { RequestMatchingQueries } from '../request-matching/request-matching.que
 import { SuggestionsQueries, type MatchRow, type SuggestionRow } from '../suggestions/suggestions.queries';
 
 const id = (field: string) => z.uuid({ error: `${field} must be an id` });
-const reason = z.string().trim().min(1).max(500).nullish().transform((value) => value ?? null);
+const reason = plainTextField({ min: 0, max: 500, multiline: true })
+  .nullish()
+  .transform((value) => value || null);
 const suggestionArgs = z.object({ suggestionId: id('suggestionId'), reason });
 const assignInput = z.object({ requestId: id('requestId'), helperMemberId: id('helperMemberId'), override: z.boolean().nullish(), reason });
 const withdrawArgs = z.object({ requestId: id('requestId'), reason });

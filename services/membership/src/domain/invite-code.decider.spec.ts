@@ -69,6 +69,7 @@ describe('invite codes', () => {
     ['no uses', { maxUses: 0 }, 'INVALID_MAX_USES', 'maxUses'],
     ['half a use', { maxUses: 1.5 }, 'INVALID_MAX_USES', 'maxUses'],
     ['a label of 81 characters', { label: 'x'.repeat(81) }, 'INVALID_LABEL', 'label'],
+    ['a label with an escape character', { label: 'For \u001B[2Jthe market' }, 'INVALID_LABEL', 'label'],
   ])('refuses to create a code with %s, naming the field', (_case, data, code, field) => {
     expect(refusal([], create(data))).toMatchObject({ code, field });
   });

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText } from '@mutuo/domain';
 
 /**
  * One invite code of a pod. The code itself is never stored: the handler hashes it, and the code's stream
@@ -60,10 +60,7 @@ export const inviteCodeDecider: Decider<InviteCodeState, InviteCodeCommand, Invi
         if (!Number.isInteger(maxUses) || maxUses < 1 || maxUses > INVITE_CODE_LIMITS.maxUsesMax) {
           throw new DomainRuleViolation('INVALID_MAX_USES', `maxUses is a whole number from 1 to ${INVITE_CODE_LIMITS.maxUsesMax}`, 'maxUses');
         }
-        const label = command.data.label?.trim() || null;
-        if (label !== null && label.length > INVITE_CODE_LIMITS.labelMax) {
-          throw new DomainRuleViolation('INVALID_LABEL', `A label has at most ${INVITE_CODE_LIMITS.labelMax} characters`, 'label');
-        }
+        const label = optionalPlainText(command.data.label, { field: 'label', min: 0, max: INVITE_CODE_LIMITS.labelMax, code: 'INVALID_LABEL' });
         return [{ type: 'InviteCodeCreated', data: { podId, codeId, codeHash, expiresAt, maxUses, label }, metadata }];
       }
       case 'RedeemInviteCode': {

@@ -211,6 +211,7 @@ describe('joining a pod that admits by application', () => {
       'answers.1.questionId',
     ],
     ['an empty answer', { answers: [{ questionId: 'q-1', answer: 'Yes' }, { questionId: 'q-2', answer: '  ' }] }, 'INVALID_ANSWER', 'answers.1.answer'],
+    ['an answer with a control character', { answers: [{ questionId: 'q-1', answer: 'Yes' }, { questionId: 'q-2', answer: 'No\u0085thanks' }] }, 'INVALID_ANSWER', 'answers.1.answer'],
     ['an empty display name', { displayName: ' ' }, 'INVALID_DISPLAY_NAME', 'displayName'],
     ['a stale agreements version', { agreementsVersion: 1, pod: pod({ admissionMode: 'application', joinQuestions: questions, agreementsVersion: 2 }) }, 'STALE_AGREEMENTS_VERSION', 'agreementsVersion'],
   ])('refuses %s, naming the field', (_case, data, code, field) => {

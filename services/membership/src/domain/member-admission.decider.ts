@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 import { INVITE_CODE_FIELD } from './invite-code.decider';
 import { notAMember } from './member-slice';
 import { memberDecider, type JoinDetails, type MemberJoined, type MemberLeft, type MemberState } from './member.decider';
@@ -140,10 +140,7 @@ export const memberAdmissionDecider: Decider<MemberAdmissionState, MemberAdmissi
         if (state.application?.status === 'pending') {
           throw new DomainRuleViolation('APPLICATION_PENDING', 'Your application to this pod is waiting for a coordinator');
         }
-        const displayName = applicant.displayName.trim();
-        if (displayName.length < 1 || displayName.length > DISPLAY_NAME_MAX) {
-          throw new DomainRuleViolation('INVALID_DISPLAY_NAME', `A display name has 1 to ${DISPLAY_NAME_MAX} characters`, 'displayName');
-        }
+        const displayName = plainText(applicant.displayName, { field: 'displayName', max: DISPLAY_NAME_MAX, code: 'INVALID_DISPLAY_NAME' });
         const preferredLanguage = languageOf(applicant.preferredLanguage) || pod.podLanguages[0]!;
         const checkedAnswers = answersTo(pod.joinQuestions, answers);
         requireCurrentAgreements(pod.agreementsVersion, agreementsVersion, 'agreementsVersion');
@@ -172,10 +169,7 @@ export const memberAdmissionDecider: Decider<MemberAdmissionState, MemberAdmissi
       case 'DeclineJoinApplication': {
         const { memberId, podId } = command.data;
         pendingApplication(state);
-        const reason = command.data.reason.trim();
-        if (reason.length < 1 || reason.length > DECLINE_REASON_MAX) {
-          throw new DomainRuleViolation('INVALID_REASON', `A reason has 1 to ${DECLINE_REASON_MAX} characters`, 'reason');
-        }
+        const reason = plainText(command.data.reason, { field: 'reason', max: DECLINE_REASON_MAX, multiline: true, code: 'INVALID_REASON' });
         return [{ type: 'JoinApplicationDeclined', data: { memberId, podId, reason }, metadata }];
       }
 
@@ -280,10 +274,7 @@ function answersTo(questions: readonly JoinQuestion[], given: readonly { questio
     if (byQuestion.has(questionId)) {
       throw new DomainRuleViolation('DUPLICATE_ANSWER', 'Answer each question once', `answers.${index}.questionId`);
     }
-    const text = answer.trim();
-    if (text.length < 1 || text.length > JOIN_ANSWER_MAX) {
-      throw new DomainRuleViolation('INVALID_ANSWER', `An answer has 1 to ${JOIN_ANSWER_MAX} characters`, `answers.${index}.answer`);
-    }
+    const text = plainText(answer, { field: `answers.${index}.answer`, max: JOIN_ANSWER_MAX, multiline: true, code: 'INVALID_ANSWER' });
     byQuestion.set(questionId, text);
   });
   return questions.map((question) => {

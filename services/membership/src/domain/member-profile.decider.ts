@@ -1,12 +1,11 @@
 import { REQUEST_CATEGORIES, type RequestCategory } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import { encodeGeohash, isGeohash, isValidPoint, NEIGHBOURHOOD_PRECISION, type GeoPoint } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText, plainText } from '@mutuo/domain';
+import { encodeGeohash, geohashCell, isValidPoint, NEIGHBOURHOOD_PRECISION, type GeoPoint } from '@mutuo/domain';
 import { notAMember, type MemberIdentity, type OnMemberStream } from './member-slice';
 import {
   canonicalLanguageTag,
   CONTACT_CHANNEL_KINDS,
   normalizeContactValue,
-  plainText,
   sameContactValue,
   type ContactChannelKind,
 } from './profile-values';
@@ -190,16 +189,11 @@ function applyChanges(current: Profile, changes: ProfileChanges): Profile {
 }
 
 function displayName(value: string): string {
-  const name = plainText(value, 1, 80);
-  if (name === null) throw new DomainRuleViolation('INVALID_DISPLAY_NAME', 'A display name has 1 to 80 visible characters', 'displayName');
-  return name;
+  return plainText(value, { field: 'displayName', max: 80, code: 'INVALID_DISPLAY_NAME' });
 }
 
 function pronouns(value: string | null): string | null {
-  if (value === null || value.trim() === '') return null;
-  const text = plainText(value, 1, 40);
-  if (text === null) throw new DomainRuleViolation('INVALID_PRONOUNS', 'Pronouns have at most 40 visible characters', 'pronouns');
-  return text;
+  return optionalPlainText(value, { field: 'pronouns', min: 0, max: 40, code: 'INVALID_PRONOUNS' });
 }
 
 function languages(tags: readonly string[]): string[] {
@@ -228,14 +222,11 @@ function skills(values: readonly string[]): RequestCategory[] {
 function location(input: NonNullable<ProfileChanges['location']> | null): MemberLocation | null {
   if (input === null) return null;
   const precise = input.precise ? roundedPoint(input.precise) : null;
-  const cell = input.cell?.trim().toLowerCase() || null;
-  if (cell !== null && !isGeohash(cell, NEIGHBOURHOOD_PRECISION)) {
-    throw new DomainRuleViolation(
-      'INVALID_LOCATION_CELL',
-      `A neighbourhood cell is a geohash of ${NEIGHBOURHOOD_PRECISION} characters from 0-9 and b-z without a, i, l, o`,
-      'location.cell',
-    );
-  }
+  const given = input.cell?.trim() || null;
+  const cell =
+    given === null
+      ? null
+      : geohashCell(given, { field: 'location.cell', minLength: NEIGHBOURHOOD_PRECISION, maxLength: NEIGHBOURHOOD_PRECISION, code: 'INVALID_LOCATION_CELL' });
   if (cell === null && precise === null) {
     throw new DomainRuleViolation('INVALID_LOCATION_CELL', 'Give a neighbourhood cell, a precise point, or no location', 'location.cell');
   }

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 
 export type MemberState =
   | { status: 'none' }
@@ -34,10 +34,7 @@ export const memberDecider: Decider<MemberState, MemberCommand, MemberEvent> = {
           throw new DomainRuleViolation('ALREADY_MEMBER', 'You are already a member of this pod', 'podId');
         }
         if (podLanguages.length === 0) throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
-        const displayName = details.displayName.trim();
-        if (displayName.length < 1 || displayName.length > 80) {
-          throw new DomainRuleViolation('INVALID_DISPLAY_NAME', 'A display name has 1 to 80 characters', 'displayName');
-        }
+        const displayName = plainText(details.displayName, { field: 'displayName', max: 80, code: 'INVALID_DISPLAY_NAME' });
         // Until the member says otherwise, they hear from the pod in the pod's first language.
         const preferredLanguage = details.preferredLanguage || podLanguages[0]!;
         return [

@@ -1,6 +1,5 @@
 import { isPartnerScope, PARTNER_SCOPES, type PartnerScope } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import { plainText } from './profile-values';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 
 /**
  * A partner app registered by a pod's coordinator: what it may do (scopes) and for which pods. The client
@@ -54,8 +53,7 @@ export const partnerClientDecider: Decider<PartnerClientState, PartnerClientComm
       case 'RegisterPartnerClient': {
         if (state.status !== 'none') throw new DomainRuleViolation('PARTNER_CLIENT_EXISTS', 'A partner client with this id exists', 'clientId');
         const { clientId, ownerPodId, secretHash, callerCoordinates } = command.data;
-        const name = plainText(command.data.name, 1, 80);
-        if (name === null) throw new DomainRuleViolation('INVALID_CLIENT_NAME', 'A client name has 1 to 80 visible characters', 'name');
+        const name = plainText(command.data.name, { field: 'name', max: 80, code: 'INVALID_CLIENT_NAME' });
         const scopes = grantedScopes(command.data.scopes);
         const podIds = [...new Set(command.data.podIds.map((podId) => podId.toLowerCase()))];
         if (podIds.length === 0 || podIds.length > MAX_PARTNER_CLIENT_PODS) {

@@ -44,6 +44,8 @@ describe("a pod's agreements", () => {
   it.each([
     ['an empty text', ' \n ', 'INVALID_AGREEMENTS', 'text'],
     ['a text over 20000 characters', 'x'.repeat(20_001), 'INVALID_AGREEMENTS', 'text'],
+    ['a text with a NUL byte', '# Rules\n\nBe kind\u0000', 'INVALID_AGREEMENTS', 'text'],
+    ['a text of only invisible characters', '\u200B\n\u2060', 'INVALID_AGREEMENTS', 'text'],
   ])('refuses %s, naming the field', (_case, text, code, field) => {
     const error = spec(podAgreementsDecider).given([]).when(publish(text)).thenThrows(DomainRuleViolation);
     expect(error).toMatchObject({ code, field });

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 
 /**
  * A pod's agreements (how decisions are made, how help is asked for, boundaries) as versioned markdown.
@@ -41,11 +41,8 @@ export const podAgreementsDecider: Decider<PodAgreementsState, PodAgreementsComm
             'basedOnVersion',
           );
         }
-        // Markdown keeps its line structure; only trailing blank space is dropped.
-        const text = command.data.text.replace(/\r\n?/g, '\n').trimEnd();
-        if (text.trim().length === 0 || text.length > AGREEMENTS_TEXT_MAX) {
-          throw new DomainRuleViolation('INVALID_AGREEMENTS', `The agreements have 1 to ${AGREEMENTS_TEXT_MAX} characters`, 'text');
-        }
+        // Markdown keeps its line structure (line breaks become LF); blank space around it is dropped.
+        const text = plainText(command.data.text, { field: 'text', max: AGREEMENTS_TEXT_MAX, multiline: true, code: 'INVALID_AGREEMENTS' });
         // The same text again is not a new version: nobody would need to acknowledge anything.
         if (text === state.text) return [];
         return [

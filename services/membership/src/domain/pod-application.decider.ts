@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 import { parseGeoPolygon, type GeoPolygon } from '@mutuo/domain';
 import { hasPodLanguageShape, isValidTimeZone, POD_DESCRIPTION_MAX } from './pod.decider';
 import { canonicalLanguageTag } from './profile-values';
@@ -74,9 +74,9 @@ export const podApplicationDecider: Decider<PodApplicationState, PodApplicationC
           applicationId: input.applicationId,
           regionId: input.regionId,
           applicantPersonId: input.applicantPersonId,
-          applicantDisplayName: text(input.applicantDisplayName, 'applicantDisplayName', 1, POD_APPLICATION_LIMITS.displayNameMax, 'INVALID_DISPLAY_NAME', 'A display name'),
-          name: text(input.name, 'name', POD_APPLICATION_LIMITS.nameMin, POD_APPLICATION_LIMITS.nameMax, 'INVALID_NAME', 'A pod name'),
-          description: text(input.description, 'description', 1, POD_APPLICATION_LIMITS.descriptionMax, 'INVALID_DESCRIPTION', 'A description'),
+          applicantDisplayName: text(input.applicantDisplayName, 'applicantDisplayName', 1, POD_APPLICATION_LIMITS.displayNameMax, 'INVALID_DISPLAY_NAME'),
+          name: text(input.name, 'name', POD_APPLICATION_LIMITS.nameMin, POD_APPLICATION_LIMITS.nameMax, 'INVALID_NAME'),
+          description: text(input.description, 'description', 1, POD_APPLICATION_LIMITS.descriptionMax, 'INVALID_DESCRIPTION', true),
           languages: podLanguages(input.languages),
           timezone: timezone(input.timezone),
           serviceArea: parseGeoPolygon(input.serviceArea, 'serviceArea'),
@@ -95,7 +95,7 @@ export const podApplicationDecider: Decider<PodApplicationState, PodApplicationC
       }
       case 'DeclinePodApplication': {
         const pending = requirePending(state);
-        const reason = text(command.data.reason, 'reason', 1, POD_APPLICATION_LIMITS.reasonMax, 'INVALID_REASON', 'A reason');
+        const reason = text(command.data.reason, 'reason', 1, POD_APPLICATION_LIMITS.reasonMax, 'INVALID_REASON', true);
         const { applicationId, regionId, applicantPersonId, name } = pending;
         return [{ type: 'PodApplicationDeclined', data: { applicationId, regionId, applicantPersonId, name, reason }, metadata }];
       }
@@ -126,10 +126,8 @@ function requirePending(state: PodApplicationState): PodApplicationDetails {
   return state;
 }
 
-function text(value: string, field: string, min: number, max: number, code: string, what: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length < min || trimmed.length > max) throw new DomainRuleViolation(code, `${what} has ${min} to ${max} characters`, field);
-  return trimmed;
+function text(value: string, field: string, min: number, max: number, code: string, multiline = false): string {
+  return plainText(value, { field, min, max, code, multiline });
 }
 
 /**

@@ -71,6 +71,8 @@ describe('pod settings', () => {
     ['application without questions', { admissionMode: 'application' }, 'JOIN_QUESTIONS_REQUIRED', 'joinQuestions'],
     ['eleven questions', { joinQuestions: Array.from({ length: 11 }, (_, n) => `Question number ${n}?`) }, 'INVALID_JOIN_QUESTIONS', 'joinQuestions'],
     ['a question too short', { joinQuestions: ['Why?', 'Hm'] }, 'INVALID_JOIN_QUESTIONS', 'joinQuestions.1'],
+    ['a question of only invisible characters', { joinQuestions: ['Why?', '\u200B\u200C\u2800\u3164'] }, 'INVALID_JOIN_QUESTIONS', 'joinQuestions.1'],
+    ['a question with a NUL byte', { joinQuestions: ['Why?', 'Who\u0000 are you?'] }, 'INVALID_JOIN_QUESTIONS', 'joinQuestions.1'],
     ['the same question twice', { joinQuestions: ['Who are you?', 'Who are  you?'] }, 'INVALID_JOIN_QUESTIONS', 'joinQuestions.1'],
     ['an unknown visibility', { requestVisibility: 'everyone' }, 'INVALID_SETTING', 'requestVisibility'],
     ['an unknown admission mode', { admissionMode: 'lottery' }, 'INVALID_SETTING', 'admissionMode'],

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 
 /**
  * How a pod works day to day: who sees its requests, whether unmet ones may go to neighbouring pods, and how
@@ -121,15 +121,14 @@ function questions(texts: readonly string[], current: readonly JoinQuestion[], f
   const seen = new Set<string>();
   let nextFresh = 0;
   return texts.map((raw, index) => {
-    const text = raw.trim().replace(/\s+/g, ' ');
     const field = `joinQuestions.${index}`;
-    if (text.length < JOIN_QUESTION_LIMITS.textMin || text.length > JOIN_QUESTION_LIMITS.textMax) {
-      throw new DomainRuleViolation(
-        'INVALID_JOIN_QUESTIONS',
-        `A join question has ${JOIN_QUESTION_LIMITS.textMin} to ${JOIN_QUESTION_LIMITS.textMax} characters`,
-        field,
-      );
-    }
+    // A question is one line: runs of ordinary spaces and line breaks collapse to one space.
+    const text = plainText(raw.replace(/[ \t\r\n]+/g, ' '), {
+      field,
+      min: JOIN_QUESTION_LIMITS.textMin,
+      max: JOIN_QUESTION_LIMITS.textMax,
+      code: 'INVALID_JOIN_QUESTIONS',
+    });
     if (seen.has(text)) throw new DomainRuleViolation('INVALID_JOIN_QUESTIONS', 'Each join question is asked once', field);
     seen.add(text);
     // A question asked before keeps its id, so answers already given still point at it.

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText, plainText } from '@mutuo/domain';
 import { parseGeoPolygon, type GeoPolygon } from '@mutuo/domain';
 
 export type PodState =
@@ -65,10 +65,7 @@ export const podDecider: Decider<PodState, PodCommand, PodEvent> = {
         const { regionExists, description, serviceArea, ...profile } = command.data;
         if (state.status !== 'none') throw new DomainRuleViolation('POD_EXISTS', 'This pod already exists', 'podId');
         if (!regionExists) throw new DomainRuleViolation('REGION_NOT_FOUND', 'No region with this id', 'regionId');
-        const name = profile.name.trim();
-        if (name.length < 2 || name.length > 120) {
-          throw new DomainRuleViolation('INVALID_NAME', 'A pod name has 2 to 120 characters', 'name');
-        }
+        const name = plainText(profile.name, { field: 'name', min: 2, max: 120, code: 'INVALID_NAME' });
         if (profile.languages.length === 0 || profile.languages.some((tag) => !hasPodLanguageShape(tag))) {
           throw new DomainRuleViolation('INVALID_LANGUAGES', 'Give at least one language as a BCP 47 tag such as "en" or "pt-BR"', 'languages');
         }
@@ -77,11 +74,7 @@ export const podDecider: Decider<PodState, PodCommand, PodEvent> = {
         }
         const data: PodProfile = { ...profile, name, languages: [...new Set(profile.languages)] };
         if (description !== undefined) {
-          const trimmed = description.trim();
-          if (trimmed.length < 1 || trimmed.length > POD_DESCRIPTION_MAX) {
-            throw new DomainRuleViolation('INVALID_DESCRIPTION', `A pod description has 1 to ${POD_DESCRIPTION_MAX} characters`, 'description');
-          }
-          data.description = trimmed;
+          data.description = plainText(description, { field: 'description', max: POD_DESCRIPTION_MAX, multiline: true, code: 'INVALID_DESCRIPTION' });
         }
         if (serviceArea !== undefined) data.serviceArea = parseGeoPolygon(serviceArea, 'serviceArea');
         return [{ type: 'PodCreated', data, metadata: eventMetadataFrom(command.metadata) }];
@@ -89,10 +82,7 @@ export const podDecider: Decider<PodState, PodCommand, PodEvent> = {
       case 'LeaveRegion': {
         if (state.status === 'none') throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
         if (state.regionId === null) throw new DomainRuleViolation('NOT_IN_REGION', 'This pod is not part of a region', 'podId');
-        const reason = command.data.reason?.trim() || null;
-        if (reason !== null && reason.length > LEAVE_REASON_MAX) {
-          throw new DomainRuleViolation('INVALID_REASON', `A reason has at most ${LEAVE_REASON_MAX} characters`, 'reason');
-        }
+        const reason = optionalPlainText(command.data.reason, { field: 'reason', min: 0, max: LEAVE_REASON_MAX, multiline: true, code: 'INVALID_REASON' });
         return [
           {
             type: 'PodLeftRegion',

@@ -1,6 +1,7 @@
 /**
  * Checks and normal forms for the values a member writes into their profile. Pure functions: the
- * deciders turn a `null` result into a DomainRuleViolation naming the field.
+ * deciders turn a `null` result into a DomainRuleViolation naming the field. Free text (names,
+ * pronouns) goes through the shared plainText rule of @mutuo/domain.
  */
 
 const knownLanguages = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
@@ -36,17 +37,6 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-// Control and invisible formatting characters have no place in a name or pronouns.
-const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-
-/** Trimmed text of `min`..`max` characters without control characters, or null. */
-export function plainText(text: string, min: number, max: number): string | null {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  const length = [...trimmed].length;
-  if (length < min || length > max || INVISIBLE.test(trimmed)) return null;
-  return trimmed;
 }
 
 export const CONTACT_CHANNEL_KINDS = ['email', 'phone', 'messaging'] as const;

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 
 export type RegionState = { status: 'none' } | { status: 'active'; regionId: string; name: string; slug: string };
 
@@ -17,10 +17,7 @@ export const regionDecider: Decider<RegionState, RegionCommand, RegionEvent> = {
     switch (command.type) {
       case 'CreateRegion': {
         if (state.status !== 'none') throw new DomainRuleViolation('REGION_EXISTS', 'This region already exists', 'regionId');
-        const name = command.data.name.trim();
-        if (name.length < 2 || name.length > 120) {
-          throw new DomainRuleViolation('INVALID_NAME', 'A region name has 2 to 120 characters', 'name');
-        }
+        const name = plainText(command.data.name, { field: 'name', min: 2, max: 120, code: 'INVALID_NAME' });
         if (!SLUG.test(command.data.slug) || command.data.slug.length > 40) {
           throw new DomainRuleViolation('INVALID_SLUG', 'A region slug is lowercase letters, digits and single hyphens (at most 40)', 'slug');
         }

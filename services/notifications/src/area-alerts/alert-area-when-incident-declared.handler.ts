@@ -93,7 +93,8 @@ export class AlertAreaWhenIncidentDeclared {
       data: { alertId, podId: incident.podId, incidentId: incident.incidentId, msgType: incident.msgType, capXml, recipientCount },
       metadata: cause.metadata,
     });
-    await this.dispatcher.notifyPartners(event.em, cause, event.type, { incidentId: incident.incidentId, msgType: incident.msgType, capUrl: `${this.config.publicUrl}${capPath(alertId)}` });
+    const eventType = incident.msgType === 'Cancel' ? IncidentClosedV1.type : IncidentDeclaredV1.type;
+    await this.dispatcher.notifyPartners(event.em, cause, eventType, { incidentId: incident.incidentId, msgType: incident.msgType, capUrl: `${this.config.publicUrl}${capPath(alertId)}` });
   }
 
   private async broadcast(event: ReceivedEvent, podId: string, kind: 'incident-declared' | 'incident-closed', area: GeoPolygon, params: Record<string, string>): Promise<void> {

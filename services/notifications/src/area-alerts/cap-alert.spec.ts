@@ -47,6 +47,17 @@ describe('CAP 1.2 alert', () => {
     expect(result.valid).toBe(true);
   });
 
+  it('stays well-formed and valid whatever the incident name holds: markup escaped, characters XML forbids dropped', async () => {
+    const name = `<b>&"'\u0000\u0008]]>\uD800\uFFFF\u0085 Cheias`;
+    const xml = buildCapAlert({ ...alert, incident: { ...alert.incident, name } });
+    const result = await validate(xml);
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(xml).toContain('<headline>&lt;b&gt;&amp;&quot;&apos;]]&gt; Cheias</headline>');
+    expect(xml).toContain('<areaDesc>&lt;b&gt;&amp;&quot;&apos;]]&gt; Cheias</areaDesc>');
+    expect(xml).not.toMatch(/[\u0000-\u0008\uD800\uFFFF\u0085]/);
+  });
+
   it('is a real check: a document breaking the schema is refused', async () => {
     const result = await validate(buildCapAlert(alert).replace('<status>Actual</status>', '<status>Real</status>'));
     expect(result.valid).toBe(false);

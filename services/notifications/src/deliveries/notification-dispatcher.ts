@@ -5,6 +5,7 @@ import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
 import { deliveryDecider, type DecideDelivery, type DeliveryChannel, type DeliveryContent } from '../domain/delivery.decider';
 import { nextDigestTime } from '../domain/delivery-timing';
+import type { PartnerEventType } from '../domain/partner-event-types';
 import { TIME_CRITICAL_KINDS, type NotificationKind } from '../domain/notification-kinds';
 import { notificationDecider, type NotificationCommand, type NotificationEvent, type NotificationState, type RecordNotification } from '../domain/notification.decider';
 import { renderMessage, type TemplateParams } from '../domain/templates/render-message';
@@ -178,7 +179,7 @@ export class NotificationDispatcher {
   }
 
   /** Sends an integration event's public facts to the pod's partner webhooks that asked for it. */
-  async notifyPartners(em: EntityManager, cause: NotificationCause, eventType: string, payload: Record<string, unknown>): Promise<void> {
+  async notifyPartners(em: EntityManager, cause: NotificationCause, eventType: PartnerEventType, payload: Record<string, unknown>): Promise<void> {
     if (!cause.podId) return;
     const endpoints = await query<{ endpoint_id: string }>(
       em,

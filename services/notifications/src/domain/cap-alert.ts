@@ -57,8 +57,18 @@ export interface CapAlertInput {
   readonly expires: Date | null;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character]!);
+/**
+ * Characters XML 1.0 does not allow at all (C0 controls but tab and line breaks, lone surrogates, U+FFFE/U+FFFF),
+ * and the C1 controls it discourages. Text reaches the alert from events, including ones stored before input was
+ * checked, so they are dropped here: one of them would make the whole public alert malformed.
+ */
+const NOT_XML_TEXT = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Text as XML element content: markup characters escaped, characters XML cannot carry dropped. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(NOT_XML_TEXT, '')
+    .replace(/[<>&'"]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[character]!);
 }
 
 /** CAP dates are `YYYY-MM-DDThh:mm:ss±hh:mm` (no fractions, no "Z"). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { INestApplication } from '@nestjs/common';
 import { memberIdFor } from '@mutuo/contracts';
-import { DomainRuleViolation } from '@mutuo/domain';
+import { DomainRuleViolation, plainText } from '@mutuo/domain';
 import { commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum, Clock } from '@mutuo/service-kit';
 import { EmailChannel } from '../channels/email.channel';
@@ -129,9 +129,11 @@ export function notificationsResolvers(app: INestApplication) {
         }
         const kind: NotificationKind = fromGraphQLEnum(NOTIFICATION_KINDS, input.kind);
         const variant = fromGraphQLEnum(TEMPLATE_VARIANTS, input.variant);
-        compileTemplate(input.subject, input.locale, 'UTC', 'input.subject');
-        compileTemplate(input.body, input.locale, 'UTC', 'input.body');
-        const overrides = new Map([[overrideKey(kind, input.locale, variant), { subject: input.subject, body: input.body }]]);
+        const subject = plainText(input.subject, { field: 'input.subject', max: 200 });
+        const body = plainText(input.body, { field: 'input.body', max: 4000, multiline: true });
+        compileTemplate(subject, input.locale, 'UTC', 'input.subject');
+        compileTemplate(body, input.locale, 'UTC', 'input.body');
+        const overrides = new Map([[overrideKey(kind, input.locale, variant), { subject, body }]]);
         try {
           return renderMessage({ kind, locales: [input.locale], variant, params: TEMPLATE_EXAMPLES[kind], timeZone: 'UTC', overrides });
         } catch (error) {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { memberIdFor } from '@mutuo/contracts';
-import { DomainRuleViolation } from '@mutuo/domain';
+import { plainText } from '@mutuo/domain';
 import { commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum, Clock } from '@mutuo/service-kit';
 import type { PhoneTreeState } from '../domain/phone-tree.decider';
@@ -53,8 +53,7 @@ export function phoneTreeResolvers(app: INestApplication) {
       },
       activatePhoneTree: async (_: unknown, args: { reason: string }, ctx: SubgraphContext) => {
         const { podId } = dispatcher(ctx);
-        const reason = args.reason.trim();
-        if (reason.length < 3 || reason.length > 200) throw new DomainRuleViolation('INVALID_REASON', 'Say in 3 to 200 characters why the tree is activated', 'reason');
+        const reason = plainText(args.reason, { field: 'reason', min: 3, max: 200, code: 'INVALID_REASON' });
         return phoneTreeView(await trees.activate(podId, reason, commandMetadataFrom(ctx, clock.now())));
       },
       acknowledgePhoneTreeCall: async (_: unknown, __: unknown, ctx: SubgraphContext) => {

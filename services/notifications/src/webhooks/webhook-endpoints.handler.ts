@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
+import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, streamName, type StoredEvent } from '@mutuo/event-store';
 import {
   webhookEndpointDecider,
@@ -10,6 +10,7 @@ import {
   type WebhookEndpointEvent,
   type WebhookEndpointState,
 } from '../domain/webhook-endpoint.decider';
+import { partnerEventTypes } from '../domain/partner-event-types';
 import { parseWebhookUrl } from '../domain/webhook-url';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
 import { findRoleHolders } from '../recipients/recipient-directory';
@@ -18,8 +19,6 @@ import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 export function webhookEndpointStream(podId: string, endpointId: string): string {
   return streamName('webhook-endpoint', podId, endpointId);
 }
-
-const EVENT_TYPE = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$/;
 
 /** Partner webhook endpoints: registration (URL checked, secret generated), attempts, disabling and re-enabling. */
 @Injectable()
@@ -38,16 +37,14 @@ export class WebhookEndpointsHandler {
   /** With an idempotency key, a retry gets the endpoint (and secret) the first call registered. */
   async register(podId: string, input: { url: string; eventTypes: readonly string[] }, metadata: CommandMetadata, idempotencyKey: string | null = null): Promise<WebhookEndpointState> {
     const url = parseWebhookUrl(input.url, { allowHttp: this.config.webhookAllowHttp, allowPrivateAddresses: this.config.webhookAllowPrivateAddresses }, 'url');
-    input.eventTypes.forEach((type, index) => {
-      if (!EVENT_TYPE.test(type)) throw new DomainRuleViolation('INVALID_EVENT_TYPE', `"${type}" is not an event type like requests.request-posted.v1`, `eventTypes.${index}`);
-    });
+    const eventTypes = partnerEventTypes(input.eventTypes);
     const { state } = await this.commands.create(
       this.em.fork(),
       { key: idempotencyKey, podId, actorId: metadata.actorId, operation: 'notifications.registerWebhookEndpoint', input },
       (endpointId) => webhookEndpointStream(podId, endpointId),
       (endpointId) => ({
         type: 'RegisterWebhookEndpoint',
-        data: { endpointId, podId, url: url.toString(), secret: randomBytes(32).toString('base64url'), eventTypes: [...new Set(input.eventTypes)], registeredBy: metadata.actorId },
+        data: { endpointId, podId, url: url.toString(), secret: randomBytes(32).toString('base64url'), eventTypes, registeredBy: metadata.actorId },
         metadata,
       }),
     );

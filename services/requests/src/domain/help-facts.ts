@@ -1,5 +1,5 @@
 import { REQUEST_CATEGORIES, REQUEST_VISIBILITIES, URGENCIES, type RequestCategory, type RequestVisibility, type Urgency } from '@mutuo/contracts';
-import { DomainRuleViolation, encodeGeohash, isValidPoint, parseWeeklyRule, type GeoPoint } from '@mutuo/domain';
+import { DomainRuleViolation, encodeGeohash, geohashCell, isValidPoint, parseWeeklyRule, plainText, type GeoPoint } from '@mutuo/domain';
 
 /**
  * What a request and an offer both say: what, in which language, when, where and for whom to see. Pure
@@ -50,7 +50,8 @@ export const MAX_QUANTITY = 10_000;
 export const CELL_PRECISION = 6;
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const SUBCATEGORY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-const GEOHASH_CELL = /^[0-9bcdefghjkmnpqrstuvwxyz]{5,7}$/;
+/** A cell given instead of a point: 5 to 7 characters, kept at neighbourhood size. */
+export const LOCATION_CELL = { field: 'location.cell', minLength: 5, maxLength: 7 } as const;
 
 /** How long a first match may take, per urgency, in hours; a pod may tune them. */
 export type ResponseTargets = Readonly<Record<Urgency, number>>;
@@ -67,10 +68,8 @@ export function checkUrgency(urgency: Urgency): Urgency {
 
 /** Checks and normalises the facts (trimmed text, canonical RRULE, coarse cell derived from a precise point). */
 export function checkHelpFacts(facts: HelpFacts, now: string): HelpFacts {
-  const title = facts.title.trim();
-  const description = facts.description.trim();
-  if (title.length < 3 || title.length > 140) throw new DomainRuleViolation('INVALID_TITLE', 'A title has 3 to 140 characters', 'title');
-  if (description.length > 4000) throw new DomainRuleViolation('INVALID_DESCRIPTION', 'A description has at most 4000 characters', 'description');
+  const title = plainText(facts.title, { field: 'title', min: 3, max: 140, code: 'INVALID_TITLE' });
+  const description = plainText(facts.description, { field: 'description', min: 0, max: 4000, multiline: true, code: 'INVALID_DESCRIPTION' });
   if (!REQUEST_CATEGORIES.includes(facts.category)) {
     throw new DomainRuleViolation('INVALID_CATEGORY', `Category must be one of ${REQUEST_CATEGORIES.join(', ')}`, 'category');
   }
@@ -136,10 +135,8 @@ function checkLocation(location: HelpLocation): HelpLocation {
     if (!isValidPoint(location.precise)) throw new DomainRuleViolation('INVALID_LOCATION', 'Latitude is -90..90 and longitude -180..180', 'location');
     return { cell: encodeGeohash(location.precise, CELL_PRECISION), precise: location.precise };
   }
-  if (location.cell !== null && !GEOHASH_CELL.test(location.cell)) {
-    throw new DomainRuleViolation('INVALID_LOCATION', 'A location cell is a geohash of 5 to 7 characters', 'location.cell');
-  }
-  return { cell: location.cell === null ? null : location.cell.slice(0, CELL_PRECISION), precise: null };
+  const cell = location.cell === null ? null : geohashCell(location.cell, LOCATION_CELL);
+  return { cell: cell === null ? null : cell.slice(0, CELL_PRECISION), precise: null };
 }
 
 /** A partial change applied to the facts; absent keys keep their value. */

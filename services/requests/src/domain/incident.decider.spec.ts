@@ -35,6 +35,8 @@ describe('an incident', () => {
 
   it.each([
     [{ name: 'x' }, 'INVALID_NAME', 'name'],
+    [{ name: 'Flood\u0000zone' }, 'INVALID_NAME', 'name'],
+    [{ name: '\u200B\u200B\u2800\u3164' }, 'INVALID_NAME', 'name'],
     [{ type: 'zombies' }, 'INVALID_INCIDENT_TYPE', 'type'],
     [{ startedAt: 'yesterday' }, 'INVALID_START', 'startedAt'],
     [{ startedAt: '2026-12-25T00:00:00Z' }, 'INVALID_START', 'startedAt'],

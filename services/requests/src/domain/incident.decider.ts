@@ -1,5 +1,5 @@
 import { INCIDENT_TYPES, type IncidentType } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, parseGeoPolygon, type GeoPolygon } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, parseGeoPolygon, plainText, type GeoPolygon } from '@mutuo/domain';
 import { isCoordinator, type Actor } from './help-facts';
 
 /**
@@ -65,8 +65,7 @@ export const incidentDecider: Decider<IncidentState, IncidentCommand, IncidentEv
         if (!isCoordinator(actor) && !asRegionSteward) {
           throw new DomainRuleViolation('NOT_ALLOWED', "Only the pod's coordinators or its region's stewards may declare an incident", 'incidentId');
         }
-        const name = command.data.name.trim();
-        if (name.length < 3 || name.length > 120) throw new DomainRuleViolation('INVALID_NAME', 'A name has 3 to 120 characters', 'name');
+        const name = plainText(command.data.name, { field: 'name', min: 3, max: 120, code: 'INVALID_NAME' });
         if (!(INCIDENT_TYPES as readonly string[]).includes(type)) {
           throw new DomainRuleViolation('INVALID_INCIDENT_TYPE', `Type must be one of ${INCIDENT_TYPES.join(', ')}`, 'type');
         }

@@ -364,6 +364,7 @@ describe('a request', () => {
 
     it('given a fulfilled request, when the undo gives no reason, then it is refused naming the reason', () => {
       refused([posted, matched(), fulfilled], command('ReverseFulfilment', { actor: coordinator, reason: ' ' }), 'INVALID_REASON', 'reason');
+      refused([posted, matched(), fulfilled], command('ReverseFulfilment', { actor: coordinator, reason: 'by\u0007 mistake' }), 'INVALID_REASON', 'reason');
     });
   });
 

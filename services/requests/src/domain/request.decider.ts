@@ -1,5 +1,5 @@
 import type { RequestCategory, Urgency } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
 import {
   applyChange,
   checkHelpFacts,
@@ -334,8 +334,7 @@ export const requestDecider: Decider<RequestState, RequestCommand, RequestEvent>
         const { actor, reason } = command.data;
         if (!isCoordinator(actor)) throw new DomainRuleViolation('NOT_ALLOWED', 'Only a coordinator may undo a confirmation', 'requestId');
         if (request.status !== 'fulfilled') throw new DomainRuleViolation('REQUEST_NOT_FULFILLED', 'Only a fulfilled request can be undone', 'requestId');
-        const trimmed = reason.trim();
-        if (trimmed.length < 3 || trimmed.length > 500) throw new DomainRuleViolation('INVALID_REASON', 'Give a reason of 3 to 500 characters', 'reason');
+        const trimmed = plainText(reason, { field: 'reason', min: 3, max: 500, code: 'INVALID_REASON' });
         return [
           {
             type: 'RequestFulfilmentReversed',

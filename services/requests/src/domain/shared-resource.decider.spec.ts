@@ -61,6 +61,8 @@ describe('a shared resource', () => {
 
   it.each([
     [{ name: 'x' }, 'INVALID_NAME', 'name'],
+    [{ name: 'Flood\u0000zone' }, 'INVALID_NAME', 'name'],
+    [{ name: '\u200B\u200B\u2800\u3164' }, 'INVALID_NAME', 'name'],
     [{ kind: 'garage' }, 'INVALID_KIND', 'kind'],
     [{ location: { lat: 100, lon: 0 } }, 'INVALID_LOCATION', 'location'],
     [{ openingHours: [{ byDay: 'XX', opensAt: '08:00', closesAt: '09:00' }] }, 'INVALID_OPENING_HOURS', 'openingHours.0.byDay'],

@@ -1,4 +1,4 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, isValidPoint, WEEKDAYS, type GeoPoint, type Weekday } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, isValidPoint, plainText, WEEKDAYS, type GeoPoint, type Weekday } from '@mutuo/domain';
 import { isCoordinator, type Actor } from './help-facts';
 
 /**
@@ -75,8 +75,7 @@ export const sharedResourceDecider: Decider<SharedResourceState, SharedResourceC
         if (state.status !== 'none') throw new DomainRuleViolation('RESOURCE_EXISTS', 'This resource is already registered', 'resourceId');
         const { actor, resourceId, podId, kind, location, openingHours, publicToken } = command.data;
         if (!isCoordinator(actor)) throw new DomainRuleViolation('NOT_ALLOWED', 'Only a coordinator may register a shared resource', 'resourceId');
-        const name = command.data.name.trim();
-        if (name.length < 3 || name.length > 120) throw new DomainRuleViolation('INVALID_NAME', 'A name has 3 to 120 characters', 'name');
+        const name = plainText(command.data.name, { field: 'name', min: 3, max: 120, code: 'INVALID_NAME' });
         if (!(SHARED_RESOURCE_KINDS as readonly string[]).includes(kind)) {
           throw new DomainRuleViolation('INVALID_KIND', `Kind must be one of ${SHARED_RESOURCE_KINDS.join(', ')}`, 'kind');
         }

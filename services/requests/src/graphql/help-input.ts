@@ -1,7 +1,7 @@
 import { REQUEST_CATEGORIES, REQUEST_VISIBILITIES, URGENCIES, type Urgency } from '@mutuo/contracts';
-import { DomainRuleViolation, encodeGeohash, isValidPoint } from '@mutuo/domain';
+import { DomainRuleViolation, encodeGeohash, geohashCell, isValidPoint } from '@mutuo/domain';
 import { fromGraphQLEnum } from '@mutuo/service-kit';
-import { CELL_PRECISION, type HelpFacts, type HelpFactsChange, type HelpLocation, type TimeWindow } from '../domain/help-facts';
+import { CELL_PRECISION, LOCATION_CELL, type HelpFacts, type HelpFactsChange, type HelpLocation, type TimeWindow } from '../domain/help-facts';
 import type { NewHelpFacts } from '../shared/pod-facts';
 
 export interface TimeWindowInput {
@@ -39,7 +39,8 @@ export function locationFrom(input: HelpLocationInput | null | undefined): HelpL
     if (!isValidPoint(point)) throw new DomainRuleViolation('INVALID_LOCATION', 'Latitude is -90..90 and longitude -180..180', 'location.point');
     return input.sharePrecisePoint ? { cell: null, precise: point } : { cell: encodeGeohash(point, CELL_PRECISION), precise: null };
   }
-  return { cell: input.cell ?? null, precise: null };
+  // Checked here, not only in the decider: the handler looks the cell up in incident areas first.
+  return { cell: input.cell == null ? null : geohashCell(input.cell, LOCATION_CELL), precise: null };
 }
 
 export const categoryFrom = (value: string) => fromGraphQLEnum(REQUEST_CATEGORIES, value);

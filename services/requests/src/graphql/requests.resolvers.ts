@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { INCIDENT_TYPES, URGENCIES } from '@mutuo/contracts';
-import { DomainRuleViolation, parseGeoPolygon } from '@mutuo/domain';
+import { DomainRuleViolation, geohashCell, parseGeoPolygon } from '@mutuo/domain';
 import type { IdempotentInput as Idempotent } from '@mutuo/event-store';
 import { badUserInput, mayIdentifyRequester, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
@@ -32,9 +32,7 @@ interface FilterInput {
 
 function browseFilter(input: FilterInput | null | undefined): BrowseFilter {
   if (!input) return {};
-  if (input.cellPrefix != null && !/^[0-9bcdefghjkmnpqrstuvwxyz]{1,7}$/.test(input.cellPrefix)) {
-    throw badUserInput('filter.cellPrefix', 'A cell prefix is 1 to 7 geohash characters');
-  }
+  const cellPrefix = input.cellPrefix == null ? null : geohashCell(input.cellPrefix, { field: 'filter.cellPrefix', minLength: 1, maxLength: 7, code: 'BAD_USER_INPUT' });
   for (const field of ['from', 'until'] as const) {
     const value = input[field];
     if (value != null && Number.isNaN(Date.parse(value))) throw badUserInput(`filter.${field}`, 'Give an ISO 8601 date-time');
@@ -42,7 +40,7 @@ function browseFilter(input: FilterInput | null | undefined): BrowseFilter {
   return {
     ...(input.category ? { category: categoryFrom(input.category) } : {}),
     ...(input.urgency ? { urgency: fromGraphQLEnum(URGENCIES, input.urgency) } : {}),
-    ...(input.cellPrefix ? { cellPrefix: input.cellPrefix } : {}),
+    ...(cellPrefix ? { cellPrefix } : {}),
     ...(input.area ? { area: parseGeoPolygon(input.area, 'filter.area') } : {}),
     ...(input.from ? { from: new Date(input.from).toISOString() } : {}),
     ...(input.until ? { until: new Date(input.until).toISOString() } : {}),
