@@ -6,3 +6,4 @@ export * from './database';
 export * from './subgraph';
 export * from './health';
 export * from './shutdown';
+export * from './resilience';
