@@ -8,3 +8,4 @@ export * from './smtp-sink';
 export * from './sms-sandbox';
 export * from './integration-event-publisher';
 export * from './manual-clock';
+export * from './private-postgres';
