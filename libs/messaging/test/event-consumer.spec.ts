@@ -18,7 +18,7 @@ import {
   type MutuoCloudEvent,
 } from '../src';
 import { SHARED_NATS_URL, deleteStreams, readStream, uniquePrefix, waitFor } from './support/nats-fixtures';
-import { REGION } from './support/request-events';
+import { REGION, requestPostedCloudEvent } from './support/request-events';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 jest.setTimeout(60_000);
@@ -112,29 +112,7 @@ describe('EventConsumer', () => {
     return consumer;
   }
 
-  function requestPostedEvent(podId: string, requestId = randomUUID(), streamVersion = 1, title = 'Soup'): MutuoCloudEvent {
-    return toCloudEvent({
-      id: randomUUID(),
-      region: REGION,
-      service: 'requests',
-      type: RequestPostedV1.type,
-      subject: `request:${podId}:${requestId}`,
-      time: new Date().toISOString(),
-      data: {
-        requestId,
-        podId,
-        requesterMemberId: memberIdFor(podId, 'person-1'),
-        title,
-        category: 'meals',
-        urgency: 'urgent',
-        postedAt: new Date().toISOString(),
-      },
-      podId,
-      correlationId: 'corr-1',
-      streamVersion,
-      actorId: 'person-1',
-    });
-  }
+  const requestPostedEvent = requestPostedCloudEvent;
 
   async function publish(body: string | object, type: string = RequestPostedV1.type, podId: string | null = null, msgID = randomUUID()) {
     const subject = eventSubject({ prefix, region: REGION, podId, type });
