@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ALL_CONTRACTS, ContractRegistry, RequestPostedV1, defineContract, memberIdFor } from '@mutuo/contracts';
+import { ALL_CONTRACTS, ContractRegistry, RequestPostedV1, defineContract } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -13,9 +13,7 @@ import {
   readDeadLetterHeaders,
   silentLogger,
   supportsMultipleFilterSubjects,
-  toCloudEvent,
   type EventHandler,
-  type MutuoCloudEvent,
 } from '../src';
 import { SHARED_NATS_URL, deleteStreams, readStream, uniquePrefix, waitFor } from './support/nats-fixtures';
 import { REGION, requestPostedCloudEvent } from './support/request-events';
