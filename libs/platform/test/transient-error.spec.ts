@@ -1,5 +1,5 @@
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, locatedError } from 'graphql';
 import { Client } from 'pg';
 import { classifyTransientError, withPgClient } from '../src';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database';
@@ -29,7 +29,13 @@ describe('classifyTransientError, on errors raised by the real drivers', () => {
 
   it('calls a refused connection unavailable, also when MikroORM wraps it', async () => {
     const client = new Client({ connectionString: CLOSED_PORT_URL });
-    expect(classifyTransientError(await rejectionOf(client.connect()))).toEqual({ kind: 'unavailable', evidence: 'ECONNREFUSED' });
+    const refused = await rejectionOf(client.connect());
+    expect(classifyTransientError(refused)).toEqual({ kind: 'unavailable', evidence: 'ECONNREFUSED' });
+    // graphql-js wraps a thrown value it does not take for an Error (one from another realm) as NonErrorThrown.
+    expect(classifyTransientError(locatedError({ ...(refused as object) }, undefined, ['me']))).toEqual({
+      kind: 'unavailable',
+      evidence: 'ECONNREFUSED',
+    });
 
     const orm = await MikroORM.init({ driver: PostgreSqlDriver, clientUrl: CLOSED_PORT_URL, entities: [], discovery: { warnWhenNoEntities: false }, connect: false });
     try {

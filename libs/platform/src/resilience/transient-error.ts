@@ -53,8 +53,8 @@ const MAX_DEPTH = 6;
 
 /**
  * Tells an infrastructure failure (database or broker unreachable, connection lost, transaction rolled back by a
- * conflict) apart from everything else. It follows `cause`, the errors of an AggregateError and a GraphQL error's
- * `originalError`, because drivers and frameworks wrap the socket error they got. Null means: not transient, the
+ * conflict) apart from everything else. It follows `cause`, the errors of an AggregateError, a GraphQL error's
+ * `originalError` and graphql-js's `thrownValue`, because drivers and frameworks wrap the socket error they got. Null means: not transient, the
  * operation itself failed (a bug, a refusal, bad data) and trying again changes nothing.
  */
 export function classifyTransientError(error: unknown): TransientFailure | null {
@@ -70,8 +70,8 @@ function classify(error: unknown, depth: number, seen: Set<unknown>): TransientF
   seen.add(error);
   const own = classifyOwn(error as ErrorLike);
   if (own) return own;
-  const { cause, errors, originalError } = error as ErrorLike;
-  for (const inner of [cause, originalError, ...(Array.isArray(errors) ? errors : [])]) {
+  const { cause, errors, originalError, thrownValue } = error as ErrorLike;
+  for (const inner of [cause, originalError, thrownValue, ...(Array.isArray(errors) ? errors : [])]) {
     const found = classify(inner, depth + 1, seen);
     if (found) return found;
   }
@@ -85,6 +85,8 @@ interface ErrorLike {
   readonly cause?: unknown;
   readonly errors?: unknown;
   readonly originalError?: unknown;
+  /** graphql-js wraps a thrown value that is not an Error (from another realm, say) as NonErrorThrown. */
+  readonly thrownValue?: unknown;
 }
 
 function classifyOwn(error: ErrorLike): TransientFailure | null {
