@@ -187,6 +187,46 @@ describe('EventConsumer', () => {
     await expectNothingAwaitingAck();
   });
 
+  it("counts only the handler's own refusals toward the dead-letter limit, holding the delivery through conflicts", async () => {
+    const attempts: { outcome: string; deliveryCount: number }[] = [];
+    const serializationFailure = () => Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+    const consumer = await startConsumer(
+      {
+        [RequestPostedV1.type]: async (event) => {
+          const title = (event.data as { title: string }).title;
+          // "conflicts": six serialization failures, more than maxDeliveries (4), then handled.
+          // "refuses": five serialization failures, then refusals until dead-lettered.
+          const transient = attempts.filter((attempt) => attempt.outcome === `${title}:conflict`).length;
+          if (transient < (title === 'conflicts' ? 6 : 5)) {
+            attempts.push({ outcome: `${title}:conflict`, deliveryCount: event.delivery.deliveryCount });
+            throw serializationFailure();
+          }
+          if (title === 'refuses') {
+            attempts.push({ outcome: `${title}:refused`, deliveryCount: event.delivery.deliveryCount });
+            throw new Error('refused');
+          }
+          await recordRequest(event as never);
+        },
+      },
+      { transientRetryBackoff: { initialMs: 20, maxMs: 50, jitter: 0 } },
+    );
+    const podId = randomUUID();
+    const conflicting = requestPostedEvent(podId, randomUUID(), 1, 'conflicts');
+    const refused = requestPostedEvent(podId, randomUUID(), 1, 'refuses');
+    await publish(conflicting, RequestPostedV1.type, podId);
+    await publish(refused, RequestPostedV1.type, podId);
+    await waitFor(() => consumer.stats().handled === 1 && consumer.stats().deadLettered === 1, { what: 'one handled, one dead-lettered' });
+
+    expect((await handledRows()).map((row) => row.event_id)).toEqual([conflicting.id]);
+    // Conflicts were retried within the same delivery: none of them cost a delivery.
+    expect(attempts.filter((attempt) => attempt.outcome.endsWith(':conflict')).map((attempt) => attempt.deliveryCount)).toEqual(Array(11).fill(1));
+    expect(attempts.filter((attempt) => attempt.outcome === 'refuses:refused')).toHaveLength(4);
+    expect(consumer.stats()).toMatchObject({ transientFailures: 11, retried: 3, deadLettered: 1 });
+    const letters = (await readStream(jsm, deadLetterStreamName(prefix))).map((letter) => readDeadLetterHeaders(letter.header));
+    expect(letters.map((letter) => [letter.eventId, letter.reason])).toEqual([[refused.id, 'Handler failed 4 times: refused']]);
+    await expectNothingAwaitingAck();
+  });
+
   it('dead-letters malformed messages with a reason and goes on with the next valid one', async () => {
     const consumer = await startConsumer({
       [RequestPostedV1.type]: recordRequest,
