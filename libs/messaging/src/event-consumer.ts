@@ -85,8 +85,6 @@ export class EventConsumer {
   private readonly databaseGate: DependencyGate;
   private readonly ownsDatabaseGate: boolean;
   private readonly processor: MessageProcessor;
-  private closed: Promise<void> = Promise.resolve();
-  private signalClosed: () => void = () => undefined;
   private readonly concurrency: number;
   private readonly ackWaitMs: number;
   private readonly logger: MessagingLogger;
@@ -139,7 +137,7 @@ export class EventConsumer {
         logger: this.logger,
         js: () => this.js!,
       },
-      { isClosing: () => this.closing, whenClosed: () => this.closed, sleep: (ms) => this.sleep(ms) },
+      { isClosing: () => this.closing, sleep: (ms) => this.sleep(ms), untilClosedOr: (work) => this.untilClosedOr(work) },
     );
   }
 
@@ -163,7 +161,6 @@ export class EventConsumer {
     }
     this.started = true;
     this.closing = false;
-    this.closed = new Promise<void>((resolve) => (this.signalClosed = resolve));
     for (const plan of this.plans) this.loops.push(this.consumeLoop(plan));
     this.logger.info('Event consumer started', {
       consumer: this.consumerName,
@@ -175,7 +172,6 @@ export class EventConsumer {
   async close(): Promise<void> {
     if (!this.started || this.closing) return;
     this.closing = true;
-    this.signalClosed();
     for (const wake of this.sleepers) wake();
     await Promise.allSettled([...this.subscriptions].map((messages) => messages.close()));
     await Promise.allSettled(this.loops);
@@ -317,6 +313,19 @@ export class EventConsumer {
       };
       const timer = setTimeout(wake, ms);
       this.sleepers.add(wake);
+    });
+  }
+
+  /** Waits for `work`, or less if the consumer closes first. */
+  private untilClosedOr(work: Promise<unknown>): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      this.sleepers.add(wake);
+      work.then(wake, wake);
     });
   }
 }

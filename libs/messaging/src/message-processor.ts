@@ -33,10 +33,10 @@ export interface MessageProcessorSettings {
 /** What the processor needs to know of the consumer it works for. */
 export interface ConsumerLifecycle {
   isClosing(): boolean;
-  /** Settles when the consumer starts closing. */
-  whenClosed(): Promise<void>;
   /** A pause that ends early when the consumer closes. */
   sleep(ms: number): Promise<void>;
+  /** Waits for `work`, or less if the consumer closes first. */
+  untilClosedOr(work: Promise<unknown>): Promise<void>;
 }
 
 export interface ProcessingCounters {
@@ -177,7 +177,7 @@ export class MessageProcessor {
   async keepAliveUntil(msg: JsMsg, until: Promise<unknown>): Promise<void> {
     const stillWorking = setInterval(() => msg.working(), this.keepAliveMs());
     try {
-      await Promise.race([until, this.lifecycle.whenClosed()]);
+      await this.lifecycle.untilClosedOr(until);
     } finally {
       clearInterval(stillWorking);
     }
