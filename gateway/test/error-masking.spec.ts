@@ -61,6 +61,22 @@ describe('gateway error masking', () => {
     expect(JSON.stringify(entry)).toContain(SECRET_IN_UNEXPECTED_ERROR);
   });
 
+  it("passes a subgraph's SERVICE_UNAVAILABLE through with whether retrying is safe", async () => {
+    const response = await gateway.query({ query: '{ me { id } unavailableField }', token });
+
+    expect(response.body).toEqual({
+      data: { me: { id: 'member-ada' }, unavailableField: null },
+      errors: [
+        {
+          message: 'The service is temporarily unavailable. Nothing was changed: retrying later is safe.',
+          path: ['unavailableField'],
+          extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+        },
+      ],
+    });
+    expectNoInternals(response.text, subgraphs.members.url);
+  });
+
   it('passes a deliberate subgraph error through with its message, code and field, and nothing else', async () => {
     const response = await gateway.query({
       query: 'query Notes($pod: ID!) { coordinatorNotes(podId: $pod) }',

@@ -19,6 +19,24 @@ describe('formatGatewayError', () => {
     });
   });
 
+  it("passes on a subgraph's SERVICE_UNAVAILABLE with whether retrying is safe, and ignores a retryable that is not a boolean", () => {
+    expect(
+      formatGatewayError({
+        message: 'The service is temporarily unavailable. Nothing was changed: retrying later is safe.',
+        path: ['postRequest'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, serviceName: 'requests' },
+      }),
+    ).toEqual({
+      message: 'The service is temporarily unavailable. Nothing was changed: retrying later is safe.',
+      path: ['postRequest'],
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    });
+    expect(formatGatewayError({ message: 'Busy', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: 'yes' } })).toEqual({
+      message: 'Busy',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+  });
+
   it('ignores a field extension that is not a string', () => {
     expect(formatGatewayError({ message: 'No', extensions: { code: 'FORBIDDEN', field: { secret: true } } })).toEqual({
       message: 'No',

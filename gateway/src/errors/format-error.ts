@@ -27,7 +27,8 @@ export function isExposableError(error: GraphQLFormattedError): boolean {
 
 /**
  * Apollo Server `formatError`: clients get message, locations, path and extensions.code (plus extensions.field
- * when a subgraph named the offending input field) and nothing else: no stack traces, no subgraph names or URLs.
+ * when a subgraph named the offending input field, and extensions.retryable when a subgraph said whether trying
+ * again is safe) and nothing else: no stack traces, no subgraph names or URLs.
  * Unexpected errors keep only their path and become INTERNAL_SERVER_ERROR "Internal server error".
  */
 export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
@@ -39,11 +40,16 @@ export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFor
     };
   }
   const field = formatted.extensions?.field;
+  const retryable = formatted.extensions?.retryable;
   return {
     message: formatted.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: formatted.extensions?.code, ...(typeof field === 'string' ? { field } : {}) },
+    extensions: {
+      code: formatted.extensions?.code,
+      ...(typeof field === 'string' ? { field } : {}),
+      ...(typeof retryable === 'boolean' ? { retryable } : {}),
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export const MEMBERS_SDL = /* GraphQL */ `
     members(ids: [ID!]!): [Member!]!
     "Fails like a broken database connection would."
     brokenField: String
+    "Answers as a Mutuo subgraph does while its database is down."
+    unavailableField: String
     "Refuses with a coded error naming the offending input."
     coordinatorNotes(podId: ID!): String
     "Answers after the given delay, to observe in-flight requests."
@@ -96,6 +98,11 @@ export async function startSubgraphs(): Promise<Subgraphs> {
         members: (_parent, args: { ids: string[] }) => args.ids.map((id) => ({ id })),
         brokenField: () => {
           throw new Error(`connect ECONNREFUSED ${SECRET_IN_UNEXPECTED_ERROR}`);
+        },
+        unavailableField: () => {
+          throw new GraphQLError('The service is temporarily unavailable. Nothing was changed: retrying later is safe.', {
+            extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+          });
         },
         coordinatorNotes: () => {
           throw new GraphQLError('Only coordinators of this pod may read its notes', {

@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ContractRegistry, contractRegistry, parseContractType } from '@mutuo/contracts';
+import { ContractRegistry, contractRegistry } from '@mutuo/contracts';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { parseCloudEvent, type CloudEventParseResult, type MutuoCloudEvent } from './cloud-event';
-import { publishDeadLetter, type FailureKind } from './dead-letter';
-import { eventContext, type EventContext } from './event-context';
-import { handleOnce } from './inbox';
+import { parseCloudEvent } from './cloud-event';
+import { DependencyGate } from './dependency-gate';
 import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
+import { MessageProcessor } from './message-processor';
 import {
   ensureConsumer,
   ensureStreams,
@@ -16,8 +15,8 @@ import {
   type ConsumerPlan,
   type EnsureStreamsOptions,
 } from './provisioning';
-import type { DeliveryInfo, EventHandler, ReceivedEvent } from './received-event';
-import { DEFAULT_SUBJECT_PREFIX, assertSubjectToken, parseEventSubject } from './subjects';
+import type { EventHandler } from './received-event';
+import { DEFAULT_SUBJECT_PREFIX, assertSubjectToken } from './subjects';
 
 export interface EventConsumerOptions {
   readonly nats: NatsConnection;
@@ -30,10 +29,20 @@ export interface EventConsumerOptions {
   readonly handlers: ReadonlyMap<string, EventHandler<any>>;
   readonly prefix?: string;
   readonly registry?: ContractRegistry;
-  /** Deliveries before a failing message is dead-lettered. Default 5. */
+  /**
+   * Refusals by the handler before a message is dead-lettered. Default 5. Infrastructure failures (see
+   * classifyTransientError) are not refusals: they are retried for as long as the outage lasts.
+   */
   readonly maxDeliveries?: number;
-  /** Delay before redelivering a failed message, growing with the delivery count. Default 1 s doubling to 60 s. */
+  /** Delay before redelivering a refused message, growing with the refusals. Default 1 s doubling to 60 s. */
   readonly retryBackoff?: BackoffOptions;
+  /** Delay before retrying a message after an infrastructure failure, on top of waiting for the database. Default 250 ms doubling to 10 s. */
+  readonly transientRetryBackoff?: BackoffOptions;
+  /**
+   * Open while the database answers; closed, every consumer loop stops pulling and held messages wait. Defaults to
+   * one probing the entity manager's database; pass one to share it with other workers of the service.
+   */
+  readonly databaseGate?: DependencyGate;
   /** Messages handled at once (messages of one aggregate always one after another). Default 4. */
   readonly concurrency?: number;
   readonly ackWaitMs?: number;
@@ -45,16 +54,23 @@ export interface EventConsumerOptions {
 
 export interface EventConsumerStats {
   readonly running: boolean;
+  /** True while the database is unavailable: nothing is pulled or handled until it answers. */
+  readonly paused: boolean;
   readonly inFlight: number;
   readonly handled: number;
   readonly duplicates: number;
+  /** Refusals by a handler, retried later. */
   readonly retried: number;
+  /** Attempts that failed on an unavailable dependency; they count toward nothing. */
+  readonly transientFailures: number;
   readonly deadLettered: number;
   readonly skipped: number;
   readonly consumers: readonly { readonly stream: string; readonly durable: string; readonly filterSubjects: readonly string[] }[];
 }
 
 const RESTART_DELAY = { initialMs: 500, maxMs: 15_000 } satisfies BackoffOptions;
+/** JetStream's `max_deliver` for "no limit". */
+const UNLIMITED_DELIVERIES = -1;
 
 /**
  * Pulls integration events from JetStream durable consumers and hands each to its handler exactly
@@ -65,11 +81,12 @@ export class EventConsumer {
   private readonly prefix: string;
   private readonly consumerName: string;
   private readonly registry: ContractRegistry;
-  private readonly maxDeliveries: number;
   private readonly retryBackoff: BackoffOptions;
+  private readonly databaseGate: DependencyGate;
+  private readonly ownsDatabaseGate: boolean;
+  private readonly processor: MessageProcessor;
   private readonly concurrency: number;
   private readonly ackWaitMs: number;
-  private readonly publishTimeoutMs: number;
   private readonly logger: MessagingLogger;
 
   private js: JetStreamClient | undefined;
@@ -85,18 +102,43 @@ export class EventConsumer {
   private readonly reprovisioning = new Set<string>();
   private started = false;
   private closing = false;
-  private readonly counters = { handled: 0, duplicates: 0, retried: 0, deadLettered: 0, skipped: 0 };
 
   constructor(private readonly options: EventConsumerOptions) {
     this.prefix = assertSubjectToken(options.prefix ?? DEFAULT_SUBJECT_PREFIX, 'prefix');
     this.consumerName = assertSubjectToken(options.consumer, 'consumer');
     this.registry = options.registry ?? contractRegistry;
-    this.maxDeliveries = positiveInteger(options.maxDeliveries ?? 5, 'maxDeliveries');
     this.retryBackoff = { initialMs: 1_000, maxMs: 60_000, ...options.retryBackoff };
     this.concurrency = positiveInteger(options.concurrency ?? 4, 'concurrency');
     this.ackWaitMs = positiveInteger(options.ackWaitMs ?? 30_000, 'ackWaitMs');
-    this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.logger = options.logger ?? stderrLogger;
+    this.ownsDatabaseGate = !options.databaseGate;
+    this.databaseGate =
+      options.databaseGate ??
+      new DependencyGate({
+        dependency: `database of consumer ${this.consumerName}`,
+        probe: async () => {
+          await options.entityManager.getConnection().execute('select 1');
+        },
+        logger: this.logger,
+      });
+    this.processor = new MessageProcessor(
+      {
+        consumer: this.consumerName,
+        prefix: this.prefix,
+        registry: this.registry,
+        handlers: options.handlers,
+        entityManager: options.entityManager,
+        maxDeliveries: positiveInteger(options.maxDeliveries ?? 5, 'maxDeliveries'),
+        retryBackoff: this.retryBackoff,
+        transientRetryBackoff: { initialMs: 250, maxMs: 10_000, ...options.transientRetryBackoff },
+        databaseGate: this.databaseGate,
+        ackWaitMs: this.ackWaitMs,
+        publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
+        logger: this.logger,
+        js: () => this.js!,
+      },
+      { isClosing: () => this.closing, sleep: (ms) => this.sleep(ms), untilClosedOr: (work) => this.untilClosedOr(work) },
+    );
   }
 
   /** Provisions the consumers and starts pulling. Fails fast on handlers for unknown contract types. */
@@ -135,6 +177,7 @@ export class EventConsumer {
     await Promise.allSettled(this.loops);
     await Promise.allSettled([...this.inFlight]);
     this.loops.length = 0;
+    if (this.ownsDatabaseGate) this.databaseGate.dispose();
     if (!this.options.nats.isClosed()) await this.options.nats.flush().catch(() => undefined);
     this.started = false;
   }
@@ -142,8 +185,9 @@ export class EventConsumer {
   stats(): EventConsumerStats {
     return {
       running: this.started && !this.closing,
+      paused: !this.databaseGate.isOpen,
       inFlight: this.inFlight.size,
-      ...this.counters,
+      ...this.processor.counters,
       consumers: this.plans.map((plan) => ({ stream: plan.stream, durable: plan.durable, filterSubjects: plan.filterSubjects })),
     };
   }
@@ -151,8 +195,9 @@ export class EventConsumer {
   private async provision(plan: ConsumerPlan): Promise<void> {
     const streamSettings = typeof this.options.provision === 'object' ? this.options.provision : {};
     await ensureStreams(this.jsm!, { ...streamSettings, prefix: this.prefix, services: [plan.service] });
-    // The server's own cap sits above ours, so a message is dead-lettered by us before the server gives up on it.
-    await ensureConsumer(this.jsm!, plan, { ackWaitMs: this.ackWaitMs, maxDeliver: this.maxDeliveries + 2 });
+    // No server-side cap: JetStream counts redeliveries after outages and restarts too, and a server that gave up
+    // would leave the message unhandled and not dead-lettered. Only our count of the handler's refusals decides.
+    await ensureConsumer(this.jsm!, plan, { ackWaitMs: this.ackWaitMs, maxDeliver: UNLIMITED_DELIVERIES });
   }
 
   private async consumeLoop(plan: ConsumerPlan): Promise<void> {
@@ -167,6 +212,8 @@ export class EventConsumer {
         try {
           for await (const msg of messages) {
             await this.acquireSlot();
+            // While the database is down, pull nothing more: this message waits, kept alive, until it is back.
+            if (!this.databaseGate.isOpen) await this.processor.keepAliveUntil(msg, this.databaseGate.whenOpen());
             if (this.closing) {
               this.releaseSlot();
               // Not started: give it back now rather than after ack_wait.
@@ -227,7 +274,7 @@ export class EventConsumer {
     const key = parsed.ok ? `${msg.info.stream}|${parsed.event.subject}` : `${msg.info.stream}#${msg.info.streamSequence}`;
     const previous = this.tails.get(key) ?? Promise.resolve();
     const task: Promise<void> = previous
-      .then(() => this.process(msg, parsed, plan))
+      .then(() => this.processor.process(msg, parsed, plan))
       .catch((error) => {
         // process() handles its own failures; this is a last resort so a bug cannot stall the aggregate.
         this.logger.error('Unexpected error while processing a message', { consumer: this.consumerName, error: errorMessage(error) });
@@ -240,166 +287,6 @@ export class EventConsumer {
       });
     this.tails.set(key, task);
     this.inFlight.add(task);
-  }
-
-  private async process(msg: JsMsg, parsed: CloudEventParseResult, plan: ConsumerPlan): Promise<void> {
-    const delivery: DeliveryInfo = {
-      consumer: this.consumerName,
-      stream: msg.info.stream,
-      streamSequence: msg.info.streamSequence,
-      deliveryCount: msg.info.deliveryCount,
-      natsSubject: msg.subject,
-    };
-    if (!parsed.ok) return this.deadLetter(msg, delivery, 'invalid-envelope', parsed.reason);
-    const cloudEvent = parsed.event;
-    const routing = checkRouting(msg.subject, cloudEvent);
-    if (routing) return this.deadLetter(msg, delivery, 'invalid-envelope', routing, cloudEvent);
-    const handler = this.options.handlers.get(cloudEvent.type);
-    if (!handler) {
-      const unhandled = this.classifyUnhandled(cloudEvent.type, plan);
-      if (unhandled) return this.deadLetter(msg, delivery, unhandled.kind, unhandled.reason, cloudEvent);
-      this.counters.skipped++;
-      msg.ack();
-      return;
-    }
-    const contract = this.registry.parse(cloudEvent.type, cloudEvent.data);
-    if (!contract.ok) return this.deadLetter(msg, delivery, contract.reason, contract.message, cloudEvent);
-
-    const podId = cloudEvent.podid ?? null;
-    const correlationId = cloudEvent.correlationid ?? cloudEvent.id;
-    const context: EventContext = {
-      eventId: cloudEvent.id,
-      eventType: cloudEvent.type,
-      podId,
-      regionId: cloudEvent.regionid,
-      correlationId,
-      causationId: cloudEvent.id,
-      actorId: cloudEvent.actorid,
-      consumer: this.consumerName,
-    };
-    const stillWorking = setInterval(() => msg.working(), Math.max(1_000, Math.floor(this.ackWaitMs / 2)));
-    try {
-      const handled = await eventContext.run(context, () =>
-        handleOnce(this.options.entityManager, { consumer: this.consumerName, eventId: cloudEvent.id, podId }, (tx) =>
-          handler(this.received(cloudEvent, contract.data, tx, delivery, podId, correlationId)),
-        ),
-      );
-      msg.ack();
-      if (handled) this.counters.handled++;
-      else this.counters.duplicates++;
-    } catch (error) {
-      const reason = errorMessage(error);
-      if (delivery.deliveryCount >= this.maxDeliveries) {
-        return this.deadLetter(msg, delivery, 'handler-failed', `Handler failed ${delivery.deliveryCount} times: ${reason}`, cloudEvent);
-      }
-      const delayMs = backoffDelay(delivery.deliveryCount, this.retryBackoff);
-      this.counters.retried++;
-      this.logger.warn('Event handler failed; will retry', {
-        consumer: this.consumerName,
-        type: cloudEvent.type,
-        eventId: cloudEvent.id,
-        deliveryCount: delivery.deliveryCount,
-        retryInMs: delayMs,
-        error: reason,
-      });
-      msg.nak(delayMs);
-    } finally {
-      clearInterval(stillWorking);
-    }
-  }
-
-  /**
-   * A type without a handler: another version of an event we handle is a version we cannot read yet
-   * (dead-letter it, to replay once supported); another event entirely is skipped when the filter is
-   * service-wide, and a routing error otherwise.
-   */
-  private classifyUnhandled(type: string, plan: ConsumerPlan): { kind: FailureKind; reason: string } | null {
-    const parts = parseContractType(type);
-    const handledVersions = [...this.options.handlers.keys()]
-      .map((handled) => parseContractType(handled))
-      .filter((handled) => handled && parts && handled.service === parts.service && handled.name === parts.name)
-      .map((handled) => `v${handled!.version}`);
-    if (handledVersions.length > 0) {
-      return { kind: 'unknown-version', reason: `${type}: this consumer handles only ${handledVersions.join(', ')}` };
-    }
-    if (plan.receivesUnhandledTypes) return null;
-    return { kind: 'unknown-type', reason: `${type} is not handled by consumer ${this.consumerName}` };
-  }
-
-  private received(
-    cloudEvent: MutuoCloudEvent,
-    data: unknown,
-    em: EntityManager,
-    delivery: DeliveryInfo,
-    podId: string | null,
-    correlationId: string,
-  ): ReceivedEvent {
-    return {
-      id: cloudEvent.id,
-      type: cloudEvent.type,
-      source: cloudEvent.source,
-      subject: cloudEvent.subject,
-      time: cloudEvent.time,
-      podId,
-      regionId: cloudEvent.regionid,
-      correlationId,
-      causationId: cloudEvent.causationid ?? null,
-      actorId: cloudEvent.actorid,
-      streamVersion: cloudEvent.streamversion,
-      data,
-      em,
-      delivery,
-      cloudEvent: { ...cloudEvent, data },
-    };
-  }
-
-  private async deadLetter(
-    msg: JsMsg,
-    delivery: DeliveryInfo,
-    kind: FailureKind,
-    reason: string,
-    cloudEvent?: MutuoCloudEvent,
-  ): Promise<void> {
-    try {
-      await publishDeadLetter(
-        this.js!,
-        this.prefix,
-        {
-          kind,
-          reason,
-          consumer: this.consumerName,
-          deliveryCount: delivery.deliveryCount,
-          originalSubject: delivery.natsSubject,
-          originalStream: delivery.stream,
-          originalSequence: delivery.streamSequence,
-          eventId: cloudEvent?.id,
-          eventType: cloudEvent?.type,
-          body: msg.data,
-        },
-        this.publishTimeoutMs,
-      );
-    } catch (error) {
-      // Keep the message until the dead-letter stream has it.
-      this.logger.error('Could not dead-letter a message; will retry', {
-        consumer: this.consumerName,
-        kind,
-        reason,
-        error: errorMessage(error),
-      });
-      msg.nak(backoffDelay(delivery.deliveryCount, this.retryBackoff));
-      return;
-    }
-    // No reason text: nats-server 2.9 does not parse "+TERM <reason>" and would leave the message pending.
-    msg.term();
-    this.counters.deadLettered++;
-    this.logger.warn('Message dead-lettered', {
-      consumer: this.consumerName,
-      kind,
-      reason,
-      subject: delivery.natsSubject,
-      streamSequence: delivery.streamSequence,
-      eventId: cloudEvent?.id,
-    });
   }
 
   private async acquireSlot(): Promise<void> {
@@ -428,23 +315,19 @@ export class EventConsumer {
       this.sleepers.add(wake);
     });
   }
-}
 
-/**
- * The subject is what NATS permissions are checked against, so the event inside must agree with it:
- * otherwise a publisher allowed on one pod's subjects could slip in another pod's event.
- */
-function checkRouting(natsSubject: string, event: MutuoCloudEvent): string | null {
-  const subject = parseEventSubject(natsSubject);
-  if (!subject) return `Subject ${natsSubject} does not follow <prefix>.evt.<region>.<pod>.<service>.<name>.v<version>`;
-  if (subject.type !== event.type) return `Subject ${natsSubject} carries type ${subject.type}, but the event says ${event.type}`;
-  if (subject.podId !== (event.podid ?? null)) {
-    return `Subject ${natsSubject} names pod ${subject.podId ?? '(none)'}, but the event says ${event.podid ?? '(none)'}`;
+  /** Waits for `work`, or less if the consumer closes first. */
+  private untilClosedOr(work: Promise<unknown>): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      this.sleepers.add(wake);
+      work.then(wake, wake);
+    });
   }
-  if (subject.region !== event.regionid) {
-    return `Subject ${natsSubject} names region ${subject.region}, but the event says ${event.regionid}`;
-  }
-  return null;
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -14,3 +14,6 @@ export * from './dead-letter';
 export * from './event-consumer';
 export * from './jetstream.server';
 export * from './event-command-metadata';
+export * from './dependency-gate';
+export * from './refusal-count';
+export * from './message-checks';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ALL_CONTRACTS, ContractRegistry, RequestPostedV1, defineContract, memberIdFor } from '@mutuo/contracts';
+import { ALL_CONTRACTS, ContractRegistry, RequestPostedV1, defineContract } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -13,12 +13,10 @@ import {
   readDeadLetterHeaders,
   silentLogger,
   supportsMultipleFilterSubjects,
-  toCloudEvent,
   type EventHandler,
-  type MutuoCloudEvent,
 } from '../src';
 import { SHARED_NATS_URL, deleteStreams, readStream, uniquePrefix, waitFor } from './support/nats-fixtures';
-import { REGION } from './support/request-events';
+import { REGION, requestPostedCloudEvent } from './support/request-events';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 jest.setTimeout(60_000);
@@ -112,29 +110,7 @@ describe('EventConsumer', () => {
     return consumer;
   }
 
-  function requestPostedEvent(podId: string, requestId = randomUUID(), streamVersion = 1, title = 'Soup'): MutuoCloudEvent {
-    return toCloudEvent({
-      id: randomUUID(),
-      region: REGION,
-      service: 'requests',
-      type: RequestPostedV1.type,
-      subject: `request:${podId}:${requestId}`,
-      time: new Date().toISOString(),
-      data: {
-        requestId,
-        podId,
-        requesterMemberId: memberIdFor(podId, 'person-1'),
-        title,
-        category: 'meals',
-        urgency: 'urgent',
-        postedAt: new Date().toISOString(),
-      },
-      podId,
-      correlationId: 'corr-1',
-      streamVersion,
-      actorId: 'person-1',
-    });
-  }
+  const requestPostedEvent = requestPostedCloudEvent;
 
   async function publish(body: string | object, type: string = RequestPostedV1.type, podId: string | null = null, msgID = randomUUID()) {
     const subject = eventSubject({ prefix, region: REGION, podId, type });
@@ -208,6 +184,46 @@ describe('EventConsumer', () => {
     });
     expect(JSON.parse(letter!.string())).toEqual(event);
     expect(await handledRows()).toHaveLength(0);
+    await expectNothingAwaitingAck();
+  });
+
+  it("counts only the handler's own refusals toward the dead-letter limit, holding the delivery through conflicts", async () => {
+    const attempts: { outcome: string; deliveryCount: number }[] = [];
+    const serializationFailure = () => Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+    const consumer = await startConsumer(
+      {
+        [RequestPostedV1.type]: async (event) => {
+          const title = (event.data as { title: string }).title;
+          // "conflicts": six serialization failures, more than maxDeliveries (4), then handled.
+          // "refuses": five serialization failures, then refusals until dead-lettered.
+          const transient = attempts.filter((attempt) => attempt.outcome === `${title}:conflict`).length;
+          if (transient < (title === 'conflicts' ? 6 : 5)) {
+            attempts.push({ outcome: `${title}:conflict`, deliveryCount: event.delivery.deliveryCount });
+            throw serializationFailure();
+          }
+          if (title === 'refuses') {
+            attempts.push({ outcome: `${title}:refused`, deliveryCount: event.delivery.deliveryCount });
+            throw new Error('refused');
+          }
+          await recordRequest(event as never);
+        },
+      },
+      { transientRetryBackoff: { initialMs: 20, maxMs: 50, jitter: 0 } },
+    );
+    const podId = randomUUID();
+    const conflicting = requestPostedEvent(podId, randomUUID(), 1, 'conflicts');
+    const refused = requestPostedEvent(podId, randomUUID(), 1, 'refuses');
+    await publish(conflicting, RequestPostedV1.type, podId);
+    await publish(refused, RequestPostedV1.type, podId);
+    await waitFor(() => consumer.stats().handled === 1 && consumer.stats().deadLettered === 1, { what: 'one handled, one dead-lettered' });
+
+    expect((await handledRows()).map((row) => row.event_id)).toEqual([conflicting.id]);
+    // Conflicts were retried within the same delivery: none of them cost a delivery.
+    expect(attempts.filter((attempt) => attempt.outcome.endsWith(':conflict')).map((attempt) => attempt.deliveryCount)).toEqual(Array(11).fill(1));
+    expect(attempts.filter((attempt) => attempt.outcome === 'refuses:refused')).toHaveLength(4);
+    expect(consumer.stats()).toMatchObject({ transientFailures: 11, retried: 3, deadLettered: 1 });
+    const letters = (await readStream(jsm, deadLetterStreamName(prefix))).map((letter) => readDeadLetterHeaders(letter.header));
+    expect(letters.map((letter) => [letter.eventId, letter.reason])).toEqual([[refused.id, 'Handler failed 4 times: refused']]);
     await expectNothingAwaitingAck();
   });
 

@@ -7,3 +7,4 @@ export * from './subgraph';
 export * from './health';
 export * from './metrics';
 export * from './shutdown';
+export * from './resilience';

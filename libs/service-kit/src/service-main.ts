@@ -1,12 +1,16 @@
-import { ConfigError, createLogger, installGracefulShutdown } from '@mutuo/platform';
+import { ConfigError, createLogger, installGracefulShutdown, installProcessGuards } from '@mutuo/platform';
 import { migrateService } from './migrate-service';
 import { startService } from './start-service';
 import type { ServiceDefinition } from './service-definition';
 
-/** Entry point of `services/<name>/src/main.ts`: start, then close cleanly on SIGTERM/SIGINT. */
+/**
+ * Entry point of `services/<name>/src/main.ts`: start, then close cleanly on SIGTERM/SIGINT. Once running, an
+ * unhandled rejection or an infrastructure error nobody caught is logged instead of ending the process.
+ */
 export function runServiceMain(definition: ServiceDefinition): void {
   startService(definition).then(
     (service) => {
+      installProcessGuards(service.logger);
       installGracefulShutdown({ close: () => service.close() }, service.logger, { timeoutMs: 20_000 });
     },
     (error: unknown) => exitWithStartupError(definition, error),

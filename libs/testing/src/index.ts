@@ -10,3 +10,4 @@ export * from './integration-event-publisher';
 export * from './manual-clock';
 export * from './pod-isolation';
 export * from './idempotent-creation';
+export * from './private-postgres';

@@ -15,6 +15,8 @@ export interface ServiceUnderTestOptions {
   readonly natsPrefix?: string;
   /** How often the outbox relay and projections poll; 50 ms unless given. */
   readonly pollIntervalMs?: number;
+  /** The PostgreSQL server (a superuser URL) for the test database; the shared one unless given. */
+  readonly postgresUrl?: string;
 }
 
 export interface GraphQLTestError {
@@ -52,7 +54,7 @@ export async function startServiceUnderTest(definition: ServiceDefinition, optio
   const natsPrefix = options.natsPrefix ?? natsTestPrefix();
   const gatewaySecret = `test-gateway-secret-${randomBytes(16).toString('hex')}`;
   const jwtSecret = `test-jwt-secret-${randomBytes(24).toString('hex')}`;
-  const db = await createTestDatabase({ prefix: options.databasePrefix, appRole: options.appRole });
+  const db = await createTestDatabase({ prefix: options.databasePrefix, appRole: options.appRole, postgresUrl: options.postgresUrl });
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',

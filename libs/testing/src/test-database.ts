@@ -10,6 +10,8 @@ export interface TestDatabaseOptions {
   readonly prefix: string;
   /** The runtime role `appUrl` connects as; defaults to the service's, `mutuo_<prefix>_app`. */
   readonly appRole?: string;
+  /** A superuser URL of the server to create it on; defaults to the shared TEST_POSTGRES_URL (a PrivatePostgres's `url()`, say). */
+  readonly postgresUrl?: string;
 }
 
 export interface TestDatabase {
@@ -24,15 +26,15 @@ export interface TestDatabase {
 }
 
 /** A fresh, uniquely named database for one test file. Run the service's migrations on `adminUrl` next. */
-export async function createTestDatabase({ prefix, appRole }: TestDatabaseOptions): Promise<TestDatabase> {
+export async function createTestDatabase({ prefix, appRole, postgresUrl = TEST_POSTGRES_URL }: TestDatabaseOptions): Promise<TestDatabase> {
   if (!/^[a-z][a-z0-9_]{0,24}$/.test(prefix)) {
     throw new Error(`Invalid test database prefix "${prefix}": use lowercase letters, digits and "_" (at most 25)`);
   }
   const name = `mutuo_${prefix}_test_${uniqueSuffix()}`;
   const role = appRole ?? `mutuo_${prefix}_app`;
-  await ensureDatabase(TEST_POSTGRES_URL, name);
-  await ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role });
-  const adminUrl = withDatabase(TEST_POSTGRES_URL, name);
+  await ensureDatabase(postgresUrl, name);
+  await ensureAppRole({ adminUrl: postgresUrl, role });
+  const adminUrl = withDatabase(postgresUrl, name);
   const app = new URL(adminUrl);
   app.username = role;
   app.password = '';
@@ -41,7 +43,7 @@ export async function createTestDatabase({ prefix, appRole }: TestDatabaseOption
     adminUrl,
     appUrl: app.toString(),
     appRole: role,
-    drop: () => dropDatabase(TEST_POSTGRES_URL, name),
+    drop: () => dropDatabase(postgresUrl, name),
   };
 }
 

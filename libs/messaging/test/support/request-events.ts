@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RequestPostedV1, memberIdFor } from '@mutuo/contracts';
 import { PostgresEventStore, streamName, type NewEvent, type StoredEvent } from '@mutuo/event-store';
-import { createOutboxMapper } from '../../src';
+import { createOutboxMapper, toCloudEvent, type MutuoCloudEvent } from '../../src';
 
 export const REGION = 'test-region';
 
@@ -53,4 +53,29 @@ export async function appendRequests(
     appended.push(...result.events);
   }
   return appended;
+}
+
+/** A `requests.request-posted.v1` CloudEvent as the requests service publishes it, for consumer tests. */
+export function requestPostedCloudEvent(podId: string, requestId = randomUUID(), streamVersion = 1, title = 'Soup'): MutuoCloudEvent {
+  return toCloudEvent({
+    id: randomUUID(),
+    region: REGION,
+    service: 'requests',
+    type: RequestPostedV1.type,
+    subject: `request:${podId}:${requestId}`,
+    time: new Date().toISOString(),
+    data: {
+      requestId,
+      podId,
+      requesterMemberId: memberIdFor(podId, 'person-1'),
+      title,
+      category: 'meals',
+      urgency: 'urgent',
+      postedAt: new Date().toISOString(),
+    },
+    podId,
+    correlationId: 'corr-1',
+    streamVersion,
+    actorId: 'person-1',
+  });
 }

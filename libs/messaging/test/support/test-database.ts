@@ -4,7 +4,7 @@ import { EVENT_STORE_SCHEMA_SQL } from '@mutuo/event-store';
 import { Client } from 'pg';
 import { INBOX_SCHEMA_SQL } from '../../src';
 
-const SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
+const SHARED_SERVER_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 
 export interface TestDatabase {
   readonly name: string;
@@ -16,11 +16,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A database of its own for one test file, with the event-store and inbox tables. */
-export async function createTestDatabase(extraSql = ''): Promise<TestDatabase> {
+/**
+ * A database of its own for one test file, with the event-store and inbox tables; on the shared server unless
+ * `serverUrl` names another (a private cluster the test stops, say).
+ */
+export async function createTestDatabase(extraSql = '', serverUrl = SHARED_SERVER_URL): Promise<TestDatabase> {
   const name = `t_messaging_${randomBytes(5).toString('hex')}`;
-  await withClient(`${SERVER_URL}/postgres`, (client) => client.query(`create database ${name}`));
-  const url = `${SERVER_URL}/${name}`;
+  await withClient(`${serverUrl}/postgres`, (client) => client.query(`create database ${name}`));
+  const url = `${serverUrl}/${name}`;
   await withClient(url, (client) => client.query(`${EVENT_STORE_SCHEMA_SQL}\n${INBOX_SCHEMA_SQL}\n${extraSql}`));
   const orm = await MikroORM.init({
     driver: PostgreSqlDriver,
@@ -38,7 +41,7 @@ export async function createTestDatabase(extraSql = ''): Promise<TestDatabase> {
     sql: <Row>(text: string, params: unknown[] = []) => withClient(url, async (client) => (await client.query(text, params)).rows as Row[]),
     async drop() {
       await orm.close(true);
-      await withClient(`${SERVER_URL}/postgres`, (client) => client.query(`drop database if exists ${name} with (force)`));
+      await withClient(`${serverUrl}/postgres`, (client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
 }

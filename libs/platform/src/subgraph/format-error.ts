@@ -4,14 +4,21 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AuthenticationError } from '../auth/authentication-error';
+import { classifyTransientError, type TransientFailure } from '../resilience/transient-error';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+/** A dependency (database, broker) was unavailable; `extensions.retryable` says whether trying again is safe. */
+export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+export const RETRY_SAFE_MESSAGE = 'The service is temporarily unavailable. Nothing was changed: retrying later is safe.';
+export const OUTCOME_UNKNOWN_MESSAGE =
+  'The service lost a connection while handling this request: a change it asked for may or may not have been made, so check before retrying it.';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /**
  * Decides what a client may learn from an error. Errors raised on purpose (business rules, bad
- * input, authentication, and GraphQL errors carrying a code) are passed on with their code;
+ * input, authentication, and GraphQL errors carrying a code) are passed on with their code; an
+ * unavailable dependency (see classifyTransientError) is SERVICE_UNAVAILABLE, saying whether a retry is safe;
  * anything else is a bug: logged in full here, and only "Internal server error" goes out.
  */
 export function formatSubgraphError(logger: Logger): ErrorFormatter {
@@ -43,8 +50,25 @@ export function formatSubgraphError(logger: Logger): ErrorFormatter {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...where, message: formatted.message, extensions };
     }
+    const transient = classifyTransientError(original);
+    if (transient) {
+      logger.warn({ err: original, path: formatted.path, transient }, 'A dependency was unavailable while resolving a GraphQL request');
+      return { ...where, ...serviceUnavailable(transient) };
+    }
     logger.error({ err: original, path: formatted.path }, 'Unexpected error while resolving a GraphQL request');
     return { ...where, message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/**
+ * Nothing happened when the dependency could not be reached or rolled the transaction back; when the connection
+ * broke mid-way, a commit may have gone through.
+ */
+function serviceUnavailable(transient: TransientFailure): Pick<GraphQLFormattedError, 'message' | 'extensions'> {
+  const retryable = transient.kind !== 'interrupted';
+  return {
+    message: retryable ? RETRY_SAFE_MESSAGE : OUTCOME_UNKNOWN_MESSAGE,
+    extensions: { code: SERVICE_UNAVAILABLE, retryable },
   };
 }
 

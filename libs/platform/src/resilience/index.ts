@@ -1,0 +1,2 @@
+export * from './transient-error';
+export * from './process-guards';
