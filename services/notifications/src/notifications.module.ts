@@ -10,6 +10,14 @@ import { DeliveryCommands } from './deliveries/delivery-commands';
 import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
 import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
 import { WorkerConnections } from './deliveries/worker-connections';
+import { ChannelSender } from './deliveries/channel-sender';
+import { DeliveryClaims } from './deliveries/delivery-claims';
+import { DigestCollector } from './deliveries/digest-collector';
+import { OutcomeRecorder } from './deliveries/outcome-recorder';
+import { SendHolds } from './deliveries/send-holds.policy';
+import { SendsInFlight } from './deliveries/sends-in-flight';
+import { SingleDeliveryAttempt } from './deliveries/single-delivery-attempt';
+import { WorkerTransactions } from './deliveries/worker-transactions';
 import { FreshDeliveries } from './deliveries/fresh-deliveries';
 import { NotificationDispatcher } from './deliveries/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
@@ -80,6 +88,14 @@ const exported = [
     DeliveryCommands,
     DeliveryWorker,
     WorkerConnections,
+    WorkerTransactions,
+    SendsInFlight,
+    SendHolds,
+    ChannelSender,
+    OutcomeRecorder,
+    SingleDeliveryAttempt,
+    DeliveryClaims,
+    DigestCollector,
     FreshDeliveries,
     NotificationDispatcher,
     WebhookEndpointsHandler,

@@ -14,6 +14,7 @@ import { inboxProjection } from './inbox/inbox.projection';
 import { CHANNELS_MIGRATION } from './migrations/channels.migration';
 import { PERSONAL_DATA_KEYS_MIGRATION } from './migrations/personal-data-keys.migration';
 import { KNOWN_REQUEST_FACTS_MIGRATION } from './migrations/known-request-facts.migration';
+import { KNOWN_REQUEST_ANONYMITY_MIGRATION } from './migrations/known-request-anonymity.migration';
 import { MEMBER_LEFT_MIGRATION } from './migrations/member-left.migration';
 import { notificationsPersonalDataCodec } from './privacy/personal-data.policy';
 import { NOTIFICATIONS_MIGRATIONS } from './migrations/initial-schema.migration';
@@ -29,7 +30,7 @@ export const notificationsService: ServiceDefinition = {
   defaultPort: 4105,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RecipientSchema, InboxNotificationSchema],
-  migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION, KNOWN_REQUEST_FACTS_MIGRATION, MEMBER_LEFT_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION],
+  migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION, KNOWN_REQUEST_FACTS_MIGRATION, MEMBER_LEFT_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION, KNOWN_REQUEST_ANONYMITY_MIGRATION],
   // The runner brings each projection to the head before the next: the small ones go first, so a broadcast's stream of
   // inbox and delivery events never holds back the CAP alert, preferences, webhook endpoints or phone trees.
   projections: [areaAlertsProjection, notificationPreferencesProjection, webhookEndpointsProjection, phoneTreesProjection, inboxProjection, deliveriesProjection],

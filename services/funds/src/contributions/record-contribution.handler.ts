@@ -5,7 +5,6 @@ import { contributionDecider, type Contribution, type ContributionCommand, type 
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit } from '../domain/money';
 import { creationId } from '../creation-id';
 import { fundsCaller } from '../funds.caller';
-import { checkUuid } from '../funds.input';
 import { derivedTransferId, podAccounts } from '../ledger/account-ids';
 import { Ledger } from '../ledger/ledger.service';
 import { PersonalTexts } from '../personal-texts/personal-texts.store';

@@ -18,8 +18,13 @@ export class NotifyRequesterWhenRequestPosted {
 
   @EventPattern(RequestPostedV1.type)
   async handle(@Payload() event: ReceivedEvent<RequestPostedV1Data>): Promise<void> {
-    const { requestId, podId, requesterMemberId, title, category, urgency, postedAt } = event.data;
-    await query(event.em, 'insert into known_requests (request_id, pod_id, requester_member_id, title, category, urgency) values (?, ?, ?, ?, ?, ?) on conflict do nothing', [requestId, podId, requesterMemberId, title, category, urgency]);
+    const { requestId, podId, requesterMemberId, title, category, urgency, postedAt, anonymous } = event.data;
+    // An event without `anonymous` was posted before requests could be anonymous.
+    await query(
+      event.em,
+      'insert into known_requests (request_id, pod_id, requester_member_id, title, category, urgency, anonymous) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
+      [requestId, podId, requesterMemberId, title, category, urgency, anonymous ?? false],
+    );
     const cause = causeOf(event, this.clock);
     await this.dispatcher.notifyMember(event.em, cause, { recipientMemberId: requesterMemberId, kind: 'request-posted', subjectId: requestId, params: { title } });
     // Partners learn that help is needed, never who asked.

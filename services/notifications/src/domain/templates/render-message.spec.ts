@@ -57,6 +57,18 @@ describe('notification templates', () => {
     }
   });
 
+  it.each(SHIPPED_LOCALES.flatMap((locale) => TEMPLATE_VARIANTS.map((variant) => [locale, variant] as const)))(
+    'never names an anonymous requester to their helper in %s (%s)',
+    (locale, variant) => {
+      const render = (otherAnonymous: boolean) =>
+        renderMessage({ kind: 'match-made', locales: [locale], variant, params: { title: 'Groceries', otherName: 'Ana', otherAnonymous, role: 'helper' }, timeZone: 'UTC' });
+      expect(render(false).body).toContain('Ana');
+      const anonymous = render(true);
+      expect(`${anonymous.subject} ${anonymous.body}`).not.toContain('Ana');
+      expect(anonymous.body).toMatch(/a neighbour|uma pessoa vizinha|una persona vecina/);
+    },
+  );
+
   it('throws on a missing parameter instead of sending a blank', () => {
     expect(() => renderMessage({ kind: 'welcome', locales: ['en'], variant: 'standard', params: {}, timeZone: 'UTC' })).toThrow(/name/);
   });

@@ -30,11 +30,11 @@ const en: TemplateSet = {
   'match-made': {
     standard: {
       subject: 'A match for "{title}"',
-      body: '{role, select, helper {You agreed to help {otherName} with "{title}".} other {{otherName} will help you with "{title}".}} Open the app to arrange the details.',
+      body: '{role, select, helper {You agreed to help {otherAnonymous, select, true {a neighbour} other {{otherName}}} with "{title}".} other {{otherName} will help you with "{title}".}} Open the app to arrange the details.',
     },
     plain: {
       subject: 'Match for "{title}"',
-      body: '{role, select, helper {You will help {otherName}.} other {{otherName} will help you.}} It is about "{title}". Open the app for details.',
+      body: '{role, select, helper {You will help {otherAnonymous, select, true {a neighbour} other {{otherName}}}.} other {{otherName} will help you.}} It is about "{title}". Open the app for details.',
     },
   },
   'incident-declared': {
@@ -149,11 +149,11 @@ const pt: TemplateSet = {
   'match-made': {
     standard: {
       subject: 'Encontrámos alguém para "{title}"',
-      body: '{role, select, helper {Aceitou ajudar {otherName} com "{title}".} other {{otherName} vai ajudar com "{title}".}} Abra a aplicação para combinar os detalhes.',
+      body: '{role, select, helper {Aceitou ajudar {otherAnonymous, select, true {uma pessoa vizinha} other {{otherName}}} com "{title}".} other {{otherName} vai ajudar com "{title}".}} Abra a aplicação para combinar os detalhes.',
     },
     plain: {
       subject: 'Ajuda para "{title}"',
-      body: '{role, select, helper {Vai ajudar {otherName}.} other {{otherName} vai ajudar.}} É sobre "{title}". Veja os detalhes na aplicação.',
+      body: '{role, select, helper {Vai ajudar {otherAnonymous, select, true {uma pessoa vizinha} other {{otherName}}}.} other {{otherName} vai ajudar.}} É sobre "{title}". Veja os detalhes na aplicação.',
     },
   },
   'incident-declared': {
@@ -268,11 +268,11 @@ const es: TemplateSet = {
   'match-made': {
     standard: {
       subject: 'Hay alguien para "{title}"',
-      body: '{role, select, helper {Aceptaste ayudar a {otherName} con "{title}".} other {{otherName} te ayudará con "{title}".}} Abre la aplicación para acordar los detalles.',
+      body: '{role, select, helper {Aceptaste ayudar a {otherAnonymous, select, true {una persona vecina} other {{otherName}}} con "{title}".} other {{otherName} te ayudará con "{title}".}} Abre la aplicación para acordar los detalles.',
     },
     plain: {
       subject: 'Ayuda para "{title}"',
-      body: '{role, select, helper {Vas a ayudar a {otherName}.} other {{otherName} te va a ayudar.}} Es sobre "{title}". Mira los detalles en la aplicación.',
+      body: '{role, select, helper {Vas a ayudar a {otherAnonymous, select, true {una persona vecina} other {{otherName}}}.} other {{otherName} te va a ayudar.}} Es sobre "{title}". Mira los detalles en la aplicación.',
     },
   },
   'incident-declared': {

@@ -8,7 +8,7 @@ import type { TemplateParams } from './render-message';
 export const TEMPLATE_EXAMPLES: Record<NotificationKind, TemplateParams> = {
   welcome: { name: 'Ana' },
   'request-posted': { title: 'Groceries' },
-  'match-made': { title: 'Groceries', otherName: 'Bo', role: 'helper' },
+  'match-made': { title: 'Groceries', otherName: 'Bo', otherAnonymous: false, role: 'helper' },
   'incident-declared': { title: 'Flood on Rua Alegre', severity: 'extreme', declaredAt: new Date('2026-11-25T03:00:00Z') },
   'incident-closed': { title: 'Flood on Rua Alegre', closedAt: new Date('2026-11-26T15:00:00Z') },
   'role-term-ending': { role: 'coordinator', termEnd: new Date('2026-12-31T12:00:00Z'), renewable: true },
