@@ -10,7 +10,7 @@ export * from './projection-runner';
 export * from './personal-data/personal-data-codec';
 export * from './upcasting/event-upcasters';
 export * from './parked-events.migration';
-export { isTransientError } from './projections/transient-error';
+export * from './projections/transient-error';
 export * from './personal-data/personal-data-keys';
 export * from './personal-data/key-encryption-keys';
 export * from './personal-data/published-personal-data';

@@ -1,2 +1,2 @@
-export * from './transient-error';
+export { classifyTransientError, isTransientError, type TransientFailure, type TransientKind } from '@mutuo/event-store';
 export * from './process-guards';

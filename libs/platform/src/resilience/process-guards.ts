@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { classifyTransientError } from './transient-error';
+import { classifyTransientError } from '@mutuo/event-store';
 
 export interface ProcessGuardOptions {
   /** How the process ends after an exception that leaves it in an unknown state; tests pass their own. */

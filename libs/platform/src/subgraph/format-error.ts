@@ -4,7 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AuthenticationError } from '../auth/authentication-error';
-import { classifyTransientError, type TransientFailure } from '../resilience/transient-error';
+import { classifyTransientError, type TransientFailure } from '@mutuo/event-store';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 /** A dependency (database, broker) was unavailable; `extensions.retryable` says whether trying again is safe. */
