@@ -31,6 +31,8 @@ export async function podTables(url: string): Promise<PodTable[]> {
  */
 export const SHARED_NOT_POD_DATA: Readonly<Record<string, string>> = {
   mutuo_events: 'the event log of every pod, read in global order by projections and the outbox relay',
+  mutuo_parked_events:
+    'events a projection could not apply, from any pod: the runner parks and retries them across pods in global order, as it reads the event log',
 };
 
 /**
