@@ -11,7 +11,7 @@ import {
 } from '@mutuo/contracts';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
-import type { RequestMatchingEvent } from './domain/request-matching.decider';
+import type { RequestMatchingEvent } from './domain/request-matching.events';
 import { matchingPersonalDataCodec } from './erasure/personal-data.policy';
 import { matchingResolvers } from './graphql/matching.resolvers';
 import { MatchingModule } from './matching.module';

@@ -21,7 +21,7 @@ import type { IntegrationEventMapping } from '@mutuo/messaging';
 import type { HelpFacts } from './domain/help-facts';
 import type { IncidentEvent } from './domain/incident.decider';
 import type { OfferEvent } from './domain/offer.decider';
-import type { RequestEvent } from './domain/request.decider';
+import type { RequestEvent } from './domain/request.events';
 
 /** What leaves with a request or offer: never the description or a precise point. */
 function matchable(facts: HelpFacts) {

@@ -1,5 +1,15 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import type { ExclusionReason, ScoreParts, Urgency } from './helper-scoring';
+import { Decider, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import type { Urgency } from './helper-scoring';
+import type { AssignHelper, RequestMatchingCommand, SuggestHelpers } from './request-matching.commands';
+import { matchMade, matchWithdrawn, suggestionRefOf, type RequestMatchingEvent, type SuggestionAccepted } from './request-matching.events';
+import {
+  evolveRequestMatching,
+  initialRequestMatchingState,
+  withSuggestionIn,
+  type RequestMatchingState,
+  type Suggestion,
+  type Tracked,
+} from './request-matching.state';
 
 /**
  * One request as matching sees it: the suggestions made for it, who said yes or no, the match, and its escalation to
@@ -8,230 +18,10 @@ import type { ExclusionReason, ScoreParts, Urgency } from './helper-scoring';
  * for it are ordered by optimistic concurrency: exactly one wins, the other is told the request is taken.
  */
 
-export type SuggestionSource = 'automatic' | 'assigned' | 'escalated';
-export type SuggestionStatus = 'open' | 'accepted' | 'declined' | 'withdrawn';
-
-export interface RequestFacts {
-  readonly requestId: string;
-  readonly podId: string;
-  readonly requesterMemberId: string;
-  readonly category: string;
-  readonly urgency: Urgency;
-}
-
-/** A suggestion as the request's stream keeps it: a scored helper with its place in a round and where it stands. */
-export interface Suggestion extends NewSuggestion {
-  readonly source: SuggestionSource;
-  readonly expiresAt: string;
-  readonly round: number;
-  readonly status: SuggestionStatus;
-  /** A dispatcher or coordinator said yes for the requester: the helper's yes makes the match. */
-  readonly assigned: boolean;
-  /** The helper said yes or no to this request once: a new round does not ask them again. */
-  readonly answered: boolean;
-}
-
-export interface Match {
-  readonly matchId: string;
-  readonly suggestionId: string;
-  readonly helperMemberId: string;
-  readonly helperPodId: string;
-  readonly offerId: string | null;
-  readonly matchedAt: string;
-}
-
-interface Tracked {
-  readonly request: RequestFacts;
-  readonly round: number;
-  readonly suggestions: Readonly<Record<string, Suggestion>>;
-  readonly escalatedAt: string | null;
-}
-
-export type RequestMatchingState =
-  | { readonly status: 'untracked' }
-  | (Tracked & { readonly status: 'open' })
-  | (Tracked & { readonly status: 'matched'; readonly match: Match })
-  | (Tracked & { readonly status: 'closed' });
-
-/** A scored helper the command handler found; the decider gives it its place in a round. */
-export interface NewSuggestion {
-  readonly suggestionId: string;
-  readonly helperMemberId: string;
-  readonly helperPodId: string;
-  readonly offerId: string | null;
-  readonly score: number;
-  readonly parts: ScoreParts;
-}
-
-export type SuggestHelpers = Command<
-  'SuggestHelpers',
-  {
-    readonly request: RequestFacts;
-    readonly suggestions: readonly NewSuggestion[];
-    /** `request-posted` is idempotent (a redelivery changes nothing); the others always make a new round. */
-    readonly trigger: 'request-posted' | 'request-changed' | 'offer-posted' | 'match-withdrawn' | 'escalated';
-  }
->;
-export type AcceptSuggestion = Command<'AcceptSuggestion', { readonly suggestionId: string; readonly helperMemberId: string; readonly matchId: string }>;
-export type DeclineSuggestion = Command<'DeclineSuggestion', { readonly suggestionId: string; readonly helperMemberId: string; readonly reason: string | null }>;
-export type ConfirmHelper = Command<'ConfirmHelper', { readonly suggestionId: string; readonly requesterMemberId: string; readonly matchId: string }>;
-export type AssignHelper = Command<
-  'AssignHelper',
-  {
-    readonly helperMemberId: string;
-    readonly helperPodId: string;
-    /** Used when the helper had no suggestion yet. */
-    readonly suggestionId: string;
-    readonly matchId: string;
-    /** Replace an existing match. */
-    readonly override: boolean;
-    /** What the read models say about this helper: a block or a pause cannot be overridden by hand. */
-    readonly helperExclusion: ExclusionReason | null;
-    readonly reason: string | null;
-  }
->;
-export type WithdrawMatch = Command<
-  'WithdrawMatch',
-  { readonly actorMemberId: string; readonly actorIsCoordinator: boolean; readonly reason: string | null }
->;
-export type GiveSuggestionFeedback = Command<
-  'GiveSuggestionFeedback',
-  { readonly suggestionId: string; readonly verdict: 'wrong' | 'good'; readonly reason: string | null; readonly givenByMemberId: string }
->;
-export type EscalateRequest = Command<
-  'EscalateRequest',
-  {
-    readonly regionId: string;
-    readonly toPodIds: readonly string[];
-    readonly deadline: string;
-    readonly shared: { readonly category: string; readonly urgency: Urgency; readonly title: string | null; readonly locationCell: string | null };
-  }
->;
-export type CloseRequest = Command<'CloseRequest', { readonly requestId: string; readonly reason: 'cancelled' | 'fulfilled' | 'closed' }>;
-
-export type RequestMatchingCommand =
-  | SuggestHelpers
-  | AcceptSuggestion
-  | DeclineSuggestion
-  | ConfirmHelper
-  | AssignHelper
-  | WithdrawMatch
-  | GiveSuggestionFeedback
-  | EscalateRequest
-  | CloseRequest;
-
-type SuggestionRef = {
-  suggestionId: string;
-  requestId: string;
-  podId: string;
-  helperMemberId: string;
-  helperPodId: string;
-  offerId: string | null;
-};
-
-export type RequestTracked = DomainEvent<'RequestTracked', RequestFacts>;
-export type RequestEvaluated = DomainEvent<
-  'RequestEvaluated',
-  { requestId: string; podId: string; evaluatedAt: string; candidateCount: number; status: 'candidates-found' | 'no-candidates' }
->;
-export type SuggestionsMade = DomainEvent<
-  'SuggestionsMade',
-  {
-    requestId: string;
-    podId: string;
-    /** What whoever tells the helpers needs, on the event itself (it may arrive before request-posted elsewhere). */
-    category: string;
-    urgency: Urgency;
-    round: number;
-    suggestions: {
-      suggestionId: string;
-      helperMemberId: string;
-      helperPodId: string;
-      offerId: string | null;
-      score: number;
-      parts: ScoreParts;
-      source: SuggestionSource;
-      expiresAt: string;
-    }[];
-    madeAt: string;
-  }
->;
-export type SuggestionAccepted = DomainEvent<'SuggestionAccepted', SuggestionRef & { acceptedAt: string }>;
-export type SuggestionDeclined = DomainEvent<'SuggestionDeclined', SuggestionRef & { reason: string | null; declinedAt: string }>;
-export type HelperAssigned = DomainEvent<'HelperAssigned', SuggestionRef & { assignedBy: string; reason: string | null; assignedAt: string }>;
-export type MatchMade = DomainEvent<
-  'MatchMade',
-  {
-    matchId: string;
-    requestId: string;
-    podId: string;
-    offerId: string | null;
-    suggestionId: string;
-    requesterMemberId: string;
-    requesterPodId: string;
-    helperMemberId: string;
-    helperPodId: string;
-    crossPod: boolean;
-    via: 'confirmed' | 'assigned' | 'first-accepted';
-    matchedAt: string;
-  }
->;
-export type MatchWithdrawn = DomainEvent<
-  'MatchWithdrawn',
-  {
-    matchId: string;
-    requestId: string;
-    podId: string;
-    offerId: string | null;
-    requesterMemberId: string;
-    helperMemberId: string;
-    helperPodId: string;
-    withdrawnBy: 'requester' | 'helper' | 'coordinator';
-    reason: string | null;
-    withdrawnAt: string;
-  }
->;
-export type RequestEscalated = DomainEvent<
-  'RequestEscalated',
-  {
-    requestId: string;
-    podId: string;
-    /** Internal: whose words the shared title are (not published). */
-    requesterMemberId: string;
-    regionId: string;
-    toPodIds: string[];
-    deadline: string;
-    shared: { category: string; urgency: Urgency; title: string | null; locationCell: string | null };
-    escalatedAt: string;
-  }
->;
-export type SuggestionFeedbackGiven = DomainEvent<
-  'SuggestionFeedbackGiven',
-  {
-    suggestionId: string;
-    requestId: string;
-    podId: string;
-    helperMemberId: string;
-    verdict: 'wrong' | 'good';
-    reason: string | null;
-    givenByMemberId: string;
-    givenAt: string;
-  }
->;
-export type RequestClosed = DomainEvent<'RequestClosed', { requestId: string; podId: string; reason: 'cancelled' | 'fulfilled' | 'closed'; closedAt: string }>;
-
-export type RequestMatchingEvent =
-  | RequestTracked
-  | RequestEvaluated
-  | SuggestionsMade
-  | SuggestionAccepted
-  | SuggestionDeclined
-  | HelperAssigned
-  | MatchMade
-  | MatchWithdrawn
-  | RequestEscalated
-  | SuggestionFeedbackGiven
-  | RequestClosed;
+// The decider is the way in to the request's matching: its commands, events and state come with it.
+export * from './request-matching.commands';
+export * from './request-matching.events';
+export * from './request-matching.state';
 
 /** How long a helper has to answer a suggestion, by urgency. */
 export const SUGGESTION_TTL_MINUTES: Record<Urgency, number> = { emergency: 30, urgent: 12 * 60, normal: 3 * 24 * 60 };
@@ -239,7 +29,7 @@ export const SUGGESTION_TTL_MINUTES: Record<Urgency, number> = { emergency: 30, 
 const violation = (code: string, message: string, field?: string) => new DomainRuleViolation(code, message, field);
 
 export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchingCommand, RequestMatchingEvent> = {
-  initialState: () => ({ status: 'untracked' }),
+  initialState: initialRequestMatchingState,
 
   decide(command, state) {
     const metadata = eventMetadataFrom(command.metadata);
@@ -251,7 +41,7 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
         const tracked = requireOpenRequest(state, 'suggestionId');
         const suggestion = requireAnswerable(tracked, command.data.suggestionId, command.data.helperMemberId, now);
         if (suggestion.status === 'accepted') return [];
-        const accepted: SuggestionAccepted = { type: 'SuggestionAccepted', data: { ...ref(tracked.request, suggestion), acceptedAt: now }, metadata };
+        const accepted: SuggestionAccepted = { type: 'SuggestionAccepted', data: { ...suggestionRefOf(tracked.request, suggestion), acceptedAt: now }, metadata };
         // The requester's yes was given in advance: by an emergency (the first helper who comes is welcome) or by a dispatcher's assignment.
         const via = suggestion.assigned ? 'assigned' : tracked.request.urgency === 'emergency' ? 'first-accepted' : null;
         return via ? [accepted, matchMade(tracked.request, suggestion, command.data.matchId, via, now, metadata)] : [accepted];
@@ -266,7 +56,7 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
         if (state.status === 'matched' && state.match.suggestionId === suggestion.suggestionId) {
           throw violation('MATCH_MADE', 'You are matched for this request: withdraw from the match instead', 'suggestionId');
         }
-        return [{ type: 'SuggestionDeclined', data: { ...ref(state.request, suggestion), reason: command.data.reason, declinedAt: now }, metadata }];
+        return [{ type: 'SuggestionDeclined', data: { ...suggestionRefOf(state.request, suggestion), reason: command.data.reason, declinedAt: now }, metadata }];
       }
       case 'ConfirmHelper': {
         const tracked = requireOpenRequest(state, 'suggestionId');
@@ -342,74 +132,7 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
     }
   },
 
-  evolve(state, event) {
-    switch (event.type) {
-      case 'RequestTracked':
-        return { status: 'open', request: { ...event.data }, round: 0, suggestions: {}, escalatedAt: null };
-      case 'RequestEvaluated':
-      case 'SuggestionFeedbackGiven':
-        return state;
-      case 'SuggestionsMade': {
-        if (state.status === 'untracked') return state;
-        const suggestions: Record<string, Suggestion> = {};
-        // A new round replaces the open suggestions of earlier rounds; answers already given stay.
-        for (const [id, suggestion] of Object.entries(state.suggestions)) {
-          suggestions[id] = suggestion.status === 'open' && !suggestion.assigned ? { ...suggestion, status: 'withdrawn' } : suggestion;
-        }
-        for (const made of event.data.suggestions) {
-          suggestions[made.suggestionId] = { ...made, round: event.data.round, status: 'open', assigned: false, answered: false };
-        }
-        return { ...state, round: event.data.round, suggestions };
-      }
-      case 'SuggestionAccepted':
-        return withSuggestion(state, event.data.suggestionId, { status: 'accepted', answered: true });
-      case 'SuggestionDeclined':
-        return withSuggestion(state, event.data.suggestionId, { status: 'declined', answered: true });
-      case 'HelperAssigned': {
-        if (state.status === 'untracked') return state;
-        const existing = state.suggestions[event.data.suggestionId];
-        const suggestion: Suggestion = existing
-          ? { ...existing, assigned: true, status: existing.status === 'accepted' ? 'accepted' : 'open' }
-          : {
-              suggestionId: event.data.suggestionId,
-              helperMemberId: event.data.helperMemberId,
-              helperPodId: event.data.helperPodId,
-              offerId: event.data.offerId,
-              score: 0,
-              parts: { category: 0, time: 0, distance: 0, language: 0, skills: 0, fairness: 0 },
-              source: 'assigned',
-              expiresAt: event.data.assignedAt,
-              round: state.round,
-              status: 'open',
-              assigned: true,
-              answered: false,
-            };
-        return { ...state, suggestions: { ...state.suggestions, [suggestion.suggestionId]: suggestion } };
-      }
-      case 'MatchMade': {
-        if (state.status === 'untracked') return state;
-        const { matchId, suggestionId, helperMemberId, helperPodId, offerId, matchedAt } = event.data;
-        const { status: _status, ...tracked } = state;
-        return { ...tracked, status: 'matched', match: { matchId, suggestionId, helperMemberId, helperPodId, offerId, matchedAt } };
-      }
-      case 'MatchWithdrawn': {
-        if (state.status !== 'matched') return state;
-        const { match: _match, status: _status, ...tracked } = state;
-        const withdrawn = withSuggestionIn(tracked.suggestions, state.match.suggestionId, { status: 'withdrawn', assigned: false });
-        return { ...tracked, status: 'open', suggestions: withdrawn };
-      }
-      case 'RequestEscalated':
-        return state.status === 'untracked' ? state : { ...state, escalatedAt: event.data.escalatedAt };
-      case 'RequestClosed': {
-        if (state.status === 'untracked') return state;
-        const { status: _status, ...rest } = state;
-        const { match: _match, ...tracked } = rest as typeof rest & { match?: Match };
-        return { ...tracked, status: 'closed' };
-      }
-      default:
-        return assertNever(event, 'request matching event');
-    }
-  },
+  evolve: evolveRequestMatching,
 };
 
 function suggestHelpers(command: SuggestHelpers, state: RequestMatchingState): RequestMatchingEvent[] {
@@ -501,7 +224,7 @@ function assignHelper(command: AssignHelper, state: RequestMatchingState): Reque
   const suggestionRef = { suggestionId, requestId: tracked.request.requestId, podId: tracked.request.podId, helperMemberId, helperPodId, offerId };
   events.push({ type: 'HelperAssigned', data: { ...suggestionRef, assignedBy: command.metadata.actorId, reason: command.data.reason, assignedAt: now }, metadata });
   if (existing?.status === 'accepted') {
-    events.push(matchMade(tracked.request, { ...existing, assigned: true }, command.data.matchId, 'assigned', now, metadata));
+    events.push(matchMade(tracked.request, existing, command.data.matchId, 'assigned', now, metadata));
   }
   return events;
 }
@@ -538,79 +261,4 @@ function requireAnswerable(tracked: Tracked, suggestionId: string, helperMemberI
     throw violation('SUGGESTION_EXPIRED', 'This suggestion has expired', 'suggestionId');
   }
   return suggestion;
-}
-
-function ref(request: RequestFacts, suggestion: Suggestion): SuggestionRef {
-  return {
-    suggestionId: suggestion.suggestionId,
-    requestId: request.requestId,
-    podId: request.podId,
-    helperMemberId: suggestion.helperMemberId,
-    helperPodId: suggestion.helperPodId,
-    offerId: suggestion.offerId,
-  };
-}
-
-function matchMade(
-  request: RequestFacts,
-  suggestion: Suggestion,
-  matchId: string,
-  via: MatchMade['data']['via'],
-  now: string,
-  metadata: MatchMade['metadata'],
-): MatchMade {
-  return {
-    type: 'MatchMade',
-    data: {
-      matchId,
-      requestId: request.requestId,
-      podId: request.podId,
-      offerId: suggestion.offerId,
-      suggestionId: suggestion.suggestionId,
-      requesterMemberId: request.requesterMemberId,
-      requesterPodId: request.podId,
-      helperMemberId: suggestion.helperMemberId,
-      helperPodId: suggestion.helperPodId,
-      crossPod: suggestion.helperPodId !== request.podId,
-      via,
-      matchedAt: now,
-    },
-    metadata,
-  };
-}
-
-function matchWithdrawn(
-  request: RequestFacts,
-  match: Match,
-  withdrawnBy: MatchWithdrawn['data']['withdrawnBy'],
-  reason: string | null,
-  now: string,
-  metadata: MatchWithdrawn['metadata'],
-): MatchWithdrawn {
-  return {
-    type: 'MatchWithdrawn',
-    data: {
-      matchId: match.matchId,
-      requestId: request.requestId,
-      podId: request.podId,
-      offerId: match.offerId,
-      requesterMemberId: request.requesterMemberId,
-      helperMemberId: match.helperMemberId,
-      helperPodId: match.helperPodId,
-      withdrawnBy,
-      reason,
-      withdrawnAt: now,
-    },
-    metadata,
-  };
-}
-
-function withSuggestion(state: RequestMatchingState, suggestionId: string, change: Partial<Suggestion>): RequestMatchingState {
-  if (state.status === 'untracked') return state;
-  return { ...state, suggestions: withSuggestionIn(state.suggestions, suggestionId, change) };
-}
-
-function withSuggestionIn(suggestions: Readonly<Record<string, Suggestion>>, suggestionId: string, change: Partial<Suggestion>): Record<string, Suggestion> {
-  const current = suggestions[suggestionId];
-  return current ? { ...suggestions, [suggestionId]: { ...current, ...change } } : { ...suggestions };
 }

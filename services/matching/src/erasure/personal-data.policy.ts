@@ -1,5 +1,5 @@
 import { PersonalDataCodec, standIn, type KeyEncryptionKeys, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
-import type { RequestMatchingEvent } from '../domain/request-matching.decider';
+import type { RequestMatchingEvent } from '../domain/request-matching.events';
 
 type Data = Readonly<Record<string, unknown>>;
 

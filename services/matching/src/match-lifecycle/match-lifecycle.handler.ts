@@ -7,7 +7,7 @@ import { query, setTransactionPod, StreamVersionConflict } from '@mutuo/event-st
 import { Clock } from '@mutuo/service-kit';
 import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
 import type { ExclusionReason } from '../domain/helper-scoring';
-import type { RequestMatchingCommand } from '../domain/request-matching.decider';
+import type { RequestMatchingCommand } from '../domain/request-matching.commands';
 import { requestMatchingStream, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
 
 /** Roles that may assign helpers by hand, override a match and judge suggestions. */

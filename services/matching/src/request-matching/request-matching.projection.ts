@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
-import type { RequestEvaluated, RequestMatchingEvent } from '../domain/request-matching.decider';
+import type { RequestEvaluated, RequestMatchingEvent } from '../domain/request-matching.events';
 import { RequestMatchingSchema } from './request-matching.entity';
 
 export const requestMatchingProjection: Projection = {

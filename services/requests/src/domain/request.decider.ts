@@ -1,17 +1,8 @@
-import type { RequestCategory, Urgency } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
-import {
-  applyChange,
-  checkHelpFacts,
-  checkUrgency,
-  isCoordinator,
-  mayPostForOthers,
-  respondBy,
-  type Actor,
-  type HelpFacts,
-  type HelpFactsChange,
-  type ResponseTargets,
-} from './help-facts';
+import { Decider, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
+import { applyChange, checkHelpFacts, checkUrgency, isCoordinator, mayPostForOthers, respondBy, type Actor } from './help-facts';
+import type { RequestCommand } from './request.commands';
+import type { RequestEvent } from './request.events';
+import { evolveRequest, factsOf, initialRequestState, isLive, type ExistingRequest, type LiveStatus, type RequestRecord, type RequestState } from './request.state';
 
 /**
  * A need, from posting to fulfilment: posted → (edited) → matched → in progress → fulfilled, or cancelled /
@@ -19,161 +10,12 @@ import {
  * coordinator, with the minutes each helper gave.
  */
 
-export interface Match {
-  readonly matchId: string;
-  readonly helperMemberId: string;
-}
+// The decider is the way in to a request: its commands, events and state come with it.
+export * from './request.commands';
+export * from './request.events';
+export * from './request.state';
 
-export interface Contribution {
-  readonly helperMemberId: string;
-  readonly minutes: number;
-}
-
-interface RequestRecord extends HelpFacts {
-  readonly requestId: string;
-  readonly podId: string;
-  /** Who the request is for. */
-  readonly requesterMemberId: string;
-  /** Who posted it (a coordinator or dispatcher posting for someone), or the requester. */
-  readonly postedByMemberId: string;
-  /** Only coordinators may learn who asked. */
-  readonly anonymous: boolean;
-  readonly incidentId: string | null;
-  readonly urgency: Urgency;
-  readonly postedAt: string;
-  readonly respondBy: string;
-  readonly firstMatchedAt: string | null;
-  readonly matches: readonly Match[];
-  /** The author was erased: their text and precise location are gone. */
-  readonly authorErased: boolean;
-}
-
-export type LiveStatus = 'open' | 'matched' | 'in-progress';
-export type RequestState =
-  | { readonly status: 'none' }
-  | (RequestRecord & { readonly status: LiveStatus })
-  | (RequestRecord & { readonly status: 'fulfilled'; readonly fulfilmentId: string; readonly fulfilledAt: string; readonly contributions: readonly Contribution[] })
-  | (RequestRecord & { readonly status: 'cancelled'; readonly cancelledAt: string })
-  | (RequestRecord & { readonly status: 'expired'; readonly expiredAt: string });
-export type ExistingRequest = Exclude<RequestState, { status: 'none' }>;
-
-export type PostRequest = Command<
-  'PostRequest',
-  HelpFacts & {
-    requestId: string;
-    podId: string;
-    requesterMemberId: string;
-    actor: Actor;
-    anonymous: boolean;
-    /** The open incident whose area holds the request, found by the handler. */
-    incidentId: string | null;
-    /** The pod's region, when requests knows it. */
-    regionId: string | null;
-    /** Null: urgent inside an incident, normal otherwise. */
-    urgency: Urgency | null;
-    responseTargets: ResponseTargets;
-  }
->;
-export type EditRequest = Command<'EditRequest', { change: HelpFactsChange & { urgency?: Urgency }; actor: Actor; responseTargets: ResponseTargets }>;
-export type MatchRequest = Command<'MatchRequest', { matchId: string; helperMemberId: string }>;
-export type WithdrawMatch = Command<'WithdrawMatch', { matchId: string }>;
-export type StartHelp = Command<'StartHelp', { actor: Actor }>;
-export type ConfirmFulfilment = Command<'ConfirmFulfilment', { fulfilmentId: string; actor: Actor; contributions: readonly Contribution[] }>;
-export type ReverseFulfilment = Command<'ReverseFulfilment', { actor: Actor; reason: string }>;
-export type CancelRequest = Command<'CancelRequest', { actor: Actor }>;
-export type ExpireRequest = Command<'ExpireRequest', Record<string, never>>;
-export type EraseRequestAuthor = Command<'EraseRequestAuthor', { memberId: string }>;
-export type RequestCommand =
-  | PostRequest
-  | EditRequest
-  | MatchRequest
-  | WithdrawMatch
-  | StartHelp
-  | ConfirmFulfilment
-  | ReverseFulfilment
-  | CancelRequest
-  | ExpireRequest
-  | EraseRequestAuthor;
-
-type PostedData = HelpFacts & {
-  requestId: string;
-  podId: string;
-  regionId: string | null;
-  requesterMemberId: string;
-  postedByMemberId: string;
-  anonymous: boolean;
-  incidentId: string | null;
-  urgency: Urgency;
-  postedAt: string;
-  respondBy: string;
-};
-export type RequestPosted = DomainEvent<'RequestPosted', PostedData>;
-/** Carries the requester so the text is sealed with their key (crypto-shredding), whoever edits it. */
-export type RequestEdited = DomainEvent<
-  'RequestEdited',
-  HelpFacts & { requestId: string; requesterMemberId: string; urgency: Urgency; respondBy: string; editedByMemberId: string; editedAt: string }
->;
-export type RequestMatched = DomainEvent<'RequestMatched', { requestId: string; matchId: string; helperMemberId: string; matchedAt: string; firstMatchedAt: string }>;
-export type RequestMatchWithdrawn = DomainEvent<'RequestMatchWithdrawn', { requestId: string; matchId: string; helperMemberId: string; withdrawnAt: string }>;
-export type RequestReopened = DomainEvent<'RequestReopened', { requestId: string; matchId: string; reopenedAt: string }>;
-export type RequestStarted = DomainEvent<'RequestStarted', { requestId: string; startedByMemberId: string; startedAt: string }>;
-export type RequestFulfilled = DomainEvent<
-  'RequestFulfilled',
-  {
-    requestId: string;
-    fulfilmentId: string;
-    /** Copied from the request so the published fact stands on its own (funds credits from it). */
-    requesterMemberId: string;
-    helperMemberIds: string[];
-    category: RequestCategory;
-    postedAt: string;
-    firstMatchedAt: string | null;
-    contributions: Contribution[];
-    confirmedBy: 'requester' | 'coordinator';
-    confirmedByMemberId: string;
-    fulfilledAt: string;
-  }
->;
-export type RequestFulfilmentReversed = DomainEvent<
-  'RequestFulfilmentReversed',
-  { requestId: string; fulfilmentId: string; reversedByMemberId: string; reason: string; reversedAt: string }
->;
-export type RequestCancelled = DomainEvent<'RequestCancelled', { requestId: string; cancelledByMemberId: string; by: 'requester' | 'coordinator'; cancelledAt: string }>;
-export type RequestExpired = DomainEvent<'RequestExpired', { requestId: string; expiredAt: string }>;
-export type RequestAuthorErased = DomainEvent<'RequestAuthorErased', { requestId: string; memberId: string; erasedAt: string }>;
-export type RequestEvent =
-  | RequestPosted
-  | RequestEdited
-  | RequestMatched
-  | RequestMatchWithdrawn
-  | RequestReopened
-  | RequestStarted
-  | RequestFulfilled
-  | RequestFulfilmentReversed
-  | RequestCancelled
-  | RequestExpired
-  | RequestAuthorErased;
-
-export const REQUEST_EVENT_TYPES: readonly RequestEvent['type'][] = [
-  'RequestPosted',
-  'RequestEdited',
-  'RequestMatched',
-  'RequestMatchWithdrawn',
-  'RequestReopened',
-  'RequestStarted',
-  'RequestFulfilled',
-  'RequestFulfilmentReversed',
-  'RequestCancelled',
-  'RequestExpired',
-  'RequestAuthorErased',
-];
-
-/** What shows instead of the text of an erased author. */
-export const FORMER_MEMBER_TEXT = 'Former member';
 const MAX_MINUTES_PER_HELPER = 10_080;
-
-const isLive = (state: RequestState): state is RequestRecord & { status: LiveStatus } =>
-  state.status === 'open' || state.status === 'matched' || state.status === 'in-progress';
 
 function existing(state: RequestState): ExistingRequest {
   if (state.status === 'none') throw new DomainRuleViolation('REQUEST_NOT_FOUND', 'There is no such request', 'requestId');
@@ -190,7 +32,7 @@ const isRequesterSide = (request: RequestRecord, actor: Actor) =>
   actor.memberId === request.requesterMemberId || actor.memberId === request.postedByMemberId;
 
 export const requestDecider: Decider<RequestState, RequestCommand, RequestEvent> = {
-  initialState: () => ({ status: 'none' }),
+  initialState: initialRequestState,
 
   decide(command, state) {
     const metadata = eventMetadataFrom(command.metadata);
@@ -379,67 +221,5 @@ export const requestDecider: Decider<RequestState, RequestCommand, RequestEvent>
     }
   },
 
-  evolve(state, event) {
-    switch (event.type) {
-      case 'RequestPosted':
-        return { ...event.data, status: 'open', firstMatchedAt: null, matches: [], authorErased: false };
-      case 'RequestEdited': {
-        if (state.status === 'none') return state;
-        const { requestId: _id, editedAt: _at, editedByMemberId: _by, requesterMemberId: _requester, ...facts } = event.data;
-        return { ...state, ...facts };
-      }
-      case 'RequestMatched': {
-        if (!isLive(state)) return state;
-        const { matchId, helperMemberId, matchedAt } = event.data;
-        return {
-          ...state,
-          status: state.status === 'open' ? 'matched' : state.status,
-          firstMatchedAt: state.firstMatchedAt ?? matchedAt,
-          matches: [...state.matches, { matchId, helperMemberId }],
-        };
-      }
-      case 'RequestMatchWithdrawn':
-        if (!isLive(state)) return state;
-        return { ...state, matches: state.matches.filter((match) => match.matchId !== event.data.matchId) };
-      case 'RequestReopened':
-        if (!isLive(state)) return state;
-        return { ...state, status: 'open', matches: [] };
-      case 'RequestStarted':
-        if (!isLive(state)) return state;
-        return { ...state, status: 'in-progress' };
-      case 'RequestFulfilled':
-        if (!isLive(state)) return state;
-        return {
-          ...state,
-          status: 'fulfilled',
-          fulfilmentId: event.data.fulfilmentId,
-          fulfilledAt: event.data.fulfilledAt,
-          contributions: event.data.contributions,
-        };
-      case 'RequestFulfilmentReversed': {
-        if (state.status !== 'fulfilled') return state;
-        const { fulfilmentId: _f, fulfilledAt: _at, contributions: _c, ...record } = state;
-        return { ...record, status: 'in-progress' };
-      }
-      case 'RequestCancelled':
-        if (!isLive(state)) return state;
-        return { ...state, status: 'cancelled', cancelledAt: event.data.cancelledAt };
-      case 'RequestExpired':
-        if (!isLive(state)) return state;
-        return { ...state, status: 'expired', expiredAt: event.data.expiredAt };
-      case 'RequestAuthorErased':
-        if (state.status === 'none') return state;
-        return { ...state, ...erasedText, location: { cell: state.location.cell, precise: null }, authorErased: true };
-      default:
-        return assertNever(event, 'request event');
-    }
-  },
+  evolve: evolveRequest,
 };
-
-/** Erasure keeps the coarse cell (not personal) and drops the words and the precise point. */
-const erasedText = { title: FORMER_MEMBER_TEXT, description: '' } as const;
-
-export function factsOf(request: RequestRecord): HelpFacts {
-  const { title, description, language, category, subcategory, window, location, visibility, quantity } = request;
-  return { title, description, language, category, subcategory, window, location, visibility, quantity };
-}

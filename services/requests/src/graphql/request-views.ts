@@ -1,5 +1,5 @@
 import type { HelpFacts } from '../domain/help-facts';
-import type { ExistingRequest } from '../domain/request.decider';
+import type { ExistingRequest } from '../domain/request.state';
 import type { ExistingOffer } from '../offers/offer-commands.handler';
 import type { OfferRow } from '../offers/offer-board.queries';
 import type { RequestRow } from '../request-details/request-details.queries';

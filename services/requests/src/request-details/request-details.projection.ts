@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { geohashCenter } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
-import { FORMER_MEMBER_TEXT, REQUEST_EVENT_TYPES, type RequestEvent } from '../domain/request.decider';
+import { REQUEST_EVENT_TYPES, type RequestEvent } from '../domain/request.events';
+import { FORMER_MEMBER_TEXT } from '../domain/request.state';
 import type { HelpFacts } from '../domain/help-facts';
 
 /**

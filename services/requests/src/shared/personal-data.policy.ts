@@ -1,5 +1,5 @@
 import { PersonalDataCodec, standIn, type KeyEncryptionKeys, type PendingEvent, type PersonalDataPolicy, type PersonalFields } from '@mutuo/event-store';
-import { FORMER_MEMBER_TEXT } from '../domain/request.decider';
+import { FORMER_MEMBER_TEXT } from '../domain/request.state';
 
 /** Once erased, a location keeps its neighbourhood cell (not personal) and loses the precise point. */
 const coarseLocationOnly = (data: Readonly<Record<string, unknown>>) => ({

@@ -1,0 +1,200 @@
+import type { DomainEvent } from '@mutuo/domain';
+import type { ScoreParts, Urgency } from './helper-scoring';
+
+/** The facts of a request that matching tracks, its suggestions and its match, as they are recorded on the request's stream. */
+
+export type SuggestionSource = 'automatic' | 'assigned' | 'escalated';
+
+export interface RequestFacts {
+  readonly requestId: string;
+  readonly podId: string;
+  readonly requesterMemberId: string;
+  readonly category: string;
+  readonly urgency: Urgency;
+}
+
+/** Which suggestion of which request an answer or an assignment is about. */
+export type SuggestionRef = {
+  suggestionId: string;
+  requestId: string;
+  podId: string;
+  helperMemberId: string;
+  helperPodId: string;
+  offerId: string | null;
+};
+
+export type RequestTracked = DomainEvent<'RequestTracked', RequestFacts>;
+export type RequestEvaluated = DomainEvent<
+  'RequestEvaluated',
+  { requestId: string; podId: string; evaluatedAt: string; candidateCount: number; status: 'candidates-found' | 'no-candidates' }
+>;
+export type SuggestionsMade = DomainEvent<
+  'SuggestionsMade',
+  {
+    requestId: string;
+    podId: string;
+    /** What whoever tells the helpers needs, on the event itself (it may arrive before request-posted elsewhere). */
+    category: string;
+    urgency: Urgency;
+    round: number;
+    suggestions: {
+      suggestionId: string;
+      helperMemberId: string;
+      helperPodId: string;
+      offerId: string | null;
+      score: number;
+      parts: ScoreParts;
+      source: SuggestionSource;
+      expiresAt: string;
+    }[];
+    madeAt: string;
+  }
+>;
+export type SuggestionAccepted = DomainEvent<'SuggestionAccepted', SuggestionRef & { acceptedAt: string }>;
+export type SuggestionDeclined = DomainEvent<'SuggestionDeclined', SuggestionRef & { reason: string | null; declinedAt: string }>;
+export type HelperAssigned = DomainEvent<'HelperAssigned', SuggestionRef & { assignedBy: string; reason: string | null; assignedAt: string }>;
+export type MatchMade = DomainEvent<
+  'MatchMade',
+  {
+    matchId: string;
+    requestId: string;
+    podId: string;
+    offerId: string | null;
+    suggestionId: string;
+    requesterMemberId: string;
+    requesterPodId: string;
+    helperMemberId: string;
+    helperPodId: string;
+    crossPod: boolean;
+    via: 'confirmed' | 'assigned' | 'first-accepted';
+    matchedAt: string;
+  }
+>;
+export type MatchWithdrawn = DomainEvent<
+  'MatchWithdrawn',
+  {
+    matchId: string;
+    requestId: string;
+    podId: string;
+    offerId: string | null;
+    requesterMemberId: string;
+    helperMemberId: string;
+    helperPodId: string;
+    withdrawnBy: 'requester' | 'helper' | 'coordinator';
+    reason: string | null;
+    withdrawnAt: string;
+  }
+>;
+export type RequestEscalated = DomainEvent<
+  'RequestEscalated',
+  {
+    requestId: string;
+    podId: string;
+    /** Internal: whose words the shared title are (not published). */
+    requesterMemberId: string;
+    regionId: string;
+    toPodIds: string[];
+    deadline: string;
+    shared: { category: string; urgency: Urgency; title: string | null; locationCell: string | null };
+    escalatedAt: string;
+  }
+>;
+export type SuggestionFeedbackGiven = DomainEvent<
+  'SuggestionFeedbackGiven',
+  {
+    suggestionId: string;
+    requestId: string;
+    podId: string;
+    helperMemberId: string;
+    verdict: 'wrong' | 'good';
+    reason: string | null;
+    givenByMemberId: string;
+    givenAt: string;
+  }
+>;
+export type RequestClosed = DomainEvent<'RequestClosed', { requestId: string; podId: string; reason: 'cancelled' | 'fulfilled' | 'closed'; closedAt: string }>;
+
+export type RequestMatchingEvent =
+  | RequestTracked
+  | RequestEvaluated
+  | SuggestionsMade
+  | SuggestionAccepted
+  | SuggestionDeclined
+  | HelperAssigned
+  | MatchMade
+  | MatchWithdrawn
+  | RequestEscalated
+  | SuggestionFeedbackGiven
+  | RequestClosed;
+
+// Builders for the events more than one decision makes.
+
+/** The helper of a suggestion, as the events about it name them. */
+export type SuggestedHelper = Pick<SuggestionRef, 'suggestionId' | 'helperMemberId' | 'helperPodId' | 'offerId'>;
+/** The helper of a match, as its withdrawal names them. */
+export type MatchedHelper = { readonly matchId: string; readonly helperMemberId: string; readonly helperPodId: string; readonly offerId: string | null };
+
+export function suggestionRefOf(request: RequestFacts, suggestion: SuggestedHelper): SuggestionRef {
+  return {
+    suggestionId: suggestion.suggestionId,
+    requestId: request.requestId,
+    podId: request.podId,
+    helperMemberId: suggestion.helperMemberId,
+    helperPodId: suggestion.helperPodId,
+    offerId: suggestion.offerId,
+  };
+}
+
+export function matchMade(
+  request: RequestFacts,
+  suggestion: SuggestedHelper,
+  matchId: string,
+  via: MatchMade['data']['via'],
+  now: string,
+  metadata: MatchMade['metadata'],
+): MatchMade {
+  return {
+    type: 'MatchMade',
+    data: {
+      matchId,
+      requestId: request.requestId,
+      podId: request.podId,
+      offerId: suggestion.offerId,
+      suggestionId: suggestion.suggestionId,
+      requesterMemberId: request.requesterMemberId,
+      requesterPodId: request.podId,
+      helperMemberId: suggestion.helperMemberId,
+      helperPodId: suggestion.helperPodId,
+      crossPod: suggestion.helperPodId !== request.podId,
+      via,
+      matchedAt: now,
+    },
+    metadata,
+  };
+}
+
+export function matchWithdrawn(
+  request: RequestFacts,
+  match: MatchedHelper,
+  withdrawnBy: MatchWithdrawn['data']['withdrawnBy'],
+  reason: string | null,
+  now: string,
+  metadata: MatchWithdrawn['metadata'],
+): MatchWithdrawn {
+  return {
+    type: 'MatchWithdrawn',
+    data: {
+      matchId: match.matchId,
+      requestId: request.requestId,
+      podId: request.podId,
+      offerId: match.offerId,
+      requesterMemberId: request.requesterMemberId,
+      helperMemberId: match.helperMemberId,
+      helperPodId: match.helperPodId,
+      withdrawnBy,
+      reason,
+      withdrawnAt: now,
+    },
+    metadata,
+  };
+}
