@@ -86,6 +86,24 @@ describe('requests through the gateway', () => {
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
   }, 60_000);
 
+  it('refuses a title with a NUL byte or nothing visible and a cell that is no geohash, naming the field, and posts nothing', async () => {
+    const dee = await platform.token('person-dee', podId, ['member']);
+    const lisbon = { lat: 38.7223, lon: -9.1393 };
+    const refused: [Record<string, unknown>, string, string][] = [
+      [need('a\u0000b', 'FOOD', lisbon), 'INVALID_TEXT', 'input.title'],
+      [need('\u200B\u2060\u3164', 'FOOD', lisbon), 'INVALID_TITLE', 'title'],
+      [{ ...need('Soup for two', 'FOOD', lisbon), location: { cell: 'not-a-cell' } }, 'INVALID_LOCATION', 'location.cell'],
+    ];
+    for (const [input, code, field] of refused) {
+      const result = await graphql(dee, POST, { input });
+      expect(result.status).toBe(200);
+      expect(result.errors?.[0]?.extensions).toEqual({ code, field });
+    }
+    const MINE = '{ openRequests(first: 50) { edges { node { requester { id } } } } }';
+    const board = await data<{ openRequests: { edges: { node: { requester: { id: string } | null } }[] } }>(dee, MINE);
+    expect(board.openRequests.edges.filter((edge) => edge.node.requester?.id === memberIdFor(podId, 'person-dee'))).toEqual([]);
+  }, 60_000);
+
   it('keeps an anonymous requester hidden from members but not from coordinators', async () => {
     const ana = await platform.token('person-ana', podId, ['member']);
     const { postRequest } = await data<Posted>(ana, POST, { input: { ...need('Medication pickup', 'MEDICAL', { lat: 38.72, lon: -9.14 }), anonymous: true } });
