@@ -207,6 +207,9 @@ export class EventConsumer {
         const consumer = await this.js!.consumers.get(plan.stream, plan.durable);
         const messages = await consumer.consume({ max_messages: Math.max(this.concurrency * 2, 8) });
         this.subscriptions.add(messages);
+        // close() may have run while this loop was still subscribing: it found nothing to close, so close it here.
+        // Not awaited: the close settles only once the iterator below has been drained.
+        if (this.closing) void messages.close().catch(() => undefined);
         void this.watchNotifications(messages, plan);
         failures = 0;
         try {

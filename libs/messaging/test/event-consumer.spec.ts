@@ -296,6 +296,16 @@ describe('EventConsumer', () => {
     expect(mostAtOnce).toBeLessThanOrEqual(4);
   });
 
+  it('closes at once when closed right after start, before its loops have subscribed', async () => {
+    const consumer = await startConsumer({ [RequestPostedV1.type]: recordRequest as never });
+    consumers.splice(consumers.indexOf(consumer), 1);
+    const closed = consumer.close().then(() => 'closed' as const);
+    const outcome = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000).unref())]);
+
+    expect(outcome).toBe('closed');
+    expect(consumer.stats().running).toBe(false);
+  });
+
   it('lets a handler in progress finish and acknowledges it when closed', async () => {
     let release: () => void = () => undefined;
     const started = new Promise<void>((resolve) => {
