@@ -30,7 +30,8 @@ describe('service kit configuration', () => {
   it('refuses to start in production without key-encryption keys for personal data, before touching any database', async () => {
     const production = {
       NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/kit',
+      DATABASE_URL: 'postgres://nobody:s3cret@127.0.0.1:1/kit',
+      NATS_URL: 'nats://kit:s3cret@127.0.0.1:1',
       GATEWAY_SHARED_SECRET: 'g'.repeat(32),
       JWT_SECRET: 'j'.repeat(48),
       JWT_ISSUER: 'https://id.mutuo.example',

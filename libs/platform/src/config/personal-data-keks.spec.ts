@@ -10,6 +10,8 @@ const productionEnv = {
   JWT_AUDIENCE: 'mutuo-api',
   JWT_ALGORITHMS: 'HS256',
   JWT_SECRET: 'p'.repeat(48),
+  DATABASE_URL: 'postgres://mutuo_requests_app:s3cret-app-password@db.internal:5432/mutuo_requests',
+  NATS_URL: 'nats://requests:s3cret-nats-password@nats-1.internal:4222',
 };
 const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 
