@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { TEST_POSTGRES_URL as POSTGRES_URL } from '@mutuo/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const POSTGRES_URL = process.env.MUTUO_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Runs the guarded child process to its end: its exit code and its log lines (pino JSON on stdout). */
 function runGuardedChild(mode: 'infrastructure' | 'bug'): Promise<{ code: number | null; lines: Record<string, unknown>[] }> {

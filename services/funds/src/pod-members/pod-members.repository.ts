@@ -7,21 +7,21 @@ import { checkUuid } from '../funds.input';
 /** Who belongs to which pod now, as funds heard it from membership (funds_members, pod-scoped by row-level security). */
 @Injectable()
 export class PodMembers {
-  async joined(em: EntityManager, memberId: string, podId: string, at: string): Promise<void> {
-    await query(
-      em,
-      `insert into funds_members (member_id, pod_id, active, changed_at) values (?, ?, true, ?)
-       on conflict (member_id) do update set active = true, changed_at = excluded.changed_at where funds_members.changed_at <= excluded.changed_at`,
-      [memberId, podId, at],
-    );
+  joined(em: EntityManager, memberId: string, podId: string, at: string): Promise<void> {
+    return this.record(em, memberId, podId, true, at);
   }
 
-  async left(em: EntityManager, memberId: string, podId: string, at: string): Promise<void> {
+  left(em: EntityManager, memberId: string, podId: string, at: string): Promise<void> {
+    return this.record(em, memberId, podId, false, at);
+  }
+
+  /** The latest change wins, whatever order membership's events arrive in. */
+  private async record(em: EntityManager, memberId: string, podId: string, active: boolean, at: string): Promise<void> {
     await query(
       em,
-      `insert into funds_members (member_id, pod_id, active, changed_at) values (?, ?, false, ?)
-       on conflict (member_id) do update set active = false, changed_at = excluded.changed_at where funds_members.changed_at <= excluded.changed_at`,
-      [memberId, podId, at],
+      `insert into funds_members (member_id, pod_id, active, changed_at) values (?, ?, ?, ?)
+       on conflict (member_id) do update set active = excluded.active, changed_at = excluded.changed_at where funds_members.changed_at <= excluded.changed_at`,
+      [memberId, podId, active, at],
     );
   }
 
