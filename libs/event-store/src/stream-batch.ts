@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Command, Decider, DomainEvent } from '@mutuo/domain';
+import type { LoadedStream } from './command-handler';
 import type { PostgresEventStore } from './postgres-event-store';
 import type { StoredEvent } from './types';
 
@@ -21,7 +22,7 @@ export class StreamBatch<State, Cmd extends Command, Evt extends DomainEvent> {
   constructor(
     private readonly store: PostgresEventStore,
     private readonly decider: Decider<State, Cmd, Evt>,
-    private readonly streams: Map<string, { state: State; version: number }>,
+    private readonly streams: Map<string, LoadedStream<State>>,
   ) {}
 
   /** The stream's state as the batch has left it so far (the initial state for a stream not read). */
