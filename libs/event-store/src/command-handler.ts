@@ -3,11 +3,34 @@ import { Command, Decider, DomainEvent } from '@mutuo/domain';
 import { StreamVersionConflict } from './errors';
 import { createOnce, type IdempotentCall } from './idempotency/idempotency-keys';
 import { PostgresEventStore } from './postgres-event-store';
+import { StreamBatch } from './stream-batch';
 import type { StoredEvent } from './types';
 
 export interface CommandHandlerOptions {
   /** How many times a command is decided again after losing a race for the stream. */
   readonly maxAttempts?: number;
+}
+
+/** A stream's state and the version it was read at (0: no stream yet). */
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly version: number;
+}
+
+/**
+ * How one command is handled. By default the stream is read, and a lost race for it decides the command again against
+ * the new state. Each option below turns the retry off: a lost race then throws StreamVersionConflict, and inside a
+ * caller's transaction no savepoint is taken, so the failed append fails that transaction too.
+ */
+export interface HandleOptions<State> {
+  /** The version the caller saw (an edit of what they loaded): the stream at another one throws StreamVersionConflict before deciding. */
+  readonly expectedVersion?: number;
+  /** The stream as the caller already read it in this transaction: decided against without reading it again. */
+  readonly loaded?: LoadedStream<State>;
+  /** The stream is known (read in this transaction) not to exist yet: decided from the initial state without reading it. */
+  readonly startIfNew?: boolean;
+  /** false: a lost race throws StreamVersionConflict instead of deciding again. */
+  readonly retryOnConflict?: boolean;
 }
 
 export interface HandledCommand<State> {
@@ -42,7 +65,29 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
     return { state, version: currentVersion };
   }
 
-  async handle(em: EntityManager, streamId: string, command: Cmd): Promise<HandledCommand<State>> {
+  /** Several streams in one query, each as `load` reads it; a stream with no events is there too, at version 0. */
+  async loadMany(em: EntityManager, streamIds: readonly string[]): Promise<Map<string, LoadedStream<State>>> {
+    const streams = await this.store.readStreams(em, streamIds);
+    return new Map(
+      streamIds.map((streamId) => {
+        const events = streams.get(streamId) ?? [];
+        const state = events.reduce((current, event) => this.decider.evolve(current, event as unknown as Evt), this.decider.initialState());
+        return [streamId, { state, version: events.length > 0 ? events[events.length - 1]!.streamPosition : 0 }];
+      }),
+    );
+  }
+
+  /** Several streams read in one query, to decide commands on in memory and append together (see StreamBatch). */
+  async loadBatch(em: EntityManager, streamIds: readonly string[]): Promise<StreamBatch<State, Cmd, Evt>> {
+    return new StreamBatch(this.store, this.decider, await this.loadMany(em, streamIds));
+  }
+
+  async handle(em: EntityManager, streamId: string, command: Cmd, options: HandleOptions<State> = {}): Promise<HandledCommand<State>> {
+    const known = options.loaded ?? (options.startIfNew ? { state: this.decider.initialState(), version: 0 } : undefined);
+    if (known) return this.decideAndAppend(em, streamId, command, known);
+    if (options.expectedVersion !== undefined || options.retryOnConflict === false) {
+      return this.handleOnce(em, streamId, command, options.expectedVersion);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         // Inside a caller's transaction a failed insert would abort it: a savepoint keeps the retry possible.
@@ -78,16 +123,18 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
     );
   }
 
-  private async handleOnce(em: EntityManager, streamId: string, command: Cmd): Promise<HandledCommand<State>> {
-    const { state, version } = await this.load(em, streamId);
+  private async handleOnce(em: EntityManager, streamId: string, command: Cmd, expectedVersion?: number): Promise<HandledCommand<State>> {
+    const loaded = await this.load(em, streamId);
+    if (expectedVersion !== undefined && loaded.version !== expectedVersion) {
+      throw new StreamVersionConflict(streamId, expectedVersion, loaded.version);
+    }
+    return this.decideAndAppend(em, streamId, command, loaded);
+  }
+
+  private async decideAndAppend(em: EntityManager, streamId: string, command: Cmd, { state, version }: LoadedStream<State>): Promise<HandledCommand<State>> {
     const decided = this.decider.decide(command, state);
     if (decided.length === 0) return { state, version, newEvents: [] };
-    const { nextExpectedVersion, events } = await this.store.append(
-      em,
-      streamId,
-      decided,
-      version === 0 ? 'no_stream' : version,
-    );
+    const { nextExpectedVersion, events } = await this.store.append(em, streamId, decided, version === 0 ? 'no_stream' : version);
     const newState = decided.reduce((current, event) => this.decider.evolve(current, event), state);
     return { state: newState, version: nextExpectedVersion, newEvents: events };
   }

@@ -6,6 +6,7 @@ export * from './stream-name';
 export * from './pod-scope';
 export * from './postgres-event-store';
 export * from './command-handler';
+export * from './stream-batch';
 export * from './projection-runner';
 export * from './personal-data/personal-data-codec';
 export * from './upcasting/event-upcasters';

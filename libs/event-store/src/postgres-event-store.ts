@@ -22,6 +22,13 @@ export interface AppendResult {
   readonly events: StoredEvent[];
 }
 
+/** One stream's part of `appendMany`. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedVersion: ExpectedVersion;
+}
+
 export interface ReadStreamResult {
   /** 0 when the stream does not exist. */
   readonly currentVersion: number;
@@ -99,6 +106,19 @@ export class PostgresEventStore {
         throw error;
       }
     }
+  }
+
+  /**
+   * Appends to several streams in one transaction (the caller's, when it is in one), in the order given: all of them
+   * or, when one is refused (StreamVersionConflict), none. Inside a caller's transaction a refused append fails it.
+   */
+  async appendMany(em: EntityManager, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const work = async (tx: EntityManager): Promise<AppendResult[]> => {
+      const results: AppendResult[] = [];
+      for (const { streamId, events, expectedVersion } of appends) results.push(await this.append(tx, streamId, events, expectedVersion));
+      return results;
+    };
+    return em.isInTransaction() || appends.length < 2 ? work(em) : em.transactional(work);
   }
 
   private async appendOnce(
@@ -224,6 +244,7 @@ export class PostgresEventStore {
       `select global_position, transaction_id, event_id, stream_id, stream_position, pod_id, type, data, metadata, recorded_at
        from mutuo_events where stream_id in (select jsonb_array_elements_text(?::jsonb)) order by stream_id, stream_position`,
       [JSON.stringify(streamIds)],
+      { preparedAs: 'mutuo_event_store_read_streams_v1' },
     );
     for (const event of await this.opened(em, rows.map(toStoredEvent))) {
       const stream = streams.get(event.streamId);
@@ -231,6 +252,18 @@ export class PostgresEventStore {
       else streams.set(event.streamId, [event]);
     }
     return streams;
+  }
+
+  /** Which of these streams exist (have at least one event), in one query. */
+  async existingStreams(em: EntityManager, streamIds: readonly string[]): Promise<Set<string>> {
+    if (streamIds.length === 0) return new Set();
+    const rows = await query<{ stream_id: string }>(
+      em,
+      'select stream_id from mutuo_events where stream_position = 1 and stream_id in (select jsonb_array_elements_text(?::jsonb))',
+      // JSON, not an array parameter: knex expands an array binding into a list of parameters.
+      [JSON.stringify(streamIds)],
+    );
+    return new Set(rows.map((row) => row.stream_id));
   }
 
   /** The events as deciders and projections read them: data opened by the codec, then upcast to the current shape. */

@@ -42,7 +42,7 @@ export class Ledger {
   private readonly accounts: CommandHandler<LedgerAccountState, LedgerAccountCommand, LedgerAccountEvent>;
   private readonly transfers: CommandHandler<TransferState, TransferCommand, TransferEvent>;
 
-  constructor(private readonly store: PostgresEventStore) {
+  constructor(store: PostgresEventStore) {
     this.accounts = new CommandHandler(store, ledgerAccountDecider);
     this.transfers = new CommandHandler(store, transferDecider);
   }
@@ -99,9 +99,9 @@ export class Ledger {
    * Posts one pod's transfers with a fixed number of statements for the whole group instead of four per transfer:
    * one statement takes the transaction locks on every transfer id, the next reads all their streams (a statement of
    * its own, so its snapshot sees whatever a posting that held a lock committed), then each transfer is decided in
-   * order against the balances and stream states the group has left so far, the events are appended per stream, and
-   * all new transfer rows go in with one multi-row INSERT, in decision order (the trigger moves the balances row by
-   * row under the CHECKs).
+   * order against the balances and stream states the group has left so far, the events are appended per stream once
+   * all are decided, and all new transfer rows go in with one multi-row INSERT, in decision order (the trigger moves
+   * the balances row by row under the CHECKs).
    */
   private async postGroup(
     tx: EntityManager,
@@ -120,28 +120,22 @@ export class Ledger {
       [JSON.stringify(streams)],
       { preparedAs: 'funds_lock_transfer_ids_v2' },
     );
-    const states = await this.loadTransfers(tx, streams);
+    const batch = await this.transfers.loadBatch(tx, streams);
     const posted: PostedTransfer[] = [];
     const appended: PostedTransfer[] = [];
     for (const transfer of group) {
       const stream = transferStream(transfer.podId, transfer.transferId);
-      const state = states.get(stream) ?? transferDecider.initialState();
-      const decided = transferDecider.decide(
-        {
-          type: 'PostTransfer',
-          data: { transfer, debitAccount: locked.get(transfer.debitAccountId) ?? null, creditAccount: locked.get(transfer.creditAccountId) ?? null },
-          metadata,
-        },
-        state,
-      );
-      if (decided.length === 0 && state.status === 'posted') {
+      // A later transfer of the group under the same id sees this one as posted.
+      const { state, events } = batch.decide(stream, {
+        type: 'PostTransfer',
+        data: { transfer, debitAccount: locked.get(transfer.debitAccountId) ?? null, creditAccount: locked.get(transfer.creditAccountId) ?? null },
+        metadata,
+      });
+      if (events.length === 0 && state.status === 'posted') {
         posted.push(state.transfer);
         continue;
       }
-      await this.store.append(tx, stream, decided, 'no_stream');
-      // A later transfer of the group under the same id sees this one as posted.
-      states.set(stream, decided.reduce((next, event) => transferDecider.evolve(next, event), state));
-      const postedTransfer = (decided[0] as Extract<TransferEvent, { type: 'TransferPosted' }>).data;
+      const postedTransfer = (events[0] as Extract<TransferEvent, { type: 'TransferPosted' }>).data;
       // The next transfer of the group sees the balances this one left.
       for (const [id, delta] of [[postedTransfer.debitAccountId, -postedTransfer.amountMinor], [postedTransfer.creditAccountId, postedTransfer.amountMinor]] as const) {
         const account = locked.get(id)!;
@@ -150,27 +144,10 @@ export class Ledger {
       posted.push(postedTransfer);
       appended.push(postedTransfer);
     }
+    await batch.append(tx);
     if (appended.length === 1) await insertTransferRow(tx, appended[0]!);
     else if (appended.length > 1) await insertTransferRows(tx, appended);
     return posted;
-  }
-
-  /** Transfer streams in one query (an empty stream needs no second query for its version). */
-  private async loadTransfers(tx: EntityManager, streams: readonly string[]): Promise<Map<string, TransferState>> {
-    const rows = await query<{ stream_id: string; type: TransferEvent['type']; data: unknown; metadata: unknown }>(
-      tx,
-      `select stream_id, type, data, metadata from mutuo_events
-       where stream_id in (select jsonb_array_elements_text(?::jsonb)) order by stream_id, stream_position`,
-      // JSON, not an array parameter: knex expands an array binding into a list of parameters.
-      [JSON.stringify(streams)],
-      { preparedAs: 'funds_load_transfers_v2' },
-    );
-    const states = new Map<string, TransferState>();
-    for (const row of rows) {
-      const state = states.get(row.stream_id) ?? transferDecider.initialState();
-      states.set(row.stream_id, transferDecider.evolve(state, { type: row.type, data: row.data, metadata: row.metadata } as unknown as TransferEvent));
-    }
-    return states;
   }
 
   /** Posts the mirror of `transferId` under `reversalTransferId` (or returns it if it was already posted). */

@@ -32,7 +32,7 @@ export class SuggestHelpersService {
   readonly commands: CommandHandler<RequestMatchingState, RequestMatchingCommand, RequestMatchingEvent>;
 
   constructor(
-    private readonly store: PostgresEventStore,
+    store: PostgresEventStore,
     @Inject(MATCHING_OPTIONS) private readonly options: MatchingOptions,
   ) {
     this.commands = new CommandHandler(store, requestMatchingDecider);
@@ -92,10 +92,10 @@ export class SuggestHelpersService {
 
   /**
    * Ranks the candidates and lets the decider record the round. A stream known not to exist yet (version 0, read in
-   * this transaction) is decided from the initial state and appended at once: nobody else writes a request's stream
-   * before matching has tracked it and committed, and should someone still win that race, the unique stream position
-   * fails the transaction and the event is delivered again. Otherwise the command handler loads the stream and
-   * retries on a concurrent change.
+   * this transaction) is started without reading it: nobody else writes a request's stream before matching has
+   * tracked it and committed, and should someone still win that race, the unique stream position fails the
+   * transaction and the event is delivered again. Otherwise the command handler loads the stream and retries on a
+   * concurrent change.
    */
   private async recordRound(
     em: EntityManager,
@@ -116,12 +116,7 @@ export class SuggestHelpersService {
       },
       metadata,
     };
-    if (knownStreamVersion !== 0) {
-      await this.commands.handle(em, stream, command);
-      return;
-    }
-    const events = requestMatchingDecider.decide(command, requestMatchingDecider.initialState());
-    if (events.length > 0) await this.store.append(em, stream, events, 'no_stream');
+    await this.commands.handle(em, stream, command, { startIfNew: knownStreamVersion === 0 });
   }
 }
 

@@ -76,17 +76,17 @@ export class DeliveryClaims {
           }
           const recipient = recipients.get(details.recipient.memberId);
           if (!recipient || recipient.erased) {
-            await this.deliveries.handleLoaded(tx, podId, { state, version }, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata });
+            await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata }, { loaded: { state, version } });
             settled.push('skipped');
             continue;
           }
           const hold = this.holds.holdFor(details, recipient, now, recent.get(`${recipient.memberId}:${details.channel}`) ?? []);
           if (hold) {
-            await this.deliveries.handleLoaded(tx, podId, { state, version }, { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata });
+            await this.deliveries.handle(tx, podId, { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata }, { loaded: { state, version } });
             settled.push('postponed');
             continue;
           }
-          const started = await this.deliveries.handleLoaded(tx, podId, { state, version }, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata });
+          const started = await this.deliveries.handle(tx, podId, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata }, { loaded: { state, version } });
           if (started.newEvents[0]?.type !== 'DeliveryAttemptStarted') settled.push('skipped');
           else claimed.push({ row, started, details, recipient });
         }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV5 } from '@mutuo/contracts';
 import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
-import { deliveryDecider, type DecideDelivery, type DeliveryChannel, type DeliveryContent } from '../domain/delivery.decider';
+import { type DecideDelivery, type DeliveryChannel, type DeliveryContent } from '../domain/delivery.decider';
 import { nextDigestTime } from '../domain/delivery-timing';
 import type { PartnerEventType } from '../domain/partner-event-types';
 import { TIME_CRITICAL_KINDS, type NotificationKind } from '../domain/notification-kinds';
@@ -91,13 +91,7 @@ export class NotificationDispatcher {
     if (!podId) throw new Error(`Event ${cause.eventId} names no pod: member notifications are always for a pod's member`);
     const plans = notifications.filter(({ recipient }) => !recipient.erased).map(({ notification, recipient }) => ({ notification, recipient, plan: this.plan(cause, podId, notification, recipient, null) }));
     const streams = plans.flatMap(({ plan }) => [plan.notificationStream, ...(plan.delivery ? [plan.delivery.stream] : [])]);
-    const existing = new Set(
-      streams.length === 0
-        ? []
-        : (await query<{ stream_id: string }>(em, 'select stream_id from mutuo_events where stream_position = 1 and stream_id in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(streams)])).map(
-            (row) => row.stream_id,
-          ),
-    );
+    const existing = await this.store.existingStreams(em, streams);
     const fresh: FreshDelivery[] = [];
     for (const { notification, recipient, plan } of plans) {
       if (existing.has(plan.notificationStream) || (plan.delivery && existing.has(plan.delivery.stream))) {
@@ -105,9 +99,9 @@ export class NotificationDispatcher {
         if (delivery) fresh.push(delivery);
         continue;
       }
-      await this.store.append(em, plan.notificationStream, notificationDecider.decide(plan.record, notificationDecider.initialState()), 'no_stream');
+      await this.notifications.handle(em, plan.notificationStream, plan.record, { startIfNew: true });
       if (!plan.delivery) continue;
-      await this.store.append(em, plan.delivery.stream, deliveryDecider.decide(plan.delivery.command, deliveryDecider.initialState()), 'no_stream');
+      await this.deliveries.handle(em, podId, plan.delivery.command, { startIfNew: true });
       if (plan.delivery.fresh) fresh.push(plan.delivery.fresh);
     }
     return fresh;

@@ -64,9 +64,9 @@ export class OutcomeRecorder {
     const command = { type: 'RecordSendOutcome' as const, data: { deliveryId, outcome }, metadata };
     // Usually nothing was appended since the attempt started; if something was, decide against the stream again.
     const { newEvents, state } = sends
-      ? await this.deliveries.handleLoaded(tx, podId, started, command)
+      ? await this.deliveries.handle(tx, podId, command, { loaded: started })
       : await tx
-          .transactional((savepoint) => this.deliveries.handleLoaded(savepoint, podId, started, command))
+          .transactional((savepoint) => this.deliveries.handle(savepoint, podId, command, { loaded: started }))
           .catch((error: unknown) => {
             if (error instanceof StreamVersionConflict) return this.deliveries.handle(tx, podId, command);
             throw error;
@@ -100,7 +100,7 @@ export class OutcomeRecorder {
         if (state.status === 'none') return true;
         if (state.status !== 'sent' && state.status !== 'failed') return false;
         if (state.status === 'failed' || state.providerMessageId !== providerMessageId) return state.status === 'failed';
-        const handled = await this.deliveries.handleLoaded(tx, podId, loaded, { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: workerMetadata(now, podId) });
+        const handled = await this.deliveries.handle(tx, podId, { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: workerMetadata(now, podId) }, { loaded });
         const failed = handled.newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
         if (failed) await this.fallBack(tx, handled.state, failed, now);
         return true;

@@ -62,7 +62,7 @@ export class SingleDeliveryAttempt {
             await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The webhook endpoint is disabled' }, metadata });
             return null;
           }
-          const attempt = await this.deliveries.handleLoaded(tx, podId, loaded, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata });
+          const attempt = await this.deliveries.handle(tx, podId, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata }, { loaded });
           if (attempt.newEvents[0]?.type !== 'DeliveryAttemptStarted') return null;
           started = attempt;
           return { details, recipient, endpoint };

@@ -8,7 +8,7 @@ import { offerDecider, type OfferCommand, type OfferEvent, type OfferState } fro
 import { actingMember } from '../shared/acting-member';
 import { PodFactsQueries, withPodDefaults, type NewHelpFacts } from '../shared/pod-facts';
 import { offerStream } from '../shared/streams';
-import { handleAtVersion } from '../shared/versioned-command';
+import { refusingStaleVersions } from '../shared/versioned-command';
 
 export type ExistingOffer = Exclude<OfferState, { status: 'none' }>;
 
@@ -19,7 +19,7 @@ export class OfferCommandsHandler {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly store: PostgresEventStore,
+    store: PostgresEventStore,
     private readonly clock: Clock,
     private readonly pods: PodFactsQueries,
   ) {
@@ -46,11 +46,15 @@ export class OfferCommandsHandler {
   async edit(offerId: string, expectedVersion: number, change: HelpFactsChange, ctx: RequestContext) {
     const actor = actingMember(ctx);
     return this.result(
-      await handleAtVersion(this.em.fork(), this.store, offerDecider, offerStream(actor.podId, offerId), expectedVersion, {
-        type: 'EditOffer',
-        data: { change, actor },
-        metadata: commandMetadataFrom(ctx, this.clock.now()),
-      }, 'offer'),
+      await refusingStaleVersions(
+        'offer',
+        this.commands.handle(
+          this.em.fork(),
+          offerStream(actor.podId, offerId),
+          { type: 'EditOffer', data: { change, actor }, metadata: commandMetadataFrom(ctx, this.clock.now()) },
+          { expectedVersion },
+        ),
+      ),
     );
   }
 
