@@ -1,5 +1,5 @@
-import { startGateway, startSubgraphs, UNREADABLE_REQUEST_PREFIX, type RunningGateway, type Subgraphs } from './support/gateway-fixture';
-import { signTestToken } from './support/tokens';
+import { UNREADABLE_REQUEST_PREFIX } from './support/gateway-fixture';
+import { useGateway, useSubgraphsAndToken } from './support/suite-hooks';
 
 /** Posts a body the way a client would, with an operationName (the shared client sends only query and variables). */
 async function post(url: string, token: string, body: Record<string, unknown>) {
@@ -19,31 +19,13 @@ const ENUM_VARIABLE = 'query($skill: Skill!) { membersWithSkill(skill: $skill) {
  * gateway cannot pick an operation from is the caller's mistake (400), and production names no schema members.
  */
 describe('gateway error responses', () => {
-  let subgraphs: Subgraphs;
-  let token: string;
-
-  beforeAll(async () => {
-    subgraphs = await startSubgraphs();
-    token = await signTestToken();
-  });
-
-  afterAll(async () => {
-    await subgraphs?.stop();
-  });
+  const suite = useSubgraphsAndToken();
 
   describe('in production', () => {
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway(subgraphs, { NODE_ENV: 'production' });
-    });
-
-    afterAll(async () => {
-      await gateway?.stop();
-    });
+    const production = useGateway(suite, { NODE_ENV: 'production' });
 
     it('never answers data: null without an error: a null in a non-nullable field deep in a federated answer is reported with its path', async () => {
-      const response = await gateway.query({ query: '{ suggestionsForMe { id request { id title } } }', token });
+      const response = await production.gateway.query({ query: '{ suggestionsForMe { id request { id title } } }', token: suite.token });
 
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
@@ -57,11 +39,11 @@ describe('gateway error responses', () => {
         ],
       });
       expect(response.text).not.toContain(UNREADABLE_REQUEST_PREFIX);
-      expect(gateway.logs.find((log) => log.msg === 'null in a non-nullable field')).toMatchObject({ level: 'warn' });
+      expect(production.gateway.logs.find((log) => log.msg === 'null in a non-nullable field')).toMatchObject({ level: 'warn' });
     });
 
     it('answers a complete result without errors or extensions', async () => {
-      const response = await gateway.query({ query: '{ suggestionsForMe { id request { id } } }', token });
+      const response = await production.gateway.query({ query: '{ suggestionsForMe { id request { id } } }', token: suite.token });
 
       expect(response.body).toEqual({
         data: { suggestionsForMe: [{ id: 's1', request: { id: 'readable-1' } }, { id: 's2', request: { id: `${UNREADABLE_REQUEST_PREFIX}2` } }] },
@@ -69,7 +51,7 @@ describe('gateway error responses', () => {
     });
 
     it('refuses a document of several operations without an operationName with HTTP 400 and a clear message', async () => {
-      const response = await post(gateway.url, token, { query: 'query Mine { me { id } } query Count { openRequestCount }' });
+      const response = await post(production.gateway.url, suite.token, { query: 'query Mine { me { id } } query Count { openRequestCount }' });
 
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
@@ -78,21 +60,21 @@ describe('gateway error responses', () => {
     });
 
     it('refuses an operationName the document does not contain with HTTP 400', async () => {
-      const response = await post(gateway.url, token, { query: 'query Mine { me { id } }', operationName: 'Theirs' });
+      const response = await post(production.gateway.url, suite.token, { query: 'query Mine { me { id } }', operationName: 'Theirs' });
 
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ errors: [{ message: 'Unknown operation named "Theirs".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
     });
 
     it('runs the named operation of several', async () => {
-      const response = await post(gateway.url, token, { query: 'query Mine { me { id } } query Count { openRequestCount }', operationName: 'Count' });
+      const response = await post(production.gateway.url, suite.token, { query: 'query Mine { me { id } } query Count { openRequestCount }', operationName: 'Count' });
 
       expect(response.body).toEqual({ data: { openRequestCount: 2 } });
     });
 
     it('suggests no enum value, neither for a literal nor for a variable', async () => {
-      const literal = await post(gateway.url, token, { query: MISSPELT_ENUM_LITERAL });
-      const variable = await post(gateway.url, token, { query: ENUM_VARIABLE, variables: { skill: 'GROCERIE' } });
+      const literal = await post(production.gateway.url, suite.token, { query: MISSPELT_ENUM_LITERAL });
+      const variable = await post(production.gateway.url, suite.token, { query: ENUM_VARIABLE, variables: { skill: 'GROCERIE' } });
 
       for (const response of [literal, variable]) {
         expect(response.status).toBe(400);
@@ -103,8 +85,8 @@ describe('gateway error responses', () => {
     });
 
     it('does not say what it runs on', async () => {
-      const graphql = await post(gateway.url, token, { query: '{ me { id } }' });
-      const notFound = await fetch(gateway.url.replace('/graphql', '/nothing-here'));
+      const graphql = await post(production.gateway.url, suite.token, { query: '{ me { id } }' });
+      const notFound = await fetch(production.gateway.url.replace('/graphql', '/nothing-here'));
 
       expect(graphql.headers.get('x-powered-by')).toBeNull();
       expect(notFound.headers.get('x-powered-by')).toBeNull();
@@ -112,18 +94,10 @@ describe('gateway error responses', () => {
   });
 
   describe('in development', () => {
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway(subgraphs, { NODE_ENV: 'development' });
-    });
-
-    afterAll(async () => {
-      await gateway?.stop();
-    });
+    const development = useGateway(suite, { NODE_ENV: 'development' });
 
     it('still suggests the enum value a developer meant', async () => {
-      const response = await post(gateway.url, token, { query: MISSPELT_ENUM_LITERAL });
+      const response = await post(development.gateway.url, suite.token, { query: MISSPELT_ENUM_LITERAL });
 
       expect(response.body.errors![0]!.message).toMatch(/Did you mean the enum value "GROCERIES"\?/);
     });

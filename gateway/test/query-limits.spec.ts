@@ -1,5 +1,4 @@
-import { startGateway, startSubgraphs, type RunningGateway, type Subgraphs } from './support/gateway-fixture';
-import { signTestToken } from './support/tokens';
+import { useGateway, useSubgraphsAndToken } from './support/suite-hooks';
 
 /** `{ me { friend { ... { <leaf> } } } }` with `friends` nested friend levels: depth friends + 2. */
 function friendChain(friends: number, leaf = 'id'): string {
@@ -7,35 +6,17 @@ function friendChain(friends: number, leaf = 'id'): string {
 }
 
 describe('gateway query limits', () => {
-  let subgraphs: Subgraphs;
-  let token: string;
-
-  beforeAll(async () => {
-    subgraphs = await startSubgraphs();
-    token = await signTestToken();
-  });
-
-  afterAll(async () => {
-    await subgraphs?.stop();
-  });
+  const suite = useSubgraphsAndToken();
 
   function subgraphRequestCount() {
-    return subgraphs.members.receivedHeaders.length + subgraphs.requests.receivedHeaders.length;
+    return suite.subgraphs.members.receivedHeaders.length + suite.subgraphs.requests.receivedHeaders.length;
   }
 
   describe('with the default limits', () => {
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway(subgraphs);
-    });
-
-    afterAll(async () => {
-      await gateway?.stop();
-    });
+    const defaults = useGateway(suite);
 
     it('accepts a query at the depth limit of 10', async () => {
-      const response = await gateway.query({ query: friendChain(8), token });
+      const response = await defaults.gateway.query({ query: friendChain(8), token: suite.token });
 
       expect(response.status).toBe(200);
       expect(response.body.errors).toBeUndefined();
@@ -44,7 +25,7 @@ describe('gateway query limits', () => {
     it('rejects a query deeper than 10 before any subgraph is called', async () => {
       const before = subgraphRequestCount();
 
-      const response = await gateway.query({ query: friendChain(9), token });
+      const response = await defaults.gateway.query({ query: friendChain(9), token: suite.token });
 
       expect(response.status).toBe(400);
       expect(response.body).toEqual({
@@ -57,8 +38,8 @@ describe('gateway query limits', () => {
       const aliased = (count: number) =>
         `{ ${Array.from({ length: count }, (_, index) => `m${index}: member(id: "${index}") { id }`).join(' ')} }`;
 
-      const atLimit = await gateway.query({ query: aliased(15), token });
-      const overLimit = await gateway.query({ query: aliased(16), token });
+      const atLimit = await defaults.gateway.query({ query: aliased(15), token: suite.token });
+      const overLimit = await defaults.gateway.query({ query: aliased(16), token: suite.token });
 
       expect(atLimit.status).toBe(200);
       expect(atLimit.body.data.m14).toEqual({ id: '14' });
@@ -73,7 +54,7 @@ describe('gateway query limits', () => {
       `{ members(ids: [${Array.from({ length: listedIds }, (_, index) => `"${index}"`).join(' ')}]) { id } }`;
 
     it('rejects a document of more than 2000 tokens while parsing', async () => {
-      const response = await gateway.query({ query: membersQuery(1989), token });
+      const response = await defaults.gateway.query({ query: membersQuery(1989), token: suite.token });
 
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([
@@ -86,14 +67,14 @@ describe('gateway query limits', () => {
     });
 
     it('accepts a document of exactly 2000 tokens', async () => {
-      const response = await gateway.query({ query: membersQuery(1988), token });
+      const response = await defaults.gateway.query({ query: membersQuery(1988), token: suite.token });
 
       expect(response.status).toBe(200);
       expect(response.body.data.members).toHaveLength(1988);
     });
 
     it('rejects a query whose cost exceeds 5000 even within the depth, alias and token limits', async () => {
-      const response = await gateway.query({ query: friendChain(8, 'id '.repeat(150)), token });
+      const response = await defaults.gateway.query({ query: friendChain(8, 'id '.repeat(150)), token: suite.token });
 
       expect(response.status).toBe(400);
       expect(response.body.errors).toHaveLength(1);
@@ -103,25 +84,17 @@ describe('gateway query limits', () => {
   });
 
   describe('with limits set through the environment', () => {
-    let gateway: RunningGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway(subgraphs, {
-        MAX_QUERY_DEPTH: '3',
-        MAX_QUERY_ALIASES: '1',
-        MAX_QUERY_COST: '20',
-        MAX_QUERY_TOKENS: '60',
-        MAX_QUERY_DIRECTIVES: '2',
-        MAX_REQUEST_BODY_BYTES: '2048',
-      });
-    });
-
-    afterAll(async () => {
-      await gateway?.stop();
+    const configured = useGateway(suite, {
+      MAX_QUERY_DEPTH: '3',
+      MAX_QUERY_ALIASES: '1',
+      MAX_QUERY_COST: '20',
+      MAX_QUERY_TOKENS: '60',
+      MAX_QUERY_DIRECTIVES: '2',
+      MAX_REQUEST_BODY_BYTES: '2048',
     });
 
     it('applies the configured depth limit', async () => {
-      const response = await gateway.query({ query: friendChain(2), token });
+      const response = await configured.gateway.query({ query: friendChain(2), token: suite.token });
 
       expect(response.body.errors).toEqual([
         { message: 'Syntax Error: Query depth limit of 3 exceeded, found 4.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
@@ -129,7 +102,7 @@ describe('gateway query limits', () => {
     });
 
     it('applies the configured alias limit', async () => {
-      const response = await gateway.query({ query: '{ a: me { id } b: me { id } }', token });
+      const response = await configured.gateway.query({ query: '{ a: me { id } b: me { id } }', token: suite.token });
 
       expect(response.body.errors).toEqual([
         { message: 'Syntax Error: Aliases limit of 1 exceeded, found 2.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
@@ -137,7 +110,7 @@ describe('gateway query limits', () => {
     });
 
     it('applies the configured token limit', async () => {
-      const response = await gateway.query({ query: `{ me { ${'id '.repeat(60)}} }`, token });
+      const response = await configured.gateway.query({ query: `{ me { ${'id '.repeat(60)}} }`, token: suite.token });
 
       expect(response.body.errors).toEqual([
         {
@@ -149,9 +122,9 @@ describe('gateway query limits', () => {
     });
 
     it('applies the configured cost limit', async () => {
-      const response = await gateway.query({
+      const response = await configured.gateway.query({
         query: '{ me { id displayName openRequests { id title } friend { id displayName } } openRequestCount }',
-        token,
+        token: suite.token,
       });
 
       expect(response.body.errors).toEqual([
@@ -160,9 +133,9 @@ describe('gateway query limits', () => {
     });
 
     it('applies the configured directive limit', async () => {
-      const response = await gateway.query({
+      const response = await configured.gateway.query({
         query: '{ me { id @include(if: true) displayName @skip(if: false) friend @include(if: true) { id } } }',
-        token,
+        token: suite.token,
       });
 
       expect(response.status).toBe(400);
@@ -172,7 +145,7 @@ describe('gateway query limits', () => {
     });
 
     it('refuses a request body over the configured size with 413 before parsing it', async () => {
-      const response = await gateway.query({ query: '{ me { id } }', variables: { padding: 'x'.repeat(4096) }, token });
+      const response = await configured.gateway.query({ query: '{ me { id } }', variables: { padding: 'x'.repeat(4096) }, token: suite.token });
 
       expect(response.status).toBe(413);
       expect(response.body).toEqual({
@@ -182,9 +155,9 @@ describe('gateway query limits', () => {
     });
 
     it('answers a malformed JSON body with 400 in the GraphQL error shape', async () => {
-      const response = await fetch(gateway.url, {
+      const response = await fetch(configured.gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${suite.token}` },
         body: '{"query": "{ me { id } }"',
       });
 
