@@ -63,16 +63,35 @@ function scenarios(): Scenario[] {
   ];
 }
 
-/** Microseconds per call of each runner: `rounds` rounds of `calls` calls, alternating which runner goes first. */
-async function measure(orm: MikroORM, scenario: Scenario, rounds: number, calls: number): Promise<Record<'query' | 'execute', number>> {
+type Mode = 'autocommit' | 'in one transaction';
+
+/**
+ * Microseconds per call of each runner: `rounds` rounds of `calls` calls, alternating which runner goes first.
+ * In one transaction, each round's calls share a transaction (rolled back), so the commit's WAL flush, which
+ * dwarfs the statement path on a loaded machine, is left out.
+ */
+async function measure(orm: MikroORM, scenario: Scenario, mode: Mode, rounds: number, calls: number): Promise<Record<'query' | 'execute', number>> {
   const perRound = { query: [] as number[], execute: [] as number[] };
+  const runCalls = async (name: 'query' | 'execute', em: EntityManager) => {
+    for (let call = 0; call < calls; call++) await scenario.run(RUNNERS[name], em);
+  };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['query', 'execute'] as const) : (['execute', 'query'] as const);
     for (const name of order) {
       const em = orm.em.fork();
-      const started = nowMs();
-      for (let call = 0; call < calls; call++) await scenario.run(RUNNERS[name], em);
-      perRound[name].push(((nowMs() - started) * 1000) / calls);
+      let elapsed = 0;
+      if (mode === 'autocommit') {
+        const started = nowMs();
+        await runCalls(name, em);
+        elapsed = nowMs() - started;
+      } else {
+        await em.begin();
+        const started = nowMs();
+        await runCalls(name, em);
+        elapsed = nowMs() - started;
+        await em.rollback();
+      }
+      perRound[name].push((elapsed * 1000) / calls);
     }
   }
   return { query: median(perRound.query), execute: median(perRound.execute) };
@@ -94,17 +113,19 @@ async function main(): Promise<void> {
       await query(orm.em.fork(), APPEND_SQL, params);
     }
     const rows: string[] = [];
-    for (const scenario of scenarios()) {
-      await measure(orm, scenario, 2, 50); // warm-up: connections, plans, JIT
-      const result = await measure(orm, scenario, rounds, 200);
-      rows.push(`| ${scenario.name} | ${result.query.toFixed(0)} | ${result.execute.toFixed(0)} | ${(result.execute / result.query).toFixed(2)} |`);
+    for (const mode of ['in one transaction', 'autocommit'] as const) {
+      for (const scenario of scenarios()) {
+        await measure(orm, scenario, mode, 2, 50); // warm-up: connections, plans, JIT
+        const result = await measure(orm, scenario, mode, rounds, 200);
+        rows.push(`| ${scenario.name} | ${mode} | ${result.query.toFixed(0)} | ${result.execute.toFixed(0)} | ${(result.execute / result.query).toFixed(2)} |`);
+      }
     }
     process.stdout.write(
       [
         `Median of ${rounds} rounds × 200 calls, µs per call (Node ${process.version}, one process, one pool):`,
         '',
-        '| statement | query() (knex raw, bound) | em.execute (values inlined) | execute / query |',
-        '|---|---:|---:|---:|',
+        '| statement | mode | query() (knex raw, bound) | em.execute (values inlined) | execute / query |',
+        '|---|---|---:|---:|---:|',
         ...rows,
         '',
       ].join('\n'),
