@@ -1,1 +1,1 @@
-export * from './mount-health';
+export * from './readiness';
