@@ -1,7 +1,7 @@
 /**
  * How statements reach PostgreSQL: `query()` from libs/event-store (knex raw, bound parameters, optional
  * named prepared statement) against MikroORM 6's `em.execute` (which formats the values into the SQL
- * text). Same process, same pool, same statements, interleaved. Evidence for docs/adr/0005.
+ * text). Same process, same pool, same statements, interleaved. Evidence for docs/adr/0005-mikro-orm-role.md.
  *
  *   npm run bench:sql                       prints the medians and ratios
  *   MUTUO_BENCH_ROUNDS=3 npm run bench:sql   fewer rounds, for trying changes
