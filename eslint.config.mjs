@@ -10,6 +10,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
+      // SQL goes through query() in libs/event-store/src/sql.ts, the one place that knows the driver under
+      // MikroORM (knex in v6, gone in v7): docs/adr/0005-mikro-orm-role.md.
+      'no-restricted-properties': [
+        'error',
+        { property: 'getKnex', message: 'Run SQL through query() from @mutuo/event-store (docs/adr/0005-mikro-orm-role.md).' },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -29,6 +35,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['libs/event-store/src/sql.ts'],
+    rules: { 'no-restricted-properties': 'off' },
   },
   {
     // Domain folders inside services stay free of framework and infrastructure imports.

@@ -28,6 +28,20 @@ export async function query<Row = Record<string, unknown>>(
   return result.rows;
 }
 
+/**
+ * Calls `listener` with the text of every statement run on the EntityManager's connection pool (BEGIN and
+ * COMMIT included) until the returned function is called; for tests that compare what two paths execute.
+ * Lives here so that the driver beneath MikroORM is reached from this one file.
+ */
+export function onStatement(em: EntityManager, listener: (sql: string) => void): () => void {
+  const knex = em.getKnex();
+  const forward = (data: { sql: string }) => listener(data.sql);
+  knex.on('query', forward);
+  return () => {
+    knex.off('query', forward);
+  };
+}
+
 /** PostgreSQL error code of a driver error, if any. */
 export function pgErrorCode(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; cause?: { code?: unknown } } | null;

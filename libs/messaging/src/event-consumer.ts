@@ -1,72 +1,17 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { ContractRegistry, contractRegistry } from '@mutuo/contracts';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { parseCloudEvent } from './cloud-event';
 import { DependencyGate } from './dependency-gate';
+import type { EventConsumerOptions, EventConsumerStats } from './event-consumer.types';
+import { KeyedSerialDispatcher } from './keyed-serial-dispatcher';
 import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
 import { MessageProcessor } from './message-processor';
-import {
-  ensureConsumer,
-  ensureStreams,
-  planConsumers,
-  supportsMultipleFilterSubjects,
-  type ConsumerPlan,
-  type EnsureStreamsOptions,
-} from './provisioning';
-import type { EventHandler } from './received-event';
+import { ensureConsumer, ensureStreams, planConsumers, supportsMultipleFilterSubjects, type ConsumerPlan } from './provisioning';
 import { DEFAULT_SUBJECT_PREFIX, assertSubjectToken } from './subjects';
+import { WakeableSleeps } from './wakeable-sleeps';
 
-export interface EventConsumerOptions {
-  readonly nats: NatsConnection;
-  /** Durable consumer name and inbox key, e.g. the consuming service's name. */
-  readonly consumer: string;
-  /** The root EntityManager; every message is handled on a fork of it. */
-  readonly entityManager: EntityManager;
-  /** Handlers by contract type. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly handlers: ReadonlyMap<string, EventHandler<any>>;
-  readonly prefix?: string;
-  readonly registry?: ContractRegistry;
-  /**
-   * Refusals by the handler before a message is dead-lettered. Default 5. Infrastructure failures (see
-   * classifyTransientError) are not refusals: they are retried for as long as the outage lasts.
-   */
-  readonly maxDeliveries?: number;
-  /** Delay before redelivering a refused message, growing with the refusals. Default 1 s doubling to 60 s. */
-  readonly retryBackoff?: BackoffOptions;
-  /** Delay before retrying a message after an infrastructure failure, on top of waiting for the database. Default 250 ms doubling to 10 s. */
-  readonly transientRetryBackoff?: BackoffOptions;
-  /**
-   * Open while the database answers; closed, every consumer loop stops pulling and held messages wait. Defaults to
-   * one probing the entity manager's database; pass one to share it with other workers of the service.
-   */
-  readonly databaseGate?: DependencyGate;
-  /** Messages handled at once (messages of one aggregate always one after another). Default 4. */
-  readonly concurrency?: number;
-  readonly ackWaitMs?: number;
-  /** Create streams and consumers at start (default). Pass stream settings to override their defaults. */
-  readonly provision?: boolean | Omit<EnsureStreamsOptions, 'prefix' | 'services'>;
-  readonly publishTimeoutMs?: number;
-  readonly logger?: MessagingLogger;
-}
-
-export interface EventConsumerStats {
-  readonly running: boolean;
-  /** True while the database is unavailable: nothing is pulled or handled until it answers. */
-  readonly paused: boolean;
-  readonly inFlight: number;
-  readonly handled: number;
-  readonly duplicates: number;
-  /** Refusals by a handler, retried later. */
-  readonly retried: number;
-  /** Attempts that failed on an unavailable dependency; they count toward nothing. */
-  readonly transientFailures: number;
-  readonly deadLettered: number;
-  readonly skipped: number;
-  readonly consumers: readonly { readonly stream: string; readonly durable: string; readonly filterSubjects: readonly string[] }[];
-}
+export type { EventConsumerOptions, EventConsumerStats } from './event-consumer.types';
 
 const RESTART_DELAY = { initialMs: 500, maxMs: 15_000 } satisfies BackoffOptions;
 /** JetStream's `max_deliver` for "no limit". */
@@ -94,11 +39,8 @@ export class EventConsumer {
   private plans: ConsumerPlan[] = [];
   private readonly loops: Promise<void>[] = [];
   private readonly subscriptions = new Set<ConsumerMessages>();
-  private readonly tails = new Map<string, Promise<void>>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly slotWaiters: (() => void)[] = [];
-  private activeSlots = 0;
-  private readonly sleepers = new Set<() => void>();
+  private readonly dispatcher: KeyedSerialDispatcher;
+  private readonly sleeps = new WakeableSleeps(() => this.closing);
   private readonly reprovisioning = new Set<string>();
   private started = false;
   private closing = false;
@@ -109,6 +51,7 @@ export class EventConsumer {
     this.registry = options.registry ?? contractRegistry;
     this.retryBackoff = { initialMs: 1_000, maxMs: 60_000, ...options.retryBackoff };
     this.concurrency = positiveInteger(options.concurrency ?? 4, 'concurrency');
+    this.dispatcher = new KeyedSerialDispatcher(this.concurrency);
     this.ackWaitMs = positiveInteger(options.ackWaitMs ?? 30_000, 'ackWaitMs');
     this.logger = options.logger ?? stderrLogger;
     this.ownsDatabaseGate = !options.databaseGate;
@@ -137,7 +80,7 @@ export class EventConsumer {
         logger: this.logger,
         js: () => this.js!,
       },
-      { isClosing: () => this.closing, sleep: (ms) => this.sleep(ms), untilClosedOr: (work) => this.untilClosedOr(work) },
+      { isClosing: () => this.closing, sleep: (ms) => this.sleeps.sleep(ms), untilClosedOr: (work) => this.sleeps.untilClosedOr(work) },
     );
   }
 
@@ -172,10 +115,10 @@ export class EventConsumer {
   async close(): Promise<void> {
     if (!this.started || this.closing) return;
     this.closing = true;
-    for (const wake of this.sleepers) wake();
+    this.sleeps.wakeAll();
     await Promise.allSettled([...this.subscriptions].map((messages) => messages.close()));
     await Promise.allSettled(this.loops);
-    await Promise.allSettled([...this.inFlight]);
+    await this.dispatcher.settled();
     this.loops.length = 0;
     if (this.ownsDatabaseGate) this.databaseGate.dispose();
     if (!this.options.nats.isClosed()) await this.options.nats.flush().catch(() => undefined);
@@ -186,7 +129,7 @@ export class EventConsumer {
     return {
       running: this.started && !this.closing,
       paused: !this.databaseGate.isOpen,
-      inFlight: this.inFlight.size,
+      inFlight: this.dispatcher.inFlight,
       ...this.processor.counters,
       consumers: this.plans.map((plan) => ({ stream: plan.stream, durable: plan.durable, filterSubjects: plan.filterSubjects })),
     };
@@ -214,11 +157,11 @@ export class EventConsumer {
         failures = 0;
         try {
           for await (const msg of messages) {
-            await this.acquireSlot();
+            await this.dispatcher.acquireSlot();
             // While the database is down, pull nothing more: this message waits, kept alive, until it is back.
             if (!this.databaseGate.isOpen) await this.processor.keepAliveUntil(msg, this.databaseGate.whenOpen());
             if (this.closing) {
-              this.releaseSlot();
+              this.dispatcher.releaseSlot();
               // Not started: give it back now rather than after ack_wait.
               msg.nak();
               continue;
@@ -238,7 +181,7 @@ export class EventConsumer {
           error: errorMessage(error),
         });
         if (this.options.provision !== false) await this.provision(plan).catch(() => undefined);
-        await this.sleep(backoffDelay(failures, RESTART_DELAY));
+        await this.sleeps.sleep(backoffDelay(failures, RESTART_DELAY));
       }
     }
   }
@@ -275,60 +218,14 @@ export class EventConsumer {
   private dispatch(msg: JsMsg, plan: ConsumerPlan): void {
     const parsed = parseCloudEvent(msg.data);
     const key = parsed.ok ? `${msg.info.stream}|${parsed.event.subject}` : `${msg.info.stream}#${msg.info.streamSequence}`;
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const task: Promise<void> = previous
-      .then(() => this.processor.process(msg, parsed, plan))
-      .catch((error) => {
+    this.dispatcher.dispatch(key, async () => {
+      try {
+        await this.processor.process(msg, parsed, plan);
+      } catch (error) {
         // process() handles its own failures; this is a last resort so a bug cannot stall the aggregate.
         this.logger.error('Unexpected error while processing a message', { consumer: this.consumerName, error: errorMessage(error) });
         msg.nak(backoffDelay(msg.info.deliveryCount, this.retryBackoff));
-      })
-      .finally(() => {
-        this.releaseSlot();
-        if (this.tails.get(key) === task) this.tails.delete(key);
-        this.inFlight.delete(task);
-      });
-    this.tails.set(key, task);
-    this.inFlight.add(task);
-  }
-
-  private async acquireSlot(): Promise<void> {
-    if (this.activeSlots < this.concurrency) {
-      this.activeSlots++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-  }
-
-  /** Hands the slot straight to a waiter, or frees it. */
-  private releaseSlot(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.activeSlots--;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
-  }
-
-  /** Waits for `work`, or less if the consumer closes first. */
-  private untilClosedOr(work: Promise<unknown>): Promise<void> {
-    if (this.closing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      this.sleepers.add(wake);
-      work.then(wake, wake);
+      }
     });
   }
 }

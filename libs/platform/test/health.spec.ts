@@ -1,20 +1,22 @@
 import type { AddressInfo } from 'node:net';
-import { INestApplication, Module } from '@nestjs/common';
+import { INestApplication, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { mountHealth } from '../src';
+import { HealthModule } from '../src';
 
-@Module({})
-class EmptyModule {}
+/** An app whose root module imports only `imported`. */
+function appModule(imported: DynamicModule): DynamicModule {
+  @Module({})
+  class TestRootModule {}
+  return { module: TestRootModule, imports: [imported] };
+}
 
-describe('mountHealth', () => {
+describe('HealthModule', () => {
   let app: INestApplication;
   let baseUrl: string;
   let queueReachable = true;
 
   beforeAll(async () => {
-    app = await NestFactory.create(EmptyModule, { logger: false });
-    mountHealth(
-      app,
+    const health = HealthModule.register(
       {
         database: async () => undefined,
         queue: async () => {
@@ -23,6 +25,7 @@ describe('mountHealth', () => {
       },
       { timeoutMs: 200 },
     );
+    app = await NestFactory.create(appModule(health), { logger: false });
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -63,8 +66,9 @@ describe('mountHealth', () => {
 
 describe('a readiness check that hangs', () => {
   it('counts as failed once its timeout passes', async () => {
-    const app = await NestFactory.create(EmptyModule, { logger: false });
-    mountHealth(app, { slow: () => new Promise<void>(() => undefined) }, { timeoutMs: 50 });
+    const app = await NestFactory.create(appModule(HealthModule.register({ slow: () => new Promise<void>(() => undefined) }, { timeoutMs: 50 })), {
+      logger: false,
+    });
     await app.listen(0, '127.0.0.1');
     try {
       const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -23,9 +23,9 @@ import {
   createMetricsRegistry,
   createOrmConfig,
   databaseCheck,
+  HealthModule,
   loadConfig,
-  mountHealth,
-  mountMetrics,
+  MetricsModule,
   mountSubgraph,
   serviceConfigSchema,
   type ServiceConfig,
@@ -130,14 +130,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     });
     projectionMetrics.observe(projections);
 
-    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env: options.env ?? process.env }), {
-      logger: new NestPinoLogger(logger),
-      abortOnError: false,
-    });
-    // Nothing in an answer says which framework serves it (express adds X-Powered-By by default).
-    (app.getHttpAdapter().getInstance() as { disable(setting: string): unknown }).disable('x-powered-by');
-    mountHealth(
-      app,
+    const health = HealthModule.register(
       {
         database: databaseCheck(orm),
         nats: async () => {
@@ -147,7 +140,13 @@ export async function startService(definition: ServiceDefinition, options: Start
       },
       { logger },
     );
-    mountMetrics(app, metrics, { logger });
+    const operations = [health, MetricsModule.register(metrics, { logger })];
+    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env: options.env ?? process.env }, operations), {
+      logger: new NestPinoLogger(logger),
+      abortOnError: false,
+    });
+    // Nothing in an answer says which framework serves it (express adds X-Powered-By by default).
+    (app.getHttpAdapter().getInstance() as { disable(setting: string): unknown }).disable('x-powered-by');
     definition.mountPublicHttp?.(app);
     await mountSubgraph(app, {
       typeDefs,
@@ -209,12 +208,17 @@ export async function startService(definition: ServiceDefinition, options: Start
   }
 }
 
-function rootModule(definition: ServiceDefinition, runtime: Parameters<typeof ServiceRuntimeModule.forRuntime>[0]): DynamicModule {
+/** The service's own module, with the runtime it injects and the operators' endpoints (health, metrics). */
+function rootModule(
+  definition: ServiceDefinition,
+  runtime: Parameters<typeof ServiceRuntimeModule.forRuntime>[0],
+  operations: readonly DynamicModule[],
+): DynamicModule {
   @Module({})
   class ServiceRootModule {}
   return {
     module: ServiceRootModule,
-    imports: [ServiceRuntimeModule.forRuntime(runtime), definition.module],
+    imports: [ServiceRuntimeModule.forRuntime(runtime), definition.module, ...operations],
   };
 }
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { onStatement } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
 import type { RunningService } from '@mutuo/service-kit';
 import { waitFor } from '@mutuo/testing';
@@ -96,9 +97,8 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
     const verified = 'vera@example.org';
     await verifiedMember(verified);
     const handler = membership.app.get(SignInHandler);
-    const knex = membership.orm.em.getKnex();
     const recording = new AsyncLocalStorage<string[]>();
-    const record = (data: { sql: string }) => recording.getStore()?.push(data.sql);
+    const record = (sql: string) => recording.getStore()?.push(sql);
     const statementsOf = async (work: () => Promise<unknown>) => {
       const statements: string[] = [];
       await recording.run(statements, () => work().catch(() => undefined));
@@ -107,7 +107,7 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
     const ctx = (n: number): RequestContext => ({ correlationId: `timing-${n}`, clientIp: `192.0.2.${n}` });
     // The projections would otherwise be woken inside the recorded calls and add statements of their own.
     await membership.projections.stop();
-    knex.on('query', record);
+    const stopRecording = onStatement(membership.orm.em, record);
     try {
       const member = await statementsOf(() => handler.requestCode({ email: verified }, ctx(1)));
       const nobody = await statementsOf(() => handler.requestCode({ email: 'nobody-at-all@example.org' }, ctx(2)));
@@ -118,7 +118,7 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
       expect(memberGuess.length).toBeGreaterThan(3);
       expect(nobodyGuess).toEqual(memberGuess);
     } finally {
-      knex.off('query', record);
+      stopRecording();
       membership.projections.start();
     }
     // The member's code went to her channel, in her language: the recorded path was the member's.

@@ -1,1 +1,2 @@
-export * from './mount-health';
+export * from './readiness';
+export * from './health.module';

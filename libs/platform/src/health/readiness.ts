@@ -1,5 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
-import type express from 'express';
 import type { Logger } from 'pino';
 
 export type HealthCheck = () => Promise<void>;
@@ -20,24 +18,7 @@ export interface ReadinessReport {
   readonly checks: Record<string, CheckResult>;
 }
 
-/**
- * GET /health/live answers 200 while the process runs; GET /health/ready runs every check in
- * parallel and answers 200, or 503 when any failed. Failure details go to the log, not the response.
- * Call before `app.listen()`, like mountSubgraph.
- */
-export function mountHealth(app: INestApplication, checks: Record<string, HealthCheck>, options: HealthOptions = {}): void {
-  const expressApp = app.getHttpAdapter().getInstance() as express.Express;
-  const timeoutMs = options.timeoutMs ?? 2000;
-
-  expressApp.get('/health/live', (_req, res) => {
-    res.status(200).json({ status: 'live' });
-  });
-  expressApp.get('/health/ready', async (_req, res) => {
-    const report = await checkReadiness(checks, timeoutMs, options.logger);
-    res.status(report.status === 'ready' ? 200 : 503).json(report);
-  });
-}
-
+/** Runs every check in parallel; a check that fails or outlasts `timeoutMs` makes the report unavailable. */
 export async function checkReadiness(
   checks: Record<string, HealthCheck>,
   timeoutMs: number,
