@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@mutuo/domain';
 
 /** Namespace of member ids. Never change it: every stored member id was derived from it. */
 export const MEMBER_ID_NAMESPACE = '3f6b2d1e-8c4a-4f0e-9b7d-5a1c2e9f0d34';
 
 /** A name-based UUID (RFC 9562 version 5, SHA-1): the same namespace and name always give the same id. */
 export function uuidV5(name: string, namespace: string): string {
-  if (!UUID.test(namespace)) throw new Error(`uuidV5 namespace must be a UUID (got "${namespace}")`);
+  if (!isUuid(namespace)) throw new Error(`uuidV5 namespace must be a UUID (got "${namespace}")`);
   const hash = createHash('sha1')
     .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
     .update(name, 'utf8')
@@ -24,7 +23,7 @@ export function uuidV5(name: string, namespace: string): string {
  * so no service has to ask membership for it.
  */
 export function memberIdFor(podId: string, personId: string): string {
-  if (!UUID.test(podId)) throw new Error(`memberIdFor: podId must be a UUID (got "${podId}")`);
+  if (!isUuid(podId)) throw new Error(`memberIdFor: podId must be a UUID (got "${podId}")`);
   if (personId.length === 0) throw new Error('memberIdFor: personId must not be empty');
   return uuidV5(`${podId.toLowerCase()}:${personId}`, MEMBER_ID_NAMESPACE);
 }

@@ -7,3 +7,4 @@ export * from './calendar/weekly-rule';
 export * from './geo/geohash-cells';
 export * from './calendar/weekly-windows';
 export * from './text/plain-text';
+export * from './ids/uuid';

@@ -13,6 +13,7 @@ export * from './received-event';
 export * from './dead-letter';
 export * from './event-consumer';
 export * from './jetstream.server';
+export * from './event-controller';
 export * from './event-command-metadata';
 export * from './dependency-gate';
 export * from './refusal-count';

@@ -2,16 +2,16 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
 import { query, streamName } from '@mutuo/event-store';
-import { Controller, Module, UseFilters, type INestMicroservice } from '@nestjs/common';
+import { Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   JetStreamContext,
+  EventController,
   JetStreamServer,
   OutboxRelay,
-  RethrowEventErrorsFilter,
   connectNats,
   deadLetterStreamName,
   eventContext,
@@ -25,8 +25,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 jest.setTimeout(60_000);
 
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 class RequestPostedController {
   @EventPattern(RequestPostedV1.type)
   async onRequestPosted(@Payload() event: ReceivedEvent<RequestPostedV1Data>, @Ctx() context: JetStreamContext): Promise<void> {

@@ -1,5 +1,6 @@
 export * from './service-definition';
 export * from './service-runtime.module';
+export * from './environment-options';
 export * from './start-service';
 export * from './migrate-service';
 export * from './service-main';

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { PostgresEventStore } from '@mutuo/event-store';
 import type { Logger } from 'pino';
+import { Clock, SystemClock } from './clock';
 
 export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -15,10 +16,12 @@ export interface ServiceRuntime {
   readonly config: unknown;
   /** Defaults to process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where every command, query and scheduler of the service takes "now" from; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /**
- * Makes the service's database, event store, logger and config injectable everywhere in the service.
+ * Makes the service's database, event store, logger, config and clock injectable everywhere in the service.
  * The root EntityManager is never used directly: handlers fork it (global context is disallowed).
  */
 @Global()
@@ -34,8 +37,9 @@ export class ServiceRuntimeModule {
         { provide: SERVICE_LOGGER, useValue: runtime.logger },
         { provide: SERVICE_CONFIG, useValue: runtime.config },
         { provide: SERVICE_ENV, useValue: runtime.env ?? process.env },
+        { provide: Clock, useValue: runtime.clock ?? new SystemClock() },
       ],
-      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG, SERVICE_ENV],
+      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG, SERVICE_ENV, Clock],
     };
   }
 }

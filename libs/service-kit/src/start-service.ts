@@ -65,7 +65,8 @@ const NATS_DRAIN_MS = 2_000;
  * durable JetStream consumer. Configuration errors throw ConfigError (one line naming each variable).
  */
 export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<RunningService> {
-  const config = loadConfig(serviceConfigSchema(definition.name, { defaultPort: definition.defaultPort }), options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = loadConfig(serviceConfigSchema(definition.name, { defaultPort: definition.defaultPort }), env);
   const typeDefs = parse(readFileSync(definition.schemaPath, 'utf8'));
   // While a consumer handles an event, log lines carry that event's pod and correlation.
   const logger = createLogger(definition.name, config.LOG_LEVEL, undefined, () => {
@@ -95,7 +96,6 @@ export async function startService(definition: ServiceDefinition, options: Start
     const natsHealth = new NatsHealth(nc);
     // The store wakes the relay and projections, which are built from the store: the callback runs only
     // after start, by which time both exist.
-    const env = options.env ?? process.env;
     const publish = definition.publish;
     const codec = definition.eventDataCodec?.(env, config.PERSONAL_DATA_KEKS);
     // Keys still raw, or wrapped with a KEK that is no longer primary, are wrapped with the primary one now.
@@ -141,7 +141,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       { logger },
     );
     const operations = [health, MetricsModule.register(metrics, { logger })];
-    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env: options.env ?? process.env }, operations), {
+    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env }, operations), {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
@@ -154,6 +154,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       sharedSecret: config.GATEWAY_SHARED_SECRET,
       verifier: JwtVerifier.fromConfig(config),
       logger,
+      production: config.NODE_ENV === 'production',
     });
 
     if (definition.consumesEvents) {

@@ -14,11 +14,11 @@ export interface FundsCaller {
 }
 
 /** Pod and member come from the verified token; roles from funds' own role record (a token can outlive a term). */
-export async function fundsCaller(em: EntityManager, roles: PodRoles, ctx: RequestContext): Promise<FundsCaller> {
+export async function fundsCaller(em: EntityManager, roles: PodRoles, ctx: RequestContext, now: Date): Promise<FundsCaller> {
   const { identity, podId } = requirePod(ctx);
   // No partner scope covers a pod's money.
   if (identity.clientId !== undefined) throw forbidden("Partner clients may not use a pod's funds");
   const memberId = memberIdFor(podId, identity.subject);
   const held = await roles.of(em, podId, memberId);
-  return { podId, memberId, ...held, metadata: { ...commandMetadataFrom(ctx, new Date()), podId } };
+  return { podId, memberId, ...held, metadata: { ...commandMetadataFrom(ctx, now), podId } };
 }

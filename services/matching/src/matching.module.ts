@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
+import { optionsFromEnvironment } from '@mutuo/service-kit';
 import { EscalateUnmatchedRequestsScheduler } from './escalation/escalate-unmatched-requests.scheduler';
 import { ForgetMemberWhenErased } from './forget-members/forget-member-when-erased.handler';
 import { ForgetMemberWhenLeft } from './forget-members/forget-member-when-left.handler';
@@ -20,8 +20,7 @@ import { TrackPods } from './track-pods/track-pods.handler';
 import { StopMatchingWhenRequestClosed } from './track-requests/stop-matching-when-request-closed.handler';
 
 const providers = [
-  { provide: Clock, useClass: SystemClock },
-  { provide: MATCHING_OPTIONS, useFactory: (env: NodeJS.ProcessEnv) => matchingOptionsFrom(env), inject: [SERVICE_ENV] },
+  optionsFromEnvironment(MATCHING_OPTIONS, matchingOptionsFrom),
   SuggestHelpersService,
   MatchLifecycleHandler,
   SetEscalationDeadlinesHandler,
@@ -45,6 +44,6 @@ const providers = [
     StopMatchingWhenRequestClosed,
   ],
   providers,
-  exports: [Clock, MatchLifecycleHandler, SetEscalationDeadlinesHandler, RequestMatchingQueries, SuggestionsQueries, EscalateUnmatchedRequestsScheduler, SuggestHelpersService],
+  exports: [MatchLifecycleHandler, SetEscalationDeadlinesHandler, RequestMatchingQueries, SuggestionsQueries, EscalateUnmatchedRequestsScheduler, SuggestHelpersService],
 })
 export class MatchingModule {}

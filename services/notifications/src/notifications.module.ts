@@ -5,7 +5,7 @@ import { EmailChannel } from './channels/email.channel';
 import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './channels/notifications.config';
 import { SmsChannel } from './channels/sms.channel';
 import { systemHostResolver, WEBHOOK_HOST_RESOLVER, WebhookChannel } from './channels/webhook.channel';
-import { Clock, SystemClock, SERVICE_ENV } from '@mutuo/service-kit';
+import { optionsFromEnvironment } from '@mutuo/service-kit';
 import { DeliveryCommands } from './deliveries/delivery-commands';
 import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
 import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
@@ -42,7 +42,6 @@ import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-
 import { WebhookEndpointsHandler } from './webhooks/webhook-endpoints.handler';
 
 const exported = [
-  Clock,
   InboxQueries,
   MarkNotificationReadHandler,
   NotificationPreferencesHandler,
@@ -78,8 +77,7 @@ const exported = [
     ForgetMemberWhenMemberErased,
   ],
   providers: [
-    { provide: Clock, useClass: SystemClock },
-    { provide: NOTIFICATIONS_CONFIG, useFactory: (env: NodeJS.ProcessEnv) => notificationsConfigFrom(env), inject: [SERVICE_ENV] },
+    optionsFromEnvironment(NOTIFICATIONS_CONFIG, notificationsConfigFrom),
     { provide: WORKER_STEPS, useFactory: (trees: PhoneTreeHandler, broadcaster: AreaBroadcaster) => [trees, broadcaster], inject: [PhoneTreeHandler, AreaBroadcaster] },
     InboxQueries,
     MarkNotificationReadHandler,

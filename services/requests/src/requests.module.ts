@@ -11,7 +11,7 @@ import { BlankAuthorWhenMemberErased } from './reactions/blank-author-when-membe
 import { FollowMatchesWhenMatchMade } from './reactions/follow-matches-when-match-made.handler';
 import { RequestDetailsQueries } from './request-details/request-details.queries';
 import { RequestProgressHandler } from './request-progress/request-progress.handler';
-import { Clock, SERVICE_ENV, SystemClock } from '@mutuo/service-kit';
+import { optionsFromEnvironment } from '@mutuo/service-kit';
 import { PodFactsQueries } from './shared/pod-facts';
 import { PodResponseTargets } from './shared/response-targets';
 import { TrackPodsWhenPodCreated } from './reactions/track-pods-when-pod-created.handler';
@@ -37,11 +37,9 @@ const handlersAndQueries = [
 @Module({
   controllers: [FollowMatchesWhenMatchMade, BlankAuthorWhenMemberErased, TrackPodsWhenPodCreated],
   providers: [
-    { provide: Clock, useClass: SystemClock },
-    // The environment the service was started with (tests and `npm run up` pass their own), never process.env.
-    { provide: EXPIRY_OPTIONS, useFactory: (env: NodeJS.ProcessEnv) => expiryOptionsFrom(env), inject: [SERVICE_ENV] },
+    optionsFromEnvironment(EXPIRY_OPTIONS, expiryOptionsFrom),
     ...handlersAndQueries,
   ],
-  exports: [Clock, ...handlersAndQueries],
+  exports: handlersAndQueries,
 })
 export class RequestsModule {}

@@ -27,7 +27,9 @@ export interface SubgraphOptions {
   readonly verifier: JwtVerifier;
   readonly logger: Logger;
   readonly path?: string;
-  /** Defaults to on, except with NODE_ENV=production. */
+  /** NODE_ENV=production in the service's validated config: schema details stay hidden, introspection defaults to off. */
+  readonly production?: boolean;
+  /** Defaults to on, except in production. */
   readonly introspection?: boolean;
   /** Largest accepted request body (express `limit` syntax). */
   readonly bodyLimit?: string;
@@ -56,7 +58,7 @@ export async function mountSubgraph(app: INestApplication, options: SubgraphOpti
 
   const path = options.path ?? '/graphql';
   const logger = options.logger;
-  const production = process.env.NODE_ENV === 'production';
+  const production = options.production ?? false;
   const server = new ApolloServer<SubgraphContext>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     introspection: options.introspection ?? !production,

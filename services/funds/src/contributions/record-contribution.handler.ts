@@ -11,6 +11,7 @@ import { PersonalTexts } from '../personal-texts/personal-texts.store';
 import { PodMembers } from '../pod-members/pod-members.repository';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 import type { RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 
 export interface RecordContributionInput extends IdempotentInput {
   contributionId?: string | null;
@@ -43,13 +44,14 @@ export class RecordContributionHandler {
     private readonly roles: PodRoles,
     private readonly texts: PersonalTexts,
     private readonly members: PodMembers,
+    private readonly clock: Clock,
   ) {
     this.commands = new CommandHandler(store, contributionDecider);
   }
 
   async record(input: RecordContributionInput, ctx: RequestContext): Promise<Contribution> {
     return this.em.fork().transactional(async (tx) => {
-      const caller = await fundsCaller(tx, this.roles, ctx);
+      const caller = await fundsCaller(tx, this.roles, ctx, this.clock.now());
       await setTransactionPod(tx, caller.podId);
       const contributionId = await creationId(tx, caller, 'recordContribution', input, { value: input.contributionId, field: 'contributionId' });
       // Checked before anything is written, so a bad amount leaves no trace (the decider checks again).

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { DomainRuleViolation } from '@mutuo/domain';
 import {
   disbursementDecider,
@@ -51,6 +52,7 @@ export class DisbursementsHandler {
     private readonly texts: PersonalTexts,
     private readonly members: PodMembers,
     @Inject(PAYOUT_PROCESSOR) private readonly processor: PayoutProcessor,
+    private readonly clock: Clock,
   ) {
     this.commands = new CommandHandler(store, disbursementDecider);
   }
@@ -193,7 +195,7 @@ export class DisbursementsHandler {
 
   private inPod<T>(ctx: RequestContext, work: (tx: EntityManager, caller: FundsCaller) => Promise<T>): Promise<T> {
     return this.em.fork().transactional(async (tx) => {
-      const caller = await fundsCaller(tx, this.roles, ctx);
+      const caller = await fundsCaller(tx, this.roles, ctx, this.clock.now());
       await setTransactionPod(tx, caller.podId);
       return work(tx, caller);
     });

@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberErasedV1, type MemberErasedV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { PersonalTexts } from '../personal-texts/personal-texts.store';
 
 /**
@@ -10,8 +9,7 @@ import { PersonalTexts } from '../personal-texts/personal-texts.store';
  * back once membership forgot the person); what they wrote (reasons, notes, their name as a donor) is deleted, and
  * they are shown as a former member from now on.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class BlankPersonalDataWhenMemberErased {
   constructor(private readonly texts: PersonalTexts) {}
 

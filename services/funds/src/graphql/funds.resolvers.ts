@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { inPodTransaction } from '@mutuo/event-store';
 import { forbidden, requireIdentity, requirePod, type SubgraphContext } from '@mutuo/platform';
-import { toGraphQLEnum } from '@mutuo/service-kit';
+import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
 import { ClearingPositionQueries } from '../clearing/clearing-position.queries';
 import { RecordContributionHandler, type RecordContributionInput } from '../contributions/record-contribution.handler';
 import { checkUuid } from '../funds.input';
@@ -139,6 +139,7 @@ export function fundsResolvers(app: INestApplication) {
   const contributions = app.get(RecordContributionHandler);
   const policies = app.get(FundsPolicies);
   const roles = app.get(PodRoles);
+  const clock = app.get(Clock);
   const texts = app.get(PersonalTexts);
   const gifts = app.get(TimeGiftsHandler);
   const reports = app.get(PublicReportQueries);
@@ -247,7 +248,7 @@ export function fundsResolvers(app: INestApplication) {
         return reportView(await reports.report(podId, args.period));
       },
       fundsReportTrace: async (_: unknown, args: { period: string; figure: string }, ctx: SubgraphContext) => {
-        const caller = await fundsCaller(em.fork(), roles, ctx);
+        const caller = await fundsCaller(em.fork(), roles, ctx, clock.now());
         if (!caller.coordinator && !caller.treasurer) throw forbidden('Only coordinators and treasurers trace report figures to transfers');
         const ids = await reports.trace(caller.podId, args.period, args.figure);
         return (await ledgerQueries.transfersByIds(caller.podId, ids)).map(transferView);
@@ -277,12 +278,12 @@ export function fundsResolvers(app: INestApplication) {
         proposalMutation((c) => disbursements.reject(args.input, c))(ctx),
       payDisbursement: (_: unknown, args: { proposalId: string }, ctx: SubgraphContext) => proposalMutation((c) => disbursements.pay(args.proposalId, c))(ctx),
       setFundsPolicy: async (_: unknown, args: { input: Record<string, unknown> }, ctx: SubgraphContext) => {
-        const caller = await fundsCaller(em.fork(), roles, ctx);
+        const caller = await fundsCaller(em.fork(), roles, ctx, clock.now());
         const changes = Object.fromEntries(Object.entries(args.input).filter(([, value]) => value !== null && value !== undefined)) as FundsPolicyChanges;
         return policyView(await policies.set(em.fork(), caller.podId, changes, caller.coordinator || caller.treasurer, caller.metadata));
       },
       setMonthlyBudget: async (_: unknown, args: { input: { category: string; amountMinor?: number | null } }, ctx: SubgraphContext) => {
-        const caller = await fundsCaller(em.fork(), roles, ctx);
+        const caller = await fundsCaller(em.fork(), roles, ctx, clock.now());
         return policyView(
           await policies.setBudget(em.fork(), caller.podId, { category: args.input.category, amountMinor: args.input.amountMinor ?? null }, caller.coordinator || caller.treasurer, caller.metadata),
         );
@@ -292,7 +293,7 @@ export function fundsResolvers(app: INestApplication) {
       grantPoolHours: async (_: unknown, args: { input: { memberId: string; minutes: number; transferId?: string | null } }, ctx: SubgraphContext) =>
         transferView(await gifts.grantFromPool(args.input, ctx)),
       reverseTransfer: async (_: unknown, args: { input: { transferId: string; reversalTransferId?: string | null } }, ctx: SubgraphContext) => {
-        const caller = await fundsCaller(em.fork(), roles, ctx);
+        const caller = await fundsCaller(em.fork(), roles, ctx, clock.now());
         if (!caller.coordinator && !caller.treasurer) throw forbidden('Only coordinators and treasurers reverse transfers');
         const transferId = checkUuid(args.input.transferId, 'transferId');
         const reversalTransferId = args.input.reversalTransferId ? checkUuid(args.input.reversalTransferId, 'reversalTransferId') : derivedTransferId(`reversal:${caller.podId}:${transferId}`);

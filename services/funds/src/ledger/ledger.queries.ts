@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { inPodTransaction, query } from '@mutuo/event-store';
+import { cursorKey, opaqueCursor } from '@mutuo/platform';
 
 export interface AccountRow {
   id: string;
@@ -43,10 +44,10 @@ const TRANSFER_COLUMNS = `t.id, t.seq::text, t.pod_id, t.unit, t.amount_minor::t
   t.reverses_transfer_id, (select r.id from transfers r where r.reverses_transfer_id = t.id) as reversed_by_transfer_id,
   t.request_id, t.source_id, t.category, t.posted_at`;
 
-const encodeCursor = (seq: string) => Buffer.from(`transfer:${seq}`).toString('base64url');
+const encodeCursor = (seq: string) => opaqueCursor(`transfer:${seq}`);
 
 function decodeCursor(cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const text = cursorKey(cursor);
   const match = /^transfer:(\d{1,19})$/.exec(text);
   if (!match) throw new DomainRuleViolation('INVALID_CURSOR', 'The cursor is not one this API gave out', 'after');
   return match[1]!;

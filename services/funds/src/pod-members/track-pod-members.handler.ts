@@ -1,16 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberJoinedV1, MemberLeftV1, RegionCreatedV1, type MemberJoinedV1Data, type MemberLeftV1Data, type RegionCreatedV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { PodMembers } from './pod-members.repository';
 
 /**
  * Funds' own record of membership facts its commands depend on: who is a member of which pod (so a donor, a
  * recipient or a member granted hours is one of the caller's pod), and region slugs (tokens name regions by slug).
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackPodMembers {
   constructor(private readonly members: PodMembers) {}
 

@@ -1,13 +1,11 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestFulfilledV1, type RequestFulfilledV1Data } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { FUNDS_ACTOR } from '../funds.actor';
 import { TimeBank } from './time-bank.service';
 
 /** Help confirmed with hours given: the helpers' time accounts are credited, the requester's debited, once. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class CreditHoursWhenRequestFulfilled {
   constructor(private readonly timeBank: TimeBank) {}
 

@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MatchMadeV1, type MatchMadeV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /** Remembers which pod each helper of a request belongs to, so hours for cross-pod help clear between the two pods. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class NoteHelperPodWhenMatchMade {
   @EventPattern(MatchMadeV1.type)
   async handle(@Payload() event: ReceivedEvent<MatchMadeV1Data>): Promise<void> {

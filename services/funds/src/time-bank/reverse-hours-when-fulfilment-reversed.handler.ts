@@ -1,13 +1,11 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestFulfilmentReversedV1, type RequestFulfilmentReversedV1Data } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { FUNDS_ACTOR } from '../funds.actor';
 import { TimeBank } from './time-bank.service';
 
 /** A confirmation undone by a coordinator: every leg of the fulfilment is reversed (never edited). */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class ReverseHoursWhenFulfilmentReversed {
   constructor(private readonly timeBank: TimeBank) {}
 

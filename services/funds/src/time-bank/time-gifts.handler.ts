@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { checkAmountMinor } from '../domain/money';
 import type { LedgerAccount } from '../domain/ledger-account.decider';
 import type { PostedTransfer } from '../domain/ledger.types';
@@ -24,11 +25,12 @@ export class TimeGiftsHandler {
     private readonly roles: PodRoles,
     private readonly policies: FundsPolicies,
     private readonly members: PodMembers,
+    private readonly clock: Clock,
   ) {}
 
   giftToPool(input: { minutes: number; transferId?: string | null } & IdempotentInput, ctx: RequestContext): Promise<PostedTransfer> {
     return this.em.fork().transactional(async (tx) => {
-      const caller = await fundsCaller(tx, this.roles, ctx);
+      const caller = await fundsCaller(tx, this.roles, ctx, this.clock.now());
       const minutes = checkAmountMinor(input.minutes, 'minutes');
       const policy = await this.policies.of(tx, caller.podId);
       const member = podAccounts.memberTime(caller.podId, caller.memberId, policy.timeCreditLimitMinutes);
@@ -39,7 +41,7 @@ export class TimeGiftsHandler {
 
   grantFromPool(input: { memberId: string; minutes: number; transferId?: string | null } & IdempotentInput, ctx: RequestContext): Promise<PostedTransfer> {
     return this.em.fork().transactional(async (tx) => {
-      const caller = await fundsCaller(tx, this.roles, ctx);
+      const caller = await fundsCaller(tx, this.roles, ctx, this.clock.now());
       const memberId = checkUuid(input.memberId, 'memberId');
       const minutes = checkAmountMinor(input.minutes, 'minutes');
       const policy = await this.policies.of(tx, caller.podId);

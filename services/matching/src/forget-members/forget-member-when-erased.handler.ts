@@ -1,16 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberErasedV1, type MemberErasedV1Data } from '@mutuo/contracts';
 import { destroyPersonalDataKey, query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /**
  * Erasure: everything matching kept about the member (skills, languages, cell, availability, blocks, offers, the
  * titles of their requests) is dropped. Suggestions and matches stay as anonymous rows so counts still add up, with
  * the member's id blanked. A tombstone keeps late or redelivered events from bringing the member back.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class ForgetMemberWhenErased {
   @EventPattern(MemberErasedV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberErasedV1Data>): Promise<void> {

@@ -1,13 +1,11 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberLeftV1, type MemberLeftV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
 
 /** A member who left is never suggested again; their open suggestions are withdrawn from view. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class ForgetMemberWhenLeft {
   @EventPattern(MemberLeftV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberLeftV1Data>): Promise<void> {

@@ -28,8 +28,8 @@ const deadlinesInput = z.object({ emergencyMinutes: z.number().int(), urgentMinu
  */
 const requestFor = (requestId: string, requestPodId: string, viewerPodId: string) => (requestPodId === viewerPodId ? { id: requestId } : null);
 
-function suggestionNode(row: SuggestionRow, viewerPodId: string) {
-  const expired = row.status === 'open' && !row.assigned && new Date(row.expires_at).getTime() <= Date.now();
+function suggestionNode(row: SuggestionRow, viewerPodId: string, now: Date) {
+  const expired = row.status === 'open' && !row.assigned && new Date(row.expires_at).getTime() <= now.getTime();
   return {
     id: row.suggestion_id,
     requestId: row.request_id,
@@ -95,7 +95,7 @@ export function matchingResolvers(app: INestApplication) {
   const visibleTo = (ctx: SubgraphContext, rows: SuggestionRow[], requesterMemberId: string | null) => {
     const me = caller(ctx);
     const everything = (me.dispatcher && rows.every((row) => row.pod_id === me.podId)) || (requesterMemberId !== null && requesterMemberId === me.memberId);
-    return (everything ? rows : rows.filter((row) => row.helper_member_id === me.memberId)).map((row) => suggestionNode(row, me.podId));
+    return (everything ? rows : rows.filter((row) => row.helper_member_id === me.memberId)).map((row) => suggestionNode(row, me.podId, clock.now()));
   };
 
   return {
@@ -136,7 +136,7 @@ export function matchingResolvers(app: INestApplication) {
       suggestionsForMe: async (_: unknown, args: { includeAnswered?: boolean | null }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
         const me = caller(ctx);
-        return (await suggestions.forHelper(me.podId, me.memberId, args.includeAnswered === true)).map((row) => suggestionNode(row, me.podId));
+        return (await suggestions.forHelper(me.podId, me.memberId, args.includeAnswered === true)).map((row) => suggestionNode(row, me.podId, clock.now()));
       },
       unmatchedPastDeadline: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');

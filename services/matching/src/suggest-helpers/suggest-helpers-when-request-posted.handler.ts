@@ -1,7 +1,6 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestEditedV1, RequestPostedV1, type RequestEditedV1Data, type RequestPostedV1Data } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { MATCHING_ACTOR, SuggestHelpersService } from './suggest-helpers.service';
 
@@ -11,8 +10,7 @@ type MatchableFacts = Pick<RequestEditedV1Data, 'category' | 'urgency' | 'title'
  * A new request gets its first round of suggestions; an edited one a new round. The facts are kept in
  * tracked_requests; an edit older than what is kept (a late redelivery) changes nothing.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class SuggestHelpersWhenRequestPosted {
   constructor(
     private readonly suggestions: SuggestHelpersService,

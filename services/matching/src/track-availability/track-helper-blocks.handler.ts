@@ -1,15 +1,13 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberBlockedV1, MemberUnblockedV1, type MemberBlockedV1Data, type MemberUnblockedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /**
  * Two members in a block are never matched, whoever blocked whom. Both events come from the blocker's
  * stream, so its version orders them and a late redelivery never undoes a newer block or unblock.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackHelperBlocks {
   @EventPattern(MemberBlockedV1.type)
   async blocked(@Payload() event: ReceivedEvent<MemberBlockedV1Data>): Promise<void> {

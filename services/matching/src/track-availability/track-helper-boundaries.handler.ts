@@ -1,17 +1,15 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { BoundariesChangedV1, type BoundariesChangedV1Data } from '@mutuo/contracts';
 import { weeklyWindowRanges } from '@mutuo/domain';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
 
 /**
  * When a helper may be asked (weekly windows, kept expanded as minutes of the week in their zone), how much, and when
  * never for an emergency (quiet hours). Ordered by the member stream's version: an older event arriving late is ignored.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackHelperBoundaries {
   @EventPattern(BoundariesChangedV1.type)
   async handle(@Payload() event: ReceivedEvent<BoundariesChangedV1Data>): Promise<void> {

@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberPausedV1, MemberReturnedV1, type MemberPausedV1Data, type MemberReturnedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
 
 /**
@@ -10,8 +9,7 @@ import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read
  * their stream version orders them: an older event arriving late (a redelivery) is ignored. A pause heard
  * before the member's joining creates the helper row already paused; the joining then fills in the rest.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackHelperPauses {
   @EventPattern(MemberPausedV1.type)
   async paused(@Payload() event: ReceivedEvent<MemberPausedV1Data>): Promise<void> {

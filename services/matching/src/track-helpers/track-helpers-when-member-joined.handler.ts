@@ -1,16 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberJoinedV1, type MemberJoinedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
 
 /**
  * Every member may be asked for help; matching keeps its own list, fed by membership's events. A profile or a pause
  * heard before the joining already created the row: the joining then only fills in when they joined.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackHelpersWhenMemberJoined {
   @EventPattern(MemberJoinedV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberJoinedV1Data>): Promise<void> {

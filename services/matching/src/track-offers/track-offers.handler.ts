@@ -1,4 +1,3 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   OfferClosedV1,
@@ -13,7 +12,7 @@ import {
   type OfferResumedV1Data,
 } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { isErased, SEARCH_CELL_PRECISION, UNKNOWN_CELL } from '../pod-helpers/helper-search.read-model';
 import { searchCells } from '../suggest-helpers/candidate-search.queries';
@@ -26,8 +25,7 @@ const REQUESTS_PER_NEW_OFFER = 10;
  * Open offers, indexed by pod, category and cell for candidate search. Every change carries its time; a row only
  * moves forward (`version_at`), so a late or repeated event never reopens a closed offer.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackOffers {
   constructor(
     private readonly suggestions: SuggestHelpersService,

@@ -1,16 +1,14 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { PodCreatedV1, PodSettingsChangedV1, type PodCreatedV1Data, type PodSettingsChangedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /**
  * The pods of the region as escalation needs them: where each works (the middle of its service area, for "nearest
  * first"), whether it lets unmatched requests go to neighbours and how far its requests may be seen. Settings are
  * sent whole; the latest `changedAt` wins.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackPods {
   @EventPattern(PodCreatedV1.type)
   async created(@Payload() event: ReceivedEvent<PodCreatedV1Data>): Promise<void> {

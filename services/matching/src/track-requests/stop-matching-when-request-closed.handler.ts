@@ -1,4 +1,3 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   RequestCancelledV1,
@@ -8,13 +7,12 @@ import {
   type RequestExpiredV1Data,
   type RequestFulfilledV1Data,
 } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { MATCHING_ACTOR, requestMatchingStream, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
 
 /** A cancelled, expired or fulfilled request gets no more suggestions, and a fulfilled match frees the helper's capacity. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class StopMatchingWhenRequestClosed {
   constructor(
     private readonly suggestions: SuggestHelpersService,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { memberBlocksDecider } from '../domain/member-blocks.decider';
 import { callingMember, MemberStream } from '../member-settings/member-stream';
 
@@ -11,10 +12,13 @@ export interface BlockOutcome {
 /** A member blocks or unblocks another member of their pod. Both are idempotent. */
 @Injectable()
 export class MemberBlocksHandler {
-  constructor(private readonly stream: MemberStream) {}
+  constructor(
+    private readonly stream: MemberStream,
+    private readonly clock: Clock,
+  ) {}
 
   async block(ctx: RequestContext, memberId: string): Promise<BlockOutcome> {
-    const caller = callingMember(ctx);
+    const caller = callingMember(ctx, this.clock.now());
     // Only a member of the caller's own pod can be blocked: their stream is looked up in that pod.
     const blockedMemberExists = await this.stream.exists(caller.podId, memberId);
     await this.stream.decide(memberBlocksDecider, caller.podId, caller.memberId, {
@@ -26,7 +30,7 @@ export class MemberBlocksHandler {
   }
 
   async unblock(ctx: RequestContext, memberId: string): Promise<BlockOutcome> {
-    const caller = callingMember(ctx);
+    const caller = callingMember(ctx, this.clock.now());
     await this.stream.decide(memberBlocksDecider, caller.podId, caller.memberId, {
       type: 'UnblockMember',
       data: { blockedMemberId: memberId },

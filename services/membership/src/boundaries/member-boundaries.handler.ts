@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { foldEvents } from '@mutuo/domain';
 import { PostgresEventStore, streamName } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { memberBoundariesDecider, type AvailabilityWindow, type QuietHours } from '../domain/member-boundaries.decider';
 import { memberPauseDecider } from '../domain/member-pause.decider';
 import { podDecider, type PodEvent } from '../domain/pod.decider';
@@ -26,10 +27,11 @@ export class MemberBoundariesHandler {
     private readonly store: PostgresEventStore,
     private readonly stream: MemberStream,
     private readonly scheduler: PauseReturnScheduler,
+    private readonly clock: Clock,
   ) {}
 
   async setBoundaries(ctx: RequestContext, input: BoundariesInput): Promise<MemberParent> {
-    const caller = callingMember(ctx);
+    const caller = callingMember(ctx, this.clock.now());
     const timezone = input.timezone ?? (await this.currentTimezone(caller.podId, caller.memberId));
     await this.stream.decide(memberBoundariesDecider, caller.podId, caller.memberId, {
       type: 'SetBoundaries',
@@ -40,7 +42,7 @@ export class MemberBoundariesHandler {
   }
 
   async stepBack(ctx: RequestContext, returnAt: string | null): Promise<MemberParent> {
-    const caller = callingMember(ctx);
+    const caller = callingMember(ctx, this.clock.now());
     await this.stream.decide(memberPauseDecider, caller.podId, caller.memberId, { type: 'StepBack', data: { returnAt }, metadata: caller.metadata });
     const member = await this.stream.snapshotOf(caller);
     const due = member.snapshot?.pause?.returnAt;
@@ -49,7 +51,7 @@ export class MemberBoundariesHandler {
   }
 
   async returnFromPause(ctx: RequestContext): Promise<MemberParent> {
-    const caller = callingMember(ctx);
+    const caller = callingMember(ctx, this.clock.now());
     await this.stream.decide(memberPauseDecider, caller.podId, caller.memberId, {
       type: 'ReturnFromPause',
       data: { automatic: false },

@@ -1,15 +1,13 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MatchMadeV1, MatchWithdrawnV1, type MatchMadeV1Data, type MatchWithdrawnV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /**
  * An accepted match lets its requester and helper see each other's contact channels (privacy/member-visibility.ts),
  * across pods too, while it stands. The matching service decides matches; membership only keeps the pair.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class RevealContactsWhenMatchMade {
   @EventPattern(MatchMadeV1.type)
   async handle(@Payload() event: ReceivedEvent<MatchMadeV1Data>): Promise<void> {
@@ -25,8 +23,7 @@ export class RevealContactsWhenMatchMade {
 }
 
 /** A withdrawn match reveals nothing any more. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class HideContactsWhenMatchWithdrawn {
   @EventPattern(MatchWithdrawnV1.type)
   async handle(@Payload() event: ReceivedEvent<MatchWithdrawnV1Data>): Promise<void> {

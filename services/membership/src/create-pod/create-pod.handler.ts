@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { commandMetadataFrom, requireRole, type RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { podDecider, type PodCommand, type PodEvent, type PodState } from '../domain/pod.decider';
 
 export type ActivePod = Extract<PodState, { status: 'active' }>;
@@ -14,6 +15,7 @@ export class CreatePodHandler {
   constructor(
     private readonly em: EntityManager,
     private readonly store: PostgresEventStore,
+    private readonly clock: Clock,
   ) {
     this.commands = new CommandHandler(store, podDecider);
   }
@@ -27,7 +29,7 @@ export class CreatePodHandler {
       em,
       { key: idempotencyKey, podId: null, actorId: identity.subject, operation: 'membership.createPod', input },
       (podId) => streamName('pod', podId, podId),
-      (podId) => ({ type: 'CreatePod', data: { ...input, podId, regionExists }, metadata: { ...commandMetadataFrom(ctx, new Date()), podId } }),
+      (podId) => ({ type: 'CreatePod', data: { ...input, podId, regionExists }, metadata: { ...commandMetadataFrom(ctx, this.clock.now()), podId } }),
     );
     return state as ActivePod;
   }

@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV5 } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { commandMetadataFrom, requireRole, type RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { regionDecider, type RegionCommand, type RegionEvent, type RegionState } from '../domain/region.decider';
 
 /** Region ids derive from the slug, so a slug can never be taken twice (the stream already exists). */
@@ -21,6 +22,7 @@ export class CreateRegionHandler {
   constructor(
     private readonly em: EntityManager,
     store: PostgresEventStore,
+    private readonly clock: Clock,
   ) {
     this.commands = new CommandHandler(store, regionDecider);
   }
@@ -32,7 +34,7 @@ export class CreateRegionHandler {
       this.em.fork(),
       { key: idempotencyKey, podId: null, actorId: identity.subject, operation: 'membership.createRegion', input },
       (regionId) => streamName('region', null, regionId),
-      (regionId) => ({ type: 'CreateRegion', data: { regionId, name: input.name, slug: input.slug }, metadata: commandMetadataFrom(ctx, new Date()) }),
+      (regionId) => ({ type: 'CreateRegion', data: { regionId, name: input.name, slug: input.slug }, metadata: commandMetadataFrom(ctx, this.clock.now()) }),
       () => regionIdForSlug(input.slug),
     );
     return state as ActiveRegion;

@@ -4,6 +4,7 @@ import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation, foldEvents } from '@mutuo/domain';
 import { inPodTransaction, PostgresEventStore, query } from '@mutuo/event-store';
 import { requirePod, type RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import { memberAdmissionDecider, type MemberAdmissionEvent } from '../domain/member-admission.decider';
 import { MemberStream } from '../member-settings/member-stream';
 import { requirePerson } from '../pod-admission/input';
@@ -34,9 +35,10 @@ export class PersonalDataExportQueries {
     private readonly em: EntityManager,
     private readonly store: PostgresEventStore,
     private readonly streams: MemberStream,
+    private readonly clock: Clock,
   ) {}
 
-  async mine(ctx: RequestContext, now = new Date()): Promise<PersonalDataExport> {
+  async mine(ctx: RequestContext, now = this.clock.now()): Promise<PersonalDataExport> {
     requirePerson(ctx);
     const { identity, podId } = requirePod(ctx);
     const memberId = memberIdFor(podId, identity.subject);

@@ -5,7 +5,7 @@ import { requireIdentity, requireScope, type SubgraphContext } from '@mutuo/plat
 import { CreatePodHandler } from '../create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../create-region/create-region.handler';
 import { JoinPodHandler } from '../join-pod/join-pod.handler';
-import { isUuid } from '../member-settings/member-stream';
+import { isUuid } from '@mutuo/domain';
 import { MemberQueries } from '../members/member.queries';
 import { PodQueries } from '../pods/pod.queries';
 import { MemberPrivacy } from '../privacy/member-privacy';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '@mutuo/domain';
 import { inPodTransaction } from '@mutuo/event-store';
-import { badUserInput } from '@mutuo/platform';
+import { badUserInput, cursorKey, opaqueCursor } from '@mutuo/platform';
 import { MemberViewSchema, type MemberView } from '../members/member.entity';
 
 export interface MemberDirectoryPage {
@@ -36,16 +37,15 @@ export class MemberDirectoryQueries {
 }
 
 export function encodeDirectoryCursor(row: Pick<MemberView, 'displayName' | 'id'>): string {
-  return Buffer.from(JSON.stringify([row.displayName, row.id]), 'utf8').toString('base64url');
+  return opaqueCursor(JSON.stringify([row.displayName, row.id]));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The sort key in a cursor this API returned; anything else is a BAD_USER_INPUT naming `after`. */
 function decodeDirectoryCursor(cursor: string): { displayName: string; id: string } {
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string' && UUID.test(key[1])) {
+    const key: unknown = JSON.parse(cursorKey(cursor));
+    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string' && isUuid(key[1])) {
       return { displayName: key[0], id: key[1] };
     }
   } catch {

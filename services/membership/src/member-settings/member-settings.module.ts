@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_ENV } from '@mutuo/service-kit';
+import { optionsFromEnvironment } from '@mutuo/service-kit';
 import { MemberBlocksHandler } from '../blocks/member-blocks.handler';
 import { MemberBoundariesHandler } from '../boundaries/member-boundaries.handler';
 import { PAUSE_RETURN_OPTIONS, pauseReturnOptionsFrom } from '../boundaries/pause-return.options';
@@ -21,7 +21,7 @@ const services = [
 
 /** A member's own settings: profile and contact channels, blocks, boundaries and stepping back. */
 @Module({
-  providers: [{ provide: PAUSE_RETURN_OPTIONS, useFactory: (env: NodeJS.ProcessEnv) => pauseReturnOptionsFrom(env), inject: [SERVICE_ENV] }, ...services],
+  providers: [optionsFromEnvironment(PAUSE_RETURN_OPTIONS, pauseReturnOptionsFrom), ...services],
   exports: services,
 })
 export class MemberSettingsModule {}

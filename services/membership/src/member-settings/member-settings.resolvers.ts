@@ -4,7 +4,7 @@ import { badUserInput, requirePod, requireScope, type SubgraphContext } from '@m
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { MemberBlocksHandler } from '../blocks/member-blocks.handler';
 import { MemberBoundariesHandler } from '../boundaries/member-boundaries.handler';
-import type { GeoPoint } from '@mutuo/domain';
+import { isUuid, type GeoPoint } from '@mutuo/domain';
 import type { ProfileChanges } from '../domain/member-profile.decider';
 import { CONTACT_CHANNEL_KINDS } from '../domain/profile-values';
 import { MemberQueries } from '../members/member.queries';
@@ -13,7 +13,6 @@ import { MemberProfileHandler } from '../profile/member-profile.handler';
 import { BatchLoader, perRequest } from './batch-loader';
 import type { ContactChannelDetails, MemberParent } from './member-details';
 import { MemberSettingsQueries } from './member-settings.queries';
-import { isUuid } from './member-stream';
 
 interface UpdateProfileArgs {
   input: {

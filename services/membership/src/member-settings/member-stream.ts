@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
-import { foldEvents, type Command, type CommandMetadata, type Decider, type DomainEvent } from '@mutuo/domain';
+import { foldEvents, isUuid, type Command, type CommandMetadata, type Decider, type DomainEvent } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, createOnce, streamName, type IdempotentCall, type StoredEvent } from '@mutuo/event-store';
 import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
 import { memberBoundariesDecider, type MemberBoundariesEvent } from '../domain/member-boundaries.decider';
@@ -12,13 +12,6 @@ import { forCurrentMembers } from '../domain/member-slice';
 import { memberDecider, type MemberEvent } from '../domain/member.decider';
 import type { ContactChannelDetails, MemberParent } from './member-details';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids from clients are only used as stream names once they look like ids. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 /** The member acting: the pod and person come from the verified token, never from input. */
 export interface CallingMember {
   readonly podId: string;
@@ -26,7 +19,7 @@ export interface CallingMember {
   readonly metadata: CommandMetadata;
 }
 
-export function callingMember(ctx: RequestContext, now = new Date()): CallingMember {
+export function callingMember(ctx: RequestContext, now: Date): CallingMember {
   const { identity, podId } = requirePod(ctx);
   return { podId, memberId: memberIdFor(podId, identity.subject), metadata: commandMetadataFrom(ctx, now) };
 }

@@ -3,7 +3,7 @@ import { isPartnerScope, type PartnerScope } from '@mutuo/contracts';
 import type { Logger } from '@mutuo/platform';
 import { SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
-import { isUuid } from '../member-settings/member-stream';
+import { isUuid } from '@mutuo/domain';
 import { sameHash, sha256 } from '../sign-in/keyed-hashes';
 import { AccessTokens } from '../tokens/access-tokens';
 import { PartnerClientQueries } from './partner-client.queries';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
-import { DomainRuleViolation } from '@mutuo/domain';
+import { DomainRuleViolation, isUuid } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { badUserInput, commandMetadataFrom, forbidden, requirePod, type RequestContext } from '@mutuo/platform';
 import {
@@ -11,7 +11,6 @@ import {
   type PartnerClientEvent,
   type PartnerClientState,
 } from '../domain/partner-client.decider';
-import { isUuid } from '../member-settings/member-stream';
 import { COORDINATOR_ROLE } from '../privacy/member-visibility';
 import { Clock } from '@mutuo/service-kit';
 import { RoleQueries } from '../roles/role.queries';

@@ -1,11 +1,10 @@
 import { badUserInput, commandMetadataFrom, forbidden, requireIdentity, type Identity, type RequestContext } from '@mutuo/platform';
-import type { CommandMetadata } from '@mutuo/domain';
+import { isUuid, type CommandMetadata } from '@mutuo/domain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids from clients become stream names and SQL parameters only once they look like ids. */
 export function requireUuid(field: string, value: string): string {
-  if (!UUID.test(value)) throw badUserInput(field, `${field} must be an id this API returned`);
+  if (!isUuid(value)) throw badUserInput(field, `${field} must be an id this API returned`);
   return value.toLowerCase();
 }
 

@@ -1,4 +1,5 @@
-import { badUserInput } from '@mutuo/platform';
+import { isUuid } from '@mutuo/domain';
+import { badUserInput, cursorKey, opaqueCursor } from '@mutuo/platform';
 
 /** One page of a list ordered by a key that never changes for an item (a time, then an id), as GraphQL returns it. */
 export interface Connection<Node> {
@@ -18,10 +19,9 @@ export function pageSize(first: number | null | undefined, defaultSize = 20): nu
 
 /** Opaque to clients: the sort key of the last item, as base64url JSON. */
 export function encodeCursor(key: readonly [string, string]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+  return opaqueCursor(JSON.stringify(key));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -31,10 +31,10 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function decodeCursor(cursor: string | null | undefined): readonly [string, string] | null {
   if (cursor === null || cursor === undefined) return null;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const key: unknown = JSON.parse(cursorKey(cursor));
     if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string') {
       const [time, id] = key as [string, string];
-      if (ISO_TIME.test(time) && !Number.isNaN(Date.parse(time)) && UUID.test(id)) return [time, id];
+      if (ISO_TIME.test(time) && !Number.isNaN(Date.parse(time)) && isUuid(id)) return [time, id];
     }
   } catch {
     // falls through to the refusal

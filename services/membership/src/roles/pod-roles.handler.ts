@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
-import { DomainRuleViolation, foldEvents } from '@mutuo/domain';
+import { DomainRuleViolation, foldEvents, isUuid } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { badUserInput, commandMetadataFrom, forbidden, requireIdentity, requirePod, type RequestContext } from '@mutuo/platform';
 import { memberDecider, type MemberEvent } from '../domain/member.decider';
@@ -29,7 +29,6 @@ export interface HeldTerm extends RoleTerm {
 
 export const podRolesStream = (podId: string) => streamName('pod-roles', podId, podId);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ROLE_LENGTH = 40;
 const STEWARD_ROLES = ['operator', 'region-steward'];
 
@@ -169,7 +168,7 @@ function currentTerm(state: PodRolesState, podId: string, role: string, memberId
 }
 
 function uuid(field: string, value: string): string {
-  if (!UUID.test(value)) throw badUserInput(field, `${field} must be an id this API returned`);
+  if (!isUuid(value)) throw badUserInput(field, `${field} must be an id this API returned`);
   return value.toLowerCase();
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction } from '@mutuo/event-store';
+import { cursorKey, opaqueCursor } from '@mutuo/platform';
 import { DEFAULT_ROLE_POLICY, type RolePolicy } from '../domain/pod-roles.decider';
 import {
   RoleHistoryEntryViewSchema,
@@ -66,11 +67,11 @@ export class RoleQueries {
 }
 
 export function encodeRoleHistoryCursor(entry: Pick<RoleHistoryEntryView, 'position'>): string {
-  return Buffer.from(`role-history:${entry.position}`, 'utf8').toString('base64url');
+  return opaqueCursor(`role-history:${entry.position}`);
 }
 
 function decodeRoleHistoryCursor(cursor: string): number {
-  const match = /^role-history:([1-9][0-9]{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const match = /^role-history:([1-9][0-9]{0,9})$/.exec(cursorKey(cursor));
   if (!match) throw new InvalidRoleHistoryCursor();
   return Number(match[1]);
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { DomainRuleViolation } from '@mutuo/domain';
+import { DomainRuleViolation, isUuid } from '@mutuo/domain';
 import { inPodTransaction, query } from '@mutuo/event-store';
 import { forbidden, requireIdentity, type RequestContext } from '@mutuo/platform';
 import type { RefreshRefusal } from '../domain/refresh-session';
 import { normalizeContactValue } from '../domain/profile-values';
 import { CODE_DIGITS, presentedCode, type CodeRefusal } from '../domain/sign-in-code';
-import { isUuid } from '../member-settings/member-stream';
 import { Clock } from '@mutuo/service-kit';
 import { AccessTokens } from '../tokens/access-tokens';
 import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';

@@ -1,9 +1,9 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { IncidentClosedV1, IncidentDeclaredV1, uuidV5, type IncidentClosedV1Data, type IncidentDeclaredV1Data } from '@mutuo/contracts';
 import { isCellInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
 import { Clock } from '@mutuo/service-kit';
 import { areaAlertDecider, type AreaAlertIssued, type AreaAlertState, type IssueAreaAlert } from '../domain/area-alert.decider';
@@ -20,8 +20,7 @@ export const capPath = (alertId: string) => `/public/cap/${alertId}.xml`;
  * and everyone whose coarse location lies in the incident's area is told on their preferred channel. The broadcast
  * itself is fanned out by the AreaBroadcaster in batches, so ten thousand members never hold one transaction.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class AlertAreaWhenIncidentDeclared {
   private readonly alerts: CommandHandler<AreaAlertState, IssueAreaAlert, AreaAlertIssued>;
 

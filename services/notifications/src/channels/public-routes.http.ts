@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { isUuid } from '@mutuo/domain';
 import { query } from '@mutuo/event-store';
 import { SERVICE_LOGGER } from '@mutuo/service-kit';
 import { EntityManager } from '@mikro-orm/postgresql';
@@ -11,7 +12,8 @@ import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.
 import { isValidSmsRequestSignature } from './sms-receipt-signature';
 import { SMS_STATUS_PATH } from './sms.channel';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The callback URLs we hand out carry ids as we write them, lowercase: anything else was not ours. */
+const isOurId = (value: string) => isUuid(value) && value === value.toLowerCase();
 const CAP_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.xml$/;
 const RECEIPT_STATUSES: Record<string, 'delivered' | 'undelivered'> = { delivered: 'delivered', undelivered: 'undelivered', failed: 'undelivered' };
 
@@ -59,7 +61,7 @@ export function mountPublicRoutes(app: INestApplication): void {
     }
     const deliveryId = String(req.query.delivery ?? '');
     const podId = String(req.query.pod ?? '');
-    if (!UUID.test(deliveryId) || (podId !== '' && !UUID.test(podId))) {
+    if (!isOurId(deliveryId) || (podId !== '' && !isOurId(podId))) {
       res.status(400).json({ error: 'invalid_request', field: 'delivery' });
       return;
     }

@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
+import { Clock } from '@mutuo/service-kit';
 import {
   notificationDecider,
   type NotificationCommand,
@@ -18,6 +19,7 @@ export class MarkNotificationReadHandler {
   constructor(
     private readonly em: EntityManager,
     store: PostgresEventStore,
+    private readonly clock: Clock,
   ) {
     this.commands = new CommandHandler(store, notificationDecider);
   }
@@ -27,7 +29,7 @@ export class MarkNotificationReadHandler {
     const { state } = await this.commands.handle(this.em.fork(), streamName('notification', podId, notificationId), {
       type: 'MarkNotificationRead',
       data: { notificationId, readerMemberId: memberIdFor(podId, identity.subject) },
-      metadata: commandMetadataFrom(ctx, new Date()),
+      metadata: commandMetadataFrom(ctx, this.clock.now()),
     });
     return state;
   }

@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberErasedV1, type MemberErasedV1Data } from '@mutuo/contracts';
 import { destroyPersonalDataKey, query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /**
  * Erasure: the member's name, contacts, location, languages and boundaries go, their inbox texts are blanked (and
@@ -10,8 +9,7 @@ import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
  * forgotten. The row stays as a tombstone (erased_at), so a late contacts or profile event
  * cannot bring anything back, and pending deliveries to them are cancelled by the worker.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class ForgetMemberWhenMemberErased {
   @EventPattern(MemberErasedV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberErasedV1Data>): Promise<void> {

@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { BoundariesChangedV1, MemberPausedV1, MemberReturnedV1, type BoundariesChangedV1Data, type MemberPausedV1Data, type MemberReturnedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /** Quiet hours, time zone and pauses from membership: when a member may be written to. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class RememberBoundariesWhenBoundariesChanged {
   @EventPattern(BoundariesChangedV1.type)
   async boundaries(@Payload() event: ReceivedEvent<BoundariesChangedV1Data>): Promise<void> {

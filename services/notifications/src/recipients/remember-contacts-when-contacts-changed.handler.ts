@@ -1,8 +1,8 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberContactsChangedV1, openMemberContacts, type MemberContacts, type MemberContactsChangedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -19,8 +19,7 @@ function pick(contacts: MemberContacts, kind: 'email' | 'phone', valid: RegExp):
  * Keeps the member's verified e-mail and phone, opened from the sealed event. Only the latest change counts
  * (changedAt), so a late older event does not bring back an address the member removed.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class RememberContactsWhenContactsChanged {
   constructor(@Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig) {}
 

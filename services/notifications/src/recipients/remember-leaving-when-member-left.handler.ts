@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberLeftV1, type MemberLeftV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /** A member who left their pod is no longer an active member of it: a phone tree may not name them. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class RememberLeavingWhenMemberLeft {
   @EventPattern(MemberLeftV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberLeftV1Data>): Promise<void> {

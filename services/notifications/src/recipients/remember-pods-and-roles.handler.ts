@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { PodCreatedV1, RoleEndedV1, RoleGrantedV1, RoleLapsedV1, type PodCreatedV1Data, type RoleEndedV1Data, type RoleGrantedV1Data, type RoleLapsedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /** A pod's languages and time zone (fallbacks for its members), and who holds which role (coordinators hear of problems). */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class RememberPodsAndRoles {
   @EventPattern(PodCreatedV1.type)
   async podCreated(@Payload() event: ReceivedEvent<PodCreatedV1Data>): Promise<void> {

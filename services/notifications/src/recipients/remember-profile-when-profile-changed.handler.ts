@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberProfileChangedV1, type MemberProfileChangedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /** Keeps the member's languages and coarse location cell (for area broadcasts); the latest change wins. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class RememberProfileWhenProfileChanged {
   @EventPattern(MemberProfileChangedV1.type)
   async handle(@Payload() event: ReceivedEvent<MemberProfileChangedV1Data>): Promise<void> {

@@ -1,7 +1,6 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { BudgetExceededV1, DisbursementProposedV1, type BudgetExceededV1Data, type DisbursementProposedV1Data } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
 import { causeOf } from '../deliveries/notification-cause';
@@ -21,8 +20,7 @@ export function majorUnits(amountMinor: number, currency: string): number {
  * Tells the pod's treasurers (kept from membership's role events) that a proposed payment waits for their approval,
  * and when a category's monthly budget is exceeded. Amounts are written in each treasurer's locale by the template.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class AskTreasurersWhenDisbursementProposed {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

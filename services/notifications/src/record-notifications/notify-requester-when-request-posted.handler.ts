@@ -1,15 +1,13 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
 /** Tells the requester, in their language, that their request is out there; partner apps get its public facts. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class NotifyRequesterWhenRequestPosted {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MatchMadeV1, type MatchMadeV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
@@ -13,8 +12,7 @@ import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
  * requester who asked to stay anonymous is "a neighbour" to the helper: their name is not even looked up. A request
  * whose anonymity is unknown (heard of before it was kept, or not at all) is treated as anonymous.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TellBothWhenMatchMade {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

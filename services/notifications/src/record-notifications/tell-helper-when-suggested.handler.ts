@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { SuggestionsMadeV1, type SuggestionsMadeV1Data } from '@mutuo/contracts';
 import { setTransactionPod } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
 import { causeOf } from '../deliveries/notification-cause';
@@ -14,8 +13,7 @@ import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
  * no title; the helper sees more in the app once they accept. An emergency request may pass quiet hours for helpers
  * who allowed that.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TellHelperWhenSuggested {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

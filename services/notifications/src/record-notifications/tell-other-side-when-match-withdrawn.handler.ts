@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MatchWithdrawnV1, type MatchWithdrawnV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
@@ -11,8 +10,7 @@ import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
  * Tells the other side of a withdrawn match (both sides when a coordinator withdrew it), each in their own pod. The
  * reason stays out of the message: it is the withdrawer's own words, shown in the app to whom matching allows.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TellOtherSideWhenMatchWithdrawn {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

@@ -1,15 +1,13 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestFulfilledV1, type RequestFulfilledV1Data } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
 /** Thanks each helper of a fulfilled request with the hours they gave (their own contribution when recorded). */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class ThankHelpersWhenRequestFulfilled {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

@@ -1,15 +1,13 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberJoinedV1, type MemberJoinedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { causeOf } from '../deliveries/notification-cause';
 import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
 
 /** Remembers how to address a new (or returning) member and welcomes them in their language. */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class WelcomeMemberWhenMemberJoined {
   constructor(
     private readonly dispatcher: NotificationDispatcher,

@@ -1,7 +1,6 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { SignInCodeRequestedV1, type SignInCodeRequestedV1Data } from '@mutuo/contracts';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { DeliveryCommands } from '../deliveries/delivery-commands';
 import { causeOf } from '../deliveries/notification-cause';
@@ -12,8 +11,7 @@ import { deliveryIdFor } from '../deliveries/notification-dispatcher';
  * The address and code stay sealed in the delivery until the moment of sending; a code past its expiry is never sent.
  * (In development membership also logs the code, so sign-in works without any mail server.)
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class DeliverSignInCodeWhenRequested {
   constructor(
     private readonly deliveries: DeliveryCommands,

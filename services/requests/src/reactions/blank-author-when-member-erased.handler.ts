@@ -1,8 +1,7 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberErasedV1, type MemberErasedV1Data } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, destroyPersonalDataKey, query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { offerDecider, type OfferCommand, type OfferEvent, type OfferState } from '../domain/offer.decider';
 import { requestDecider, type RequestCommand, type RequestEvent, type RequestState } from '../domain/request.decider';
 import { Clock } from '@mutuo/service-kit';
@@ -14,8 +13,7 @@ import { REQUESTS_ACTOR } from './follow-matches-when-match-made.handler';
  * member". Their data key is destroyed (crypto-shredding: the sealed text in the event history opens to the
  * stand-ins from now on), and an erasure event on each stream blanks the read models. Counts and statuses stay.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class BlankAuthorWhenMemberErased {
   private readonly requests: CommandHandler<RequestState, RequestCommand, RequestEvent>;
   private readonly offers: CommandHandler<OfferState, OfferCommand, OfferEvent>;

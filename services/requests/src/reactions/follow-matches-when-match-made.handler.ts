@@ -1,9 +1,9 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { MatchMadeV1, MatchWithdrawnV1, type MatchMadeV1Data, type MatchWithdrawnV1Data } from '@mutuo/contracts';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { offerDecider, type OfferCommand, type OfferEvent, type OfferState } from '../domain/offer.decider';
@@ -17,8 +17,7 @@ export const REQUESTS_ACTOR = 'system:requests';
  * again. A match for a request that is already closed is a race with its requester: it is logged and left alone,
  * since the request's own decision stands.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class FollowMatchesWhenMatchMade {
   private readonly requests: CommandHandler<RequestState, RequestCommand, RequestEvent>;
   private readonly offers: CommandHandler<OfferState, OfferCommand, OfferEvent>;

@@ -1,4 +1,3 @@
-import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   PodCreatedV1,
@@ -11,14 +10,13 @@ import {
   type RegionCreatedV1Data,
 } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
-import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
+import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
 /**
  * Which region each pod is in, each region's slug (tokens name a steward's region by slug), and each pod's default
  * request visibility, kept from membership's events. Every write is an idempotent upsert.
  */
-@Controller()
-@UseFilters(new RethrowEventErrorsFilter())
+@EventController()
 export class TrackPodsWhenPodCreated {
   @EventPattern(RegionCreatedV1.type)
   async regionCreated(@Payload() event: ReceivedEvent<RegionCreatedV1Data>): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isPointInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { inPodTransaction, query } from '@mutuo/event-store';
+import { cursorKey, opaqueCursor } from '@mutuo/platform';
 import { IN_CALLER_POD_SQL, inRegionTransaction, type BrowseScope } from '../shared/browse-scope';
 
 /** Every column, but a precise point only for rows of the caller's own pod: it never leaves the pod. */
@@ -179,11 +180,11 @@ export function openListingConditions(filter: OpenListingFilter): { conditions: 
 }
 
 export function encodeCursor(row: { posted_at: Date; id: string }): string {
-  return Buffer.from(`${new Date(row.posted_at).toISOString()}|${row.id}`, 'utf8').toString('base64url');
+  return opaqueCursor(`${new Date(row.posted_at).toISOString()}|${row.id}`);
 }
 
 export function decodeCursor(cursor: string): { postedAt: Date; id: string } {
-  const [postedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [postedAt, id] = cursorKey(cursor).split('|');
   const date = new Date(postedAt ?? '');
   if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw new InvalidCursor();
   return { postedAt: date, id };

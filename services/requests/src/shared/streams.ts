@@ -1,11 +1,10 @@
-import { DomainRuleViolation } from '@mutuo/domain';
+import { DomainRuleViolation, isUuid } from '@mutuo/domain';
 import { streamName } from '@mutuo/event-store';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids from the API are checked before they name a stream: a malformed one is simply not found. */
 function id(value: string, field: string, what: string): string {
-  if (!UUID.test(value)) throw new DomainRuleViolation(`${what.toUpperCase()}_NOT_FOUND`, `There is no such ${what.replace('_', ' ')}`, field);
+  if (!isUuid(value)) throw new DomainRuleViolation(`${what.toUpperCase()}_NOT_FOUND`, `There is no such ${what.replace('_', ' ')}`, field);
   return value.toLowerCase();
 }
 
