@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction } from '@mutuo/event-store';
 import { badUserInput } from '@mutuo/platform';
-import { MemberViewSchema, type MemberView } from '../members/member.entity';
+import { MemberViewSchema, type MemberView } from '../shared/member.entity';
 
 export interface MemberDirectoryPage {
   readonly edges: { readonly cursor: string; readonly node: MemberView }[];

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
 import type { GeoPolygon } from '@mutuo/domain';
 import { REGION_READ_SETTING } from '../migrations/pod-admission.migration';
-import { decodeCursor, toConnection, type Connection } from './keyset-page';
+import { decodeCursor, toConnection, type Connection } from '../shared/keyset-page';
 
 export type PodApplicationStatus = 'pending' | 'approved' | 'declined';
 
