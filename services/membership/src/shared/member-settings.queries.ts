@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestCategory } from '@mutuo/contracts';
 import { inPodTransaction, query } from '@mutuo/event-store';
 import type { AvailabilityWindow, Boundaries } from '../domain/member-boundaries.decider';
-import { PAUSE_SCAN_SETTING, PAUSE_SCAN_VALUE } from '../migrations/member-settings.migration';
+import { PAUSE_SCAN_SETTING, PAUSE_SCAN_VALUE } from './policy-settings';
 import type { PauseDetails, PublicProfile } from './member-details';
 
 /** `member_id in (...)` for a list passed as one JSON parameter. */

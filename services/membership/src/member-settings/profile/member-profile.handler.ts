@@ -33,10 +33,6 @@ export class MemberProfileHandler {
   }
 
   /** For sign-in, once the member proved they receive messages on the channel. */
-  async markContactVerified(podId: string, memberId: string, channelId: string, metadata: CommandMetadata): Promise<void> {
-    await this.stream.decide(memberProfileDecider, podId, memberId, { type: 'MarkContactVerified', data: { channelId }, metadata });
-  }
-
   private async run(ctx: RequestContext, command: (metadata: CommandMetadata) => MemberProfileCommand): Promise<MemberParent> {
     const caller = callingMember(ctx);
     await this.stream.decide(memberProfileDecider, caller.podId, caller.memberId, command(caller.metadata));

@@ -14,7 +14,7 @@ import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRole
 import { requirePerson, requireUuid } from '../input';
 import { PodFacts } from '../pod-facts';
 import { memberStream } from '../pod-streams';
-import { podRolesStream } from '../../roles/pod-roles.handler';
+import { podRolesStream } from '../../shared/pod-roles-stream';
 
 export interface MemberErasureReceipt {
   readonly memberId: string;

@@ -16,7 +16,7 @@ import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRole
 import { requirePerson } from '../input';
 import { PodFacts } from '../pod-facts';
 import { memberStream } from '../pod-streams';
-import { podRolesStream } from '../../roles/pod-roles.handler';
+import { podRolesStream } from '../../shared/pod-roles-stream';
 
 /** A member who has just left, as the API shows them. */
 export interface FormerMember {
