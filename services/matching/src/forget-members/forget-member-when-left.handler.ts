@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberLeftV1, type MemberLeftV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { RethrowEventErrorsFilter, type ReceivedEvent } from '@mutuo/messaging';
-import { refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { refreshHelperSearch } from '../shared/helper-search.read-model';
 
 /** A member who left is never suggested again; their open suggestions are withdrawn from view. */
 @Controller()

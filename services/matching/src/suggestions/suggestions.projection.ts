@@ -3,7 +3,7 @@ import { query, setTransactionPod, type Projection, type StoredEvent } from '@mu
 import { assertNever } from '@mutuo/domain';
 import type { RequestMatchingEvent } from '../domain/request-matching.events';
 import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../migrations/suggestions.migration';
-import { refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { refreshHelperSearch } from '../shared/helper-search.read-model';
 
 const HANDLED = [
   'SuggestionsMade',

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { geohashWithNeighbours, type WeekRange } from '@mutuo/domain';
 import { query } from '@mutuo/event-store';
 import { REMOTE_CATEGORIES, type HelperCandidate, type RequestToMatch } from '../domain/helper-scoring';
-import { ANY_SKILL, SEARCH_CELL_PRECISION, UNKNOWN_CELL } from '../pod-helpers/helper-search.read-model';
+import { ANY_SKILL, SEARCH_CELL_PRECISION, UNKNOWN_CELL } from './helper-search.read-model';
 
 /** How many helpers (and offers) are read per pod, skill and cell, least recently helped first. */
 export const CANDIDATES_PER_CELL = 8;
