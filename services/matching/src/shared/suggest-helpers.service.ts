@@ -12,7 +12,7 @@ import {
   type SuggestHelpers,
 } from '../domain/request-matching.decider';
 import { MATCHING_OPTIONS, type MatchingOptions } from '../matching.options';
-import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../migrations/suggestions.migration';
+import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from './policy-settings';
 import { findCandidates, searchCells, toCandidate, type CandidateSearch } from './candidate-search.queries';
 import { writeFactsAndReadSuggestionInputs, type RequestFactsWrite, type TrackedRequestFacts } from './suggestion-inputs.queries';
 
