@@ -5,11 +5,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { capPath } from '../area-alerts/alert-area-when-incident-declared.handler';
-import { DeliveryWorker } from '../deliveries/delivery.worker';
+import { DeliveryWorker } from '../shared/delivery/delivery.worker';
 import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
-import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../shared/channels/notifications.config';
 import { isValidSmsRequestSignature } from './sms-receipt-signature';
-import { SMS_STATUS_PATH } from './sms.channel';
+import { SMS_STATUS_PATH } from '../shared/channels/sms.channel';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CAP_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.xml$/;

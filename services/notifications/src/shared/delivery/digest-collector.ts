@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { uuidV5 } from '@mutuo/contracts';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
-import type { DeliveryDetails } from '../domain/delivery.decider';
-import type { NotificationKind } from '../domain/notification-kinds';
-import { renderMessage } from '../domain/templates/render-message';
-import { findRecipient } from '../recipients/recipient-directory';
+import type { DeliveryDetails } from '../../domain/delivery.decider';
+import type { NotificationKind } from '../../domain/notification-kinds';
+import { renderMessage } from '../../domain/templates/render-message';
+import { findRecipient } from '../recipient-directory';
 import { DeliveryCommands } from './delivery-commands';
 import type { DueRow } from './due-delivery';
 import { workerMetadata, WorkerTransactions } from './worker-transactions';

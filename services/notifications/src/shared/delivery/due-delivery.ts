@@ -1,4 +1,4 @@
-import type { DeliveryState } from '../domain/delivery.decider';
+import type { DeliveryState } from '../../domain/delivery.decider';
 
 /** A delivery the worker found due (by a scan, or just decided in this process). */
 export interface DueRow {

@@ -5,9 +5,9 @@ import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/noti
 import { notSent, type ChannelResult } from '../channels/send-outcome';
 import { SmsChannel } from '../channels/sms.channel';
 import { WebhookChannel } from '../channels/webhook.channel';
-import type { DeliveryDetails } from '../domain/delivery.decider';
-import { renderMessage } from '../domain/templates/render-message';
-import type { RecipientProfile } from '../recipients/recipient-directory';
+import type { DeliveryDetails } from '../../domain/delivery.decider';
+import { renderMessage } from '../../domain/templates/render-message';
+import type { RecipientProfile } from '../recipient-directory';
 
 export interface EndpointAddress {
   readonly url: string;

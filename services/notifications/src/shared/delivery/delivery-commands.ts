@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, streamName, type HandledCommand, type StoredEvent } from '@mutuo/event-store';
-import { deliveryDecider, type DeliveryCommand, type DeliveryDetails, type DeliveryEvent, type DeliveryState } from '../domain/delivery.decider';
+import { deliveryDecider, type DeliveryCommand, type DeliveryDetails, type DeliveryEvent, type DeliveryState } from '../../domain/delivery.decider';
 
 export function deliveryStream(podId: string | null, deliveryId: string): string {
   return streamName('delivery', podId, deliveryId);

@@ -12,9 +12,9 @@ import {
 } from '../domain/webhook-endpoint.decider';
 import { partnerEventTypes } from '../domain/partner-event-types';
 import { parseWebhookUrl } from '../domain/webhook-url';
-import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
-import { findRoleHolders } from '../recipients/recipient-directory';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './channels/notifications.config';
+import { findRoleHolders } from './recipient-directory';
+import { NotificationDispatcher } from './delivery/notification-dispatcher';
 
 export function webhookEndpointStream(podId: string, endpointId: string): string {
   return streamName('webhook-endpoint', podId, endpointId);

@@ -3,8 +3,8 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
-import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhookBody } from '../domain/webhook-signature';
-import { isSpecialPurposeAddress } from '../domain/special-purpose-addresses';
+import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhookBody } from '../../domain/webhook-signature';
+import { isSpecialPurposeAddress } from '../../domain/special-purpose-addresses';
 import { notSent, type ChannelResult } from './send-outcome';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
 

@@ -1,4 +1,4 @@
-import type { SendOutcome } from '../domain/delivery.decider';
+import type { SendOutcome } from '../../domain/delivery.decider';
 
 /**
  * The send may or may not have reached the provider (the connection dropped after the message was handed over,

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@mutuo/event-store';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
-import type { DeliveryDetails } from '../domain/delivery.decider';
-import { quietHoursEndAfter, rateLimitHoldUntil } from '../domain/delivery-timing';
-import { TIME_CRITICAL_KINDS } from '../domain/notification-kinds';
-import type { RecipientProfile } from '../recipients/recipient-directory';
+import type { DeliveryDetails } from '../../domain/delivery.decider';
+import { quietHoursEndAfter, rateLimitHoldUntil } from '../../domain/delivery-timing';
+import { TIME_CRITICAL_KINDS } from '../../domain/notification-kinds';
+import type { RecipientProfile } from '../recipient-directory';
 
 /** Kinds that are never held for quiet hours' end by default (a code is useless by then). */
 const NEVER_QUIET: readonly string[] = ['sign-in-code', 'contact-verification-code'];

@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
-import type { DeliveryState } from '../domain/delivery.decider';
-import { TIME_CRITICAL_KINDS } from '../domain/notification-kinds';
+import type { DeliveryState } from '../../domain/delivery.decider';
+import { TIME_CRITICAL_KINDS } from '../../domain/notification-kinds';
 import { BackgroundLane } from './background-lane';
 import { DeliveryClaims } from './delivery-claims';
 import { DeliveryCommands } from './delivery-commands';
