@@ -10,10 +10,9 @@ import { areaAlertDecider, type AreaAlertIssued, type AreaAlertState, type Issue
 import { buildCapAlert, capDateTime, severityOfIncident, type CapMsgType } from '../domain/cap-alert';
 import { causeOf } from '../shared/delivery/notification-cause';
 import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
+import { capPath } from '../shared/cap-path';
 
 const ALERT_NAMESPACE = '6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
-
-export const capPath = (alertId: string) => `/public/cap/${alertId}.xml`;
 
 /**
  * An incident declared (or closed) in a pod: a CAP 1.2 alert is published at a public URL, partner apps are told,

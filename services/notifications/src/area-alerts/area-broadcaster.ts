@@ -7,7 +7,7 @@ import { NotificationDispatcher, NOTIFICATIONS_ACTOR } from '../shared/delivery/
 import type { WorkerStep } from '../shared/delivery/delivery.worker';
 import { WorkerConnections } from '../shared/delivery/worker-connections';
 import type { NotificationKind } from '../domain/notification-kinds';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
 import { RECIPIENT_SELECT, recipientFromRow, type RecipientRow } from '../shared/recipient-directory';
 
 const BATCH = 250;

@@ -8,7 +8,7 @@ import { NotificationDispatcher } from '../shared/delivery/notification-dispatch
 import type { WorkerStep } from '../shared/delivery/delivery.worker';
 import { findActivePodMembers } from '../shared/recipient-directory';
 import { phoneTreeDecider, type PhoneTreeCommand, type PhoneTreeEvent, type PhoneTreeState, type SystemCall } from '../domain/phone-tree.decider';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
 
 export const phoneTreeStream = (podId: string) => streamName('phone-tree', podId, podId);
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandMetadata } from '@mutuo/domain';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../../migrations/channels.migration';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../policy-settings';
 import { NOTIFICATIONS_ACTOR } from './notification-dispatcher';
 import { WorkerConnections } from './worker-connections';
 
