@@ -1,5 +1,6 @@
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import { noSidewaysImports } from './infra/eslint/no-sideways-imports.mjs';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.state/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -49,5 +50,11 @@ export default tseslint.config(
         { patterns: ['@nestjs/*', '@mikro-orm/*', '@nats-io/*', 'pg', '@mutuo/event-store', '@mutuo/messaging', '@mutuo/platform'] },
       ],
     },
+  },
+  {
+    // Use-case folders inside a service do not import each other (infra/eslint/no-sideways-imports.mjs).
+    files: ['services/*/src/**/*.ts'],
+    plugins: { mutuo: { rules: { 'no-sideways-imports': noSidewaysImports } } },
+    rules: { 'mutuo/no-sideways-imports': 'error' },
   },
 );

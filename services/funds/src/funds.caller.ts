@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import type { CommandMetadata } from '@mutuo/domain';
 import { commandMetadataFrom, forbidden, requirePod, type RequestContext } from '@mutuo/platform';
-import type { PodRoles } from './pod-roles/pod-roles.repository';
+import type { PodRoles } from './shared/pod-roles.repository';
 
 /** A signed-in member of a pod, acting on its funds, with the roles funds knows them to hold. */
 export interface FundsCaller {

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { setTransactionPod } from '@mutuo/event-store';
 import type { LedgerAccount } from '../src/domain/ledger-account.decider';
-import { podAccounts } from '../src/ledger/account-ids';
-import { Ledger } from '../src/ledger/ledger.service';
+import { podAccounts } from '../src/shared/account-ids';
+import { Ledger } from '../src/shared/ledger.service';
 import { waitFor } from '@mutuo/testing';
 import { startFunds, type FundsHarness } from './funds-harness';
 

@@ -8,7 +8,7 @@ import { SetEscalationDeadlinesHandler } from './pod-settings/set-escalation-dea
 import { MATCHING_OPTIONS, matchingOptionsFrom } from './matching.options';
 import { RequestMatchingQueries } from './request-matching/request-matching.queries';
 import { SuggestHelpersWhenRequestPosted } from './suggest-helpers/suggest-helpers-when-request-posted.handler';
-import { SuggestHelpersService } from './suggest-helpers/suggest-helpers.service';
+import { SuggestHelpersService } from './shared/suggest-helpers.service';
 import { SuggestionsQueries } from './suggestions/suggestions.queries';
 import { TrackHelperBlocks } from './track-availability/track-helper-blocks.handler';
 import { TrackHelperBoundaries } from './track-availability/track-helper-boundaries.handler';

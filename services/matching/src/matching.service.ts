@@ -19,7 +19,7 @@ import { HELPER_AVAILABILITY_MIGRATION } from './migrations/helper-availability.
 import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
 import { REQUESTER_PRIVACY_MIGRATION } from './migrations/requester-privacy.migration';
 import { SUGGESTIONS_MIGRATION } from './migrations/suggestions.migration';
-import { PodHelperSchema } from './pod-helpers/pod-helper.entity';
+import { PodHelperSchema } from './shared/pod-helper.entity';
 import { RequestMatchingSchema } from './request-matching/request-matching.entity';
 import { requestMatchingProjection } from './request-matching/request-matching.projection';
 import { podMatchingSettingsProjection } from './pod-settings/pod-matching-settings.projection';

@@ -23,7 +23,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { EscalateUnmatchedRequestsScheduler } from '../src/escalation/escalate-unmatched-requests.scheduler';
 import { matchingOptionsFrom } from '../src/matching.options';
 import { matchingService } from '../src/matching.service';
-import { SuggestHelpersService } from '../src/suggest-helpers/suggest-helpers.service';
+import { SuggestHelpersService } from '../src/shared/suggest-helpers.service';
 import { MatchingTestBus } from './matching-test-bus';
 
 const REGION = 'test-region';

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PartnerClientsModule } from './partner-clients/partner-clients.module';
+import { PartnerClientsModule } from './sign-in/partner-clients/partner-clients.module';
 import { SignInModule } from './sign-in/sign-in.module';
 import { CreatePodHandler } from './create-pod/create-pod.handler';
 import { CreateRegionHandler } from './create-region/create-region.handler';
-import { JoinPodHandler } from './join-pod/join-pod.handler';
-import { MemberQueries } from './members/member.queries';
+import { JoinPodHandler } from './pod-admission/join-pod/join-pod.handler';
+import { MemberQueries } from './shared/member.queries';
 import { MemberDirectoryQueries } from './member-directory/member-directory.queries';
 import { PodQueries } from './pods/pod.queries';
 import { RegionQueries } from './regions/region.queries';

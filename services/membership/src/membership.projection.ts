@@ -4,10 +4,10 @@ import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import type { ProfileUpdated } from './domain/member-profile.decider';
 import type { MemberErased } from './domain/member-erasure.decider';
 import type { MemberEvent } from './domain/member.decider';
-import { FORMER_MEMBER } from './erasure/personal-data.policy';
+import { FORMER_MEMBER } from './pod-admission/erasure/personal-data.policy';
 import type { PodEvent } from './domain/pod.decider';
 import type { RegionEvent } from './domain/region.decider';
-import { MemberViewSchema } from './members/member.entity';
+import { MemberViewSchema } from './shared/member.entity';
 import { PodViewSchema } from './pods/pod.entity';
 import { RegionViewSchema } from './regions/region.entity';
 

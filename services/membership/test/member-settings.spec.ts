@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { memberIdFor } from '@mutuo/contracts';
 import { natsTestPrefix, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
-import { PauseReturnScheduler } from '../src/boundaries/pause-return.scheduler';
+import { PauseReturnScheduler } from '../src/member-settings/boundaries/pause-return.scheduler';
 import { membershipService } from '../src/membership.service';
 import { publishedByMembership } from './support/published-events';
 

@@ -9,12 +9,13 @@ import { ServiceRuntimeModule, migrateService, Clock } from '@mutuo/service-kit'
 import { createTestDatabase, ManualClock, waitFor, type TestDatabase } from '@mutuo/testing';
 import { CreatePodHandler } from '../src/create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../src/create-region/create-region.handler';
-import { JoinPodHandler } from '../src/join-pod/join-pod.handler';
+import { JoinPodHandler } from '../src/pod-admission/join-pod/join-pod.handler';
 import { MembershipModule } from '../src/membership.module';
 import { membershipService } from '../src/membership.service';
-import { PodRolesHandler, podRolesStream } from '../src/roles/pod-roles.handler';
+import { PodRolesHandler } from '../src/roles/pod-roles.handler';
+import { podRolesStream } from '../src/shared/pod-roles-stream';
 import { ROLE_SCHEDULER_OPTIONS, type RoleSchedulerOptions } from '../src/roles/role-scheduler.options';
-import { PAUSE_RETURN_OPTIONS } from '../src/boundaries/pause-return.options';
+import { PAUSE_RETURN_OPTIONS } from '../src/member-settings/boundaries/pause-return.options';
 import { RoleTermScheduler } from '../src/roles/role-term.scheduler';
 
 const DAY = 86_400_000;

@@ -1,25 +1,25 @@
 import { Module } from '@nestjs/common';
 import { AlertAreaWhenIncidentDeclared } from './area-alerts/alert-area-when-incident-declared.handler';
 import { AreaBroadcaster } from './area-alerts/area-broadcaster';
-import { EmailChannel } from './channels/email.channel';
-import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './channels/notifications.config';
-import { SmsChannel } from './channels/sms.channel';
-import { systemHostResolver, WEBHOOK_HOST_RESOLVER, WebhookChannel } from './channels/webhook.channel';
+import { EmailChannel } from './shared/channels/email.channel';
+import { NOTIFICATIONS_CONFIG, notificationsConfigFrom } from './shared/channels/notifications.config';
+import { SmsChannel } from './shared/channels/sms.channel';
+import { systemHostResolver, WEBHOOK_HOST_RESOLVER, WebhookChannel } from './shared/channels/webhook.channel';
 import { optionsFromEnvironment } from '@mutuo/service-kit';
-import { DeliveryCommands } from './deliveries/delivery-commands';
-import { DeliveryHistoryQueries } from './deliveries/delivery-history.queries';
-import { DeliveryWorker, WORKER_STEPS } from './deliveries/delivery.worker';
-import { WorkerConnections } from './deliveries/worker-connections';
-import { ChannelSender } from './deliveries/channel-sender';
-import { DeliveryClaims } from './deliveries/delivery-claims';
-import { DigestCollector } from './deliveries/digest-collector';
-import { OutcomeRecorder } from './deliveries/outcome-recorder';
-import { SendHolds } from './deliveries/send-holds.policy';
-import { SendsInFlight } from './deliveries/sends-in-flight';
-import { SingleDeliveryAttempt } from './deliveries/single-delivery-attempt';
-import { WorkerTransactions } from './deliveries/worker-transactions';
-import { FreshDeliveries } from './deliveries/fresh-deliveries';
-import { NotificationDispatcher } from './deliveries/notification-dispatcher';
+import { DeliveryCommands } from './shared/delivery/delivery-commands';
+import { DeliveryHistoryQueries } from './shared/delivery/delivery-history.queries';
+import { DeliveryWorker, WORKER_STEPS } from './shared/delivery/delivery.worker';
+import { WorkerConnections } from './shared/delivery/worker-connections';
+import { ChannelSender } from './shared/delivery/channel-sender';
+import { DeliveryClaims } from './shared/delivery/delivery-claims';
+import { DigestCollector } from './shared/delivery/digest-collector';
+import { OutcomeRecorder } from './shared/delivery/outcome-recorder';
+import { SendHolds } from './shared/delivery/send-holds.policy';
+import { SendsInFlight } from './shared/delivery/sends-in-flight';
+import { SingleDeliveryAttempt } from './shared/delivery/single-delivery-attempt';
+import { WorkerTransactions } from './shared/delivery/worker-transactions';
+import { FreshDeliveries } from './shared/delivery/fresh-deliveries';
+import { NotificationDispatcher } from './shared/delivery/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
 import { MarkNotificationReadHandler } from './mark-read/mark-notification-read.handler';
 import { PhoneTreeHandler } from './phone-tree/phone-tree.handler';
@@ -39,7 +39,7 @@ import { RememberLeavingWhenMemberLeft } from './recipients/remember-leaving-whe
 import { RememberPodsAndRoles } from './recipients/remember-pods-and-roles.handler';
 import { RememberProfileWhenProfileChanged } from './recipients/remember-profile-when-profile-changed.handler';
 import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-code-when-requested.handler';
-import { WebhookEndpointsHandler } from './webhooks/webhook-endpoints.handler';
+import { WebhookEndpointsHandler } from './shared/webhook-endpoints.handler';
 
 const exported = [
   InboxQueries,

@@ -3,7 +3,7 @@ import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import { AreaAlertIssuedV1, WebhookEndpointDisabledV1 } from '@mutuo/contracts';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { areaAlertsProjection } from './area-alerts/area-alerts.projection';
-import { capPath } from './area-alerts/alert-area-when-incident-declared.handler';
+import { capPath } from './shared/cap-path';
 import { mountPublicRoutes } from './channels/public-routes.http';
 import { deliveriesProjection } from './deliveries/deliveries.projection';
 import type { AreaAlertIssued } from './domain/area-alert.decider';

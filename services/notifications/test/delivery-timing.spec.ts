@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { memberIdFor } from '@mutuo/contracts';
 import { setTransactionPod } from '@mutuo/event-store';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { DeliveryWorker } from '../src/deliveries/delivery.worker';
-import { NotificationDispatcher, NOTIFICATIONS_ACTOR, type MemberNotification } from '../src/deliveries/notification-dispatcher';
+import { DeliveryWorker } from '../src/shared/delivery/delivery.worker';
+import { NotificationDispatcher, NOTIFICATIONS_ACTOR, type MemberNotification } from '../src/shared/delivery/notification-dispatcher';
 import { startNotificationsModule, type NotificationsUnderTest } from './support/notifications-module';
 
 /** Quiet hours, emergencies, rate limits and digests, with the worker driven pass by pass on a manual clock. */

@@ -12,7 +12,7 @@ import {
 } from '@mutuo/contracts';
 import { startService, type RunningService } from '@mutuo/service-kit';
 import { deleteStreamsWithPrefix, startServiceUnderTest, TEST_NATS_URL, waitFor, type ServiceUnderTest, startSmtpSink, type SmtpSink } from '@mutuo/testing';
-import { DeliveryCommands } from '../src/deliveries/delivery-commands';
+import { DeliveryCommands } from '../src/shared/delivery/delivery-commands';
 import { notificationsService } from '../src/notifications.service';
 import { adminQuery, DEV_KEY, EventPublisher, sealedContacts, TEST_REGION } from './support/event-publisher';
 

@@ -3,7 +3,7 @@ jest.setTimeout(60_000);
 import { startSmtpSink, type SmtpSink } from '@mutuo/testing';
 import { randomUUID } from 'node:crypto';
 import { memberIdFor } from '@mutuo/contracts';
-import { DeliveryWorker } from '../src/deliveries/delivery.worker';
+import { DeliveryWorker } from '../src/shared/delivery/delivery.worker';
 import type { PhoneTreeState } from '../src/domain/phone-tree.decider';
 import { PhoneTreeHandler } from '../src/phone-tree/phone-tree.handler';
 import { startNotificationsModule, type NotificationsUnderTest } from './support/notifications-module';

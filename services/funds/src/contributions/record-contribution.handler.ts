@@ -5,11 +5,11 @@ import { contributionDecider, type Contribution, type ContributionCommand, type 
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit } from '../domain/money';
 import { creationId } from '../creation-id';
 import { fundsCaller } from '../funds.caller';
-import { derivedTransferId, podAccounts } from '../ledger/account-ids';
-import { Ledger } from '../ledger/ledger.service';
-import { PersonalTexts } from '../personal-texts/personal-texts.store';
-import { PodMembers } from '../pod-members/pod-members.repository';
-import { PodRoles } from '../pod-roles/pod-roles.repository';
+import { derivedTransferId, podAccounts } from '../shared/account-ids';
+import { Ledger } from '../shared/ledger.service';
+import { PersonalTexts } from '../shared/personal-texts.store';
+import { PodMembers } from '../shared/pod-members.repository';
+import { PodRoles } from '../shared/pod-roles.repository';
 import type { RequestContext } from '@mutuo/platform';
 import { Clock } from '@mutuo/service-kit';
 

@@ -17,12 +17,12 @@ import { checkCategory } from '../domain/pod-funds-policy.decider';
 import { creationId } from '../creation-id';
 import { checkUuid } from '../funds.input';
 import { fundsCaller, type FundsCaller } from '../funds.caller';
-import { FundsPolicies } from '../funds-policy/funds-policies.repository';
-import { derivedTransferId, podAccounts } from '../ledger/account-ids';
-import { Ledger } from '../ledger/ledger.service';
-import { PersonalTexts } from '../personal-texts/personal-texts.store';
-import { PodMembers } from '../pod-members/pod-members.repository';
-import { PodRoles } from '../pod-roles/pod-roles.repository';
+import { FundsPolicies } from '../shared/funds-policies.repository';
+import { derivedTransferId, podAccounts } from '../shared/account-ids';
+import { Ledger } from '../shared/ledger.service';
+import { PersonalTexts } from '../shared/personal-texts.store';
+import { PodMembers } from '../shared/pod-members.repository';
+import { PodRoles } from '../shared/pod-roles.repository';
 import { PAYOUT_PROCESSOR, type PayoutProcessor } from './payout-processor';
 
 export const disbursementStream = (podId: string, proposalId: string) => streamName('disbursement', podId, proposalId);

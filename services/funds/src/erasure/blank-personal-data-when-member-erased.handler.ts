@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberErasedV1, type MemberErasedV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { PersonalTexts } from '../personal-texts/personal-texts.store';
+import { PersonalTexts } from '../shared/personal-texts.store';
 
 /**
  * A member was erased. Amounts stay (the ledger must still add up, and the member id is a pseudonym nobody can link

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import type { LedgerAccountEvent } from '../domain/ledger-account.decider';
 import type { TransferEvent } from '../domain/transfer.decider';
-import { podAccounts } from './account-ids';
-import { insertAccountRow, insertTransferRow } from './ledger.service';
+import { podAccounts } from '../shared/account-ids';
+import { insertAccountRow, insertTransferRow } from '../shared/ledger.service';
 
 /**
  * The ledger's read tables are written inline, in the transaction that appends the events (see Ledger). This

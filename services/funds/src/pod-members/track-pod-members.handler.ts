@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberJoinedV1, MemberLeftV1, RegionCreatedV1, type MemberJoinedV1Data, type MemberLeftV1Data, type RegionCreatedV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { PodMembers } from './pod-members.repository';
+import { PodMembers } from '../shared/pod-members.repository';
 
 /**
  * Funds' own record of membership facts its commands depend on: who is a member of which pod (so a donor, a

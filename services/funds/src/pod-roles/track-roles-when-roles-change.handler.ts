@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { RoleEndedV1, RoleGrantedV1, RoleLapsedV1, type RoleEndedV1Data, type RoleGrantedV1Data, type RoleLapsedV1Data } from '@mutuo/contracts';
 import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { FUNDS_ACTOR } from '../funds.actor';
-import { PodRoles } from './pod-roles.repository';
+import { PodRoles } from '../shared/pod-roles.repository';
 
 /** Treasurers approve and pay; coordinators record pod decisions. Funds keeps its own record from membership's role events. */
 @EventController()

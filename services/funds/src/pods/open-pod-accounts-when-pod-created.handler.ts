@@ -3,8 +3,8 @@ import { PodCreatedV1, type PodCreatedV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
 import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { FUNDS_ACTOR } from '../funds.actor';
-import { podAccounts } from '../ledger/account-ids';
-import { Ledger } from '../ledger/ledger.service';
+import { podAccounts } from '../shared/account-ids';
+import { Ledger } from '../shared/ledger.service';
 
 /** A new pod gets its community time pool at once (money accounts open with the first money), and funds notes its region for clearing. */
 @EventController()

@@ -14,9 +14,9 @@ import {
   type TimeAccountRef,
   type TimeLeg,
 } from '../domain/time-bank.decider';
-import { FundsPolicies } from '../funds-policy/funds-policies.repository';
-import { derivedTransferId, podAccounts } from '../ledger/account-ids';
-import { Ledger } from '../ledger/ledger.service';
+import { FundsPolicies } from '../shared/funds-policies.repository';
+import { derivedTransferId, podAccounts } from '../shared/account-ids';
+import { Ledger } from '../shared/ledger.service';
 
 export const fulfilmentStream = (podId: string, fulfilmentId: string) => streamName('fulfilment', podId, fulfilmentId);
 export const legTransferId = (fulfilmentId: string, leg: Pick<TimeLeg, 'legKey'>) => derivedTransferId(`fulfilment:${fulfilmentId}:${leg.legKey}`);

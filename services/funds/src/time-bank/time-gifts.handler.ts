@@ -10,11 +10,11 @@ import { checkPoolGrant } from '../domain/time-bank.decider';
 import { checkUuid } from '../funds.input';
 import { creationId } from '../creation-id';
 import { fundsCaller, type FundsCaller } from '../funds.caller';
-import { FundsPolicies } from '../funds-policy/funds-policies.repository';
-import { podAccounts } from '../ledger/account-ids';
-import { Ledger } from '../ledger/ledger.service';
-import { PodMembers } from '../pod-members/pod-members.repository';
-import { PodRoles } from '../pod-roles/pod-roles.repository';
+import { FundsPolicies } from '../shared/funds-policies.repository';
+import { podAccounts } from '../shared/account-ids';
+import { Ledger } from '../shared/ledger.service';
+import { PodMembers } from '../shared/pod-members.repository';
+import { PodRoles } from '../shared/pod-roles.repository';
 
 /** Hours given to the pod's community pool, and pool hours granted to members who cannot reciprocate now. */
 @Injectable()

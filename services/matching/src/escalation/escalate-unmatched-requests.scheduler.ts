@@ -7,9 +7,9 @@ import { Clock, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import type { Urgency } from '../domain/helper-scoring';
 import { MATCHING_OPTIONS, type MatchingOptions } from '../matching.options';
-import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../migrations/suggestions.migration';
-import { requestMatchingStream, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
-import { DEADLINE_SQL } from './escalation-deadlines.sql';
+import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../shared/policy-settings';
+import { requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
+import { DEADLINE_SQL } from '../shared/escalation-deadlines.sql';
 
 export const ESCALATION_ACTOR = 'system:matching-escalation';
 const BATCH_SIZE = 100;

@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberLeftV1, type MemberLeftV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { refreshHelperSearch } from '../shared/helper-search.read-model';
 
 /** A member who left is never suggested again; their open suggestions are withdrawn from view. */
 @EventController()

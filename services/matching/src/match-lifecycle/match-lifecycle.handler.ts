@@ -8,7 +8,7 @@ import { Clock } from '@mutuo/service-kit';
 import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
 import type { ExclusionReason } from '../domain/helper-scoring';
 import type { RequestMatchingCommand } from '../domain/request-matching.commands';
-import { requestMatchingStream, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
+import { requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
 
 /** Roles that may assign helpers by hand, override a match and judge suggestions. */
 export const DISPATCH_ROLES = ['dispatcher', 'coordinator'] as const;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import type { EscalationDeadlinesSet } from '../domain/pod-matching-settings.decider';
-import { DEFAULT_DEADLINE_MINUTES } from '../escalation/escalation-deadlines.sql';
+import { DEFAULT_DEADLINE_MINUTES } from '../shared/escalation-deadlines.sql';
 
 /** The pod's tuned deadlines, next to what membership says about the pod in matching_pods. */
 export const podMatchingSettingsProjection: Projection = {

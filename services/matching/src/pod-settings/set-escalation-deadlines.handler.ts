@@ -11,7 +11,7 @@ import {
   type PodMatchingSettingsEvent,
   type PodMatchingSettingsState,
 } from '../domain/pod-matching-settings.decider';
-import { DEFAULT_DEADLINE_MINUTES } from '../escalation/escalation-deadlines.sql';
+import { DEFAULT_DEADLINE_MINUTES } from '../shared/escalation-deadlines.sql';
 
 export const podMatchingSettingsStream = (podId: string) => streamName('pod-matching-settings', podId, podId);
 

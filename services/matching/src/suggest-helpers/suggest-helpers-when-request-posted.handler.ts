@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { RequestEditedV1, RequestPostedV1, type RequestEditedV1Data, type RequestPostedV1Data } from '@mutuo/contracts';
 import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { MATCHING_ACTOR, SuggestHelpersService } from './suggest-helpers.service';
+import { MATCHING_ACTOR, SuggestHelpersService } from '../shared/suggest-helpers.service';
 
 type MatchableFacts = Pick<RequestEditedV1Data, 'category' | 'urgency' | 'title'> & Partial<Pick<RequestEditedV1Data, 'subcategory' | 'language' | 'window' | 'locationCell' | 'visibility'>>;
 

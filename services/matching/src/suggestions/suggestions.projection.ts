@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, setTransactionPod, type Projection, type StoredEvent } from '@mutuo/event-store';
 import { assertNever } from '@mutuo/domain';
 import type { RequestMatchingEvent } from '../domain/request-matching.events';
-import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../migrations/suggestions.migration';
-import { refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../shared/policy-settings';
+import { refreshHelperSearch } from '../shared/helper-search.read-model';
 
 const HANDLED = [
   'SuggestionsMade',

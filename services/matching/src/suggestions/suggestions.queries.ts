@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
-import { DEADLINE_SQL } from '../escalation/escalation-deadlines.sql';
+import { DEADLINE_SQL } from '../shared/escalation-deadlines.sql';
 import type { ScoreParts } from '../domain/helper-scoring';
 
 export interface SuggestionRow {

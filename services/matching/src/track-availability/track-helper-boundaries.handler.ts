@@ -3,7 +3,7 @@ import { BoundariesChangedV1, type BoundariesChangedV1Data } from '@mutuo/contra
 import { weeklyWindowRanges } from '@mutuo/domain';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { isErased, refreshHelperSearch } from '../shared/helper-search.read-model';
 
 /**
  * When a helper may be asked (weekly windows, kept expanded as minutes of the week in their zone), how much, and when

@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberPausedV1, MemberReturnedV1, type MemberPausedV1Data, type MemberReturnedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { isErased, refreshHelperSearch } from '../shared/helper-search.read-model';
 
 /**
  * A paused member is never a candidate. Pause and return come from the member's stream in membership, so

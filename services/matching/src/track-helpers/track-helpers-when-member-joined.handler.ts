@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberJoinedV1, type MemberJoinedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { isErased, refreshHelperSearch } from '../shared/helper-search.read-model';
 
 /**
  * Every member may be asked for help; matching keeps its own list, fed by membership's events. A profile or a pause

@@ -2,7 +2,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberProfileChangedV1, type MemberProfileChangedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { isErased, refreshHelperSearch } from '../pod-helpers/helper-search.read-model';
+import { isErased, refreshHelperSearch } from '../shared/helper-search.read-model';
 
 /** Skills, languages and the coarse cell a helper is matched on. Sent whole; the latest `changedAt` wins, so a late redelivery changes nothing. */
 @EventController()

@@ -14,9 +14,9 @@ import {
 import { query } from '@mutuo/event-store';
 import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { isErased, SEARCH_CELL_PRECISION, UNKNOWN_CELL } from '../pod-helpers/helper-search.read-model';
-import { searchCells } from '../suggest-helpers/candidate-search.queries';
-import { MATCHING_ACTOR, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
+import { isErased, SEARCH_CELL_PRECISION, UNKNOWN_CELL } from '../shared/helper-search.read-model';
+import { searchCells } from '../shared/candidate-search.queries';
+import { MATCHING_ACTOR, SuggestHelpersService } from '../shared/suggest-helpers.service';
 
 /** How many open requests a new offer is suggested for at once (oldest first). */
 const REQUESTS_PER_NEW_OFFER = 10;

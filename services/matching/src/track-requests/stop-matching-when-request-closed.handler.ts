@@ -9,7 +9,7 @@ import {
 } from '@mutuo/contracts';
 import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { MATCHING_ACTOR, requestMatchingStream, SuggestHelpersService } from '../suggest-helpers/suggest-helpers.service';
+import { MATCHING_ACTOR, requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
 
 /** A cancelled, expired or fulfilled request gets no more suggestions, and a fulfilled match frees the helper's capacity. */
 @EventController()

@@ -1,4 +1,20 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Decider, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import type { PodRolesCommand, RoleAuthority, RolePolicyChanges } from './pod-roles.commands';
+import type { CoordinatorGapAlerted, CoordinatorGapReason, GrantSource, PodRolesEvent, RoleLapsed } from './pod-roles.events';
+import {
+  BUILT_IN_ROLES,
+  RESERVED_ROLE_NAMES,
+  ROLE_POLICY_LIMITS,
+  effectiveEnd,
+  evolvePodRoles,
+  holdersAt,
+  initialPodRolesState,
+  isKnownRole,
+  termKey,
+  type PodRolesState,
+  type RolePolicy,
+  type RoleTerm,
+} from './pod-roles.state';
 
 /**
  * Rotating roles of one pod: who holds which role for which term, and the pod's rules for terms.
@@ -6,203 +22,18 @@ import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventM
  * every current term at once; a pod's role activity is a few events a month, so one stream stays small.
  */
 
-export const BUILT_IN_ROLES = ['coordinator', 'treasurer', 'moderator', 'dispatcher'] as const;
-export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
-
-/** Names tokens already use for platform-wide powers: a pod role with one of them would read like that power. */
-export const RESERVED_ROLE_NAMES = ['member', 'operator', 'region-steward', 'system', 'admin'] as const;
+// The decider is the way in to a pod's roles: its commands, events and state come with it.
+export * from './pod-roles.commands';
+export * from './pod-roles.events';
+export * from './pod-roles.state';
 
 const ROLE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const DAY_MS = 86_400_000;
 
-export interface RolePolicy {
-  readonly termLengthDays: number;
-  /** After this many terms in a row a person sits out at least one term length before serving that role again. */
-  readonly maxConsecutiveTerms: number;
-  /** How long before a term's end the holder and the pod are told it is ending. */
-  readonly termEndingNoticeDays: number;
-  /** How long the pod's last coordinator stays on after their term ends while the pod finds a successor (0: none). */
-  readonly coordinatorGraceDays: number;
-  /** The pod's own roles, besides the built-in ones. */
-  readonly customRoles: readonly string[];
-}
-
-export const DEFAULT_ROLE_POLICY: RolePolicy = Object.freeze({
-  termLengthDays: 180,
-  maxConsecutiveTerms: 2,
-  termEndingNoticeDays: 14,
-  coordinatorGraceDays: 30,
-  customRoles: Object.freeze([]) as readonly string[],
-});
-
-export const ROLE_POLICY_LIMITS = {
-  termLengthDays: { min: 7, max: 730 },
-  maxConsecutiveTerms: { min: 1, max: 12 },
-  termEndingNoticeDays: { min: 1, max: 90 },
-  coordinatorGraceDays: { min: 0, max: 90 },
-  customRoles: { max: 20, nameMin: 2, nameMax: 40 },
-} as const;
-
-export interface RoleTerm {
-  readonly termId: string;
-  readonly memberId: string;
-  readonly role: string;
-  readonly termStart: string;
-  readonly termEnd: string;
-  /** From this moment the term-ending notice is due. */
-  readonly warnFrom: string;
-  readonly consecutiveTerms: number;
-  readonly warnedAt: string | null;
-  /** Set when the pod's last coordinator stays on past `termEnd`; the term then ends at this moment instead. */
-  readonly graceUntil: string | null;
-}
-
-/** The last finished stretch of one person in one role, for the consecutive-terms rule. */
-interface ServiceRecord {
-  readonly endedAt: string;
-  readonly consecutiveTerms: number;
-}
-
-export interface PodRolesState {
-  readonly podId: string | null;
-  readonly policy: RolePolicy;
-  /** Current terms by `termKey(role, memberId)`; a term leaves the map when it lapses, is handed over or given up. */
-  readonly terms: Readonly<Record<string, RoleTerm>>;
-  readonly served: Readonly<Record<string, ServiceRecord>>;
-}
-
-/**
- * What the caller may claim, as the handler found it in their verified token. The decider still checks
- * coordinator claims against the terms it holds: a token issued before a term ended must not outlive it.
- */
-export interface RoleAuthority {
-  readonly actorMemberId: string;
-  /** The token lists `coordinator` for this pod. */
-  readonly coordinatorClaim: boolean;
-  /** An operator, or a region steward of the pod's region: may appoint a coordinator when the pod has none. */
-  readonly stewardClaim: boolean;
-}
-
-export type RolePolicyChanges = { readonly [K in keyof RolePolicy]?: RolePolicy[K] | null };
-
-export type SetRolePolicy = Command<'SetRolePolicy', { podId: string; authority: RoleAuthority; changes: RolePolicyChanges }>;
-/** `memberActive`: the handler looked the member up in the pod. */
-export type GrantRole = Command<
-  'GrantRole',
-  { podId: string; termId: string; memberId: string; role: string; memberActive: boolean; authority: RoleAuthority }
->;
-export type RenewTerm = Command<'RenewTerm', { podId: string; termId: string; memberId: string; role: string; authority: RoleAuthority }>;
-/** The caller hands their own role to another member. */
-export type HandOver = Command<
-  'HandOver',
-  { podId: string; termId: string; role: string; fromMemberId: string; toMemberId: string; toMemberActive: boolean }
->;
-export type StepDown = Command<'StepDown', { podId: string; role: string; memberId: string }>;
-/** Issued by the scheduler: harmless when early, late or repeated. */
-export type WarnTermEnding = Command<'WarnTermEnding', { podId: string; memberId: string; role: string }>;
-export type LapseTerm = Command<'LapseTerm', { podId: string; memberId: string; role: string }>;
-
-export type PodRolesCommand = SetRolePolicy | GrantRole | RenewTerm | HandOver | StepDown | WarnTermEnding | LapseTerm;
-
-export type GrantSource = 'grant' | 'bootstrap' | 'handover';
-export type CoordinatorGapReason = 'term-ended' | 'grace-ended' | 'stepped-down';
-
-export type RolePolicySet = DomainEvent<'RolePolicySet', { podId: string } & RolePolicy>;
-export type RoleGranted = DomainEvent<
-  'RoleGranted',
-  {
-    podId: string;
-    termId: string;
-    memberId: string;
-    role: string;
-    termStart: string;
-    termEnd: string;
-    warnFrom: string;
-    consecutiveTerms: number;
-    via: GrantSource;
-    /** The previous holder, for a handover. */
-    fromMemberId: string | null;
-  }
->;
-export type RoleTermRenewed = DomainEvent<
-  'RoleTermRenewed',
-  {
-    podId: string;
-    termId: string;
-    previousTermId: string;
-    memberId: string;
-    role: string;
-    termStart: string;
-    termEnd: string;
-    warnFrom: string;
-    consecutiveTerms: number;
-  }
->;
-export type RoleHandedOver = DomainEvent<
-  'RoleHandedOver',
-  { podId: string; role: string; termId: string; fromMemberId: string; toMemberId: string; endedAt: string }
->;
-export type RoleSteppedDown = DomainEvent<'RoleSteppedDown', { podId: string; role: string; termId: string; memberId: string; endedAt: string }>;
-export type RoleTermEndingWarned = DomainEvent<
-  'RoleTermEndingWarned',
-  { podId: string; role: string; termId: string; memberId: string; termEnd: string; renewable: boolean }
->;
-export type RoleLapsed = DomainEvent<'RoleLapsed', { podId: string; role: string; termId: string; memberId: string; endedAt: string }>;
-export type CoordinatorGapAlerted = DomainEvent<
-  'CoordinatorGapAlerted',
-  {
-    podId: string;
-    /** The coordinator whose term ended (or who stepped down) with nobody else holding the role. */
-    memberId: string;
-    termId: string;
-    reason: CoordinatorGapReason;
-    /** Until when they stay on; null when the pod is now without a coordinator. */
-    graceUntil: string | null;
-  }
->;
-
-export type PodRolesEvent =
-  | RolePolicySet
-  | RoleGranted
-  | RoleTermRenewed
-  | RoleHandedOver
-  | RoleSteppedDown
-  | RoleTermEndingWarned
-  | RoleLapsed
-  | CoordinatorGapAlerted;
-
-export const POD_ROLES_EVENT_TYPES = [
-  'RolePolicySet',
-  'RoleGranted',
-  'RoleTermRenewed',
-  'RoleHandedOver',
-  'RoleSteppedDown',
-  'RoleTermEndingWarned',
-  'RoleLapsed',
-  'CoordinatorGapAlerted',
-] as const satisfies readonly PodRolesEvent['type'][];
-
-export const termKey = (role: string, memberId: string) => `${role}/${memberId}`;
-
-/** When a term really ends: its end date, or the end of the last coordinator's grace period. */
-export function effectiveEnd(term: RoleTerm): string {
-  return term.graceUntil ?? term.termEnd;
-}
-
-export function isKnownRole(policy: RolePolicy, role: string): boolean {
-  return (BUILT_IN_ROLES as readonly string[]).includes(role) || policy.customRoles.includes(role);
-}
-
-/** Terms of `role` whose holder holds it at `now` (started, and not past its end or grace). */
-export function holdersAt(state: PodRolesState, role: string, now: string): RoleTerm[] {
-  const at = Date.parse(now);
-  return Object.values(state.terms).filter((term) => term.role === role && Date.parse(effectiveEnd(term)) > at);
-}
-
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 
 export const podRolesDecider: Decider<PodRolesState, PodRolesCommand, PodRolesEvent> = {
-  initialState: () => ({ podId: null, policy: DEFAULT_ROLE_POLICY, terms: {}, served: {} }),
+  initialState: initialPodRolesState,
 
   decide(command, state) {
     const now = command.metadata.now;
@@ -327,35 +158,7 @@ export const podRolesDecider: Decider<PodRolesState, PodRolesCommand, PodRolesEv
     }
   },
 
-  evolve(state, event) {
-    const withPod = { ...state, podId: event.data.podId };
-    switch (event.type) {
-      case 'RolePolicySet': {
-        const { podId: _podId, ...policy } = event.data;
-        return { ...withPod, policy };
-      }
-      case 'RoleGranted':
-      case 'RoleTermRenewed': {
-        const { termId, memberId, role, termStart, termEnd, warnFrom, consecutiveTerms } = event.data;
-        const term: RoleTerm = { termId, memberId, role, termStart, termEnd, warnFrom, consecutiveTerms, warnedAt: null, graceUntil: null };
-        return { ...withPod, terms: { ...state.terms, [termKey(role, memberId)]: term } };
-      }
-      case 'RoleHandedOver':
-        return endTerm(withPod, event.data.role, event.data.fromMemberId, event.data.endedAt);
-      case 'RoleSteppedDown':
-      case 'RoleLapsed':
-        return endTerm(withPod, event.data.role, event.data.memberId, event.data.endedAt);
-      case 'RoleTermEndingWarned':
-        return updateTerm(withPod, event.data.role, event.data.memberId, { warnedAt: event.metadata.occurredAt });
-      case 'CoordinatorGapAlerted':
-        // The grace period extends the term; the other alerts follow an event that already ended it.
-        return event.data.graceUntil === null
-          ? withPod
-          : updateTerm(withPod, 'coordinator', event.data.memberId, { graceUntil: event.data.graceUntil });
-      default:
-        return assertNever(event, 'pod roles event');
-    }
-  },
+  evolve: evolvePodRoles,
 };
 
 /**
@@ -407,20 +210,6 @@ function newTerm(policy: RolePolicy, termId: string, termStart: string, consecut
 
 function isLastCoordinator(state: PodRolesState, term: RoleTerm, now: string): boolean {
   return holdersAt(state, 'coordinator', now).every((other) => other.memberId === term.memberId);
-}
-
-function endTerm(state: PodRolesState, role: string, memberId: string, endedAt: string): PodRolesState {
-  const key = termKey(role, memberId);
-  const term = state.terms[key];
-  if (!term) return state;
-  const { [key]: _ended, ...terms } = state.terms;
-  return { ...state, terms, served: { ...state.served, [key]: { endedAt, consecutiveTerms: term.consecutiveTerms } } };
-}
-
-function updateTerm(state: PodRolesState, role: string, memberId: string, changes: Partial<RoleTerm>): PodRolesState {
-  const key = termKey(role, memberId);
-  const term = state.terms[key];
-  return term ? { ...state, terms: { ...state.terms, [key]: { ...term, ...changes } } } : state;
 }
 
 function mergePolicy(current: RolePolicy, changes: RolePolicyChanges): RolePolicy {

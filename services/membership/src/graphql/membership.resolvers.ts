@@ -4,11 +4,11 @@ import type { IdempotentInput } from '@mutuo/event-store';
 import { requireIdentity, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { CreatePodHandler } from '../create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../create-region/create-region.handler';
-import { JoinPodHandler } from '../join-pod/join-pod.handler';
+import { JoinPodHandler } from '../pod-admission/join-pod/join-pod.handler';
 import { isUuid } from '@mutuo/domain';
-import { MemberQueries } from '../members/member.queries';
+import { MemberQueries } from '../shared/member.queries';
 import { PodQueries } from '../pods/pod.queries';
-import { MemberPrivacy } from '../privacy/member-privacy';
+import { MemberPrivacy } from '../shared/member-privacy';
 import { RegionQueries } from '../regions/region.queries';
 
 interface CreateRegionArgs {

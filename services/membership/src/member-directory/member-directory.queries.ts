@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { isUuid } from '@mutuo/domain';
 import { inPodTransaction } from '@mutuo/event-store';
 import { badUserInput, cursorKey, opaqueCursor } from '@mutuo/platform';
-import { MemberViewSchema, type MemberView } from '../members/member.entity';
+import { MemberViewSchema, type MemberView } from '../shared/member.entity';
 
 export interface MemberDirectoryPage {
   readonly edges: { readonly cursor: string; readonly node: MemberView }[];

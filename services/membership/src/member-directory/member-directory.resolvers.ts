@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { requireScope, type SubgraphContext } from '@mutuo/platform';
-import { pageSize } from '../pod-admission/keyset-page';
-import { MemberPrivacy } from '../privacy/member-privacy';
+import { pageSize } from '../shared/keyset-page';
+import { MemberPrivacy } from '../shared/member-privacy';
 import { MemberDirectoryQueries } from './member-directory.queries';
 
 const EMPTY = { edges: [], endCursor: null, hasNextPage: false };

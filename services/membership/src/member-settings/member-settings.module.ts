@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { optionsFromEnvironment } from '@mutuo/service-kit';
-import { MemberBlocksHandler } from '../blocks/member-blocks.handler';
-import { MemberBoundariesHandler } from '../boundaries/member-boundaries.handler';
-import { PAUSE_RETURN_OPTIONS, pauseReturnOptionsFrom } from '../boundaries/pause-return.options';
-import { PauseReturnScheduler } from '../boundaries/pause-return.scheduler';
-import { MemberPrivacy } from '../privacy/member-privacy';
-import { MemberProfileHandler } from '../profile/member-profile.handler';
-import { MemberSettingsQueries } from './member-settings.queries';
-import { MemberStream } from './member-stream';
+import { MemberBlocksHandler } from './blocks/member-blocks.handler';
+import { MemberBoundariesHandler } from './boundaries/member-boundaries.handler';
+import { PAUSE_RETURN_OPTIONS, pauseReturnOptionsFrom } from './boundaries/pause-return.options';
+import { PauseReturnScheduler } from './boundaries/pause-return.scheduler';
+import { MemberPrivacy } from '../shared/member-privacy';
+import { MemberProfileHandler } from './profile/member-profile.handler';
+import { MemberSettingsQueries } from '../shared/member-settings.queries';
+import { MemberStream } from '../shared/member-stream';
 
 const services = [
   MemberStream,

@@ -2,17 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import { REQUEST_CATEGORIES } from '@mutuo/contracts';
 import { badUserInput, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
-import { MemberBlocksHandler } from '../blocks/member-blocks.handler';
-import { MemberBoundariesHandler } from '../boundaries/member-boundaries.handler';
+import { MemberBlocksHandler } from './blocks/member-blocks.handler';
+import { MemberBoundariesHandler } from './boundaries/member-boundaries.handler';
 import { isUuid, type GeoPoint } from '@mutuo/domain';
 import type { ProfileChanges } from '../domain/member-profile.decider';
 import { CONTACT_CHANNEL_KINDS } from '../domain/profile-values';
-import { MemberQueries } from '../members/member.queries';
-import { MemberPrivacy } from '../privacy/member-privacy';
-import { MemberProfileHandler } from '../profile/member-profile.handler';
-import { BatchLoader, perRequest } from './batch-loader';
-import type { ContactChannelDetails, MemberParent } from './member-details';
-import { MemberSettingsQueries } from './member-settings.queries';
+import { MemberQueries } from '../shared/member.queries';
+import { MemberPrivacy } from '../shared/member-privacy';
+import { MemberProfileHandler } from './profile/member-profile.handler';
+import { BatchLoader, perRequest } from '../shared/batch-loader';
+import type { ContactChannelDetails, MemberParent } from '../shared/member-details';
+import { MemberSettingsQueries } from '../shared/member-settings.queries';
 
 interface UpdateProfileArgs {
   input: {

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { requireIdentity, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { requireUuid } from './input';
-import { pageSize } from './keyset-page';
+import { pageSize } from '../shared/keyset-page';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler, type ApplyToRegionInput } from './pod-application.handler';
 import { PodApplicationQueries, type PodApplicationStatus } from './pod-application.queries';

@@ -16,7 +16,7 @@ import {
 } from '../domain/pod-application.decider';
 import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRolesState } from '../domain/pod-roles.decider';
 import { podDecider, type PodCommand, type PodEvent, type PodState } from '../domain/pod.decider';
-import { podRolesStream } from '../roles/pod-roles.handler';
+import { podRolesStream } from '../shared/pod-roles-stream';
 import { requirePerson, requireUuid } from './input';
 import { PodFacts } from './pod-facts';
 import { memberStream, podApplicationStream, podStream } from './pod-streams';

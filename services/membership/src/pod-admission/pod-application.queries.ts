@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
 import type { GeoPolygon } from '@mutuo/domain';
-import { REGION_READ_SETTING } from '../migrations/pod-admission.migration';
-import { decodeCursor, toConnection, type Connection } from './keyset-page';
+import { REGION_READ_SETTING } from '../shared/policy-settings';
+import { decodeCursor, toConnection, type Connection } from '../shared/keyset-page';
 
 export type PodApplicationStatus = 'pending' | 'approved' | 'declined';
 

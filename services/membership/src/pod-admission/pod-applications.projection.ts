@@ -3,7 +3,7 @@ import { assertNever } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import type { MemberErased } from '../domain/member-erasure.decider';
 import { POD_APPLICATION_EVENT_TYPES, type PodApplicationEvent } from '../domain/pod-application.decider';
-import { FORMER_MEMBER } from '../erasure/personal-data.policy';
+import { FORMER_MEMBER } from './erasure/personal-data.policy';
 
 /** Pod applications as stewards and applicants read them. Each statement is keyed, so a replay changes nothing. */
 export const podApplicationsProjection: Projection = {

@@ -19,6 +19,7 @@ import {
   type RoleTerm,
 } from '../domain/pod-roles.decider';
 import { regionDecider, type RegionEvent } from '../domain/region.decider';
+import { podRolesStream } from '../shared/pod-roles-stream';
 import { Clock } from '@mutuo/service-kit';
 
 /** A term as a command left it. */
@@ -26,8 +27,6 @@ export interface HeldTerm extends RoleTerm {
   readonly podId: string;
   readonly status: 'active' | 'grace' | 'ended';
 }
-
-export const podRolesStream = (podId: string) => streamName('pod-roles', podId, podId);
 
 const MAX_ROLE_LENGTH = 40;
 const STEWARD_ROLES = ['operator', 'region-steward'];

@@ -5,8 +5,8 @@ import { CommandHandler, PostgresEventStore, query } from '@mutuo/event-store';
 import { PeriodicJob, SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRolesState } from '../domain/pod-roles.decider';
-import { ROLE_TERMS_SCAN_SETTING, ROLE_TERMS_SCAN_VALUE } from '../migrations/role-terms.migration';
-import { podRolesStream } from './pod-roles.handler';
+import { ROLE_TERMS_SCAN_SETTING, ROLE_TERMS_SCAN_VALUE } from '../shared/policy-settings';
+import { podRolesStream } from '../shared/pod-roles-stream';
 import { ROLE_SCHEDULER_OPTIONS, type RoleSchedulerOptions } from './role-scheduler.options';
 
 export const ROLE_SCHEDULER_ACTOR = 'system:role-scheduler';

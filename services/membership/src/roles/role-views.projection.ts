@@ -3,7 +3,7 @@ import { memberIdFor } from '@mutuo/contracts';
 import { assertNever } from '@mutuo/domain';
 import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import { POD_ROLES_EVENT_TYPES, type PodRolesEvent } from '../domain/pod-roles.decider';
-import type { RoleHistoryKind, RoleTermEndReason } from './role-views.entity';
+import type { RoleHistoryKind, RoleTermEndReason } from '../shared/role-views.entity';
 
 /**
  * Role terms, policies and history as queries and the scheduler read them. Every statement is an insert

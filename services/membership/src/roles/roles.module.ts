@@ -3,7 +3,7 @@ import { optionsFromEnvironment } from '@mutuo/service-kit';
 import { PodRolesHandler } from './pod-roles.handler';
 import { ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom } from './role-scheduler.options';
 import { RoleTermScheduler } from './role-term.scheduler';
-import { RoleQueries } from './role.queries';
+import { RoleQueries } from '../shared/role.queries';
 
 const providers = [
   optionsFromEnvironment(ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom),

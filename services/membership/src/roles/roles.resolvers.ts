@@ -2,11 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { badUserInput, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import type { RolePolicy } from '../domain/pod-roles.decider';
-import { MemberQueries } from '../members/member.queries';
-import type { MemberView } from '../members/member.entity';
+import { MemberQueries } from '../shared/member.queries';
+import type { MemberView } from '../shared/member.entity';
 import { PodRolesHandler, type HeldTerm } from './pod-roles.handler';
-import { InvalidRoleHistoryCursor, RoleQueries, encodeRoleHistoryCursor } from './role.queries';
-import type { RoleHistoryEntryView, RoleTermView } from './role-views.entity';
+import { InvalidRoleHistoryCursor, RoleQueries, encodeRoleHistoryCursor } from '../shared/role.queries';
+import type { RoleHistoryEntryView, RoleTermView } from '../shared/role-views.entity';
 
 const MAX_PAGE = 100;
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainRuleViolation } from '@mutuo/domain';
 import type { RequestContext } from '@mutuo/platform';
+import { memberProfileDecider } from '../domain/member-profile.decider';
 import { CODE_DIGITS, presentedCode } from '../domain/sign-in-code';
-import type { ContactChannelDetails, MemberParent } from '../member-settings/member-details';
-import { callingMember, MemberStream, type CallingMember } from '../member-settings/member-stream';
-import { MemberProfileHandler } from '../profile/member-profile.handler';
+import type { ContactChannelDetails, MemberParent } from '../shared/member-details';
+import { callingMember, MemberStream, type CallingMember } from '../shared/member-stream';
 import { Clock } from '@mutuo/service-kit';
-import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
+import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../shared/membership-auth.config';
 import { KeyedHashes } from './keyed-hashes';
 import { OneTimeCodes } from './one-time-codes';
 import { SignInRateLimits } from './rate-limits';
@@ -26,7 +26,6 @@ export class ContactVerificationHandler {
     private readonly codes: OneTimeCodes,
     private readonly requesters: SignInRequesters,
     private readonly stream: MemberStream,
-    private readonly profiles: MemberProfileHandler,
     @Inject(MEMBERSHIP_AUTH_CONFIG) private readonly config: MembershipAuthConfig,
   ) {}
 
@@ -58,7 +57,11 @@ export class ContactVerificationHandler {
     const checked = await this.codes.check('contact-verification', addressHash, memberRequester(caller).key, digits, now, async (owner, tx) => {
       // The address's live code was sent for another channel (another member with the same address, say).
       if (owner?.channelId !== channel.channelId || owner.memberId !== caller.memberId) throw codeRefused('CODE_INVALID');
-      await this.profiles.markContactVerified(caller.podId, caller.memberId, channel.channelId, caller.metadata);
+      await this.stream.decide(memberProfileDecider, caller.podId, caller.memberId, {
+        type: 'MarkContactVerified',
+        data: { channelId: channel.channelId },
+        metadata: caller.metadata,
+      });
       // Reading the address's mail from here is proof enough: sign-in from this IP gets budgets of its own.
       await this.requesters.remember(tx, addressHash, ctx, now);
       return true;

@@ -6,7 +6,7 @@ import { PostgresEventStore, query, streamName } from '@mutuo/event-store';
 import type { Logger } from '@mutuo/platform';
 import { SERVICE_LOGGER } from '@mutuo/service-kit';
 import { CODE_DIGITS, codeExpiry, judgeCodeGuess, type CodeRefusal } from '../domain/sign-in-code';
-import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
+import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../shared/membership-auth.config';
 import { KeyedHashes, sameHash } from './keyed-hashes';
 
 export type CodePurpose = SignInCodeRequestedV1Data['purpose'];

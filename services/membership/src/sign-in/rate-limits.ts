@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { query } from '@mutuo/event-store';
 import { rateWindow } from '../domain/sign-in-code';
-import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
+import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../shared/membership-auth.config';
 
 export class RateLimited extends DomainRuleViolation {
   constructor(

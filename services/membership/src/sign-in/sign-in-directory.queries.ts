@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@mutuo/event-store';
-import { SIGN_IN_LOOKUP_SETTING, SIGN_IN_LOOKUP_VALUE } from '../migrations/sign-in-tokens.migration';
+import { SIGN_IN_LOOKUP_SETTING, SIGN_IN_LOOKUP_VALUE } from '../shared/policy-settings';
 
 export interface EmailOwner {
   readonly personId: string;

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '@mutuo/event-store';
 import type { Logger } from '@mutuo/platform';
 import { SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
-import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
+import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../shared/membership-auth.config';
 
 /** Kept a day past their end, so support can still see what happened to a recent sign-in. */
 const KEEP_AFTER_END_MS = 86_400_000;

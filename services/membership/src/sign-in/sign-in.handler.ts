@@ -6,12 +6,13 @@ import { forbidden, requireIdentity, type RequestContext } from '@mutuo/platform
 import type { RefreshRefusal } from '../domain/refresh-session';
 import { normalizeContactValue } from '../domain/profile-values';
 import { CODE_DIGITS, presentedCode, type CodeRefusal } from '../domain/sign-in-code';
+import { isUuid } from '../shared/member-stream';
 import { Clock } from '@mutuo/service-kit';
-import { AccessTokens } from '../tokens/access-tokens';
-import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../tokens/membership-auth.config';
-import { ConfiguredStaff } from '../tokens/configured-staff';
-import { PersonStandings, type PodStanding } from '../tokens/person-standings';
-import { SignInSessions, type SessionRef } from '../tokens/sign-in-sessions';
+import { AccessTokens } from './tokens/access-tokens';
+import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../shared/membership-auth.config';
+import { ConfiguredStaff } from './tokens/configured-staff';
+import { PersonStandings, type PodStanding } from './tokens/person-standings';
+import { SignInSessions, type SessionRef } from './tokens/sign-in-sessions';
 import { KeyedHashes, personIdForAddress } from './keyed-hashes';
 import { OneTimeCodes, SIGN_IN_ACTOR } from './one-time-codes';
 import { SignInRateLimits } from './rate-limits';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MemberSettingsModule } from '../member-settings/member-settings.module';
 import { RolesModule } from '../roles/roles.module';
-import { TokensModule } from '../tokens/tokens.module';
+import { TokensModule } from './tokens/tokens.module';
 import { ContactVerificationHandler } from './contact-verification.handler';
 import { OneTimeCodes } from './one-time-codes';
 import { SignInRateLimits } from './rate-limits';

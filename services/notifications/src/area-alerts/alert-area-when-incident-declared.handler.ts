@@ -4,16 +4,15 @@ import { IncidentClosedV1, IncidentDeclaredV1, uuidV5, type IncidentClosedV1Data
 import { isCellInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../shared/channels/notifications.config';
 import { Clock } from '@mutuo/service-kit';
 import { areaAlertDecider, type AreaAlertIssued, type AreaAlertState, type IssueAreaAlert } from '../domain/area-alert.decider';
 import { buildCapAlert, capDateTime, severityOfIncident, type CapMsgType } from '../domain/cap-alert';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
+import { capPath } from '../shared/cap-path';
 
 const ALERT_NAMESPACE = '6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
-
-export const capPath = (alertId: string) => `/public/cap/${alertId}.xml`;
 
 /**
  * An incident declared (or closed) in a pod: a CAP 1.2 alert is published at a public URL, partner apps are told,

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isCellInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { query, setTransactionPod } from '@mutuo/event-store';
-import { FreshDeliveries } from '../deliveries/fresh-deliveries';
-import { NotificationDispatcher, NOTIFICATIONS_ACTOR } from '../deliveries/notification-dispatcher';
-import type { WorkerStep } from '../deliveries/delivery.worker';
-import { WorkerConnections } from '../deliveries/worker-connections';
+import { FreshDeliveries } from '../shared/delivery/fresh-deliveries';
+import { NotificationDispatcher, NOTIFICATIONS_ACTOR } from '../shared/delivery/notification-dispatcher';
+import type { WorkerStep } from '../shared/delivery/delivery.worker';
+import { WorkerConnections } from '../shared/delivery/worker-connections';
 import type { NotificationKind } from '../domain/notification-kinds';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
-import { RECIPIENT_SELECT, recipientFromRow, type RecipientRow } from '../recipients/recipient-directory';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
+import { RECIPIENT_SELECT, recipientFromRow, type RecipientRow } from '../shared/recipient-directory';
 
 const BATCH = 250;
 /** Batches decided at once, each in its own transaction (and database connection). */

@@ -5,12 +5,12 @@ import { SERVICE_LOGGER } from '@mutuo/service-kit';
 import { EntityManager } from '@mikro-orm/postgresql';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { capPath } from '../area-alerts/alert-area-when-incident-declared.handler';
-import { DeliveryWorker } from '../deliveries/delivery.worker';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../migrations/channels.migration';
-import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
+import { capPath } from '../shared/cap-path';
+import { DeliveryWorker } from '../shared/delivery/delivery.worker';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../shared/channels/notifications.config';
 import { isValidSmsRequestSignature } from './sms-receipt-signature';
-import { SMS_STATUS_PATH } from './sms.channel';
+import { SMS_STATUS_PATH } from '../shared/channels/sms.channel';
 
 /** The callback URLs we hand out carry ids as we write them, lowercase: anything else was not ours. */
 const isOurId = (value: string) => isUuid(value) && value === value.toLowerCase();

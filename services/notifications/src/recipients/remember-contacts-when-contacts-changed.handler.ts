@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { MemberContactsChangedV1, openMemberContacts, type MemberContacts, type MemberContactsChangedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
-import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../shared/channels/notifications.config';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

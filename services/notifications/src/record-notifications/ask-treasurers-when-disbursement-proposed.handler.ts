@@ -3,9 +3,9 @@ import { BudgetExceededV1, DisbursementProposedV1, type BudgetExceededV1Data, ty
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
-import { findRoleHolders } from '../recipients/recipient-directory';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
+import { findRoleHolders } from '../shared/recipient-directory';
 
 const TREASURER_ROLES = ['treasurer'] as const;
 

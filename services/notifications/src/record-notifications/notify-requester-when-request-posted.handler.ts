@@ -3,8 +3,8 @@ import { RequestPostedV1, type RequestPostedV1Data } from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
 
 /** Tells the requester, in their language, that their request is out there; partner apps get its public facts. */
 @EventController()

@@ -2,9 +2,9 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { CoordinatorGapAlertedV1, RoleTermEndingV1, type CoordinatorGapAlertedV1Data, type RoleTermEndingV1Data } from '@mutuo/contracts';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
-import { findRoleHolders } from '../recipients/recipient-directory';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
+import { findRoleHolders } from '../shared/recipient-directory';
 
 /** Rotating roles: the holder hears their term ends; coordinators hear the pod is about to be without one. */
 @EventController()

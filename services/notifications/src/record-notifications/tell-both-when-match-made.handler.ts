@@ -3,8 +3,8 @@ import { MatchMadeV1, type MatchMadeV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
 
 /**
  * Tells the requester and the helper they were matched, each in their own pod and language. The message names the

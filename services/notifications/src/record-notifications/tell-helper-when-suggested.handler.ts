@@ -4,8 +4,8 @@ import { setTransactionPod } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
 
 /**
  * Tells each suggested helper, in their own pod and language, that someone nearby needs help with the request's

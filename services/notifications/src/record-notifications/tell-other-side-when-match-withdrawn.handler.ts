@@ -3,8 +3,8 @@ import { MatchWithdrawnV1, type MatchWithdrawnV1Data } from '@mutuo/contracts';
 import { query, setTransactionPod } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
 
 /**
  * Tells the other side of a withdrawn match (both sides when a coordinator withdrew it), each in their own pod. The

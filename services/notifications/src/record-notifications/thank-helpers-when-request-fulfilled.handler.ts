@@ -3,8 +3,8 @@ import { RequestFulfilledV1, type RequestFulfilledV1Data } from '@mutuo/contract
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
 import { asSelectKey } from '../domain/templates/render-message';
-import { causeOf } from '../deliveries/notification-cause';
-import { NotificationDispatcher } from '../deliveries/notification-dispatcher';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
 
 /** Thanks each helper of a fulfilled request with the hours they gave (their own contribution when recorded). */
 @EventController()

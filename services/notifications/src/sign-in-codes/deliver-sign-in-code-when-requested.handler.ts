@@ -2,9 +2,9 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { SignInCodeRequestedV1, type SignInCodeRequestedV1Data } from '@mutuo/contracts';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 import { Clock } from '@mutuo/service-kit';
-import { DeliveryCommands } from '../deliveries/delivery-commands';
-import { causeOf } from '../deliveries/notification-cause';
-import { deliveryIdFor } from '../deliveries/notification-dispatcher';
+import { DeliveryCommands } from '../shared/delivery/delivery-commands';
+import { causeOf } from '../shared/delivery/notification-cause';
+import { deliveryIdFor } from '../shared/delivery/notification-dispatcher';
 
 /**
  * A one-time code from membership, delivered by e-mail with the same at-most-once guarantee as everything else.

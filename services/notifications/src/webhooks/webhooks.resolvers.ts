@@ -5,13 +5,13 @@ import { DomainRuleViolation } from '@mutuo/domain';
 import { setTransactionPod } from '@mutuo/event-store';
 import { commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum, Clock } from '@mutuo/service-kit';
-import { DeliveryCommands } from '../deliveries/delivery-commands';
-import { DeliveryHistoryQueries } from '../deliveries/delivery-history.queries';
-import { DeliveryWorker } from '../deliveries/delivery.worker';
-import { deliveryIdFor } from '../deliveries/notification-dispatcher';
+import { DeliveryCommands } from '../shared/delivery/delivery-commands';
+import { DeliveryHistoryQueries } from '../shared/delivery/delivery-history.queries';
+import { DeliveryWorker } from '../shared/delivery/delivery.worker';
+import { deliveryIdFor } from '../shared/delivery/notification-dispatcher';
 import type { WebhookEndpointState } from '../domain/webhook-endpoint.decider';
 import { COORDINATOR_ROLES, requireUuid } from '../graphql/graphql-input';
-import { WebhookEndpointsHandler } from './webhook-endpoints.handler';
+import { WebhookEndpointsHandler } from '../shared/webhook-endpoints.handler';
 
 type Endpoint = Exclude<WebhookEndpointState, { status: 'none' }>;
 

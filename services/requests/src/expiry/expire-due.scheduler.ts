@@ -7,7 +7,7 @@ import { Clock, PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { offerDecider } from '../domain/offer.decider';
 import { requestDecider } from '../domain/request.decider';
-import { EXPIRY_SCAN_SETTING, EXPIRY_SCAN_VALUE } from '../migrations/request-lifecycle.migration';
+import { EXPIRY_SCAN_SETTING, EXPIRY_SCAN_VALUE } from '../shared/policy-settings';
 import { offerStream, requestStream } from '../shared/streams';
 import { EXPIRY_OPTIONS, type ExpiryOptions } from './expiry.options';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
 import { inRegionTransaction, type BrowseScope } from '../shared/browse-scope';
-import { decodeCursor, encodeCursor, openListingConditions, type OpenListingFilter, type Page } from '../request-details/request-details.queries';
+import { decodeCursor, encodeCursor, openListingConditions, type OpenListingFilter, type Page } from '../shared/open-listings';
 
 export interface OfferRow {
   id: string;

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isPointInPolygon, type GeoPolygon } from '@mutuo/domain';
 import { inPodTransaction, query } from '@mutuo/event-store';
-import { cursorKey, opaqueCursor } from '@mutuo/platform';
 import { IN_CALLER_POD_SQL, inRegionTransaction, type BrowseScope } from '../shared/browse-scope';
+import { decodeCursor, encodeCursor, openListingConditions, type OpenListingFilter, type Page } from '../shared/open-listings';
+
+// The resolvers read these from here too.
+export { encodeCursor, InvalidCursor } from '../shared/open-listings';
 
 /** Every column, but a precise point only for rows of the caller's own pod: it never leaves the pod. */
 const REQUEST_COLUMNS = `*, case when ${IN_CALLER_POD_SQL} then precise_lat end as precise_lat, case when ${IN_CALLER_POD_SQL} then precise_lon end as precise_lon`;
@@ -56,18 +59,6 @@ export interface TimelineRow {
 export interface BrowseFilter extends OpenListingFilter {
   readonly urgency?: string;
   readonly area?: GeoPolygon;
-}
-
-export interface Page<Row> {
-  readonly items: Row[];
-  readonly endCursor: string | null;
-  readonly hasNextPage: boolean;
-}
-
-export class InvalidCursor extends Error {
-  constructor() {
-    super('The cursor is not one this API returned');
-  }
 }
 
 const AREA_SCAN_BATCH = 200;
@@ -144,48 +135,4 @@ function boundingBox(area: GeoPolygon): { south: number; north: number; west: nu
   const lats = outline.map(([, lat]) => lat);
   const lons = outline.map(([lon]) => lon);
   return { south: Math.min(...lats), north: Math.max(...lats), west: Math.min(...lons), east: Math.max(...lons) };
-}
-
-/** What open requests and open offers are both filtered by: category, cell prefix and a window overlapping [from, until]. */
-export interface OpenListingFilter {
-  readonly category?: string;
-  /** Geohash prefix: the cell and everything inside it. */
-  readonly cellPrefix?: string;
-  /** Listings whose window overlaps [from, until]. */
-  readonly from?: string;
-  readonly until?: string;
-}
-
-/** The SQL conditions (with their `?` parameters, in order) for an open listing; callers may push more. */
-export function openListingConditions(filter: OpenListingFilter): { conditions: string[]; params: unknown[] } {
-  const conditions = [`status = 'open'`];
-  const params: unknown[] = [];
-  if (filter.category) {
-    conditions.push('category = ?');
-    params.push(filter.category);
-  }
-  if (filter.cellPrefix) {
-    conditions.push('location_cell like ?');
-    params.push(`${filter.cellPrefix}%`);
-  }
-  if (filter.from) {
-    conditions.push('(window_until is null or window_until >= ?)');
-    params.push(filter.from);
-  }
-  if (filter.until) {
-    conditions.push('(window_from is null or window_from <= ?)');
-    params.push(filter.until);
-  }
-  return { conditions, params };
-}
-
-export function encodeCursor(row: { posted_at: Date; id: string }): string {
-  return opaqueCursor(`${new Date(row.posted_at).toISOString()}|${row.id}`);
-}
-
-export function decodeCursor(cursor: string): { postedAt: Date; id: string } {
-  const [postedAt, id] = cursorKey(cursor).split('|');
-  const date = new Date(postedAt ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw new InvalidCursor();
-  return { postedAt: date, id };
 }

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { openSignInCodeDelivery } from '@mutuo/contracts';
+import { EmailChannel } from '../channels/email.channel';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
+import { notSent, type ChannelResult } from '../channels/send-outcome';
+import { SmsChannel } from '../channels/sms.channel';
+import { WebhookChannel } from '../channels/webhook.channel';
+import type { DeliveryDetails } from '../../domain/delivery.decider';
+import { renderMessage } from '../../domain/templates/render-message';
+import type { RecipientProfile } from '../recipient-directory';
+
+export interface EndpointAddress {
+  readonly url: string;
+  readonly secret: string;
+}
+
+/** Hands one delivery's content to its channel: e-mail (a sealed code is opened only here), SMS or a partner's webhook. */
+@Injectable()
+export class ChannelSender {
+  constructor(
+    private readonly email: EmailChannel,
+    private readonly sms: SmsChannel,
+    private readonly webhook: WebhookChannel,
+    @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
+  ) {}
+
+  async send(details: DeliveryDetails, recipient: RecipientProfile | null, endpoint: EndpointAddress | undefined, now: Date): Promise<ChannelResult> {
+    const { content } = details;
+    switch (details.channel) {
+      case 'email': {
+        if (content.type === 'sealed-code') {
+          if (details.expiresAt && details.expiresAt <= now.toISOString()) return notSent(true, 'The code expired before it could be sent');
+          let opened: { to: string; code: string };
+          try {
+            opened = openSignInCodeDelivery(this.config.codeDeliveryKey, { deliveryId: content.codeDeliveryId, purpose: content.purpose, sealed: content.sealed });
+          } catch {
+            return notSent(true, 'The sealed code does not open with this key');
+          }
+          const kind = content.purpose === 'sign-in' ? 'sign-in-code' : 'contact-verification-code';
+          const message = renderMessage({ kind, locales: [content.locale], variant: 'standard', params: { code: opened.code, expiresAt: new Date(details.expiresAt!) }, timeZone: 'UTC' });
+          return this.email.send({ deliveryId: details.deliveryId, to: opened.to, subject: message.subject, text: message.body, locale: message.locale });
+        }
+        if (content.type !== 'rendered') return notSent(true, 'Nothing to write in an e-mail');
+        if (!recipient?.email) return notSent(true, 'The member has no e-mail address');
+        return this.email.send({ deliveryId: details.deliveryId, to: recipient.email, subject: content.subject, text: content.body, locale: content.locale });
+      }
+      case 'sms':
+        if (content.type !== 'rendered') return notSent(true, 'Nothing to write in an SMS');
+        if (!recipient?.phone) return notSent(true, 'The member has no phone number');
+        return this.sms.send({ deliveryId: details.deliveryId, podId: details.podId, to: recipient.phone, body: content.body });
+      case 'webhook': {
+        if (content.type !== 'webhook-payload' || !endpoint) return notSent(true, 'Nothing to post');
+        const body = JSON.stringify({ id: details.deliveryId, type: content.eventType, podId: details.podId, data: content.payload });
+        return this.webhook.send({ deliveryId: details.deliveryId, url: endpoint.url, secret: endpoint.secret, body, now });
+      }
+    }
+  }
+}

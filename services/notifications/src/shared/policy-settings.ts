@@ -1,0 +1,6 @@
+// Session settings with which a query opts in to a row-level security policy that reads across pods.
+// The migration that created the policy keeps its own literal copy: a migration is a frozen record.
+
+/** The delivery worker, area broadcasts, phone trees and public routes read deliveries across pods. */
+export const NOTIFICATIONS_SCAN_SETTING = 'mutuo.notifications_scan';
+export const NOTIFICATIONS_SCAN_VALUE = 'delivery-worker';
