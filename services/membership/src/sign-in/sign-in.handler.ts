@@ -6,7 +6,6 @@ import { forbidden, requireIdentity, type RequestContext } from '@mutuo/platform
 import type { RefreshRefusal } from '../domain/refresh-session';
 import { normalizeContactValue } from '../domain/profile-values';
 import { CODE_DIGITS, presentedCode, type CodeRefusal } from '../domain/sign-in-code';
-import { isUuid } from '../shared/member-stream';
 import { Clock } from '@mutuo/service-kit';
 import { AccessTokens } from './tokens/access-tokens';
 import { MEMBERSHIP_AUTH_CONFIG, type MembershipAuthConfig } from '../shared/membership-auth.config';

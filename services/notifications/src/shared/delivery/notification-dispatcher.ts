@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidV5 } from '@mutuo/contracts';
 import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, streamName } from '@mutuo/event-store';
-import { type DecideDelivery, type DeliveryChannel, type DeliveryContent } from '../domain/delivery.decider';
+import { type DecideDelivery, type DeliveryChannel, type DeliveryContent } from '../../domain/delivery.decider';
 import { nextDigestTime } from '../../domain/delivery-timing';
 import type { PartnerEventType } from '../../domain/partner-event-types';
 import { TIME_CRITICAL_KINDS, type NotificationKind } from '../../domain/notification-kinds';
