@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
+import { Clock, PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { memberPauseDecider } from '../domain/member-pause.decider';
 import { MemberSettingsQueries } from '../member-settings/member-settings.queries';
@@ -36,6 +36,7 @@ export class PauseReturnScheduler extends PeriodicJob<PauseReturnReport> {
     private readonly stream: MemberStream,
     @Inject(PAUSE_RETURN_OPTIONS) private readonly options: PauseReturnOptions,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     super(options, logger, 'Scan for due returns failed; it runs again at the next interval');
   }
@@ -51,7 +52,7 @@ export class PauseReturnScheduler extends PeriodicJob<PauseReturnReport> {
   expectReturnAt(at: Date): void {
     if (!this.started) return;
     const time = at.getTime();
-    if (time - Date.now() > this.options.intervalMs || time >= this.wakeAt) return;
+    if (time - this.clock.now().getTime() > this.options.intervalMs || time >= this.wakeAt) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = time;
     this.wakeTimer = setTimeout(
@@ -60,13 +61,13 @@ export class PauseReturnScheduler extends PeriodicJob<PauseReturnReport> {
         this.runSoon();
       },
       // A few milliseconds late rather than early: a scan before the date finds nothing due.
-      Math.max(0, time - Date.now()) + 5,
+      Math.max(0, time - this.clock.now().getTime()) + 5,
     );
     this.wakeTimer.unref?.();
   }
 
   /** One scan: every due return (up to the batch size) gets its command. */
-  async runOnce(now = new Date()): Promise<PauseReturnReport> {
+  async runOnce(now = this.clock.now()): Promise<PauseReturnReport> {
     const due = await this.queries.dueReturns(now, this.options.batchSize);
     let returned = 0;
     let failed = 0;
