@@ -80,7 +80,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void cleanup.run().finally(() => process.exit(130));
   });
 }
-main(cleanup)
+void main(cleanup)
   .then(
     () => 0,
     (error: unknown) => {
@@ -91,4 +91,8 @@ main(cleanup)
   .then(async (code) => {
     await cleanup.run();
     process.exit(code);
+  })
+  .catch((error: unknown) => {
+    progress(`cleanup failed: ${errorMessage(error)}`);
+    process.exit(1);
   });

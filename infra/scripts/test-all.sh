@@ -18,6 +18,7 @@ step() {
 step "supergraph composition is up to date" node -r ./infra/register.js gateway/src/compose/compose-supergraph.ts --check
 step "dependencies in their places" node infra/scripts/check-dependencies.js
 step "lint and typecheck" npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
+step "formatting" npm run --silent format:check
 # Integration suites share one PostgreSQL and NATS on a 2-core machine: one project at a time.
 step "unit and integration tests" npx nx run-many -t test --parallel=1 --outputStyle=static
 step "build" npx nx run-many -t build --parallel=2 --outputStyle=static

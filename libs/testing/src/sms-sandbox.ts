@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How Twilio signs the requests it makes: base64 HMAC-SHA1 over the URL and the sorted POST parameters. */
@@ -75,7 +75,7 @@ export async function startSmsSandbox(options: { receipts?: boolean } = {}): Pro
     else if (attempt < 50) setTimeout(() => void sendReceipt(message, attempt + 1), 100);
   };
 
-  const server = createServer(async (request, response) => {
+  const answer = async (request: IncomingMessage, response: ServerResponse) => {
     const path = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
     const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
     const reply = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -93,7 +93,9 @@ export async function startSmsSandbox(options: { receipts?: boolean } = {}): Pro
     if (typeof token === 'string') byToken.set(token, message);
     reply(201, { sid: message.sid, status: 'queued' });
     if (message.statusCallback && options.receipts !== false) setTimeout(() => void sendReceipt(message), 20);
-  });
+  };
+  // A request whose body fails to arrive (the client went away) is dropped, not left as an unhandled rejection.
+  const server = createServer((request, response) => void answer(request, response).catch(() => response.destroy()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return Object.assign(sandbox, {
