@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README): lint, typecheck, the supergraph composition check, every project's
 # unit and integration tests against the real PostgreSQL and NATS, the build, and the end-to-end suite; then the fast
-# part (lint, typecheck, core libs and requests) once more on Node 24.
+# part (typecheck, core libs and requests) once more on Node 24.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
