@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineProjection, query } from '@mutuo/event-store';
-import type { RequestEvaluated, RequestMatchingEvent } from '../domain/request-matching.events';
+import type { RequestEvaluated } from '../domain/request-matching.events';
 import { RequestMatchingSchema } from './request-matching.entity';
 
 export const requestMatchingProjection = defineProjection<RequestEvaluated>({
