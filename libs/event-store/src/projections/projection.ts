@@ -50,33 +50,32 @@ export interface ProjectionDefinition<Event extends TypedEvent> {
   reset(em: EntityManager): Promise<void>;
 }
 
+/** A projection declared with defineProjection: it knows the events it takes. */
+export interface TypedProjection<Event extends TypedEvent> extends Projection {
+  readonly eventTypes: readonly Event['type'][];
+  /** Whether the event is of one of `eventTypes` (and so one of `Event`). */
+  takes<Candidate extends TypedEvent>(event: Candidate): event is Candidate & Event;
+}
+
 /**
  * A projection whose `apply` receives its events typed: the runner reads only `eventTypes`, and each event is checked
  * against them before `apply` sees it, so the types hold without a cast in the projection.
  */
-export function defineProjection<Event extends TypedEvent>(definition: ProjectionDefinition<Event>): Projection {
+export function defineProjection<Event extends TypedEvent>(definition: ProjectionDefinition<Event>): TypedProjection<Event> {
   const { name, eventTypes } = definition;
-  const isProjected = isEventOf<Event>(eventTypes);
+  const known = new Set<string>(eventTypes);
+  const takes = <Candidate extends TypedEvent>(event: Candidate): event is Candidate & Event => known.has(event.type);
+  const isProjected = (event: StoredEvent): event is StoredEvent & StoredEventOf<Event> => known.has(event.type);
   return {
     name,
     eventTypes,
+    takes,
     apply(em, event) {
       if (!isProjected(event)) throw new Error(`Projection ${name} does not apply ${event.type}`);
       return definition.apply(em, event);
     },
     reset: (em) => definition.reset(em),
   };
-}
-
-/** A guard that an event is of one of `types`, and so of `Event` when `types` are `Event`'s. */
-export function isEventOf<Event extends TypedEvent>(types: readonly Event['type'][]) {
-  const known = new Set<string>(types);
-  function isOf(event: StoredEvent): event is StoredEvent & StoredEventOf<Event>;
-  function isOf(event: PendingEvent): event is PendingEvent & PendingEventOf<Event>;
-  function isOf(event: PendingEvent): boolean {
-    return known.has(event.type);
-  }
-  return isOf;
 }
 
 export interface ProjectionRunnerOptions {
