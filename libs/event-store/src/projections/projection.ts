@@ -70,9 +70,9 @@ export function defineProjection<Event extends TypedEvent>(definition: Projectio
     name,
     eventTypes,
     takes,
-    apply(em, event) {
+    async apply(em, event) {
       if (!isProjected(event)) throw new Error(`Projection ${name} does not apply ${event.type}`);
-      return definition.apply(em, event);
+      await definition.apply(em, event);
     },
     reset: (em) => definition.reset(em),
   };
