@@ -273,11 +273,8 @@ export class PostgresEventStore {
   }
 
   async currentVersion(em: EntityManager, streamId: string): Promise<number> {
-    const [row] = await query<{ version: number }>(
-      em,
-      'select coalesce(max(stream_position), 0)::int as version from mutuo_events where stream_id = ?',
-      [streamId],
-    );
+    const version = currentVersionSubquery(streamId);
+    const [row] = await query<{ version: number }>(em, `select ${version.sql} as version`, version.params);
     return row?.version ?? 0;
   }
 
@@ -314,4 +311,18 @@ function matchesExpected(expected: ExpectedVersion, actual: number): boolean {
   if (expected === 'any') return true;
   if (expected === 'no_stream') return actual === 0;
   return expected === actual;
+}
+
+/** Part of a statement with its parameters, in the order of its `?` placeholders. */
+export interface SqlFragment {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * The stream's current version (0 when it has no events, as currentVersion) as a scalar subquery, for a caller that
+ * reads it together with its own tables in one statement: one round trip where the version and the rest are needed.
+ */
+export function currentVersionSubquery(streamId: string): SqlFragment {
+  return { sql: '(select coalesce(max(stream_position), 0)::int from mutuo_events where stream_id = ?)', params: [streamId] };
 }

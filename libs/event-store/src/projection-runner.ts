@@ -1,58 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { setTransactionPod } from './pod-scope';
 import { PostgresEventStore } from './postgres-event-store';
 import { retryParkedEvents, type RetryParkedResult } from './projections/parked-event-retry';
-import { describeError, parkedEvents, type ParkedEvent } from './projections/parked-events';
+import { parkedEvents, type ParkedEvent } from './projections/parked-events';
+import { ProjectionRebuildInProgress, type Projection, type ProjectionRunnerOptions } from './projections/projection';
+import { applyProjectedEvent, applyProjectionBatch } from './projections/projection-batch';
+import { projectionCheckpoints } from './projections/projection-checkpoints';
 import { EventApplyFailure, FailureRateLimit, type ProjectionFailure } from './projections/projection-failure';
 import { isTransientError } from './projections/transient-error';
-import { pgErrorCode, query } from './sql';
-import type { GlobalCheckpoint, StoredEvent } from './types';
+import { query } from './sql';
+import { START_OF_ALL, type GlobalCheckpoint } from './types';
 
+export * from './projections/projection';
 export type { ParkedEvent, ParkReason } from './projections/parked-events';
 export type { RetryParkedResult } from './projections/parked-event-retry';
 export type { ProjectionFailure } from './projections/projection-failure';
-
-/**
- * A read model fed from the service's own events. `apply` must be idempotent per event; the runner
- * also commits each batch together with its checkpoint, so an event is applied exactly once per checkpoint.
- */
-export interface Projection {
-  readonly name: string;
-  readonly eventTypes: readonly string[];
-  /**
-   * Runs in the batch transaction with the event's pod set for row-level security, with the event in its current
-   * shape (the store's upcasters ran). Throwing parks the event (see ProjectionRunner), unless the error is transient.
-   */
-  apply(em: EntityManager, event: StoredEvent): Promise<void>;
-  /**
-   * Removes everything the projection wrote, before a rebuild from zero. Use TRUNCATE: it is not
-   * filtered by row-level security, whereas a DELETE would only see the rows of the pod in scope.
-   */
-  reset(em: EntityManager): Promise<void>;
-}
-
-export interface ProjectionRunnerOptions {
-  readonly batchSize?: number;
-  readonly pollIntervalMs?: number;
-  /** Every failure, as it happens (for a counter). */
-  readonly countFailure?: (failure: ProjectionFailure) => void;
-  /** Failures to log: every parked event, and a projection's retries at most once per `failureReportIntervalMs`. */
-  readonly reportFailure?: (failure: ProjectionFailure) => void;
-  /** Default 30 s. */
-  readonly failureReportIntervalMs?: number;
-}
-
-export class ProjectionRebuildInProgress extends Error {
-  constructor(readonly projection: string) {
-    super(`Projection ${projection} is already being rebuilt`);
-    this.name = 'ProjectionRebuildInProgress';
-  }
-}
-
-interface CheckpointRow {
-  transaction_id: string;
-  global_position: string;
-}
 
 /**
  * Catches projections up with the event store. Each batch runs in one transaction that holds the
@@ -143,18 +104,13 @@ export class ProjectionRunner {
         `mutuo.projection-rebuild:${name}`,
       ]);
       if (!lock?.locked) throw new ProjectionRebuildInProgress(name);
-      await this.ensureCheckpoint(tx, name);
+      await projectionCheckpoints.ensure(tx, name);
       // Waits for a batch in progress on another replica, then holds the checkpoint until the reset commits.
-      await query(tx, 'select 1 from mutuo_projection_checkpoints where projection = ? for update', [name]);
+      await projectionCheckpoints.lock(tx, name);
       await projection.reset(tx);
       // The replay meets the parked events again: applied if they now can be, parked anew if not.
       await parkedEvents.removeAll(tx, name);
-      await query(
-        tx,
-        `update mutuo_projection_checkpoints set transaction_id = '0'::xid8, global_position = 0, updated_at = clock_timestamp()
-         where projection = ?`,
-        [name],
-      );
+      await projectionCheckpoints.move(tx, name, START_OF_ALL);
     });
     while (await this.applyNextBatch(projection)) {
       // replay from zero
@@ -167,10 +123,10 @@ export class ProjectionRunner {
    */
   async retryParked(name: string): Promise<RetryParkedResult> {
     const projection = this.projectionNamed(name);
-    await this.ensureCheckpoint(this.em.fork(), name);
+    await projectionCheckpoints.ensure(this.em.fork(), name);
     const result = await this.em.fork().transactional(async (tx) => {
-      await query(tx, 'select 1 from mutuo_projection_checkpoints where projection = ? for update', [name]);
-      return retryParkedEvents(tx, this.store, name, (inner, event) => this.applyOne(inner, projection, event));
+      await projectionCheckpoints.lock(tx, name);
+      return retryParkedEvents(tx, this.store, name, (inner, event) => applyProjectedEvent(inner, projection, event));
     });
     for (const failure of result.failures) this.failed(name, failure, 'parked');
     return result;
@@ -190,26 +146,13 @@ export class ProjectionRunner {
   async lag(): Promise<Map<string, number>> {
     const lags = new Map<string, number>();
     for (const projection of this.projections) {
-      const [row] = await query<{ behind: number }>(
-        this.em.fork(),
-        `select count(*)::int as behind from mutuo_events e
-         left join mutuo_projection_checkpoints c on c.projection = ?
-         where (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
-           and e.type in (select jsonb_array_elements_text(?::jsonb))`,
-        [projection.name, JSON.stringify(projection.eventTypes)],
-      );
-      lags.set(projection.name, Number(row?.behind ?? 0));
+      lags.set(projection.name, await projectionCheckpoints.eventsBehind(this.em.fork(), projection.name, projection.eventTypes));
     }
     return lags;
   }
 
   async checkpointOf(name: string): Promise<GlobalCheckpoint> {
-    const [row] = await query<CheckpointRow>(
-      this.em.fork(),
-      'select transaction_id::text, global_position::text from mutuo_projection_checkpoints where projection = ?',
-      [name],
-    );
-    return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : { transactionId: '0', globalPosition: '0' };
+    return projectionCheckpoints.read(this.em.fork(), name);
   }
 
   private projectionNamed(name: string): Projection {
@@ -247,12 +190,12 @@ export class ProjectionRunner {
 
   /** Returns true when a full batch was applied (there may be more). */
   private async applyNextBatch(projection: Projection): Promise<boolean> {
-    await this.ensureCheckpoint(this.em.fork(), projection.name);
+    await projectionCheckpoints.ensure(this.em.fork(), projection.name);
     // Events found unappliable in this batch: it is rolled back and run again with them parked.
     const poisoned = new Map<string, EventApplyFailure>();
     for (;;) {
       try {
-        const full = await this.applyBatch(projection, poisoned);
+        const full = await this.em.fork().transactional((tx) => applyProjectionBatch(tx, this.store, projection, this.batchSize, poisoned));
         for (const failure of poisoned.values()) {
           this.failed(projection.name, failure, 'parked');
         }
@@ -265,54 +208,6 @@ export class ProjectionRunner {
     }
   }
 
-  private applyBatch(projection: Projection, poisoned: ReadonlyMap<string, EventApplyFailure>): Promise<boolean> {
-    return this.em.fork().transactional(async (tx) => {
-      const [row] = await query<CheckpointRow>(
-        tx,
-        `select transaction_id::text, global_position::text from mutuo_projection_checkpoints
-         where projection = ? for update skip locked`,
-        [projection.name],
-      );
-      if (!row) return false; // another replica is applying this projection right now
-      const checkpoint = { transactionId: row.transaction_id, globalPosition: row.global_position };
-      const { events, checkpoint: next } = await this.store.readAll(tx, checkpoint, {
-        limit: this.batchSize,
-        eventTypes: projection.eventTypes,
-      });
-      if (events.length === 0) return false;
-      const blocked = await parkedEvents.blockedStreams(tx, projection.name, events.map((event) => event.streamId));
-      for (const event of events) {
-        const poison = poisoned.get(event.eventId);
-        if (poison) {
-          await parkedEvents.park(tx, projection.name, event, 'failed', describeError(poison.cause));
-          blocked.add(event.streamId);
-        } else if (blocked.has(event.streamId)) {
-          await parkedEvents.park(tx, projection.name, event, 'waiting-behind', `Waits behind an earlier parked event of ${event.streamId}`);
-        } else {
-          await this.applyOne(tx, projection, event);
-        }
-      }
-      await query(
-        tx,
-        `update mutuo_projection_checkpoints set transaction_id = ?::xid8, global_position = ?, updated_at = clock_timestamp()
-         where projection = ?`,
-        [next.transactionId, next.globalPosition, projection.name],
-      );
-      return events.length === this.batchSize;
-    });
-  }
-
-  private async applyOne(tx: EntityManager, projection: Projection, event: StoredEvent): Promise<void> {
-    try {
-      await setTransactionPod(tx, event.podId);
-      await projection.apply(tx, event);
-      // Flush per event: row-level security checks each row against the pod set right now.
-      await tx.flush();
-    } catch (error) {
-      throw new EventApplyFailure(projection.name, event, error);
-    }
-  }
-
   /** Counts every failure; reports parked events always, a projection's retries at most once per interval. */
   private failed(projection: string, error: unknown, outcome: ProjectionFailure['outcome'] = 'retrying'): void {
     const event = error instanceof EventApplyFailure ? error.event : undefined;
@@ -321,13 +216,5 @@ export class ProjectionRunner {
     this.options.countFailure?.(failure);
     const unreported = outcome === 'parked' ? 0 : this.rateLimit.admit(projection);
     if (unreported !== undefined) this.options.reportFailure?.({ ...failure, unreported });
-  }
-
-  private async ensureCheckpoint(em: EntityManager, name: string): Promise<void> {
-    try {
-      await query(em, 'insert into mutuo_projection_checkpoints (projection) values (?) on conflict do nothing', [name]);
-    } catch (error) {
-      if (pgErrorCode(error) !== '23505') throw error;
-    }
   }
 }

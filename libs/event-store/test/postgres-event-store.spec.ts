@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { DomainEventMetadata } from '@mutuo/domain';
-import { PostgresEventStore } from '../src/postgres-event-store';
+import { PostgresEventStore, currentVersionSubquery } from '../src/postgres-event-store';
 import { StreamVersionConflict } from '../src/errors';
 import { streamName } from '../src/stream-name';
 import { START_OF_ALL, type GlobalCheckpoint, type StoredEvent } from '../src/types';
@@ -43,6 +43,22 @@ describe('PostgresEventStore', () => {
       [1, { n: 1 }, podId],
       [2, { n: 2 }, podId],
     ]);
+  });
+
+  it("reads a stream's current version alone or as a subquery of another statement, 0 for a stream with no events", async () => {
+    const stream = streamName('note', podId, randomUUID());
+    const empty = streamName('note', podId, randomUUID());
+    await store.append(orm.em.fork(), stream, [noted(1), noted(2), noted(3)], 'no_stream');
+
+    expect(await store.currentVersion(orm.em.fork(), stream)).toBe(3);
+    expect(await store.currentVersion(orm.em.fork(), empty)).toBe(0);
+    const [of, ofEmpty] = [currentVersionSubquery(stream), currentVersionSubquery(empty)];
+    const [row] = await query<{ label: string; version: number; empty_version: number }>(
+      orm.em.fork(),
+      `select ? as label, ${of.sql} as version, ${ofEmpty.sql} as empty_version`,
+      ['alongside', ...of.params, ...ofEmpty.params],
+    );
+    expect(row).toEqual({ label: 'alongside', version: 3, empty_version: 0 });
   });
 
   it('returns the appended events as stored, with the global positions taken in stream order', async () => {

@@ -1,6 +1,7 @@
 export * from './subjects';
 export * from './cloud-event';
 export * from './outbox-mapper';
+export * from './publication';
 export * from './backoff';
 export * from './logger';
 export * from './nats-connection';

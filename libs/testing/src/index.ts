@@ -11,3 +11,4 @@ export * from './manual-clock';
 export * from './pod-isolation';
 export * from './idempotent-creation';
 export * from './private-postgres';
+export * from './projection-scenario';

@@ -1,21 +1,10 @@
 import { join } from 'node:path';
-import {
-  BudgetExceededV1,
-  ContributionRecordedV1,
-  DisbursementApprovedV1,
-  DisbursementPaidV1,
-  DisbursementProposedV1,
-  DisbursementRejectedV1,
-  TransferPostedV1,
-} from '@mutuo/contracts';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { contributionsProjection } from './contributions/contributions.projection';
 import { disbursementsProjection } from './disbursements/disbursements.projection';
-import type { ContributionEvent } from './domain/contribution.decider';
-import type { DisbursementEvent } from './domain/disbursement.decider';
-import type { TransferEvent } from './domain/transfer.decider';
 import { FundsModule } from './funds.module';
+import { publishFundsEvent } from './funds.publish';
 import { fundsResolvers } from './graphql/funds.resolvers';
 import { ledgerProjection } from './ledger/ledger.projection';
 import { FUNDS_MIGRATIONS } from './migrations/initial-schema.migration';
@@ -36,48 +25,5 @@ export const fundsService: ServiceDefinition = {
   // The public transparency report: anyone may read it, without an account.
   mountPublicHttp: mountPublicReport,
   resolvers: fundsResolvers,
-  publish(event) {
-    const known = event as unknown as TransferEvent | DisbursementEvent | ContributionEvent;
-    switch (known.type) {
-      case 'TransferPosted': {
-        const { sourceId: _sourceId, category: _category, ...data } = known.data;
-        return { contract: TransferPostedV1, data };
-      }
-      case 'DisbursementProposed': {
-        const { reasonTextId: _reason, emergency: _emergency, month: _month, budgetMinor: _budget, committedMinor: _committed, ...data } = known.data;
-        return { contract: DisbursementProposedV1, data };
-      }
-      case 'DisbursementApproved':
-        return { contract: DisbursementApprovedV1, data: known.data };
-      case 'DisbursementRejected': {
-        const { reasonTextId: _reason, ...data } = known.data;
-        return { contract: DisbursementRejectedV1, data };
-      }
-      case 'DisbursementPaid':
-        return { contract: DisbursementPaidV1, data: known.data };
-      case 'BudgetExceeded':
-        return { contract: BudgetExceededV1, data: known.data };
-      case 'ContributionRecorded': {
-        const d = known.data;
-        return {
-          contract: ContributionRecordedV1,
-          data: {
-            contributionId: d.contributionId,
-            podId: d.podId,
-            currency: d.currency,
-            amountMinor: d.amountMinor,
-            feeMinor: d.feeMinor,
-            sourceKind: d.sourceKind,
-            method: d.method,
-            anonymous: d.anonymous,
-            transferId: d.transferId,
-            feeTransferId: d.feeTransferId,
-            recordedAt: d.recordedAt,
-          },
-        };
-      }
-      default:
-        return null;
-    }
-  },
+  publish: publishFundsEvent,
 };

@@ -1,20 +1,10 @@
 import { join } from 'node:path';
-import {
-  MatchMadeV1,
-  MatchWithdrawnV1,
-  RequestEscalatedV1,
-  RequestEvaluatedV1,
-  SuggestionAcceptedV1,
-  SuggestionDeclinedV1,
-  SuggestionFeedbackGivenV1,
-  SuggestionsMadeV1,
-} from '@mutuo/contracts';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
-import type { RequestMatchingEvent } from './domain/request-matching.events';
 import { matchingPersonalDataCodec } from './erasure/personal-data.policy';
 import { matchingResolvers } from './graphql/matching.resolvers';
 import { MatchingModule } from './matching.module';
+import { publishMatchingEvent } from './matching.publish';
 import { HELPER_AVAILABILITY_MIGRATION } from './migrations/helper-availability.migration';
 import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
 import { REQUESTER_PRIVACY_MIGRATION } from './migrations/requester-privacy.migration';
@@ -37,34 +27,5 @@ export const matchingService: ServiceDefinition = {
   consumesEvents: true,
   eventDataCodec: matchingPersonalDataCodec,
   resolvers: matchingResolvers,
-  publish(event) {
-    const known = event as unknown as RequestMatchingEvent;
-    switch (known.type) {
-      case 'RequestEvaluated':
-        return { contract: RequestEvaluatedV1, data: known.data };
-      case 'SuggestionsMade':
-        return { contract: SuggestionsMadeV1, data: known.data };
-      case 'SuggestionAccepted':
-        return { contract: SuggestionAcceptedV1, data: known.data };
-      case 'SuggestionDeclined':
-        return { contract: SuggestionDeclinedV1, data: known.data };
-      case 'MatchMade':
-        return { contract: MatchMadeV1, data: known.data };
-      case 'MatchWithdrawn':
-        return { contract: MatchWithdrawnV1, data: known.data };
-      case 'RequestEscalated': {
-        const { requesterMemberId: _internal, ...published } = known.data;
-        return { contract: RequestEscalatedV1, data: published };
-      }
-      case 'SuggestionFeedbackGiven':
-        return { contract: SuggestionFeedbackGivenV1, data: known.data };
-      // A hand assignment is not a round of suggestions: others learn of it from match-made (via "assigned").
-      case 'HelperAssigned':
-      case 'RequestTracked':
-      case 'RequestClosed':
-        return null;
-      default:
-        return null;
-    }
-  },
+  publish: publishMatchingEvent,
 };

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { ProfileUpdated } from './domain/member-profile.decider';
 import type { MemberErased } from './domain/member-erasure.decider';
 import type { MemberEvent } from './domain/member.decider';
@@ -14,12 +14,11 @@ import { RegionViewSchema } from './regions/region.entity';
 type MembershipEvent = RegionEvent | PodEvent | MemberEvent | ProfileUpdated | MemberErased;
 
 /** Regions, pods and members as the GraphQL API reads them. Upserts make replays harmless. */
-export const membershipProjection: Projection = {
+export const membershipProjection = defineProjection<MembershipEvent>({
   name: 'membership-views',
-  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated', 'MemberErased'] satisfies MembershipEvent['type'][],
+  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated', 'MemberErased'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as MembershipEvent;
+  async apply(em: EntityManager, event) {
     const at = new Date(event.metadata.occurredAt);
     switch (event.type) {
       case 'RegionCreated':
@@ -78,4 +77,4 @@ export const membershipProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate regions, pods, members');
   },
-};
+});

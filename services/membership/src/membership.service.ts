@@ -1,10 +1,6 @@
 import { join } from 'node:path';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
-import { MemberJoinedV1, PodCreatedV1, RegionCreatedV1 } from '@mutuo/contracts';
 import type { ServiceDefinition } from '@mutuo/service-kit';
-import type { MemberEvent } from './domain/member.decider';
-import type { PodEvent } from './domain/pod.decider';
-import type { RegionEvent } from './domain/region.decider';
 import { membershipResolvers } from './graphql/membership.resolvers';
 import { MemberViewSchema } from './shared/member.entity';
 import { MembershipModule } from './membership.module';
@@ -13,13 +9,11 @@ import { MEMBERSHIP_MIGRATIONS } from './migrations/initial-schema.migration';
 import { PodViewSchema } from './pods/pod.entity';
 import { RegionViewSchema } from './regions/region.entity';
 import { ROLE_TERMS_MIGRATION } from './migrations/role-terms.migration';
-import { publishRoleEvent } from './roles/roles.publish';
 import { rolesResolvers } from './roles/roles.resolvers';
 import { ROLE_VIEW_ENTITIES } from './shared/role-views.entity';
 import { roleViewsProjection } from './roles/role-views.projection';
 import { mergeResolvers } from './graphql/merge-resolvers';
 import { memberSettingsProjection } from './member-settings/member-settings.projection';
-import { publishMemberSettingsEvent } from './member-settings/member-settings.publish';
 import { memberSettingsResolvers } from './member-settings/member-settings.resolvers';
 import { MEMBER_SETTINGS_MIGRATION } from './migrations/member-settings.migration';
 import { SIGN_IN_TOKENS_MIGRATION } from './migrations/sign-in-tokens.migration';
@@ -27,7 +21,6 @@ import { mountOAuthToken } from './sign-in/partner-clients/oauth-token.http';
 import { partnerClientsProjection } from './sign-in/partner-clients/partner-clients.projection';
 import { partnerClientsResolvers } from './sign-in/partner-clients/partner-clients.resolvers';
 import { signInDirectoryProjection } from './sign-in/sign-in-directory.projection';
-import { publishSignInEvent } from './sign-in/sign-in.publish';
 import { signInResolvers } from './sign-in/sign-in.resolvers';
 import { mountJwks } from './sign-in/tokens/jwks.http';
 import { agreementsProjection } from './pod-admission/agreements/agreements.projection';
@@ -51,6 +44,7 @@ import { codeDeliveryKeyOf } from './pod-admission/erasure/code-delivery-key';
 import { membershipPersonalDataCodec } from './pod-admission/erasure/personal-data.policy';
 import { erasureResolvers } from './pod-admission/erasure/erasure.resolvers';
 import { publishMemberFactsEvent } from './member-settings/member-facts.publish';
+import { publishMembershipEvent } from './membership.publish';
 import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
 
 export const membershipService: ServiceDefinition = {
@@ -74,23 +68,5 @@ export const membershipService: ServiceDefinition = {
       podAdmissionResolvers(app), podSettingsResolvers(app), agreementsResolvers(app), memberAdmissionResolvers(app), leavingResolvers(app), memberDirectoryResolvers(app), erasureResolvers(app)),
   // Personal fields of member events are sealed with each member's data key, which erasure destroys.
   eventDataCodec: (env, keks) => membershipPersonalDataCodec(codeDeliveryKeyOf(env), keks),
-  publish(event, env = process.env) {
-    const known = event as unknown as RegionEvent | PodEvent | MemberEvent;
-    switch (known.type) {
-      case 'RegionCreated':
-        return { contract: RegionCreatedV1, data: known.data };
-      case 'PodCreated':
-        return { contract: PodCreatedV1, data: known.data };
-      case 'MemberJoined':
-        return { contract: MemberJoinedV1, data: known.data };
-      default:
-        return (
-          publishRoleEvent(event) ??
-          publishMemberSettingsEvent(event) ??
-          publishSignInEvent(event) ??
-          publishPodLifecycleEvent(event) ??
-          publishMemberFactsEvent(event, () => codeDeliveryKeyOf(env))
-        );
-    }
-  },
+  publish: (event, env = process.env) => publishMembershipEvent(event, () => codeDeliveryKeyOf(env)),
 };

@@ -1,13 +1,10 @@
 import { join } from 'node:path';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
-import { AreaAlertIssuedV1, WebhookEndpointDisabledV1 } from '@mutuo/contracts';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { areaAlertsProjection } from './area-alerts/area-alerts.projection';
 import { capPath } from './shared/cap-path';
 import { mountPublicRoutes } from './channels/public-routes.http';
 import { deliveriesProjection } from './deliveries/deliveries.projection';
-import type { AreaAlertIssued } from './domain/area-alert.decider';
-import type { WebhookEndpointEvent } from './domain/webhook-endpoint.decider';
 import { notificationsResolvers } from './graphql/notifications.resolvers';
 import { InboxNotificationSchema } from './inbox/inbox-notification.entity';
 import { inboxProjection } from './inbox/inbox.projection';
@@ -19,6 +16,7 @@ import { MEMBER_LEFT_MIGRATION } from './migrations/member-left.migration';
 import { notificationsPersonalDataCodec } from './privacy/personal-data.policy';
 import { NOTIFICATIONS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { NotificationsModule } from './notifications.module';
+import { publishNotificationsEvent } from './notifications.publish';
 import { phoneTreesProjection } from './phone-tree/phone-trees.projection';
 import { notificationPreferencesProjection } from './preferences/notification-preferences.projection';
 import { RecipientSchema } from './recipients/recipient.entity';
@@ -40,17 +38,5 @@ export const notificationsService: ServiceDefinition = {
   // CAP documents for agencies and the SMS provider's delivery receipts: public, outside the gateway.
   mountPublicHttp: mountPublicRoutes,
   resolvers: notificationsResolvers,
-  publish(event) {
-    const known = event as unknown as WebhookEndpointEvent | AreaAlertIssued;
-    switch (known.type) {
-      case 'WebhookEndpointDisabled':
-        return { contract: WebhookEndpointDisabledV1, data: known.data };
-      case 'AreaAlertIssued': {
-        const { alertId, podId, incidentId, msgType, recipientCount, issuedAt } = known.data;
-        return { contract: AreaAlertIssuedV1, data: { alertId, podId, incidentId, msgType, capPath: capPath(alertId), recipientCount, issuedAt } };
-      }
-      default:
-        return null;
-    }
-  },
+  publish: publishNotificationsEvent,
 };

@@ -16,8 +16,7 @@ import {
   RequestReopenedV1,
   RequestStartedV1,
 } from '@mutuo/contracts';
-import type { PendingEvent } from '@mutuo/event-store';
-import type { IntegrationEventMapping } from '@mutuo/messaging';
+import { definePublication } from '@mutuo/messaging';
 import type { HelpFacts } from './domain/help-facts';
 import type { IncidentEvent } from './domain/incident.decider';
 import type { OfferEvent } from './domain/offer.decider';
@@ -37,109 +36,96 @@ function matchable(facts: HelpFacts) {
 }
 
 /** Which internal events leave the service, as which contract (each event carries all its contract needs). */
-export function publishRequestsEvent(event: PendingEvent): IntegrationEventMapping | null {
-  const known = event as unknown as RequestEvent | OfferEvent | IncidentEvent;
-  const podId = event.podId!;
-  switch (known.type) {
-    case 'RequestPosted': {
-      const d = known.data;
-      return {
-        contract: RequestPostedV1,
-        data: {
-          requestId: d.requestId,
-          podId: d.podId,
-          requesterMemberId: d.requesterMemberId,
-          title: d.title,
-          urgency: d.urgency,
-          postedAt: d.postedAt,
-          ...matchable(d),
-          respondBy: d.respondBy,
-          regionId: d.regionId,
-          anonymous: d.anonymous,
-          postedByMemberId: d.postedByMemberId === d.requesterMemberId ? null : d.postedByMemberId,
-          incidentId: d.incidentId,
-        },
-      };
-    }
-    case 'RequestEdited': {
-      const d = known.data;
-      return { contract: RequestEditedV1, data: { requestId: d.requestId, podId, title: d.title, urgency: d.urgency, ...matchable(d), respondBy: d.respondBy, editedAt: d.editedAt } };
-    }
-    case 'RequestMatched': {
-      const d = known.data;
-      return { contract: RequestMatchedV1, data: { requestId: d.requestId, podId, matchId: d.matchId, helperMemberIds: [d.helperMemberId], matchedAt: d.matchedAt, firstMatchedAt: d.firstMatchedAt } };
-    }
-    case 'RequestFulfilled': {
-      const d = known.data;
-      return {
-        contract: RequestFulfilledV1,
-        data: {
-          requestId: d.requestId,
-          podId,
-          fulfilmentId: d.fulfilmentId,
-          requesterMemberId: d.requesterMemberId,
-          helperMemberIds: d.helperMemberIds,
-          contributions: d.contributions,
-          hoursGivenMinutes: d.contributions.reduce((sum, contribution) => sum + contribution.minutes, 0),
-          confirmedBy: d.confirmedBy,
-          confirmedByMemberId: d.confirmedByMemberId,
-          category: d.category,
-          postedAt: d.postedAt,
-          firstMatchedAt: d.firstMatchedAt,
-          fulfilledAt: d.fulfilledAt,
-        },
-      };
-    }
-    case 'RequestFulfilmentReversed': {
-      const d = known.data;
-      return { contract: RequestFulfilmentReversedV1, data: { requestId: d.requestId, podId, fulfilmentId: d.fulfilmentId, reversedByMemberId: d.reversedByMemberId, reason: d.reason, reversedAt: d.reversedAt } };
-    }
-    case 'RequestReopened':
-      return { contract: RequestReopenedV1, data: { requestId: known.data.requestId, podId, matchId: known.data.matchId, reopenedAt: known.data.reopenedAt } };
-    case 'RequestStarted':
-      return { contract: RequestStartedV1, data: { requestId: known.data.requestId, podId, startedAt: known.data.startedAt } };
-    case 'RequestCancelled':
-      return {
-        contract: RequestCancelledV1,
-        data: { requestId: known.data.requestId, podId, cancelledByMemberId: known.data.cancelledByMemberId, by: known.data.by, cancelledAt: known.data.cancelledAt },
-      };
-    case 'RequestExpired':
-      return { contract: RequestExpiredV1, data: { requestId: known.data.requestId, podId, expiredAt: known.data.expiredAt } };
-    case 'OfferPosted': {
-      const d = known.data;
-      return {
-        contract: OfferPostedV1,
-        data: { offerId: d.offerId, podId, offererMemberId: d.offererMemberId, title: d.title, ...matchable(d), remainingQuantity: d.remainingQuantity, regionId: d.regionId, postedAt: d.postedAt },
-      };
-    }
-    case 'OfferEdited': {
-      const d = known.data;
-      return {
-        contract: OfferEditedV1,
-        data: { offerId: d.offerId, podId, offererMemberId: d.offererMemberId, title: d.title, ...matchable(d), remainingQuantity: d.remainingQuantity, editedAt: d.editedAt },
-      };
-    }
-    case 'OfferPaused':
-      return { contract: OfferPausedV1, data: { offerId: known.data.offerId, podId, remainingQuantity: known.data.remainingQuantity, at: known.data.pausedAt } };
-    case 'OfferResumed':
-      return { contract: OfferResumedV1, data: { offerId: known.data.offerId, podId, remainingQuantity: known.data.remainingQuantity, at: known.data.resumedAt } };
-    case 'OfferClosed':
-      return {
-        contract: OfferClosedV1,
-        data: { offerId: known.data.offerId, podId, remainingQuantity: known.data.remainingQuantity, at: known.data.closedAt, reason: known.data.reason },
-      };
-    case 'IncidentDeclared': {
-      const d = known.data;
-      return {
-        contract: IncidentDeclaredV1,
-        data: { incidentId: d.incidentId, podId, regionId: d.regionId, name: d.name, type: d.type, area: d.area, startedAt: d.startedAt, declaredByMemberId: d.declaredByMemberId, declaredAt: d.declaredAt },
-      };
-    }
-    case 'IncidentClosed': {
-      const d = known.data;
-      return { contract: IncidentClosedV1, data: { incidentId: d.incidentId, podId, closedByMemberId: d.closedByMemberId, closedAt: d.closedAt, summary: d.summary } };
-    }
-    default:
-      return null;
-  }
-}
+export const publishRequestsEvent = definePublication<RequestEvent | OfferEvent | IncidentEvent>({
+  RequestPosted: (event) => {
+    const d = event.data;
+    return {
+      contract: RequestPostedV1,
+      data: {
+        requestId: d.requestId,
+        podId: d.podId,
+        requesterMemberId: d.requesterMemberId,
+        title: d.title,
+        urgency: d.urgency,
+        postedAt: d.postedAt,
+        ...matchable(d),
+        respondBy: d.respondBy,
+        regionId: d.regionId,
+        anonymous: d.anonymous,
+        postedByMemberId: d.postedByMemberId === d.requesterMemberId ? null : d.postedByMemberId,
+        incidentId: d.incidentId,
+      },
+    };
+  },
+  RequestEdited: (event) => {
+    const d = event.data;
+    return { contract: RequestEditedV1, data: { requestId: d.requestId, podId: event.podId!, title: d.title, urgency: d.urgency, ...matchable(d), respondBy: d.respondBy, editedAt: d.editedAt } };
+  },
+  RequestMatched: (event) => {
+    const d = event.data;
+    return { contract: RequestMatchedV1, data: { requestId: d.requestId, podId: event.podId!, matchId: d.matchId, helperMemberIds: [d.helperMemberId], matchedAt: d.matchedAt, firstMatchedAt: d.firstMatchedAt } };
+  },
+  RequestFulfilled: (event) => {
+    const d = event.data;
+    return {
+      contract: RequestFulfilledV1,
+      data: {
+        requestId: d.requestId,
+        podId: event.podId!,
+        fulfilmentId: d.fulfilmentId,
+        requesterMemberId: d.requesterMemberId,
+        helperMemberIds: d.helperMemberIds,
+        contributions: d.contributions,
+        hoursGivenMinutes: d.contributions.reduce((sum, contribution) => sum + contribution.minutes, 0),
+        confirmedBy: d.confirmedBy,
+        confirmedByMemberId: d.confirmedByMemberId,
+        category: d.category,
+        postedAt: d.postedAt,
+        firstMatchedAt: d.firstMatchedAt,
+        fulfilledAt: d.fulfilledAt,
+      },
+    };
+  },
+  RequestFulfilmentReversed: (event) => {
+    const d = event.data;
+    return { contract: RequestFulfilmentReversedV1, data: { requestId: d.requestId, podId: event.podId!, fulfilmentId: d.fulfilmentId, reversedByMemberId: d.reversedByMemberId, reason: d.reason, reversedAt: d.reversedAt } };
+  },
+  RequestReopened: (event) => ({ contract: RequestReopenedV1, data: { requestId: event.data.requestId, podId: event.podId!, matchId: event.data.matchId, reopenedAt: event.data.reopenedAt } }),
+  RequestStarted: (event) => ({ contract: RequestStartedV1, data: { requestId: event.data.requestId, podId: event.podId!, startedAt: event.data.startedAt } }),
+  RequestCancelled: (event) => ({
+    contract: RequestCancelledV1,
+    data: { requestId: event.data.requestId, podId: event.podId!, cancelledByMemberId: event.data.cancelledByMemberId, by: event.data.by, cancelledAt: event.data.cancelledAt },
+  }),
+  RequestExpired: (event) => ({ contract: RequestExpiredV1, data: { requestId: event.data.requestId, podId: event.podId!, expiredAt: event.data.expiredAt } }),
+  OfferPosted: (event) => {
+    const d = event.data;
+    return {
+      contract: OfferPostedV1,
+      data: { offerId: d.offerId, podId: event.podId!, offererMemberId: d.offererMemberId, title: d.title, ...matchable(d), remainingQuantity: d.remainingQuantity, regionId: d.regionId, postedAt: d.postedAt },
+    };
+  },
+  OfferEdited: (event) => {
+    const d = event.data;
+    return {
+      contract: OfferEditedV1,
+      data: { offerId: d.offerId, podId: event.podId!, offererMemberId: d.offererMemberId, title: d.title, ...matchable(d), remainingQuantity: d.remainingQuantity, editedAt: d.editedAt },
+    };
+  },
+  OfferPaused: (event) => ({ contract: OfferPausedV1, data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.pausedAt } }),
+  OfferResumed: (event) => ({ contract: OfferResumedV1, data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.resumedAt } }),
+  OfferClosed: (event) => ({
+    contract: OfferClosedV1,
+    data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.closedAt, reason: event.data.reason },
+  }),
+  IncidentDeclared: (event) => {
+    const d = event.data;
+    return {
+      contract: IncidentDeclaredV1,
+      data: { incidentId: d.incidentId, podId: event.podId!, regionId: d.regionId, name: d.name, type: d.type, area: d.area, startedAt: d.startedAt, declaredByMemberId: d.declaredByMemberId, declaredAt: d.declaredAt },
+    };
+  },
+  IncidentClosed: (event) => {
+    const d = event.data;
+    return { contract: IncidentClosedV1, data: { incidentId: d.incidentId, podId: event.podId!, closedByMemberId: d.closedByMemberId, closedAt: d.closedAt, summary: d.summary } };
+  },
+});

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { ContributionEvent } from '../domain/contribution.decider';
 
-export const contributionsProjection: Projection = {
+export const contributionsProjection = defineProjection<ContributionEvent>({
   name: 'contributions',
-  eventTypes: ['ContributionRecorded'] satisfies ContributionEvent['type'][],
+  eventTypes: ['ContributionRecorded'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const { data } = stored as unknown as ContributionEvent;
+  async apply(em: EntityManager, event) {
+    const { data } = event;
     await query(
       em,
       `insert into contributions (id, pod_id, currency, amount_minor, fee_minor, method, source_kind, processor_reference, donor_name_text_id,
@@ -37,4 +37,4 @@ export const contributionsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate contributions');
   },
-};
+});

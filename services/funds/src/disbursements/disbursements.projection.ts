@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { DisbursementEvent } from '../domain/disbursement.decider';
 
 /** Proposals as treasurers list them, and the month's committed amounts per category for budgets. */
-export const disbursementsProjection: Projection = {
+export const disbursementsProjection = defineProjection<DisbursementEvent>({
   name: 'disbursement-proposals',
-  eventTypes: ['DisbursementProposed', 'DisbursementApprovalGiven', 'DisbursementApproved', 'DisbursementRejected', 'DisbursementPaid'] satisfies DisbursementEvent['type'][],
+  eventTypes: ['DisbursementProposed', 'DisbursementApprovalGiven', 'DisbursementApproved', 'DisbursementRejected', 'DisbursementPaid'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as DisbursementEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'DisbursementProposed': {
@@ -61,4 +60,4 @@ export const disbursementsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate disbursement_proposals');
   },
-};
+});

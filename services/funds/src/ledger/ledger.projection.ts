@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { LedgerAccountEvent } from '../domain/ledger-account.decider';
 import type { TransferEvent } from '../domain/transfer.decider';
 import { podAccounts } from '../shared/account-ids';
@@ -16,12 +16,11 @@ interface SkeletonPoolOpened {
   data: { podId: string; accountId: string; openedAt: string };
 }
 
-export const ledgerProjection: Projection = {
+export const ledgerProjection = defineProjection<LedgerAccountEvent | TransferEvent | SkeletonPoolOpened>({
   name: 'ledger',
-  eventTypes: ['LedgerAccountOpened', 'TransferPosted', 'PodAccountOpened'] satisfies (LedgerAccountEvent | TransferEvent | SkeletonPoolOpened)['type'][],
+  eventTypes: ['LedgerAccountOpened', 'TransferPosted', 'PodAccountOpened'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as LedgerAccountEvent | TransferEvent | SkeletonPoolOpened;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'PodAccountOpened':
         await insertAccountRow(em, { ...podAccounts.communityPool(event.data.podId), accountId: event.data.accountId }, event.data.openedAt);
@@ -40,4 +39,4 @@ export const ledgerProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate transfers, accounts');
   },
-};
+});

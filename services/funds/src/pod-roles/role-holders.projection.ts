@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { PodRolesEvent } from '../domain/pod-roles.decider';
 
 /** Treasurers and coordinators per pod, for listing (decisions read the role stream itself). */
-export const roleHoldersProjection: Projection = {
+export const roleHoldersProjection = defineProjection<PodRolesEvent>({
   name: 'funds-role-holders',
-  eventTypes: ['PodRoleHeld', 'PodRoleEnded'] satisfies PodRolesEvent['type'][],
+  eventTypes: ['PodRoleHeld', 'PodRoleEnded'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PodRolesEvent;
+  async apply(em: EntityManager, event) {
     if (event.type === 'PodRoleHeld') {
       await query(em, 'insert into funds_role_holders (term_id, pod_id, member_id, role) values (?, ?, ?, ?) on conflict (term_id) do nothing', [
         event.data.termId,
@@ -24,4 +23,4 @@ export const roleHoldersProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate funds_role_holders');
   },
-};
+});

@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { EscalationDeadlinesSet } from '../domain/pod-matching-settings.decider';
 import { DEFAULT_DEADLINE_MINUTES } from '../shared/escalation-deadlines.sql';
 
 /** The pod's tuned deadlines, next to what membership says about the pod in matching_pods. */
-export const podMatchingSettingsProjection: Projection = {
+export const podMatchingSettingsProjection = defineProjection<EscalationDeadlinesSet>({
   name: 'pod-matching-settings',
   eventTypes: ['EscalationDeadlinesSet'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const { podId, emergencyMinutes, urgentMinutes, normalMinutes } = (stored as unknown as EscalationDeadlinesSet).data;
+  async apply(em: EntityManager, event) {
+    const { podId, emergencyMinutes, urgentMinutes, normalMinutes } = event.data;
     await query(
       em,
       `insert into matching_pods (pod_id, emergency_deadline_minutes, urgent_deadline_minutes, normal_deadline_minutes) values (?, ?, ?, ?)
@@ -26,4 +26,4 @@ export const podMatchingSettingsProjection: Projection = {
       DEFAULT_DEADLINE_MINUTES.normal,
     ]);
   },
-};
+});

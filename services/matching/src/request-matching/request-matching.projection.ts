@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
-import type { RequestEvaluated, RequestMatchingEvent } from '../domain/request-matching.events';
+import { defineProjection, query } from '@mutuo/event-store';
+import type { RequestEvaluated } from '../domain/request-matching.events';
 import { RequestMatchingSchema } from './request-matching.entity';
 
-export const requestMatchingProjection: Projection = {
+export const requestMatchingProjection = defineProjection<RequestEvaluated>({
   name: 'request-matching',
-  eventTypes: ['RequestEvaluated'] satisfies RequestMatchingEvent['type'][],
+  eventTypes: ['RequestEvaluated'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as RequestEvaluated;
+  async apply(em: EntityManager, event) {
     await em.upsert(RequestMatchingSchema, {
       requestId: event.data.requestId,
       podId: event.data.podId,
@@ -21,4 +20,4 @@ export const requestMatchingProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate request_matching');
   },
-};
+});

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '@mutuo/event-store';
+import { currentVersionSubquery, query } from '@mutuo/event-store';
 import type { Urgency } from '../domain/helper-scoring';
 import { candidateSearchCtes, candidateSearchParams, candidateSearchShape, type CandidateRow, type CandidateSearch } from './candidate-search.queries';
 
@@ -54,8 +54,8 @@ export interface SuggestionInputs {
 /**
  * Writes the request's facts and reads everything a round of suggestions needs in ONE statement: the facts as
  * written (with the requester's languages), the candidates (see candidateSearchCtes) and the version of the request's
- * matching stream. The candidates are searched with what the caller expects the facts to be (from the event); the
- * caller checks that against the facts returned. Runs in the caller's transaction, whose pod the row-level security
+ * matching stream (the event store's currentVersionSubquery). The candidates are searched with what the caller
+ * expects the facts to be (from the event); the caller checks that against the facts returned. Runs in the caller's transaction, whose pod the row-level security
  * policies see; each shape of the text is one prepared statement.
  */
 export async function writeFactsAndReadSuggestionInputs(
@@ -87,6 +87,7 @@ export async function writeFactsAndReadSuggestionInputs(
     write.kind === 'posted'
       ? [write.requestId, write.podId, write.requesterMemberId, write.requesterAnonymous, write.postedAt, write.postedAt, ...write.facts, write.requestId]
       : [write.editedAt, ...write.facts, write.requestId, write.editedAt];
+  const streamVersion = currentVersionSubquery(streamId);
   const [row] = await query<{ request: TrackedRequestFacts | null; candidates: CandidateRow[]; stream_version: number }>(
     em,
     `with ${request},
@@ -95,9 +96,9 @@ export async function writeFactsAndReadSuggestionInputs(
        (select row_to_json(r) from (select request.*, h.languages as requester_languages
                                    from request left join pod_helpers h on h.member_id = request.requester_member_id) r) as request,
        coalesce((select json_agg(c) from candidates c), '[]'::json) as candidates,
-       (select coalesce(max(e.stream_position), 0)::int from mutuo_events e where e.stream_id = ?) as stream_version`,
-    [...requestParams, ...candidateSearchParams(search), streamId],
-    { preparedAs: `matching_suggestion_inputs_${write.kind}_${candidateSearchShape(search)}_v2` },
+       ${streamVersion.sql} as stream_version`,
+    [...requestParams, ...candidateSearchParams(search), ...streamVersion.params],
+    { preparedAs: `matching_suggestion_inputs_${write.kind}_${candidateSearchShape(search)}_v3` },
   );
   return { request: row!.request, candidates: row!.candidates, streamVersion: row!.stream_version };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, setTransactionPod, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query, setTransactionPod } from '@mutuo/event-store';
 import { assertNever } from '@mutuo/domain';
 import type { RequestMatchingEvent } from '../domain/request-matching.events';
 import { MATCHING_SCAN_SETTING, MATCHING_SCAN_VALUE } from '../shared/policy-settings';
@@ -27,12 +27,11 @@ const ZERO_PARTS = JSON.stringify({ category: 0, time: 0, distance: 0, language:
  * Suggestions, matches and the request's place in matching (open, matched, escalated, closed), from the request
  * streams. Also keeps each helper's load (unfinished matches, when they last helped) for capacity and fairness.
  */
-export const suggestionsProjection: Projection = {
+export const suggestionsProjection = defineProjection<Handled>({
   name: 'suggestions',
   eventTypes: HANDLED,
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as Handled;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'SuggestionsMade': {
         const { requestId, podId, round, suggestions, madeAt } = event.data;
@@ -171,7 +170,7 @@ export const suggestionsProjection: Projection = {
       await query(em, 'update helper_search set last_helped_at = null');
     }
   },
-};
+});
 
 /** The helper may be in another pod (a cross-pod match): their row is written with their pod in scope, then the request's again. */
 async function changeHelperLoad(em: EntityManager, requestPodId: string, helperPodId: string, memberId: string, delta: number, helpedAt: string | null): Promise<void> {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import { MEMBER_BLOCKS_EVENT_TYPES, type MemberBlocksEvent } from '../domain/member-blocks.decider';
 import { MEMBER_BOUNDARIES_EVENT_TYPES, type MemberBoundariesEvent } from '../domain/member-boundaries.decider';
 import { MEMBER_PAUSE_EVENT_TYPES, type MemberPauseEvent } from '../domain/member-pause.decider';
@@ -15,7 +15,7 @@ const TABLES = ['member_profiles', 'member_contact_channels', 'member_precise_lo
  * Profiles, contact channels, precise locations, blocks, boundaries and pauses as the API reads them.
  * Every statement is an upsert or a delete by key, so replaying an event changes nothing.
  */
-export const memberSettingsProjection: Projection = {
+export const memberSettingsProjection = defineProjection<MemberSettingsEvent>({
   name: 'member-settings',
   eventTypes: [
     'MemberJoined',
@@ -24,10 +24,9 @@ export const memberSettingsProjection: Projection = {
     ...MEMBER_BLOCKS_EVENT_TYPES,
     ...MEMBER_BOUNDARIES_EVENT_TYPES,
     ...MEMBER_PAUSE_EVENT_TYPES,
-  ] satisfies MemberSettingsEvent['type'][],
+  ],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as MemberSettingsEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'MemberJoined': {
@@ -145,4 +144,4 @@ export const memberSettingsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, `truncate ${TABLES.join(', ')}`);
   },
-};
+});

@@ -1,6 +1,5 @@
 import { BoundariesChangedV1, MemberBlockedV1, MemberPausedV1, MemberReturnedV1, MemberUnblockedV1 } from '@mutuo/contracts';
-import type { PendingEvent } from '@mutuo/event-store';
-import type { IntegrationEventMapping } from '@mutuo/messaging';
+import { definePublication } from '@mutuo/messaging';
 import type { MemberBlocksEvent } from '../domain/member-blocks.decider';
 import type { MemberBoundariesEvent } from '../domain/member-boundaries.decider';
 import type { MemberPauseEvent } from '../domain/member-pause.decider';
@@ -9,20 +8,10 @@ import type { MemberPauseEvent } from '../domain/member-pause.decider';
  * Which member-settings events other services hear about: blocks, boundaries and pauses, which matching
  * and notifications must respect. Profiles and contact channels stay inside membership.
  */
-export function publishMemberSettingsEvent(event: PendingEvent): IntegrationEventMapping | null {
-  const known = event as unknown as MemberBlocksEvent | MemberBoundariesEvent | MemberPauseEvent;
-  switch (known.type) {
-    case 'MemberBlocked':
-      return { contract: MemberBlockedV1, data: known.data };
-    case 'MemberUnblocked':
-      return { contract: MemberUnblockedV1, data: known.data };
-    case 'BoundariesSet':
-      return { contract: BoundariesChangedV1, data: known.data };
-    case 'SteppedBack':
-      return { contract: MemberPausedV1, data: known.data };
-    case 'Returned':
-      return { contract: MemberReturnedV1, data: known.data };
-    default:
-      return null;
-  }
-}
+export const publishMemberSettingsEvent = definePublication<MemberBlocksEvent | MemberBoundariesEvent | MemberPauseEvent>({
+  MemberBlocked: (event) => ({ contract: MemberBlockedV1, data: event.data }),
+  MemberUnblocked: (event) => ({ contract: MemberUnblockedV1, data: event.data }),
+  BoundariesSet: (event) => ({ contract: BoundariesChangedV1, data: event.data }),
+  SteppedBack: (event) => ({ contract: MemberPausedV1, data: event.data }),
+  Returned: (event) => ({ contract: MemberReturnedV1, data: event.data }),
+});

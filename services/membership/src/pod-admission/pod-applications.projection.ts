@@ -1,17 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { MemberErased } from '../domain/member-erasure.decider';
 import { POD_APPLICATION_EVENT_TYPES, type PodApplicationEvent } from '../domain/pod-application.decider';
 import { FORMER_MEMBER } from './erasure/personal-data.policy';
 
 /** Pod applications as stewards and applicants read them. Each statement is keyed, so a replay changes nothing. */
-export const podApplicationsProjection: Projection = {
+export const podApplicationsProjection = defineProjection<PodApplicationEvent | MemberErased>({
   name: 'pod-applications',
-  eventTypes: [...POD_APPLICATION_EVENT_TYPES, 'MemberErased'] satisfies (PodApplicationEvent | MemberErased)['type'][],
+  eventTypes: [...POD_APPLICATION_EVENT_TYPES, 'MemberErased'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PodApplicationEvent | MemberErased;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'PodApplicationSubmitted': {
@@ -51,4 +50,4 @@ export const podApplicationsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate pod_applications');
   },
-};
+});

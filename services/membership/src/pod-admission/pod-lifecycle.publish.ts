@@ -1,6 +1,5 @@
 import { MemberLeftV1, PodApplicationDeclinedV1, PodLeftRegionV1, PodSettingsChangedV1 } from '@mutuo/contracts';
-import type { PendingEvent } from '@mutuo/event-store';
-import type { IntegrationEventMapping } from '@mutuo/messaging';
+import { definePublication } from '@mutuo/messaging';
 import type { MemberLeft } from '../domain/member.decider';
 import type { PodApplicationDeclined } from '../domain/pod-application.decider';
 import type { PodSettingsChanged } from '../domain/pod-settings.decider';
@@ -12,23 +11,15 @@ type Published = PodApplicationDeclined | PodLeftRegion | PodSettingsChanged | M
  * Which events of pods' and members' lifecycle other services hear about. Applications, invite codes,
  * agreements and join questions stay inside membership: nobody else acts on them.
  */
-export function publishPodLifecycleEvent(event: PendingEvent): IntegrationEventMapping | null {
-  const known = event as unknown as Published;
-  const at = known.metadata.occurredAt;
-  switch (known.type) {
-    case 'PodApplicationDeclined': {
-      const { applicationId, regionId, applicantPersonId, name, reason } = known.data;
-      return { contract: PodApplicationDeclinedV1, data: { applicationId, regionId, applicantPersonId, name, reason, declinedAt: at } };
-    }
-    case 'PodLeftRegion':
-      return { contract: PodLeftRegionV1, data: { podId: known.data.podId, regionId: known.data.regionId, leftAt: at } };
-    case 'PodSettingsChanged': {
-      const { podId, requestVisibility, escalateToNeighbours, admissionMode } = known.data;
-      return { contract: PodSettingsChangedV1, data: { podId, requestVisibility, escalateToNeighbours, admissionMode, changedAt: at } };
-    }
-    case 'MemberLeft':
-      return { contract: MemberLeftV1, data: { memberId: known.data.memberId, podId: known.data.podId, leftAt: at } };
-    default:
-      return null;
-  }
-}
+export const publishPodLifecycleEvent = definePublication<Published>({
+  PodApplicationDeclined: (event) => {
+    const { applicationId, regionId, applicantPersonId, name, reason } = event.data;
+    return { contract: PodApplicationDeclinedV1, data: { applicationId, regionId, applicantPersonId, name, reason, declinedAt: event.metadata.occurredAt } };
+  },
+  PodLeftRegion: (event) => ({ contract: PodLeftRegionV1, data: { podId: event.data.podId, regionId: event.data.regionId, leftAt: event.metadata.occurredAt } }),
+  PodSettingsChanged: (event) => {
+    const { podId, requestVisibility, escalateToNeighbours, admissionMode } = event.data;
+    return { contract: PodSettingsChangedV1, data: { podId, requestVisibility, escalateToNeighbours, admissionMode, changedAt: event.metadata.occurredAt } };
+  },
+  MemberLeft: (event) => ({ contract: MemberLeftV1, data: { memberId: event.data.memberId, podId: event.data.podId, leftAt: event.metadata.occurredAt } }),
+});

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query, type StoredEvent } from '@mutuo/event-store';
 import { POD_ROLES_EVENT_TYPES, type PodRolesEvent } from '../domain/pod-roles.decider';
 import type { RoleHistoryKind, RoleTermEndReason } from '../shared/role-views.entity';
 
@@ -9,12 +9,11 @@ import type { RoleHistoryKind, RoleTermEndReason } from '../shared/role-views.en
  * Role terms, policies and history as queries and the scheduler read them. Every statement is an insert
  * that ignores a replayed row or an update to a fixed value, so applying an event twice changes nothing.
  */
-export const roleViewsProjection: Projection = {
+export const roleViewsProjection = defineProjection<PodRolesEvent>({
   name: 'role-views',
   eventTypes: POD_ROLES_EVENT_TYPES,
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PodRolesEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'RolePolicySet': {
@@ -29,13 +28,13 @@ export const roleViewsProjection: Projection = {
            where role_policies.updated_at <= excluded.updated_at`,
           [podId, termLengthDays, maxConsecutiveTerms, termEndingNoticeDays, coordinatorGraceDays, JSON.stringify(customRoles), at],
         );
-        await record(em, stored, 'policy-set', { role: null, memberId: null }, { termLengthDays, maxConsecutiveTerms, termEndingNoticeDays, coordinatorGraceDays, customRoles });
+        await record(em, event, 'policy-set', { role: null, memberId: null }, { termLengthDays, maxConsecutiveTerms, termEndingNoticeDays, coordinatorGraceDays, customRoles });
         return;
       }
       case 'RoleGranted': {
         const { termId, memberId, role, termEnd, consecutiveTerms, via, fromMemberId } = event.data;
         await insertTerm(em, event.data);
-        await record(em, stored, 'granted', { role, memberId, toMemberId: null }, { termId, termEnd, consecutiveTerms, via, fromMemberId });
+        await record(em, event, 'granted', { role, memberId, toMemberId: null }, { termId, termEnd, consecutiveTerms, via, fromMemberId });
         return;
       }
       case 'RoleTermRenewed': {
@@ -43,31 +42,31 @@ export const roleViewsProjection: Projection = {
         // The previous term runs on until the next one starts; as a current holding the new term replaces it.
         await endTerm(em, previousTermId, termStart, 'renewed');
         await insertTerm(em, event.data);
-        await record(em, stored, 'renewed', { role, memberId }, { termId, previousTermId, termStart, termEnd, consecutiveTerms });
+        await record(em, event, 'renewed', { role, memberId }, { termId, previousTermId, termStart, termEnd, consecutiveTerms });
         return;
       }
       case 'RoleHandedOver': {
         const { termId, role, fromMemberId, toMemberId, endedAt } = event.data;
         await endTerm(em, termId, endedAt, 'handed-over');
-        await record(em, stored, 'handed-over', { role, memberId: fromMemberId, toMemberId }, { termId });
+        await record(em, event, 'handed-over', { role, memberId: fromMemberId, toMemberId }, { termId });
         return;
       }
       case 'RoleSteppedDown': {
         const { termId, role, memberId, endedAt } = event.data;
         await endTerm(em, termId, endedAt, 'stepped-down');
-        await record(em, stored, 'stepped-down', { role, memberId }, { termId });
+        await record(em, event, 'stepped-down', { role, memberId }, { termId });
         return;
       }
       case 'RoleTermEndingWarned': {
         const { termId, role, memberId, termEnd, renewable } = event.data;
         await query(em, 'update role_terms set warned_at = coalesce(warned_at, ?) where term_id = ?', [at, termId]);
-        await record(em, stored, 'term-ending-warned', { role, memberId }, { termId, termEnd, renewable });
+        await record(em, event, 'term-ending-warned', { role, memberId }, { termId, termEnd, renewable });
         return;
       }
       case 'RoleLapsed': {
         const { termId, role, memberId, endedAt } = event.data;
         await endTerm(em, termId, endedAt, 'lapsed');
-        await record(em, stored, 'lapsed', { role, memberId }, { termId, endedAt });
+        await record(em, event, 'lapsed', { role, memberId }, { termId, endedAt });
         return;
       }
       case 'CoordinatorGapAlerted': {
@@ -75,7 +74,7 @@ export const roleViewsProjection: Projection = {
         if (graceUntil !== null) {
           await query(em, `update role_terms set status = 'grace', grace_until = ? where term_id = ? and status <> 'ended'`, [graceUntil, termId]);
         }
-        await record(em, stored, 'coordinator-gap-alerted', { role: 'coordinator', memberId }, { termId, reason, graceUntil });
+        await record(em, event, 'coordinator-gap-alerted', { role: 'coordinator', memberId }, { termId, reason, graceUntil });
         return;
       }
       default:
@@ -86,7 +85,7 @@ export const roleViewsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate role_terms, role_policies, role_history');
   },
-};
+});
 
 interface NewTermRow {
   podId: string;

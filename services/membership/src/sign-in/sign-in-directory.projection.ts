@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { ContactChannelAdded, ContactChannelRemoved, ContactChannelVerified } from '../domain/member-profile.decider';
 import type { MemberJoined, MemberLeft } from '../domain/member.decider';
 import { emailIndexHashes } from './keyed-hashes';
@@ -12,12 +12,11 @@ type DirectoryEvent = MemberJoined | MemberLeft | ContactChannelAdded | ContactC
  * open a sign-in. Every statement is an upsert or a delete by key, so replaying an event changes nothing.
  * Changing MEMBERSHIP_HASH_SECRET needs a rebuild of this projection (its checkpoint reset).
  */
-export const signInDirectoryProjection: Projection = {
+export const signInDirectoryProjection = defineProjection<DirectoryEvent>({
   name: 'sign-in-directory',
-  eventTypes: ['MemberJoined', 'MemberLeft', 'ContactChannelAdded', 'ContactChannelRemoved', 'ContactChannelVerified'] satisfies DirectoryEvent['type'][],
+  eventTypes: ['MemberJoined', 'MemberLeft', 'ContactChannelAdded', 'ContactChannelRemoved', 'ContactChannelVerified'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as DirectoryEvent;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'MemberJoined': {
         const { memberId, podId, personId } = event.data;
@@ -65,4 +64,4 @@ export const signInDirectoryProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate sign_in_email_index, sign_in_people');
   },
-};
+});

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { AreaAlertIssued } from '../domain/area-alert.decider';
 
 /** The CAP documents served at /public/cap/<alertId>.xml. */
-export const areaAlertsProjection: Projection = {
+export const areaAlertsProjection = defineProjection<AreaAlertIssued>({
   name: 'area-alerts',
-  eventTypes: ['AreaAlertIssued'] satisfies AreaAlertIssued['type'][],
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const { data } = stored as unknown as AreaAlertIssued;
+  eventTypes: ['AreaAlertIssued'],
+  async apply(em: EntityManager, event) {
+    const { data } = event;
     await query(
       em,
       `insert into area_alerts (alert_id, pod_id, incident_id, msg_type, cap_xml, recipient_count, issued_at) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
@@ -17,4 +17,4 @@ export const areaAlertsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate area_alerts');
   },
-};
+});

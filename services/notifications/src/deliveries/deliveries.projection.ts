@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { DeliveryEvent } from '../domain/delivery.decider';
 
 /** Read model of deliveries: what the worker scans for due work and coordinators read as delivery history. */
-export const deliveriesProjection: Projection = {
+export const deliveriesProjection = defineProjection<DeliveryEvent>({
   name: 'deliveries',
   eventTypes: [
     'DeliveryDecided',
@@ -18,10 +18,9 @@ export const deliveriesProjection: Projection = {
     'DeliveryReceiptRecorded',
     'DeliveryExpired',
     'DeliveryCancelled',
-  ] satisfies DeliveryEvent['type'][],
+  ],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as DeliveryEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     const update = (set: string, params: unknown[]) =>
       query(em, `update deliveries set ${set}, updated_at = ? where delivery_id = ?`, [...params, at, event.data.deliveryId]);
@@ -88,4 +87,4 @@ export const deliveriesProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate deliveries');
   },
-};
+});

@@ -1,15 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { NotificationEvent } from '../domain/notification.decider';
 import { InboxNotificationSchema } from './inbox-notification.entity';
 
-export const inboxProjection: Projection = {
+export const inboxProjection = defineProjection<NotificationEvent>({
   name: 'inbox',
-  eventTypes: ['NotificationRecorded', 'NotificationRead'] satisfies NotificationEvent['type'][],
+  eventTypes: ['NotificationRecorded', 'NotificationRead'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as NotificationEvent;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'NotificationRecorded':
         await em.upsert(
@@ -40,4 +39,4 @@ export const inboxProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate inbox_notifications');
   },
-};
+});

@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import { phoneTreeDecider, type PhoneTreeEvent, type PhoneTreeState } from '../domain/phone-tree.decider';
 
 /** Each pod's phone tree as the dispatcher sees it, with the next deadline the worker watches. */
-export const phoneTreesProjection: Projection = {
+export const phoneTreesProjection = defineProjection<PhoneTreeEvent>({
   name: 'phone-trees',
-  eventTypes: ['PhoneTreeSetUp', 'PhoneTreeActivated', 'PhoneTreeCallAcknowledged', 'PhoneTreeCallMissed', 'PhoneTreeClosed'] satisfies PhoneTreeEvent['type'][],
+  eventTypes: ['PhoneTreeSetUp', 'PhoneTreeActivated', 'PhoneTreeCallAcknowledged', 'PhoneTreeCallMissed', 'PhoneTreeClosed'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PhoneTreeEvent;
+  async apply(em: EntityManager, event) {
     const podId = event.data.podId;
     const [row] = await query<{ tree: PhoneTreeState }>(em, 'select tree from phone_trees where pod_id = ?', [podId]);
     const tree = phoneTreeDecider.evolve(row?.tree ?? phoneTreeDecider.initialState(), event);
@@ -25,4 +24,4 @@ export const phoneTreesProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate phone_trees');
   },
-};
+});

@@ -1,24 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { NotificationPreferencesSet } from '../domain/notification-preferences.decider';
 
-export const notificationPreferencesProjection: Projection = {
+export const notificationPreferencesProjection = defineProjection<NotificationPreferencesSet>({
   name: 'notification-preferences',
-  eventTypes: ['NotificationPreferencesSet'] satisfies NotificationPreferencesSet['type'][],
+  eventTypes: ['NotificationPreferencesSet'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const { data } = stored as unknown as NotificationPreferencesSet;
+  async apply(em: EntityManager, event) {
+    const { data } = event;
     await query(
       em,
       `insert into notification_preferences (member_id, pod_id, channels, digests, language, plain_language, emergencies_override_quiet_hours, updated_at)
        values (?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?, ?, ?, ?)
        on conflict (member_id) do update set channels = excluded.channels, digests = excluded.digests, language = excluded.language,
          plain_language = excluded.plain_language, emergencies_override_quiet_hours = excluded.emergencies_override_quiet_hours, updated_at = excluded.updated_at`,
-      [data.memberId, stored.podId, JSON.stringify(data.channels), JSON.stringify(data.digests), data.language, data.plainLanguage, data.emergenciesOverrideQuietHours, data.updatedAt],
+      [data.memberId, event.podId, JSON.stringify(data.channels), JSON.stringify(data.digests), data.language, data.plainLanguage, data.emergenciesOverrideQuietHours, data.updatedAt],
     );
   },
 
   async reset(em: EntityManager) {
     await query(em, 'truncate notification_preferences');
   },
-};
+});

@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { WebhookEndpointEvent } from '../domain/webhook-endpoint.decider';
 
-export const webhookEndpointsProjection: Projection = {
+export const webhookEndpointsProjection = defineProjection<WebhookEndpointEvent>({
   name: 'webhook-endpoints',
-  eventTypes: ['WebhookEndpointRegistered', 'WebhookAttemptFailed', 'WebhookAttemptSucceeded', 'WebhookEndpointDisabled', 'WebhookEndpointEnabled'] satisfies WebhookEndpointEvent['type'][],
+  eventTypes: ['WebhookEndpointRegistered', 'WebhookAttemptFailed', 'WebhookAttemptSucceeded', 'WebhookEndpointDisabled', 'WebhookEndpointEnabled'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as WebhookEndpointEvent;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'WebhookEndpointRegistered': {
         const { data } = event;
@@ -40,4 +39,4 @@ export const webhookEndpointsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate webhook_endpoints');
   },
-};
+});

@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import { INCIDENT_EVENT_TYPES, type IncidentEvent } from '../domain/incident.decider';
 
 /** Incidents of the pod: the open ones tag new requests in their area. */
-export const incidentsProjection: Projection = {
+export const incidentsProjection = defineProjection<IncidentEvent>({
   name: 'incidents',
   eventTypes: INCIDENT_EVENT_TYPES,
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as IncidentEvent & StoredEvent;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'IncidentDeclared': {
         const d = event.data;
@@ -35,4 +34,4 @@ export const incidentsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate incidents');
   },
-};
+});

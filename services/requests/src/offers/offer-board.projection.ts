@@ -1,15 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import { OFFER_EVENT_TYPES, type OfferEvent } from '../domain/offer.decider';
 
 /** One row per offer, for browsing what people can give and how much is left. */
-export const offerBoardProjection: Projection = {
+export const offerBoardProjection = defineProjection<OfferEvent>({
   name: 'offer-board',
   eventTypes: OFFER_EVENT_TYPES,
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as OfferEvent & StoredEvent;
-    const position = stored.streamPosition;
+  async apply(em: EntityManager, event) {
+    const position = event.streamPosition;
     const id = event.data.offerId;
     const update = (assignments: string, params: unknown[]) =>
       query(em, `update offers set ${assignments}, version = ? where id = ? and version < ?`, [...params, position, id, position]);
@@ -64,4 +63,4 @@ export const offerBoardProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate offers');
   },
-};
+});

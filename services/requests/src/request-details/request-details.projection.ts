@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { geohashCenter } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query, type StoredEvent } from '@mutuo/event-store';
 import { REQUEST_EVENT_TYPES, type RequestEvent } from '../domain/request.events';
 import { FORMER_MEMBER_TEXT } from '../domain/request.state';
 import type { HelpFacts } from '../domain/help-facts';
@@ -9,13 +9,12 @@ import type { HelpFacts } from '../domain/help-facts';
  * One row per request (browse and detail) plus its timeline. Each event moves the row only when its stream
  * position is past the row's version, so a replay never moves a request backwards.
  */
-export const requestDetailsProjection: Projection = {
+export const requestDetailsProjection = defineProjection<RequestEvent>({
   name: 'request-details',
   eventTypes: REQUEST_EVENT_TYPES,
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as RequestEvent & StoredEvent;
-    const position = stored.streamPosition;
+  async apply(em: EntityManager, event) {
+    const position = event.streamPosition;
     const id = event.data.requestId;
     const at = event.metadata.occurredAt;
     switch (event.type) {
@@ -32,7 +31,7 @@ export const requestDetailsProjection: Projection = {
             data.subcategory, data.urgency, data.postedAt, data.respondBy, data.incidentId, position, data.regionId, ...factValues(data),
           ],
         );
-        await timeline(em, stored, id, 'posted', data.postedByMemberId, { urgency: data.urgency, incidentId: data.incidentId, onBehalf: data.postedByMemberId !== data.requesterMemberId });
+        await timeline(em, event, id, 'posted', data.postedByMemberId, { urgency: data.urgency, incidentId: data.incidentId, onBehalf: data.postedByMemberId !== data.requesterMemberId });
         return;
       }
       case 'RequestEdited': {
@@ -45,7 +44,7 @@ export const requestDetailsProjection: Projection = {
            language = ?, category = ?, subcategory = ?, urgency = ?, respond_by = ?, ${FACT_ASSIGNMENTS}`,
           [data.title, data.description, data.language, data.category, data.subcategory, data.urgency, data.respondBy, ...factValues(data)],
         );
-        await timeline(em, stored, id, 'edited', data.editedByMemberId, { urgency: data.urgency });
+        await timeline(em, event, id, 'edited', data.editedByMemberId, { urgency: data.urgency });
         return;
       }
       case 'RequestMatched':
@@ -57,43 +56,43 @@ export const requestDetailsProjection: Projection = {
            helper_member_ids = array_append(array_remove(helper_member_ids, ?::uuid), ?::uuid)`,
           [event.data.matchedAt, event.data.helperMemberId, event.data.helperMemberId],
         );
-        await timeline(em, stored, id, 'matched', event.data.helperMemberId, { matchId: event.data.matchId });
+        await timeline(em, event, id, 'matched', event.data.helperMemberId, { matchId: event.data.matchId });
         return;
       case 'RequestMatchWithdrawn':
         await update(em, id, position, 'helper_member_ids = array_remove(helper_member_ids, ?::uuid)', [event.data.helperMemberId]);
-        await timeline(em, stored, id, 'match-withdrawn', event.data.helperMemberId, { matchId: event.data.matchId });
+        await timeline(em, event, id, 'match-withdrawn', event.data.helperMemberId, { matchId: event.data.matchId });
         return;
       case 'RequestReopened':
         await update(em, id, position, `status = 'open', helper_member_ids = '{}'`, []);
-        await timeline(em, stored, id, 'reopened', null, { matchId: event.data.matchId });
+        await timeline(em, event, id, 'reopened', null, { matchId: event.data.matchId });
         return;
       case 'RequestStarted':
         await update(em, id, position, `status = 'in-progress'`, []);
-        await timeline(em, stored, id, 'started', event.data.startedByMemberId, {});
+        await timeline(em, event, id, 'started', event.data.startedByMemberId, {});
         return;
       case 'RequestFulfilled': {
         const minutes = event.data.contributions.reduce((sum, contribution) => sum + contribution.minutes, 0);
         await update(em, id, position, `status = 'fulfilled', fulfilled_at = ?, hours_given_minutes = ?`, [event.data.fulfilledAt, minutes]);
-        await timeline(em, stored, id, 'fulfilled', event.data.confirmedByMemberId, { confirmedBy: event.data.confirmedBy, hoursGivenMinutes: minutes });
+        await timeline(em, event, id, 'fulfilled', event.data.confirmedByMemberId, { confirmedBy: event.data.confirmedBy, hoursGivenMinutes: minutes });
         return;
       }
       case 'RequestFulfilmentReversed':
         await update(em, id, position, `status = 'in-progress', fulfilled_at = null, hours_given_minutes = null`, []);
-        await timeline(em, stored, id, 'fulfilment-reversed', event.data.reversedByMemberId, {});
+        await timeline(em, event, id, 'fulfilment-reversed', event.data.reversedByMemberId, {});
         return;
       case 'RequestCancelled':
         await update(em, id, position, `status = 'cancelled', closed_at = ?`, [event.data.cancelledAt]);
-        await timeline(em, stored, id, 'cancelled', event.data.cancelledByMemberId, { by: event.data.by });
+        await timeline(em, event, id, 'cancelled', event.data.cancelledByMemberId, { by: event.data.by });
         return;
       case 'RequestExpired':
         await update(em, id, position, `status = 'expired', closed_at = ?`, [event.data.expiredAt]);
-        await timeline(em, stored, id, 'expired', null, {});
+        await timeline(em, event, id, 'expired', null, {});
         return;
       case 'RequestAuthorErased':
         await update(em, id, position, `title = ?, description = '', precise_lat = null, precise_lon = null, author_erased = true`, [FORMER_MEMBER_TEXT]);
         // The timeline keeps what happened, not who: the erased member's entries lose their actor.
         await query(em, 'update request_timeline set actor_member_id = null where request_id = ? and actor_member_id = ?', [id, event.data.memberId]);
-        await timeline(em, stored, id, 'author-erased', null, {});
+        await timeline(em, event, id, 'author-erased', null, {});
         return;
       default:
         return assertUnknown(event, at);
@@ -103,7 +102,7 @@ export const requestDetailsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate request_details, request_timeline');
   },
-};
+});
 
 const FACT_COLUMNS =
   'window_from, window_until, window_rrule, window_duration_minutes, location_cell, cell_lat, cell_lon, precise_lat, precise_lon, visibility, quantity';

@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import { SHARED_RESOURCE_EVENT_TYPES, stockAfter, type SharedResourceEvent, type StockLevel } from '../domain/shared-resource.decider';
 
 /** Each shared resource with its stock per item category and when it was last updated, as shown publicly. */
-export const sharedResourcesProjection: Projection = {
+export const sharedResourcesProjection = defineProjection<SharedResourceEvent>({
   name: 'shared-resources',
   eventTypes: SHARED_RESOURCE_EVENT_TYPES,
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as SharedResourceEvent & StoredEvent;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'SharedResourceRegistered': {
         const d = event.data;
@@ -43,4 +42,4 @@ export const sharedResourcesProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate shared_resources, shared_resource_tokens');
   },
-};
+});

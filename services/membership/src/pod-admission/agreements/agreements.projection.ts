@@ -8,12 +8,11 @@ import type { AgreementsPublished } from '../../domain/pod-agreements.decider';
 type AgreementsEvent = AgreementsPublished | AgreementsAcknowledged | MemberLeft;
 
 /** Every version of every pod's agreements, and the version each member acknowledged last. */
-export const agreementsProjection: Projection = {
+export const agreementsProjection = defineProjection<AgreementsEvent>({
   name: 'pod-agreements',
-  eventTypes: ['AgreementsPublished', 'AgreementsAcknowledged', 'MemberLeft'] satisfies AgreementsEvent['type'][],
+  eventTypes: ['AgreementsPublished', 'AgreementsAcknowledged', 'MemberLeft'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as AgreementsEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'AgreementsPublished': {
@@ -48,4 +47,4 @@ export const agreementsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate pod_agreements, member_agreement_acknowledgements');
   },
-};
+});

@@ -11,7 +11,7 @@ import { FORMER_MEMBER } from '../erasure/personal-data.policy';
 type AdmissionEvent = InviteCodeEvent | JoinApplicationSubmitted | JoinApplicationApproved | JoinApplicationDeclined | MemberJoined | MemberErased;
 
 /** Invite codes (their hash, never the code) and applications to join, for coordinators. Replays change nothing. */
-export const memberAdmissionProjection: Projection = {
+export const memberAdmissionProjection = defineProjection<AdmissionEvent>({
   name: 'member-admission',
   eventTypes: [
     ...INVITE_CODE_EVENT_TYPES,
@@ -20,10 +20,9 @@ export const memberAdmissionProjection: Projection = {
     'JoinApplicationDeclined',
     'MemberJoined',
     'MemberErased',
-  ] satisfies AdmissionEvent['type'][],
+  ],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as AdmissionEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'InviteCodeCreated': {
@@ -86,4 +85,4 @@ export const memberAdmissionProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate invite_codes, join_applications');
   },
-};
+});

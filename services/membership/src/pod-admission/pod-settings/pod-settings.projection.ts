@@ -4,12 +4,11 @@ import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
 import type { PodSettingsEvent } from '../../domain/pod-settings.decider';
 
 /** Each pod's settings as they are now (the event carries them in full). */
-export const podSettingsProjection: Projection = {
+export const podSettingsProjection = defineProjection<PodSettingsEvent>({
   name: 'pod-settings',
-  eventTypes: ['PodSettingsChanged'] satisfies PodSettingsEvent['type'][],
+  eventTypes: ['PodSettingsChanged'],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PodSettingsEvent;
+  async apply(em: EntityManager, event) {
     switch (event.type) {
       case 'PodSettingsChanged': {
         const { podId, requestVisibility, escalateToNeighbours, admissionMode, joinQuestions } = event.data;
@@ -32,4 +31,4 @@ export const podSettingsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate pod_settings');
   },
-};
+});

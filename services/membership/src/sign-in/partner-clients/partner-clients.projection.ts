@@ -7,12 +7,11 @@ import { PARTNER_CLIENT_EVENT_TYPES, type PartnerClientEvent } from '../../domai
  * registering pod) and the credentials the token endpoint checks (`partner_client_credentials`). A client's event
  * concerns several pods: each row is written with its own pod set, so row-level security checks every one.
  */
-export const partnerClientsProjection: Projection = {
+export const partnerClientsProjection = defineProjection<PartnerClientEvent>({
   name: 'partner-clients',
   eventTypes: [...PARTNER_CLIENT_EVENT_TYPES],
 
-  async apply(em: EntityManager, stored: StoredEvent) {
-    const event = stored as unknown as PartnerClientEvent;
+  async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'PartnerClientRegistered': {
@@ -32,7 +31,7 @@ export const partnerClientsProjection: Projection = {
             [clientId, podId, ownerPodId, name, JSON.stringify(scopes), JSON.stringify(podIds), podIds.includes(podId), at],
           );
         }
-        await setTransactionPod(em, stored.podId);
+        await setTransactionPod(em, event.podId);
         return;
       }
       case 'PartnerClientRevoked': {
@@ -42,7 +41,7 @@ export const partnerClientsProjection: Projection = {
           await setTransactionPod(em, podId);
           await query(em, 'update partner_client_grants set revoked_at = coalesce(revoked_at, ?) where client_id = ? and pod_id = ?', [at, clientId, podId]);
         }
-        await setTransactionPod(em, stored.podId);
+        await setTransactionPod(em, event.podId);
         return;
       }
       default:
@@ -53,4 +52,4 @@ export const partnerClientsProjection: Projection = {
   async reset(em: EntityManager) {
     await query(em, 'truncate partner_client_grants, partner_client_credentials');
   },
-};
+});

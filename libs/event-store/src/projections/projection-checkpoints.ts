@@ -1,0 +1,68 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgErrorCode, query } from '../sql';
+import { START_OF_ALL, type GlobalCheckpoint } from '../types';
+
+interface CheckpointRow {
+  transaction_id: string;
+  global_position: string;
+}
+
+const toCheckpoint = (row: CheckpointRow): GlobalCheckpoint => ({ transactionId: row.transaction_id, globalPosition: row.global_position });
+
+/** Each projection's position in the global order, one row per projection in mutuo_projection_checkpoints. */
+export const projectionCheckpoints = {
+  async ensure(em: EntityManager, name: string): Promise<void> {
+    try {
+      await query(em, 'insert into mutuo_projection_checkpoints (projection) values (?) on conflict do nothing', [name]);
+    } catch (error) {
+      if (pgErrorCode(error) !== '23505') throw error;
+    }
+  },
+
+  /** Waits for a batch in progress on another replica, then holds the row until the transaction ends. */
+  async lock(tx: EntityManager, name: string): Promise<void> {
+    await query(tx, 'select 1 from mutuo_projection_checkpoints where projection = ? for update', [name]);
+  },
+
+  /** The checkpoint, locked for the transaction; undefined when another replica holds it (a batch in progress there). */
+  async lockUnlessBusy(tx: EntityManager, name: string): Promise<GlobalCheckpoint | undefined> {
+    const [row] = await query<CheckpointRow>(
+      tx,
+      `select transaction_id::text, global_position::text from mutuo_projection_checkpoints
+       where projection = ? for update skip locked`,
+      [name],
+    );
+    return row ? toCheckpoint(row) : undefined;
+  },
+
+  async read(em: EntityManager, name: string): Promise<GlobalCheckpoint> {
+    const [row] = await query<CheckpointRow>(
+      em,
+      'select transaction_id::text, global_position::text from mutuo_projection_checkpoints where projection = ?',
+      [name],
+    );
+    return row ? toCheckpoint(row) : { ...START_OF_ALL };
+  },
+
+  async move(tx: EntityManager, name: string, to: GlobalCheckpoint): Promise<void> {
+    await query(
+      tx,
+      `update mutuo_projection_checkpoints set transaction_id = ?::xid8, global_position = ?, updated_at = clock_timestamp()
+       where projection = ?`,
+      [to.transactionId, to.globalPosition, name],
+    );
+  },
+
+  /** Events of `eventTypes` past the projection's checkpoint. */
+  async eventsBehind(em: EntityManager, name: string, eventTypes: readonly string[]): Promise<number> {
+    const [row] = await query<{ behind: number }>(
+      em,
+      `select count(*)::int as behind from mutuo_events e
+       left join mutuo_projection_checkpoints c on c.projection = ?
+       where (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
+         and e.type in (select jsonb_array_elements_text(?::jsonb))`,
+      [name, JSON.stringify(eventTypes)],
+    );
+    return Number(row?.behind ?? 0);
+  },
+};

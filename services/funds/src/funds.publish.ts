@@ -1,0 +1,51 @@
+import {
+  BudgetExceededV1,
+  ContributionRecordedV1,
+  DisbursementApprovedV1,
+  DisbursementPaidV1,
+  DisbursementProposedV1,
+  DisbursementRejectedV1,
+  TransferPostedV1,
+} from '@mutuo/contracts';
+import { definePublication } from '@mutuo/messaging';
+import type { ContributionEvent } from './domain/contribution.decider';
+import type { DisbursementEvent } from './domain/disbursement.decider';
+import type { TransferEvent } from './domain/transfer.decider';
+
+/** Which funds events other services hear about, as which contract: internal fields (reasons, budgets) stay here. */
+export const publishFundsEvent = definePublication<TransferEvent | DisbursementEvent | ContributionEvent>({
+  TransferPosted: (event) => {
+    const { sourceId: _sourceId, category: _category, ...data } = event.data;
+    return { contract: TransferPostedV1, data };
+  },
+  DisbursementProposed: (event) => {
+    const { reasonTextId: _reason, emergency: _emergency, month: _month, budgetMinor: _budget, committedMinor: _committed, ...data } = event.data;
+    return { contract: DisbursementProposedV1, data };
+  },
+  DisbursementApproved: (event) => ({ contract: DisbursementApprovedV1, data: event.data }),
+  DisbursementRejected: (event) => {
+    const { reasonTextId: _reason, ...data } = event.data;
+    return { contract: DisbursementRejectedV1, data };
+  },
+  DisbursementPaid: (event) => ({ contract: DisbursementPaidV1, data: event.data }),
+  BudgetExceeded: (event) => ({ contract: BudgetExceededV1, data: event.data }),
+  ContributionRecorded: (event) => {
+    const d = event.data;
+    return {
+      contract: ContributionRecordedV1,
+      data: {
+        contributionId: d.contributionId,
+        podId: d.podId,
+        currency: d.currency,
+        amountMinor: d.amountMinor,
+        feeMinor: d.feeMinor,
+        sourceKind: d.sourceKind,
+        method: d.method,
+        anonymous: d.anonymous,
+        transferId: d.transferId,
+        feeTransferId: d.feeTransferId,
+        recordedAt: d.recordedAt,
+      },
+    };
+  },
+});
