@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { streamName } from '@mutuo/event-store';
 import { projectionScenario } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
-import { podSettingsProjection } from '../src/pod-settings/pod-settings.projection';
+import { podSettingsProjection } from '../src/pod-admission/pod-settings/pod-settings.projection';
 
 describe('pod-settings projection (real PostgreSQL)', () => {
   const scenario = projectionScenario(podSettingsProjection, { service: membershipService });

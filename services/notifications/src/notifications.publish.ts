@@ -1,6 +1,6 @@
 import { AreaAlertIssuedV1, WebhookEndpointDisabledV1 } from '@mutuo/contracts';
 import { definePublication } from '@mutuo/messaging';
-import { capPath } from './area-alerts/alert-area-when-incident-declared.handler';
+import { capPath } from './shared/cap-path';
 import type { AreaAlertIssued } from './domain/area-alert.decider';
 import type { WebhookEndpointEvent } from './domain/webhook-endpoint.decider';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { AgreementsAcknowledged } from '../../domain/member-admission.decider';
 import type { MemberLeft } from '../../domain/member.decider';
 import type { AgreementsPublished } from '../../domain/pod-agreements.decider';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { memberIdFor } from '@mutuo/contracts';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import { INVITE_CODE_EVENT_TYPES, type InviteCodeEvent } from '../../domain/invite-code.decider';
 import type { JoinApplicationApproved, JoinApplicationDeclined, JoinApplicationSubmitted } from '../../domain/member-admission.decider';
 import type { MemberErased } from '../../domain/member-erasure.decider';

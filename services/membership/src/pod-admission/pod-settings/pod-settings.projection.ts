@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
-import { query, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query } from '@mutuo/event-store';
 import type { PodSettingsEvent } from '../../domain/pod-settings.decider';
 
 /** Each pod's settings as they are now (the event carries them in full). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, setTransactionPod, type Projection, type StoredEvent } from '@mutuo/event-store';
+import { defineProjection, query, setTransactionPod } from '@mutuo/event-store';
 import { PARTNER_CLIENT_EVENT_TYPES, type PartnerClientEvent } from '../../domain/partner-client.decider';
 
 /**
