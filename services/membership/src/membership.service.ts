@@ -31,7 +31,6 @@ import { memberAdmissionResolvers } from './pod-admission/member-admission/membe
 import { POD_ADMISSION_MIGRATION } from './migrations/pod-admission.migration';
 import { podAdmissionResolvers } from './pod-admission/pod-admission.resolvers';
 import { podApplicationsProjection } from './pod-admission/pod-applications.projection';
-import { publishPodLifecycleEvent } from './pod-admission/pod-lifecycle.publish';
 import { podSettingsProjection } from './pod-admission/pod-settings/pod-settings.projection';
 import { podSettingsResolvers } from './pod-admission/pod-settings/pod-settings.resolvers';
 import { memberDirectoryResolvers } from './member-directory/member-directory.resolvers';
@@ -43,7 +42,6 @@ import { SIGN_IN_REQUESTERS_MIGRATION } from './migrations/sign-in-requesters.mi
 import { codeDeliveryKeyOf } from './pod-admission/erasure/code-delivery-key';
 import { membershipPersonalDataCodec } from './pod-admission/erasure/personal-data.policy';
 import { erasureResolvers } from './pod-admission/erasure/erasure.resolvers';
-import { publishMemberFactsEvent } from './member-settings/member-facts.publish';
 import { publishMembershipEvent } from './membership.publish';
 import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
 

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { areaAlertsProjection } from './area-alerts/area-alerts.projection';
-import { capPath } from './shared/cap-path';
 import { mountPublicRoutes } from './channels/public-routes.http';
 import { deliveriesProjection } from './deliveries/deliveries.projection';
 import { notificationsResolvers } from './graphql/notifications.resolvers';
