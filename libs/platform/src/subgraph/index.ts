@@ -3,3 +3,4 @@ export * from './format-error';
 export * from './gateway-secret';
 export * from './mount-subgraph';
 export * from './refuse-unsafe-text';
+export * from './resolver-map';
