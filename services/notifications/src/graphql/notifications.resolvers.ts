@@ -15,7 +15,7 @@ import { compileTemplate, isShippedLocale, overrideKey, renderMessage } from '..
 import { SHIPPED_LOCALES, TEMPLATE_VARIANTS } from '../domain/templates/shipped-templates';
 import { TEMPLATE_EXAMPLES } from '../domain/templates/template-examples';
 import { InboxQueries } from '../inbox/inbox.queries';
-import { COORDINATOR_ROLES, requireUuid } from './graphql-input';
+import { COORDINATOR_ROLES, requireUuid } from '../shared/graphql-input';
 import type { InboxNotification } from '../inbox/inbox-notification.entity';
 import { MarkNotificationReadHandler } from '../mark-read/mark-notification-read.handler';
 import { NotificationPreferencesHandler } from '../preferences/notification-preferences.handler';

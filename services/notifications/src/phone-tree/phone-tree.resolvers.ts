@@ -4,7 +4,7 @@ import { plainText } from '@mutuo/domain';
 import { commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum, Clock } from '@mutuo/service-kit';
 import type { PhoneTreeState } from '../domain/phone-tree.decider';
-import { requireUuid } from '../graphql/graphql-input';
+import { requireUuid } from '../shared/graphql-input';
 import { PhoneTreeHandler } from './phone-tree.handler';
 
 const DISPATCHER_ROLES = ['dispatcher', 'coordinator', 'operator'];

@@ -10,7 +10,7 @@ import { DeliveryHistoryQueries } from '../deliveries/delivery-history.queries';
 import { DeliveryWorker } from '../deliveries/delivery.worker';
 import { deliveryIdFor } from '../deliveries/notification-dispatcher';
 import type { WebhookEndpointState } from '../domain/webhook-endpoint.decider';
-import { COORDINATOR_ROLES, requireUuid } from '../graphql/graphql-input';
+import { COORDINATOR_ROLES, requireUuid } from '../shared/graphql-input';
 import { WebhookEndpointsHandler } from './webhook-endpoints.handler';
 
 type Endpoint = Exclude<WebhookEndpointState, { status: 'none' }>;

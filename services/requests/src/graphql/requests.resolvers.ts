@@ -16,8 +16,8 @@ import { RequestProgressHandler } from '../request-progress/request-progress.han
 import { PodResponseTargets } from '../shared/response-targets';
 import { SharedResourceHandler } from '../shared-resources/shared-resource.handler';
 import { SharedResourcesQueries, type SharedResourceRow } from '../shared-resources/shared-resources.queries';
-import { categoryFrom, changeFrom, factsFrom, requireFirst, urgencyFrom, type HelpFactsInput } from './help-input';
-import { offerFromRow, offerFromState, requestFromRow, requestFromState, type OfferView, type RequestView } from './request-views';
+import { categoryFrom, changeFrom, factsFrom, requireFirst, urgencyFrom, type HelpFactsInput } from '../shared/help-input';
+import { offerFromRow, offerFromState, requestFromRow, requestFromState, type OfferView, type RequestView } from '../shared/request-views';
 
 const MAX_PAGE = 100;
 
