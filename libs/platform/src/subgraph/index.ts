@@ -4,3 +4,4 @@ export * from './gateway-secret';
 export * from './mount-subgraph';
 export * from './refuse-unsafe-text';
 export * from './resolver-map';
+export * from './request-loaders';

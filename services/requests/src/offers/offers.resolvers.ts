@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { IdempotentInput as Idempotent } from '@mutuo/event-store';
-import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { batchLoader, perRequest, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { browseFilter, cursorChecked, MAX_PAGE, page, type BrowseArgs } from '../shared/browse-input';
 import { changeFrom, factsFrom, requireFirst, type HelpFactsInput } from '../shared/help-input';
@@ -11,6 +11,12 @@ import { OfferCommandsHandler } from './offer-commands.handler';
 export function offersResolvers(app: INestApplication) {
   const offerCommands = app.get(OfferCommandsHandler);
   const offers = app.get(OfferBoardQueries);
+
+  // The gateway sends every Offer reference of one response in one call: their lookups become one query.
+  const references = perRequest((ctx: SubgraphContext) => {
+    const { podId } = requirePod(ctx);
+    return batchLoader(async (ids) => new Map((await offers.byIds(podId, ids)).map((row) => [row.id, offerFromRow(row)])));
+  });
 
   const offerResult = async (work: Promise<{ offer: Parameters<typeof offerFromState>[0]; version: number }>) => {
     const { offer, version } = await work;
@@ -57,8 +63,8 @@ export function offersResolvers(app: INestApplication) {
     Offer: {
       __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
-        const row = await offers.byId(requirePod(ctx).podId, reference.id);
-        return row ? offerFromRow(row) : null;
+        requirePod(ctx);
+        return (await references(ctx).load(reference.id)) ?? null;
       },
       category: (offer: OfferView) => toGraphQLEnum(offer.category),
       status: (offer: OfferView) => toGraphQLEnum(offer.status),

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { mayIdentifyRequester, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { batchLoader, mayIdentifyRequester, perRequest, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { browseFilter, cursorChecked, MAX_PAGE, page, type BrowseArgs } from '../shared/browse-input';
 import { requireFirst } from '../shared/help-input';
@@ -16,6 +16,11 @@ export function requestDetailsResolvers(app: INestApplication) {
     const row = await requests.byId(requirePod(ctx).podId, id);
     return row ? requestFromRow(row) : null;
   };
+  // The gateway sends every Request reference of one response in one call: their lookups become one query.
+  const references = perRequest((ctx: SubgraphContext) => {
+    const { podId } = requirePod(ctx);
+    return batchLoader(async (ids) => new Map((await requests.byIds(podId, ids)).map((row) => [row.id, requestFromRow(row)])));
+  });
 
   return {
     Query: {
@@ -32,9 +37,10 @@ export function requestDetailsResolvers(app: INestApplication) {
       },
     },
     Request: {
-      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
+      __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
-        return requestById(reference.id, ctx);
+        requirePod(ctx);
+        return (await references(ctx).load(reference.id)) ?? null;
       },
       category: (request: RequestView) => toGraphQLEnum(request.category),
       urgency: (request: RequestView) => toGraphQLEnum(request.urgency),
