@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation } from '@mutuo/domain';
-import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { actingMember, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
 import { z } from 'zod';
 import { DISPATCH_ROLES } from '../match-lifecycle/match-lifecycle.handler';
@@ -17,8 +16,8 @@ export function suggestionsResolvers(app: INestApplication) {
   const clock = app.get(Clock);
 
   const caller = (ctx: SubgraphContext) => {
-    const { identity, podId } = requirePod(ctx);
-    return { podId, memberId: memberIdFor(podId, identity.subject), dispatcher: identity.roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) };
+    const { podId, memberId, roles } = actingMember(ctx);
+    return { podId, memberId, dispatcher: roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) };
   };
 
   /** The requester and the pod's dispatchers see every suggestion of a request; anyone else only those addressed to them. */

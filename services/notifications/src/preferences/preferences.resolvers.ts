@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation } from '@mutuo/domain';
-import { commandMetadataFrom, requirePod, type SubgraphContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, type SubgraphContext } from '@mutuo/platform';
 import { Clock, fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { NOTIFICATION_KINDS } from '../domain/notification-kinds';
 import { PREFERENCE_CHANNELS, type NotificationPreferences } from '../domain/notification-preferences.decider';
@@ -55,8 +54,8 @@ export function preferencesResolvers(app: INestApplication) {
     },
     Mutation: {
       setNotificationPreferences: async (_: unknown, args: { input: PreferencesInput }, ctx: SubgraphContext) => {
-        const { identity, podId } = requirePod(ctx);
-        const chosen = await preferences.set(podId, memberIdFor(podId, identity.subject), preferencesFrom(args.input), commandMetadataFrom(ctx, clock.now()));
+        const { podId, memberId } = actingMember(ctx);
+        const chosen = await preferences.set(podId, memberId, preferencesFrom(args.input), commandMetadataFrom(ctx, clock.now()));
         return preferencesView(chosen);
       },
     },
