@@ -29,11 +29,13 @@ async function generate(service: string): Promise<string> {
     config: {
       federation: true,
       contextType: '@mutuo/platform#SubgraphContext',
-      // Resolvers return the services' own views; the schema decides only which fields exist and their arguments.
-      defaultMapper: 'Partial<{T}>',
+      // Resolvers return the services' own views (field resolvers then shape them), so parents and results stay
+      // open; what the types pin down is which types and fields exist and the arguments each field takes.
+      defaultMapper: 'any',
       useTypeImports: true,
       enumsAsTypes: true,
-      avoidOptionals: false,
+      // GraphQL fills in an input field's default before a resolver runs: such a field is never missing.
+      avoidOptionals: { defaultValue: true },
     },
     plugins: [{ typescript: {} }, { 'typescript-resolvers': {} }],
     pluginMap: { typescript: typescriptPlugin, 'typescript-resolvers': typescriptResolversPlugin },

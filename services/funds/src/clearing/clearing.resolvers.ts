@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { forbidden, requireIdentity, type SubgraphContext } from '@mutuo/platform';
 import { ClearingPositionQueries } from './clearing-position.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function clearingResolvers(app: INestApplication) {
   const clearing = app.get(ClearingPositionQueries);
@@ -17,5 +18,5 @@ export function clearingResolvers(app: INestApplication) {
         return clearing.region(regionId);
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -3,6 +3,7 @@ import type { SubgraphContext } from '@mutuo/platform';
 import { withLedgerErrors } from '../ledger/ledger.errors';
 import { podOf } from '../shared/funds-views';
 import { RecordContributionHandler, type RecordContributionInput } from './record-contribution.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function contributionsResolvers(app: INestApplication) {
   const contributions = app.get(RecordContributionHandler);
@@ -15,5 +16,5 @@ export function contributionsResolvers(app: INestApplication) {
         return { ...contribution, id: contribution.contributionId };
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -12,6 +12,7 @@ import { PersonalTexts } from '../personal-texts/personal-texts.store';
 import { iso, memberRef, podOf, type MemberRef } from '../shared/funds-views';
 import { DisbursementsHandler, type ProposeDisbursementInput } from './disbursements.handler';
 import { DisbursementsQueries, type ProposalRow } from './disbursements.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 const STATUS_FILTER = new Set(['PROPOSED', 'APPROVED', 'REJECTED', 'PAID']);
 
@@ -134,5 +135,5 @@ export function disbursementsResolvers(app: INestApplication) {
         proposalMutation((c) => disbursements.reject(args.input, c))(ctx),
       payDisbursement: (_: unknown, args: { proposalId: string }, ctx: SubgraphContext) => proposalMutation((c) => disbursements.pay(args.proposalId, c))(ctx),
     },
-  };
+  } satisfies Resolvers;
 }

@@ -6,6 +6,7 @@ import { fundsCaller } from '../funds.caller';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 import { podOf } from '../shared/funds-views';
 import { FundsPolicies } from './funds-policies.repository';
+import type { Resolvers } from '../graphql/schema.types';
 
 function policyView(policy: FundsPolicy) {
   return {
@@ -36,5 +37,5 @@ export function fundsPolicyResolvers(app: INestApplication) {
         );
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -9,6 +9,7 @@ import { iso, memberRef, podOf, transferView } from '../shared/funds-views';
 import { derivedTransferId } from './account-ids';
 import { LedgerQueries, type AccountRow, type TransferRow } from './ledger.queries';
 import { Ledger } from './ledger.service';
+import type { Resolvers } from '../graphql/schema.types';
 
 function accountView(account: AccountRow, former: ReadonlySet<string>) {
   return {
@@ -77,5 +78,5 @@ export function ledgerResolvers(app: INestApplication) {
         return transferView(await ledger.reverse(em.fork(), { podId: caller.podId, transferId, reversalTransferId }, caller.metadata));
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -9,6 +9,7 @@ import { LedgerQueries } from '../ledger/ledger.queries';
 import { PodRoles } from '../pod-roles/pod-roles.repository';
 import { transferView } from '../shared/funds-views';
 import { PublicReportQueries } from './public-report.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 function reportView(report: PublicReport) {
   return { ...report, period: report.period.label, from: report.period.from, until: report.period.until };
@@ -35,5 +36,5 @@ export function transparencyResolvers(app: INestApplication) {
         return (await ledgerQueries.transfersByIds(caller.podId, ids)).map(transferView);
       },
     },
-  };
+  } satisfies Resolvers;
 }

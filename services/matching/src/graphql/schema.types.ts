@@ -364,53 +364,53 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  MatchingState: ResolverTypeWrapper<Partial<MatchingState>>;
-  MatchingStatus: ResolverTypeWrapper<Partial<MatchingStatus>>;
-  Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
-  SuggestionStatus: ResolverTypeWrapper<Partial<SuggestionStatus>>;
-  SuggestionSource: ResolverTypeWrapper<Partial<SuggestionSource>>;
-  SuggestionVerdict: ResolverTypeWrapper<Partial<SuggestionVerdict>>;
-  MatchStatus: ResolverTypeWrapper<Partial<MatchStatus>>;
-  ScoreParts: ResolverTypeWrapper<Partial<ScoreParts>>;
-  Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
-  Suggestion: ResolverTypeWrapper<Partial<Suggestion>>;
-  ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
-  Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
-  SharedRequest: ResolverTypeWrapper<Partial<SharedRequest>>;
-  Match: ResolverTypeWrapper<Partial<Match>>;
-  Request: ResolverTypeWrapper<Partial<Request>>;
-  Offer: ResolverTypeWrapper<Partial<Offer>>;
-  UnmatchedRequest: ResolverTypeWrapper<Partial<UnmatchedRequest>>;
-  MatchingOutcome: ResolverTypeWrapper<Partial<MatchingOutcome>>;
-  EscalationDeadlines: ResolverTypeWrapper<Partial<EscalationDeadlines>>;
-  EscalationDeadlinesInput: ResolverTypeWrapper<Partial<EscalationDeadlinesInput>>;
-  AssignHelperInput: ResolverTypeWrapper<Partial<AssignHelperInput>>;
+  MatchingState: ResolverTypeWrapper<any>;
+  MatchingStatus: ResolverTypeWrapper<any>;
+  Int: ResolverTypeWrapper<any>;
+  SuggestionStatus: ResolverTypeWrapper<any>;
+  SuggestionSource: ResolverTypeWrapper<any>;
+  SuggestionVerdict: ResolverTypeWrapper<any>;
+  MatchStatus: ResolverTypeWrapper<any>;
+  ScoreParts: ResolverTypeWrapper<any>;
+  Float: ResolverTypeWrapper<any>;
+  Suggestion: ResolverTypeWrapper<any>;
+  ID: ResolverTypeWrapper<any>;
+  Boolean: ResolverTypeWrapper<any>;
+  SharedRequest: ResolverTypeWrapper<any>;
+  Match: ResolverTypeWrapper<any>;
+  Request: ResolverTypeWrapper<any>;
+  Offer: ResolverTypeWrapper<any>;
+  UnmatchedRequest: ResolverTypeWrapper<any>;
+  MatchingOutcome: ResolverTypeWrapper<any>;
+  EscalationDeadlines: ResolverTypeWrapper<any>;
+  EscalationDeadlinesInput: ResolverTypeWrapper<any>;
+  AssignHelperInput: ResolverTypeWrapper<any>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
+  String: ResolverTypeWrapper<any>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  MatchingStatus: Partial<MatchingStatus>;
-  Int: Partial<Scalars['Int']['output']>;
-  ScoreParts: Partial<ScoreParts>;
-  Float: Partial<Scalars['Float']['output']>;
-  Suggestion: Partial<Suggestion>;
-  ID: Partial<Scalars['ID']['output']>;
-  Boolean: Partial<Scalars['Boolean']['output']>;
-  SharedRequest: Partial<SharedRequest>;
-  Match: Partial<Match>;
-  Request: Partial<Request | FederationReferenceTypes['Request']>;
-  Offer: Partial<Offer | FederationReferenceTypes['Offer']>;
-  UnmatchedRequest: Partial<UnmatchedRequest>;
-  MatchingOutcome: Partial<MatchingOutcome>;
-  EscalationDeadlines: Partial<EscalationDeadlines>;
-  EscalationDeadlinesInput: Partial<EscalationDeadlinesInput>;
-  AssignHelperInput: Partial<AssignHelperInput>;
+  MatchingStatus: any;
+  Int: any;
+  ScoreParts: any;
+  Float: any;
+  Suggestion: any;
+  ID: any;
+  Boolean: any;
+  SharedRequest: any;
+  Match: any;
+  Request: any;
+  Offer: any;
+  UnmatchedRequest: any;
+  MatchingOutcome: any;
+  EscalationDeadlines: any;
+  EscalationDeadlinesInput: any;
+  AssignHelperInput: any;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
-  String: Partial<Scalars['String']['output']>;
+  String: any;
 };
 
 export type LinkDirectiveArgs = {

@@ -4,6 +4,7 @@ import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform'
 import { z } from 'zod';
 import { requestFor } from '../shared/matching-views';
 import { MatchLifecycleHandler, type MatchingOutcome } from './match-lifecycle.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 const id = (field: string) => z.uuid({ error: `${field} must be an id` });
 const reason = plainTextField({ min: 0, max: 500, multiline: true })
@@ -56,5 +57,5 @@ export function matchLifecycleResolvers(app: INestApplication) {
         return outcome(await lifecycle.giveFeedback(ctx, suggestionId, verdict === 'WRONG' ? 'wrong' : 'good', why), ctx);
       },
     },
-  };
+  } satisfies Resolvers;
 }

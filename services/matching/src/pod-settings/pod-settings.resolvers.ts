@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { requireScope, type SubgraphContext } from '@mutuo/platform';
 import { z } from 'zod';
 import { SetEscalationDeadlinesHandler } from './set-escalation-deadlines.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 const deadlinesInput = z.object({ emergencyMinutes: z.number().int(), urgentMinutes: z.number().int(), normalMinutes: z.number().int() });
 
@@ -15,5 +16,5 @@ export function podSettingsResolvers(app: INestApplication) {
         return deadlines.handle(ctx, deadlinesInput.parse(args.input));
       },
     },
-  };
+  } satisfies Resolvers;
 }

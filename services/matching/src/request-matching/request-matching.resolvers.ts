@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { RequestMatchingQueries } from './request-matching.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function requestMatchingResolvers(app: INestApplication) {
   const queries = app.get(RequestMatchingQueries);
@@ -18,5 +19,5 @@ export function requestMatchingResolvers(app: INestApplication) {
           : { state: 'PENDING', candidateCount: 0, evaluatedAt: null };
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -7,6 +7,7 @@ import { DISPATCH_ROLES } from '../match-lifecycle/match-lifecycle.handler';
 import { RequestMatchingQueries } from '../request-matching/request-matching.queries';
 import { matchNode, suggestionNode } from '../shared/matching-views';
 import { SuggestionsQueries, type SuggestionRow } from './suggestions.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 const limitArg = z.object({ limit: z.number().int().min(1).max(200).nullish() });
 
@@ -73,5 +74,5 @@ export function suggestionsResolvers(app: INestApplication) {
         }));
       },
     },
-  };
+  } satisfies Resolvers;
 }

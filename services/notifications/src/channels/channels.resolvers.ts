@@ -5,6 +5,7 @@ import { requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { COORDINATOR_ROLES } from '../shared/graphql-input';
 import { EmailChannel } from './email.channel';
 import { SmsChannel } from './sms.channel';
+import type { Resolvers } from '../graphql/schema.types';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@<>(),;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -34,5 +35,5 @@ export function channelsResolvers(app: INestApplication) {
         throw new DomainRuleViolation('INVALID_CHANNEL', 'Test messages go by EMAIL or SMS', 'channel');
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -3,6 +3,7 @@ import { requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { COORDINATOR_ROLES, requireUuid } from '../shared/graphql-input';
 import { DeliveryHistoryQueries, type DeliveryRecord } from './delivery-history.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 function deliveryView(record: DeliveryRecord) {
   return {
@@ -30,5 +31,5 @@ export function deliveriesResolvers(app: INestApplication) {
         return (await history.forNotification(podId, requireUuid(args.notificationId, 'notificationId'))).map(deliveryView);
       },
     },
-  };
+  } satisfies Resolvers;
 }

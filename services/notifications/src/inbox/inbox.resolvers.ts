@@ -4,6 +4,7 @@ import { toGraphQLEnum } from '@mutuo/service-kit';
 import { ownMemberPod } from '../shared/own-member';
 import type { InboxNotification } from './inbox-notification.entity';
 import { InboxQueries } from './inbox.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function inboxResolvers(app: INestApplication) {
   const inbox = app.get(InboxQueries);
@@ -22,5 +23,5 @@ export function inboxResolvers(app: INestApplication) {
       recordedAt: (notification: InboxNotification) => notification.recordedAt.toISOString(),
       readAt: (notification: InboxNotification) => notification.readAt?.toISOString() ?? null,
     },
-  };
+  } satisfies Resolvers;
 }

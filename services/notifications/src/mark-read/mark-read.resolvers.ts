@@ -4,6 +4,7 @@ import type { NotificationState } from '../domain/notification.decider';
 import type { InboxNotification } from '../inbox/inbox-notification.entity';
 import { requireUuid } from '../shared/graphql-input';
 import { MarkNotificationReadHandler } from './mark-notification-read.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 function fromState(state: Exclude<NotificationState, { status: 'none' }>): InboxNotification {
   return {
@@ -31,5 +32,5 @@ export function markReadResolvers(app: INestApplication) {
         return fromState(state);
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -5,6 +5,7 @@ import { toGraphQLEnum, Clock } from '@mutuo/service-kit';
 import type { PhoneTreeState } from '../domain/phone-tree.decider';
 import { requireUuid } from '../shared/graphql-input';
 import { PhoneTreeHandler } from './phone-tree.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 const DISPATCHER_ROLES = ['dispatcher', 'coordinator', 'operator'];
 
@@ -64,5 +65,5 @@ export function phoneTreeResolvers(app: INestApplication) {
         return phoneTreeView(await trees.close(podId, commandMetadataFrom(ctx, clock.now())));
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -8,6 +8,7 @@ import { isShippedLocale } from '../domain/templates/render-message';
 import { SHIPPED_LOCALES } from '../domain/templates/shipped-templates';
 import { ownMemberPod } from '../shared/own-member';
 import { NotificationPreferencesHandler } from './notification-preferences.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 function preferencesView(preferences: NotificationPreferences) {
   return {
@@ -59,5 +60,5 @@ export function preferencesResolvers(app: INestApplication) {
         return preferencesView(chosen);
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -6,6 +6,7 @@ import { compileTemplate, isShippedLocale, overrideKey, renderMessage } from '..
 import { SHIPPED_LOCALES, TEMPLATE_VARIANTS } from '../domain/templates/shipped-templates';
 import { TEMPLATE_EXAMPLES } from '../domain/templates/template-examples';
 import { COORDINATOR_ROLES } from '../shared/graphql-input';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function templatesResolvers() {
   return {
@@ -32,5 +33,5 @@ export function templatesResolvers() {
         }
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -12,6 +12,7 @@ import { deliveryIdFor } from '../deliveries/notification-dispatcher';
 import type { WebhookEndpointState } from '../domain/webhook-endpoint.decider';
 import { COORDINATOR_ROLES, requireUuid } from '../shared/graphql-input';
 import { WebhookEndpointsHandler } from './webhook-endpoints.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 type Endpoint = Exclude<WebhookEndpointState, { status: 'none' }>;
 
@@ -107,5 +108,5 @@ export function webhooksResolvers(app: INestApplication) {
         };
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -3,6 +3,7 @@ import { requireScope, type SubgraphContext } from '@mutuo/platform';
 import { changeFrom, urgencyFrom, type HelpFactsInput } from '../shared/help-input';
 import { requestResult } from '../shared/request-views';
 import { EditRequestHandler } from './edit-request.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function editRequestResolvers(app: INestApplication) {
   const editRequest = app.get(EditRequestHandler);
@@ -15,5 +16,5 @@ export function editRequestResolvers(app: INestApplication) {
         return requestResult(editRequest.handle(input.requestId, input.expectedVersion, change, ctx));
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -5,6 +5,7 @@ import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform'
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { IncidentHandler, type ExistingIncident } from './incident.handler';
 import { IncidentsQueries, type IncidentRow } from './incidents.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 function incidentView(incident: ExistingIncident | IncidentRow) {
   if ('incidentId' in incident) {
@@ -52,5 +53,5 @@ export function incidentsResolvers(app: INestApplication) {
     Incident: {
       type: (incident: { type: string }) => toGraphQLEnum(incident.type),
     },
-  };
+  } satisfies Resolvers;
 }

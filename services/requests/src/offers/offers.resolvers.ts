@@ -7,6 +7,7 @@ import { changeFrom, factsFrom, requireFirst, type HelpFactsInput } from '../sha
 import { offerFromRow, offerFromState, type OfferView } from '../shared/request-views';
 import { OfferBoardQueries } from './offer-board.queries';
 import { OfferCommandsHandler } from './offer-commands.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function offersResolvers(app: INestApplication) {
   const offerCommands = app.get(OfferCommandsHandler);
@@ -71,5 +72,5 @@ export function offersResolvers(app: INestApplication) {
       visibility: (offer: OfferView) => toGraphQLEnum(offer.visibility),
       offerer: (offer: OfferView) => ({ __typename: 'Member', id: offer.offererMemberId }),
     },
-  };
+  } satisfies Resolvers;
 }

@@ -4,6 +4,7 @@ import { requireScope, type SubgraphContext } from '@mutuo/platform';
 import { factsFrom, urgencyFrom, type HelpFactsInput } from '../shared/help-input';
 import { requestResult } from '../shared/request-views';
 import { PostRequestHandler } from './post-request.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 type PostRequestInput = HelpFactsInput & {
   title: string;
@@ -35,5 +36,5 @@ export function postRequestResolvers(app: INestApplication) {
         );
       },
     },
-  };
+  } satisfies Resolvers;
 }

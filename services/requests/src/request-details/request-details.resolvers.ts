@@ -5,6 +5,7 @@ import { browseFilter, cursorChecked, MAX_PAGE, page, type BrowseArgs } from '..
 import { requireFirst } from '../shared/help-input';
 import { requestFromRow, type RequestView } from '../shared/request-views';
 import { RequestDetailsQueries } from './request-details.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 /** Anonymous requests show who asked only to the requester, the poster and the request's own pod's coordinators. */
 const mayKnowRequester = (request: RequestView, ctx: SubgraphContext) => mayIdentifyRequester(request, ctx.identity);
@@ -66,5 +67,5 @@ export function requestDetailsResolvers(app: INestApplication) {
         }));
       },
     },
-  };
+  } satisfies Resolvers;
 }

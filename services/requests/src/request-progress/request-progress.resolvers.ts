@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { requireScope, type SubgraphContext } from '@mutuo/platform';
 import { requestResult } from '../shared/request-views';
 import { RequestProgressHandler } from './request-progress.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 export function requestProgressResolvers(app: INestApplication) {
   const progress = app.get(RequestProgressHandler);
@@ -25,5 +26,5 @@ export function requestProgressResolvers(app: INestApplication) {
         return requestResult(progress.reverse(args.requestId, args.reason, ctx));
       },
     },
-  };
+  } satisfies Resolvers;
 }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { PodResponseTargets } from '../shared/response-targets';
+import type { Resolvers } from '../graphql/schema.types';
 
 const targetsView = (targets: { emergency: number; urgent: number; normal: number }) => ({
   emergencyHours: targets.emergency,
@@ -22,5 +23,5 @@ export function responseTargetsResolvers(app: INestApplication) {
       setResponseTargets: async (_: unknown, { input }: { input: { emergencyHours: number; urgentHours: number; normalHours: number } }, ctx: SubgraphContext) =>
         targetsView(await responseTargets.tune({ emergency: input.emergencyHours, urgent: input.urgentHours, normal: input.normalHours }, ctx)),
     },
-  };
+  } satisfies Resolvers;
 }

@@ -6,6 +6,7 @@ import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { SHARED_ITEM_CATEGORIES, SHARED_RESOURCE_KINDS, type OpeningHours } from '../domain/shared-resource.decider';
 import { SharedResourceHandler } from './shared-resource.handler';
 import { SharedResourcesQueries, type SharedResourceRow } from './shared-resources.queries';
+import type { Resolvers } from '../graphql/schema.types';
 
 function resourceView(row: SharedResourceRow, publicToken: string | null) {
   return {
@@ -48,7 +49,7 @@ export function sharedResourcesResolvers(app: INestApplication) {
     Mutation: {
       registerSharedResource: async (
         _: unknown,
-        { input }: { input: { kind: string; name: string; location: { lat: number; lon: number }; openingHours: OpeningHours[] } & Idempotent },
+        { input }: { input: { kind: string; name: string; location: { lat: number; lon: number }; openingHours: { byDay: string; opensAt: string; closesAt: string }[] } & Idempotent },
         ctx: SubgraphContext,
       ) => {
         const registered = await resourceCommands.register(
@@ -56,7 +57,8 @@ export function sharedResourcesResolvers(app: INestApplication) {
             kind: fromGraphQLEnum(SHARED_RESOURCE_KINDS, input.kind),
             name: input.name,
             location: { lat: input.location.lat, lon: input.location.lon },
-            openingHours: input.openingHours.map(({ byDay, opensAt, closesAt }) => ({ byDay, opensAt, closesAt })),
+            // The schema has byDay as a String; the decider refuses a day outside MO..SU, naming the field.
+            openingHours: input.openingHours.map(({ byDay, opensAt, closesAt }) => ({ byDay: byDay as OpeningHours['byDay'], opensAt, closesAt })),
           },
           ctx,
           input.idempotencyKey ?? null,
@@ -100,5 +102,5 @@ export function sharedResourcesResolvers(app: INestApplication) {
     StockLevel: {
       itemCategory: (level: { itemCategory: string }) => toGraphQLEnum(level.itemCategory),
     },
-  };
+  } satisfies Resolvers;
 }
