@@ -5,9 +5,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, parse } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { SubgraphResolverMap } from '@mutuo/platform';
 
-export type SubgraphResolvers = GraphQLResolverMap<{ authorization?: string }>;
+export type SubgraphResolvers = SubgraphResolverMap<{ authorization?: string }>;
 
 export interface TestSubgraph {
   name: string;

@@ -1,9 +1,8 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { EntitySchema } from '@mikro-orm/postgresql';
 import type { INestApplication, Type } from '@nestjs/common';
 import { EVENT_STORE_MIGRATIONS, type EventDataCodec, type EventUpcaster, type KeyEncryptionKeys, type PendingEvent, type Projection } from '@mutuo/event-store';
 import type { IntegrationEventMapping } from '@mutuo/messaging';
-import type { MigrationEntry, SubgraphContext } from '@mutuo/platform';
+import type { MigrationEntry, SubgraphContext, SubgraphResolverMap } from '@mutuo/platform';
 
 /** Everything that makes one Mutuo service; `startService` turns it into a running subgraph and consumer. */
 export interface ServiceDefinition {
@@ -38,7 +37,7 @@ export interface ServiceDefinition {
   /** Whether the module has `@EventPattern` handlers, so a durable JetStream consumer is needed. */
   readonly consumesEvents: boolean;
   /** GraphQL resolvers, wired to the module's providers. */
-  readonly resolvers: (app: INestApplication) => GraphQLResolverMap<SubgraphContext>;
+  readonly resolvers: (app: INestApplication) => SubgraphResolverMap<SubgraphContext>;
   /**
    * Public HTTP endpoints besides the subgraph (a JWKS document, an OAuth token endpoint), mounted on the express
    * instance before Nest initialises. They are not behind the gateway secret: each must be safe for anyone to call.

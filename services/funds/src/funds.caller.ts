@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { memberIdFor } from '@mutuo/contracts';
 import type { CommandMetadata } from '@mutuo/domain';
-import { commandMetadataFrom, forbidden, requirePod, type RequestContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, forbidden, requireIdentity, type RequestContext } from '@mutuo/platform';
 import type { PodRoles } from './shared/pod-roles.repository';
 
 /** A signed-in member of a pod, acting on its funds, with the roles funds knows them to hold. */
@@ -15,10 +14,9 @@ export interface FundsCaller {
 
 /** Pod and member come from the verified token; roles from funds' own role record (a token can outlive a term). */
 export async function fundsCaller(em: EntityManager, roles: PodRoles, ctx: RequestContext, now: Date): Promise<FundsCaller> {
-  const { identity, podId } = requirePod(ctx);
+  const { podId, memberId } = actingMember(ctx);
   // No partner scope covers a pod's money.
-  if (identity.clientId !== undefined) throw forbidden("Partner clients may not use a pod's funds");
-  const memberId = memberIdFor(podId, identity.subject);
+  if (requireIdentity(ctx).clientId !== undefined) throw forbidden("Partner clients may not use a pod's funds");
   const held = await roles.of(em, podId, memberId);
   return { podId, memberId, ...held, metadata: { ...commandMetadataFrom(ctx, now), podId } };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
+import { mergeResolvers } from '@mutuo/platform';
 import { membershipResolvers } from './graphql/membership.resolvers';
 import { MemberViewSchema } from './shared/member.entity';
 import { MembershipModule } from './membership.module';
@@ -12,7 +13,6 @@ import { ROLE_TERMS_MIGRATION } from './migrations/role-terms.migration';
 import { rolesResolvers } from './roles/roles.resolvers';
 import { ROLE_VIEW_ENTITIES } from './shared/role-views.entity';
 import { roleViewsProjection } from './roles/role-views.projection';
-import { mergeResolvers } from './graphql/merge-resolvers';
 import { memberSettingsProjection } from './member-settings/member-settings.projection';
 import { memberSettingsResolvers } from './member-settings/member-settings.resolvers';
 import { MEMBER_SETTINGS_MIGRATION } from './migrations/member-settings.migration';

@@ -4,3 +4,5 @@ export * from './gateway-secret';
 export * from './mount-subgraph';
 export * from './refuse-unsafe-text';
 export * from './cursor';
+export * from './resolver-map';
+export * from './request-loaders';

@@ -3,7 +3,6 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { INestApplication } from '@nestjs/common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import type { DocumentNode } from 'graphql';
@@ -14,6 +13,7 @@ import { contextForIdentity, correlationIdFrom, Identity, RequestContext, reques
 import { formatSubgraphError } from './format-error';
 import { refuseUnsafeText } from './refuse-unsafe-text';
 import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER, secretsMatch } from './gateway-secret';
+import type { SubgraphResolverMap } from './resolver-map';
 import type { SubgraphContext } from './subgraph-context';
 
 export const GATEWAY_ONLY_MESSAGE = 'Subgraph only accepts requests from the Mutuo gateway';
@@ -21,7 +21,7 @@ export const GATEWAY_ONLY_MESSAGE = 'Subgraph only accepts requests from the Mut
 export interface SubgraphOptions {
   /** Federation 2 SDL (with `@link(url: "https://specs.apollo.dev/federation/v2.x")`). */
   readonly typeDefs: DocumentNode;
-  readonly resolvers: GraphQLResolverMap<SubgraphContext>;
+  readonly resolvers: SubgraphResolverMap<SubgraphContext>;
   /** GATEWAY_SHARED_SECRET: requests without it in `x-mutuo-gateway-secret` are refused. */
   readonly sharedSecret: string;
   readonly verifier: JwtVerifier;
@@ -60,7 +60,7 @@ export async function mountSubgraph(app: INestApplication, options: SubgraphOpti
   const logger = options.logger;
   const production = options.production ?? false;
   const server = new ApolloServer<SubgraphContext>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as SubgraphResolverMap }),
     introspection: options.introspection ?? !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,

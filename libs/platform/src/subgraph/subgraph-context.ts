@@ -1,3 +1,4 @@
+import { memberIdFor } from '@mutuo/contracts';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { PartnerScope } from '../auth/partner-scopes';
@@ -37,6 +38,26 @@ export function requirePod(ctx: RequestContext): PodScope {
   const identity = requireIdentity(ctx);
   if (!identity.podId) throw forbidden('This needs a pod membership: your token names no pod');
   return { identity, podId: identity.podId };
+}
+
+/**
+ * The member making the request: pod and person from the verified token, never from input. It carries no token,
+ * so it can travel in commands safely.
+ */
+export interface ActingMember {
+  readonly podId: string;
+  readonly memberId: string;
+  /**
+   * The roles the token holds now. Membership issues short-lived tokens carrying the roles held at issue time,
+   * so a lapsed role ends with the token.
+   */
+  readonly roles: readonly string[];
+}
+
+/** The caller as a member of their pod; callers without a pod may not act as one (see requirePod). */
+export function actingMember(ctx: RequestContext): ActingMember {
+  const { identity, podId } = requirePod(ctx);
+  return { podId, memberId: memberIdFor(podId, identity.subject), roles: identity.roles };
 }
 
 /** The caller must hold at least one of `roles`. */

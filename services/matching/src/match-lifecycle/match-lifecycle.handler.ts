@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
 import { query, setTransactionPod, StreamVersionConflict } from '@mutuo/event-store';
 import { Clock } from '@mutuo/service-kit';
-import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import type { ExclusionReason } from '../domain/helper-scoring';
 import type { RequestMatchingCommand } from '../domain/request-matching.commands';
 import { requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
@@ -151,8 +150,8 @@ export class MatchLifecycleHandler {
   }
 
   private caller(ctx: RequestContext): Caller {
-    const { identity, podId } = requirePod(ctx);
-    return { podId, memberId: memberIdFor(podId, identity.subject), metadata: commandMetadataFrom(ctx, this.clock.now()) };
+    const { podId, memberId } = actingMember(ctx);
+    return { podId, memberId, metadata: commandMetadataFrom(ctx, this.clock.now()) };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { memberIdFor } from '@mutuo/contracts';
 import type { IdempotentInput } from '@mutuo/event-store';
-import { requireIdentity, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { batchLoader, perRequest, requireIdentity, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { CreatePodHandler } from '../create-pod/create-pod.handler';
 import { CreateRegionHandler } from '../create-region/create-region.handler';
 import { JoinPodHandler } from '../pod-admission/join-pod/join-pod.handler';
@@ -22,6 +22,7 @@ interface JoinPodArgs {
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
+const byId = <Row extends { id: string }>(rows: readonly Row[]) => new Map(rows.map((row) => [row.id, row]));
 
 export function membershipResolvers(app: INestApplication) {
   const createRegion = app.get(CreateRegionHandler);
@@ -36,6 +37,15 @@ export function membershipResolvers(app: INestApplication) {
   const pods = app.get(PodQueries);
   const regions = app.get(RegionQueries);
   const privacy = app.get(MemberPrivacy);
+  // The gateway sends every reference of one response in one call: each type's lookups become one query.
+  const references = perRequest((ctx: SubgraphContext) => {
+    const podId = ctx.identity?.podId;
+    return {
+      region: batchLoader(async (ids) => byId(await regions.byIds(ids))),
+      pod: batchLoader(async (ids) => (podId ? byId(await pods.byIds(podId, ids)) : new Map())),
+      member: batchLoader(async (ids) => (podId ? byId(await members.byIds(podId, ids)) : new Map())),
+    };
+  });
 
   return {
     Query: {
@@ -63,12 +73,15 @@ export function membershipResolvers(app: INestApplication) {
       },
     },
     Region: {
-      __resolveReference: (reference: { id: string }) => regions.byId(reference.id),
+      // An id that is no UUID is looked up alone, so its failure stays its own and does not fail the batch.
+      __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) =>
+        isUuid(reference.id) ? ((await references(ctx).region.load(reference.id)) ?? null) : regions.byId(reference.id),
     },
     Pod: {
-      __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => {
+      __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
         const identity = requireScope(ctx, 'members:read');
-        return identity.podId ? pods.byId(identity.podId, reference.id) : null;
+        if (!identity.podId) return null;
+        return isUuid(reference.id) ? ((await references(ctx).pod.load(reference.id)) ?? null) : pods.byId(identity.podId, reference.id);
       },
     },
     Member: {
@@ -77,7 +90,7 @@ export function membershipResolvers(app: INestApplication) {
       __resolveReference: async (reference: { id: string }, ctx: SubgraphContext) => {
         const identity = requireScope(ctx, 'members:read');
         if (!identity.podId || !isUuid(reference.id)) return null;
-        return privacy.visibleMember(ctx, (await members.byId(identity.podId, reference.id)) ?? (await counterpartOf(ctx, reference.id)));
+        return privacy.visibleMember(ctx, (await references(ctx).member.load(reference.id)) ?? (await counterpartOf(ctx, reference.id)));
       },
       joinedAt: (member: { joinedAt: Date | string }) => iso(member.joinedAt),
     },

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { REQUEST_CATEGORIES } from '@mutuo/contracts';
-import { badUserInput, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { batchLoader, perRequest, badUserInput, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { MemberBlocksHandler } from './blocks/member-blocks.handler';
 import { MemberBoundariesHandler } from './boundaries/member-boundaries.handler';
@@ -10,7 +10,6 @@ import { CONTACT_CHANNEL_KINDS } from '../domain/profile-values';
 import { MemberQueries } from '../shared/member.queries';
 import { MemberPrivacy } from '../shared/member-privacy';
 import { MemberProfileHandler } from './profile/member-profile.handler';
-import { BatchLoader, perRequest } from '../shared/batch-loader';
 import type { ContactChannelDetails, MemberParent } from '../shared/member-details';
 import { MemberSettingsQueries } from '../shared/member-settings.queries';
 
@@ -58,10 +57,10 @@ export function memberSettingsResolvers(app: INestApplication) {
   const loaders = perRequest((ctx: SubgraphContext) => {
     const { podId } = requirePod(ctx);
     return {
-      profile: new BatchLoader((ids) => settings.profiles(podId, ids)),
-      boundaries: new BatchLoader((ids) => settings.boundaries(podId, ids)),
-      pause: new BatchLoader((ids) => settings.pauses(podId, ids)),
-      blockedBy: new BatchLoader((ids) => settings.blockedBy(podId, ids)),
+      profile: batchLoader((ids) => settings.profiles(podId, ids)),
+      boundaries: batchLoader((ids) => settings.boundaries(podId, ids)),
+      pause: batchLoader((ids) => settings.pauses(podId, ids)),
+      blockedBy: batchLoader((ids) => settings.blockedBy(podId, ids)),
     };
   });
   const profileOf = (member: MemberParent, ctx: SubgraphContext) => member.snapshot?.profile ?? loaders(ctx).profile.load(member.id);

@@ -11,4 +11,9 @@ export class PodQueries {
   byId(callerPodId: string, podId: string): Promise<PodView | null> {
     return inPodTransaction(this.em.fork(), callerPodId, (tx) => tx.findOne(PodViewSchema, { id: podId }));
   }
+
+  /** Several pods in one query, as `byId` reads one: only the caller's own pod is found. */
+  byIds(callerPodId: string, podIds: readonly string[]): Promise<PodView[]> {
+    return inPodTransaction(this.em.fork(), callerPodId, (tx) => tx.find(PodViewSchema, { id: { $in: [...podIds] } }));
+  }
 }

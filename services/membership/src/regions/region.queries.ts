@@ -10,4 +10,8 @@ export class RegionQueries {
   byId(regionId: string): Promise<RegionView | null> {
     return this.em.fork().findOne(RegionViewSchema, { id: regionId });
   }
+
+  byIds(regionIds: readonly string[]): Promise<RegionView[]> {
+    return this.em.fork().find(RegionViewSchema, { id: { $in: [...regionIds] } });
+  }
 }

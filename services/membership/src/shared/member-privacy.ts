@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
-import type { RequestContext } from '@mutuo/platform';
+import { batchLoader, perRequest, type RequestContext } from '@mutuo/platform';
 import type { GeoPoint } from '@mutuo/domain';
 import type { ContactChannelKind } from '../domain/profile-values';
-import { BatchLoader, perRequest } from './batch-loader';
 import type { ContactChannelDetails, MemberParent } from './member-details';
 import { MEMBER_IN_LIST, MemberSettingsQueries } from './member-settings.queries';
 import { canSeeContactChannels, canSeePrivateDetails, viewerOf, type Viewer } from './member-visibility';
@@ -35,11 +34,11 @@ export class MemberPrivacy {
     const viewer = viewerOf(ctx);
     return {
       viewer,
-      channels: new BatchLoader((ids) => this.readChannels(viewer.podId!, ids)),
-      precise: new BatchLoader((ids) => this.readPrecisePoints(viewer.podId!, ids)),
+      channels: batchLoader((ids) => this.readChannels(viewer.podId!, ids)),
+      precise: batchLoader((ids) => this.readPrecisePoints(viewer.podId!, ids)),
       // The viewer's counterparts in standing matches (member id → their pod), read once per request.
       counterparts: lazily(() => this.readCounterparts(viewer.memberId)),
-      blocked: new BatchLoader(async (ids) => {
+      blocked: batchLoader(async (ids) => {
         const blocked = viewer.memberId ? await this.settings.blockedWith(viewer.podId!, viewer.memberId, ids) : new Set<string>();
         return new Map(ids.map((id) => [id, blocked.has(id)]));
       }),

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { memberIdFor } from '@mutuo/contracts';
 import { foldEvents, isUuid, type Command, type CommandMetadata, type Decider, type DomainEvent } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, createOnce, streamName, type IdempotentCall, type StoredEvent } from '@mutuo/event-store';
-import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { memberBoundariesDecider, type MemberBoundariesEvent } from '../domain/member-boundaries.decider';
 import { memberPauseDecider, type MemberPauseEvent } from '../domain/member-pause.decider';
 import { memberProfileDecider, type MemberProfileEvent } from '../domain/member-profile.decider';
@@ -20,8 +19,8 @@ export interface CallingMember {
 }
 
 export function callingMember(ctx: RequestContext, now: Date): CallingMember {
-  const { identity, podId } = requirePod(ctx);
-  return { podId, memberId: memberIdFor(podId, identity.subject), metadata: commandMetadataFrom(ctx, now) };
+  const { podId, memberId } = actingMember(ctx);
+  return { podId, memberId, metadata: commandMetadataFrom(ctx, now) };
 }
 
 /**

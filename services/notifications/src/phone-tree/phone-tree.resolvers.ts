@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { memberIdFor } from '@mutuo/contracts';
 import { plainText } from '@mutuo/domain';
-import { commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, requirePod, requireRole, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum, Clock } from '@mutuo/service-kit';
 import type { PhoneTreeState } from '../domain/phone-tree.decider';
-import { requireUuid } from '../graphql/graphql-input';
+import { requireUuid } from '../shared/graphql-input';
 import { PhoneTreeHandler } from './phone-tree.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 const DISPATCHER_ROLES = ['dispatcher', 'coordinator', 'operator'];
 
@@ -57,13 +57,13 @@ export function phoneTreeResolvers(app: INestApplication) {
         return phoneTreeView(await trees.activate(podId, reason, commandMetadataFrom(ctx, clock.now())));
       },
       acknowledgePhoneTreeCall: async (_: unknown, __: unknown, ctx: SubgraphContext) => {
-        const { identity, podId } = requirePod(ctx);
-        return phoneTreeView(await trees.acknowledge(podId, memberIdFor(podId, identity.subject), commandMetadataFrom(ctx, clock.now())));
+        const { podId, memberId } = actingMember(ctx);
+        return phoneTreeView(await trees.acknowledge(podId, memberId, commandMetadataFrom(ctx, clock.now())));
       },
       closePhoneTree: async (_: unknown, __: unknown, ctx: SubgraphContext) => {
         const { podId } = dispatcher(ctx);
         return phoneTreeView(await trees.close(podId, commandMetadataFrom(ctx, clock.now())));
       },
     },
-  };
+  } satisfies Resolvers;
 }

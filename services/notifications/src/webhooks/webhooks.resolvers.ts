@@ -10,8 +10,9 @@ import { DeliveryHistoryQueries } from '../shared/delivery/delivery-history.quer
 import { DeliveryWorker } from '../shared/delivery/delivery.worker';
 import { deliveryIdFor } from '../shared/delivery/notification-dispatcher';
 import type { WebhookEndpointState } from '../domain/webhook-endpoint.decider';
-import { COORDINATOR_ROLES, requireUuid } from '../graphql/graphql-input';
+import { COORDINATOR_ROLES, requireUuid } from '../shared/graphql-input';
 import { WebhookEndpointsHandler } from '../shared/webhook-endpoints.handler';
+import type { Resolvers } from '../graphql/schema.types';
 
 type Endpoint = Exclude<WebhookEndpointState, { status: 'none' }>;
 
@@ -107,5 +108,5 @@ export function webhooksResolvers(app: INestApplication) {
         };
       },
     },
-  };
+  } satisfies Resolvers;
 }

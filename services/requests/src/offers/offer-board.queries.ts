@@ -40,6 +40,15 @@ export class OfferBoardQueries {
     return row ?? null;
   }
 
+  /** Several offers in one query, each visible exactly when `byId` would find it; ids that are no UUID find nothing. */
+  async byIds(podId: string, ids: readonly string[]): Promise<OfferRow[]> {
+    const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (wellFormed.length === 0) return [];
+    return inRegionTransaction(this.em.fork(), podId, (tx) =>
+      query<OfferRow>(tx, 'select * from offers where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))', [JSON.stringify(wellFormed)]),
+    );
+  }
+
   /** Open offers newest first, by category and cell prefix, with the same cursor as requests. */
   openOffers(podId: string, first: number, after: string | null | undefined, filter: OpenListingFilter, scope: BrowseScope = 'pod'): Promise<Page<OfferRow>> {
     const position = after ? decodeCursor(after) : undefined;

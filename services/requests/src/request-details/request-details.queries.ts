@@ -75,6 +75,15 @@ export class RequestDetailsQueries {
     return row ?? null;
   }
 
+  /** Several requests in one query, each visible exactly when `byId` would find it; ids that are no UUID find nothing. */
+  async byIds(podId: string, ids: readonly string[]): Promise<RequestRow[]> {
+    const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (wellFormed.length === 0) return [];
+    return inRegionTransaction(this.em.fork(), podId, (tx) =>
+      query<RequestRow>(tx, `select ${REQUEST_COLUMNS} from request_details where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(wellFormed)]),
+    );
+  }
+
   timeline(podId: string, id: string): Promise<TimelineRow[]> {
     return inPodTransaction(this.em.fork(), podId, (tx) =>
       query<TimelineRow>(tx, 'select position, kind, at, actor_member_id, details from request_timeline where request_id = ? order by position', [id]),

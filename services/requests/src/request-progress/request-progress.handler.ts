@@ -3,9 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
 import { Clock } from '@mutuo/service-kit';
-import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { requestDecider, type Contribution, type ExistingRequest, type RequestCommand, type RequestEvent, type RequestState } from '../domain/request.decider';
-import { actingMember } from '../shared/acting-member';
 import { requestStream } from '../shared/streams';
 
 /** What happens to a request after posting, by people: help starts, is confirmed (or undone), or is cancelled. */

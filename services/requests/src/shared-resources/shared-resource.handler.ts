@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation, type GeoPoint } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query } from '@mutuo/event-store';
-import { commandMetadataFrom, type RequestContext, type ServiceConfig } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, type RequestContext, type ServiceConfig } from '@mutuo/platform';
 import { Clock, SERVICE_CONFIG } from '@mutuo/service-kit';
 import {
   ANONYMOUS_ACTOR,
@@ -15,7 +15,6 @@ import {
   type SharedResourceKind,
   type SharedResourceState,
 } from '../domain/shared-resource.decider';
-import { actingMember } from '../shared/acting-member';
 import { sharedResourceStream } from '../shared/streams';
 
 /** Per caller address: at most this many anonymous entries per window, across all resources. */

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { Clock } from '@mutuo/service-kit';
-import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
+import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import type { ResponseTargets } from '../domain/help-facts';
 import { responseTargetsDecider, type ResponseTargetsCommand, type ResponseTargetsEvent, type ResponseTargetsState } from '../domain/response-targets.decider';
-import { actingMember } from './acting-member';
 
 export const responseTargetsStream = (podId: string) => streamName('response-targets', podId, podId);
 

@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { requirePod, type SubgraphContext } from '@mutuo/platform';
-import { BatchLoader, perRequest } from '../../shared/batch-loader';
+import { batchLoader, perRequest, requirePod, type SubgraphContext } from '@mutuo/platform';
 import type { MemberParent } from '../../shared/member-details';
 import { MemberQueries } from '../../shared/member.queries';
 import { pageSize } from '../../shared/keyset-page';
@@ -22,8 +21,8 @@ export function agreementsResolvers(app: INestApplication) {
   const loaders = perRequest((ctx: SubgraphContext) => {
     const { podId } = requirePod(ctx);
     return {
-      acknowledged: new BatchLoader((ids) => agreements.acknowledgedVersions(podId, ids)),
-      member: new BatchLoader(async (ids) => new Map((await members.byIds(podId, ids)).map((member) => [member.id, member]))),
+      acknowledged: batchLoader((ids) => agreements.acknowledgedVersions(podId, ids)),
+      member: batchLoader(async (ids) => new Map((await members.byIds(podId, ids)).map((member) => [member.id, member]))),
     };
   });
   /** A member of the caller's pod, unless one of the two blocked the other. */

@@ -2,7 +2,7 @@ import { REQUEST_CATEGORIES, REQUEST_VISIBILITIES, URGENCIES, type Urgency } fro
 import { DomainRuleViolation, encodeGeohash, geohashCell, isValidPoint } from '@mutuo/domain';
 import { fromGraphQLEnum } from '@mutuo/service-kit';
 import { CELL_PRECISION, LOCATION_CELL, type HelpFacts, type HelpFactsChange, type HelpLocation, type TimeWindow } from '../domain/help-facts';
-import type { NewHelpFacts } from '../shared/pod-facts';
+import type { NewHelpFacts } from './pod-facts';
 
 export interface TimeWindowInput {
   from?: string | null;

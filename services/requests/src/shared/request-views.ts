@@ -148,3 +148,9 @@ export function offerFromRow(row: OfferRow): OfferView {
 export function offerFromState(state: ExistingOffer, version: number): OfferView {
   return { ...listingFromState(state.offerId, state, version), remainingQuantity: state.remainingQuantity, offererMemberId: state.offererMemberId };
 }
+
+/** The request as the command left it (read models may not have caught up yet). */
+export async function requestResult(work: Promise<{ request: ExistingRequest; version: number }>): Promise<RequestView> {
+  const { request, version } = await work;
+  return requestFromState(request, version);
+}

@@ -1,0 +1,78 @@
+import type { INestApplication } from '@nestjs/common';
+import { DomainRuleViolation } from '@mutuo/domain';
+import { actingMember, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
+import { z } from 'zod';
+import { DISPATCH_ROLES } from '../match-lifecycle/match-lifecycle.handler';
+import { RequestMatchingQueries } from '../request-matching/request-matching.queries';
+import { matchNode, suggestionNode } from '../shared/matching-views';
+import { SuggestionsQueries, type SuggestionRow } from './suggestions.queries';
+import type { Resolvers } from '../graphql/schema.types';
+
+const limitArg = z.object({ limit: z.number().int().min(1).max(200).nullish() });
+
+export function suggestionsResolvers(app: INestApplication) {
+  const queries = app.get(RequestMatchingQueries);
+  const suggestions = app.get(SuggestionsQueries);
+  const clock = app.get(Clock);
+
+  const caller = (ctx: SubgraphContext) => {
+    const { podId, memberId, roles } = actingMember(ctx);
+    return { podId, memberId, dispatcher: roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) };
+  };
+
+  /** The requester and the pod's dispatchers see every suggestion of a request; anyone else only those addressed to them. */
+  const visibleTo = (ctx: SubgraphContext, rows: SuggestionRow[], requesterMemberId: string | null) => {
+    const me = caller(ctx);
+    const everything = (me.dispatcher && rows.every((row) => row.pod_id === me.podId)) || (requesterMemberId !== null && requesterMemberId === me.memberId);
+    return (everything ? rows : rows.filter((row) => row.helper_member_id === me.memberId)).map((row) => suggestionNode(row, me.podId, clock.now()));
+  };
+
+  return {
+    Request: {
+      suggestions: async (request: { id: string }, _: unknown, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        const { podId } = requirePod(ctx);
+        const rows = await suggestions.forRequest(podId, request.id);
+        const requester = await queries.requesterOf(podId, request.id);
+        return visibleTo(ctx, rows, requester);
+      },
+      match: async (request: { id: string }, _: unknown, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        return matchNode(await suggestions.currentMatchForRequest(requirePod(ctx).podId, request.id), ctx);
+      },
+    },
+    Offer: {
+      __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+      suggestions: async (offer: { id: string }, _: unknown, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        return visibleTo(ctx, await suggestions.forOffer(requirePod(ctx).podId, offer.id), null);
+      },
+      match: async (offer: { id: string }, _: unknown, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        return matchNode(await suggestions.currentMatchForOffer(requirePod(ctx).podId, offer.id), ctx);
+      },
+    },
+    Query: {
+      suggestionsForMe: async (_: unknown, args: { includeAnswered?: boolean | null }, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        const me = caller(ctx);
+        return (await suggestions.forHelper(me.podId, me.memberId, args.includeAnswered === true)).map((row) => suggestionNode(row, me.podId, clock.now()));
+      },
+      unmatchedPastDeadline: async (_: unknown, args: unknown, ctx: SubgraphContext) => {
+        requireScope(ctx, 'requests:read');
+        if (!caller(ctx).dispatcher) throw new DomainRuleViolation('FORBIDDEN', "The pod's queue is for dispatchers and coordinators", 'roles');
+        const { limit } = limitArg.parse(args);
+        const rows = await suggestions.unmatchedPastDeadline(requirePod(ctx).podId, clock.now(), limit ?? 50);
+        return rows.map((row) => ({
+          request: { id: row.request_id },
+          category: toGraphQLEnum(row.category),
+          urgency: toGraphQLEnum(row.urgency),
+          postedAt: new Date(row.posted_at).toISOString(),
+          deadline: new Date(row.deadline).toISOString(),
+          escalated: row.escalated_at !== null,
+        }));
+      },
+    },
+  } satisfies Resolvers;
+}
