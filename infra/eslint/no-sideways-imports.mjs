@@ -6,6 +6,8 @@ const SHARED_FOLDERS = new Set(['domain', 'shared']);
 const RESTRICTED_SOURCES = { domain: new Set(['domain']), shared: new Set(['domain', 'shared']) };
 // graphql/ merges the resolver parts of every use case, like the service's root files do.
 const COMPOSING_FOLDERS = new Set(['graphql']);
+// The types GraphQL Code Generator writes from the service's schema: every resolver part types itself with them.
+const GENERATED_SCHEMA_TYPES = path.join('graphql', 'schema.types');
 const SERVICE_SRC = /^(.*[\\/]services[\\/][^\\/]+[\\/]src)[\\/]/;
 
 /** The first folder under the service's src/ that a path lies in, or null for root files and paths outside src/. */
@@ -40,7 +42,9 @@ export const noSidewaysImports = {
     const check = (node) => {
       const source = node.source?.value;
       if (typeof source !== 'string' || !source.startsWith('.')) return;
-      const to = topFolder(srcDir, path.resolve(path.dirname(file), source));
+      const target = path.resolve(path.dirname(file), source);
+      if (path.relative(srcDir, target) === GENERATED_SCHEMA_TYPES) return;
+      const to = topFolder(srcDir, target);
       if (to === null || to === from) return;
       const restricted = RESTRICTED_SOURCES[from];
       if (restricted) {

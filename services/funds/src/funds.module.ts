@@ -7,7 +7,7 @@ import { PAYOUT_PROCESSOR, SandboxPayoutProcessor } from './disbursements/payout
 import { BlankPersonalDataWhenMemberErased } from './erasure/blank-personal-data-when-member-erased.handler';
 import { FundsPolicies } from './shared/funds-policies.repository';
 import { Ledger } from './shared/ledger.service';
-import { LedgerQueries } from './ledger/ledger.queries';
+import { LedgerQueries } from './shared/ledger.queries';
 import { PersonalTexts } from './shared/personal-texts.store';
 import { OpenPodAccountsWhenPodCreated } from './pods/open-pod-accounts-when-pod-created.handler';
 import { PodMembers } from './shared/pod-members.repository';

@@ -6,10 +6,10 @@ import { ForgetMemberWhenLeft } from './forget-members/forget-member-when-left.h
 import { MatchLifecycleHandler } from './match-lifecycle/match-lifecycle.handler';
 import { SetEscalationDeadlinesHandler } from './pod-settings/set-escalation-deadlines.handler';
 import { MATCHING_OPTIONS, matchingOptionsFrom } from './matching.options';
-import { RequestMatchingQueries } from './request-matching/request-matching.queries';
+import { RequestMatchingQueries } from './shared/request-matching.queries';
 import { SuggestHelpersWhenRequestPosted } from './suggest-helpers/suggest-helpers-when-request-posted.handler';
 import { SuggestHelpersService } from './shared/suggest-helpers.service';
-import { SuggestionsQueries } from './suggestions/suggestions.queries';
+import { SuggestionsQueries } from './shared/suggestions.queries';
 import { TrackHelperBlocks } from './track-availability/track-helper-blocks.handler';
 import { TrackHelperBoundaries } from './track-availability/track-helper-boundaries.handler';
 import { TrackHelperPauses } from './track-availability/track-helper-pauses.handler';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { onStatement } from '@mutuo/event-store';
 import { natsTestPrefix, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { membershipService } from '../src/membership.service';
 
@@ -8,17 +8,13 @@ const DIRECTORY = `query($podId: ID!) { pod(id: $podId) { members(first: 100) { 
 
 type Entities = { _entities: ({ id: string; displayName: string } | null)[] };
 
-/** Reads of the members read model, counted where every statement passes: the pg client's query function. */
-function countMemberReads(): { count: () => number; stop: () => void } {
+/** Reads of the members read model, counted where every statement of the service's database passes. */
+function countMemberReads(sut: ServiceUnderTest): { count: () => number; stop: () => void } {
   const statements: string[] = [];
-  const original = pg.Client.prototype.query;
-  const spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const config = args[0] as string | { text?: string };
-    const text = typeof config === 'string' ? config : (config?.text ?? '');
-    if (/from "members"/.test(text)) statements.push(text);
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original);
-  return { count: () => statements.length, stop: () => spy.mockRestore() };
+  const stop = onStatement(sut.service.orm.em, (sql) => {
+    if (/from "members"/.test(sql)) statements.push(sql);
+  });
+  return { count: () => statements.length, stop };
 }
 
 describe('Member references from the gateway (real PostgreSQL and NATS)', () => {
@@ -60,11 +56,11 @@ describe('Member references from the gateway (real PostgreSQL and NATS)', () => 
   it('resolves 50 member references in one query, with the same answer as one reference at a time', async () => {
     const representations = memberIds.map((id) => ({ __typename: 'Member', id }));
 
-    const batched = countMemberReads();
+    const batched = countMemberReads(sut);
     const together = await ok<Entities>(viewer, ENTITIES, { representations });
     batched.stop();
 
-    const single = countMemberReads();
+    const single = countMemberReads(sut);
     const oneByOne: Entities['_entities'] = [];
     for (const representation of representations) oneByOne.push(...(await ok<Entities>(viewer, ENTITIES, { representations: [representation] }))._entities);
     single.stop();

@@ -5,7 +5,7 @@ import { areaAlertsProjection } from './area-alerts/area-alerts.projection';
 import { mountPublicRoutes } from './channels/public-routes.http';
 import { deliveriesProjection } from './deliveries/deliveries.projection';
 import { notificationsResolvers } from './graphql/notifications.resolvers';
-import { InboxNotificationSchema } from './inbox/inbox-notification.entity';
+import { InboxNotificationSchema } from './shared/inbox-notification.entity';
 import { inboxProjection } from './inbox/inbox.projection';
 import { CHANNELS_MIGRATION } from './migrations/channels.migration';
 import { PERSONAL_DATA_KEYS_MIGRATION } from './migrations/personal-data-keys.migration';

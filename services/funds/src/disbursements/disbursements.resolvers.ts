@@ -7,7 +7,7 @@ import { toGraphQLEnum } from '@mutuo/service-kit';
 import type { DisbursementState } from '../domain/disbursement.decider';
 import { checkUuid } from '../funds.input';
 import { withLedgerErrors } from '../shared/ledger.errors';
-import { LedgerQueries } from '../ledger/ledger.queries';
+import { LedgerQueries } from '../shared/ledger.queries';
 import { PersonalTexts } from '../shared/personal-texts.store';
 import { iso, memberRef, podOf, type MemberRef } from '../shared/funds-views';
 import { DisbursementsHandler, type ProposeDisbursementInput } from './disbursements.handler';

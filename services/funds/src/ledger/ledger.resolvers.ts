@@ -7,7 +7,7 @@ import { checkUuid } from '../funds.input';
 import { PodRoles } from '../shared/pod-roles.repository';
 import { iso, memberRef, podOf, transferView } from '../shared/funds-views';
 import { derivedTransferId } from '../shared/account-ids';
-import { LedgerQueries, type AccountRow, type TransferRow } from './ledger.queries';
+import { LedgerQueries, type AccountRow, type TransferRow } from '../shared/ledger.queries';
 import { Ledger } from '../shared/ledger.service';
 import type { Resolvers } from '../graphql/schema.types';
 

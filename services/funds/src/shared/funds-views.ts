@@ -1,7 +1,7 @@
 import { forbidden, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import type { PostedTransfer } from '../domain/ledger.types';
-import type { TransferRow } from '../ledger/ledger.queries';
+import type { TransferRow } from './ledger.queries';
 
 export interface MemberRef {
   formerMember: boolean;

@@ -6,7 +6,7 @@ import { forbidden, type SubgraphContext } from '@mutuo/platform';
 import type { PublicReport } from '../domain/public-report';
 import { fundsCaller } from '../funds.caller';
 import { checkUuid } from '../funds.input';
-import { LedgerQueries } from '../ledger/ledger.queries';
+import { LedgerQueries } from '../shared/ledger.queries';
 import { PodRoles } from '../shared/pod-roles.repository';
 import { transferView } from '../shared/funds-views';
 import { PublicReportQueries } from './public-report.queries';

@@ -7,10 +7,8 @@ import { Clock } from '@mutuo/service-kit';
 import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import type { ExclusionReason } from '../domain/helper-scoring';
 import type { RequestMatchingCommand } from '../domain/request-matching.commands';
+import { DISPATCH_ROLES } from '../shared/dispatch-roles';
 import { requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
-
-/** Roles that may assign helpers by hand, override a match and judge suggestions. */
-export const DISPATCH_ROLES = ['dispatcher', 'coordinator'] as const;
 
 interface SuggestionLocation {
   request_id: string;

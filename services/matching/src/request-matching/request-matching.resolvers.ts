@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
-import { RequestMatchingQueries } from './request-matching.queries';
+import { RequestMatchingQueries } from '../shared/request-matching.queries';
 import type { Resolvers } from '../graphql/schema.types';
 
 export function requestMatchingResolvers(app: INestApplication) {

@@ -1,7 +1,7 @@
 import { mayIdentifyRequester, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { explainScore } from '../domain/helper-scoring';
-import type { MatchRow, SuggestionRow } from '../suggestions/suggestions.queries';
+import type { MatchRow, SuggestionRow } from './suggestions.queries';
 
 /**
  * The request itself only for its own pod. Another pod (an escalated suggestion, a cross-pod match) cannot read it

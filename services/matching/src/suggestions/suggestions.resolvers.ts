@@ -3,10 +3,10 @@ import { DomainRuleViolation } from '@mutuo/domain';
 import { actingMember, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
 import { z } from 'zod';
-import { DISPATCH_ROLES } from '../match-lifecycle/match-lifecycle.handler';
-import { RequestMatchingQueries } from '../request-matching/request-matching.queries';
+import { DISPATCH_ROLES } from '../shared/dispatch-roles';
+import { RequestMatchingQueries } from '../shared/request-matching.queries';
 import { matchNode, suggestionNode } from '../shared/matching-views';
-import { SuggestionsQueries, type SuggestionRow } from './suggestions.queries';
+import { SuggestionsQueries, type SuggestionRow } from '../shared/suggestions.queries';
 import type { Resolvers } from '../graphql/schema.types';
 
 const limitArg = z.object({ limit: z.number().int().min(1).max(200).nullish() });

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
 import { defineProjection, query } from '@mutuo/event-store';
 import type { NotificationEvent } from '../domain/notification.decider';
-import { InboxNotificationSchema } from './inbox-notification.entity';
+import { InboxNotificationSchema } from '../shared/inbox-notification.entity';
 
 export const inboxProjection = defineProjection<NotificationEvent>({
   name: 'inbox',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction } from '@mutuo/event-store';
-import { InboxNotificationSchema, type InboxNotification } from './inbox-notification.entity';
+import { InboxNotificationSchema, type InboxNotification } from '../shared/inbox-notification.entity';
 
 export interface Inbox {
   readonly unreadCount: number;

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { SubgraphContext } from '@mutuo/platform';
 import { toGraphQLEnum } from '@mutuo/service-kit';
 import { ownMemberPod } from '../shared/own-member';
-import type { InboxNotification } from './inbox-notification.entity';
+import type { InboxNotification } from '../shared/inbox-notification.entity';
 import { InboxQueries } from './inbox.queries';
 import type { Resolvers } from '../graphql/schema.types';
 

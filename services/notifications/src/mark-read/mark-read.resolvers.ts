@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { SubgraphContext } from '@mutuo/platform';
 import type { NotificationState } from '../domain/notification.decider';
-import type { InboxNotification } from '../inbox/inbox-notification.entity';
+import type { InboxNotification } from '../shared/inbox-notification.entity';
 import { requireUuid } from '../shared/graphql-input';
 import { MarkNotificationReadHandler } from './mark-notification-read.handler';
 import type { Resolvers } from '../graphql/schema.types';

@@ -23,6 +23,9 @@ export type OfferState =
   | (OfferRecord & { readonly status: 'open' | 'paused' })
   | (OfferRecord & { readonly status: 'closed'; readonly closedAt: string; readonly reason: OfferCloseReason });
 
+/** An offer that has been made: every state but the initial one. */
+export type ExistingOffer = Exclude<OfferState, { status: 'none' }>;
+
 export type PostOffer = Command<'PostOffer', HelpFacts & { offerId: string; podId: string; regionId: string | null; actor: Actor }>;
 export type EditOffer = Command<'EditOffer', { change: HelpFactsChange; actor: Actor }>;
 export type PauseOffer = Command<'PauseOffer', { actor: Actor }>;

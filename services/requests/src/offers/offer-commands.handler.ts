@@ -4,12 +4,10 @@ import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
 import { Clock } from '@mutuo/service-kit';
 import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import type { HelpFactsChange } from '../domain/help-facts';
-import { offerDecider, type OfferCommand, type OfferEvent, type OfferState } from '../domain/offer.decider';
+import { offerDecider, type ExistingOffer, type OfferCommand, type OfferEvent, type OfferState } from '../domain/offer.decider';
 import { PodFactsQueries, withPodDefaults, type NewHelpFacts } from '../shared/pod-facts';
 import { offerStream } from '../shared/streams';
 import { refusingStaleVersions } from '../shared/versioned-command';
-
-export type ExistingOffer = Exclude<OfferState, { status: 'none' }>;
 
 /** A member offers something, changes it, pauses and resumes it, or withdraws it. */
 @Injectable()

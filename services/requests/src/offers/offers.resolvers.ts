@@ -5,7 +5,7 @@ import { toGraphQLEnum } from '@mutuo/service-kit';
 import { browseFilter, cursorChecked, MAX_PAGE, page, type BrowseArgs } from '../shared/browse-input';
 import { changeFrom, factsFrom, requireFirst, type HelpFactsInput } from '../shared/help-input';
 import { offerFromRow, offerFromState, type OfferView } from '../shared/request-views';
-import { OfferBoardQueries } from './offer-board.queries';
+import { OfferBoardQueries } from '../shared/offer-board.queries';
 import { OfferCommandsHandler } from './offer-commands.handler';
 import type { Resolvers } from '../graphql/schema.types';
 

@@ -4,7 +4,7 @@ import { toGraphQLEnum } from '@mutuo/service-kit';
 import { browseFilter, cursorChecked, MAX_PAGE, page, type BrowseArgs } from '../shared/browse-input';
 import { requireFirst } from '../shared/help-input';
 import { requestFromRow, type RequestView } from '../shared/request-views';
-import { RequestDetailsQueries } from './request-details.queries';
+import { RequestDetailsQueries } from '../shared/request-details.queries';
 import type { Resolvers } from '../graphql/schema.types';
 
 /** Anonymous requests show who asked only to the requester, the poster and the request's own pod's coordinators. */

@@ -2,7 +2,7 @@ import { URGENCIES } from '@mutuo/contracts';
 import { geohashCell, parseGeoPolygon } from '@mutuo/domain';
 import { badUserInput } from '@mutuo/platform';
 import { fromGraphQLEnum } from '@mutuo/service-kit';
-import { InvalidCursor, encodeCursor, type BrowseFilter } from '../request-details/request-details.queries';
+import { InvalidCursor, encodeCursor, type BrowseFilter } from './request-details.queries';
 import { categoryFrom } from './help-input';
 
 /** The most listings one page of a browse query returns. */

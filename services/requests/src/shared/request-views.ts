@@ -1,8 +1,8 @@
 import type { HelpFacts } from '../domain/help-facts';
 import type { ExistingRequest } from '../domain/request.state';
-import type { ExistingOffer } from '../offers/offer-commands.handler';
-import type { OfferRow } from '../offers/offer-board.queries';
-import type { RequestRow } from '../request-details/request-details.queries';
+import type { ExistingOffer } from '../domain/offer.decider';
+import type { OfferRow } from './offer-board.queries';
+import type { RequestRow } from './request-details.queries';
 
 /** What requests and offers both show: the help described, where and when, and where it stands. */
 interface ListingView {
