@@ -10,7 +10,7 @@ import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
 import { REQUESTER_PRIVACY_MIGRATION } from './migrations/requester-privacy.migration';
 import { SUGGESTIONS_MIGRATION } from './migrations/suggestions.migration';
 import { PodHelperSchema } from './shared/pod-helper.entity';
-import { RequestMatchingSchema } from './request-matching/request-matching.entity';
+import { RequestMatchingSchema } from './shared/request-matching.entity';
 import { requestMatchingProjection } from './request-matching/request-matching.projection';
 import { podMatchingSettingsProjection } from './pod-settings/pod-matching-settings.projection';
 import { suggestionsProjection } from './suggestions/suggestions.projection';

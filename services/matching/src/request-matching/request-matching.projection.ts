@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineProjection, query } from '@mutuo/event-store';
 import type { RequestEvaluated } from '../domain/request-matching.events';
-import { RequestMatchingSchema } from './request-matching.entity';
+import { RequestMatchingSchema } from '../shared/request-matching.entity';
 
 export const requestMatchingProjection = defineProjection<RequestEvaluated>({
   name: 'request-matching',

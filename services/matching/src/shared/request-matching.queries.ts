@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
-import { RequestMatchingSchema, type RequestMatching } from '../request-matching/request-matching.entity';
+import { RequestMatchingSchema, type RequestMatching } from './request-matching.entity';
 
 @Injectable()
 export class RequestMatchingQueries {
