@@ -16,9 +16,13 @@ describe('anonymous requesters through the gateway', () => {
 
   it('hides who asked from the helper everywhere, and shows it to the requester and the coordinator', async () => {
     const operator = await platform.token('operator-a', undefined, ['operator']);
-    const { createRegion } = await data<{ createRegion: { id: string } }>(operator, 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }', {
-      input: { name: 'Lisboa', slug: `lisboa-a-${platform.suffix}` },
-    });
+    const { createRegion } = await data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
+      {
+        input: { name: 'Lisboa', slug: `lisboa-a-${platform.suffix}` },
+      },
+    );
     const { createPod } = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
       input: { regionId: createRegion.id, name: 'Graça', languages: ['pt'], timezone: 'Europe/Lisbon' },
     });
@@ -51,7 +55,9 @@ describe('anonymous requesters through the gateway', () => {
     );
 
     // Bo takes the emergency, which matches it at once.
-    expect(await data(bo, 'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }', { id: suggestionId })).toEqual({ acceptSuggestion: { matched: true } });
+    expect(await data(bo, 'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }', { id: suggestionId })).toEqual({
+      acceptSuggestion: { matched: true },
+    });
 
     const VIEW = `query($id: ID!) { request(id: $id) { anonymous requester { id } postedBy { id } timeline { kind actor { id } }
       match { requestId requesterMemberId helperMemberId } } }`;

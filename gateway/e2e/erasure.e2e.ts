@@ -85,9 +85,13 @@ describe('erasing a member across the platform', () => {
   beforeAll(async () => {
     await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
-    const region = await data<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Braga", slug: $slug }) { id } }', {
-      slug: `braga-${platform.suffix}`,
-    });
+    const region = await data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($slug: String!) { createRegion(input: { name: "Braga", slug: $slug }) { id } }',
+      {
+        slug: `braga-${platform.suffix}`,
+      },
+    );
     podId = (
       await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
         input: { regionId: region.createRegion.id, name: 'Maximinos', languages: ['pt'], timezone: 'Europe/Lisbon' },
@@ -148,9 +152,13 @@ describe('erasing a member across the platform', () => {
 
     const former = await waitFor(
       async () => {
-        const { member } = await data<{ member: { displayName: string; status: string } | null }>(neighbour, 'query($id: ID!) { member(id: $id) { displayName status } }', {
-          id: ottilieId,
-        });
+        const { member } = await data<{ member: { displayName: string; status: string } | null }>(
+          neighbour,
+          'query($id: ID!) { member(id: $id) { displayName status } }',
+          {
+            id: ottilieId,
+          },
+        );
         return member?.status === 'FORMER' ? member : undefined;
       },
       { description: 'the member shown as former', timeoutMs: 20_000 },

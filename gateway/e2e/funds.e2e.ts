@@ -19,9 +19,13 @@ describe('funds through the gateway', () => {
 
   it('takes money in, pays out on two treasurer approvals, refuses bad input, and publishes the report', async () => {
     const operator = await platform.token('operator-1', undefined, ['operator']);
-    const { createRegion } = await data<{ createRegion: { id: string } }>(operator, 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }', {
-      input: { name: 'Braga', slug: `braga-${platform.suffix}` },
-    });
+    const { createRegion } = await data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
+      {
+        input: { name: 'Braga', slug: `braga-${platform.suffix}` },
+      },
+    );
     const { createPod } = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
       input: { regionId: createRegion.id, name: 'Sé', languages: ['pt'], timezone: 'Europe/Lisbon' },
     });
@@ -39,11 +43,14 @@ describe('funds through the gateway', () => {
     const CONTRIBUTE = 'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id transferId feeTransferId } }';
     const donation = { currency: 'EUR', amountMinor: 20_000, feeMinor: 500, method: 'bank-transfer', sourceKind: 'organisation', anonymous: true };
     // Funds learns about treasurers from membership's role events: until they arrive, Bo is refused.
-    await waitFor(async () => (await graphql(bo, CONTRIBUTE, { input: { ...donation, contributionId: '6a1f0a5e-1111-4a1a-9a1a-000000000001' } })).errors === undefined, {
-      description: 'funds to know Bo as a treasurer',
-      timeoutMs: 30_000,
-      intervalMs: 250,
-    });
+    await waitFor(
+      async () => (await graphql(bo, CONTRIBUTE, { input: { ...donation, contributionId: '6a1f0a5e-1111-4a1a-9a1a-000000000001' } })).errors === undefined,
+      {
+        description: 'funds to know Bo as a treasurer',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      },
+    );
 
     const bad = await graphql(bo, CONTRIBUTE, { input: { ...donation, amountMinor: 10.5 } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'FRACTIONAL_MINOR_UNIT', field: 'amountMinor' });
@@ -92,7 +99,14 @@ describe('funds through the gateway', () => {
     expect(response.status).toBe(200);
     const report = (await response.json()) as { money: unknown[]; namedDonors: unknown[] };
     expect(report.money).toEqual([
-      expect.objectContaining({ currency: 'EUR', totalInMinor: 20_000, feesMinor: 500, totalOutMinor: 4_500, balanceMinor: 15_000, outByCategory: [{ category: 'medical', amountMinor: 4_500 }] }),
+      expect.objectContaining({
+        currency: 'EUR',
+        totalInMinor: 20_000,
+        feesMinor: 500,
+        totalOutMinor: 4_500,
+        balanceMinor: 15_000,
+        outByCategory: [{ category: 'medical', amountMinor: 4_500 }],
+      }),
     ]);
     expect(report.namedDonors).toEqual([]);
     // Through the gateway too, without a token: the one funds query open to anonymous callers.
@@ -100,14 +114,20 @@ describe('funds through the gateway', () => {
     const { publicFundsReport } = await data<{ publicFundsReport: { money: { balanceMinor: number }[] } }>(null, REPORT);
     expect(publicFundsReport.money).toEqual([{ balanceMinor: 15_000 }]);
     // Anything else in the same operation still needs a token.
-    expect((await graphql(null, `{ publicFundsReport(podId: "${podId}", period: "${month}") { podId } transfers(first: 1) { pageInfo { hasNextPage } } }`)).status).toBe(401);
+    expect(
+      (await graphql(null, `{ publicFundsReport(podId: "${podId}", period: "${month}") { podId } transfers(first: 1) { pageInfo { hasNextPage } } }`)).status,
+    ).toBe(401);
   });
 
   it('credits the helper and debits the requester the same minutes when a request is confirmed fulfilled with hours', async () => {
     const operator = await platform.token('operator-2', undefined, ['operator']);
-    const { createRegion } = await data<{ createRegion: { id: string } }>(operator, 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }', {
-      input: { name: 'Évora', slug: `evora-${platform.suffix}` },
-    });
+    const { createRegion } = await data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
+      {
+        input: { name: 'Évora', slug: `evora-${platform.suffix}` },
+      },
+    );
     const { createPod } = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
       input: { regionId: createRegion.id, name: 'Centro', languages: ['pt'], timezone: 'Europe/Lisbon' },
     });
@@ -143,17 +163,23 @@ describe('funds through the gateway', () => {
     await data(bo, 'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }', { id: suggestion.suggestionId });
     await data(ana, 'mutation($id: ID!) { confirmHelper(suggestionId: $id) { matched } }', { id: suggestion.suggestionId });
     const CONFIRM = 'mutation($input: ConfirmFulfilmentInput!) { confirmFulfilment(input: $input) { id } }';
-    await waitFor(async () => (await graphql(ana, CONFIRM, { input: { requestId: suggestion.requestId, hoursGiven: [{ helperMemberId: boId, minutes: 90 }] } })).errors === undefined, {
-      description: 'requests to know the match and take the confirmation',
-      timeoutMs: 30_000,
-      intervalMs: 250,
-    });
+    await waitFor(
+      async () =>
+        (await graphql(ana, CONFIRM, { input: { requestId: suggestion.requestId, hoursGiven: [{ helperMemberId: boId, minutes: 90 }] } })).errors === undefined,
+      {
+        description: 'requests to know the match and take the confirmation',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      },
+    );
 
     // Funds hears the fulfilment and posts one time exchange; the Request shows it through the federated extension.
     const HOURS = 'query($id: ID!) { request(id: $id) { id hoursGivenMinutes timeTransfers { kind amountMinor } } }';
     const request = await waitFor(
       async () => {
-        const result = await data<{ request: { hoursGivenMinutes: number; timeTransfers: { kind: string; amountMinor: number }[] } }>(ana, HOURS, { id: suggestion.requestId });
+        const result = await data<{ request: { hoursGivenMinutes: number; timeTransfers: { kind: string; amountMinor: number }[] } }>(ana, HOURS, {
+          id: suggestion.requestId,
+        });
         return result.request.hoursGivenMinutes > 0 ? result.request : undefined;
       },
       { description: 'funds to credit the hours', timeoutMs: 30_000, intervalMs: 250 },

@@ -23,11 +23,9 @@ describe('matching through the gateway', () => {
       'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
       { input: { name: 'Lisboa', slug: `lisboa-${platform.suffix}` } },
     );
-    const { createPod } = await data<{ createPod: { id: string } }>(
-      operator,
-      'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }',
-      { input: { regionId: createRegion.id, name: 'Graça', languages: ['pt', 'en'], timezone: 'Europe/Lisbon' } },
-    );
+    const { createPod } = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
+      input: { regionId: createRegion.id, name: 'Graça', languages: ['pt', 'en'], timezone: 'Europe/Lisbon' },
+    });
     const podId = createPod.id;
     const ana = await platform.token('person-ana-m', podId, ['member']);
     const bo = await platform.token('person-bo-m', podId, ['member']);
@@ -47,11 +45,9 @@ describe('matching through the gateway', () => {
     // Matching must have heard of the skills before the request, or it would still see Bo and Cy as "anyone".
     const { postRequest } = await waitFor(
       async () => {
-        const posted = await data<{ postRequest: { id: string } }>(
-          ana,
-          'mutation($input: PostRequestInput!) { postRequest(input: $input) { id } }',
-          { input: { title: 'Compras da semana', language: 'pt', category: 'GROCERIES', urgency: 'URGENT' } },
-        );
+        const posted = await data<{ postRequest: { id: string } }>(ana, 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id } }', {
+          input: { title: 'Compras da semana', language: 'pt', category: 'GROCERIES', urgency: 'URGENT' },
+        });
         const suggestions = await waitFor(
           async () => {
             const result = await data<{ request: { suggestions: { helperMemberId: string }[]; matching: { state: string } } | null }>(
@@ -73,13 +69,18 @@ describe('matching through the gateway', () => {
     const REQUEST = `query($id: ID!) { request(id: $id) { id status
       suggestions { id helperMemberId status explanation parts { skills } }
       match { id status helperMemberId requesterMemberId } } }`;
-    type RequestView = { request: { status: string; suggestions: Suggestion[]; match: { status: string; helperMemberId: string; requesterMemberId: string } | null } };
+    type RequestView = {
+      request: { status: string; suggestions: Suggestion[]; match: { status: string; helperMemberId: string; requesterMemberId: string } | null };
+    };
     const [forBo] = (await data<RequestView>(ana, REQUEST, { id: requestId })).request.suggestions;
     expect(forBo).toMatchObject({ helperMemberId: boId, status: 'OPEN', parts: { skills: 1 } });
     expect(forBo!.explanation).toMatch(/^score \d\.\d\d = category/);
 
     // Bo finds it among his suggestions; Cy can neither see it nor accept it for him.
-    const mine = await data<{ suggestionsForMe: { id: string; request: { id: string; title: string } }[] }>(bo, '{ suggestionsForMe { id request { id title } } }');
+    const mine = await data<{ suggestionsForMe: { id: string; request: { id: string; title: string } }[] }>(
+      bo,
+      '{ suggestionsForMe { id request { id title } } }',
+    );
     // (An earlier attempt, posted before matching knew the skills, may have suggested them too: look at this request.)
     const forThisRequest = <T extends { request: { id: string } }>(list: T[]) => list.filter((s) => s.request.id === requestId);
     expect(forThisRequest(mine.suggestionsForMe)).toEqual([{ id: forBo!.id, request: { id: requestId, title: 'Compras da semana' } }]);
@@ -94,10 +95,16 @@ describe('matching through the gateway', () => {
     // Confirming before Bo said yes is refused; after his yes it makes the match.
     const early = await graphql(ana, 'mutation($id: ID!) { confirmHelper(suggestionId: $id) { matched } }', { id: forBo!.id });
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'HELPER_NOT_ACCEPTED' });
-    expect(await data(bo, 'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }', { id: forBo!.id })).toEqual({ acceptSuggestion: { matched: false } });
-    const confirmed = await data<{ confirmHelper: { matched: boolean; matchId: string } }>(ana, 'mutation($id: ID!) { confirmHelper(suggestionId: $id) { matched matchId } }', {
-      id: forBo!.id,
+    expect(await data(bo, 'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }', { id: forBo!.id })).toEqual({
+      acceptSuggestion: { matched: false },
     });
+    const confirmed = await data<{ confirmHelper: { matched: boolean; matchId: string } }>(
+      ana,
+      'mutation($id: ID!) { confirmHelper(suggestionId: $id) { matched matchId } }',
+      {
+        id: forBo!.id,
+      },
+    );
     expect(confirmed.confirmHelper.matched).toBe(true);
 
     const matched = await waitFor(
@@ -110,7 +117,11 @@ describe('matching through the gateway', () => {
     expect(matched.match).toMatchObject({ helperMemberId: boId, requesterMemberId: anaId });
 
     // Now exactly these two see each other's contact details (membership, from match-made); Cy still does not.
-    const anasForBo = await waitFor(async () => (await contactsOf(bo, anaId)) ?? undefined, { description: "Ana's contacts for Bo", timeoutMs: 30_000, intervalMs: 250 });
+    const anasForBo = await waitFor(async () => (await contactsOf(bo, anaId)) ?? undefined, {
+      description: "Ana's contacts for Bo",
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
     expect(anasForBo).toEqual([{ kind: 'EMAIL', value: 'ana@example.org' }]);
     expect(await contactsOf(ana, boId)).toEqual([{ kind: 'PHONE', value: '+351912345678' }]);
     expect(await contactsOf(cy, anaId)).toBeNull();

@@ -26,8 +26,11 @@ describe('member privacy, blocks and stepping back through the gateway', () => {
   const anaSeenBy = async (viewer: string) =>
     (await data<{ member: Record<string, unknown> | null }>(viewer, `query($id: ID!) { member(id: $id) { ${PRIVATE} } }`, { id: anaId })).member;
   const anaAsRequesterSeenBy = async (viewer: string) =>
-    (await data<{ request: { requester: Record<string, unknown> } | null }>(viewer, `query($id: ID!) { request(id: $id) { requester { ${PRIVATE} } } }`, { id: requestId }))
-      .request?.requester;
+    (
+      await data<{ request: { requester: Record<string, unknown> } | null }>(viewer, `query($id: ID!) { request(id: $id) { requester { ${PRIVATE} } } }`, {
+        id: requestId,
+      })
+    ).request?.requester;
 
   beforeAll(async () => {
     await platform.start();
@@ -113,8 +116,9 @@ describe('member privacy, blocks and stepping back through the gateway', () => {
     expect((await data<{ member: unknown }>(cy, MEMBER, { id: anaId })).member).toEqual({ id: anaId });
     // Whom Bo blocked is Bo's alone to know, even for a coordinator.
     expect((await data<{ me: { blockedMemberIds: string[] } }>(bo, '{ me { blockedMemberIds } }')).me.blockedMemberIds).toEqual([anaId]);
-    expect((await data<{ member: { blockedMemberIds: unknown } }>(cy, 'query($id: ID!) { member(id: $id) { blockedMemberIds } }', { id: boId })).member)
-      .toEqual({ blockedMemberIds: null });
+    expect(
+      (await data<{ member: { blockedMemberIds: unknown } }>(cy, 'query($id: ID!) { member(id: $id) { blockedMemberIds } }', { id: boId })).member,
+    ).toEqual({ blockedMemberIds: null });
 
     await data(bo, 'mutation($id: ID!) { unblockMember(memberId: $id) { blocked } }', { id: anaId });
     await waitFor(async () => (await data<{ member: unknown }>(ana, MEMBER, { id: boId })).member !== null, {

@@ -29,9 +29,13 @@ describe('notifications through the gateway', () => {
     platform = new PlatformHarness({ serviceEnv: { notifications: { NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_WORKER_INTERVAL_MS: '100' } } });
     await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
-    const region = await platform.data<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Braga", slug: $slug }) { id } }', {
-      slug: `braga-${platform.suffix}`,
-    });
+    const region = await platform.data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($slug: String!) { createRegion(input: { name: "Braga", slug: $slug }) { id } }',
+      {
+        slug: `braga-${platform.suffix}`,
+      },
+    );
     podId = (
       await platform.data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
         input: { regionId: region.createRegion.id, name: 'Sé', languages: ['pt'], timezone: 'Europe/Lisbon' },
@@ -60,7 +64,10 @@ describe('notifications through the gateway', () => {
     let since = sink.received.length;
     await platform.data(ana, 'mutation($id: ID!) { requestContactVerification(channelId: $id) { codeLength } }', { id: channelId });
     const verification = await codeIn(['Confirme o seu contacto'], since);
-    await platform.data(ana, 'mutation($id: ID!, $code: String!) { verifyContactChannel(input: { channelId: $id, code: $code }) { id } }', { id: channelId, code: verification });
+    await platform.data(ana, 'mutation($id: ID!, $code: String!) { verifyContactChannel(input: { channelId: $id, code: $code }) { id } }', {
+      id: channelId,
+      code: verification,
+    });
 
     // Membership learns of the verified address through its own read model: ask again until it knows it.
     since = sink.received.length;
@@ -72,10 +79,14 @@ describe('notifications through the gateway', () => {
       },
       { description: 'a sign-in code by e-mail', timeoutMs: 40_000, intervalMs: 500 },
     );
-    const session = await platform.data<{ signIn: { accessToken: string } }>(null, 'mutation($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { accessToken } }', {
-      email: ANA,
-      code,
-    });
+    const session = await platform.data<{ signIn: { accessToken: string } }>(
+      null,
+      'mutation($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { accessToken } }',
+      {
+        email: ANA,
+        code,
+      },
+    );
     expect(session.signIn.accessToken).toEqual(expect.any(String));
     const mail = sink.received.slice(since).find((received) => received.to.includes(ANA))!;
     expect(mail.parsed.text).toMatch(/^(O seu código de entrada é|Your sign-in code is) \d{6}\./);
@@ -92,14 +103,21 @@ describe('notifications through the gateway', () => {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    const { me } = await platform.data<{ me: { inbox: { notifications: { id: string; kind: string; text: string }[] } } }>(ana, '{ me { inbox { notifications { id kind text } } } }');
+    const { me } = await platform.data<{ me: { inbox: { notifications: { id: string; kind: string; text: string }[] } } }>(
+      ana,
+      '{ me { inbox { notifications { id kind text } } } }',
+    );
     const posted = me.inbox.notifications.find((notification) => notification.kind === 'REQUEST_POSTED')!;
     expect(posted.text).toBe('O seu pedido "Sopa para a vizinha" foi publicado. As pessoas do seu pod já o podem ver.');
     const history = await waitFor(
       async () => {
-        const result = await platform.data<{ notificationDeliveries: { channel: string; status: string }[] }>(ana, 'query($id: ID!) { notificationDeliveries(notificationId: $id) { channel status } }', {
-          id: posted.id,
-        });
+        const result = await platform.data<{ notificationDeliveries: { channel: string; status: string }[] }>(
+          ana,
+          'query($id: ID!) { notificationDeliveries(notificationId: $id) { channel status } }',
+          {
+            id: posted.id,
+          },
+        );
         return result.notificationDeliveries.some((delivery) => delivery.status === 'SENT') ? result.notificationDeliveries : undefined;
       },
       { description: 'the delivery history', timeoutMs: 15_000, intervalMs: 200 },
@@ -125,7 +143,10 @@ describe('notifications through the gateway', () => {
     );
     expect(active.activatePhoneTree).toEqual({ status: 'ACTIVE', calls: [{ status: 'CALLED', calledBy: 'SYSTEM' }] });
     await platform.data(ana, 'mutation { acknowledgePhoneTreeCall { status } }');
-    const { phoneTree } = await platform.data<{ phoneTree: { calls: { memberId: string; status: string }[] } }>(ana, '{ phoneTree { calls { memberId status } } }');
+    const { phoneTree } = await platform.data<{ phoneTree: { calls: { memberId: string; status: string }[] } }>(
+      ana,
+      '{ phoneTree { calls { memberId status } } }',
+    );
     expect(phoneTree.calls).toEqual([{ memberId: anaId, status: 'ACKNOWLEDGED' }]);
   });
 });

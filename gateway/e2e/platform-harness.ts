@@ -88,7 +88,11 @@ export class PlatformHarness {
     SERVICES.forEach((service, index) => this.spawn(service, `services/${service}/src/main.ts`, envs[index]!));
     await Promise.all(
       SERVICES.map((service, index) =>
-        waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), { description: `${service} to be ready`, timeoutMs: 60_000, intervalMs: 250 }),
+        waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), {
+          description: `${service} to be ready`,
+          timeoutMs: 60_000,
+          intervalMs: 250,
+        }),
       ),
     );
 
@@ -99,14 +103,16 @@ export class PlatformHarness {
       HOST: '127.0.0.1',
       ...Object.fromEntries(SERVICES.map((service) => [`SUBGRAPH_${service.toUpperCase()}_URL`, this.serviceUrls[service]])),
     });
-    await waitFor(() => answersOk(`http://127.0.0.1:${gatewayPort}/health/ready`), { description: 'the gateway to be ready', timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(() => answersOk(`http://127.0.0.1:${gatewayPort}/health/ready`), {
+      description: 'the gateway to be ready',
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.processes.map(({ child }) => stopChildProcess(child)),
-    );
+    await Promise.all(this.processes.map(({ child }) => stopChildProcess(child)));
     await this.nats?.close();
     await Promise.all(this.databases.map((name) => dropDatabase(TEST_POSTGRES_URL, name)));
     await deleteStreamsWithPrefix(this.natsPrefix);
@@ -141,16 +147,28 @@ export class PlatformHarness {
 
   /** The latest code delivered to the address after the `since`-th delivery. */
   codeFor(address: string, since: number): Promise<string> {
-    return waitFor(() => this.codes.slice(since).filter((delivery) => delivery.to === address).at(-1)?.code, {
-      description: `a code for ${address}`,
-      timeoutMs: 15_000,
-      intervalMs: 50,
-    });
+    return waitFor(
+      () =>
+        this.codes
+          .slice(since)
+          .filter((delivery) => delivery.to === address)
+          .at(-1)?.code,
+      {
+        description: `a code for ${address}`,
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      },
+    );
   }
 
   /** The last lines a process printed, for failure messages. */
   logs(name: string): string {
-    return this.processes.find((p) => p.name === name)?.output.slice(-30).join('') ?? '';
+    return (
+      this.processes
+        .find((p) => p.name === name)
+        ?.output.slice(-30)
+        .join('') ?? ''
+    );
   }
 
   private serviceEnv(service: string, port: number): NodeJS.ProcessEnv {

@@ -41,10 +41,13 @@ describe('requests through the gateway', () => {
 
     const BROWSE = `query($after: String) { openRequests(first: 1, after: $after, filter: { category: GROCERIES, cellPrefix: "eycs" }) { edges { node { title } } endCursor hasNextPage } }`;
     type Page = { openRequests: { edges: { node: { title: string } }[]; endCursor: string; hasNextPage: boolean } };
-    const page1 = await waitFor(async () => {
-      const page = (await data<Page>(bo, BROWSE)).openRequests;
-      return page.edges.length === 1 && page.hasNextPage ? page : undefined;
-    }, { description: 'the open requests read model', timeoutMs: 20_000, intervalMs: 200 });
+    const page1 = await waitFor(
+      async () => {
+        const page = (await data<Page>(bo, BROWSE)).openRequests;
+        return page.edges.length === 1 && page.hasNextPage ? page : undefined;
+      },
+      { description: 'the open requests read model', timeoutMs: 20_000, intervalMs: 200 },
+    );
     expect(page1.edges[0]!.node.title).toBe('Groceries for Sunday');
     const page2 = (await data<Page>(bo, BROWSE, { after: page1.endCursor })).openRequests;
     expect(page2).toMatchObject({ edges: [{ node: { title: 'Groceries for Friday' } }], hasNextPage: false });
@@ -76,10 +79,13 @@ describe('requests through the gateway', () => {
 
     const MINE = 'query { openRequests(first: 100, filter: { category: MEALS }) { edges { node { id title } } } }';
     type Mine = { openRequests: { edges: { node: { id: string; title: string } }[] } };
-    const posted = await waitFor(async () => {
-      const edges = (await data<Mine>(ana, MINE)).openRequests.edges.filter((edge) => edge.node.title === input.title);
-      return edges.length > 0 ? edges : undefined;
-    }, { description: 'the request in the open requests', timeoutMs: 20_000 });
+    const posted = await waitFor(
+      async () => {
+        const edges = (await data<Mine>(ana, MINE)).openRequests.edges.filter((edge) => edge.node.title === input.title);
+        return edges.length > 0 ? edges : undefined;
+      },
+      { description: 'the request in the open requests', timeoutMs: 20_000 },
+    );
     expect(posted.map((edge) => edge.node.id)).toEqual([retried.id]);
 
     const reused = await graphql(ana, POST, { input: { ...input, title: 'Something else entirely' } });
@@ -112,12 +118,16 @@ describe('requests through the gateway', () => {
     const cora = await platform.token('person-cora', podId, ['member', 'coordinator']);
     await waitFor(async () => (await data<{ request: unknown }>(bo, READ, { id: postRequest.id })).request, { description: 'the request', timeoutMs: 20_000 });
     expect((await data<{ request: { requester: unknown } }>(bo, READ, { id: postRequest.id })).request.requester).toBeNull();
-    expect((await data<{ request: { requester: { id: string } } }>(cora, READ, { id: postRequest.id })).request.requester).toEqual({ id: memberIdFor(podId, 'person-ana') });
+    expect((await data<{ request: { requester: { id: string } } }>(cora, READ, { id: postRequest.id })).request.requester).toEqual({
+      id: memberIdFor(podId, 'person-ana'),
+    });
   }, 60_000);
 
   it('keeps pod-visible requests out of the region browse of another pod (no region known here: only its own pod)', async () => {
     const ana = await platform.token('person-ana', podId, ['member']);
-    const { postRequest } = await data<Posted>(ana, POST, { input: { ...need('Help with the stairs', 'ERRANDS', { lat: 38.72, lon: -9.14 }), visibility: 'POD' } });
+    const { postRequest } = await data<Posted>(ana, POST, {
+      input: { ...need('Help with the stairs', 'ERRANDS', { lat: 38.72, lon: -9.14 }), visibility: 'POD' },
+    });
     const BROWSE = 'query { openRequests(first: 100, scope: REGION) { edges { node { id } } } }';
     type Browse = { openRequests: { edges: { node: { id: string } }[] } };
     await waitFor(async () => (await data<Browse>(ana, BROWSE)).openRequests.edges.some((edge) => edge.node.id === postRequest.id), {
@@ -143,11 +153,21 @@ describe('requests through the gateway', () => {
     const { registerSharedResource } = await data<{ registerSharedResource: { publicToken: string } }>(
       cora,
       'mutation($input: RegisterSharedResourceInput!) { registerSharedResource(input: $input) { publicToken } }',
-      { input: { kind: 'FRIDGE', name: 'Fridge by the school', location: { lat: 38.72, lon: -9.14 }, openingHours: [{ byDay: 'SA', opensAt: '09:00', closesAt: '18:00' }] } },
+      {
+        input: {
+          kind: 'FRIDGE',
+          name: 'Fridge by the school',
+          location: { lat: 38.72, lon: -9.14 },
+          openingHours: [{ byDay: 'SA', opensAt: '09:00', closesAt: '18:00' }],
+        },
+      },
     );
     const token = registerSharedResource.publicToken;
     const PAGE = 'query($token: String!) { publicSharedResource(token: $token) { name stock { itemCategory amount } } }';
-    await waitFor(async () => (await graphql<{ publicSharedResource: unknown }>(null, PAGE, { token })).data?.publicSharedResource, { description: 'the public page', timeoutMs: 20_000 });
+    await waitFor(async () => (await graphql<{ publicSharedResource: unknown }>(null, PAGE, { token })).data?.publicSharedResource, {
+      description: 'the public page',
+      timeoutMs: 20_000,
+    });
 
     const left = await graphql(null, 'mutation($input: SharedResourceEntryInput!) { recordSharedResourceEntry(input: $input) { name } }', {
       input: { token, direction: 'LEFT', itemCategory: 'PREPARED_MEALS', amount: 6 },
@@ -157,14 +177,30 @@ describe('requests through the gateway', () => {
       input: { token, direction: 'TOOK', itemCategory: 'PREPARED_MEALS', amount: 900 },
     });
     expect(absurd.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_AMOUNT', field: 'amount' });
-    const page = await waitFor(async () => {
-      const result = await graphql<{ publicSharedResource: { stock: { amount: number }[] } }>(null, PAGE, { token });
-      return result.data?.publicSharedResource.stock.length ? result.data.publicSharedResource : undefined;
-    }, { description: 'the stock', timeoutMs: 20_000 });
+    const page = await waitFor(
+      async () => {
+        const result = await graphql<{ publicSharedResource: { stock: { amount: number }[] } }>(null, PAGE, { token });
+        return result.data?.publicSharedResource.stock.length ? result.data.publicSharedResource : undefined;
+      },
+      { description: 'the stock', timeoutMs: 20_000 },
+    );
     expect(page).toEqual({ name: 'Fridge by the school', stock: [{ itemCategory: 'PREPARED_MEALS', amount: 6 }] });
 
     // Mixing the open field with anything else, or any other query, still needs a token.
-    const mixed = await graphql(null, `query($token: String!) { publicSharedResource(token: $token) { name } openRequests { hasNextPage } }`, { token });
+    const mixed = await graphql(
+      null,
+      `
+        query ($token: String!) {
+          publicSharedResource(token: $token) {
+            name
+          }
+          openRequests {
+            hasNextPage
+          }
+        }
+      `,
+      { token },
+    );
     expect(mixed.status).toBe(401);
   }, 60_000);
 });

@@ -25,8 +25,12 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
     const since = platform.deliveredCodes();
     await data(null, 'mutation($email: String!) { requestSignInCode(input: { email: $email }) { codeLength } }', { email: ANA });
     const code = await platform.codeFor(ANA, since);
-    return (await data<{ signIn: Session }>(null, `mutation($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { ${SESSION} } }`, { email: ANA, code }))
-      .signIn;
+    return (
+      await data<{ signIn: Session }>(null, `mutation($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { ${SESSION} } }`, {
+        email: ANA,
+        code,
+      })
+    ).signIn;
   }
 
   let arroios: string;
@@ -36,9 +40,13 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
   beforeAll(async () => {
     await platform.start();
     const operator = await platform.token('operator-1', undefined, ['operator']);
-    const region = await data<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Porto", slug: $slug }) { id } }', {
-      slug: `porto-${platform.suffix}`,
-    });
+    const region = await data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($slug: String!) { createRegion(input: { name: "Porto", slug: $slug }) { id } }',
+      {
+        slug: `porto-${platform.suffix}`,
+      },
+    );
     const createPod = async (name: string) =>
       (
         await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
@@ -78,11 +86,18 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
 
   it('signs in without a token, and every service accepts the membership-signed token', async () => {
     // Until the e-mail index lists her verified address, the same address would sign in as a newcomer, in no pod.
-    const session = await waitFor(() => signIn().then((signedIn) => (signedIn.podId === arroios ? signedIn : undefined), () => undefined), {
-      description: 'sign-in once the address is indexed',
-      timeoutMs: 20_000,
-      intervalMs: 500,
-    });
+    const session = await waitFor(
+      () =>
+        signIn().then(
+          (signedIn) => (signedIn.podId === arroios ? signedIn : undefined),
+          () => undefined,
+        ),
+      {
+        description: 'sign-in once the address is indexed',
+        timeoutMs: 20_000,
+        intervalMs: 500,
+      },
+    );
     expect(session.podId).toBe(arroios);
     expect(decodeJwt(session.accessToken)).toMatchObject({ sub: 'person-ana', pod: arroios });
 
@@ -95,9 +110,9 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
     expect(posted.postRequest.requester.displayName).toBe('Ana');
     const mine = await waitFor(
       async () =>
-        (await data<{ me: { inbox: { notifications: { kind: string }[] } } }>(session.accessToken, '{ me { inbox { notifications { kind } } } }')).me.inbox.notifications.find(
-          (notification) => notification.kind === 'REQUEST_POSTED',
-        ),
+        (
+          await data<{ me: { inbox: { notifications: { kind: string }[] } } }>(session.accessToken, '{ me { inbox { notifications { kind } } } }')
+        ).me.inbox.notifications.find((notification) => notification.kind === 'REQUEST_POSTED'),
       { description: "Ana's notification", timeoutMs: 20_000 },
     );
     expect(mine).toBeDefined();
@@ -124,28 +139,41 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
     });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    const joined = await data<{ joinPod: { id: string } }>(newcomer.accessToken, 'mutation($podId: ID!) { joinPod(input: { podId: $podId, displayName: "Nuno" }) { id } }', {
-      podId: arroios,
-    });
+    const joined = await data<{ joinPod: { id: string } }>(
+      newcomer.accessToken,
+      'mutation($podId: ID!) { joinPod(input: { podId: $podId, displayName: "Nuno" }) { id } }',
+      {
+        podId: arroios,
+      },
+    );
     expect(joined.joinPod.id).toBe(memberIdFor(arroios, claims.sub!));
     const switched = await waitFor(
-      async () => (await graphql<{ switchPod: Session }>(newcomer.accessToken, `mutation($podId: ID!) { switchPod(podId: $podId) { ${SESSION} } }`, { podId: arroios })).data?.switchPod,
+      async () =>
+        (await graphql<{ switchPod: Session }>(newcomer.accessToken, `mutation($podId: ID!) { switchPod(podId: $podId) { ${SESSION} } }`, { podId: arroios }))
+          .data?.switchPod,
       { description: 'a switch into the pod just joined', timeoutMs: 15_000 },
     );
     expect(switched.podId).toBe(arroios);
     // The member read model follows the join a moment later.
-    const me = await waitFor(async () => (await data<{ me: { id: string; displayName: string } | null }>(switched.accessToken, '{ me { id displayName } }')).me, {
-      description: 'Nuno in the member read model',
-      timeoutMs: 15_000,
-    });
+    const me = await waitFor(
+      async () => (await data<{ me: { id: string; displayName: string } | null }>(switched.accessToken, '{ me { id displayName } }')).me,
+      {
+        description: 'Nuno in the member read model',
+        timeoutMs: 15_000,
+      },
+    );
     expect(me).toEqual({ id: joined.joinPod.id, displayName: 'Nuno' });
   });
 
   it('refreshes without a token, signs out with one, and then refuses the session', async () => {
     const session = await signIn();
-    const refreshed = await data<{ refreshSession: Session }>(null, `mutation($token: String!) { refreshSession(input: { refreshToken: $token }) { ${SESSION} } }`, {
-      token: session.refreshToken,
-    });
+    const refreshed = await data<{ refreshSession: Session }>(
+      null,
+      `mutation($token: String!) { refreshSession(input: { refreshToken: $token }) { ${SESSION} } }`,
+      {
+        token: session.refreshToken,
+      },
+    );
     expect(await data(refreshed.refreshSession.accessToken, 'mutation { signOut }')).toEqual({ signOut: true });
 
     const after = await graphql(null, 'mutation($token: String!) { refreshSession(input: { refreshToken: $token }) { accessToken } }', {
@@ -156,7 +184,7 @@ describe('sign-in, sessions and partner clients through the gateway', () => {
     expect((await graphql(null, 'mutation { signOut }')).status).toBe(401);
   });
 
-  it("confines a partner client a coordinator registered to its pod and its scopes", async () => {
+  it('confines a partner client a coordinator registered to its pod and its scopes', async () => {
     const coordinator = (await signIn()).accessToken;
     const { registerPartnerClient } = await data<{ registerPartnerClient: { clientSecret: string; client: { id: string } } }>(
       coordinator,

@@ -12,8 +12,7 @@ describe('walking skeleton through the gateway', () => {
 
   const { graphql, data } = platform;
 
-  const token = (subject: string, podId: string | undefined, roles: string[]) =>
-    platform.token(subject, podId, roles);
+  const token = (subject: string, podId: string | undefined, roles: string[]) => platform.token(subject, podId, roles);
 
   beforeAll(async () => {
     await platform.start();
@@ -45,7 +44,8 @@ describe('walking skeleton through the gateway', () => {
 
     // Matching must have heard of Bo before the request, or Bo cannot be counted as a possible helper.
     await waitFor(
-      async () => (await data<{ me: { inbox: { notifications: unknown[] } } | null }>(bo, '{ me { inbox { notifications { id } } } }')).me?.inbox.notifications.length,
+      async () =>
+        (await data<{ me: { inbox: { notifications: unknown[] } } | null }>(bo, '{ me { inbox { notifications { id } } } }')).me?.inbox.notifications.length,
       { description: "Bo's welcome notification", timeoutMs: 20_000, intervalMs: 200 },
     );
 
@@ -104,11 +104,9 @@ describe('walking skeleton through the gateway', () => {
     expect(asBo.request?.requester).toMatchObject({ displayName: 'Ana', inbox: null });
 
     // Someone in another pod finds nothing: row-level security scopes every read to the caller's pod.
-    const elsewhere = await data<{ createPod: { id: string } }>(
-      operator,
-      'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }',
-      { input: { regionId: createRegion.id, name: 'Campanhã', languages: ['pt'], timezone: 'Europe/Lisbon' } },
-    );
+    const elsewhere = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
+      input: { regionId: createRegion.id, name: 'Campanhã', languages: ['pt'], timezone: 'Europe/Lisbon' },
+    });
     const outsider = await token('person-cy', elsewhere.createPod.id, ['member']);
     expect((await data<Skeleton>(outsider, SKELETON_QUERY, { id: postRequest.id })).request).toBeNull();
   });

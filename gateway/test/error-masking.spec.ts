@@ -1,13 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
-import {
-  SECRET_IN_UNEXPECTED_ERROR,
-  startGateway,
-  startSubgraphs,
-  type RunningGateway,
-  type Subgraphs,
-} from './support/gateway-fixture';
+import { SECRET_IN_UNEXPECTED_ERROR, startGateway, startSubgraphs, type RunningGateway, type Subgraphs } from './support/gateway-fixture';
 import { signTestToken } from './support/tokens';
 
 /** A URL on this machine where nothing listens. */
@@ -188,9 +182,7 @@ describe('gateway error masking', () => {
       expect(response.status).toBe(500);
       expect(response.body).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       const correlationId = response.headers.get('x-correlation-id');
-      expect(gatewayWithoutKeys.logs).toContainEqual(
-        expect.objectContaining({ level: 'error', correlationId, msg: 'authentication failed unexpectedly' }),
-      );
+      expect(gatewayWithoutKeys.logs).toContainEqual(expect.objectContaining({ level: 'error', correlationId, msg: 'authentication failed unexpectedly' }));
     });
   });
 });

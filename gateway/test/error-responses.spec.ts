@@ -8,7 +8,11 @@ async function post(url: string, token: string, body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[]; extensions?: unknown } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[]; extensions?: unknown },
+  };
 }
 
 const MISSPELT_ENUM_LITERAL = '{ membersWithSkill(skill: GROCERIE) { id } }';
@@ -46,7 +50,12 @@ describe('gateway error responses', () => {
       const response = await production.gateway.query({ query: '{ suggestionsForMe { id request { id } } }', token: suite.token });
 
       expect(response.body).toEqual({
-        data: { suggestionsForMe: [{ id: 's1', request: { id: 'readable-1' } }, { id: 's2', request: { id: `${UNREADABLE_REQUEST_PREFIX}2` } }] },
+        data: {
+          suggestionsForMe: [
+            { id: 's1', request: { id: 'readable-1' } },
+            { id: 's2', request: { id: `${UNREADABLE_REQUEST_PREFIX}2` } },
+          ],
+        },
       });
     });
 
@@ -67,7 +76,10 @@ describe('gateway error responses', () => {
     });
 
     it('runs the named operation of several', async () => {
-      const response = await post(production.gateway.url, suite.token, { query: 'query Mine { me { id } } query Count { openRequestCount }', operationName: 'Count' });
+      const response = await post(production.gateway.url, suite.token, {
+        query: 'query Mine { me { id } } query Count { openRequestCount }',
+        operationName: 'Count',
+      });
 
       expect(response.body).toEqual({ data: { openRequestCount: 2 } });
     });

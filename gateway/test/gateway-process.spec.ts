@@ -101,7 +101,11 @@ describe('the gateway process (gateway/src/main.ts)', () => {
         main.child.kill('SIGKILL');
       }
 
-      const logLines = main.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const logLines = main
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(logLines.map((line) => line.msg)).toEqual(
         expect.arrayContaining(['gateway listening', 'graphql operation', 'shutdown requested', 'gateway stopped']),
       );

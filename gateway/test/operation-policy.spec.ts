@@ -87,7 +87,9 @@ describe('which operations the gateway lets whom run', () => {
     });
 
     it('runs them through fragments and together, but never beside anything else', async () => {
-      const together = await run('mutation { requestSignInCode(email: "a@b.org") ...Refresh } fragment Refresh on Mutation { refreshSession(refreshToken: "mrt_x") }');
+      const together = await run(
+        'mutation { requestSignInCode(email: "a@b.org") ...Refresh } fragment Refresh on Mutation { refreshSession(refreshToken: "mrt_x") }',
+      );
       expect(together.body).toEqual({ data: { requestSignInCode: true, refreshSession: 'next session' } });
 
       const before = subgraphCalls();

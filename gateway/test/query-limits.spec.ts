@@ -35,8 +35,7 @@ describe('gateway query limits', () => {
     });
 
     it('accepts 15 aliases and rejects 16', async () => {
-      const aliased = (count: number) =>
-        `{ ${Array.from({ length: count }, (_, index) => `m${index}: member(id: "${index}") { id }`).join(' ')} }`;
+      const aliased = (count: number) => `{ ${Array.from({ length: count }, (_, index) => `m${index}: member(id: "${index}") { id }`).join(' ')} }`;
 
       const atLimit = await defaults.gateway.query({ query: aliased(15), token: suite.token });
       const overLimit = await defaults.gateway.query({ query: aliased(16), token: suite.token });
@@ -50,8 +49,7 @@ describe('gateway query limits', () => {
     });
 
     // 12 tokens of structure around the list: `{ members ( ids : [ ... ] ) { id } }`.
-    const membersQuery = (listedIds: number) =>
-      `{ members(ids: [${Array.from({ length: listedIds }, (_, index) => `"${index}"`).join(' ')}]) { id } }`;
+    const membersQuery = (listedIds: number) => `{ members(ids: [${Array.from({ length: listedIds }, (_, index) => `"${index}"`).join(' ')}]) { id } }`;
 
     it('rejects a document of more than 2000 tokens while parsing', async () => {
       const response = await defaults.gateway.query({ query: membersQuery(1989), token: suite.token });

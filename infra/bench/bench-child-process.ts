@@ -158,8 +158,17 @@ export interface GraphQLBody {
 }
 
 /** One GraphQL POST; the answer's status and body, whatever they are (the benchmark decides what counts as an error). */
-export async function postGraphQL(url: string, headers: Record<string, string>, query: string, variables: object = {}): Promise<{ status: number; body: GraphQLBody }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+export async function postGraphQL(
+  url: string,
+  headers: Record<string, string>,
+  query: string,
+  variables: object = {},
+): Promise<{ status: number; body: GraphQLBody }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, body: (await response.json()) as GraphQLBody };
 }
 
@@ -170,7 +179,14 @@ export async function postGraphQL(url: string, headers: Record<string, string>, 
 export async function publishAsProducer(
   nc: NatsConnection,
   at: { readonly prefix: string; readonly region: string },
-  event: { readonly contract: AnyIntegrationEventContract; readonly eventId: string; readonly streamId: string; readonly podId: string; readonly data: unknown; readonly occurredAt?: string },
+  event: {
+    readonly contract: AnyIntegrationEventContract;
+    readonly eventId: string;
+    readonly streamId: string;
+    readonly podId: string;
+    readonly data: unknown;
+    readonly occurredAt?: string;
+  },
 ): Promise<void> {
   const { contract, eventId, streamId, podId, data } = event;
   const message = createOutboxMapper({ service: contract.service, region: at.region, prefix: at.prefix, map: () => ({ contract, data }) })({

@@ -34,8 +34,7 @@ const perSecond = (value: number) => `${integer.format(value)} ev/s`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 const verdict = (pass: boolean) => (pass ? 'PASS' : '**MISS**');
 const stage = ({ p50, p99 }: StageLatency) => `${p50.toFixed(1)} / ${p99.toFixed(1)} ms`;
-const lagRun = ({ options }: ConsumerLagResult) =>
-  `${integer.format(options.eventsPerSecond)} ev/s for ${options.durationMs / 1000} s`;
+const lagRun = ({ options }: ConsumerLagResult) => `${integer.format(options.eventsPerSecond)} ev/s for ${options.durationMs / 1000} s`;
 
 /** The results as a markdown section: one table of figures, ratios and targets, then the machine. */
 export function renderResults(results: BenchmarkResults): string {
@@ -90,11 +89,7 @@ export function renderResults(results: BenchmarkResults): string {
     ],
     [`Consumer lag p50 / p99 at ${lagRun(lagReference)} (reference)`, `${ms(lagReference.lag.p50)} / ${ms(lagReference.lag.p99)}`, '—', '—', '—', 'info'],
   ];
-  const table = [
-    '| Measure | Mutuo | Baseline | Ratio | Target | Result |',
-    '|---|---:|---:|---:|---:|:---:|',
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ];
+  const table = ['| Measure | Mutuo | Baseline | Ratio | Target | Result |', '|---|---:|---:|---:|---:|:---:|', ...rows.map((row) => `| ${row.join(' | ')} |`)];
   const runs = (values: readonly number[]) => values.map((value) => integer.format(value)).join(', ');
   return [
     `### Results of ${results.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`,
@@ -133,8 +128,6 @@ export function writeResultsSection(documentPath: string, section: string): void
   const start = current.indexOf(RESULTS_START);
   const end = current.indexOf(RESULTS_END);
   const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + block + current.slice(end + RESULTS_END.length)
-      : `${current.trimEnd()}\n\n## Results\n\n${block}\n`;
+    start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + RESULTS_END.length) : `${current.trimEnd()}\n\n## Results\n\n${block}\n`;
   writeFileSync(documentPath, next);
 }

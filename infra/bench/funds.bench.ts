@@ -82,7 +82,9 @@ async function startFunds(cleanup: CleanupStack): Promise<Funds> {
     env: { ...benchBaseEnv(), JWT_SECRET: jwtSecret, GATEWAY_SHARED_SECRET: gatewaySecret, REGION },
     afterMigrations: (adminUrl) =>
       withPgClient(adminUrl, (client) =>
-        client.query('create table bench_bare_transfers (id uuid primary key, pod_id uuid not null, amount_minor bigint not null, debit uuid not null, credit uuid not null, posted_at timestamptz not null)'),
+        client.query(
+          'create table bench_bare_transfers (id uuid primary key, pod_id uuid not null, amount_minor bigint not null, debit uuid not null, credit uuid not null, posted_at timestamptz not null)',
+        ),
       ),
   });
   const nc = await connect({ servers: TEST_NATS_URL, name: 'bench-funds' });
@@ -161,7 +163,11 @@ async function measureSingle(funds: Funds, podId: string): Promise<SingleResult>
     // A B B A: drift in machine load hits both sides alike.
     for (const order of [0, 1, 1, 0]) {
       for (let i = 0; i < SINGLE_SAMPLES_PER_SEGMENT; i++) {
-        const steps = [() => timed(transfer, () => call(CONTRIBUTE, contribution())), () => timed(bareInsert, insert), () => timed(roundTrip, () => call('{ __typename }'))];
+        const steps = [
+          () => timed(transfer, () => call(CONTRIBUTE, contribution())),
+          () => timed(bareInsert, insert),
+          () => timed(roundTrip, () => call('{ __typename }')),
+        ];
         for (const step of order === 0 ? steps : [...steps].reverse()) await step();
       }
     }
@@ -201,7 +207,11 @@ async function measureBatched(funds: Funds): Promise<BatchedResult> {
   const started = nowMs();
   for (let i = 0; i < BATCH_EVENTS; i++) await publish(funds, RequestFulfilledV1, podId, fulfilment(i));
   const expected = TRANSFERS_PER_BATCH * (BATCH_EVENTS + 1);
-  await waitFor(async () => (await adminCount(funds, transfersOfPod)) === expected, { description: 'every fulfilment to be credited', timeoutMs: 180_000, intervalMs: 20 });
+  await waitFor(async () => (await adminCount(funds, transfersOfPod)) === expected, {
+    description: 'every fulfilment to be credited',
+    timeoutMs: 180_000,
+    intervalMs: 20,
+  });
   const elapsed = nowMs() - started;
 
   const bareElapsed = await withPgClient(funds.adminUrl, async (client) => {
@@ -253,9 +263,13 @@ async function measureWriters(funds: Funds, podOf: (writer: number) => string): 
 
 /** After all that, the ledger still adds up: Σ debits = Σ credits per unit, nothing under its floor. */
 async function checkLedger(funds: Funds): Promise<void> {
-  const unbalanced = await adminCount(funds, 'select count(*) as n from (select unit from accounts group by unit having sum(debits_minor) <> sum(credits_minor)) x');
+  const unbalanced = await adminCount(
+    funds,
+    'select count(*) as n from (select unit from accounts group by unit having sum(debits_minor) <> sum(credits_minor)) x',
+  );
   const underFloor = await adminCount(funds, 'select count(*) as n from accounts where floor_minor is not null and balance_minor < floor_minor');
-  if (unbalanced !== 0 || underFloor !== 0) throw new Error(`The ledger does not add up after the benchmark (${unbalanced} units unbalanced, ${underFloor} accounts under their floor)`);
+  if (unbalanced !== 0 || underFloor !== 0)
+    throw new Error(`The ledger does not add up after the benchmark (${unbalanced} units unbalanced, ${underFloor} accounts under their floor)`);
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;

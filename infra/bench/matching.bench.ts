@@ -85,7 +85,16 @@ async function startMatching(cleanup: CleanupStack, extraEnv: NodeJS.ProcessEnv)
   });
   const nc = await connect({ servers: TEST_NATS_URL, name: 'bench-matching' });
   cleanup.defer('close NATS', () => nc.close());
-  return { env: matching.env, adminUrl: matching.adminUrl, url: matching.graphqlUrl, nc, prefix: matching.natsPrefix, jwtSecret, gatewaySecret, stop: matching.stop };
+  return {
+    env: matching.env,
+    adminUrl: matching.adminUrl,
+    url: matching.graphqlUrl,
+    nc,
+    prefix: matching.natsPrefix,
+    jwtSecret,
+    gatewaySecret,
+    stop: matching.stop,
+  };
 }
 
 /** Seeds helpers [from, to) and as many open offers, spread over the area, all in one pod (the worst case for an index). */
@@ -226,7 +235,13 @@ async function measureLatency(cleanup: CleanupStack): Promise<SizeResult[]> {
   return SIZES.map((size, index) => {
     const handler = summarize(handlerMs[index]!);
     process.stdout.write(`size ${size}: handler p50 ${handler.p50.toFixed(1)} ms, p99 ${handler.p99.toFixed(1)} ms\n`);
-    return { size, seedSeconds: seedSeconds[index]!, handler, roundTrip: summarize(roundTripMs[index]!), meanSuggestions: suggestionCounts[index]! / MEASURED_REQUESTS };
+    return {
+      size,
+      seedSeconds: seedSeconds[index]!,
+      handler,
+      roundTrip: summarize(roundTripMs[index]!),
+      meanSuggestions: suggestionCounts[index]! / MEASURED_REQUESTS,
+    };
   });
 }
 
@@ -291,12 +306,19 @@ async function measureLoadSpread(cleanup: CleanupStack, fairnessWeight: number):
       'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }',
       { id: best.suggestionId },
     );
-    if (!(body.data as { acceptSuggestion?: { matched: boolean } } | undefined)?.acceptSuggestion?.matched) throw new Error(`accepting failed: ${JSON.stringify(body.errors)}`);
+    if (!(body.data as { acceptSuggestion?: { matched: boolean } } | undefined)?.acceptSuggestion?.matched)
+      throw new Error(`accepting failed: ${JSON.stringify(body.errors)}`);
     counts.set(best.helperMemberId, (counts.get(best.helperMemberId) ?? 0) + 1);
     // The next request must see who just helped (the projection updates last_helped_at).
     await withPgClient(matching.adminUrl, (client) =>
       waitFor(
-        async () => (await client.query('select 1 from pod_helpers where member_id = $1 and last_helped_at is not null and active_matches = $2', [best.helperMemberId, counts.get(best.helperMemberId)])).rows.length > 0,
+        async () =>
+          (
+            await client.query('select 1 from pod_helpers where member_id = $1 and last_helped_at is not null and active_matches = $2', [
+              best.helperMemberId,
+              counts.get(best.helperMemberId),
+            ])
+          ).rows.length > 0,
         { description: 'matching to learn who helped', timeoutMs: 30_000, intervalMs: 5 },
       ),
     );
@@ -322,7 +344,8 @@ function render(results: { startedAt: Date; latency: SizeResult[]; spreadOn: Spr
     '| open offers + available members | handler p50 | handler p99 | round trip p50 | round trip p99 | suggestions per request | seeding |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.latency.map(
-      (r) => `| ${r.size.toLocaleString('en')} + ${r.size.toLocaleString('en')} | ${fmt(r.handler.p50)} ms | ${fmt(r.handler.p99)} ms | ${fmt(r.roundTrip.p50)} ms | ${fmt(r.roundTrip.p99)} ms | ${r.meanSuggestions.toFixed(1)} | ${r.seedSeconds.toFixed(1)} s |`,
+      (r) =>
+        `| ${r.size.toLocaleString('en')} + ${r.size.toLocaleString('en')} | ${fmt(r.handler.p50)} ms | ${fmt(r.handler.p99)} ms | ${fmt(r.roundTrip.p50)} ms | ${fmt(r.roundTrip.p99)} ms | ${r.meanSuggestions.toFixed(1)} | ${r.seedSeconds.toFixed(1)} s |`,
     ),
     '',
     `- 100k vs 1k (handler p50): **${ratio.toFixed(2)}×** (target ≤ ${TARGET_RATIO}×): ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}.`,
@@ -332,7 +355,9 @@ function render(results: { startedAt: Date; latency: SizeResult[]; spreadOn: Spr
     '',
     '| fairness weight | matches | helpers used | share of matches taken by the busiest 10 % |',
     '| ---: | ---: | ---: | ---: |',
-    ...[results.spreadOn, results.spreadOff].map((s) => `| ${s.fairnessWeight}${s.fairnessWeight === 0 ? ' (off)' : ' (default)'} | ${s.matches} | ${s.helpersUsed} | ${pct(s.busiestTenthShare)} |`),
+    ...[results.spreadOn, results.spreadOff].map(
+      (s) => `| ${s.fairnessWeight}${s.fairnessWeight === 0 ? ' (off)' : ' (default)'} | ${s.matches} | ${s.helpersUsed} | ${pct(s.busiestTenthShare)} |`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -133,7 +133,10 @@ async function measure(platform: Platform): Promise<Results> {
   let after: string | null = null;
   for (let query = 0; query < DIRECTORY_QUERIES; query++) {
     const start = nowMs();
-    const page: { pod: { members: { edges: unknown[]; endCursor: string | null; hasNextPage: boolean } } } = await data(post, token, DIRECTORY, { podId, after });
+    const page: { pod: { members: { edges: unknown[]; endCursor: string | null; hasNextPage: boolean } } } = await data(post, token, DIRECTORY, {
+      podId,
+      after,
+    });
     latencies.push(nowMs() - start);
     if (page.pod.members.edges.length !== DIRECTORY_PAGE) throw new Error(`a directory page held ${page.pod.members.edges.length} members`);
     after = page.pod.members.hasNextPage ? page.pod.members.endCursor : null;
@@ -154,7 +157,10 @@ async function directorySize(post: Post, token: string, podId: string): Promise<
   let size = 0;
   let after: string | null = null;
   do {
-    const page: { pod: { members: { edges: unknown[]; endCursor: string | null; hasNextPage: boolean } } } = await data(post, token, DIRECTORY, { podId, after });
+    const page: { pod: { members: { edges: unknown[]; endCursor: string | null; hasNextPage: boolean } } } = await data(post, token, DIRECTORY, {
+      podId,
+      after,
+    });
     size += page.pod.members.edges.length;
     after = page.pod.members.hasNextPage ? page.pod.members.endCursor : null;
   } while (after !== null);

@@ -47,7 +47,18 @@ const BASELINE_MESSAGES = 5_000;
 const BASELINE_IN_FLIGHT = 64;
 const WORKER = { concurrency: 8, batch: 1_000 };
 const REGION = 'bench';
-const AREA: GeoPolygon = { type: 'Polygon', coordinates: [[[-9.2, 38.7], [-9.1, 38.7], [-9.1, 38.8], [-9.2, 38.8], [-9.2, 38.7]]] };
+const AREA: GeoPolygon = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [-9.2, 38.7],
+      [-9.1, 38.7],
+      [-9.1, 38.8],
+      [-9.2, 38.8],
+      [-9.2, 38.7],
+    ],
+  ],
+};
 
 interface Results {
   readonly startedAt: Date;
@@ -122,7 +133,10 @@ async function measure(cleanup: CleanupStack): Promise<Results> {
   cleanup.defer('close NATS', () => publisher.close());
   const publish = (contract: AnyIntegrationEventContract, streamId: string, data: unknown) => publisher.publish(contract, podId, streamId, data);
   await publish(PodCreatedV1, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Bench pod', languages: ['en'], timezone: 'Europe/Lisbon' });
-  await waitFor(async () => ((await admin<{ n: number }>('select count(*)::int as n from pods'))[0]!.n === 1 ? true : undefined), { description: 'the pod known', timeoutMs: 30_000 });
+  await waitFor(async () => ((await admin<{ n: number }>('select count(*)::int as n from pods'))[0]!.n === 1 ? true : undefined), {
+    description: 'the pod known',
+    timeoutMs: 30_000,
+  });
 
   const emailsBefore = sink.acceptedAt.length;
   const incidentId = randomUUID();

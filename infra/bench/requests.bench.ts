@@ -9,7 +9,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { mintDevToken, withPgClient } from '@mutuo/platform';
-import { benchBaseEnv, postGraphQL as send, publishBenchResults, runBenchmark, startBenchGateway, startBenchService, type GraphQLBody } from './bench-child-process';
+import {
+  benchBaseEnv,
+  postGraphQL as send,
+  publishBenchResults,
+  runBenchmark,
+  startBenchGateway,
+  startBenchService,
+  type GraphQLBody,
+} from './bench-child-process';
 import type { CleanupStack } from './bench-environment';
 import { nowMs, percentile } from './statistics';
 
@@ -106,7 +114,8 @@ async function measure(platform: Platform): Promise<Results> {
   // projection turns them into its read model, as it would after a replay.
   const browsePod = randomUUID();
   const seedStart = nowMs();
-  for (let offset = 0; offset < OPEN_ITEMS; offset += SEED_BATCH) await seedBatch(platform.adminUrl, browsePod, offset, Math.min(SEED_BATCH, OPEN_ITEMS - offset));
+  for (let offset = 0; offset < OPEN_ITEMS; offset += SEED_BATCH)
+    await seedBatch(platform.adminUrl, browsePod, offset, Math.min(SEED_BATCH, OPEN_ITEMS - offset));
   process.stdout.write(`appended ${OPEN_ITEMS} RequestPosted events in ${((nowMs() - seedStart) / 1000).toFixed(1)} s\n`);
   await waitForProjection(platform.adminUrl, browsePod);
   // What autovacuum does shortly after a bulk load anyway: planner statistics for a table that grew from empty.
@@ -124,7 +133,23 @@ async function measure(platform: Platform): Promise<Results> {
     { name: 'newest first, no filter', filter: null },
     { name: 'category', filter: { category: 'MEDICAL' } },
     { name: 'urgency + cell prefix', filter: { urgency: 'URGENT', cellPrefix: 'eycs2' } },
-    { name: 'area (polygon)', filter: { area: { type: 'Polygon', coordinates: [[[-9.16, 38.70], [-9.12, 38.70], [-9.12, 38.74], [-9.16, 38.74], [-9.16, 38.70]]] } } },
+    {
+      name: 'area (polygon)',
+      filter: {
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [-9.16, 38.7],
+              [-9.12, 38.7],
+              [-9.12, 38.74],
+              [-9.16, 38.74],
+              [-9.16, 38.7],
+            ],
+          ],
+        },
+      },
+    },
   ];
   const results: BrowseResult[] = [];
   for (const { name, filter } of filters) {
@@ -172,7 +197,8 @@ async function waitForProjection(adminUrl: string, podId: string): Promise<void>
     });
     if (progress.parked > 0) throw new Error(`request-details parked ${progress.parked} seeded events instead of projecting them: ${progress.error}`);
     if (progress.projected >= OPEN_ITEMS) return;
-    if (nowMs() > deadline) throw new Error(`the projection held ${progress.projected} of ${OPEN_ITEMS} requests after ${PROJECTION_TIMEOUT_MS / 60_000} minutes`);
+    if (nowMs() > deadline)
+      throw new Error(`the projection held ${progress.projected} of ${OPEN_ITEMS} requests after ${PROJECTION_TIMEOUT_MS / 60_000} minutes`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }

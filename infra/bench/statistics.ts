@@ -28,7 +28,10 @@ export function summarize(samples: readonly number[]): LatencySummary {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** A monotonic clock in milliseconds with sub-millisecond resolution. */

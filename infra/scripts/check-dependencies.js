@@ -14,7 +14,7 @@ const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig
 const RUNTIME_WITHOUT_IMPORT = {
   '@nestjs/platform-express': 'NestFactory loads it by name as the default HTTP adapter',
   'reflect-metadata': 'peer dependency of @nestjs/common and @nestjs/core (decorator metadata)',
-  '@swc-node/register': 'infra/register.js runs the services\' TypeScript for the serve and migrate targets',
+  '@swc-node/register': "infra/register.js runs the services' TypeScript for the serve and migrate targets",
   '@swc/core': 'the compiler @swc-node/register loads',
 };
 

@@ -176,9 +176,13 @@ async function signIn(inbox: CodeInbox, email: string, who: string, accept: (ses
 async function switchInto(newcomerToken: string, podId: string, who: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const switched = await graphql<{ switchPod: { accessToken: string } }>(newcomerToken, 'mutation($podId: ID!) { switchPod(podId: $podId) { accessToken } }', {
-      podId,
-    });
+    const switched = await graphql<{ switchPod: { accessToken: string } }>(
+      newcomerToken,
+      'mutation($podId: ID!) { switchPod(podId: $podId) { accessToken } }',
+      {
+        podId,
+      },
+    );
     if (switched.data?.switchPod) return switched.data.switchPod.accessToken;
     if (Date.now() > deadline) dataOrThrow(switched, `${who} switches into the pod`);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -235,11 +239,9 @@ async function main(): Promise<void> {
   const inbox = await CodeInbox.open();
   try {
     const operator = (await signIn(inbox, OPERATOR_EMAIL, 'The operator')).token;
-    const region = await graphql<{ createRegion: { id: string } }>(
-      operator,
-      'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
-      { input: { name: 'Lisbon', slug: 'lisbon' } },
-    );
+    const region = await graphql<{ createRegion: { id: string } }>(operator, 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }', {
+      input: { name: 'Lisbon', slug: 'lisbon' },
+    });
     const fresh = !region.errors?.some((error) => error.extensions?.code === 'REGION_EXISTS');
     if (fresh) await createDemoData(inbox, operator, dataOrThrow(region, 'create region').createRegion.id);
     else console.log('demo data: already loaded; signing the demo members in again');

@@ -217,7 +217,9 @@ async function main() {
   log(`Mutuo is up. GraphQL: ${graphqlUrl}`);
   log('Demo members signed in with one-time codes: their tokens (15 min) and refresh tokens are in .state/demo-tokens.json.');
   if (DEMO_STAFF_ENV.MEMBERSHIP_OPERATOR_EMAILS) {
-    log(`Demo operator / region steward sign in with codes (logged by membership): ${DEMO_STAFF_ENV.MEMBERSHIP_OPERATOR_EMAILS} / ${DEMO_STAFF_ENV.MEMBERSHIP_REGION_STEWARDS}.`);
+    log(
+      `Demo operator / region steward sign in with codes (logged by membership): ${DEMO_STAFF_ENV.MEMBERSHIP_OPERATOR_EMAILS} / ${DEMO_STAFF_ENV.MEMBERSHIP_REGION_STEWARDS}.`,
+    );
   }
   log('More tokens: npm run token -- --subject <person> --pod <uuid> --roles member. Press Ctrl-C to stop.');
 }

@@ -1,3 +1,8 @@
 const preset = require('../../jest.preset.js');
 
-module.exports = { ...preset, displayName: 'platform', rootDir: __dirname, reporters: ['default', [require.resolve('../../infra/jest/summary-reporter.js'), { name: 'platform' }]] };
+module.exports = {
+  ...preset,
+  displayName: 'platform',
+  rootDir: __dirname,
+  reporters: ['default', [require.resolve('../../infra/jest/summary-reporter.js'), { name: 'platform' }]],
+};

@@ -1,3 +1,8 @@
 const preset = require('../../jest.preset.js');
 
-module.exports = { ...preset, displayName: 'requests', rootDir: __dirname, reporters: ['default', [require.resolve('../../infra/jest/summary-reporter.js'), { name: 'requests' }]] };
+module.exports = {
+  ...preset,
+  displayName: 'requests',
+  rootDir: __dirname,
+  reporters: ['default', [require.resolve('../../infra/jest/summary-reporter.js'), { name: 'requests' }]],
+};

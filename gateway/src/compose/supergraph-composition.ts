@@ -23,8 +23,7 @@ export interface SubgraphSource {
 }
 
 export type SupergraphComposition =
-  | { supergraphSdl: string; hints: string[]; errors?: undefined }
-  | { errors: string[]; supergraphSdl?: undefined; hints?: undefined };
+  { supergraphSdl: string; hints: string[]; errors?: undefined } | { errors: string[]; supergraphSdl?: undefined; hints?: undefined };
 
 /**
  * Composes subgraph SDLs into a supergraph with Apollo Federation 2 composition. Returns every problem as a

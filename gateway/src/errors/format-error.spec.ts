@@ -54,9 +54,9 @@ describe('formatGatewayError', () => {
   });
 
   it("masks a subgraph's parse or validation failure of the gateway's own query, but not the caller's", () => {
-    expect(
-      formatGatewayError({ message: 'Cannot query field "_entities"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', serviceName: 'funds' } }),
-    ).toEqual(MASKED);
+    expect(formatGatewayError({ message: 'Cannot query field "_entities"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', serviceName: 'funds' } })).toEqual(
+      MASKED,
+    );
     expect(formatGatewayError({ message: 'Cannot query field "x" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })).toEqual({
       message: 'Cannot query field "x" on type "Query".',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
@@ -76,8 +76,10 @@ describe('gatewayErrorFormatter', () => {
       extensions: { code: 'BAD_USER_INPUT' },
     });
     expect(
-      gatewayErrorFormatter({ hideSuggestions: true })({ message: 'Cannot query field "titel". Did you mean "title" or "tile"?', extensions: { code: 'NOT_FOUND', serviceName: 'requests' } })
-        .message,
+      gatewayErrorFormatter({ hideSuggestions: true })({
+        message: 'Cannot query field "titel". Did you mean "title" or "tile"?',
+        extensions: { code: 'NOT_FOUND', serviceName: 'requests' },
+      }).message,
     ).toBe('Cannot query field "titel".');
   });
 

@@ -176,9 +176,7 @@ function subgraphUrlsFor(supergraphSdl: string, config: GatewayConfig): Map<stri
   }
   const { urls, unknownOverrides } = resolveSubgraphUrls(subgraphs, config.subgraphUrls);
   if (unknownOverrides.length > 0) {
-    throw new GatewayStartupError(
-      `${unknownOverrides.join(', ')} names no subgraph of the supergraph (subgraphs: ${subgraphs.map((s) => s.name).join(', ')})`,
-    );
+    throw new GatewayStartupError(`${unknownOverrides.join(', ')} names no subgraph of the supergraph (subgraphs: ${subgraphs.map((s) => s.name).join(', ')})`);
   }
   return urls;
 }

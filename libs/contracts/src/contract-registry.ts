@@ -1,8 +1,4 @@
-import {
-  AnyIntegrationEventContract,
-  ContractIssue,
-  parseContractType,
-} from './contract';
+import { AnyIntegrationEventContract, ContractIssue, parseContractType } from './contract';
 
 /** Why an incoming type could not be mapped to a contract, or its data did not match. */
 export type ContractRejection = 'malformed-type' | 'unknown-type' | 'unknown-version' | 'invalid-data';

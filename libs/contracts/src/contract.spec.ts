@@ -65,8 +65,7 @@ describe('parseContractType', () => {
     expect(parseContractType('requests.request-posted.v12')).toEqual({ service: 'requests', name: 'request-posted', version: 12 });
   });
 
-  it.each(['requests.request-posted', 'requests.request-posted.v0', 'Requests.x.v1', 'a.b.c.v1', 'a.b.v1 ', '', 'a..v1'])(
-    'rejects %p',
-    (type) => expect(parseContractType(type)).toBeNull(),
+  it.each(['requests.request-posted', 'requests.request-posted.v0', 'Requests.x.v1', 'a.b.c.v1', 'a.b.v1 ', '', 'a..v1'])('rejects %p', (type) =>
+    expect(parseContractType(type)).toBeNull(),
   );
 });

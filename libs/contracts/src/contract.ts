@@ -22,9 +22,7 @@ export class ContractValidationError extends Error {
   }
 }
 
-export type ContractParseResult<Data> =
-  | { readonly ok: true; readonly data: Data }
-  | { readonly ok: false; readonly error: ContractValidationError };
+export type ContractParseResult<Data> = { readonly ok: true; readonly data: Data } | { readonly ok: false; readonly error: ContractValidationError };
 
 /**
  * The published shape of one version of one integration event. Producers and consumers share it:
@@ -57,12 +55,7 @@ export interface ContractDefinition<Service extends string, Name extends string,
   readonly schema: Schema;
 }
 
-export function defineContract<
-  const Service extends string,
-  const Name extends string,
-  const Version extends number,
-  Schema extends z.ZodType,
->(
+export function defineContract<const Service extends string, const Name extends string, const Version extends number, Schema extends z.ZodType>(
   definition: ContractDefinition<Service, Name, Version, Schema>,
 ): IntegrationEventContract<`${Service}.${Name}.v${Version}`, z.output<Schema>> {
   const { service, name, version, schema } = definition;

@@ -8,20 +8,10 @@ export const uuidField = () => z.uuid();
 export const timestampField = () => z.iso.datetime({ offset: true });
 
 /** A BCP 47 language tag such as `en`, `pt-BR` or `sr-Latn`. */
-export const languageTagField = () =>
-  z
-    .string()
-    .min(2)
-    .max(35)
-    .refine(isLanguageTag, { message: 'Invalid BCP 47 language tag' });
+export const languageTagField = () => z.string().min(2).max(35).refine(isLanguageTag, { message: 'Invalid BCP 47 language tag' });
 
 /** An IANA time zone such as `Europe/Berlin`. */
-export const timeZoneField = () =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .refine(isTimeZone, { message: 'Unknown IANA time zone' });
+export const timeZoneField = () => z.string().min(1).max(64).refine(isTimeZone, { message: 'Unknown IANA time zone' });
 
 /** Lowercase words joined by "-", for URLs. */
 export const slugField = () =>

@@ -30,7 +30,9 @@ describe('funds contracts', () => {
       postedAt: '2026-11-25T09:00:00.000Z',
     };
     expect(TransferPostedV1.parse(transfer)).toEqual({ ok: true, data: transfer });
-    expect(TransferPostedV1.parse({ ...transfer, unit: 'HOUR', kind: 'time-exchange', debitAccountKind: 'member-time', creditAccountKind: 'member-time' }).ok).toBe(true);
+    expect(
+      TransferPostedV1.parse({ ...transfer, unit: 'HOUR', kind: 'time-exchange', debitAccountKind: 'member-time', creditAccountKind: 'member-time' }).ok,
+    ).toBe(true);
     expect(issuePaths(TransferPostedV1.parse({ ...transfer, unit: 'eur', amountMinor: 12.5, kind: 'gift' }))).toEqual(['unit', 'amountMinor', 'kind']);
     expect(issuePaths(TransferPostedV1.parse({ ...transfer, amountMinor: 0 }))).toEqual(['amountMinor']);
   });
@@ -69,7 +71,16 @@ describe('funds contracts', () => {
       recordedAt: '2026-11-25T09:00:00.000Z',
     };
     expect(ContributionRecordedV1.parse({ ...contribution, donorName: 'Rosa' })).toEqual({ ok: true, data: contribution });
-    const exceeded = { podId, proposalId: id(4), category: 'groceries', month: '2026-11', currency: 'EUR', budgetMinor: 5_000, committedMinor: 5_500, exceededAt: '2026-11-25T09:00:00.000Z' };
+    const exceeded = {
+      podId,
+      proposalId: id(4),
+      category: 'groceries',
+      month: '2026-11',
+      currency: 'EUR',
+      budgetMinor: 5_000,
+      committedMinor: 5_500,
+      exceededAt: '2026-11-25T09:00:00.000Z',
+    };
     expect(BudgetExceededV1.parse(exceeded).ok).toBe(true);
     expect(issuePaths(BudgetExceededV1.parse({ ...exceeded, month: '2026-13' }))).toEqual(['month']);
   });

@@ -10,34 +10,16 @@ import { REQUEST_CATEGORIES } from './vocabulary';
  */
 
 /** An ISO 4217 currency code, or HOUR for time credits (amounts in minutes). */
-export const ledgerUnitField = () =>
-  z.string().regex(/^(HOUR|[A-Z]{3})$/, { message: 'Use an ISO 4217 currency code such as EUR, or HOUR' });
+export const ledgerUnitField = () => z.string().regex(/^(HOUR|[A-Z]{3})$/, { message: 'Use an ISO 4217 currency code such as EUR, or HOUR' });
 
 /** A positive whole number of minor units (cents, minutes). */
 export const amountMinorField = () => z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const LEDGER_ACCOUNT_KINDS = [
-  'treasury',
-  'member-time',
-  'community-time-pool',
-  'external-source',
-  'external-sink',
-  'fees',
-  'clearing',
-] as const;
+export const LEDGER_ACCOUNT_KINDS = ['treasury', 'member-time', 'community-time-pool', 'external-source', 'external-sink', 'fees', 'clearing'] as const;
 export type LedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
 
 /** Why money or time moved. */
-export const TRANSFER_KINDS = [
-  'contribution',
-  'processor-fee',
-  'disbursement',
-  'time-exchange',
-  'time-gift',
-  'pool-grant',
-  'clearing',
-  'reversal',
-] as const;
+export const TRANSFER_KINDS = ['contribution', 'processor-fee', 'disbursement', 'time-exchange', 'time-gift', 'pool-grant', 'clearing', 'reversal'] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 
 /** Budget and disbursement categories: the request categories plus the costs of running the pod. */

@@ -37,7 +37,10 @@ describe('matching contracts', () => {
 
   it('suggestions-made carries the request category and urgency; rounds published before they existed still parse', () => {
     const made = { requestId, podId, round: 1, suggestions: [], madeAt: at };
-    expect(SuggestionsMadeV1.parse({ ...made, category: 'groceries', urgency: 'emergency' })).toMatchObject({ ok: true, data: { category: 'groceries', urgency: 'emergency' } });
+    expect(SuggestionsMadeV1.parse({ ...made, category: 'groceries', urgency: 'emergency' })).toMatchObject({
+      ok: true,
+      data: { category: 'groceries', urgency: 'emergency' },
+    });
     expect(SuggestionsMadeV1.parse(made)).toMatchObject({ ok: true, data: { round: 1 } });
     expect(issuePaths(SuggestionsMadeV1.parse({ ...made, category: 'anything', urgency: 'soon' }))).toEqual(['category', 'urgency']);
   });

@@ -182,7 +182,10 @@ export const RequestEscalatedV1 = defineContract({
       /** Only when the pod shows its requests beyond itself (request visibility region or public). */
       title: displayTextField(200).nullable(),
       /** A coarse cell (precision 5, a few km) or nothing. */
-      locationCell: z.string().regex(/^[0-9bcdefghjkmnpqrstuvwxyz]{5}$/).nullable(),
+      locationCell: z
+        .string()
+        .regex(/^[0-9bcdefghjkmnpqrstuvwxyz]{5}$/)
+        .nullable(),
     }),
     escalatedAt: timestampField(),
   }),

@@ -1,10 +1,4 @@
-import {
-  BoundariesChangedV1,
-  MemberBlockedV1,
-  MemberPausedV1,
-  MemberReturnedV1,
-  MemberUnblockedV1,
-} from './membership.contracts';
+import { BoundariesChangedV1, MemberBlockedV1, MemberPausedV1, MemberReturnedV1, MemberUnblockedV1 } from './membership.contracts';
 
 const podId = '2b3c4d5e-6f70-4b9c-8d1e-2f3a4b5c6d7e';
 const memberId = '3c4d5e6f-7081-5cad-9e2f-3a4b5c6d7e8f';

@@ -32,32 +32,115 @@ describe('requests contracts', () => {
   it('request-posted still accepts what the first consumers were built on, and the matchable fields when given', () => {
     const skeleton = { requestId, podId, requesterMemberId: memberId, title: 'Groceries', category: 'groceries', urgency: 'urgent', postedAt: at };
     expect(RequestPostedV1.parse(skeleton)).toEqual({ ok: true, data: skeleton });
-    const full = { ...skeleton, subcategory: 'baby-food', language: 'pt-BR', window, locationCell: 'ez8xyz', visibility: 'pod', quantity: 2, anonymous: true, incidentId: null };
+    const full = {
+      ...skeleton,
+      subcategory: 'baby-food',
+      language: 'pt-BR',
+      window,
+      locationCell: 'ez8xyz',
+      visibility: 'pod',
+      quantity: 2,
+      anonymous: true,
+      incidentId: null,
+    };
     expect(RequestPostedV1.parse(full).ok).toBe(true);
     expect(issuePaths(RequestPostedV1.parse({ ...full, locationCell: 'ez8xyzab12', subcategory: 'Baby Food' }))).toEqual(['subcategory', 'locationCell']);
   });
 
   it('request-edited carries the whole matchable state', () => {
-    const edited = { requestId, podId, title: 'Groceries', urgency: 'normal', category: 'food', subcategory: null, language: 'en', window, locationCell: null, visibility: 'region', quantity: null, respondBy: at, editedAt: at };
+    const edited = {
+      requestId,
+      podId,
+      title: 'Groceries',
+      urgency: 'normal',
+      category: 'food',
+      subcategory: null,
+      language: 'en',
+      window,
+      locationCell: null,
+      visibility: 'region',
+      quantity: null,
+      respondBy: at,
+      editedAt: at,
+    };
     expect(RequestEditedV1.parse(edited).ok).toBe(true);
     expect(issuePaths(RequestEditedV1.parse({ ...edited, visibility: 'everyone' }))).toEqual(['visibility']);
   });
 
   it('request-fulfilled gives whole minutes per helper for funds', () => {
     const fulfilled = {
-      requestId, podId, fulfilmentId: requestId, requesterMemberId: memberId, helperMemberIds: [helperId],
-      contributions: [{ helperMemberId: helperId, minutes: 90 }], hoursGivenMinutes: 90, confirmedBy: 'requester',
-      confirmedByMemberId: memberId, category: 'errands', postedAt: at, firstMatchedAt: at, fulfilledAt: at,
+      requestId,
+      podId,
+      fulfilmentId: requestId,
+      requesterMemberId: memberId,
+      helperMemberIds: [helperId],
+      contributions: [{ helperMemberId: helperId, minutes: 90 }],
+      hoursGivenMinutes: 90,
+      confirmedBy: 'requester',
+      confirmedByMemberId: memberId,
+      category: 'errands',
+      postedAt: at,
+      firstMatchedAt: at,
+      fulfilledAt: at,
     };
     expect(RequestFulfilledV1.parse(fulfilled).ok).toBe(true);
     expect(issuePaths(RequestFulfilledV1.parse({ ...fulfilled, hoursGivenMinutes: 1.5 }))).toEqual(['hoursGivenMinutes']);
   });
 
   it('offers carry their remaining quantity; incidents an area and a summary', () => {
-    expect(OfferPostedV1.parse({ offerId: requestId, podId, offererMemberId: memberId, title: 'Soup', category: 'meals', subcategory: null, language: 'en', window, locationCell: null, visibility: 'pod', quantity: 5, remainingQuantity: 5, regionId: null, postedAt: at }).ok).toBe(true);
+    expect(
+      OfferPostedV1.parse({
+        offerId: requestId,
+        podId,
+        offererMemberId: memberId,
+        title: 'Soup',
+        category: 'meals',
+        subcategory: null,
+        language: 'en',
+        window,
+        locationCell: null,
+        visibility: 'pod',
+        quantity: 5,
+        remainingQuantity: 5,
+        regionId: null,
+        postedAt: at,
+      }).ok,
+    ).toBe(true);
     expect(issuePaths(OfferClosedV1.parse({ offerId: requestId, podId, remainingQuantity: -1, at, reason: 'exhausted' }))).toEqual(['remainingQuantity']);
-    const area = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
-    expect(IncidentDeclaredV1.parse({ incidentId: requestId, podId, regionId: null, name: 'Flood', type: 'flood', area, startedAt: at, declaredByMemberId: memberId, declaredAt: at }).ok).toBe(true);
-    expect(issuePaths(IncidentClosedV1.parse({ incidentId: requestId, podId, closedByMemberId: memberId, closedAt: at, summary: { requestsReceived: 3, requestsMatched: 2, requestsFulfilled: -1, medianMinutesToFirstMatch: null } }))).toEqual(['summary.requestsFulfilled']);
+    const area = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+    };
+    expect(
+      IncidentDeclaredV1.parse({
+        incidentId: requestId,
+        podId,
+        regionId: null,
+        name: 'Flood',
+        type: 'flood',
+        area,
+        startedAt: at,
+        declaredByMemberId: memberId,
+        declaredAt: at,
+      }).ok,
+    ).toBe(true);
+    expect(
+      issuePaths(
+        IncidentClosedV1.parse({
+          incidentId: requestId,
+          podId,
+          closedByMemberId: memberId,
+          closedAt: at,
+          summary: { requestsReceived: 3, requestsMatched: 2, requestsFulfilled: -1, medianMinutesToFirstMatch: null },
+        }),
+      ),
+    ).toEqual(['summary.requestsFulfilled']);
   });
 });

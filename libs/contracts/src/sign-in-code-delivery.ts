@@ -61,11 +61,7 @@ function associatedData(deliveryId: string, purpose: SignInCodeRequestedV1Data['
   return Buffer.from(`${SignInCodeRequestedV1.type}:${deliveryId}:${purpose}`, 'utf8');
 }
 
-export function sealSignInCodeDelivery(
-  key: Buffer,
-  delivery: SignInCodeDelivery,
-  event: Pick<SignInCodeRequestedV1Data, 'deliveryId' | 'purpose'>,
-): string {
+export function sealSignInCodeDelivery(key: Buffer, delivery: SignInCodeDelivery, event: Pick<SignInCodeRequestedV1Data, 'deliveryId' | 'purpose'>): string {
   if (key.length !== CODE_DELIVERY_KEY_BYTES) throw new Error('The code delivery key must be 32 bytes');
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });

@@ -22,20 +22,14 @@ describe('membership contracts', () => {
   it('pod-created needs BCP 47 languages and an IANA time zone', () => {
     const pod = { podId, regionId, name: 'Graça', languages: ['pt-PT', 'en'], timezone: 'Europe/Lisbon' };
     expect(PodCreatedV1.parse(pod)).toEqual({ ok: true, data: pod });
-    expect(issuePaths(PodCreatedV1.parse({ ...pod, languages: ['pt_PT'], timezone: 'Europe/Atlantis' }))).toEqual([
-      'languages[0]',
-      'timezone',
-    ]);
+    expect(issuePaths(PodCreatedV1.parse({ ...pod, languages: ['pt_PT'], timezone: 'Europe/Atlantis' }))).toEqual(['languages[0]', 'timezone']);
     expect(issuePaths(PodCreatedV1.parse({ ...pod, languages: [] }))).toEqual(['languages']);
   });
 
   it('member-joined carries the derived member id, the person and their language', () => {
     const joined = { memberId, podId, personId: 'auth0|42', displayName: 'Rui', preferredLanguage: 'pt' };
     expect(MemberJoinedV1.parse(joined).ok).toBe(true);
-    expect(issuePaths(MemberJoinedV1.parse({ ...joined, personId: '', preferredLanguage: '??' }))).toEqual([
-      'personId',
-      'preferredLanguage',
-    ]);
+    expect(issuePaths(MemberJoinedV1.parse({ ...joined, personId: '', preferredLanguage: '??' }))).toEqual(['personId', 'preferredLanguage']);
   });
 });
 
@@ -56,9 +50,11 @@ describe('requests contracts', () => {
   });
 
   it('request-posted rejects an unknown category, urgency and a timestamp without a zone', () => {
-    expect(
-      issuePaths(RequestPostedV1.parse({ ...posted, category: 'cars', urgency: 'whenever', postedAt: '2025-03-01 10:00' })),
-    ).toEqual(['category', 'urgency', 'postedAt']);
+    expect(issuePaths(RequestPostedV1.parse({ ...posted, category: 'cars', urgency: 'whenever', postedAt: '2025-03-01 10:00' }))).toEqual([
+      'category',
+      'urgency',
+      'postedAt',
+    ]);
   });
 });
 
@@ -66,9 +62,6 @@ describe('matching contracts', () => {
   it('request-evaluated counts candidates with a non-negative integer', () => {
     const evaluated = { requestId, podId, evaluatedAt: '2025-03-01T10:00:01+01:00', candidateCount: 3, status: 'candidates-found' };
     expect(RequestEvaluatedV1.parse(evaluated).ok).toBe(true);
-    expect(issuePaths(RequestEvaluatedV1.parse({ ...evaluated, candidateCount: -1, status: 'maybe' }))).toEqual([
-      'candidateCount',
-      'status',
-    ]);
+    expect(issuePaths(RequestEvaluatedV1.parse({ ...evaluated, candidateCount: -1, status: 'maybe' }))).toEqual(['candidateCount', 'status']);
   });
 });

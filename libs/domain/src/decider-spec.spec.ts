@@ -37,7 +37,10 @@ describe('decider spec helper', () => {
   });
 
   it('checks the error type and message of a refused command', () => {
-    spec(light).given([on]).when({ type: 'SwitchOn', data: {}, metadata: at }).thenThrows(DomainRuleViolation, /already on/);
+    spec(light)
+      .given([on])
+      .when({ type: 'SwitchOn', data: {}, metadata: at })
+      .thenThrows(DomainRuleViolation, /already on/);
     expect(() => spec(light).given([]).when({ type: 'SwitchOn', data: {}, metadata: at }).thenThrows(DomainRuleViolation)).toThrow(
       /Expected DomainRuleViolation to be thrown, got nothing/,
     );

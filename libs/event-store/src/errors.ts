@@ -7,10 +7,7 @@ export class StreamVersionConflict extends Error {
     readonly expectedVersion: ExpectedVersion,
     readonly actualVersion?: number,
   ) {
-    super(
-      `Stream ${streamId} is not at the expected version ${String(expectedVersion)}` +
-        (actualVersion === undefined ? '' : ` (it is at ${actualVersion})`),
-    );
+    super(`Stream ${streamId} is not at the expected version ${String(expectedVersion)}` + (actualVersion === undefined ? '' : ` (it is at ${actualVersion})`));
     this.name = 'StreamVersionConflict';
   }
 }

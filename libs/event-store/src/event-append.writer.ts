@@ -66,28 +66,15 @@ export async function insertEventRows(
   rows: readonly SerialisedEventRow[],
 ): Promise<AppendedRow[]> {
   if (rows.length > 1) {
-    const appended = await query<AppendedRow>(
-      em,
-      APPEND_SQL,
-      [base, streamId, streamId, podId, recordSetJson(rows)],
-      { preparedAs: 'mutuo_event_store_append_v4' },
-    );
+    const appended = await query<AppendedRow>(em, APPEND_SQL, [base, streamId, streamId, podId, recordSetJson(rows)], {
+      preparedAs: 'mutuo_event_store_append_v4',
+    });
     // RETURNING follows the insert order; sorting does not rely on it. Rows take their global positions
     // in stream order, so sorting by them restores it (returning stream_position too measured ~3 % slower).
     return appended.sort((a, b) => compareDecimal(String(a.global_position), String(b.global_position)));
   }
   const row = rows[0]!;
-  const values = [
-    row.event_id,
-    streamId,
-    row.stream_position,
-    podId,
-    row.type,
-    row.data,
-    row.metadata,
-    row.publish_subject,
-    row.publish_data,
-  ];
+  const values = [row.event_id, streamId, row.stream_position, podId, row.type, row.data, row.metadata, row.publish_subject, row.publish_data];
   return base === 0
     ? query<AppendedRow>(em, APPEND_FIRST_SQL, values, { preparedAs: 'mutuo_event_store_append_first_v2' })
     : query<AppendedRow>(em, APPEND_ONE_SQL, [...values, streamId, base], { preparedAs: 'mutuo_event_store_append_one_v2' });

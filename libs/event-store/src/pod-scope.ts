@@ -14,11 +14,7 @@ export async function setTransactionPod(em: EntityManager, podId: string | null)
 }
 
 /** Runs `work` in a new transaction scoped to one pod. */
-export async function inPodTransaction<T>(
-  em: EntityManager,
-  podId: string | null,
-  work: (tx: EntityManager) => Promise<T>,
-): Promise<T> {
+export async function inPodTransaction<T>(em: EntityManager, podId: string | null, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   return em.transactional(async (tx) => {
     await setTransactionPod(tx, podId);
     return work(tx);

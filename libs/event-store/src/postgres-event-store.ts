@@ -6,15 +6,7 @@ import { toStoredEvent, type EventRow } from './event-row.mapper';
 import { pgConstraint, pgErrorCode, query } from './sql';
 import { parseStreamName } from './stream-name';
 import type { EventUpcasters } from './upcasting/event-upcasters';
-import type {
-  EventDataCodec,
-  ExpectedVersion,
-  GlobalCheckpoint,
-  NewEvent,
-  OutboxMapper,
-  PendingEvent,
-  StoredEvent,
-} from './types';
+import type { EventDataCodec, ExpectedVersion, GlobalCheckpoint, NewEvent, OutboxMapper, PendingEvent, StoredEvent } from './types';
 
 export interface AppendResult {
   /** The stream's version after the append: pass it as the next expected version. */
@@ -81,12 +73,7 @@ const APPEND_ATTEMPTS_FOR_ANY = 5;
 export class PostgresEventStore {
   constructor(private readonly options: PostgresEventStoreOptions = {}) {}
 
-  async append(
-    em: EntityManager,
-    streamId: string,
-    events: readonly NewEvent[],
-    expectedVersion: ExpectedVersion,
-  ): Promise<AppendResult> {
+  async append(em: EntityManager, streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     const { podId } = parseStreamName(streamId);
     if (events.length === 0) {
       const currentVersion = await this.currentVersion(em, streamId);
@@ -129,12 +116,7 @@ export class PostgresEventStore {
     expectedVersion: ExpectedVersion,
   ): Promise<AppendResult> {
     // With `any`, take the version as it is now and let the insert check it like any other.
-    const base =
-      expectedVersion === 'any'
-        ? await this.currentVersion(em, streamId)
-        : expectedVersion === 'no_stream'
-          ? 0
-          : expectedVersion;
+    const base = expectedVersion === 'any' ? await this.currentVersion(em, streamId) : expectedVersion === 'no_stream' ? 0 : expectedVersion;
     if (!Number.isInteger(base) || base < 0) {
       throw new RangeError(`expectedVersion must be a non-negative integer, 'no_stream' or 'any' (got ${String(expectedVersion)})`);
     }
@@ -152,7 +134,10 @@ export class PostgresEventStore {
     const messages = pending.map((event) => outbox?.(event) ?? null);
     // The outbox mapping checks the plain data against its contract; the codec then seals what the rows keep.
     const sealed = this.options.codec
-      ? await this.options.codec.seal(em, pending.map((event, index) => ({ event, publishData: messages[index]?.data })))
+      ? await this.options.codec.seal(
+          em,
+          pending.map((event, index) => ({ event, publishData: messages[index]?.data })),
+        )
       : pending.map((event, index) => ({ data: event.data, publishData: messages[index]?.data }));
     const eventRows = pending.map((event, index): SerialisedEventRow => {
       const message = messages[index];

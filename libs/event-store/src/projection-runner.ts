@@ -100,9 +100,7 @@ export class ProjectionRunner {
   async rebuild(name: string): Promise<void> {
     const projection = this.projectionNamed(name);
     await this.em.fork().transactional(async (tx) => {
-      const [lock] = await query<{ locked: boolean }>(tx, 'select pg_try_advisory_xact_lock(hashtext(?)) as locked', [
-        `mutuo.projection-rebuild:${name}`,
-      ]);
+      const [lock] = await query<{ locked: boolean }>(tx, 'select pg_try_advisory_xact_lock(hashtext(?)) as locked', [`mutuo.projection-rebuild:${name}`]);
       if (!lock?.locked) throw new ProjectionRebuildInProgress(name);
       await projectionCheckpoints.ensure(tx, name);
       // Waits for a batch in progress on another replica, then holds the checkpoint until the reset commits.

@@ -5,7 +5,11 @@ export const NO_POD = '-';
 /** Streams are named `<aggregate>:<podId>:<id>` so every stream names its pod. */
 export function streamName(aggregate: string, podId: string | null, id: string): string {
   const pod = podId ?? NO_POD;
-  for (const [name, value] of [['aggregate', aggregate], ['podId', pod], ['id', id]] as const) {
+  for (const [name, value] of [
+    ['aggregate', aggregate],
+    ['podId', pod],
+    ['id', id],
+  ] as const) {
     if (!SEGMENT.test(value)) throw new Error(`Invalid stream ${name} "${value}": use letters, digits, "-" or "_"`);
   }
   return `${aggregate}:${pod}:${id}`;

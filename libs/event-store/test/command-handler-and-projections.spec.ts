@@ -88,9 +88,7 @@ describe('CommandHandler', () => {
 
   it('decides against the reloaded state: a rule that only the latest state breaks is still enforced', async () => {
     const stream = streamName('counter', podId, randomUUID());
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 6 }, () => handler.handle(orm.em.fork(), stream, increment(1, 4))),
-    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => handler.handle(orm.em.fork(), stream, increment(1, 4))));
 
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(4);
     for (const o of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) {
@@ -100,9 +98,7 @@ describe('CommandHandler', () => {
 
   it('retries inside a caller transaction through a savepoint', async () => {
     const stream = streamName('counter', podId, randomUUID());
-    await Promise.all(
-      Array.from({ length: 5 }, () => orm.em.fork().transactional((tx) => handler.handle(tx, stream, increment(2)))),
-    );
+    await Promise.all(Array.from({ length: 5 }, () => orm.em.fork().transactional((tx) => handler.handle(tx, stream, increment(2)))));
     expect((await handler.load(orm.em.fork(), stream)).state).toEqual({ status: 'counting', total: 10 });
   });
 });
@@ -119,8 +115,7 @@ describe('ProjectionRunner', () => {
   });
   afterAll(() => db.close());
 
-  const totals = () =>
-    query<{ stream_id: string; total: number; applied: number }>(orm.em.fork(), 'select * from counter_totals order by stream_id');
+  const totals = () => query<{ stream_id: string; total: number; applied: number }>(orm.em.fork(), 'select * from counter_totals order by stream_id');
 
   it('applies each event once per checkpoint, however often it is run and by how many runners', async () => {
     const streams = [streamName('counter', podId, randomUUID()), streamName('counter', podId, randomUUID())];

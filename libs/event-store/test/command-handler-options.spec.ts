@@ -79,7 +79,9 @@ describe('CommandHandler options', () => {
     it('given it is off, when concurrent commands race, then the losers get StreamVersionConflict instead of deciding again', async () => {
       const stream = newStream();
       await handler.handle(orm.em.fork(), stream, increment(1));
-      const outcomes = await Promise.allSettled([1, 2, 3, 4, 5, 6].map((by) => handler.handle(orm.em.fork(), stream, increment(by), { retryOnConflict: false })));
+      const outcomes = await Promise.allSettled(
+        [1, 2, 3, 4, 5, 6].map((by) => handler.handle(orm.em.fork(), stream, increment(by), { retryOnConflict: false })),
+      );
       const appended = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
       expect(appended).toBeGreaterThanOrEqual(1);
       expect(outcomes.every((outcome) => outcome.status === 'fulfilled' || outcome.reason instanceof StreamVersionConflict)).toBe(true);

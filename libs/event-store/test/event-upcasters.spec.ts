@@ -29,14 +29,11 @@ describe('EventUpcasters in the store read path', () => {
 
   /** As an older release wrote it: straight into the table, no schema version. */
   const insertAsWritten = (stream: string, position: number, data: object, meta: object = metadata) =>
-    query(orm.em.fork(), `insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata) values (?, ?, ?, ?, 'Greeted', ?::jsonb, ?::jsonb)`, [
-      randomUUID(),
-      stream,
-      position,
-      podId,
-      JSON.stringify(data),
-      JSON.stringify(meta),
-    ]);
+    query(
+      orm.em.fork(),
+      `insert into mutuo_events (event_id, stream_id, stream_position, pod_id, type, data, metadata) values (?, ?, ?, ?, 'Greeted', ?::jsonb, ?::jsonb)`,
+      [randomUUID(), stream, position, podId, JSON.stringify(data), JSON.stringify(meta)],
+    );
 
   it('records the current schema version of each appended event', async () => {
     const stream = streamName('greeting', podId, randomUUID());
@@ -65,8 +62,16 @@ describe('EventUpcasters in the store read path', () => {
 
   it('leaves an unversioned event that already has a later shape as it is', () => {
     const event = {
-      eventId: randomUUID(), streamId: 'greeting:-:x', streamPosition: 1, podId: null, type: 'Greeted',
-      data: { displayName: 'Di', regionId: 'r-3' }, metadata, globalPosition: '1', transactionId: '1', recordedAt: metadata.occurredAt,
+      eventId: randomUUID(),
+      streamId: 'greeting:-:x',
+      streamPosition: 1,
+      podId: null,
+      type: 'Greeted',
+      data: { displayName: 'Di', regionId: 'r-3' },
+      metadata,
+      globalPosition: '1',
+      transactionId: '1',
+      recordedAt: metadata.occurredAt,
     };
     expect(upcasters.upcast(event).data).toEqual({ displayName: 'Di', regionId: 'r-3' });
   });

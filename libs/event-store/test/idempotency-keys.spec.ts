@@ -32,7 +32,9 @@ describe('idempotency keys', () => {
   const call = (key: string | null, text: string, actorId = 'person-1'): IdempotentCall => ({ key, podId, actorId, operation: 'notes.write', input: { text } });
   const create = (key: string | null, text: string, actorId?: string) => notes.create(orm.em.fork(), call(key, text, actorId), noteStream, () => write(text));
   const notesWritten = async (text: string) =>
-    Number((await query<{ n: string }>(orm.em.fork(), `select count(*) as n from mutuo_events where type = 'NoteWritten' and data->>'text' = ?`, [text]))[0]!.n);
+    Number(
+      (await query<{ n: string }>(orm.em.fork(), `select count(*) as n from mutuo_events where type = 'NoteWritten' and data->>'text' = ?`, [text]))[0]!.n,
+    );
 
   beforeAll(async () => {
     db = await openTestDatabase(IDEMPOTENCY_KEYS_SCHEMA_SQL);
@@ -63,9 +65,9 @@ describe('idempotency keys', () => {
   it('the same key with different input is refused with IDEMPOTENCY_KEY_REUSED, and nothing is written', async () => {
     await create('reused', 'first');
     await expect(create('reused', 'second')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
-    await expect(
-      notes.create(orm.em.fork(), { ...call('reused', 'first'), operation: 'notes.other' }, noteStream, () => write('first')),
-    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(notes.create(orm.em.fork(), { ...call('reused', 'first'), operation: 'notes.other' }, noteStream, () => write('first'))).rejects.toMatchObject(
+      { code: 'IDEMPOTENCY_KEY_REUSED' },
+    );
     expect(await notesWritten('second')).toBe(0);
   });
 
@@ -78,10 +80,15 @@ describe('idempotency keys', () => {
   it('a creation that fails leaves the key free for the retry', async () => {
     const id = randomUUID();
     await orm.em.fork().transactional((tx) => notes.handle(tx, noteStream(id), write('taken')));
-    await expect(notes.create(orm.em.fork(), call('after-failure', 'x'), noteStream, () => write('x'), )).resolves.toBeDefined();
+    await expect(notes.create(orm.em.fork(), call('after-failure', 'x'), noteStream, () => write('x'))).resolves.toBeDefined();
     // The decider refuses a second note on an existing stream: the claim rolls back with it.
     await expect(
-      notes.create(orm.em.fork(), call('failing', 'y'), () => noteStream(id), () => write('y')),
+      notes.create(
+        orm.em.fork(),
+        call('failing', 'y'),
+        () => noteStream(id),
+        () => write('y'),
+      ),
     ).rejects.toMatchObject({ code: 'NOTE_EXISTS' });
     const retried = await create('failing', 'y');
     expect(retried.newEvents).toHaveLength(1);

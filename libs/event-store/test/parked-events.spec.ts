@@ -64,7 +64,12 @@ describe('ProjectionRunner with a poison event', () => {
   afterAll(() => db.close());
 
   const add = (stream: string, by: number | undefined) =>
-    store.append(orm.em.fork(), stream, [{ type: 'Added', data: by === undefined ? {} : { by }, metadata: { occurredAt: new Date().toISOString(), actorId: 'test' } }], 'any');
+    store.append(
+      orm.em.fork(),
+      stream,
+      [{ type: 'Added', data: by === undefined ? {} : { by }, metadata: { occurredAt: new Date().toISOString(), actorId: 'test' } }],
+      'any',
+    );
   const totals = async () =>
     new Map(
       (await query<{ stream_id: string; total: number; positions: number[] }>(orm.em.fork(), 'select * from stream_totals')).map((row) => [

@@ -24,7 +24,8 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
   // The outbox publishes a summary of the note: other data than the event's own, personal too.
   const store = new PostgresEventStore({
     codec,
-    outbox: (event) => (event.type === 'NoteWritten' ? { subject: 'notes.note-written', data: { summary: (event.data as { text: string }).text.slice(0, 10) } } : null),
+    outbox: (event) =>
+      event.type === 'NoteWritten' ? { subject: 'notes.note-written', data: { summary: (event.data as { text: string }).text.slice(0, 10) } } : null,
   });
 
   beforeAll(async () => {
@@ -34,7 +35,11 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
 
   const em = () => db.orm.em.fork();
   const rawRows = async (stream: string) =>
-    query<{ text: string }>(em(), 'select (data::text || coalesce(publish_data::text, \'\')) as text from mutuo_events where stream_id = ? order by stream_position', [stream]);
+    query<{ text: string }>(
+      em(),
+      "select (data::text || coalesce(publish_data::text, '')) as text from mutuo_events where stream_id = ? order by stream_position",
+      [stream],
+    );
 
   async function write(authorId: string, text: string) {
     const stream = streamName('note', podId, randomUUID());
@@ -49,8 +54,14 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
     expect(row!.text).not.toContain('Snodgrass');
     expect(row!.text).toContain(data.noteId);
     expect((await store.readStream(em(), stream)).events.map((event) => event.data)).toEqual([data]);
-    const [published] = await query<{ data: string; event_id: string }>(em(), 'select event_id, coalesce(publish_data, data)::text as data from mutuo_events where stream_id = ?', [stream]);
-    expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!.data)).toEqual({ summary: 'Snodgrass ' });
+    const [published] = await query<{ data: string; event_id: string }>(
+      em(),
+      'select event_id, coalesce(publish_data, data)::text as data from mutuo_events where stream_id = ?',
+      [stream],
+    );
+    expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!.data)).toEqual({
+      summary: 'Snodgrass ',
+    });
   });
 
   it('given the author erased, when the note is read, then the stand-ins appear and the rest of the history is whole', async () => {
@@ -60,7 +71,11 @@ describe('personal data sealed with per-person keys (crypto-shredding, real Post
     const { events, currentVersion } = await store.readStream(em(), stream);
     expect(currentVersion).toBe(1);
     expect(events.map((event) => event.data)).toEqual([{ ...data, authorName: 'Former member', text: '(erased)' }]);
-    const [published] = await query<{ data: string; event_id: string }>(em(), 'select event_id, coalesce(publish_data, data)::text as data from mutuo_events where stream_id = ?', [stream]);
+    const [published] = await query<{ data: string; event_id: string }>(
+      em(),
+      'select event_id, coalesce(publish_data, data)::text as data from mutuo_events where stream_id = ?',
+      [stream],
+    );
     expect(JSON.parse((await codec.openPublished(em(), [{ eventId: published!.event_id, data: published!.data }]))[0]!.data)).toEqual({ summary: '(erased)' });
   });
 

@@ -63,7 +63,12 @@ describe('PostgresEventStore', () => {
 
   it('returns the appended events as stored, with the global positions taken in stream order', async () => {
     const stream = streamName('note', podId, randomUUID());
-    const result = await store.append(orm.em.fork(), stream, Array.from({ length: 12 }, (_, i) => noted(i + 1)), 'no_stream');
+    const result = await store.append(
+      orm.em.fork(),
+      stream,
+      Array.from({ length: 12 }, (_, i) => noted(i + 1)),
+      'no_stream',
+    );
 
     expect(result.events).toEqual((await store.readStream(orm.em.fork(), stream)).events);
     const positions = result.events.map((e) => BigInt(e.globalPosition));
@@ -124,9 +129,7 @@ describe('PostgresEventStore', () => {
       }),
     ).rejects.toThrow('read model update failed');
 
-    const [counts] = await query<{ events: number }>(orm.em.fork(), 'select count(*)::int as events from mutuo_events where stream_id = ?', [
-      stream,
-    ]);
+    const [counts] = await query<{ events: number }>(orm.em.fork(), 'select count(*)::int as events from mutuo_events where stream_id = ?', [stream]);
     expect(counts).toEqual({ events: 0 });
   });
 
@@ -159,9 +162,7 @@ describe('PostgresEventStore', () => {
     const stream = streamName('note', podId, randomUUID());
     await store.append(orm.em.fork(), stream, [noted(0)], 'no_stream');
 
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => store.append(orm.em.fork(), stream, [noted(i)], 1)),
-    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.append(orm.em.fork(), stream, [noted(i)], 1)));
 
     const winners = outcomes.filter((o) => o.status === 'fulfilled');
     const losers = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -175,9 +176,7 @@ describe('PostgresEventStore', () => {
     const stream = streamName('note', podId, randomUUID());
     await store.append(orm.em.fork(), stream, [noted(1)], 'no_stream');
 
-    await expect(query(orm.em.fork(), 'update mutuo_events set data = ? where stream_id = ?', ['{}', stream])).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(query(orm.em.fork(), 'update mutuo_events set data = ? where stream_id = ?', ['{}', stream])).rejects.toThrow(/append-only/);
     await expect(query(orm.em.fork(), 'delete from mutuo_events where stream_id = ?', [stream])).rejects.toThrow(/append-only/);
   });
 

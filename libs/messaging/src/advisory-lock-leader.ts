@@ -77,8 +77,7 @@ export class AdvisoryLockLeader {
 
   private async connection(): Promise<Client> {
     if (this.client) return this.client;
-    const base: ClientConfig =
-      typeof this.options.connection === 'string' ? { connectionString: this.options.connection } : this.options.connection;
+    const base: ClientConfig = typeof this.options.connection === 'string' ? { connectionString: this.options.connection } : this.options.connection;
     const client = new Client({
       application_name: `mutuo-leader:${this.options.lockName}`,
       keepAlive: true,

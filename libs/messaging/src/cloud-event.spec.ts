@@ -1,4 +1,12 @@
-import { InvalidCloudEventError, assertCloudEventAttributes, cloudEventJson, parseCloudEvent, toCloudEvent, validateCloudEvent, type CloudEventInput } from './cloud-event';
+import {
+  InvalidCloudEventError,
+  assertCloudEventAttributes,
+  cloudEventJson,
+  parseCloudEvent,
+  toCloudEvent,
+  validateCloudEvent,
+  type CloudEventInput,
+} from './cloud-event';
 
 const input: CloudEventInput = {
   id: '0e7f6a5b-4c3d-4b2a-9f1e-0d9c8b7a6f5e',
@@ -45,7 +53,9 @@ describe('toCloudEvent', () => {
     expect(() => toCloudEvent({ ...input, id: 'not-a-uuid' })).toThrow(InvalidCloudEventError);
     expect(() => toCloudEvent({ ...input, time: 'yesterday' })).toThrow(/time: /);
     expect(() => toCloudEvent({ ...input, streamVersion: 0 })).toThrow(/streamversion: /);
-    expect(() => toCloudEvent({ ...input, service: 'matching' })).toThrow(/source: Names service "matching", but requests\.request-posted\.v1 is published by "requests"/);
+    expect(() => toCloudEvent({ ...input, service: 'matching' })).toThrow(
+      /source: Names service "matching", but requests\.request-posted\.v1 is published by "requests"/,
+    );
   });
 });
 

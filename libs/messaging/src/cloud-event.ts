@@ -109,10 +109,7 @@ export function toCloudEvent<Data>(input: CloudEventInput<Data>): MutuoCloudEven
 }
 
 /** The attributes that differ from event to event; a producer's source, type and region are checked once. */
-export type CloudEventAttributes = Pick<
-  CloudEventInput,
-  'id' | 'subject' | 'time' | 'podId' | 'correlationId' | 'causationId' | 'streamVersion' | 'actorId'
->;
+export type CloudEventAttributes = Pick<CloudEventInput, 'id' | 'subject' | 'time' | 'podId' | 'correlationId' | 'causationId' | 'streamVersion' | 'actorId'>;
 
 // The patterns z.uuid() and z.iso.datetime({ offset: true }) check in the schema above.
 const UUID = z.regexes.uuid();
@@ -162,9 +159,7 @@ export function cloudEventJson(input: Omit<CloudEventInput, 'data'> & { readonly
   return `${json}}`;
 }
 
-export type CloudEventParseResult =
-  | { readonly ok: true; readonly event: MutuoCloudEvent }
-  | { readonly ok: false; readonly reason: string };
+export type CloudEventParseResult = { readonly ok: true; readonly event: MutuoCloudEvent } | { readonly ok: false; readonly reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

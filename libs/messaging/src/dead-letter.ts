@@ -3,13 +3,7 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { deadLetterSubject } from './subjects';
 
 /** Why a message ended in the dead-letter stream. */
-export type FailureKind =
-  | 'invalid-envelope'
-  | 'malformed-type'
-  | 'unknown-type'
-  | 'unknown-version'
-  | 'invalid-data'
-  | 'handler-failed';
+export type FailureKind = 'invalid-envelope' | 'malformed-type' | 'unknown-type' | 'unknown-version' | 'invalid-data' | 'handler-failed';
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'Mutuo-Dead-Letter-Reason',
@@ -43,12 +37,7 @@ const MAX_HEADER_LENGTH = 1_000;
  * Publishes a dead letter to `<prefix>.dlq.<consumer>.<kind>`. The message id is the original stream
  * position, so dead-lettering the same delivery twice (a crash before `term`) stores it once.
  */
-export async function publishDeadLetter(
-  js: JetStreamClient,
-  prefix: string,
-  letter: DeadLetter,
-  timeoutMs = 5_000,
-): Promise<void> {
+export async function publishDeadLetter(js: JetStreamClient, prefix: string, letter: DeadLetter, timeoutMs = 5_000): Promise<void> {
   const headers = natsHeaders();
   headers.set(DEAD_LETTER_HEADERS.reason, headerValue(letter.reason));
   headers.set(DEAD_LETTER_HEADERS.kind, letter.kind);

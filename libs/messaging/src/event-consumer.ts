@@ -189,11 +189,7 @@ export class EventConsumer {
   private async watchNotifications(messages: ConsumerMessages, plan: ConsumerPlan): Promise<void> {
     try {
       for await (const notification of messages.status()) {
-        if (
-          notification.type === 'consumer_deleted' ||
-          notification.type === 'consumer_not_found' ||
-          notification.type === 'stream_not_found'
-        ) {
+        if (notification.type === 'consumer_deleted' || notification.type === 'consumer_not_found' || notification.type === 'stream_not_found') {
           this.logger.warn(`JetStream consumer problem: ${notification.type}`, { consumer: this.consumerName, stream: plan.stream });
           this.reprovision(plan);
         } else if (notification.type === 'heartbeats_missed') {

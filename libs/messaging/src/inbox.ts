@@ -29,11 +29,7 @@ export interface InboxEntry {
  * While `work` runs, MikroORM's transaction context makes the global EntityManager join the transaction.
  * Returns whether `work` ran.
  */
-export async function handleOnce(
-  em: EntityManager,
-  entry: InboxEntry,
-  work: (tx: EntityManager) => Promise<void>,
-): Promise<boolean> {
+export async function handleOnce(em: EntityManager, entry: InboxEntry, work: (tx: EntityManager) => Promise<void>): Promise<boolean> {
   return em.fork().transactional(async (tx) => {
     // One round trip claims the event and, only when it is new, scopes the transaction to its pod (RLS).
     const claimed = await query(

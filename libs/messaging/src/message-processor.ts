@@ -214,13 +214,7 @@ export class MessageProcessor {
     };
   }
 
-  private async deadLetter(
-    msg: JsMsg,
-    delivery: DeliveryInfo,
-    kind: FailureKind,
-    reason: string,
-    cloudEvent?: MutuoCloudEvent,
-  ): Promise<void> {
+  private async deadLetter(msg: JsMsg, delivery: DeliveryInfo, kind: FailureKind, reason: string, cloudEvent?: MutuoCloudEvent): Promise<void> {
     try {
       await publishDeadLetter(
         this.settings.js(),

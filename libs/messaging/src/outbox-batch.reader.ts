@@ -57,18 +57,21 @@ export class OutboxBatchReader {
   fetch(from: GlobalCheckpoint): Promise<FetchedBatch> {
     return query<PublishableRow>(this.entityManager.fork(), NEXT_BATCH_SQL, [from.transactionId, from.globalPosition, this.batchSize], {
       preparedAs: 'mutuo_outbox_next_batch_v3',
-    }).then(
-      (rows) => this.opened(rows),
-    ).then(
-      (rows) => ({ rows }),
-      (error: unknown) => ({ error }),
-    );
+    })
+      .then((rows) => this.opened(rows))
+      .then(
+        (rows) => ({ rows }),
+        (error: unknown) => ({ error }),
+      );
   }
 
   private async opened(rows: PublishableRow[]): Promise<PublishableRow[]> {
     const codec = this.codec;
     if (!codec || rows.length === 0) return rows;
-    const opened = await codec.openPublished(this.entityManager.fork(), rows.map((row) => ({ eventId: row.event_id, data: row.data })));
+    const opened = await codec.openPublished(
+      this.entityManager.fork(),
+      rows.map((row) => ({ eventId: row.event_id, data: row.data })),
+    );
     return rows.map((row, index) => ({ ...row, data: opened[index]!.data, personal_key_ids: opened[index]!.personalKeyIds }));
   }
 }

@@ -13,7 +13,9 @@ import { parseEventSubject } from './subjects';
 function cloudEventOf(row: PublishableRow): string {
   const subject = parseEventSubject(row.publish_subject);
   if (!subject) {
-    throw new Error(`Event ${row.event_id} cannot be published: "${row.publish_subject}" is not an event subject (<prefix>.evt.<region>.<pod|_>.<service>.<name>.v<version>)`);
+    throw new Error(
+      `Event ${row.event_id} cannot be published: "${row.publish_subject}" is not an event subject (<prefix>.evt.<region>.<pod|_>.<service>.<name>.v<version>)`,
+    );
   }
   return cloudEventJson({
     id: row.event_id,

@@ -14,14 +14,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { parseContractType } from '@mutuo/contracts';
-import {
-  deadLetterFilter,
-  deadLetterStreamName,
-  durableName,
-  eventStreamName,
-  eventTypeFilter,
-  serviceEventsFilter,
-} from './subjects';
+import { deadLetterFilter, deadLetterStreamName, durableName, eventStreamName, eventTypeFilter, serviceEventsFilter } from './subjects';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const STREAM_NAME_IN_USE = 10058;
@@ -200,10 +193,7 @@ export interface EnsureConsumerOptions {
 
 /** Creates the durable pull consumer of a plan, or updates the one that exists. */
 export async function ensureConsumer(jsm: JetStreamManager, plan: ConsumerPlan, options: EnsureConsumerOptions): Promise<ConsumerInfo> {
-  const filters =
-    plan.filterSubjects.length === 1
-      ? { filter_subject: plan.filterSubjects[0] }
-      : { filter_subjects: [...plan.filterSubjects] };
+  const filters = plan.filterSubjects.length === 1 ? { filter_subject: plan.filterSubjects[0] } : { filter_subjects: [...plan.filterSubjects] };
   const wanted: Partial<ConsumerConfig> = {
     durable_name: plan.durable,
     ack_policy: AckPolicy.Explicit,

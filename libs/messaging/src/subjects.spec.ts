@@ -14,9 +14,7 @@ const podId = '5f0c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 
 describe('event subjects', () => {
   it('are <prefix>.evt.<region>.<pod>.<service>.<name>.v<version>', () => {
-    expect(eventSubject({ region: 'lisboa', podId, type: 'requests.request-posted.v1' })).toBe(
-      `mutuo.evt.lisboa.${podId}.requests.request-posted.v1`,
-    );
+    expect(eventSubject({ region: 'lisboa', podId, type: 'requests.request-posted.v1' })).toBe(`mutuo.evt.lisboa.${podId}.requests.request-posted.v1`);
     expect(eventSubject({ prefix: 'tabc', region: 'lisboa', podId: null, type: 'membership.region-created.v1' })).toBe(
       'tabc.evt.lisboa._.membership.region-created.v1',
     );

@@ -4,15 +4,7 @@ import { query } from '@mutuo/event-store';
 import { PrivatePostgres } from '@mutuo/testing';
 import { jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  EventConsumer,
-  connectNats,
-  deadLetterStreamName,
-  eventSubject,
-  type EventHandler,
-  type MessagingLogger,
-  type MutuoCloudEvent,
-} from '../src';
+import { EventConsumer, connectNats, deadLetterStreamName, eventSubject, type EventHandler, type MessagingLogger, type MutuoCloudEvent } from '../src';
 import { SHARED_NATS_URL, deleteStreams, uniquePrefix, waitFor } from './support/nats-fixtures';
 import { REGION, requestPostedCloudEvent } from './support/request-events';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -70,73 +62,76 @@ describe('EventConsumer through a database outage', () => {
     }
   }
 
-  it(
-    'pauses while PostgreSQL is down for 60 s under load, then handles every event exactly once and dead-letters none',
-    async () => {
-      // The defaults: five refusals allowed, 1 s doubling backoff. Before, the outage burned them in 15 s.
-      consumer = new EventConsumer({ nats: nc, consumer: 'funds', prefix, entityManager: db.em, handlers: new Map([[RequestPostedV1.type, recordEvent]]), logger });
-      await consumer.start();
-      const podId = randomUUID();
-      const published: string[] = [];
-      const publishOne = async () => {
-        const event = requestPostedCloudEvent(podId, randomUUID(), 1, `#${published.length + 1}`);
-        published.push(event.id);
-        await publish(event);
-      };
+  it('pauses while PostgreSQL is down for 60 s under load, then handles every event exactly once and dead-letters none', async () => {
+    // The defaults: five refusals allowed, 1 s doubling backoff. Before, the outage burned them in 15 s.
+    consumer = new EventConsumer({
+      nats: nc,
+      consumer: 'funds',
+      prefix,
+      entityManager: db.em,
+      handlers: new Map([[RequestPostedV1.type, recordEvent]]),
+      logger,
+    });
+    await consumer.start();
+    const podId = randomUUID();
+    const published: string[] = [];
+    const publishOne = async () => {
+      const event = requestPostedCloudEvent(podId, randomUUID(), 1, `#${published.length + 1}`);
+      published.push(event.id);
+      await publish(event);
+    };
 
-      // Handled before the outage, but the acknowledgement was lost (a NATS restart): the inbox has them.
-      const alreadyHandled = [requestPostedCloudEvent(podId), requestPostedCloudEvent(podId)];
-      for (const event of alreadyHandled) {
-        await db.sql('insert into mutuo_inbox (consumer, event_id) values ($1, $2)', ['funds', event.id]);
-        await db.sql('insert into handled_events (event_id) values ($1)', [event.id]);
+    // Handled before the outage, but the acknowledgement was lost (a NATS restart): the inbox has them.
+    const alreadyHandled = [requestPostedCloudEvent(podId), requestPostedCloudEvent(podId)];
+    for (const event of alreadyHandled) {
+      await db.sql('insert into mutuo_inbox (consumer, event_id) values ($1, $2)', ['funds', event.id]);
+      await db.sql('insert into handled_events (event_id) values ($1)', [event.id]);
+    }
+
+    for (let i = 0; i < 10; i++) await publishOne();
+    await waitFor(() => consumer!.stats().handled === 10, { what: 'the events before the outage', timeoutMs: 20_000 });
+
+    // Steady load all through the outage.
+    let publishing = true;
+    const load = (async () => {
+      while (publishing) {
+        await publishOne();
+        await new Promise((resolve) => setTimeout(resolve, PUBLISH_EVERY_MS));
       }
+    })();
 
-      for (let i = 0; i < 10; i++) await publishOne();
-      await waitFor(() => consumer!.stats().handled === 10, { what: 'the events before the outage', timeoutMs: 20_000 });
+    await cluster.stop();
+    const outageStarted = Date.now();
+    for (const event of alreadyHandled) await publish(event);
+    await waitFor(() => consumer!.stats().paused, { what: 'the consumer to pause', timeoutMs: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - outageStarted)));
+    expect(consumer.stats()).toMatchObject({ paused: true, deadLettered: 0, retried: 0 });
+    expect(consumer.stats().transientFailures).toBeGreaterThan(0);
+    await cluster.restart();
 
-      // Steady load all through the outage.
-      let publishing = true;
-      const load = (async () => {
-        while (publishing) {
-          await publishOne();
-          await new Promise((resolve) => setTimeout(resolve, PUBLISH_EVERY_MS));
-        }
-      })();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    publishing = false;
+    await load;
+    const expected = published.length + alreadyHandled.length;
+    await waitFor(async () => (await db.sql<{ n: string }>('select count(*) as n from handled_events'))[0]!.n === String(expected), {
+      what: `all ${expected} events handled`,
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    await waitFor(() => consumer!.stats().duplicates >= alreadyHandled.length, { what: 'the redelivered events recognised', timeoutMs: 15_000 });
 
-      await cluster.stop();
-      const outageStarted = Date.now();
-      for (const event of alreadyHandled) await publish(event);
-      await waitFor(() => consumer!.stats().paused, { what: 'the consumer to pause', timeoutMs: 15_000 });
-      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - outageStarted)));
-      expect(consumer.stats()).toMatchObject({ paused: true, deadLettered: 0, retried: 0 });
-      expect(consumer.stats().transientFailures).toBeGreaterThan(0);
-      await cluster.restart();
-
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
-      publishing = false;
-      await load;
-      const expected = published.length + alreadyHandled.length;
-      await waitFor(async () => (await db.sql<{ n: string }>('select count(*) as n from handled_events'))[0]!.n === String(expected), {
-        what: `all ${expected} events handled`,
-        timeoutMs: 60_000,
-        intervalMs: 500,
-      });
-      await waitFor(() => consumer!.stats().duplicates >= alreadyHandled.length, { what: 'the redelivered events recognised', timeoutMs: 15_000 });
-
-      const counts = await db.sql<{ event_id: string; n: string }>('select event_id, count(*) as n from handled_events group by event_id');
-      expect(counts.filter((row) => row.n !== '1')).toEqual([]);
-      expect(new Set(counts.map((row) => row.event_id))).toEqual(new Set([...published, ...alreadyHandled.map((event) => event.id)]));
-      expect(await deadLetterCount()).toBe(0);
-      expect(consumer.stats()).toMatchObject({ paused: false, deadLettered: 0, retried: 0 });
-      expect(warnings).toContain('The database of consumer funds is unavailable: pausing until it answers');
-      const info = await jsm.consumers.info(`${prefix.toUpperCase()}_REQUESTS_EVENTS`, 'funds');
-      expect(info.config.max_deliver).toBe(-1);
-      await waitFor(async () => (await jsm.consumers.info(`${prefix.toUpperCase()}_REQUESTS_EVENTS`, 'funds')).num_ack_pending === 0, {
-        what: 'every message acknowledged',
-        timeoutMs: 40_000,
-        intervalMs: 500,
-      });
-    },
-    240_000,
-  );
+    const counts = await db.sql<{ event_id: string; n: string }>('select event_id, count(*) as n from handled_events group by event_id');
+    expect(counts.filter((row) => row.n !== '1')).toEqual([]);
+    expect(new Set(counts.map((row) => row.event_id))).toEqual(new Set([...published, ...alreadyHandled.map((event) => event.id)]));
+    expect(await deadLetterCount()).toBe(0);
+    expect(consumer.stats()).toMatchObject({ paused: false, deadLettered: 0, retried: 0 });
+    expect(warnings).toContain('The database of consumer funds is unavailable: pausing until it answers');
+    const info = await jsm.consumers.info(`${prefix.toUpperCase()}_REQUESTS_EVENTS`, 'funds');
+    expect(info.config.max_deliver).toBe(-1);
+    await waitFor(async () => (await jsm.consumers.info(`${prefix.toUpperCase()}_REQUESTS_EVENTS`, 'funds')).num_ack_pending === 0, {
+      what: 'every message acknowledged',
+      timeoutMs: 40_000,
+      intervalMs: 500,
+    });
+  }, 240_000);
 });

@@ -258,9 +258,7 @@ describe('EventConsumer', () => {
       ['invalid-envelope', expect.stringMatching(/^Invalid CloudEvent: id: /)],
       ['invalid-envelope', expect.stringMatching(new RegExp(`names pod ${podId}, but the event says ${wrongPod.podid}`))],
       ['invalid-data', expect.stringMatching(/title: .+; urgency: /)],
-      ...(versionDelivered
-        ? [['unknown-version', 'requests.request-posted.v2: this consumer handles only v1']]
-        : []),
+      ...(versionDelivered ? [['unknown-version', 'requests.request-posted.v2: this consumer handles only v1']] : []),
     ]);
     expect((await handledRows()).map((row) => row.event_id)).toEqual([valid.id]);
     await expectNothingAwaitingAck();

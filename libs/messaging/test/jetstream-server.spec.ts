@@ -51,9 +51,7 @@ describe('JetStreamServer (NestJS transport)', () => {
   const prefix = uniquePrefix();
 
   beforeAll(async () => {
-    db = await createTestDatabase(
-      'create table seen_requests (request_id uuid primary key, title text not null, same_event boolean, correlation_id text);',
-    );
+    db = await createTestDatabase('create table seen_requests (request_id uuid primary key, title text not null, same_event boolean, correlation_id text);');
     nc = await connectNats(SHARED_NATS_URL, 'jetstream-server-spec');
     server = new JetStreamServer({
       nats: { url: SHARED_NATS_URL, name: 'matching-test' },
@@ -80,15 +78,21 @@ describe('JetStreamServer (NestJS transport)', () => {
   });
 
   it('delivers an appended event through the outbox to an @EventPattern handler', async () => {
-    const [appended] = await appendRequests(requestsEventStore(prefix, () => relay.nudge()), db.em, randomUUID(), 1);
+    const [appended] = await appendRequests(
+      requestsEventStore(prefix, () => relay.nudge()),
+      db.em,
+      randomUUID(),
+      1,
+    );
     const requestId = (appended!.data as RequestPostedV1Data).requestId;
 
-    const rows = await waitFor(async () => {
-      const found = await db.sql<{ request_id: string; title: string; same_event: boolean; correlation_id: string }>(
-        'select * from seen_requests',
-      );
-      return found.length > 0 && found;
-    }, { what: 'the handler to run' });
+    const rows = await waitFor(
+      async () => {
+        const found = await db.sql<{ request_id: string; title: string; same_event: boolean; correlation_id: string }>('select * from seen_requests');
+        return found.length > 0 && found;
+      },
+      { what: 'the handler to run' },
+    );
     expect(rows).toEqual([{ request_id: requestId, title: '#1', same_event: true, correlation_id: `corr-${requestId}` }]);
     expect(server.stats()).toMatchObject({ handled: 1, deadLettered: 0 });
     expect(server.unwrap<NatsConnection>().isClosed()).toBe(false);

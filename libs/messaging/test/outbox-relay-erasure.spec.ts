@@ -46,9 +46,17 @@ describe('erasure reaches the broker', () => {
     await db.drop();
   });
 
-  it('erases from the JetStream stream every message that carried an erased member\'s text, and keeps the others', async () => {
+  it("erases from the JetStream stream every message that carried an erased member's text, and keeps the others", async () => {
     const prefix = uniquePrefix();
-    const relay = new OutboxRelay({ entityManager: db.em, nats: nc, lockConnection: db.url, codec, pollIntervalMs: 50, erasureIntervalMs: 50, logger: silentLogger });
+    const relay = new OutboxRelay({
+      entityManager: db.em,
+      nats: nc,
+      lockConnection: db.url,
+      codec,
+      pollIntervalMs: 50,
+      erasureIntervalMs: 50,
+      logger: silentLogger,
+    });
     try {
       await ensureStreams(jsm, { prefix, services: ['requests'] });
       const store = new PostgresEventStore({
@@ -74,10 +82,13 @@ describe('erasure reaches the broker', () => {
 
       await destroyPersonalDataKey(db.em.fork(), memberIdFor(podId, 'person-erased'));
 
-      const remaining = await waitFor(async () => {
-        const now = await texts();
-        return now.length === 1 ? now : undefined;
-      }, { what: "the erased member's messages to be gone" });
+      const remaining = await waitFor(
+        async () => {
+          const now = await texts();
+          return now.length === 1 ? now : undefined;
+        },
+        { what: "the erased member's messages to be gone" },
+      );
       expect(remaining.join('\n')).not.toContain('Quillon');
       expect(remaining[0]).toContain('Soup for Marguerite');
       // Erased messages are forgotten; the other member's stays remembered for a later erasure.

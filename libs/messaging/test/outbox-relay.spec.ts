@@ -97,10 +97,12 @@ describe('OutboxRelay', () => {
       // Published data that is not the event's own (the contract trims the title), and an event nobody correlated.
       const padded = requestPosted(podId, randomUUID(), '  Soup, trimmed  ');
       const uncorrelated = requestPosted(podId, randomUUID());
-      const { events: others } = await store.append(db.em.fork(), streamName('request', podId, randomUUID()), [
-        padded,
-        { ...uncorrelated, metadata: { occurredAt: uncorrelated.metadata.occurredAt, actorId: 'person-2', causationId: 'cmd-9' } },
-      ], 'no_stream');
+      const { events: others } = await store.append(
+        db.em.fork(),
+        streamName('request', podId, randomUUID()),
+        [padded, { ...uncorrelated, metadata: { occurredAt: uncorrelated.metadata.occurredAt, actorId: 'person-2', causationId: 'cmd-9' } }],
+        'no_stream',
+      );
       const appended = [...own, ...others];
       const publisher = relay(nc);
       publisher.start();
@@ -120,13 +122,21 @@ describe('OutboxRelay', () => {
 
   it('holds at an event whose subject is outside the event subject scheme, naming it', async () => {
     const store = new PostgresEventStore({ outbox: () => ({ subject: 'not-an-event-subject' }) });
-    const { events } = await store.append(db.em.fork(), streamName('request', randomUUID(), randomUUID()), [requestPosted(randomUUID(), randomUUID())], 'no_stream');
+    const { events } = await store.append(
+      db.em.fork(),
+      streamName('request', randomUUID(), randomUUID()),
+      [requestPosted(randomUUID(), randomUUID())],
+      'no_stream',
+    );
     const publisher = relay(nc);
     publisher.start();
-    const stats = await waitFor(async () => {
-      const current = await publisher.stats();
-      return current.consecutiveFailures >= 1 && current;
-    }, { what: 'the refused event' });
+    const stats = await waitFor(
+      async () => {
+        const current = await publisher.stats();
+        return current.consecutiveFailures >= 1 && current;
+      },
+      { what: 'the refused event' },
+    );
     expect(stats).toMatchObject({ pending: 1, published: 0 });
     expect(stats.lastError).toContain(`Event ${events[0]!.eventId} cannot be published: "not-an-event-subject" is not an event subject`);
   });
@@ -146,10 +156,13 @@ describe('OutboxRelay', () => {
 
       await server.stop();
       const during = await appendRequests(store, db.em, podId, 6, 2);
-      const duringOutage = await waitFor(async () => {
-        const stats = await publisher.stats();
-        return !stats.natsConnected && stats.consecutiveFailures > 0 && stats.pending === 12 && stats;
-      }, { what: 'the relay to notice the outage' });
+      const duringOutage = await waitFor(
+        async () => {
+          const stats = await publisher.stats();
+          return !stats.natsConnected && stats.consecutiveFailures > 0 && stats.pending === 12 && stats;
+        },
+        { what: 'the relay to notice the outage' },
+      );
       expect(duringOutage.lastError).toBe('NATS is disconnected');
 
       await server.restart();
@@ -176,10 +189,13 @@ describe('OutboxRelay', () => {
       const publisher = relay(nc, { publishTimeoutMs: 500 });
       publisher.start();
       // No stream captures the subjects yet, so JetStream refuses every publish.
-      const stats = await waitFor(async () => {
-        const current = await publisher.stats();
-        return current.consecutiveFailures >= 2 && current;
-      }, { what: 'repeated failed attempts' });
+      const stats = await waitFor(
+        async () => {
+          const current = await publisher.stats();
+          return current.consecutiveFailures >= 2 && current;
+        },
+        { what: 'repeated failed attempts' },
+      );
       expect(stats).toMatchObject({ leader: true, pending: 2, published: 0 });
       expect(stats.lastError).toBeTruthy();
       expect(await storedCheckpoint()).toEqual({ transactionId: '0', globalPosition: '0' });
@@ -211,10 +227,13 @@ describe('OutboxRelay', () => {
 
       const publisher = relay(nc, { publishTimeoutMs: 1_000 });
       publisher.start();
-      const failing = await waitFor(async () => {
-        const current = await publisher.stats();
-        return current.consecutiveFailures >= 1 && current;
-      }, { what: 'the refused publish' });
+      const failing = await waitFor(
+        async () => {
+          const current = await publisher.stats();
+          return current.consecutiveFailures >= 1 && current;
+        },
+        { what: 'the refused publish' },
+      );
       // Pipelined, the third event was stored already; the checkpoint still stops before the refused one.
       expect(failing).toMatchObject({ published: 1, pending: 2 });
       expect(await storedCheckpoint()).toEqual(positionOf(first!));
@@ -272,18 +291,19 @@ describe('OutboxRelay', () => {
 
   it('gives up leadership when its lock connection dies, and takes it again on a new connection', async () => {
     const lockSessions = () =>
-      db.sql<{ pid: number }>(
-        `select pid from pg_stat_activity where application_name = 'mutuo-leader:mutuo:outbox-relay' and datname = current_database()`,
-      );
+      db.sql<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'mutuo-leader:mutuo:outbox-relay' and datname = current_database()`);
     const publisher = relay(nc);
     publisher.start();
     await waitFor(async () => (await publisher.stats()).leader, { what: 'leadership' });
     const [before] = await lockSessions();
     await db.sql('select pg_terminate_backend($1)', [before!.pid]);
-    await waitFor(async () => {
-      const sessions = await lockSessions();
-      return sessions.length === 1 && sessions[0]!.pid !== before!.pid && (await publisher.stats()).leader;
-    }, { what: 'leadership on a new lock connection', timeoutMs: 15_000 });
+    await waitFor(
+      async () => {
+        const sessions = await lockSessions();
+        return sessions.length === 1 && sessions[0]!.pid !== before!.pid && (await publisher.stats()).leader;
+      },
+      { what: 'leadership on a new lock connection', timeoutMs: 15_000 },
+    );
   });
 });
 

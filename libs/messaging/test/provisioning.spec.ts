@@ -22,10 +22,7 @@ describe('stream and consumer provisioning', () => {
 
   it('creates one file-backed event stream per service and the dead-letter stream, idempotently', async () => {
     const first = await ensureStreams(jsm, { prefix, services: ['requests', 'membership'] });
-    const again = await Promise.all([
-      ensureStreams(jsm, { prefix, services: ['requests'] }),
-      ensureStreams(jsm, { prefix, services: ['requests'] }),
-    ]);
+    const again = await Promise.all([ensureStreams(jsm, { prefix, services: ['requests'] }), ensureStreams(jsm, { prefix, services: ['requests'] })]);
     const token = prefix.toUpperCase();
     expect(first).toEqual({
       eventStreams: { requests: `${token}_REQUESTS_EVENTS`, membership: `${token}_MEMBERSHIP_EVENTS` },

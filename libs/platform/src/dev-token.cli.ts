@@ -10,8 +10,7 @@ import { parseArgs } from 'node:util';
 import { devSigningKeyPath, loadOrCreateDevSigningKey } from './auth/dev-signing-key';
 import { DevTokenRefused, mintDevToken } from './auth/dev-token';
 
-const USAGE =
-  'Usage: dev-token --subject <id> [--pod <uuid>] [--region <slug>] [--roles a,b] [--ttl 1h|<seconds>] [--hs256 | --key-file <pem>]';
+const USAGE = 'Usage: dev-token --subject <id> [--pod <uuid>] [--region <slug>] [--roles a,b] [--ttl 1h|<seconds>] [--hs256 | --key-file <pem>]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -45,7 +44,13 @@ async function main(): Promise<void> {
   }
   if (typeof values.subject !== 'string') fail(`--subject is required. ${USAGE}`);
   const ttl = typeof values.ttl === 'string' && /^\d+$/.test(values.ttl) ? Number(values.ttl) : (values.ttl as string | undefined);
-  const roles = typeof values.roles === 'string' ? values.roles.split(',').map((role) => role.trim()).filter(Boolean) : [];
+  const roles =
+    typeof values.roles === 'string'
+      ? values.roles
+          .split(',')
+          .map((role) => role.trim())
+          .filter(Boolean)
+      : [];
   if (values.hs256 && values['key-file'] !== undefined) fail(`--hs256 and --key-file exclude each other. ${USAGE}`);
   try {
     const keyFile = typeof values['key-file'] === 'string' ? values['key-file'] : devSigningKeyPath();

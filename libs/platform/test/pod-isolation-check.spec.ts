@@ -30,12 +30,12 @@ describe('podIsolationProblems', () => {
 
   it('accepts an exemption with a reason, and refuses one without, or one that no longer fits', async () => {
     expect(await podIsolationProblems(database.adminUrl, { pod_directory: 'pods and their regions', half_done: 'still to do' })).toEqual([]);
-    expect(
-      await podIsolationProblems(database.adminUrl, { pod_directory: ' ', half_done: 'x', pod_notes: 'isolated anyway', regions: 'no pod here' }),
-    ).toEqual([
-      'pod_directory is exempted without a reason',
-      'pod_notes is exempted but row-level security isolates it: drop the exemption',
-      'regions is exempted but has no pod_id column (or does not exist): drop the exemption',
-    ]);
+    expect(await podIsolationProblems(database.adminUrl, { pod_directory: ' ', half_done: 'x', pod_notes: 'isolated anyway', regions: 'no pod here' })).toEqual(
+      [
+        'pod_directory is exempted without a reason',
+        'pod_notes is exempted but row-level security isolates it: drop the exemption',
+        'regions is exempted but has no pod_id column (or does not exist): drop the exemption',
+      ],
+    );
   });
 });

@@ -7,10 +7,14 @@ const ROOT = join(__dirname, '..', '..', '..');
 /** Runs the guarded child process to its end: its exit code and its log lines (pino JSON on stdout). */
 function runGuardedChild(mode: 'infrastructure' | 'bug'): Promise<{ code: number | null; lines: Record<string, unknown>[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', join(ROOT, 'infra', 'register.js'), join(__dirname, 'fixtures', 'process-guard-child.ts'), mode, POSTGRES_URL], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'infra', 'register.js'), join(__dirname, 'fixtures', 'process-guard-child.ts'), mode, POSTGRES_URL],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);

@@ -44,9 +44,7 @@ describe('pod row-level security with the runtime role', () => {
     await inPodTransaction(em, podA, (tx) =>
       query(tx, 'insert into pod_notes (id, pod_id, body) values (?, ?, ?), (?, ?, ?)', [randomUUID(), podA, 'a1', randomUUID(), podA, 'a2']),
     );
-    await inPodTransaction(em, podB, (tx) =>
-      query(tx, 'insert into pod_notes (id, pod_id, body) values (?, ?, ?)', [randomUUID(), podB, 'b1']),
-    );
+    await inPodTransaction(em, podB, (tx) => query(tx, 'insert into pod_notes (id, pod_id, body) values (?, ?, ?)', [randomUUID(), podB, 'b1']));
   });
 
   afterAll(async () => {
@@ -124,8 +122,7 @@ describe('runMigrations with a migrations folder', () => {
   });
 
   it('finds committed TypeScript migration classes by path and applies each once, even when started twice at once', async () => {
-    const run = () =>
-      runMigrations({ adminUrl: database.adminUrl, appRole: APP_ROLE, migrationsPath: resolve(__dirname, 'fixtures/migrations') });
+    const run = () => runMigrations({ adminUrl: database.adminUrl, appRole: APP_ROLE, migrationsPath: resolve(__dirname, 'fixtures/migrations') });
 
     const [first, second] = await Promise.all([run(), run()]);
 

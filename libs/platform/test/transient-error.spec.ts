@@ -37,7 +37,13 @@ describe('classifyTransientError, on errors raised by the real drivers', () => {
       evidence: 'ECONNREFUSED',
     });
 
-    const orm = await MikroORM.init({ driver: PostgreSqlDriver, clientUrl: CLOSED_PORT_URL, entities: [], discovery: { warnWhenNoEntities: false }, connect: false });
+    const orm = await MikroORM.init({
+      driver: PostgreSqlDriver,
+      clientUrl: CLOSED_PORT_URL,
+      entities: [],
+      discovery: { warnWhenNoEntities: false },
+      connect: false,
+    });
     try {
       const error = await rejectionOf(orm.em.fork().transactional((em) => em.getConnection().execute('select 1')));
       expect(classifyTransientError(error)).toMatchObject({ kind: 'unavailable' });
@@ -106,7 +112,7 @@ describe('classifyTransientError, on errors raised by the real drivers', () => {
     }
   });
 
-  it('leaves the operation\'s own failures alone: constraint violations, bad SQL, bugs', async () => {
+  it("leaves the operation's own failures alone: constraint violations, bad SQL, bugs", async () => {
     const duplicate = await rejectionOf(withPgClient(database.adminUrl, (client) => client.query('insert into item values (7), (7)')));
     expect(duplicate).toMatchObject({ code: '23505' });
     expect(classifyTransientError(duplicate)).toBeNull();

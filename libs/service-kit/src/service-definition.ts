@@ -1,6 +1,13 @@
 import type { EntitySchema } from '@mikro-orm/postgresql';
 import type { INestApplication, Type } from '@nestjs/common';
-import { EVENT_STORE_MIGRATIONS, type EventDataCodec, type EventUpcaster, type KeyEncryptionKeys, type PendingEvent, type Projection } from '@mutuo/event-store';
+import {
+  EVENT_STORE_MIGRATIONS,
+  type EventDataCodec,
+  type EventUpcaster,
+  type KeyEncryptionKeys,
+  type PendingEvent,
+  type Projection,
+} from '@mutuo/event-store';
 import type { IntegrationEventMapping } from '@mutuo/messaging';
 import type { MigrationEntry, SubgraphContext, SubgraphResolverMap } from '@mutuo/platform';
 

@@ -6,16 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EventUpcasters, PostgresEventStore, ProjectionRunner, type ProjectionFailure } from '@mutuo/event-store';
-import {
-  JetStreamServer,
-  NatsHealth,
-  OutboxRelay,
-  connectNats,
-  createOutboxMapper,
-  ensureStreams,
-  eventContext,
-  type MessagingLogger,
-} from '@mutuo/messaging';
+import { JetStreamServer, NatsHealth, OutboxRelay, connectNats, createOutboxMapper, ensureStreams, eventContext, type MessagingLogger } from '@mutuo/messaging';
 import {
   JwtVerifier,
   NestPinoLogger,
@@ -71,13 +62,15 @@ export async function startService(definition: ServiceDefinition, options: Start
   // While a consumer handles an event, log lines carry that event's pod and correlation.
   const logger = createLogger(definition.name, config.LOG_LEVEL, undefined, () => {
     const handling = eventContext.get();
-    return handling && {
-      podId: handling.podId,
-      correlationId: handling.correlationId,
-      causationId: handling.causationId,
-      actor: handling.actorId,
-      eventType: handling.eventType,
-    };
+    return (
+      handling && {
+        podId: handling.podId,
+        correlationId: handling.correlationId,
+        causationId: handling.causationId,
+        actor: handling.actorId,
+        eventType: handling.eventType,
+      }
+    );
   });
   const messagingLogger = toMessagingLogger(logger);
 
@@ -122,7 +115,10 @@ export async function startService(definition: ServiceDefinition, options: Start
       codec,
     });
     const metrics = createMetricsRegistry(definition.name);
-    const projectionMetrics = new ProjectionMetrics(metrics, definition.projections.map((projection) => projection.name));
+    const projectionMetrics = new ProjectionMetrics(
+      metrics,
+      definition.projections.map((projection) => projection.name),
+    );
     const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,
       countFailure: projectionMetrics.countFailure,
@@ -190,9 +186,9 @@ export async function startService(definition: ServiceDefinition, options: Start
         // Nest closes the JetStream consumer first (no new messages, in-flight ones finish) and the HTTP server.
         await app.close();
         await projections.stop();
-        await relay.flush(SHUTDOWN_FLUSH_MS).catch((error: unknown) =>
-          logger.warn({ err: error }, 'Outbox not fully flushed at shutdown; the next start publishes the rest'),
-        );
+        await relay
+          .flush(SHUTDOWN_FLUSH_MS)
+          .catch((error: unknown) => logger.warn({ err: error }, 'Outbox not fully flushed at shutdown; the next start publishes the rest'));
         await relay.stop();
         natsHealth.dispose();
         // Draining needs a live server; when NATS is down, give up after a moment and close.

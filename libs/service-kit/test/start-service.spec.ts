@@ -22,9 +22,7 @@ describe('service kit configuration', () => {
   it('refuses to start with a malformed variable, naming each one, before touching any database', async () => {
     const start = startService(definition, { env: { DATABASE_URL: 'mysql://nowhere/kit', NATS_URL: 'http://nats', PORT: 'eighty' } });
     await expect(start).rejects.toBeInstanceOf(ConfigError);
-    await expect(start).rejects.toThrow(
-      /PORT must be an integer 0-65535.*DATABASE_URL must be a postgres:\/\/ URL.*NATS_URL must be a nats:\/\/ URL/,
-    );
+    await expect(start).rejects.toThrow(/PORT must be an integer 0-65535.*DATABASE_URL must be a postgres:\/\/ URL.*NATS_URL must be a nats:\/\/ URL/);
   });
 
   it('refuses to start in production without key-encryption keys for personal data, before touching any database', async () => {

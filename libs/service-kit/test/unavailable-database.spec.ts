@@ -18,11 +18,7 @@ class EventStoreSchema extends Migration {
 }
 
 async function readDatabaseTime(app: INestApplication, sleepSeconds = 0): Promise<string> {
-  const rows = await app
-    .get(MikroORM)
-    .em.fork()
-    .getConnection()
-    .execute<{ now: string }[]>('select pg_sleep(?), now()::text as now', [sleepSeconds]);
+  const rows = await app.get(MikroORM).em.fork().getConnection().execute<{ now: string }[]>('select pg_sleep(?), now()::text as now', [sleepSeconds]);
   return rows[0]!.now;
 }
 
@@ -93,8 +89,6 @@ describe('a subgraph whose database is unavailable', () => {
 
     const result = await clock.graphql(token, QUERY);
     await Promise.all(busy);
-    expect(result.errors?.map((error) => [error.message, error.extensions])).toEqual([
-      [RETRY_SAFE_MESSAGE, { code: 'SERVICE_UNAVAILABLE', retryable: true }],
-    ]);
+    expect(result.errors?.map((error) => [error.message, error.extensions])).toEqual([[RETRY_SAFE_MESSAGE, { code: 'SERVICE_UNAVAILABLE', retryable: true }]]);
   }, 60_000);
 });

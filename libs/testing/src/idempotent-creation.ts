@@ -33,42 +33,62 @@ export function itCreatesOncePerIdempotencyKey(name: string, probe: () => Idempo
   const eventsBy = (subject: string) => countEvents(probe().adminUrl, probe().eventType, subject);
 
   describe(`${name}: idempotency key`, () => {
-    it('a retry with the same key and input returns the first result and creates nothing', async () => {
-      const subject = freshSubject();
-      const first = await created(subject, 'retry-after-lost-response', 'first');
-      const retry = await created(subject, 'retry-after-lost-response', 'first');
-      expect(retry).toBe(first);
-      expect(await eventsBy(subject)).toBe(1);
-    }, timeoutMs);
+    it(
+      'a retry with the same key and input returns the first result and creates nothing',
+      async () => {
+        const subject = freshSubject();
+        const first = await created(subject, 'retry-after-lost-response', 'first');
+        const retry = await created(subject, 'retry-after-lost-response', 'first');
+        expect(retry).toBe(first);
+        expect(await eventsBy(subject)).toBe(1);
+      },
+      timeoutMs,
+    );
 
-    it('a concurrent double submit creates one', async () => {
-      const subject = freshSubject();
-      const ids = await Promise.all([1, 2, 3].map(() => created(subject, 'double-submit', 'same')));
-      expect(new Set(ids).size).toBe(1);
-      expect(await eventsBy(subject)).toBe(1);
-    }, timeoutMs);
+    it(
+      'a concurrent double submit creates one',
+      async () => {
+        const subject = freshSubject();
+        const ids = await Promise.all([1, 2, 3].map(() => created(subject, 'double-submit', 'same')));
+        expect(new Set(ids).size).toBe(1);
+        expect(await eventsBy(subject)).toBe(1);
+      },
+      timeoutMs,
+    );
 
-    it('the same key with different input is refused with IDEMPOTENCY_KEY_REUSED', async () => {
-      const subject = freshSubject();
-      await created(subject, 'reused-key', 'first');
-      const reused = await probe().create(subject, 'reused-key', 'second');
-      expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
-      expect(await eventsBy(subject)).toBe(1);
-    }, timeoutMs);
+    it(
+      'the same key with different input is refused with IDEMPOTENCY_KEY_REUSED',
+      async () => {
+        const subject = freshSubject();
+        await created(subject, 'reused-key', 'first');
+        const reused = await probe().create(subject, 'reused-key', 'second');
+        expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
+        expect(await eventsBy(subject)).toBe(1);
+      },
+      timeoutMs,
+    );
 
-    it('a malformed key is refused with BAD_USER_INPUT on idempotencyKey, creating nothing', async () => {
-      const subject = freshSubject();
-      const result = await probe().create(subject, 'not a key!', 'first');
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
-      expect(await eventsBy(subject)).toBe(0);
-    }, timeoutMs);
+    it(
+      'a malformed key is refused with BAD_USER_INPUT on idempotencyKey, creating nothing',
+      async () => {
+        const subject = freshSubject();
+        const result = await probe().create(subject, 'not a key!', 'first');
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+        expect(await eventsBy(subject)).toBe(0);
+      },
+      timeoutMs,
+    );
 
-    it('without a key every call creates', async () => {
-      const subject = freshSubject();
-      const [first, second] = [await created(subject, null, 'first'), await created(subject, null, 'first')];
-      expect(second).not.toBe(first);
-      expect(await eventsBy(subject)).toBe(2);
-    }, timeoutMs);
+    it(
+      'without a key every call creates',
+      async () => {
+        const subject = freshSubject();
+        const [first, second] = [await created(subject, null, 'first'), await created(subject, null, 'first')];
+        expect(second).not.toBe(first);
+        expect(await eventsBy(subject)).toBe(2);
+      },
+      timeoutMs,
+    );
   });
 }
 
@@ -77,7 +97,10 @@ export async function countEvents(adminUrl: string, type: string, subject: strin
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from mutuo_events where type = $1 and metadata->>'actorId' = $2`, [type, subject]);
+    const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from mutuo_events where type = $1 and metadata->>'actorId' = $2`, [
+      type,
+      subject,
+    ]);
     return rows[0]!.n;
   } finally {
     await client.end();

@@ -22,9 +22,7 @@ export async function deleteStreamsWithPrefix(prefix: string, natsUrl = TEST_NAT
     const lowerPrefix = prefix.toLowerCase();
     for await (const stream of jsm.streams.list()) {
       const { name, subjects = [] } = stream.config;
-      const ours =
-        name.toLowerCase().startsWith(lowerPrefix) ||
-        (subjects.length > 0 && subjects.every((subject) => subject.startsWith(`${prefix}.`)));
+      const ours = name.toLowerCase().startsWith(lowerPrefix) || (subjects.length > 0 && subjects.every((subject) => subject.startsWith(`${prefix}.`)));
       if (ours && (await jsm.streams.delete(name))) deleted.push(name);
     }
   } finally {

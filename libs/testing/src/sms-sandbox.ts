@@ -83,11 +83,18 @@ export async function startSmsSandbox(options: { receipts?: boolean } = {}): Pro
     if (request.headers.authorization !== expectedAuth) return reply(401, { message: 'Authenticate' });
     const form = new URLSearchParams(await readBody(request));
     const to = form.get('To') ?? '';
-    if (!/^\+[1-9]\d{6,14}$/.test(to) || sandbox.invalidNumbers.has(to)) return reply(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.` });
+    if (!/^\+[1-9]\d{6,14}$/.test(to) || sandbox.invalidNumbers.has(to))
+      return reply(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.` });
     const token = request.headers['i-twilio-idempotency-token'];
     const repeated = typeof token === 'string' ? byToken.get(token) : undefined;
     if (repeated) return reply(201, { sid: repeated.sid, status: 'queued' });
-    const message: SandboxMessage = { sid: `SM${randomBytes(16).toString('hex')}`, to, from: form.get('From') ?? '', body: form.get('Body') ?? '', statusCallback: form.get('StatusCallback') ?? '' };
+    const message: SandboxMessage = {
+      sid: `SM${randomBytes(16).toString('hex')}`,
+      to,
+      from: form.get('From') ?? '',
+      body: form.get('Body') ?? '',
+      statusCallback: form.get('StatusCallback') ?? '',
+    };
     messages.push(message);
     sandbox.acceptedAt.push(Date.now());
     if (typeof token === 'string') byToken.set(token, message);

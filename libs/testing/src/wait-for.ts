@@ -9,10 +9,7 @@ export interface WaitForOptions {
  * Polls `predicate` until it returns something truthy and resolves with that value. On timeout it
  * throws naming the description, with the predicate's last error if it was throwing.
  */
-export async function waitFor<T>(
-  predicate: () => T | Promise<T>,
-  { description, timeoutMs = 5000, intervalMs = 50 }: WaitForOptions,
-): Promise<NonNullable<T>> {
+export async function waitFor<T>(predicate: () => T | Promise<T>, { description, timeoutMs = 5000, intervalMs = 50 }: WaitForOptions): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

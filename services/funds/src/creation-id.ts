@@ -18,6 +18,10 @@ export async function creationId(
 ): Promise<string> {
   const { idempotencyKey, ...asked } = input;
   const ownId = clientId.value ? checkUuid(clientId.value, clientId.field) : null;
-  const claim = await claimIdempotencyKey(tx, { key: idempotencyKey, podId: caller.podId, actorId: caller.memberId, operation: `funds.${operation}`, input: asked }, () => ownId ?? randomUUID());
+  const claim = await claimIdempotencyKey(
+    tx,
+    { key: idempotencyKey, podId: caller.podId, actorId: caller.memberId, operation: `funds.${operation}`, input: asked },
+    () => ownId ?? randomUUID(),
+  );
   return claim.id;
 }

@@ -41,7 +41,13 @@ describe('funds through a database outage (real PostgreSQL and NATS)', () => {
       postgresUrl: cluster.url(),
     });
     producers = await IntegrationEventPublisher.connect(prefix, REGION);
-    await producers.publish(PodCreatedV1, podA, `pod:${podA}:${podA}`, { podId: podA, regionId: randomUUID(), name: 'Arroios', languages: ['pt'], timezone: 'Europe/Lisbon' });
+    await producers.publish(PodCreatedV1, podA, `pod:${podA}:${podA}`, {
+      podId: podA,
+      regionId: randomUUID(),
+      name: 'Arroios',
+      languages: ['pt'],
+      timezone: 'Europe/Lisbon',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -89,34 +95,30 @@ describe('funds through a database outage (real PostgreSQL and NATS)', () => {
     }
   }
 
-  it(
-    'credits every fulfilment once after PostgreSQL was down for 60 s under load, dead-lettering none',
-    async () => {
-      let fulfilments = 0;
-      for (; fulfilments < 3; fulfilments++) await fulfil();
-      await waitFor(async () => (await helperMinutes()) === 3 * MINUTES_PER_FULFILMENT, { description: 'hours credited before the outage', timeoutMs: 30_000 });
+  it('credits every fulfilment once after PostgreSQL was down for 60 s under load, dead-lettering none', async () => {
+    let fulfilments = 0;
+    for (; fulfilments < 3; fulfilments++) await fulfil();
+    await waitFor(async () => (await helperMinutes()) === 3 * MINUTES_PER_FULFILMENT, { description: 'hours credited before the outage', timeoutMs: 30_000 });
 
-      await cluster.stop();
-      const outageStarted = Date.now();
-      while (Date.now() - outageStarted < OUTAGE_MS) {
-        await fulfil();
-        fulfilments++;
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-      await cluster.restart();
-      for (let i = 0; i < 3; i++, fulfilments++) await fulfil();
+    await cluster.stop();
+    const outageStarted = Date.now();
+    while (Date.now() - outageStarted < OUTAGE_MS) {
+      await fulfil();
+      fulfilments++;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    await cluster.restart();
+    for (let i = 0; i < 3; i++, fulfilments++) await fulfil();
 
-      await waitFor(async () => (await helperMinutes()) === fulfilments * MINUTES_PER_FULFILMENT, {
-        description: `all ${fulfilments * MINUTES_PER_FULFILMENT} helper minutes credited`,
-        timeoutMs: 90_000,
-        intervalMs: 500,
-      });
-      expect(await deadLetters()).toBe(0);
-      const transfers = await adminQuery<{ n: number; requests: number }>(
-        `select count(*)::int as n, count(distinct request_id)::int as requests from transfers where kind = 'time-exchange'`,
-      );
-      expect(transfers).toEqual([{ n: fulfilments, requests: fulfilments }]);
-    },
-    300_000,
-  );
+    await waitFor(async () => (await helperMinutes()) === fulfilments * MINUTES_PER_FULFILMENT, {
+      description: `all ${fulfilments * MINUTES_PER_FULFILMENT} helper minutes credited`,
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
+    expect(await deadLetters()).toBe(0);
+    const transfers = await adminQuery<{ n: number; requests: number }>(
+      `select count(*)::int as n, count(distinct request_id)::int as requests from transfers where kind = 'time-exchange'`,
+    );
+    expect(transfers).toEqual([{ n: fulfilments, requests: fulfilments }]);
+  }, 300_000);
 });

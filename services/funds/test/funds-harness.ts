@@ -37,11 +37,22 @@ export async function startFunds(databasePrefix: string): Promise<FundsHarness> 
 /** Membership's member-joined for each member, then waits until funds knows them all. */
 export async function joinMembers(h: FundsHarness, members: { memberId: string; podId: string }[]): Promise<void> {
   for (const { memberId, podId } of members) {
-    await h.publish(MemberJoinedV1, `member:${podId}:${memberId}`, podId, { memberId, podId, personId: `person-${memberId}`, displayName: 'Member', preferredLanguage: 'pt' });
+    await h.publish(MemberJoinedV1, `member:${podId}:${memberId}`, podId, {
+      memberId,
+      podId,
+      personId: `person-${memberId}`,
+      displayName: 'Member',
+      preferredLanguage: 'pt',
+    });
   }
   const ids = members.map((member) => member.memberId);
-  await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from funds_members where active and member_id = any($1::uuid[])', [ids]))[0]!.n === ids.length, {
-    description: 'funds to know the members',
-    timeoutMs: 20_000,
-  });
+  await waitFor(
+    async () =>
+      (await h.adminQuery<{ n: number }>('select count(*)::int as n from funds_members where active and member_id = any($1::uuid[])', [ids]))[0]!.n ===
+      ids.length,
+    {
+      description: 'funds to know the members',
+      timeoutMs: 20_000,
+    },
+  );
 }

@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  MatchMadeV1,
-  MemberErasedV1,
-  PodCreatedV1,
-  RequestFulfilledV1,
-  RequestFulfilmentReversedV1,
-  RoleGrantedV1,
-  memberIdFor,
-} from '@mutuo/contracts';
+import { MatchMadeV1, MemberErasedV1, PodCreatedV1, RequestFulfilledV1, RequestFulfilmentReversedV1, RoleGrantedV1, memberIdFor } from '@mutuo/contracts';
 import { waitFor } from '@mutuo/testing';
 import { joinMembers, startFunds, type FundsHarness } from './funds-harness';
 
@@ -27,12 +19,19 @@ describe('funds service (real PostgreSQL and NATS)', () => {
 
   beforeAll(async () => {
     h = await startFunds('funds_service');
-    for (const [podId, name] of [[podA, 'Arroios'], [podB, 'Graça']] as const) {
+    for (const [podId, name] of [
+      [podA, 'Arroios'],
+      [podB, 'Graça'],
+    ] as const) {
       await h.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, { podId, regionId, name, languages: ['pt'], timezone: 'Europe/Lisbon' });
     }
     // Funds refuses a donor, recipient or grantee it does not know as a member of the caller's pod.
     await joinMembers(h, [...[ana, bo, dee, cleo].map((memberId) => ({ memberId, podId: podA })), { memberId: hugo, podId: podB }]);
-    const grants: [string, string][] = [[bo, 'treasurer'], [dee, 'treasurer'], [cleo, 'coordinator']];
+    const grants: [string, string][] = [
+      [bo, 'treasurer'],
+      [dee, 'treasurer'],
+      [cleo, 'coordinator'],
+    ];
     for (const [memberId, role] of grants) {
       await h.publish(RoleGrantedV1, `pod-roles:${podA}:${podA}`, podA, {
         podId: podA,
@@ -85,21 +84,31 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   const balance = async (kind: string, podId = podA, memberId: string | null = null) =>
     Number(
       (
-        await h.adminQuery<{ balance_minor: string }>('select balance_minor from accounts where pod_id = $1 and kind = $2 and ($3::uuid is null or member_id = $3::uuid)', [
-          podId,
-          kind,
-          memberId,
-        ])
+        await h.adminQuery<{ balance_minor: string }>(
+          'select balance_minor from accounts where pod_id = $1 and kind = $2 and ($3::uuid is null or member_id = $3::uuid)',
+          [podId, kind, memberId],
+        )
       )[0]?.balance_minor ?? 0,
     );
 
   const CONTRIBUTE = 'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id amountMinor feeMinor transferId feeTransferId } }';
-  const PROPOSAL = 'id status route approvalsRequired overBudget reason rejectionReason processorReference amountMinor proposedBy { formerMember member { id } } approvals { member { id } }';
+  const PROPOSAL =
+    'id status route approvalsRequired overBudget reason rejectionReason processorReference amountMinor proposedBy { formerMember member { id } } approvals { member { id } }';
   const PROPOSE = `mutation($input: ProposeDisbursementInput!) { proposeDisbursement(input: $input) { ${PROPOSAL} } }`;
   const APPROVE = `mutation($id: ID!) { approveDisbursement(proposalId: $id) { ${PROPOSAL} } }`;
   const PAY = `mutation($id: ID!) { payDisbursement(proposalId: $id) { ${PROPOSAL} } }`;
   const REJECT = `mutation($input: RejectDisbursementInput!) { rejectDisbursement(input: $input) { ${PROPOSAL} } }`;
-  const donation = { currency: 'EUR', amountMinor: 10_000, feeMinor: 320, method: 'card', sourceKind: 'individual', processorReference: 'ch_1', anonymous: false, donorName: 'Rosa Lima', showNamePublicly: true };
+  const donation = {
+    currency: 'EUR',
+    amountMinor: 10_000,
+    feeMinor: 320,
+    method: 'card',
+    sourceKind: 'individual',
+    processorReference: 'ch_1',
+    anonymous: false,
+    donorName: 'Rosa Lima',
+    showNamePublicly: true,
+  };
 
   it('records a donation with the processor fee as a transfer of its own, and the same contribution id once', async () => {
     const contributionId = randomUUID();
@@ -110,7 +119,10 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     expect(await balance('treasury')).toBe(9_680);
     expect(await balance('fees')).toBe(320);
     expect(await balance('external-source')).toBe(-10_000);
-    const { transfers } = await ok<{ transfers: { edges: { node: { kind: string; amountMinor: number } }[] } }>('ana', '{ transfers(first: 10) { edges { node { kind amountMinor } } } }');
+    const { transfers } = await ok<{ transfers: { edges: { node: { kind: string; amountMinor: number } }[] } }>(
+      'ana',
+      '{ transfers(first: 10) { edges { node { kind amountMinor } } } }',
+    );
     expect(transfers.edges.map((edge) => edge.node)).toEqual([
       { kind: 'PROCESSOR_FEE', amountMinor: 320 },
       { kind: 'CONTRIBUTION', amountMinor: 10_000 },
@@ -129,10 +141,19 @@ describe('funds service (real PostgreSQL and NATS)', () => {
 
   it('refuses control characters and invisible-only names and reasons, naming the field and writing nothing', async () => {
     const proposal = { currency: 'EUR', amountMinor: 1_000, category: 'groceries', reason: 'Food for the week' };
-    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, donorName: 'Rosa\u0000Lima' } })).toEqual({ code: 'INVALID_TEXT', field: 'input.donorName' });
+    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, donorName: 'Rosa\u0000Lima' } })).toEqual({
+      code: 'INVALID_TEXT',
+      field: 'input.donorName',
+    });
     expect(await refused('bo', CONTRIBUTE, { input: { ...donation, donorName: '\u200B\u2060\u3164' } })).toEqual({ code: 'INVALID_TEXT', field: 'donorName' });
-    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, processorReference: 'ch_1\u001B' } })).toEqual({ code: 'INVALID_TEXT', field: 'input.processorReference' });
-    expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: 'Food\u0008 for the week' } })).toEqual({ code: 'INVALID_TEXT', field: 'input.reason' });
+    expect(await refused('bo', CONTRIBUTE, { input: { ...donation, processorReference: 'ch_1\u001B' } })).toEqual({
+      code: 'INVALID_TEXT',
+      field: 'input.processorReference',
+    });
+    expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: 'Food\u0008 for the week' } })).toEqual({
+      code: 'INVALID_TEXT',
+      field: 'input.reason',
+    });
     expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: '\u00AD\u200D' } })).toEqual({ code: 'INVALID_TEXT', field: 'reason' });
     expect(await refused('ana', PROPOSE, { input: { ...proposal, reason: 'x'.repeat(1001) } })).toEqual({ code: 'TEXT_TOO_LONG', field: 'reason' });
   });
@@ -140,7 +161,15 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   it('needs two treasurers other than the proposer, refuses approving twice or paying early, then pays through the processor', async () => {
     const proposalId = randomUUID();
     const { proposeDisbursement } = await ok<{ proposeDisbursement: { status: string; route: string; approvalsRequired: number } }>('ana', PROPOSE, {
-      input: { proposalId, requestId: randomUUID(), recipientMemberId: ana, currency: 'EUR', amountMinor: 3_000, category: 'groceries', reason: 'Groceries for Cy' },
+      input: {
+        proposalId,
+        requestId: randomUUID(),
+        recipientMemberId: ana,
+        currency: 'EUR',
+        amountMinor: 3_000,
+        category: 'groceries',
+        reason: 'Groceries for Cy',
+      },
     });
     expect(proposeDisbursement).toMatchObject({ status: 'PROPOSED', route: 'TREASURER_APPROVALS', approvalsRequired: 2 });
 
@@ -173,9 +202,12 @@ describe('funds service (real PostgreSQL and NATS)', () => {
 
   it('says when a proposal goes over the month budget, and rejects with a reason', async () => {
     await ok('cleo', 'mutation { setMonthlyBudget(input: { category: "groceries", amountMinor: 5000 }) { monthlyBudgets { category amountMinor } } }');
-    await waitFor(async () => (await h.adminQuery<{ n: number }>(`select count(*)::int as n from disbursement_proposals where category = 'groceries'`))[0]!.n === 1, {
-      description: 'the paid groceries proposal to count toward the budget',
-    });
+    await waitFor(
+      async () => (await h.adminQuery<{ n: number }>(`select count(*)::int as n from disbursement_proposals where category = 'groceries'`))[0]!.n === 1,
+      {
+        description: 'the paid groceries proposal to count toward the budget',
+      },
+    );
     const proposalId = randomUUID();
     const { proposeDisbursement } = await ok<{ proposeDisbursement: { overBudget: boolean } }>('ana', PROPOSE, {
       input: { proposalId, currency: 'EUR', amountMinor: 2_500, category: 'groceries', reason: 'More groceries' },
@@ -214,9 +246,12 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   async function deliverTwice(fulfilled: ReturnType<typeof anaAskedFor>): Promise<void> {
     const stream = `request:${podA}:${fulfilled.requestId}`;
     const deliveries = [await h.publish(RequestFulfilledV1, stream, podA, fulfilled), await h.publish(RequestFulfilledV1, stream, podA, fulfilled)];
-    await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from mutuo_inbox where event_id = any($1::uuid[])', [deliveries]))[0]!.n === 2, {
-      description: 'both deliveries to be handled',
-    });
+    await waitFor(
+      async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from mutuo_inbox where event_id = any($1::uuid[])', [deliveries]))[0]!.n === 2,
+      {
+        description: 'both deliveries to be handled',
+      },
+    );
   }
 
   /** Cleo, a coordinator, undoes a fulfilment confirmed by mistake. */
@@ -265,7 +300,7 @@ describe('funds service (real PostgreSQL and NATS)', () => {
 
     await undo(requestId, fulfilmentId);
     await waitFor(async () => (await balance('member-time', podA, dee)) === 0 && (await balance('member-time', podA, bo)) === 0, {
-      description: 'both helpers\' hours to be reversed',
+      description: "both helpers' hours to be reversed",
     });
     expect(await balance('member-time', podA, ana)).toBe(0);
   });
@@ -286,9 +321,12 @@ describe('funds service (real PostgreSQL and NATS)', () => {
       via: 'confirmed',
       matchedAt: new Date().toISOString(),
     });
-    await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from request_helper_pods where request_id = $1', [requestId]))[0]!.n === 1, {
-      description: 'funds to note the helper pod',
-    });
+    await waitFor(
+      async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from request_helper_pods where request_id = $1', [requestId]))[0]!.n === 1,
+      {
+        description: 'funds to note the helper pod',
+      },
+    );
     await h.publish(RequestFulfilledV1, `request:${podA}:${requestId}`, podA, {
       requestId,
       podId: podA,
@@ -323,7 +361,10 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   it('takes gifts of hours into the community pool and grants pool hours only as the pod allows', async () => {
     const GIFT = 'mutation($input: GiftHoursInput!) { giftHoursToPool(input: $input) { id kind amountMinor } }';
     const GRANT = 'mutation($input: GrantPoolHoursInput!) { grantPoolHours(input: $input) { id kind amountMinor } }';
-    expect((await ok<{ giftHoursToPool: { kind: string } }>('dee', GIFT, { input: { minutes: 120 } })).giftHoursToPool).toMatchObject({ kind: 'TIME_GIFT', amountMinor: 120 });
+    expect((await ok<{ giftHoursToPool: { kind: string } }>('dee', GIFT, { input: { minutes: 120 } })).giftHoursToPool).toMatchObject({
+      kind: 'TIME_GIFT',
+      amountMinor: 120,
+    });
     expect(await balance('community-time-pool')).toBe(120);
     expect(await refused('ana', GRANT, { input: { memberId: ana, minutes: 60 } })).toEqual({ code: 'NOT_A_TREASURER', field: undefined });
     expect(await refused('cleo', GRANT, { input: { memberId: ana, minutes: 601 } })).toEqual({ code: 'POOL_GRANT_TOO_LARGE', field: 'minutes' });
@@ -344,8 +385,13 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     const { reverseTransfer } = await ok<{ reverseTransfer: { id: string } }>('cleo', REVERSE, { input: { transferId: giftHoursToPool.id } });
     expect(reverseTransfer).toMatchObject({ kind: 'REVERSAL', amountMinor: 30, reversesTransferId: giftHoursToPool.id });
     // Asked again, the same reversal comes back; a reversal under another id is refused.
-    expect((await ok<{ reverseTransfer: { id: string } }>('cleo', REVERSE, { input: { transferId: giftHoursToPool.id } })).reverseTransfer.id).toBe(reverseTransfer.id);
-    expect(await refused('cleo', REVERSE, { input: { transferId: giftHoursToPool.id, reversalTransferId: randomUUID() } })).toEqual({ code: 'ALREADY_REVERSED', field: 'transferId' });
+    expect((await ok<{ reverseTransfer: { id: string } }>('cleo', REVERSE, { input: { transferId: giftHoursToPool.id } })).reverseTransfer.id).toBe(
+      reverseTransfer.id,
+    );
+    expect(await refused('cleo', REVERSE, { input: { transferId: giftHoursToPool.id, reversalTransferId: randomUUID() } })).toEqual({
+      code: 'ALREADY_REVERSED',
+      field: 'transferId',
+    });
     expect(await refused('cleo', REVERSE, { input: { transferId: reverseTransfer.id } })).toEqual({ code: 'REVERSAL_NOT_REVERSIBLE', field: 'transferId' });
     expect(await balance('member-time', podA, bo)).toBe(0);
   });
@@ -354,7 +400,11 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     const base = `${h.sut.service.url}/public/funds/pods/${podA}/reports/${month}`;
     const response = await fetch(`${base}.json`);
     expect(response.status).toBe(200);
-    const report = (await response.json()) as { money: { totalInMinor: number; feesMinor: number; balanceMinor: number; totalOutMinor: number }[]; namedDonors: { name: string }[]; hours: { exchangedMinutes: number } };
+    const report = (await response.json()) as {
+      money: { totalInMinor: number; feesMinor: number; balanceMinor: number; totalOutMinor: number }[];
+      namedDonors: { name: string }[];
+      hours: { exchangedMinutes: number };
+    };
     const [ledger] = await h.adminQuery<{ money_in: string; fees: string; money_out: string }>(
       `select (select coalesce(sum(amount_minor), 0) from transfers where pod_id = $1 and kind = 'contribution')::text as money_in,
               (select coalesce(sum(amount_minor), 0) from transfers where pod_id = $1 and kind = 'processor-fee')::text as fees,
@@ -362,7 +412,13 @@ describe('funds service (real PostgreSQL and NATS)', () => {
       [podA],
     );
     expect(report.money).toEqual([
-      expect.objectContaining({ currency: 'EUR', totalInMinor: Number(ledger!.money_in), feesMinor: Number(ledger!.fees), totalOutMinor: Number(ledger!.money_out), balanceMinor: await balance('treasury') }),
+      expect.objectContaining({
+        currency: 'EUR',
+        totalInMinor: Number(ledger!.money_in),
+        feesMinor: Number(ledger!.fees),
+        totalOutMinor: Number(ledger!.money_out),
+        balanceMinor: await balance('treasury'),
+      }),
     ]);
     expect(report.hours.exchangedMinutes).toBe(60);
     expect(report.namedDonors.map((donor) => donor.name)).toEqual(['Rosa Lima']);
@@ -381,10 +437,18 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   });
 
   it('traces a report figure to the transfers behind it, for coordinators', async () => {
-    const { fundsReportTrace } = await ok<{ fundsReportTrace: { kind: string; amountMinor: number }[] }>('cleo', `{ fundsReportTrace(period: "${month}", figure: "fees:EUR") { kind amountMinor } }`);
+    const { fundsReportTrace } = await ok<{ fundsReportTrace: { kind: string; amountMinor: number }[] }>(
+      'cleo',
+      `{ fundsReportTrace(period: "${month}", figure: "fees:EUR") { kind amountMinor } }`,
+    );
     expect(fundsReportTrace).toEqual([{ kind: 'PROCESSOR_FEE', amountMinor: 320 }]);
     const trace = async (figure: string) =>
-      (await ok<{ fundsReportTrace: { kind: string; amountMinor: number }[] }>('cleo', `{ fundsReportTrace(period: "${month}", figure: "${figure}") { kind amountMinor } }`)).fundsReportTrace;
+      (
+        await ok<{ fundsReportTrace: { kind: string; amountMinor: number }[] }>(
+          'cleo',
+          `{ fundsReportTrace(period: "${month}", figure: "${figure}") { kind amountMinor } }`,
+        )
+      ).fundsReportTrace;
     // The overhead's transfers: everything that left the treasury (two payouts) and the fee.
     expect((await trace('admin-overhead:EUR')).map((t) => t.kind).sort()).toEqual(['DISBURSEMENT', 'DISBURSEMENT', 'PROCESSOR_FEE']);
     // Nobody both gave and received hours that still stand this month (Bo's were reversed; Hugo only gave, Ana only received).
@@ -395,7 +459,9 @@ describe('funds service (real PostgreSQL and NATS)', () => {
   it('when a member is erased, keeps every amount but deletes what they wrote and shows them as a former member', async () => {
     const before = await h.adminQuery<{ total: string }>('select sum(amount_minor)::text as total from transfers');
     await h.publish(MemberErasedV1, `member:${podA}:${ana}`, podA, { memberId: ana, podId: podA, erasedAt: new Date().toISOString() });
-    await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from funds_former_members'))[0]!.n === 1, { description: 'the erasure to be handled' });
+    await waitFor(async () => (await h.adminQuery<{ n: number }>('select count(*)::int as n from funds_former_members'))[0]!.n === 1, {
+      description: 'the erasure to be handled',
+    });
 
     const { disbursementProposals } = await ok<{ disbursementProposals: { reason: string | null; proposedBy: { formerMember: boolean; member: unknown } }[] }>(
       'bo',
@@ -416,7 +482,10 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     const transfers = await h.adminQuery('select id, amount_minor, debit_account_id, credit_account_id from transfers order by id');
     await h.sut.service.projections.rebuild('ledger');
     // The service's own runner may take over the replay (only one replica applies a batch at a time): wait for it.
-    await waitFor(async () => JSON.stringify(await snapshot()) === JSON.stringify(before), { description: 'the replay to reach the same balances', timeoutMs: 15_000 });
+    await waitFor(async () => JSON.stringify(await snapshot()) === JSON.stringify(before), {
+      description: 'the replay to reach the same balances',
+      timeoutMs: 15_000,
+    });
     expect(await h.adminQuery('select id, amount_minor, debit_account_id, credit_account_id from transfers order by id')).toEqual(transfers);
   });
 
@@ -435,9 +504,9 @@ describe('funds service (real PostgreSQL and NATS)', () => {
     const [reversed] = await h.adminQuery<{ reverses_transfer_id: string; debit_account_id: string; credit_account_id: string; amount_minor: string }>(
       `select reverses_transfer_id, debit_account_id, credit_account_id, amount_minor from transfers where kind = 'reversal' limit 1`,
     );
-    await expect(insert(Number(reversed!.amount_minor), reversed!.debit_account_id, reversed!.credit_account_id, 'HOUR', 'reversal', reversed!.reverses_transfer_id)).rejects.toThrow(
-      /transfers_one_reversal_each/,
-    );
+    await expect(
+      insert(Number(reversed!.amount_minor), reversed!.debit_account_id, reversed!.credit_account_id, 'HOUR', 'reversal', reversed!.reverses_transfer_id),
+    ).rejects.toThrow(/transfers_one_reversal_each/);
     await expect(h.adminQuery(`update transfers set amount_minor = amount_minor + 1`)).rejects.toThrow(/immutable/);
     await expect(h.adminQuery(`delete from transfers`)).rejects.toThrow(/immutable/);
   });

@@ -11,7 +11,13 @@ describe('funds idempotency keys (real PostgreSQL and NATS)', () => {
 
   beforeAll(async () => {
     h = await startFunds('funds_idempotency');
-    await h.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, { podId, regionId: randomUUID(), name: 'Arroios', languages: ['pt'], timezone: 'Europe/Lisbon' });
+    await h.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, {
+      podId,
+      regionId: randomUUID(),
+      name: 'Arroios',
+      languages: ['pt'],
+      timezone: 'Europe/Lisbon',
+    });
   }, 60_000);
   afterAll(() => h?.stop(), 30_000);
 
@@ -49,9 +55,21 @@ describe('funds idempotency keys (real PostgreSQL and NATS)', () => {
       eventType: 'ContributionRecorded',
       create: async (subject: string, idempotencyKey: string | null, variant: string) => {
         await asTreasurer(subject);
-        return h.sut.graphql<Record<string, unknown>>(await h.sut.token(subject, podId, ['member']), 'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id } }', {
-          input: { currency: 'EUR', amountMinor: 2_500, method: 'bank-transfer', sourceKind: 'individual', processorReference: `ref-${variant}`, anonymous: true, idempotencyKey },
-        });
+        return h.sut.graphql<Record<string, unknown>>(
+          await h.sut.token(subject, podId, ['member']),
+          'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id } }',
+          {
+            input: {
+              currency: 'EUR',
+              amountMinor: 2_500,
+              method: 'bank-transfer',
+              sourceKind: 'individual',
+              processorReference: `ref-${variant}`,
+              anonymous: true,
+              idempotencyKey,
+            },
+          },
+        );
       },
       idOf: (data: Record<string, unknown>) => (data.recordContribution as { id: string }).id,
     }),

@@ -54,12 +54,19 @@ describe('ledger invariants under concurrent random operations (real PostgreSQL)
     await h?.stop();
   });
 
-  type Operation =
-    | { type: 'transfer'; id: number; from: number; to: number; amount: number }
-    | { type: 'reverse'; target: number; id: number };
+  type Operation = { type: 'transfer'; id: number; from: number; to: number; amount: number } | { type: 'reverse'; target: number; id: number };
 
   const operation: fc.Arbitrary<Operation> = fc.oneof(
-    { weight: 4, arbitrary: fc.record({ type: fc.constant('transfer' as const), id: fc.nat(11), from: fc.nat(accounts.length - 1), to: fc.nat(accounts.length - 1), amount: fc.integer({ min: 1, max: 400 }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        type: fc.constant('transfer' as const),
+        id: fc.nat(11),
+        from: fc.nat(accounts.length - 1),
+        to: fc.nat(accounts.length - 1),
+        amount: fc.integer({ min: 1, max: 400 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ type: fc.constant('reverse' as const), target: fc.nat(11), id: fc.nat(11) }) },
   );
 

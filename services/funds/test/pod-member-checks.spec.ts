@@ -20,7 +20,13 @@ describe('funds: members of the caller pod, and the caller region', () => {
     h = await startFunds('funds_member_checks');
     await h.publish(RegionCreatedV1, `region:${regionId}`, null, { regionId, name: 'Lisboa', slug: regionSlug });
     for (const podId of [podA, podB]) {
-      await h.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, { podId, regionId, name: `Pod ${podId.slice(0, 4)}`, languages: ['pt'], timezone: 'Europe/Lisbon' });
+      await h.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, {
+        podId,
+        regionId,
+        name: `Pod ${podId.slice(0, 4)}`,
+        languages: ['pt'],
+        timezone: 'Europe/Lisbon',
+      });
     }
     await joinMembers(h, [...[ana, bo, dee, leo].map((memberId) => ({ memberId, podId: podA })), { memberId: hugo, podId: podB }]);
     await h.publish(MemberLeftV1, `member:${podA}:${leo}`, podA, { memberId: leo, podId: podA, leftAt: new Date().toISOString() });
@@ -54,7 +60,11 @@ describe('funds: members of the caller pod, and the caller region', () => {
   const as = (name: string, podId: string | undefined = podA, roles = ['member']) => h.sut.token(`person-${name}`, podId, roles, regionSlug);
 
   const writes = async () =>
-    (await h.adminQuery<{ events: number; transfers: number }>('select (select count(*)::int from mutuo_events) as events, (select count(*)::int from transfers) as transfers'))[0]!;
+    (
+      await h.adminQuery<{ events: number; transfers: number }>(
+        'select (select count(*)::int from mutuo_events) as events, (select count(*)::int from transfers) as transfers',
+      )
+    )[0]!;
 
   /** The first error's code and field, after checking that nothing was written. */
   async function refused(token: Promise<string>, query: string, variables: Record<string, unknown>) {
@@ -67,7 +77,9 @@ describe('funds: members of the caller pod, and the caller region', () => {
   const PROPOSE = 'mutation($input: ProposeDisbursementInput!) { proposeDisbursement(input: $input) { id recipient { member { id } } } }';
   const CONTRIBUTE = 'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id } }';
   const GRANT = 'mutation($input: GrantPoolHoursInput!) { grantPoolHours(input: $input) { id } }';
-  const proposal = (recipientMemberId: string) => ({ input: { recipientMemberId, currency: 'EUR', amountMinor: 1_000, category: 'groceries', reason: 'Compras' } });
+  const proposal = (recipientMemberId: string) => ({
+    input: { recipientMemberId, currency: 'EUR', amountMinor: 1_000, category: 'groceries', reason: 'Compras' },
+  });
   const donation = (donorMemberId: string) => ({
     input: { currency: 'EUR', amountMinor: 2_000, method: 'card', sourceKind: 'individual', anonymous: false, donorName: 'Rosa', donorMemberId },
   });

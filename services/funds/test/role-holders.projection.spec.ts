@@ -22,9 +22,11 @@ describe('funds-role-holders projection (real PostgreSQL)', () => {
       { stream: roles, type: 'PodRoleEnded', data: ana },
     ]);
 
-    await scenario.thenRows('select term_id, member_id, role from funds_role_holders where pod_id = $1 order by term_id', [podId], [
-      { term_id: bo.termId, member_id: bo.memberId, role: 'coordinator' },
-    ]);
+    await scenario.thenRows(
+      'select term_id, member_id, role from funds_role_holders where pod_id = $1 order by term_id',
+      [podId],
+      [{ term_id: bo.termId, member_id: bo.memberId, role: 'coordinator' }],
+    );
   });
 
   it('rebuilds the same rows from the events', async () => {

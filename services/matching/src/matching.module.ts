@@ -44,6 +44,13 @@ const providers = [
     StopMatchingWhenRequestClosed,
   ],
   providers,
-  exports: [MatchLifecycleHandler, SetEscalationDeadlinesHandler, RequestMatchingQueries, SuggestionsQueries, EscalateUnmatchedRequestsScheduler, SuggestHelpersService],
+  exports: [
+    MatchLifecycleHandler,
+    SetEscalationDeadlinesHandler,
+    RequestMatchingQueries,
+    SuggestionsQueries,
+    EscalateUnmatchedRequestsScheduler,
+    SuggestHelpersService,
+  ],
 })
 export class MatchingModule {}

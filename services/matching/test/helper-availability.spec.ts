@@ -33,7 +33,12 @@ describe('matching respects pauses and blocks (real PostgreSQL and NATS)', () =>
       natsPrefix: prefix,
     });
     producers = await IntegrationEventPublisher.connect(prefix, REGION);
-    for (const [name, memberId] of [['Ana', ana], ['Bo', bo], ['Cy', cy], ['Dee', dee]] as const) {
+    for (const [name, memberId] of [
+      ['Ana', ana],
+      ['Bo', bo],
+      ['Cy', cy],
+      ['Dee', dee],
+    ] as const) {
       await publish(MemberJoinedV1, `member:${podId}:${memberId}`, {
         memberId,
         podId,

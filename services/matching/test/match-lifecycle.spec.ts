@@ -31,7 +31,6 @@ jest.setTimeout(45_000);
 
 const nonEmpty = <T>(list: T[]) => (list.length > 0 ? list : undefined);
 
-
 interface SuggestionView {
   id: string;
   helperMemberId: string | null;
@@ -59,7 +58,15 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
   const cell = (point: { lat: number; lon: number }) => encodeGeohash(point, 6);
   const square = (lat: number, lon: number) => ({
     type: 'Polygon' as const,
-    coordinates: [[[lon - 0.01, lat - 0.01], [lon + 0.01, lat - 0.01], [lon + 0.01, lat + 0.01], [lon - 0.01, lat + 0.01], [lon - 0.01, lat - 0.01]] as [number, number][]],
+    coordinates: [
+      [
+        [lon - 0.01, lat - 0.01],
+        [lon + 0.01, lat - 0.01],
+        [lon + 0.01, lat + 0.01],
+        [lon - 0.01, lat + 0.01],
+        [lon - 0.01, lat - 0.01],
+      ] as [number, number][],
+    ],
   });
 
   beforeAll(async () => {
@@ -71,11 +78,28 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     });
     await bus.open([MatchMadeV1, MatchWithdrawnV1, RequestEscalatedV1, SuggestionsMadeV1]);
     // Pod A (Graça), pod B next door, pod C in Porto; only A lets requests go to neighbours, and shows them only inside.
-    const pods: [string, number, number][] = [[podA, graça.lat, graça.lon], [podB, 38.73, -9.14], [podC, 41.1579, -8.6291]];
+    const pods: [string, number, number][] = [
+      [podA, graça.lat, graça.lon],
+      [podB, 38.73, -9.14],
+      [podC, 41.1579, -8.6291],
+    ];
     for (const [podId, lat, lon] of pods) {
-      await bus.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, { podId, regionId, name: `Pod ${podId.slice(0, 4)}`, languages: ['pt'], timezone: 'Europe/Lisbon', serviceArea: square(lat, lon) });
+      await bus.publish(PodCreatedV1, `pod:${podId}:${podId}`, podId, {
+        podId,
+        regionId,
+        name: `Pod ${podId.slice(0, 4)}`,
+        languages: ['pt'],
+        timezone: 'Europe/Lisbon',
+        serviceArea: square(lat, lon),
+      });
     }
-    await bus.publish(PodSettingsChangedV1, `pod:${podA}:${podA}`, podA, { podId: podA, requestVisibility: 'pod', escalateToNeighbours: true, admissionMode: 'open', changedAt: new Date().toISOString() });
+    await bus.publish(PodSettingsChangedV1, `pod:${podA}:${podA}`, podA, {
+      podId: podA,
+      requestVisibility: 'pod',
+      escalateToNeighbours: true,
+      admissionMode: 'open',
+      changedAt: new Date().toISOString(),
+    });
     const porto = { lat: 41.1579, lon: -8.6291 };
     const people: [string, string, string[], { lat: number; lon: number }][] = [
       [podA, 'ana', ['groceries'], graça],
@@ -87,7 +111,13 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     ];
     for (const [podId, name, skills, home] of people) {
       const memberId = member(podId, name);
-      await bus.publish(MemberJoinedV1, `member:${podId}:${memberId}`, podId, { memberId, podId, personId: person(name), displayName: name, preferredLanguage: 'pt' });
+      await bus.publish(MemberJoinedV1, `member:${podId}:${memberId}`, podId, {
+        memberId,
+        podId,
+        personId: person(name),
+        displayName: name,
+        preferredLanguage: 'pt',
+      });
       await bus.publish(MemberProfileChangedV1, `member:${podId}:${memberId}`, podId, {
         memberId,
         podId,
@@ -134,7 +164,9 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
 
   const SUGGESTIONS = `query($id: ID!) { _entities(representations: [{ __typename: "Request", id: $id }]) {
     ... on Request { suggestions { id helperMemberId helperPodId status source score explanation parts { category time distance language skills fairness } } match { id status helperMemberId crossPod via } } } }`;
-  type Entities = { _entities: { suggestions: SuggestionView[]; match: { id: string; status: string; helperMemberId: string; crossPod: boolean; via: string } | null }[] };
+  type Entities = {
+    _entities: { suggestions: SuggestionView[]; match: { id: string; status: string; helperMemberId: string; crossPod: boolean; via: string } | null }[];
+  };
 
   async function requestAsSeenBy(pod: string, name: string, requestId: string) {
     const result = await gql<Entities>(pod, name, SUGGESTIONS, { id: requestId });
@@ -153,7 +185,13 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
   }
 
   const mutate = (pod: string, name: string, mutation: string, suggestionId: string, roles?: string[]) =>
-    gql<Record<string, { matched: boolean; matchId: string | null }>>(pod, name, `mutation($id: ID!) { ${mutation}(suggestionId: $id) { matched matchId } }`, { id: suggestionId }, roles);
+    gql<Record<string, { matched: boolean; matchId: string | null }>>(
+      pod,
+      name,
+      `mutation($id: ID!) { ${mutation}(suggestionId: $id) { matched matchId } }`,
+      { id: suggestionId },
+      roles,
+    );
 
   it('request posted → suggestions explained → helper accepts → requester confirms → match made and published; a withdrawal reopens it', async () => {
     const requestId = await postRequest('groceries', 'urgent');
@@ -175,7 +213,10 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     // Bo sees it among "suggestions for me"; Cy cannot accept it for him; Ana cannot confirm Cy, who never said yes.
     const mine = await gql<{ suggestionsForMe: { id: string }[] }>(podA, 'bo', '{ suggestionsForMe { id } }');
     expect(mine.data!.suggestionsForMe.map((s) => s.id)).toContain(forBo.id);
-    expect((await mutate(podA, 'cy', 'acceptSuggestion', forBo.id)).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_YOUR_SUGGESTION', field: 'suggestionId' });
+    expect((await mutate(podA, 'cy', 'acceptSuggestion', forBo.id)).errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_YOUR_SUGGESTION',
+      field: 'suggestionId',
+    });
     expect((await mutate(podA, 'ana', 'confirmHelper', forCy.id)).errors?.[0]?.extensions).toMatchObject({ code: 'HELPER_NOT_ACCEPTED' });
 
     expect((await mutate(podA, 'bo', 'acceptSuggestion', forBo.id)).data).toEqual({ acceptSuggestion: { matched: false, matchId: null } });
@@ -195,18 +236,31 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
       crossPod: false,
       via: 'confirmed',
     });
-    await waitFor(async () => (await requestAsSeenBy(podA, 'ana', requestId)).match?.status === 'MADE', { description: 'the match in the read model', timeoutMs: 15_000 });
-    expect((await adminQuery<{ active_matches: number }>('select active_matches from pod_helpers where member_id = $1', [member(podA, 'bo')]))[0]!.active_matches).toBe(1);
+    await waitFor(async () => (await requestAsSeenBy(podA, 'ana', requestId)).match?.status === 'MADE', {
+      description: 'the match in the read model',
+      timeoutMs: 15_000,
+    });
+    expect(
+      (await adminQuery<{ active_matches: number }>('select active_matches from pod_helpers where member_id = $1', [member(podA, 'bo')]))[0]!.active_matches,
+    ).toBe(1);
 
     // Cy was asked too, but the request is taken now.
     expect((await mutate(podA, 'cy', 'acceptSuggestion', forCy.id)).errors?.[0]?.extensions).toMatchObject({ code: 'REQUEST_ALREADY_MATCHED' });
 
-    const withdrawn = await gql<{ withdrawMatch: { matched: boolean } }>(podA, 'bo', 'mutation($id: ID!) { withdrawMatch(requestId: $id, reason: "Fiquei doente") { matched } }', { id: requestId });
+    const withdrawn = await gql<{ withdrawMatch: { matched: boolean } }>(
+      podA,
+      'bo',
+      'mutation($id: ID!) { withdrawMatch(requestId: $id, reason: "Fiquei doente") { matched } }',
+      { id: requestId },
+    );
     expect(withdrawn.data).toEqual({ withdrawMatch: { matched: false } });
-    await waitFor(() => bus.published<{ requestId: string; withdrawnBy: string }>(MatchWithdrawnV1).find((m) => m.requestId === requestId && m.withdrawnBy === 'helper'), {
-      description: 'match-withdrawn on NATS',
-      timeoutMs: 15_000,
-    });
+    await waitFor(
+      () => bus.published<{ requestId: string; withdrawnBy: string }>(MatchWithdrawnV1).find((m) => m.requestId === requestId && m.withdrawnBy === 'helper'),
+      {
+        description: 'match-withdrawn on NATS',
+        timeoutMs: 15_000,
+      },
+    );
     // A new round asks the others again, not Bo, who already answered.
     const next = await waitFor(
       async () => {
@@ -216,7 +270,9 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
       { description: 'the new round', timeoutMs: 15_000 },
     );
     expect(next.map((s) => s.helperMemberId).sort()).toEqual([member(podA, 'cy'), member(podA, 'dee')].sort());
-    expect((await adminQuery<{ active_matches: number }>('select active_matches from pod_helpers where member_id = $1', [member(podA, 'bo')]))[0]!.active_matches).toBe(0);
+    expect(
+      (await adminQuery<{ active_matches: number }>('select active_matches from pod_helpers where member_id = $1', [member(podA, 'bo')]))[0]!.active_matches,
+    ).toBe(0);
   });
 
   it('two helpers accepting an emergency at once: exactly one wins, the other is told it is taken', async () => {
@@ -269,7 +325,13 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     clock.set(t0 + 29 * 60_000);
     expect(await scheduler.runOnce()).toMatchObject({ escalated: 0 });
     const dispatcherQueue = () =>
-      gql<{ unmatchedPastDeadline: { request: { id: string }; escalated: boolean }[] }>(podA, 'disp', '{ unmatchedPastDeadline { request { id } escalated } }', {}, ['member', 'dispatcher']);
+      gql<{ unmatchedPastDeadline: { request: { id: string }; escalated: boolean }[] }>(
+        podA,
+        'disp',
+        '{ unmatchedPastDeadline { request { id } escalated } }',
+        {},
+        ['member', 'dispatcher'],
+      );
 
     clock.set(t0 + 31 * 60_000);
     expect(await scheduler.runOnce()).toMatchObject({ escalated: 1, failed: 0 });
@@ -311,7 +373,10 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
       { id: forEva.id },
     );
     expect(accepted.data!.acceptSuggestion).toEqual({ matched: true, request: null });
-    const made = await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((m) => m.requestId === requestId), { description: 'cross-pod match', timeoutMs: 15_000 });
+    const made = await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((m) => m.requestId === requestId), {
+      description: 'cross-pod match',
+      timeoutMs: 15_000,
+    });
     expect(made).toMatchObject({ crossPod: true, requesterPodId: podA, helperPodId: podB, helperMemberId: member(podB, 'eva'), via: 'first-accepted' });
     await waitFor(async () => ((await dispatcherQueue()).data?.unmatchedPastDeadline ?? []).every((r) => r.request.id !== requestId), {
       description: 'the matched request to leave the dispatcher queue',
@@ -389,22 +454,57 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     const bo = member(podA, 'bo');
     const newer = new Date().toISOString();
     const older = new Date(Date.now() - 60_000).toISOString();
-    await bus.publish(MemberProfileChangedV1, `member:${podA}:${bo}`, podA, { memberId: bo, podId: podA, languages: ['pt', 'en'], skills: ['groceries', 'transport'], locationCell: cell(graça), changedAt: newer });
-    const late = await bus.publish(MemberProfileChangedV1, `member:${podA}:${bo}`, podA, { memberId: bo, podId: podA, languages: ['uk'], skills: ['childcare'], locationCell: null, changedAt: older });
-    await waitFor(async () => (await adminQuery('select 1 from mutuo_inbox where event_id = $1', [late])).length > 0, { description: 'the late profile', timeoutMs: 15_000 });
+    await bus.publish(MemberProfileChangedV1, `member:${podA}:${bo}`, podA, {
+      memberId: bo,
+      podId: podA,
+      languages: ['pt', 'en'],
+      skills: ['groceries', 'transport'],
+      locationCell: cell(graça),
+      changedAt: newer,
+    });
+    const late = await bus.publish(MemberProfileChangedV1, `member:${podA}:${bo}`, podA, {
+      memberId: bo,
+      podId: podA,
+      languages: ['uk'],
+      skills: ['childcare'],
+      locationCell: null,
+      changedAt: older,
+    });
+    await waitFor(async () => (await adminQuery('select 1 from mutuo_inbox where event_id = $1', [late])).length > 0, {
+      description: 'the late profile',
+      timeoutMs: 15_000,
+    });
     expect((await adminQuery<{ skills: string[]; languages: string[] }>('select skills, languages from pod_helpers where member_id = $1', [bo]))[0]).toEqual({
       skills: ['groceries', 'transport'],
       languages: ['pt', 'en'],
     });
-    expect((await adminQuery<{ skill: string }>('select skill from helper_search where member_id = $1 order by skill', [bo])).map((r) => r.skill)).toEqual(['groceries', 'transport']);
+    expect((await adminQuery<{ skill: string }>('select skill from helper_search where member_id = $1 order by skill', [bo])).map((r) => r.skill)).toEqual([
+      'groceries',
+      'transport',
+    ]);
 
     // The producer replays a posting under a new event id: the request keeps its one evaluation and its first round.
     const requestId = randomUUID();
-    const posting = { requestId, podId: podA, requesterMemberId: member(podA, 'ana'), title: 'Boleia', category: 'transport', urgency: 'normal', postedAt: newer, locationCell: cell(graça), language: 'pt' };
+    const posting = {
+      requestId,
+      podId: podA,
+      requesterMemberId: member(podA, 'ana'),
+      title: 'Boleia',
+      category: 'transport',
+      urgency: 'normal',
+      postedAt: newer,
+      locationCell: cell(graça),
+      language: 'pt',
+    };
     await bus.publish(RequestPostedV1, `request:${podA}:${requestId}`, podA, posting, 1);
     const replay = await bus.publish(RequestPostedV1, `request:${podA}:${requestId}`, podA, posting, 1);
-    await waitFor(async () => (await adminQuery('select 1 from mutuo_inbox where event_id = $1', [replay])).length > 0, { description: 'the replay', timeoutMs: 15_000 });
-    const types = await adminQuery<{ type: string }>('select type from mutuo_events where stream_id = $1 order by stream_position', [`request-matching:${podA}:${requestId}`]);
+    await waitFor(async () => (await adminQuery('select 1 from mutuo_inbox where event_id = $1', [replay])).length > 0, {
+      description: 'the replay',
+      timeoutMs: 15_000,
+    });
+    const types = await adminQuery<{ type: string }>('select type from mutuo_events where stream_id = $1 order by stream_position', [
+      `request-matching:${podA}:${requestId}`,
+    ]);
     expect(types.map((t) => t.type)).toEqual(['RequestTracked', 'RequestEvaluated', 'SuggestionsMade']);
   });
 
@@ -420,12 +520,18 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
       field: 'helperMemberId',
     });
     const eventsBefore = await adminQuery<{ n: number }>('select count(*)::int as n from mutuo_events');
-    for (const [reason, field] of [['Cy\u0000 knows her', 'input.reason'], ['\u200B\u2060\u3164', 'reason'], ['Cy\u0085knows', 'input.reason']]) {
+    for (const [reason, field] of [
+      ['Cy\u0000 knows her', 'input.reason'],
+      ['\u200B\u2060\u3164', 'reason'],
+      ['Cy\u0085knows', 'input.reason'],
+    ]) {
       const refused = await gql(podA, 'disp', ASSIGN, { input: { requestId, helperMemberId: cy, reason } }, dispatcher);
       expect(refused.errors?.[0]?.extensions).toEqual({ code: 'INVALID_TEXT', field });
     }
     expect(await adminQuery<{ n: number }>('select count(*)::int as n from mutuo_events')).toEqual(eventsBefore);
-    expect((await gql(podA, 'disp', ASSIGN, { input: { requestId, helperMemberId: cy, reason: 'Cy knows her' } }, dispatcher)).data).toEqual({ assignHelper: { matched: false } });
+    expect((await gql(podA, 'disp', ASSIGN, { input: { requestId, helperMemberId: cy, reason: 'Cy knows her' } }, dispatcher)).data).toEqual({
+      assignHelper: { matched: false },
+    });
 
     const wrong = suggestions.find((s) => s.helperMemberId !== cy)!;
     const feedback = await gql<{ giveSuggestionFeedback: { matched: boolean } }>(
@@ -439,18 +545,30 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
 
     const assigned = await waitFor(
       async () => {
-        const mine = await gql<{ suggestionsForMe: { id: string; assigned: boolean; request: { id: string } }[] }>(podA, 'cy', '{ suggestionsForMe { id assigned request { id } } }');
+        const mine = await gql<{ suggestionsForMe: { id: string; assigned: boolean; request: { id: string } }[] }>(
+          podA,
+          'cy',
+          '{ suggestionsForMe { id assigned request { id } } }',
+        );
         return mine.data?.suggestionsForMe.find((s) => s.request.id === requestId && s.assigned);
       },
       { description: "Cy's assignment", timeoutMs: 15_000 },
     );
     expect((await mutate(podA, 'cy', 'acceptSuggestion', assigned.id)).data).toEqual({ acceptSuggestion: { matched: true, matchId: expect.any(String) } });
-    const made = await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((m) => m.requestId === requestId), { description: 'the assigned match', timeoutMs: 15_000 });
-    expect(made).toMatchObject({ helperMemberId: cy, via: 'assigned' });
-    await waitFor(async () => (await adminQuery<{ feedback_verdict: string }>('select feedback_verdict from suggestions_view where suggestion_id = $1', [wrong.id]))[0]?.feedback_verdict === 'wrong', {
-      description: 'the feedback in the read model',
+    const made = await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((m) => m.requestId === requestId), {
+      description: 'the assigned match',
       timeoutMs: 15_000,
     });
+    expect(made).toMatchObject({ helperMemberId: cy, via: 'assigned' });
+    await waitFor(
+      async () =>
+        (await adminQuery<{ feedback_verdict: string }>('select feedback_verdict from suggestions_view where suggestion_id = $1', [wrong.id]))[0]
+          ?.feedback_verdict === 'wrong',
+      {
+        description: 'the feedback in the read model',
+        timeoutMs: 15_000,
+      },
+    );
   });
 
   it('forgets an erased member: no longer suggested, anonymous in past suggestions, and a late profile does not bring them back', async () => {
@@ -458,26 +576,43 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     // Dee declines with a reason of her own: it is sealed with her key in matching's events.
     const asked = await postRequest('groceries', 'normal');
     const toDecline = (await suggestionsFor(asked, 1)).find((s) => s.helperMemberId === dee && s.status === 'OPEN')!.id;
-    const declined = await gql(podA, 'dee', 'mutation($id: ID!) { declineSuggestion(suggestionId: $id, reason: "A minha mãe está doente") { matched } }', { id: toDecline });
-    expect(declined.errors).toBeUndefined();
-    await waitFor(async () => (await adminQuery<{ decline_reason: string }>('select decline_reason from suggestions_view where suggestion_id = $1', [toDecline]))[0]?.decline_reason, {
-      description: 'the decline in the read model',
-      timeoutMs: 15_000,
+    const declined = await gql(podA, 'dee', 'mutation($id: ID!) { declineSuggestion(suggestionId: $id, reason: "A minha mãe está doente") { matched } }', {
+      id: toDecline,
     });
+    expect(declined.errors).toBeUndefined();
+    await waitFor(
+      async () =>
+        (await adminQuery<{ decline_reason: string }>('select decline_reason from suggestions_view where suggestion_id = $1', [toDecline]))[0]?.decline_reason,
+      {
+        description: 'the decline in the read model',
+        timeoutMs: 15_000,
+      },
+    );
     expect(await adminQuery("select 1 from mutuo_events where data::text like '%mãe está doente%' or publish_data::text like '%mãe está doente%'")).toEqual([]);
     expect(await adminQuery('select 1 from mutuo_personal_data_keys where owner_id = $1', [dee])).toHaveLength(1);
 
     await bus.publish(MemberErasedV1, `member:${podA}:${dee}`, podA, { memberId: dee, podId: podA, erasedAt: new Date().toISOString() });
-    await waitFor(async () => (await adminQuery('select 1 from erased_members where member_id = $1', [dee])).length > 0, { description: 'the erasure', timeoutMs: 15_000 });
+    await waitFor(async () => (await adminQuery('select 1 from erased_members where member_id = $1', [dee])).length > 0, {
+      description: 'the erasure',
+      timeoutMs: 15_000,
+    });
     expect(await adminQuery('select 1 from pod_helpers where member_id = $1', [dee])).toEqual([]);
     expect(await adminQuery('select 1 from helper_search where member_id = $1', [dee])).toEqual([]);
     expect(await adminQuery('select 1 from suggestions_view where helper_member_id = $1', [dee])).toEqual([]);
     expect(await adminQuery("select 1 from suggestions_view where helper_member_id is null and status = 'open'")).toEqual([]);
     expect((await adminQuery<{ n: number }>('select count(*)::int as n from suggestions_view where helper_member_id is null'))[0]!.n).toBeGreaterThan(0);
-    expect((await adminQuery<{ decline_reason: string | null }>('select decline_reason from suggestions_view where suggestion_id = $1', [toDecline]))[0]).toEqual({ decline_reason: null });
+    expect(
+      (await adminQuery<{ decline_reason: string | null }>('select decline_reason from suggestions_view where suggestion_id = $1', [toDecline]))[0],
+    ).toEqual({ decline_reason: null });
     expect(await adminQuery('select 1 from mutuo_personal_data_keys where owner_id = $1', [dee])).toEqual([]);
 
-    await bus.publish(MemberProfileChangedV1, `member:${podA}:${dee}`, podA, { memberId: dee, podId: podA, languages: ['pt'], skills: ['groceries'], locationCell: cell(graça), changedAt: new Date().toISOString() }, 99);
+    await bus.publish(
+      MemberProfileChangedV1,
+      `member:${podA}:${dee}`,
+      podA,
+      { memberId: dee, podId: podA, languages: ['pt'], skills: ['groceries'], locationCell: cell(graça), changedAt: new Date().toISOString() },
+      99,
+    );
     const requestId = await postRequest('groceries', 'urgent');
     const suggestions = await suggestionsFor(requestId, 1);
     expect(suggestions.map((s) => s.helperMemberId)).not.toContain(dee);
@@ -486,7 +621,9 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
 
   it('rebuilds the suggestion and match read models from the events to the same rows (erased members stay anonymous)', async () => {
     const snapshot = async () => ({
-      suggestions: await adminQuery('select suggestion_id, helper_member_id, status, assigned, decline_reason, feedback_verdict, shared from suggestions_view order by suggestion_id'),
+      suggestions: await adminQuery(
+        'select suggestion_id, helper_member_id, status, assigned, decline_reason, feedback_verdict, shared from suggestions_view order by suggestion_id',
+      ),
       matches: await adminQuery('select match_id, helper_member_id, requester_member_id, status, via, withdrawn_by from matches_view order by match_id'),
       load: await adminQuery('select member_id, active_matches, last_helped_at from pod_helpers order by member_id'),
       requests: await adminQuery('select request_id, status, escalated_to from tracked_requests order by request_id'),
@@ -496,7 +633,9 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
     await sut.service.projections.rebuild('suggestions');
     // The service's own runner may take over the replay from the rebuild: wait for it to reach the head.
     const expected = JSON.stringify(before);
-    await waitFor(async () => JSON.stringify(await snapshot()) === expected, { description: 'the replay to reach the head', timeoutMs: 15_000 }).catch(() => undefined);
+    await waitFor(async () => JSON.stringify(await snapshot()) === expected, { description: 'the replay to reach the head', timeoutMs: 15_000 }).catch(
+      () => undefined,
+    );
     expect(await snapshot()).toEqual(before);
   });
 });

@@ -29,10 +29,25 @@ describe('anonymous requesters in matching', () => {
       natsPrefix: prefix,
     });
     await bus.open([MatchMadeV1]);
-    await bus.publish(PodCreatedV1, `pod:${podA}:${podA}`, podA, { podId: podA, regionId: randomUUID(), name: 'Graça', languages: ['pt'], timezone: 'Europe/Lisbon' });
-    for (const [name, skills] of [['ana', []], ['bo', ['groceries']]] as const) {
+    await bus.publish(PodCreatedV1, `pod:${podA}:${podA}`, podA, {
+      podId: podA,
+      regionId: randomUUID(),
+      name: 'Graça',
+      languages: ['pt'],
+      timezone: 'Europe/Lisbon',
+    });
+    for (const [name, skills] of [
+      ['ana', []],
+      ['bo', ['groceries']],
+    ] as const) {
       const memberId = member(name);
-      await bus.publish(MemberJoinedV1, `member:${podA}:${memberId}`, podA, { memberId, podId: podA, personId: person(name), displayName: name, preferredLanguage: 'pt' });
+      await bus.publish(MemberJoinedV1, `member:${podA}:${memberId}`, podA, {
+        memberId,
+        podId: podA,
+        personId: person(name),
+        displayName: name,
+        preferredLanguage: 'pt',
+      });
       await bus.publish(MemberProfileChangedV1, `member:${podA}:${memberId}`, podA, {
         memberId,
         podId: podA,
@@ -42,10 +57,14 @@ describe('anonymous requesters in matching', () => {
         changedAt: new Date().toISOString(),
       });
     }
-    await waitFor(async () => (await queryDatabase(sut.db.adminUrl, "select 1 from helper_search where member_id = $1 and skill = 'groceries'", [member('bo')])).length === 1, {
-      description: 'matching to know Bo can help with groceries',
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      async () =>
+        (await queryDatabase(sut.db.adminUrl, "select 1 from helper_search where member_id = $1 and skill = 'groceries'", [member('bo')])).length === 1,
+      {
+        description: 'matching to know Bo can help with groceries',
+        timeoutMs: 20_000,
+      },
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -61,7 +80,12 @@ describe('anonymous requesters in matching', () => {
 
   const MATCH = `query($id: ID!) { _entities(representations: [{ __typename: "Request", id: $id }]) {
     ... on Request { suggestions { id helperMemberId } match { requestId requesterMemberId helperMemberId } } } }`;
-  type MatchView = { _entities: { suggestions: { id: string; helperMemberId: string }[]; match: { requestId: string; requesterMemberId: string | null; helperMemberId: string } | null }[] };
+  type MatchView = {
+    _entities: {
+      suggestions: { id: string; helperMemberId: string }[];
+      match: { requestId: string; requesterMemberId: string | null; helperMemberId: string } | null;
+    }[];
+  };
   const requestAs = async (name: string, requestId: string, roles?: string[]) => (await gql<MatchView>(name, MATCH, { id: requestId }, roles))._entities[0]!;
 
   /** Ana asks; Bo, the only helper, accepts the emergency, which matches it at once. */
@@ -84,7 +108,10 @@ describe('anonymous requesters in matching', () => {
       timeoutMs: 15_000,
     });
     await gql('bo', 'mutation($id: ID!) { acceptSuggestion(suggestionId: $id) { matched } }', { id: forBo.id });
-    await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((made) => made.requestId === requestId), { description: 'match-made', timeoutMs: 15_000 });
+    await waitFor(() => bus.published<MatchMadeV1Data>(MatchMadeV1).find((made) => made.requestId === requestId), {
+      description: 'match-made',
+      timeoutMs: 15_000,
+    });
     await waitFor(async () => (await requestAs('ana', requestId)).match ?? undefined, { description: 'the match in the read model', timeoutMs: 15_000 });
     return requestId;
   }

@@ -15,7 +15,6 @@ const ANSWER = 'Quillfeather lives at Travessa do Zephyr 7';
 const PRECISE_LAT = '38.726053';
 const PERSONAL_STRINGS = [NAME, 'Quillfeather', PRONOUNS, EMAIL, PHONE, ANSWER, PRECISE_LAT];
 
-
 /**
  * Erasure by crypto-shredding and the personal export, through the membership subgraph on a real PostgreSQL
  * database and NATS server: after erasure no table of membership's database (events included) holds the
@@ -82,14 +81,27 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
   beforeAll(async () => {
     sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_erasure', appRole: 'mutuo_membership_app', natsPrefix: prefix });
     const operator = await token('person-operator', ['operator']);
-    const regionId = (await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }')).createRegion.id;
+    const regionId = (await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }'))
+      .createRegion.id;
     const { applyToRegion } = await ok<{ applyToRegion: { id: string } }>(
       await token('person-ana', ['member']),
       'mutation($input: ApplyToRegionInput!) { applyToRegion(input: $input) { id } }',
-      { input: { regionId, name: 'Arroios', description: 'Neighbours', languages: ['pt', 'en'], timezone: 'Europe/Lisbon', serviceArea: ARROIOS_SERVICE_AREA, applicantDisplayName: 'Anastasia Founderly' } },
+      {
+        input: {
+          regionId,
+          name: 'Arroios',
+          description: 'Neighbours',
+          languages: ['pt', 'en'],
+          timezone: 'Europe/Lisbon',
+          serviceArea: ARROIOS_SERVICE_AREA,
+          applicantDisplayName: 'Anastasia Founderly',
+        },
+      },
     );
     podId = applyToRegion.id;
-    await ok(await token('person-steward', ['region-steward'], undefined, 'lisboa'), 'mutation($id: ID!) { approvePodApplication(id: $id) { id } }', { id: podId });
+    await ok(await token('person-steward', ['region-steward'], undefined, 'lisboa'), 'mutation($id: ID!) { approvePodApplication(id: $id) { id } }', {
+      id: podId,
+    });
     const { changePodSettings } = await ok<{ changePodSettings: { joinQuestions: { id: string }[] } }>(
       await coordinator(),
       'mutation($input: ChangePodSettingsInput!) { changePodSettings(input: $input) { joinQuestions { id } } }',
@@ -188,15 +200,18 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
     }).catch(async () => expect(await plaintextFound(PERSONAL_STRINGS)).toEqual([]));
 
     // The history is whole (same streams, same versions); it only no longer says who.
-    const types = (await adminQuery<{ type: string }>('select type from mutuo_events where stream_id = $1 order by stream_position', [streamName('member', podId, zephId)])).map(
-      (row) => row.type,
-    );
+    const types = (
+      await adminQuery<{ type: string }>('select type from mutuo_events where stream_id = $1 order by stream_position', [streamName('member', podId, zephId)])
+    ).map((row) => row.type);
     expect(types.slice(-2)).toEqual(['MemberLeft', 'MemberErased']);
     expect(types).toContain('ContactChannelAdded');
-    const erasedEvents = await waitFor(async () => {
-      const found = (await published('membership.member-erased.v1')).filter((event) => (event.data as { memberId: string }).memberId === zephId);
-      return found.length > 0 ? found : undefined;
-    }, { description: 'the erasure published' });
+    const erasedEvents = await waitFor(
+      async () => {
+        const found = (await published('membership.member-erased.v1')).filter((event) => (event.data as { memberId: string }).memberId === zephId);
+        return found.length > 0 ? found : undefined;
+      },
+      { description: 'the erasure published' },
+    );
     expect(erasedEvents[0]!.data).toEqual({ memberId: zephId, podId, erasedAt: eraseMyPersonalData['erasedAt'] });
 
     // Erasure reaches the broker: the messages that carried their name or their (sealed) contacts are erased from the
@@ -235,12 +250,15 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
     expect(await refused(await coordinator(), ERASE_MEMBER, { id: 'not-an-id' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
     expect(await refused(await coordinator(), ERASE_MEMBER, { id: memberOf('person-nobody') })).toMatchObject({ code: 'MEMBER_NOT_FOUND', field: 'memberId' });
 
-    const { eraseMemberPersonalData } = await ok<{ eraseMemberPersonalData: Record<string, unknown> }>(await coordinator(), ERASE_MEMBER, { id: memberOf('person-bo') });
+    const { eraseMemberPersonalData } = await ok<{ eraseMemberPersonalData: Record<string, unknown> }>(await coordinator(), ERASE_MEMBER, {
+      id: memberOf('person-bo'),
+    });
     expect(eraseMemberPersonalData).toMatchObject({ memberId: memberOf('person-bo'), requestedBy: 'COORDINATOR' });
     await waitFor(async () => ((await plaintextFound(['Vintersol'])).length === 0 ? true : undefined), { description: 'Bo forgotten' });
-    const [erased] = await adminQuery<{ actor: string }>("select metadata->>'actorId' as actor from mutuo_events where type = 'MemberErased' and data->>'memberId' = $1", [
-      memberOf('person-bo'),
-    ]);
+    const [erased] = await adminQuery<{ actor: string }>(
+      "select metadata->>'actorId' as actor from mutuo_events where type = 'MemberErased' and data->>'memberId' = $1",
+      [memberOf('person-bo')],
+    );
     expect(erased!.actor).toBe('person-ana');
   }, 30_000);
 
@@ -249,15 +267,21 @@ describe('erasure and personal export (real PostgreSQL and NATS)', () => {
     // As a store without the codec wrote them before this change.
     const plainStore = new PostgresEventStore();
     const joined = { memberId, podId, personId: 'person-legacy', displayName: 'Legacy Plainname', preferredLanguage: 'pt' };
-    await plainStore.append(sut.service.orm.em.fork(), streamName('member', podId, memberId), [
-      { type: 'MemberJoined', data: joined, metadata: { occurredAt: new Date().toISOString(), actorId: 'person-legacy', podId } },
-    ], 'no_stream');
+    await plainStore.append(
+      sut.service.orm.em.fork(),
+      streamName('member', podId, memberId),
+      [{ type: 'MemberJoined', data: joined, metadata: { occurredAt: new Date().toISOString(), actorId: 'person-legacy', podId } }],
+      'no_stream',
+    );
     const { events } = await sut.service.store.readStream(sut.service.orm.em.fork(), streamName('member', podId, memberId));
     expect(events.map((event) => event.data)).toEqual([joined]);
-    const { member } = await waitFor(async () => {
-      const found = await ok<{ member: { displayName: string } | null }>(await coordinator(), MEMBER, { id: memberId });
-      return found.member ? found : undefined;
-    }, { description: 'the legacy member in the read model' });
+    const { member } = await waitFor(
+      async () => {
+        const found = await ok<{ member: { displayName: string } | null }>(await coordinator(), MEMBER, { id: memberId });
+        return found.member ? found : undefined;
+      },
+      { description: 'the legacy member in the read model' },
+    );
     expect(member!.displayName).toBe('Legacy Plainname');
   });
 

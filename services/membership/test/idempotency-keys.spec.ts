@@ -9,7 +9,10 @@ describe('membership idempotency keys (real PostgreSQL and NATS)', () => {
   beforeAll(async () => {
     sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_idempotency', appRole: 'mutuo_membership_app' });
     const operator = await sut.token('person-operator', undefined, ['operator']);
-    const created = await sut.graphql<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }');
+    const created = await sut.graphql<{ createRegion: { id: string } }>(
+      operator,
+      'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }',
+    );
     regionId = created.data!.createRegion.id;
   }, 60_000);
   afterAll(() => sut?.stop(), 30_000);
@@ -18,9 +21,13 @@ describe('membership idempotency keys (real PostgreSQL and NATS)', () => {
     adminUrl: sut.db.adminUrl,
     eventType: 'PodCreated',
     create: async (subject: string, idempotencyKey: string | null, variant: string) =>
-      sut.graphql<Record<string, unknown>>(await sut.token(subject, undefined, ['operator']), 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
-        input: { regionId, name: `Arroios ${variant}`, languages: ['pt'], timezone: 'Europe/Lisbon', idempotencyKey },
-      }),
+      sut.graphql<Record<string, unknown>>(
+        await sut.token(subject, undefined, ['operator']),
+        'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }',
+        {
+          input: { regionId, name: `Arroios ${variant}`, languages: ['pt'], timezone: 'Europe/Lisbon', idempotencyKey },
+        },
+      ),
     idOf: (data: Record<string, unknown>) => (data.createPod as { id: string }).id,
   }));
 
@@ -30,7 +37,10 @@ describe('membership idempotency keys (real PostgreSQL and NATS)', () => {
     const CREATE = 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id slug } }';
     const slug = `porto-${uniqueSuffix()}`;
     const input = { name: 'Porto', slug, idempotencyKey: 'create-porto' };
-    const [first, retry] = await Promise.all([sut.graphql<{ createRegion: { id: string } }>(operator, CREATE, { input }), sut.graphql<{ createRegion: { id: string } }>(operator, CREATE, { input })]);
+    const [first, retry] = await Promise.all([
+      sut.graphql<{ createRegion: { id: string } }>(operator, CREATE, { input }),
+      sut.graphql<{ createRegion: { id: string } }>(operator, CREATE, { input }),
+    ]);
     expect(first.errors).toBeUndefined();
     expect(retry.errors).toBeUndefined();
     expect(retry.data!.createRegion.id).toBe(first.data!.createRegion.id);

@@ -14,7 +14,11 @@ describe('the member directory, Pod.members (real PostgreSQL and NATS)', () => {
   let podId: string;
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_directory', appRole: 'mutuo_membership_app', natsPrefix: natsTestPrefix() });
+    sut = await startServiceUnderTest(membershipService, {
+      databasePrefix: 'membership_directory',
+      appRole: 'mutuo_membership_app',
+      natsPrefix: natsTestPrefix(),
+    });
     const operator = await sut.token('person-operator', undefined, ['operator']);
     const region = await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }');
     podId = (

@@ -24,7 +24,11 @@ describe('Member references from the gateway (real PostgreSQL and NATS)', () => 
   const memberIds: string[] = [];
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_references', appRole: 'mutuo_membership_app', natsPrefix: natsTestPrefix() });
+    sut = await startServiceUnderTest(membershipService, {
+      databasePrefix: 'membership_references',
+      appRole: 'mutuo_membership_app',
+      natsPrefix: natsTestPrefix(),
+    });
     const operator = await sut.token('person-operator', undefined, ['operator']);
     const region = await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Porto", slug: "porto" }) { id } }');
     podId = (
@@ -34,7 +38,9 @@ describe('Member references from the gateway (real PostgreSQL and NATS)', () => 
     ).createPod.id;
     for (let index = 0; index < MEMBERS; index++) {
       const token = await sut.token(`person-${index}`, podId, ['member']);
-      const joined = await ok<{ joinPod: { id: string } }>(token, 'mutation($name: String!) { joinPod(input: { displayName: $name }) { id } }', { name: `Member ${index}` });
+      const joined = await ok<{ joinPod: { id: string } }>(token, 'mutation($name: String!) { joinPod(input: { displayName: $name }) { id } }', {
+        name: `Member ${index}`,
+      });
       memberIds.push(joined.joinPod.id);
     }
     viewer = await sut.token('person-0', podId, ['member']);

@@ -114,14 +114,34 @@ describe('member settings (real PostgreSQL and NATS)', () => {
     const SET = 'mutation($input: BoundariesInput!) { setBoundaries(input: $input) { id } }';
     const cases: [string, Record<string, unknown>, string, string][] = [
       [SET, { input: { availability: [], weeklyCapacityHours: -1 } }, 'INVALID_CAPACITY', 'weeklyCapacityHours'],
-      [SET, { input: { availability: [{ rrule: 'FREQ=DAILY;BYHOUR=9', durationMinutes: 60 }], weeklyCapacityHours: 2 } }, 'INVALID_RRULE', 'availability[0].rrule'],
+      [
+        SET,
+        { input: { availability: [{ rrule: 'FREQ=DAILY;BYHOUR=9', durationMinutes: 60 }], weeklyCapacityHours: 2 } },
+        'INVALID_RRULE',
+        'availability[0].rrule',
+      ],
       [SET, { input: { availability: [], weeklyCapacityHours: 2, timezone: 'Europe/Atlantis' } }, 'INVALID_TIMEZONE', 'timezone'],
       ['mutation { updateProfile(input: { languages: ["klingonese"] }) { id } }', {}, 'INVALID_LANGUAGES', 'languages'],
       ['mutation { updateProfile(input: { location: { cell: "eycs2i" } }) { id } }', {}, 'INVALID_LOCATION_CELL', 'location.cell'],
       ['mutation { updateProfile(input: { location: { cell: "eycs2" } }) { id } }', {}, 'INVALID_LOCATION_CELL', 'location.cell'],
-      ['mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }', { input: { displayName: 'Bo\u0000' } }, 'INVALID_TEXT', 'input.displayName'],
-      ['mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }', { input: { displayName: '\u200B\u2060\u3164' } }, 'INVALID_DISPLAY_NAME', 'displayName'],
-      ['mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }', { input: { pronouns: 'they\u202E\u200B\nthem' } }, 'INVALID_PRONOUNS', 'pronouns'],
+      [
+        'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }',
+        { input: { displayName: 'Bo\u0000' } },
+        'INVALID_TEXT',
+        'input.displayName',
+      ],
+      [
+        'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }',
+        { input: { displayName: '\u200B\u2060\u3164' } },
+        'INVALID_DISPLAY_NAME',
+        'displayName',
+      ],
+      [
+        'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }',
+        { input: { pronouns: 'they\u202E\u200B\nthem' } },
+        'INVALID_PRONOUNS',
+        'pronouns',
+      ],
       ['mutation { addContactChannel(input: { kind: PHONE, value: "912345678" }) { id } }', {}, 'INVALID_CONTACT_VALUE', 'value'],
       ['mutation { stepBack(input: { returnAt: "2001-01-01T00:00:00Z" }) { id } }', {}, 'INVALID_RETURN_DATE', 'returnAt'],
       [`mutation { blockMember(memberId: "${memberIdFor(podId, 'person-bo')}") { blocked } }`, {}, 'CANNOT_BLOCK_SELF', 'memberId'],

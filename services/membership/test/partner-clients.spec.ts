@@ -86,19 +86,30 @@ describe('partner clients (real PostgreSQL and NATS)', () => {
     });
     ({ client, clientSecret: secret } = registerPartnerClient);
     expect(secret).toMatch(/^mps_[A-Za-z0-9_-]{43}$/);
-    expect(client).toMatchObject({ name: 'Linha de apoio', scopes: ['REQUESTS_READ', 'MEMBERS_READ'], podIds: [arroios, graca], ownerPodId: arroios, revokedAt: null });
-
-    const listed = await waitFor(async () => (await ok<{ partnerClients: PartnerClient[] }>(anaInArroios, LIST)).partnerClients.find((c) => c.id === client.id), {
-      description: 'the client in the read model',
-      timeoutMs: 10_000,
+    expect(client).toMatchObject({
+      name: 'Linha de apoio',
+      scopes: ['REQUESTS_READ', 'MEMBERS_READ'],
+      podIds: [arroios, graca],
+      ownerPodId: arroios,
+      revokedAt: null,
     });
+
+    const listed = await waitFor(
+      async () => (await ok<{ partnerClients: PartnerClient[] }>(anaInArroios, LIST)).partnerClients.find((c) => c.id === client.id),
+      {
+        description: 'the client in the read model',
+        timeoutMs: 10_000,
+      },
+    );
     expect(listed).toEqual(client);
     // Only the secret's hash is stored anywhere.
     expect(JSON.stringify(await platform.sql('select to_jsonb(e) as row from mutuo_events e'))).not.toContain(secret);
   });
 
   it('refuses registration by a member who does not coordinate, and for a pod she does not coordinate', async () => {
-    expect(await errorOf(boInArroios, REGISTER, { input: { name: 'App', scopes: ['REQUESTS_READ'] } })).toMatchObject({ extensions: { code: 'NOT_COORDINATOR' } });
+    expect(await errorOf(boInArroios, REGISTER, { input: { name: 'App', scopes: ['REQUESTS_READ'] } })).toMatchObject({
+      extensions: { code: 'NOT_COORDINATOR' },
+    });
     // Bo's token claims coordinator; the role read model says otherwise.
     const claiming = await platform.devToken('person-bo', ['member', 'coordinator'], arroios);
     expect(await errorOf(claiming, REGISTER, { input: { name: 'App', scopes: ['REQUESTS_READ'] } })).toMatchObject({ extensions: { code: 'NOT_COORDINATOR' } });
@@ -108,7 +119,9 @@ describe('partner clients (real PostgreSQL and NATS)', () => {
     expect(await errorOf(anaInArroios, REGISTER, { input: { name: '', scopes: ['REQUESTS_READ'] } })).toMatchObject({
       extensions: { code: 'INVALID_CLIENT_NAME', field: 'name' },
     });
-    expect(await errorOf(anaInArroios, REGISTER, { input: { name: 'App', scopes: [] } })).toMatchObject({ extensions: { code: 'INVALID_SCOPES', field: 'scopes' } });
+    expect(await errorOf(anaInArroios, REGISTER, { input: { name: 'App', scopes: [] } })).toMatchObject({
+      extensions: { code: 'INVALID_SCOPES', field: 'scopes' },
+    });
     expect(await errorOf(boInArroios, LIST)).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   });
 
@@ -147,7 +160,9 @@ describe('partner clients (real PostgreSQL and NATS)', () => {
       status: 400,
       body: { error: 'invalid_request', error_description: 'pod is required: this client acts for several pods' },
     });
-    expect(await tokenRequest({ grant_type: 'client_credentials', client_id: client.id, client_secret: secret, pod: arroios, scope: 'requests:write' })).toMatchObject({
+    expect(
+      await tokenRequest({ grant_type: 'client_credentials', client_id: client.id, client_secret: secret, pod: arroios, scope: 'requests:write' }),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_scope' },
     });
@@ -168,7 +183,11 @@ describe('partner clients (real PostgreSQL and NATS)', () => {
       .access_token as string;
 
     const bo = memberIdFor(arroios, 'person-bo');
-    const seen = await ok<{ member: { displayName: string; contactChannels: unknown } | null }>(forArroios, 'query($id: ID!) { member(id: $id) { displayName contactChannels { id } } }', { id: bo });
+    const seen = await ok<{ member: { displayName: string; contactChannels: unknown } | null }>(
+      forArroios,
+      'query($id: ID!) { member(id: $id) { displayName contactChannels { id } } }',
+      { id: bo },
+    );
     // The directory, never the private details.
     expect(seen.member).toEqual({ displayName: 'person-bo', contactChannels: null });
     // Cy is in Campanhã, which the client was never granted: row-level security finds nobody.

@@ -25,16 +25,15 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
   beforeAll(async () => {
     sut = await startServiceUnderTest(membershipService, { databasePrefix: 'membership_podadmission', appRole: 'mutuo_membership_app', natsPrefix: prefix });
     const operator = await token('person-operator', ['operator']);
-    regionId = (await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }')).createRegion
-      .id;
+    regionId = (await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Lisboa", slug: "lisboa" }) { id } }'))
+      .createRegion.id;
   }, 60_000);
 
   afterAll(async () => {
     await sut?.stop();
   });
 
-  const token = (subject: string, roles: string[], pod?: string, region?: string) =>
-    sut.token(subject, pod, roles, region);
+  const token = (subject: string, roles: string[], pod?: string, region?: string) => sut.token(subject, pod, roles, region);
   const person = (subject: string) => token(subject, ['member'], podId);
   const coordinator = (subject: string) => token(subject, ['member', 'coordinator'], podId);
   const steward = () => token('person-steward', ['region-steward'], undefined, 'lisboa');
@@ -128,7 +127,11 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
 
     it('lets a steward of the region approve an application: the pod exists with the applicant as its first member and coordinator', async () => {
       const ana = await token('person-ana', ['member']);
-      const { applyToRegion } = await ok<{ applyToRegion: Record<string, unknown> & { id: string } }>(ana, APPLY, application({ languages: ['pt', 'EN', 'pt'] }));
+      const { applyToRegion } = await ok<{ applyToRegion: Record<string, unknown> & { id: string } }>(
+        ana,
+        APPLY,
+        application({ languages: ['pt', 'EN', 'pt'] }),
+      );
       expect(applyToRegion).toEqual({
         id: expect.any(String),
         regionId,
@@ -217,7 +220,11 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
       });
       expect(declinePodApplication).toMatchObject({ id: applyToRegion.id, status: 'DECLINED', declineReason: 'Arroios already covers Intendente: join it' });
       const event = await published(`${prefix}.evt.test-region.${applyToRegion.id}.membership.pod-application-declined.v1`);
-      expect(event.data).toMatchObject({ applicationId: applyToRegion.id, applicantPersonId: 'person-cy', reason: 'Arroios already covers Intendente: join it' });
+      expect(event.data).toMatchObject({
+        applicationId: applyToRegion.id,
+        applicantPersonId: 'person-cy',
+        reason: 'Arroios already covers Intendente: join it',
+      });
       await waitFor(
         async () => {
           const { podApplication } = await ok<{ podApplication: { status: string; declineReason: string | null } }>(
@@ -251,7 +258,13 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         rolePolicy: { termLengthDays: 180, maxConsecutiveTerms: 2 },
       });
       const event = await published(`${prefix}.evt.test-region.${podId}.membership.pod-settings-changed.v1`);
-      expect(event.data).toEqual({ podId, requestVisibility: 'region', escalateToNeighbours: true, admissionMode: 'invite-code', changedAt: expect.any(String) });
+      expect(event.data).toEqual({
+        podId,
+        requestVisibility: 'region',
+        escalateToNeighbours: true,
+        admissionMode: 'invite-code',
+        changedAt: expect.any(String),
+      });
     });
 
     it('versions the agreements, and refuses an edit based on an older version', async () => {
@@ -336,7 +349,9 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         ),
       );
       expect(results.filter((result) => !result.errors)).toHaveLength(1);
-      expect(results.flatMap((result) => result.errors ?? []).map((error) => error.extensions)).toEqual([{ code: 'INVITE_CODE_EXHAUSTED', field: 'inviteCode' }]);
+      expect(results.flatMap((result) => result.errors ?? []).map((error) => error.extensions)).toEqual([
+        { code: 'INVITE_CODE_EXHAUSTED', field: 'inviteCode' },
+      ]);
       expect(await typesOf(`invite-code:${podId}:${createInviteCode.inviteCode.id}`)).toEqual(['InviteCodeCreated', 'InviteCodeRedeemed']);
       const joined = await adminQuery(`select 1 from mutuo_events where type = 'MemberJoined' and data->>'personId' in ('person-fay', 'person-gil')`);
       expect(joined).toHaveLength(1);
@@ -367,7 +382,11 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
       questions = changePodSettings.joinQuestions;
       const dee = await person('person-dee');
       expect(await refused(dee, JOIN, { input: { displayName: 'Dee', agreementsVersion: 2 } })).toMatchObject({ code: 'APPLICATION_REQUIRED' });
-      expect(await refused(dee, APPLY_TO_JOIN, { input: { displayName: 'Dee', answers: [{ questionId: questions[0]!.id, answer: 'Cooking' }], agreementsVersion: 2 } })).toEqual({
+      expect(
+        await refused(dee, APPLY_TO_JOIN, {
+          input: { displayName: 'Dee', answers: [{ questionId: questions[0]!.id, answer: 'Cooking' }], agreementsVersion: 2 },
+        }),
+      ).toEqual({
         code: 'MISSING_ANSWER',
         field: 'answers',
       });
@@ -376,7 +395,9 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         { questionId: questions[1]!.id, answer: 'Rua dos Anjos' },
         { questionId: questions[0]!.id, answer: 'I cook for many and can share.' },
       ];
-      const { applyToJoin } = await ok<{ applyToJoin: Record<string, unknown> }>(dee, APPLY_TO_JOIN, { input: { displayName: 'Dee', answers, agreementsVersion: 2 } });
+      const { applyToJoin } = await ok<{ applyToJoin: Record<string, unknown> }>(dee, APPLY_TO_JOIN, {
+        input: { displayName: 'Dee', answers, agreementsVersion: 2 },
+      });
       expect(applyToJoin).toEqual({
         id: memberOf('person-dee'),
         status: 'PENDING',
@@ -387,12 +408,16 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
           { questionId: questions[1]!.id, question: 'Which street do you live on?', answer: 'Rua dos Anjos' },
         ],
       });
-      expect(await refused(dee, APPLY_TO_JOIN, { input: { displayName: 'Dee', answers, agreementsVersion: 2 } })).toMatchObject({ code: 'APPLICATION_PENDING' });
+      expect(await refused(dee, APPLY_TO_JOIN, { input: { displayName: 'Dee', answers, agreementsVersion: 2 } })).toMatchObject({
+        code: 'APPLICATION_PENDING',
+      });
 
       const PENDING = 'query($id: ID!) { pod(id: $id) { joinApplications(first: 10) { edges { node { id displayName } } hasNextPage } } }';
       const pending = await waitFor(
         async () => {
-          const { pod } = await ok<{ pod: { joinApplications: { edges: { node: { id: string } }[] } } }>(await coordinator('person-ana'), PENDING, { id: podId });
+          const { pod } = await ok<{ pod: { joinApplications: { edges: { node: { id: string } }[] } } }>(await coordinator('person-ana'), PENDING, {
+            id: podId,
+          });
           return pod.joinApplications.edges.length > 0 ? pod.joinApplications : null;
         },
         { description: 'the application in the coordinators’ queue' },
@@ -411,7 +436,10 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         'AgreementsAcknowledged',
         'MemberProfileFactsChanged',
       ]);
-      expect(await refused(await coordinator('person-ana'), APPROVE, { memberId: memberOf('person-dee') })).toEqual({ code: 'ALREADY_MEMBER', field: 'memberId' });
+      expect(await refused(await coordinator('person-ana'), APPROVE, { memberId: memberOf('person-dee') })).toEqual({
+        code: 'ALREADY_MEMBER',
+        field: 'memberId',
+      });
     });
 
     it('lets a coordinator decline an application with a reason the applicant reads', async () => {
@@ -440,7 +468,9 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
       });
       const WHO = `query($id: ID!, $after: String) { pod(id: $id) { agreements { version }
         agreementAcknowledgements(first: 2, after: $after) { edges { node { member { displayName } version current } } endCursor hasNextPage } } }`;
-      type Who = { pod: { agreements: { version: number }; agreementAcknowledgements: { edges: { node: unknown }[]; endCursor: string; hasNextPage: boolean } } };
+      type Who = {
+        pod: { agreements: { version: number }; agreementAcknowledgements: { edges: { node: unknown }[]; endCursor: string; hasNextPage: boolean } };
+      };
       const firstPage = await waitFor(
         async () => {
           const result = await ok<Who>(await person('person-dee'), WHO, { id: podId });

@@ -14,7 +14,11 @@ describe('pod-settings projection (real PostgreSQL)', () => {
     const stream = streamName('pod-settings', podId, podId);
     const questions = [{ id: 'why', text: 'Why do you want to join?' }];
     await scenario.given([
-      { stream, type: 'PodSettingsChanged', data: { podId, requestVisibility: 'region', escalateToNeighbours: true, admissionMode: 'application', joinQuestions: questions } },
+      {
+        stream,
+        type: 'PodSettingsChanged',
+        data: { podId, requestVisibility: 'region', escalateToNeighbours: true, admissionMode: 'application', joinQuestions: questions },
+      },
       {
         stream,
         type: 'PodSettingsChanged',

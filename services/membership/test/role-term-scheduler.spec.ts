@@ -62,7 +62,9 @@ describe('role term scheduler (real PostgreSQL, controlled clock)', () => {
 
     const operator = person('person-operator', ['operator']);
     const region = await moduleRef.get(CreateRegionHandler).handle({ name: 'Lisboa', slug: 'lisboa' }, operator);
-    const pod = await moduleRef.get(CreatePodHandler).handle({ regionId: region.regionId, name: 'Arroios', languages: ['pt'], timezone: 'Europe/Lisbon' }, operator);
+    const pod = await moduleRef
+      .get(CreatePodHandler)
+      .handle({ regionId: region.regionId, name: 'Arroios', languages: ['pt'], timezone: 'Europe/Lisbon' }, operator);
     podId = pod.podId;
     for (const subject of ['person-ana', 'person-bo']) {
       await moduleRef.get(JoinPodHandler).handle({ displayName: subject.slice(7) }, person(subject, ['member'], podId));
@@ -84,8 +86,13 @@ describe('role term scheduler (real PostgreSQL, controlled clock)', () => {
 
   const scheduler = () => moduleRef.get(RoleTermScheduler);
 
-  it('reads the schedulers\' switches from the environment the service was started with, not process.env', async () => {
-    const env = { ROLE_SCHEDULER_ENABLED: 'false', ROLE_SCHEDULER_INTERVAL_MS: '4321', PAUSE_RETURN_SCHEDULER_ENABLED: 'false', PAUSE_RETURN_INTERVAL_MS: '1234' };
+  it("reads the schedulers' switches from the environment the service was started with, not process.env", async () => {
+    const env = {
+      ROLE_SCHEDULER_ENABLED: 'false',
+      ROLE_SCHEDULER_INTERVAL_MS: '4321',
+      PAUSE_RETURN_SCHEDULER_ENABLED: 'false',
+      PAUSE_RETURN_INTERVAL_MS: '1234',
+    };
     const configured = await Test.createTestingModule({
       imports: [ServiceRuntimeModule.forRuntime({ orm, store, logger, config: {}, env }), MembershipModule],
     }).compile();
@@ -108,9 +115,7 @@ describe('role term scheduler (real PostgreSQL, controlled clock)', () => {
     try {
       await client.query('begin');
       await client.query("select set_config('mutuo.pod_id', $1, true)", [podId]);
-      const { rows } = await client.query(
-        'select member_id, role, status, end_reason, warned_at, grace_until from role_terms order by role, term_start',
-      );
+      const { rows } = await client.query('select member_id, role, status, end_reason, warned_at, grace_until from role_terms order by role, term_start');
       await client.query('commit');
       return rows;
     } finally {
@@ -140,7 +145,7 @@ describe('role term scheduler (real PostgreSQL, controlled clock)', () => {
     expect((await termsView()).every((term) => term.warned_at !== null)).toBe(true);
   });
 
-  it("on the end date lapses the treasurer and, instead of silently lapsing the last coordinator, alerts and keeps her on, with two replicas scanning at once", async () => {
+  it('on the end date lapses the treasurer and, instead of silently lapsing the last coordinator, alerts and keeps her on, with two replicas scanning at once', async () => {
     clock.set(day(180) + 60_000);
     const second = new RoleTermScheduler(orm.em, store, clock, options, logger);
     const reports = await Promise.all([scheduler().runOnce(), second.runOnce()]);

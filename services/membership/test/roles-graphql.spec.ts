@@ -33,8 +33,7 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
     await sut?.stop();
   });
 
-  const token = (subject: string, roles: string[], pod?: string, region?: string) =>
-    sut.token(subject, pod, roles, region);
+  const token = (subject: string, roles: string[], pod?: string, region?: string) => sut.token(subject, pod, roles, region);
   const member = (subject: string) => token(subject, ['member'], podId);
   /** What a coordinator's token claims; the service still checks the claim against the terms it holds. */
   const coordinator = (subject: string) => token(subject, ['member', 'coordinator'], podId);
@@ -86,7 +85,9 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
       field: 'role',
     });
 
-    const { grantRole } = await ok<{ grantRole: Record<string, unknown> }>(steward, GRANT, { input: { podId, memberId: memberOf('person-ana'), role: 'coordinator' } });
+    const { grantRole } = await ok<{ grantRole: Record<string, unknown> }>(steward, GRANT, {
+      input: { podId, memberId: memberOf('person-ana'), role: 'coordinator' },
+    });
     expect(grantRole).toMatchObject({ role: 'coordinator', consecutiveTerms: 1, status: 'ACTIVE', graceUntil: null });
     expect(Date.parse(grantRole.termEnd as string) - Date.parse(grantRole.termStart as string)).toBe(180 * DAY);
 
@@ -106,7 +107,9 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
       code: 'NOT_A_COORDINATOR',
     });
     // A coordinator of one pod has no say in another, whatever pod the input names.
-    expect(await refused(await coordinator('person-ana'), GRANT, { input: { podId: otherPodId, memberId: memberOf('person-bo'), role: 'moderator' } })).toMatchObject({
+    expect(
+      await refused(await coordinator('person-ana'), GRANT, { input: { podId: otherPodId, memberId: memberOf('person-bo'), role: 'moderator' } }),
+    ).toMatchObject({
       code: 'FORBIDDEN',
     });
   });
@@ -114,7 +117,10 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
   it('refuses bad input naming the field, writing nothing', async () => {
     const ana = await coordinator('person-ana');
     expect(await refused(ana, GRANT, { input: { memberId: 'not-an-id', role: 'moderator' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
-    expect(await refused(ana, GRANT, { input: { memberId: memberOf('person-cleo'), role: 'gardener' } })).toMatchObject({ code: 'UNKNOWN_ROLE', field: 'role' });
+    expect(await refused(ana, GRANT, { input: { memberId: memberOf('person-cleo'), role: 'gardener' } })).toMatchObject({
+      code: 'UNKNOWN_ROLE',
+      field: 'role',
+    });
     expect(await refused(ana, GRANT, { input: { memberId: memberOf('person-nobody'), role: 'moderator' } })).toMatchObject({
       code: 'MEMBER_NOT_FOUND',
       field: 'memberId',
@@ -127,7 +133,9 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
 
   it('renews within the limit on consecutive terms and refuses beyond it, naming the member', async () => {
     const ana = await coordinator('person-ana');
-    const { renewRoleTerm } = await ok<{ renewRoleTerm: Record<string, unknown> }>(ana, RENEW, { input: { memberId: memberOf('person-bo'), role: 'treasurer' } });
+    const { renewRoleTerm } = await ok<{ renewRoleTerm: Record<string, unknown> }>(ana, RENEW, {
+      input: { memberId: memberOf('person-bo'), role: 'treasurer' },
+    });
     expect(renewRoleTerm).toMatchObject({ role: 'treasurer', consecutiveTerms: 2, member: { displayName: 'bo' } });
     expect(await refused(ana, RENEW, { input: { memberId: memberOf('person-bo'), role: 'treasurer' } })).toMatchObject({
       code: 'CONSECUTIVE_TERM_LIMIT',
@@ -148,7 +156,9 @@ describe('rotating roles through GraphQL (real PostgreSQL and NATS)', () => {
     const { grantRole } = await ok<{ grantRole: Record<string, unknown> }>(ana, GRANT, { input: { memberId: memberOf('person-bo'), role: 'garden-keeper' } });
     expect(Date.parse(grantRole.termEnd as string) - Date.parse(grantRole.termStart as string)).toBe(90 * DAY);
 
-    const { stepDownFromRole } = await ok<{ stepDownFromRole: Record<string, unknown> }>(await member('person-cleo'), STEP_DOWN, { input: { role: 'treasurer' } });
+    const { stepDownFromRole } = await ok<{ stepDownFromRole: Record<string, unknown> }>(await member('person-cleo'), STEP_DOWN, {
+      input: { role: 'treasurer' },
+    });
     expect(stepDownFromRole).toMatchObject({ role: 'treasurer', status: 'ENDED', member: { displayName: 'cleo' } });
     expect(await refused(await member('person-cleo'), STEP_DOWN, { input: { role: 'treasurer' } })).toMatchObject({ code: 'ROLE_NOT_HELD', field: 'role' });
   });

@@ -57,10 +57,17 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
     const sinceAttack = platform.deliveredCount();
     for (let request = 1; request <= 4; request++) await ok(REQUEST_CODE, { email: olga }, attackFrom(request));
     expect(await errorOf(REQUEST_CODE, { email: olga }, attackFrom(5))).toMatchObject({ extensions: { code: 'RATE_LIMITED', field: 'email' } });
-    const attackersCode = await waitFor(() => platform.deliveries().slice(sinceAttack).filter((delivery) => delivery.to === olga)[3]?.code, {
-      description: "the attacker's four codes",
-      timeoutMs: 10_000,
-    });
+    const attackersCode = await waitFor(
+      () =>
+        platform
+          .deliveries()
+          .slice(sinceAttack)
+          .filter((delivery) => delivery.to === olga)[3]?.code,
+      {
+        description: "the attacker's four codes",
+        timeoutMs: 10_000,
+      },
+    );
 
     // Olga, at home, still gets a code; the attacker guesses at it from many addresses, and even the right digits
     // are refused from elsewhere once strangers used up their attempts.
@@ -89,7 +96,8 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
     for (const email of demo.slice(1)) sessions.push(await signInFrom(email, localhost));
     // Then the developer signs in by hand as the demo people and with a few new addresses: only requests for an
     // address this machine never signed in with count against its 30.
-    for (const email of [...demo, 'me@seed.example.org', 'friend@seed.example.org', 'third@seed.example.org']) sessions.push(await signInFrom(email, localhost));
+    for (const email of [...demo, 'me@seed.example.org', 'friend@seed.example.org', 'third@seed.example.org'])
+      sessions.push(await signInFrom(email, localhost));
     expect(sessions).toHaveLength(20);
   });
 
@@ -122,18 +130,33 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
       membership.projections.start();
     }
     // The member's code went to her channel, in her language: the recorded path was the member's.
-    expect(platform.deliveries().filter((delivery) => delivery.to === verified).at(-1)?.event.locale).toBe('pt');
+    expect(
+      platform
+        .deliveries()
+        .filter((delivery) => delivery.to === verified)
+        .at(-1)?.event.locale,
+    ).toBe('pt');
   });
 
   /** A member in a new pod whose e-mail channel at `email` is verified and listed in the sign-in index. */
   async function verifiedMember(email: string): Promise<void> {
     const operator = await platform.devToken('person-operator', ['operator']);
-    const region = await platform.ok<{ createRegion: { id: string } }>(membership, operator, 'mutation($slug: String!) { createRegion(input: { name: "Porto", slug: $slug }) { id } }', {
-      slug: `porto-${platform.prefix.toLowerCase()}`,
-    });
-    const pod = await platform.ok<{ createPod: { id: string } }>(membership, operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
-      input: { regionId: region.createRegion.id, name: 'Bonfim', languages: ['pt'], timezone: 'Europe/Lisbon' },
-    });
+    const region = await platform.ok<{ createRegion: { id: string } }>(
+      membership,
+      operator,
+      'mutation($slug: String!) { createRegion(input: { name: "Porto", slug: $slug }) { id } }',
+      {
+        slug: `porto-${platform.prefix.toLowerCase()}`,
+      },
+    );
+    const pod = await platform.ok<{ createPod: { id: string } }>(
+      membership,
+      operator,
+      'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }',
+      {
+        input: { regionId: region.createRegion.id, name: 'Bonfim', languages: ['pt'], timezone: 'Europe/Lisbon' },
+      },
+    );
     const member = await platform.devToken('person-vera', ['member'], pod.createPod.id);
     await platform.ok(membership, member, 'mutation { joinPod(input: { displayName: "Vera", preferredLanguage: "pt" }) { id } }');
     const added = await platform.ok<{ addContactChannel: { contactChannels: { id: string }[] } }>(
@@ -146,7 +169,10 @@ describe('sign-in budgets per address and requester (real PostgreSQL and NATS, d
     const since = platform.deliveredCount();
     await platform.ok(membership, member, 'mutation($id: ID!) { requestContactVerification(channelId: $id) { codeLength } }', { id: channelId });
     const { code } = await platform.codeFor(email, since);
-    await platform.ok(membership, member, 'mutation($id: ID!, $code: String!) { verifyContactChannel(input: { channelId: $id, code: $code }) { id } }', { id: channelId, code });
+    await platform.ok(membership, member, 'mutation($id: ID!, $code: String!) { verifyContactChannel(input: { channelId: $id, code: $code }) { id } }', {
+      id: channelId,
+      code,
+    });
     await waitFor(async () => (await platform.sql('select 1 from sign_in_email_index where verified_at is not null')).length === 1, {
       description: 'the e-mail index to list the verified address',
       timeoutMs: 10_000,

@@ -18,7 +18,6 @@ const APPLICATIONS = 'query($regionId: ID!) { podApplications(regionId: $regionI
 const APPROVE = 'mutation($id: ID!) { approvePodApplication(id: $id) { id name } }';
 const DECLINE = 'mutation($id: ID!) { declinePodApplication(input: { id: $id, reason: "Not our region" }) { id status } }';
 
-
 interface Session {
   accessToken: string;
   refreshToken: string | null;
@@ -61,7 +60,15 @@ describe('sign-in for newcomers, operators and region stewards (real PostgreSQL 
     });
 
   const applicationTo = (regionId: string, name: string, applicantDisplayName: string) => ({
-    input: { regionId, name, description: 'Neighbours helping neighbours', languages: ['pt'], timezone: 'Europe/Lisbon', serviceArea: ARROIOS_SERVICE_AREA, applicantDisplayName },
+    input: {
+      regionId,
+      name,
+      description: 'Neighbours helping neighbours',
+      languages: ['pt'],
+      timezone: 'Europe/Lisbon',
+      serviceArea: ARROIOS_SERVICE_AREA,
+      applicantDisplayName,
+    },
   });
 
   beforeAll(async () => {
@@ -135,7 +142,8 @@ describe('sign-in for newcomers, operators and region stewards (real PostgreSQL 
     const rui = await signIn('rui@example.org', '198.51.100.54');
     const rita = await signIn('rita@example.org', '198.51.100.55');
     const inLisboa = (await ok<{ applyToRegion: { id: string; status: string } }>(rui.accessToken, APPLY, applicationTo(lisboa, 'Graça', 'Rui'))).applyToRegion;
-    const inPorto = (await ok<{ applyToRegion: { id: string; status: string } }>(rita.accessToken, APPLY, applicationTo(porto, 'Bonfim', 'Rita'))).applyToRegion;
+    const inPorto = (await ok<{ applyToRegion: { id: string; status: string } }>(rita.accessToken, APPLY, applicationTo(porto, 'Bonfim', 'Rita')))
+      .applyToRegion;
     expect([inLisboa.status, inPorto.status]).toEqual(['PENDING', 'PENDING']);
 
     const stella = await signIn('stella@example.org', '198.51.100.56');
@@ -146,7 +154,9 @@ describe('sign-in for newcomers, operators and region stewards (real PostgreSQL 
 
     const queue = await waitFor(
       async () => {
-        const { podApplications } = await ok<{ podApplications: { edges: { node: { id: string } }[] } }>(stella.accessToken, APPLICATIONS, { regionId: lisboa });
+        const { podApplications } = await ok<{ podApplications: { edges: { node: { id: string } }[] } }>(stella.accessToken, APPLICATIONS, {
+          regionId: lisboa,
+        });
         return podApplications.edges.length > 0 ? podApplications : null;
       },
       { description: 'the application in the steward’s queue' },

@@ -63,9 +63,13 @@ describe('passwordless sign-in and sessions (real PostgreSQL and NATS)', () => {
 
     const operator = await platform.devToken('person-operator', ['operator']);
     regionSlug = `lisboa-${platform.prefix.toLowerCase()}`;
-    const region = await ok<{ createRegion: { id: string } }>(operator, 'mutation($slug: String!) { createRegion(input: { name: "Lisboa", slug: $slug }) { id } }', {
-      slug: regionSlug,
-    });
+    const region = await ok<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($slug: String!) { createRegion(input: { name: "Lisboa", slug: $slug }) { id } }',
+      {
+        slug: regionSlug,
+      },
+    );
     const createPod = async (name: string) =>
       (
         await ok<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
@@ -105,7 +109,12 @@ describe('passwordless sign-in and sessions (real PostgreSQL and NATS)', () => {
 
   it('signs a person in with a code sent to their verified address, issuing an ES256 token others verify against the JWKS', async () => {
     const since = platform.deliveredCount();
-    const answer = await ok<{ requestSignInCode: { expiresAt: string; codeLength: number } }>(null, REQUEST_CODE, { email: ' ANA@example.ORG ' }, '198.51.100.10');
+    const answer = await ok<{ requestSignInCode: { expiresAt: string; codeLength: number } }>(
+      null,
+      REQUEST_CODE,
+      { email: ' ANA@example.ORG ' },
+      '198.51.100.10',
+    );
     expect(answer.requestSignInCode.codeLength).toBe(6);
     const delivery = await platform.codeFor(ANAS_CHANNEL, since);
     expect(delivery.event).toMatchObject({ purpose: 'sign-in', locale: 'pt', expiresAt: answer.requestSignInCode.expiresAt });
@@ -293,6 +302,8 @@ describe('passwordless sign-in and sessions (real PostgreSQL and NATS)', () => {
   it('refuses bad input naming the field', async () => {
     expect(await errorOf(null, REQUEST_CODE, { email: 'not-an-address' })).toMatchObject({ extensions: { code: 'INVALID_EMAIL', field: 'email' } });
     expect(await errorOf(null, SIGN_IN, { email: ANA, code: '12ab56' })).toMatchObject({ extensions: { code: 'CODE_INVALID', field: 'code' } });
-    expect(await errorOf(null, SIGN_IN, { email: ANA, code: '123456', podId: 'pod-1' })).toMatchObject({ extensions: { code: 'INVALID_POD_ID', field: 'podId' } });
+    expect(await errorOf(null, SIGN_IN, { email: ANA, code: '123456', podId: 'pod-1' })).toMatchObject({
+      extensions: { code: 'INVALID_POD_ID', field: 'podId' },
+    });
   });
 });

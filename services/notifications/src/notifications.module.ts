@@ -78,7 +78,11 @@ const exported = [
   ],
   providers: [
     optionsFromEnvironment(NOTIFICATIONS_CONFIG, notificationsConfigFrom),
-    { provide: WORKER_STEPS, useFactory: (trees: PhoneTreeHandler, broadcaster: AreaBroadcaster) => [trees, broadcaster], inject: [PhoneTreeHandler, AreaBroadcaster] },
+    {
+      provide: WORKER_STEPS,
+      useFactory: (trees: PhoneTreeHandler, broadcaster: AreaBroadcaster) => [trees, broadcaster],
+      inject: [PhoneTreeHandler, AreaBroadcaster],
+    },
     InboxQueries,
     MarkNotificationReadHandler,
     NotificationPreferencesHandler,

@@ -27,10 +27,26 @@ export const notificationsService: ServiceDefinition = {
   defaultPort: 4105,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [RecipientSchema, InboxNotificationSchema],
-  migrations: [...NOTIFICATIONS_MIGRATIONS, CHANNELS_MIGRATION, PERSONAL_DATA_KEYS_MIGRATION, KNOWN_REQUEST_FACTS_MIGRATION, MEMBER_LEFT_MIGRATION, PERSONAL_DATA_PROTECTION_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION, KNOWN_REQUEST_ANONYMITY_MIGRATION],
+  migrations: [
+    ...NOTIFICATIONS_MIGRATIONS,
+    CHANNELS_MIGRATION,
+    PERSONAL_DATA_KEYS_MIGRATION,
+    KNOWN_REQUEST_FACTS_MIGRATION,
+    MEMBER_LEFT_MIGRATION,
+    PERSONAL_DATA_PROTECTION_MIGRATION,
+    IDEMPOTENCY_KEYS_MIGRATION,
+    KNOWN_REQUEST_ANONYMITY_MIGRATION,
+  ],
   // The runner brings each projection to the head before the next: the small ones go first, so a broadcast's stream of
   // inbox and delivery events never holds back the CAP alert, preferences, webhook endpoints or phone trees.
-  projections: [areaAlertsProjection, notificationPreferencesProjection, webhookEndpointsProjection, phoneTreesProjection, inboxProjection, deliveriesProjection],
+  projections: [
+    areaAlertsProjection,
+    notificationPreferencesProjection,
+    webhookEndpointsProjection,
+    phoneTreesProjection,
+    inboxProjection,
+    deliveriesProjection,
+  ],
   module: NotificationsModule,
   consumesEvents: true,
   eventDataCodec: (_env, keks) => notificationsPersonalDataCodec(keks),

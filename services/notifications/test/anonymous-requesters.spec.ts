@@ -23,7 +23,11 @@ describe('anonymous requesters in match notifications (real PostgreSQL, NATS and
   const inboxOf = (memberId: string, subjectId: string) =>
     waitFor(
       async () => {
-        const rows = await adminQuery<{ text: string }>(sut.db.adminUrl, `select text from inbox_notifications where recipient_member_id = $1 and kind = 'match-made' and subject_id = $2`, [memberId, subjectId]);
+        const rows = await adminQuery<{ text: string }>(
+          sut.db.adminUrl,
+          `select text from inbox_notifications where recipient_member_id = $1 and kind = 'match-made' and subject_id = $2`,
+          [memberId, subjectId],
+        );
         return rows.length > 0 ? rows.map((row) => row.text) : undefined;
       },
       { description: 'the match-made inbox notification', timeoutMs: 15_000 },
@@ -36,7 +40,13 @@ describe('anonymous requesters in match notifications (real PostgreSQL, NATS and
       changedAt: new Date().toISOString(),
       sealed: sealedContacts(memberId, [{ kind: 'email', value: email }]),
     });
-    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${memberId}`, { memberId, podId, personId: `person-${name}`, displayName: name, preferredLanguage: language });
+    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${memberId}`, {
+      memberId,
+      podId,
+      personId: `person-${name}`,
+      displayName: name,
+      preferredLanguage: language,
+    });
   };
   /** Posts a request by Ana and matches Bo to it once notifications knows the request. */
   const postAndMatch = async (title: string, anonymous: boolean | undefined) => {
@@ -51,9 +61,12 @@ describe('anonymous requesters in match notifications (real PostgreSQL, NATS and
       postedAt: new Date().toISOString(),
       ...(anonymous === undefined ? {} : { anonymous }),
     });
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from known_requests where request_id = $1', [requestId])).length ? true : undefined), {
-      description: 'the request to be known',
-    });
+    await waitFor(
+      async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from known_requests where request_id = $1', [requestId])).length ? true : undefined),
+      {
+        description: 'the request to be known',
+      },
+    );
     const matchId = randomUUID();
     await publisher.publish(MatchMadeV1, podId, `match:${podId}:${matchId}`, {
       matchId,
@@ -80,12 +93,21 @@ describe('anonymous requesters in match notifications (real PostgreSQL, NATS and
       env: { REGION: TEST_REGION, NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_WORKER_INTERVAL_MS: '50', NOTIFICATIONS_RATE_LIMIT_MAX: '100' },
     });
     publisher = await EventPublisher.connect(sut.natsPrefix);
-    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Arroios', languages: ['en'], timezone: 'Europe/Lisbon' });
+    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, {
+      podId,
+      regionId: randomUUID(),
+      name: 'Arroios',
+      languages: ['en'],
+      timezone: 'Europe/Lisbon',
+    });
     await join(ana, 'Ana', 'ana@example.org', 'en');
     await join(bo, 'Bo', 'bo@example.org', 'es');
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from recipients where member_id in ($1, $2)', [ana, bo])).length === 2 ? true : undefined), {
-      description: 'both members to be known',
-    });
+    await waitFor(
+      async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from recipients where member_id in ($1, $2)', [ana, bo])).length === 2 ? true : undefined),
+      {
+        description: 'both members to be known',
+      },
+    );
   }, 60_000);
 
   afterAll(async () => {

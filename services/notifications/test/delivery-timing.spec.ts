@@ -37,7 +37,9 @@ describe('when messages go out (real PostgreSQL and SMTP, manual clock)', () => 
     const now = sut.clock.now().toISOString();
     await em.transactional(async (tx) => {
       await setTransactionPod(tx, podId);
-      await sut.moduleRef.get(NotificationDispatcher).notifyMember(tx, { eventId: randomUUID(), podId, metadata: { now, actorId: NOTIFICATIONS_ACTOR, podId } }, notification);
+      await sut.moduleRef
+        .get(NotificationDispatcher)
+        .notifyMember(tx, { eventId: randomUUID(), podId, metadata: { now, actorId: NOTIFICATIONS_ACTOR, podId } }, notification);
     });
   };
   const pass = async () => {
@@ -50,7 +52,11 @@ describe('when messages go out (real PostgreSQL and SMTP, manual clock)', () => 
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    sut = await startNotificationsModule('notifications_timing', { NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_RATE_LIMIT_MAX: '3', NOTIFICATIONS_RATE_LIMIT_WINDOW_MS: '900000' }, '2026-11-26T03:00:00Z');
+    sut = await startNotificationsModule(
+      'notifications_timing',
+      { NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_RATE_LIMIT_MAX: '3', NOTIFICATIONS_RATE_LIMIT_WINDOW_MS: '900000' },
+      '2026-11-26T03:00:00Z',
+    );
     await sut.admin(`insert into pods values ($1, 'Arroios', '{pt}', 'Europe/Lisbon')`, [podId]);
     await addRecipient('ana', { quiet: ['22:00', '07:00'] });
     await addRecipient('bo', { quiet: ['22:00', '07:00'], emergenciesOverride: true });
@@ -79,7 +85,12 @@ describe('when messages go out (real PostgreSQL and SMTP, manual clock)', () => 
 
   it('lets an emergency through quiet hours only for a member who allowed it', async () => {
     sut.clock.set('2026-11-27T03:00:00Z');
-    const emergency = { kind: 'incident-declared' as const, subjectId: randomUUID(), params: { title: 'Flood', severity: 'extreme', declaredAt: new Date('2026-11-27T02:55:00Z') }, emergency: true };
+    const emergency = {
+      kind: 'incident-declared' as const,
+      subjectId: randomUUID(),
+      params: { title: 'Flood', severity: 'extreme', declaredAt: new Date('2026-11-27T02:55:00Z') },
+      emergency: true,
+    };
     await notify({ ...emergency, recipientMemberId: member('bo') });
     await notify({ ...emergency, recipientMemberId: member('cy') });
     await pass();

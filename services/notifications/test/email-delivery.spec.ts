@@ -27,9 +27,14 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
   let running: RunningService | undefined;
   const podId = randomUUID();
   const ana = memberIdFor(podId, 'person-ana');
-  const mailsTo = (address: string, subject?: string) => sink.received.filter((mail) => mail.to.includes(address) && (!subject || mail.parsed.subject === subject));
+  const mailsTo = (address: string, subject?: string) =>
+    sink.received.filter((mail) => mail.to.includes(address) && (!subject || mail.parsed.subject === subject));
   const deliveriesOf = (causeEventId: string) =>
-    adminQuery<{ delivery_id: string; status: string; channel: string }>(sut.db.adminUrl, 'select delivery_id, status, channel from deliveries where cause_event_id = $1', [causeEventId]);
+    adminQuery<{ delivery_id: string; status: string; channel: string }>(
+      sut.db.adminUrl,
+      'select delivery_id, status, channel from deliveries where cause_event_id = $1',
+      [causeEventId],
+    );
   const env = (extra: Record<string, string>) => ({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -63,7 +68,13 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
       env: { REGION: TEST_REGION, NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_WORKER_INTERVAL_MS: '50', NOTIFICATIONS_RATE_LIMIT_MAX: '100' },
     });
     publisher = await EventPublisher.connect(sut.natsPrefix);
-    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Arroios', languages: ['pt'], timezone: 'Europe/Lisbon' });
+    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, {
+      podId,
+      regionId: randomUUID(),
+      name: 'Arroios',
+      languages: ['pt'],
+      timezone: 'Europe/Lisbon',
+    });
     await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${ana}`, {
       memberId: ana,
       podId,
@@ -71,7 +82,13 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
       changedAt: new Date().toISOString(),
       sealed: sealedContacts(ana, [{ kind: 'email', value: 'ana@example.org' }]),
     });
-    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${ana}`, { memberId: ana, podId, personId: 'person-ana', displayName: 'Ana', preferredLanguage: 'pt-PT' });
+    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${ana}`, {
+      memberId: ana,
+      podId,
+      personId: 'person-ana',
+      displayName: 'Ana',
+      preferredLanguage: 'pt-PT',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -83,7 +100,10 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
   });
 
   it('sends the welcome in the member language as valid MIME: headers, a plain-text part and an HTML alternative', async () => {
-    const [mail] = await waitFor(async () => (mailsTo('ana@example.org').length ? mailsTo('ana@example.org') : undefined), { description: 'the welcome e-mail', timeoutMs: 15_000 });
+    const [mail] = await waitFor(async () => (mailsTo('ana@example.org').length ? mailsTo('ana@example.org') : undefined), {
+      description: 'the welcome e-mail',
+      timeoutMs: 15_000,
+    });
     const { parsed, raw } = mail!;
     expect(parsed.subject).toBe('Bem-vindo/a ao seu pod, Ana');
     expect(parsed.text?.trim()).toBe('Bem-vindo/a ao pod, Ana. Peça ajuda quando precisar, ofereça quando puder.');
@@ -102,7 +122,10 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
     const eventId = randomUUID();
     await postRequest(requestId, 'Compras para sexta', eventId);
     await postRequest(requestId, 'Compras para sexta', eventId);
-    await waitFor(async () => ((await deliveriesOf(eventId))[0]?.status === 'sent' ? true : undefined), { description: 'the delivery to be sent', timeoutMs: 15_000 });
+    await waitFor(async () => ((await deliveriesOf(eventId))[0]?.status === 'sent' ? true : undefined), {
+      description: 'the delivery to be sent',
+      timeoutMs: 15_000,
+    });
     // Give a second copy every chance to appear before counting.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(mailsTo('ana@example.org', 'O seu pedido foi publicado')).toHaveLength(1);
@@ -127,17 +150,28 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
     const interruptedId = (await deliveriesOf(interrupted))[0]!.delivery_id;
     const em = deciding.orm.em.fork();
     await em.transactional(async (tx) => {
-      await deciding.app
-        .get(DeliveryCommands)
-        .handle(tx, podId, { type: 'StartSendAttempt', data: { deliveryId: interruptedId }, metadata: { now: new Date().toISOString(), actorId: 'system:notifications', podId } });
+      await deciding.app.get(DeliveryCommands).handle(tx, podId, {
+        type: 'StartSendAttempt',
+        data: { deliveryId: interruptedId },
+        metadata: { now: new Date().toISOString(), actorId: 'system:notifications', podId },
+      });
     });
     await deciding.close();
     expect(mailsTo('ana@example.org', 'O seu pedido foi publicado')).toHaveLength(1);
 
-    running = await startService(notificationsService, { env: env({ NOTIFICATIONS_SENDING_LEASE_MS: '1000', NOTIFICATIONS_SEND_TIMEOUT_MS: '900' }), pollIntervalMs: 50 });
+    running = await startService(notificationsService, {
+      env: env({ NOTIFICATIONS_SENDING_LEASE_MS: '1000', NOTIFICATIONS_SEND_TIMEOUT_MS: '900' }),
+      pollIntervalMs: 50,
+    });
     await postRequest(randomUUID(), 'Farmácia', decidedOnly); // and the event arrives once more after the restart
-    await waitFor(async () => ((await deliveriesOf(decidedOnly))[0]?.status === 'sent' ? true : undefined), { description: 'the decided delivery sent', timeoutMs: 15_000 });
-    await waitFor(async () => ((await deliveriesOf(interrupted))[0]?.status === 'unknown' ? true : undefined), { description: 'the interrupted one recovered', timeoutMs: 15_000 });
+    await waitFor(async () => ((await deliveriesOf(decidedOnly))[0]?.status === 'sent' ? true : undefined), {
+      description: 'the decided delivery sent',
+      timeoutMs: 15_000,
+    });
+    await waitFor(async () => ((await deliveriesOf(interrupted))[0]?.status === 'unknown' ? true : undefined), {
+      description: 'the interrupted one recovered',
+      timeoutMs: 15_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const sent = mailsTo('ana@example.org', 'O seu pedido foi publicado').map((mail) => mail.parsed.text?.trim());
     expect(sent.filter((text) => text?.includes('Farmácia'))).toHaveLength(1);
@@ -147,19 +181,35 @@ describe('e-mail delivery, at most once (real PostgreSQL, NATS and SMTP)', () =>
   it('delivers a sign-in code sealed by membership, and never one past its expiry', async () => {
     const seal = (to: string, code: string, expiresAt: string) => {
       const deliveryId = randomUUID();
-      return { deliveryId, purpose: 'sign-in' as const, channel: 'email' as const, locale: 'en', expiresAt, sealed: sealSignInCodeDelivery(DEV_KEY, { to, code }, { deliveryId, purpose: 'sign-in' }) };
+      return {
+        deliveryId,
+        purpose: 'sign-in' as const,
+        channel: 'email' as const,
+        locale: 'en',
+        expiresAt,
+        sealed: sealSignInCodeDelivery(DEV_KEY, { to, code }, { deliveryId, purpose: 'sign-in' }),
+      };
     };
     const live = seal('bo@example.org', '482913', new Date(Date.now() + 10 * 60_000).toISOString());
     const expired = seal('cy@example.org', '111222', new Date(Date.now() - 1_000).toISOString());
     const expiredEvent = await publisher.publish(SignInCodeRequestedV1, null, `sign-in-code:-:${expired.deliveryId}`, expired);
     await publisher.publish(SignInCodeRequestedV1, null, `sign-in-code:-:${live.deliveryId}`, live);
-    const [mail] = await waitFor(async () => (mailsTo('bo@example.org').length ? mailsTo('bo@example.org') : undefined), { description: 'the code e-mail', timeoutMs: 15_000 });
+    const [mail] = await waitFor(async () => (mailsTo('bo@example.org').length ? mailsTo('bo@example.org') : undefined), {
+      description: 'the code e-mail',
+      timeoutMs: 15_000,
+    });
     expect(mail!.parsed.subject).toBe('Your Mutuo sign-in code');
     expect(mail!.parsed.text).toContain('Your sign-in code is 482913.');
-    await waitFor(async () => ((await deliveriesOf(expiredEvent))[0]?.status === 'expired' ? true : undefined), { description: 'the stale code to expire', timeoutMs: 15_000 });
+    await waitFor(async () => ((await deliveriesOf(expiredEvent))[0]?.status === 'expired' ? true : undefined), {
+      description: 'the stale code to expire',
+      timeoutMs: 15_000,
+    });
     expect(mailsTo('cy@example.org')).toHaveLength(0);
     // The event store keeps no address or code in clear.
-    const stored = await adminQuery<{ data: string }>(sut.db.adminUrl, `select data::text from mutuo_events where type = 'DeliveryDecided' and data->>'kind' = 'sign-in-code'`);
+    const stored = await adminQuery<{ data: string }>(
+      sut.db.adminUrl,
+      `select data::text from mutuo_events where type = 'DeliveryDecided' and data->>'kind' = 'sign-in-code'`,
+    );
     expect(stored.map((row) => row.data).join()).not.toMatch(/482913|bo@example\.org/);
   });
 });

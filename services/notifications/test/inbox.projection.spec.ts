@@ -37,9 +37,13 @@ describe('inbox projection (real PostgreSQL)', () => {
       { stream: streamName('notification', podId, first), type: 'NotificationRead', data: { notificationId: first, readAt: '2026-12-01T09:30:00.000Z' } },
     ]);
 
-    await scenario.thenRows('select id, text, read_at is not null as read from inbox_notifications where recipient_member_id = $1 order by text', [ana], [
-      { id: first, text: 'O seu pedido "Compras" foi publicado.', read: true },
-      { id: second, text: 'O seu pedido "Farmácia" foi publicado.', read: false },
-    ]);
+    await scenario.thenRows(
+      'select id, text, read_at is not null as read from inbox_notifications where recipient_member_id = $1 order by text',
+      [ana],
+      [
+        { id: first, text: 'O seu pedido "Compras" foi publicado.', read: true },
+        { id: second, text: 'O seu pedido "Farmácia" foi publicado.', read: false },
+      ],
+    );
   });
 });

@@ -25,15 +25,26 @@ describe('phone tree (real PostgreSQL and SMTP, manual clock)', () => {
     await sut.settle();
     await sut.moduleRef.get(DeliveryWorker).runOnce();
   };
-  const calledByEmail = () => sink.received.filter((mail) => mail.parsed.subject === 'Phone tree: please confirm').flatMap((mail) => mail.to.map((to) => to.split('@')[0]));
-  const statusOf = (state: PhoneTreeState) => (state.status === 'active' ? state.calls.map((call) => `${nameOf(call.memberId)}:${call.status}:${call.calledBy === 'system' ? 'system' : call.calledBy ? nameOf(call.calledBy) : '-'}`) : []);
+  const calledByEmail = () =>
+    sink.received.filter((mail) => mail.parsed.subject === 'Phone tree: please confirm').flatMap((mail) => mail.to.map((to) => to.split('@')[0]));
+  const statusOf = (state: PhoneTreeState) =>
+    state.status === 'active'
+      ? state.calls.map(
+          (call) => `${nameOf(call.memberId)}:${call.status}:${call.calledBy === 'system' ? 'system' : call.calledBy ? nameOf(call.calledBy) : '-'}`,
+        )
+      : [];
 
   beforeAll(async () => {
     sink = await startSmtpSink();
     sut = await startNotificationsModule('notifications_phone_tree', { NOTIFICATIONS_SMTP_URL: sink.url }, at('08:00'));
     await sut.admin(`insert into pods values ($1, 'Arroios', '{en}', 'UTC')`, [podId]);
     for (const name of names) {
-      await sut.admin(`insert into recipients (member_id, pod_id, display_name, preferred_language, email) values ($1, $2, $3, 'en', $4)`, [id(name), podId, name, `${name}@example.org`]);
+      await sut.admin(`insert into recipients (member_id, pod_id, display_name, preferred_language, email) values ($1, $2, $3, 'en', $4)`, [
+        id(name),
+        podId,
+        name,
+        `${name}@example.org`,
+      ]);
     }
   }, 60_000);
 
@@ -53,7 +64,15 @@ describe('phone tree (real PostgreSQL and SMTP, manual clock)', () => {
 
     sut.clock.set(at('09:03'));
     const acknowledged = await trees().acknowledge(podId, id('ana'), { now: at('09:03'), actorId: 'person-ana', podId });
-    expect(statusOf(acknowledged)).toEqual(['ana:acknowledged:system', 'bo:called:system', 'cy:called:ana', 'dee:called:ana', 'eli:waiting:-', 'fay:waiting:-', 'gus:waiting:-']);
+    expect(statusOf(acknowledged)).toEqual([
+      'ana:acknowledged:system',
+      'bo:called:system',
+      'cy:called:ana',
+      'dee:called:ana',
+      'eli:waiting:-',
+      'fay:waiting:-',
+      'gus:waiting:-',
+    ]);
 
     // Bo did not answer within ten minutes: the system calls Bo's branch itself.
     sut.clock.set(at('09:09'));
@@ -61,7 +80,15 @@ describe('phone tree (real PostgreSQL and SMTP, manual clock)', () => {
     expect(statusOf(await trees().status(podId))).toContain('bo:called:system');
     sut.clock.set(at('09:10'));
     await pass();
-    expect(statusOf(await trees().status(podId))).toEqual(['ana:acknowledged:system', 'bo:missed:system', 'cy:called:ana', 'dee:called:ana', 'eli:called:system', 'fay:called:system', 'gus:waiting:-']);
+    expect(statusOf(await trees().status(podId))).toEqual([
+      'ana:acknowledged:system',
+      'bo:missed:system',
+      'cy:called:ana',
+      'dee:called:ana',
+      'eli:called:system',
+      'fay:called:system',
+      'gus:waiting:-',
+    ]);
     expect(calledByEmail().sort()).toEqual(['ana', 'bo', 'eli', 'fay']);
 
     // Cy acknowledges; Dee does not, and has no branch; Cy's branch (Gus) is Cy's to call.
@@ -69,6 +96,14 @@ describe('phone tree (real PostgreSQL and SMTP, manual clock)', () => {
     await trees().acknowledge(podId, id('cy'), { now: at('09:11'), actorId: 'person-cy', podId });
     sut.clock.set(at('09:13'));
     await pass();
-    expect(statusOf(await trees().status(podId))).toEqual(['ana:acknowledged:system', 'bo:missed:system', 'cy:acknowledged:ana', 'dee:missed:ana', 'eli:called:system', 'fay:called:system', 'gus:called:cy']);
+    expect(statusOf(await trees().status(podId))).toEqual([
+      'ana:acknowledged:system',
+      'bo:missed:system',
+      'cy:acknowledged:ana',
+      'dee:missed:ana',
+      'eli:called:system',
+      'fay:called:system',
+      'gus:called:cy',
+    ]);
   });
 });

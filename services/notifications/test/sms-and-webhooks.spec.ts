@@ -51,7 +51,13 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       changedAt: new Date().toISOString(),
       sealed: sealedContacts(id(name), contacts),
     });
-    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${id(name)}`, { memberId: id(name), podId, personId: `person-${name}`, displayName: name, preferredLanguage: 'en' });
+    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${id(name)}`, {
+      memberId: id(name),
+      podId,
+      personId: `person-${name}`,
+      displayName: name,
+      preferredLanguage: 'en',
+    });
   };
   const postRequest = (name: string, title: string) => {
     const requestId = randomUUID();
@@ -104,7 +110,13 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       },
     });
     publisher = await EventPublisher.connect(sut.natsPrefix);
-    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Graça', languages: ['en'], timezone: 'Europe/Lisbon' });
+    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, {
+      podId,
+      regionId: randomUUID(),
+      name: 'Graça',
+      languages: ['en'],
+      timezone: 'Europe/Lisbon',
+    });
     await publisher.publish(RoleGrantedV1, podId, `pod-roles:${podId}:${podId}`, {
       podId,
       termId: randomUUID(),
@@ -125,10 +137,13 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       { kind: 'email', value: 'dee@example.org' },
       { kind: 'phone', value: '+351912000003' },
     ]);
-    await waitFor(async () => ((await adminQuery<{ n: number }>(sut.db.adminUrl, 'select count(*)::int as n from recipients'))[0]!.n === 4 ? true : undefined), {
-      description: 'the four members known',
-      timeoutMs: 15_000,
-    });
+    await waitFor(
+      async () => ((await adminQuery<{ n: number }>(sut.db.adminUrl, 'select count(*)::int as n from recipients'))[0]!.n === 4 ? true : undefined),
+      {
+        description: 'the four members known',
+        timeoutMs: 15_000,
+      },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -146,16 +161,21 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       timeoutMs: 15_000,
     });
     expect(delivery).toMatchObject({ channel: 'sms', status: 'sent', receipt: 'delivered' });
-    expect(sms.messages.filter((message) => message.to === '+351912000001').map((message) => message.body)).toContain('Your request "Pharmacy run" is posted. People in your pod can see it now.');
+    expect(sms.messages.filter((message) => message.to === '+351912000001').map((message) => message.body)).toContain(
+      'Your request "Pharmacy run" is posted. People in your pod can see it now.',
+    );
   });
 
   it('falls back to the next channel when the first refuses for good', async () => {
     sink.refuse.add('cy@example.org');
     const eventId = await postRequest('cy', 'Soup');
-    const rows = await waitFor(async () => ((await deliveriesOf(eventId)).find((row) => row.channel === 'sms')?.status === 'sent' ? deliveriesOf(eventId) : undefined), {
-      description: 'the SMS fallback sent',
-      timeoutMs: 15_000,
-    });
+    const rows = await waitFor(
+      async () => ((await deliveriesOf(eventId)).find((row) => row.channel === 'sms')?.status === 'sent' ? deliveriesOf(eventId) : undefined),
+      {
+        description: 'the SMS fallback sent',
+        timeoutMs: 15_000,
+      },
+    );
     expect(rows.find((row) => row.channel === 'email')).toMatchObject({ status: 'failed' });
     expect(rows.find((row) => row.channel === 'email')?.last_error).toMatch(/550|refused/i);
     // Exactly one SMS for this notification (cy's welcome may have fallen back to SMS too, by the same rule).
@@ -169,15 +189,21 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       'mutation { setNotificationPreferences(input: { channels: [SMS, EMAIL, IN_APP] }) { channels } }',
     );
     expect(chosen.data?.setNotificationPreferences.channels).toEqual(['SMS', 'EMAIL', 'IN_APP']);
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from notification_preferences where member_id = $1', [id('dee')])).length ? true : undefined), {
-      description: 'the preference projected',
-    });
+    await waitFor(
+      async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from notification_preferences where member_id = $1', [id('dee')])).length ? true : undefined),
+      {
+        description: 'the preference projected',
+      },
+    );
     sms.undeliverable.add('+351912000003');
     const eventId = await postRequest('dee', 'Blankets');
-    const rows = await waitFor(async () => ((await deliveriesOf(eventId)).find((row) => row.channel === 'email')?.status === 'sent' ? deliveriesOf(eventId) : undefined), {
-      description: 'the e-mail fallback sent',
-      timeoutMs: 15_000,
-    });
+    const rows = await waitFor(
+      async () => ((await deliveriesOf(eventId)).find((row) => row.channel === 'email')?.status === 'sent' ? deliveriesOf(eventId) : undefined),
+      {
+        description: 'the e-mail fallback sent',
+        timeoutMs: 15_000,
+      },
+    );
     expect(rows.find((row) => row.channel === 'sms')).toMatchObject({ status: 'failed', receipt: 'undelivered' });
     expect(sink.received.filter((mail) => mail.to.includes('dee@example.org'))).toHaveLength(2); // the welcome, then this
   });
@@ -191,7 +217,9 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
     );
     expect(registered.errors).toBeUndefined();
     const { secret } = registered.data!.registerWebhookEndpoint;
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from webhook_endpoints')).length ? true : undefined), { description: 'the endpoint projected' });
+    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from webhook_endpoints')).length ? true : undefined), {
+      description: 'the endpoint projected',
+    });
     const eventId = await postRequest('bo', 'Firewood');
     const [hook] = await waitFor(async () => (hooks.length ? hooks : undefined), { description: 'the webhook', timeoutMs: 15_000 });
     const signature = String(hook!.headers['mutuo-signature']);
@@ -231,7 +259,10 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
     expect(statuses).toEqual(Array(5).fill('PENDING:HTTP 500'));
     const refused = await sut.graphql(coordinator, 'mutation($id: ID!) { testFireWebhookEndpoint(id: $id) { status } }', { id: endpointId });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'WEBHOOK_ENDPOINT_DISABLED', field: 'id' });
-    const published = await adminQuery<{ data: { host: string; consecutiveFailures: number } }>(sut.db.adminUrl, `select data from mutuo_events where type = 'WebhookEndpointDisabled'`);
+    const published = await adminQuery<{ data: { host: string; consecutiveFailures: number } }>(
+      sut.db.adminUrl,
+      `select data from mutuo_events where type = 'WebhookEndpointDisabled'`,
+    );
     expect(published.map((row) => row.data)).toEqual([expect.objectContaining({ host: '127.0.0.1', consecutiveFailures: 5 })]);
     const inbox = await waitFor(
       async () => {

@@ -37,7 +37,10 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
   const mailTo = (address: string, subject: string) =>
     waitFor(async () => mailsTo(address).find((mail) => mail.parsed.subject === subject), { description: `"${subject}" to ${address}`, timeoutMs: 15_000 });
   const inboxOf = (memberId: string, kind: string) =>
-    adminQuery<{ text: string; locale: string }>(sut.db.adminUrl, 'select text, locale from inbox_notifications where recipient_member_id = $1 and kind = $2', [memberId, kind]);
+    adminQuery<{ text: string; locale: string }>(sut.db.adminUrl, 'select text, locale from inbox_notifications where recipient_member_id = $1 and kind = $2', [
+      memberId,
+      kind,
+    ]);
   const join = async (memberId: string, name: string, email: string, language: string) => {
     await publisher.publish(MemberContactsChangedV1, podId, `member:${podId}:${memberId}`, {
       memberId,
@@ -46,7 +49,13 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
       changedAt: new Date().toISOString(),
       sealed: sealedContacts(memberId, [{ kind: 'email', value: email }]),
     });
-    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${memberId}`, { memberId, podId, personId: `person-${name}`, displayName: name, preferredLanguage: language });
+    await publisher.publish(MemberJoinedV1, podId, `member:${podId}:${memberId}`, {
+      memberId,
+      podId,
+      personId: `person-${name}`,
+      displayName: name,
+      preferredLanguage: language,
+    });
   };
   /** Lets a second copy of a message appear, if one were ever sent, before counting. */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
@@ -59,7 +68,13 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
       env: { REGION: TEST_REGION, NOTIFICATIONS_SMTP_URL: sink.url, NOTIFICATIONS_WORKER_INTERVAL_MS: '50', NOTIFICATIONS_RATE_LIMIT_MAX: '100' },
     });
     publisher = await EventPublisher.connect(sut.natsPrefix);
-    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId: randomUUID(), name: 'Arroios', languages: ['en'], timezone: 'Europe/Lisbon' });
+    await publisher.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, {
+      podId,
+      regionId: randomUUID(),
+      name: 'Arroios',
+      languages: ['en'],
+      timezone: 'Europe/Lisbon',
+    });
     await publisher.publish(RoleGrantedV1, podId, `pod-roles:${podId}:${podId}`, {
       podId,
       termId: randomUUID(),
@@ -95,7 +110,15 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
   it('tells a suggested helper once, in their language, that someone nearby needs help with the category, and nothing about the requester', async () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const parts = { category: 1, time: 1, distance: 0.8, language: 1, skills: 0.5, fairness: 1 };
-    const suggestions = { requestId, podId, category: 'groceries', urgency: 'normal', round: 1, suggestions: [{ suggestionId: randomUUID(), helperMemberId: bo, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt }], madeAt: new Date().toISOString() };
+    const suggestions = {
+      requestId,
+      podId,
+      category: 'groceries',
+      urgency: 'normal',
+      round: 1,
+      suggestions: [{ suggestionId: randomUUID(), helperMemberId: bo, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt }],
+      madeAt: new Date().toISOString(),
+    };
     const eventId = randomUUID();
     await publisher.publish(SuggestionsMadeV1, podId, `suggestions:${podId}:${requestId}`, suggestions, eventId);
     await publisher.publish(SuggestionsMadeV1, podId, `suggestions:${podId}:${requestId}`, suggestions, eventId);
@@ -104,9 +127,13 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
     expect(mail.parsed.text?.trim()).toBe('Alguien cerca necesita ayuda con compras. Abre la aplicación para aceptar o rechazar.');
     await settle();
     expect(mailsTo('bo@example.org').filter((sent) => sent.parsed.subject === 'Alguien cerca necesita ayuda')).toHaveLength(1);
-    const everythingBoReceived = mailsTo('bo@example.org').map((sent) => sent.raw).join('\n');
+    const everythingBoReceived = mailsTo('bo@example.org')
+      .map((sent) => sent.raw)
+      .join('\n');
     expect(everythingBoReceived).not.toMatch(/Ana|ana@example\.org|Rua Alegre/);
-    expect(await inboxOf(bo, 'helper-suggested')).toEqual([{ text: 'Alguien cerca necesita ayuda con compras. Abre la aplicación para aceptar o rechazar.', locale: 'es' }]);
+    expect(await inboxOf(bo, 'helper-suggested')).toEqual([
+      { text: 'Alguien cerca necesita ayuda con compras. Abre la aplicación para aceptar o rechazar.', locale: 'es' },
+    ]);
     expect(await inboxOf(ana, 'helper-suggested')).toEqual([]);
     const inbox = await sut.graphql<{ _entities: { inbox: { notifications: { kind: string; text: string }[] } }[] }>(
       await sut.token('person-bo', podId),
@@ -114,7 +141,10 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
       { id: bo },
     );
     expect(inbox.errors).toBeUndefined();
-    expect(inbox.data?._entities[0]?.inbox.notifications).toContainEqual({ kind: 'HELPER_SUGGESTED', text: 'Alguien cerca necesita ayuda con compras. Abre la aplicación para aceptar o rechazar.' });
+    expect(inbox.data?._entities[0]?.inbox.notifications).toContainEqual({
+      kind: 'HELPER_SUGGESTED',
+      text: 'Alguien cerca necesita ayuda con compras. Abre la aplicación para aceptar o rechazar.',
+    });
   });
 
   it('keeps a helper quiet hours for an ordinary suggestion but lets an emergency through when the helper allowed it, even before the request is heard', async () => {
@@ -134,12 +164,22 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
       'mutation { setNotificationPreferences(input: { channels: [EMAIL, IN_APP], digests: [], language: "en", plainLanguage: false, emergenciesOverrideQuietHours: true }) { emergenciesOverrideQuietHours } }',
     );
     expect(set.errors).toBeUndefined();
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from recipients where member_id = $1 and quiet_start is not null', [dee])).length ? true : undefined), {
-      description: 'the quiet hours to be known',
-    });
-    await waitFor(async () => ((await adminQuery(sut.db.adminUrl, 'select 1 from notification_preferences where member_id = $1 and emergencies_override_quiet_hours', [dee])).length ? true : undefined), {
-      description: 'the preference to be known',
-    });
+    await waitFor(
+      async () =>
+        (await adminQuery(sut.db.adminUrl, 'select 1 from recipients where member_id = $1 and quiet_start is not null', [dee])).length ? true : undefined,
+      {
+        description: 'the quiet hours to be known',
+      },
+    );
+    await waitFor(
+      async () =>
+        (await adminQuery(sut.db.adminUrl, 'select 1 from notification_preferences where member_id = $1 and emergencies_override_quiet_hours', [dee])).length
+          ? true
+          : undefined,
+      {
+        description: 'the preference to be known',
+      },
+    );
     // Streams are consumed independently: this emergency's request-posted has not reached notifications (and never
     // does here). The round itself says what it is about.
     const emergencyRequestId = randomUUID();
@@ -152,7 +192,9 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
         category,
         urgency,
         round: 2,
-        suggestions: [{ suggestionId: randomUUID(), helperMemberId: dee, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt }],
+        suggestions: [
+          { suggestionId: randomUUID(), helperMemberId: dee, helperPodId: podId, offerId: null, score: 0.9, parts, source: 'automatic', expiresAt },
+        ],
         madeAt: new Date().toISOString(),
       });
     const ordinaryEventId = await suggest(requestId, 'groceries', 'normal');
@@ -162,7 +204,10 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
     expect(mail.parsed.text?.trim()).toBe('Someone nearby needs help with medical needs. Open the app to accept or decline.');
     await settle();
     expect(mailsTo('dee@example.org').filter((sent) => sent.parsed.subject === 'Someone nearby needs help')).toHaveLength(0);
-    const held = await adminQuery<{ status: string }>(sut.db.adminUrl, 'select status from deliveries where cause_event_id = $1 and channel = $2', [ordinaryEventId, 'email']);
+    const held = await adminQuery<{ status: string }>(sut.db.adminUrl, 'select status from deliveries where cause_event_id = $1 and channel = $2', [
+      ordinaryEventId,
+      'email',
+    ]);
     expect(held).toEqual([{ status: 'pending' }]);
   });
 
@@ -212,10 +257,13 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
       committedMinor: 123_450,
       exceededAt: new Date().toISOString(),
     });
-    const proposal = await waitFor(async () => mailsTo('cy@example.org').find((mail) => /^Um pagamento de €\s1\.234,50 precisa da sua aprovação$/.test(mail.parsed.subject ?? '')), {
-      description: 'the approval request to the treasurer',
-      timeoutMs: 15_000,
-    });
+    const proposal = await waitFor(
+      async () => mailsTo('cy@example.org').find((mail) => /^Um pagamento de €\s1\.234,50 precisa da sua aprovação$/.test(mail.parsed.subject ?? '')),
+      {
+        description: 'the approval request to the treasurer',
+        timeoutMs: 15_000,
+      },
+    );
     expect(proposal.parsed.text).toContain('Ultrapassa o orçamento deste mês');
     expect(proposal.parsed.text).toContain('2 aprovações');
     const budget = await mailTo('cy@example.org', 'O orçamento para compras foi ultrapassado');

@@ -59,11 +59,24 @@ export const publishRequestsEvent = definePublication<RequestEvent | OfferEvent 
   },
   RequestEdited: (event) => {
     const d = event.data;
-    return { contract: RequestEditedV1, data: { requestId: d.requestId, podId: event.podId!, title: d.title, urgency: d.urgency, ...matchable(d), respondBy: d.respondBy, editedAt: d.editedAt } };
+    return {
+      contract: RequestEditedV1,
+      data: { requestId: d.requestId, podId: event.podId!, title: d.title, urgency: d.urgency, ...matchable(d), respondBy: d.respondBy, editedAt: d.editedAt },
+    };
   },
   RequestMatched: (event) => {
     const d = event.data;
-    return { contract: RequestMatchedV1, data: { requestId: d.requestId, podId: event.podId!, matchId: d.matchId, helperMemberIds: [d.helperMemberId], matchedAt: d.matchedAt, firstMatchedAt: d.firstMatchedAt } };
+    return {
+      contract: RequestMatchedV1,
+      data: {
+        requestId: d.requestId,
+        podId: event.podId!,
+        matchId: d.matchId,
+        helperMemberIds: [d.helperMemberId],
+        matchedAt: d.matchedAt,
+        firstMatchedAt: d.firstMatchedAt,
+      },
+    };
   },
   RequestFulfilled: (event) => {
     const d = event.data;
@@ -88,44 +101,105 @@ export const publishRequestsEvent = definePublication<RequestEvent | OfferEvent 
   },
   RequestFulfilmentReversed: (event) => {
     const d = event.data;
-    return { contract: RequestFulfilmentReversedV1, data: { requestId: d.requestId, podId: event.podId!, fulfilmentId: d.fulfilmentId, reversedByMemberId: d.reversedByMemberId, reason: d.reason, reversedAt: d.reversedAt } };
+    return {
+      contract: RequestFulfilmentReversedV1,
+      data: {
+        requestId: d.requestId,
+        podId: event.podId!,
+        fulfilmentId: d.fulfilmentId,
+        reversedByMemberId: d.reversedByMemberId,
+        reason: d.reason,
+        reversedAt: d.reversedAt,
+      },
+    };
   },
-  RequestReopened: (event) => ({ contract: RequestReopenedV1, data: { requestId: event.data.requestId, podId: event.podId!, matchId: event.data.matchId, reopenedAt: event.data.reopenedAt } }),
+  RequestReopened: (event) => ({
+    contract: RequestReopenedV1,
+    data: { requestId: event.data.requestId, podId: event.podId!, matchId: event.data.matchId, reopenedAt: event.data.reopenedAt },
+  }),
   RequestStarted: (event) => ({ contract: RequestStartedV1, data: { requestId: event.data.requestId, podId: event.podId!, startedAt: event.data.startedAt } }),
   RequestCancelled: (event) => ({
     contract: RequestCancelledV1,
-    data: { requestId: event.data.requestId, podId: event.podId!, cancelledByMemberId: event.data.cancelledByMemberId, by: event.data.by, cancelledAt: event.data.cancelledAt },
+    data: {
+      requestId: event.data.requestId,
+      podId: event.podId!,
+      cancelledByMemberId: event.data.cancelledByMemberId,
+      by: event.data.by,
+      cancelledAt: event.data.cancelledAt,
+    },
   }),
   RequestExpired: (event) => ({ contract: RequestExpiredV1, data: { requestId: event.data.requestId, podId: event.podId!, expiredAt: event.data.expiredAt } }),
   OfferPosted: (event) => {
     const d = event.data;
     return {
       contract: OfferPostedV1,
-      data: { offerId: d.offerId, podId: event.podId!, offererMemberId: d.offererMemberId, title: d.title, ...matchable(d), remainingQuantity: d.remainingQuantity, regionId: d.regionId, postedAt: d.postedAt },
+      data: {
+        offerId: d.offerId,
+        podId: event.podId!,
+        offererMemberId: d.offererMemberId,
+        title: d.title,
+        ...matchable(d),
+        remainingQuantity: d.remainingQuantity,
+        regionId: d.regionId,
+        postedAt: d.postedAt,
+      },
     };
   },
   OfferEdited: (event) => {
     const d = event.data;
     return {
       contract: OfferEditedV1,
-      data: { offerId: d.offerId, podId: event.podId!, offererMemberId: d.offererMemberId, title: d.title, ...matchable(d), remainingQuantity: d.remainingQuantity, editedAt: d.editedAt },
+      data: {
+        offerId: d.offerId,
+        podId: event.podId!,
+        offererMemberId: d.offererMemberId,
+        title: d.title,
+        ...matchable(d),
+        remainingQuantity: d.remainingQuantity,
+        editedAt: d.editedAt,
+      },
     };
   },
-  OfferPaused: (event) => ({ contract: OfferPausedV1, data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.pausedAt } }),
-  OfferResumed: (event) => ({ contract: OfferResumedV1, data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.resumedAt } }),
+  OfferPaused: (event) => ({
+    contract: OfferPausedV1,
+    data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.pausedAt },
+  }),
+  OfferResumed: (event) => ({
+    contract: OfferResumedV1,
+    data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.resumedAt },
+  }),
   OfferClosed: (event) => ({
     contract: OfferClosedV1,
-    data: { offerId: event.data.offerId, podId: event.podId!, remainingQuantity: event.data.remainingQuantity, at: event.data.closedAt, reason: event.data.reason },
+    data: {
+      offerId: event.data.offerId,
+      podId: event.podId!,
+      remainingQuantity: event.data.remainingQuantity,
+      at: event.data.closedAt,
+      reason: event.data.reason,
+    },
   }),
   IncidentDeclared: (event) => {
     const d = event.data;
     return {
       contract: IncidentDeclaredV1,
-      data: { incidentId: d.incidentId, podId: event.podId!, regionId: d.regionId, name: d.name, type: d.type, area: d.area, startedAt: d.startedAt, declaredByMemberId: d.declaredByMemberId, declaredAt: d.declaredAt },
+      data: {
+        incidentId: d.incidentId,
+        podId: event.podId!,
+        regionId: d.regionId,
+        name: d.name,
+        type: d.type,
+        area: d.area,
+        startedAt: d.startedAt,
+        declaredByMemberId: d.declaredByMemberId,
+        declaredAt: d.declaredAt,
+      },
     };
   },
   IncidentClosed: (event) => {
     const d = event.data;
-    return { contract: IncidentClosedV1, data: { incidentId: d.incidentId, podId: event.podId!, closedByMemberId: d.closedByMemberId, closedAt: d.closedAt, summary: d.summary } };
+    return {
+      contract: IncidentClosedV1,
+      data: { incidentId: d.incidentId, podId: event.podId!, closedByMemberId: d.closedByMemberId, closedAt: d.closedAt, summary: d.summary },
+    };
   },
 });

@@ -36,10 +36,7 @@ const handlersAndQueries = [
 
 @Module({
   controllers: [FollowMatchesWhenMatchMade, BlankAuthorWhenMemberErased, TrackPodsWhenPodCreated],
-  providers: [
-    optionsFromEnvironment(EXPIRY_OPTIONS, expiryOptionsFrom),
-    ...handlersAndQueries,
-  ],
+  providers: [optionsFromEnvironment(EXPIRY_OPTIONS, expiryOptionsFrom), ...handlersAndQueries],
   exports: handlersAndQueries,
 })
 export class RequestsModule {}

@@ -70,7 +70,11 @@ describe('requests event history (real PostgreSQL and NATS)', () => {
   const [firstService, beforeRegionBrowsing, current] = fixtures as [Fixture, Fixture, Fixture];
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests_history', appRole: 'mutuo_requests_app', env: { REQUEST_EXPIRY_ENABLED: 'false' } });
+    sut = await startServiceUnderTest(requestsService, {
+      databasePrefix: 'requests_history',
+      appRole: 'mutuo_requests_app',
+      env: { REQUEST_EXPIRY_ENABLED: 'false' },
+    });
     // As those releases stored them: straight rows, in stream order, without the current release's version stamps.
     for (const fixture of fixtures) {
       for (const event of fixture.events) {
@@ -121,24 +125,36 @@ describe('requests event history (real PostgreSQL and NATS)', () => {
     const { events } = await sut.service.store.readStream(sut.service.orm.em.fork(), posted.streamId);
     expect(events[0]!.data).toMatchObject({ regionId: null, visibility: 'region' });
     expect(events[0]!.metadata).toMatchObject({ schemaVersion: 3 });
-    const rows = await queryDatabase<{ region_id: string | null }>(sut.db.adminUrl, 'select region_id from request_details where pod_id = $1', [beforeRegionBrowsing.podId]);
+    const rows = await queryDatabase<{ region_id: string | null }>(sut.db.adminUrl, 'select region_id from request_details where pod_id = $1', [
+      beforeRegionBrowsing.podId,
+    ]);
     expect(rows.map((row) => row.region_id)).toEqual([null, null, null, null]);
     // The current shape keeps the region it was posted in.
     const region = current.ids.get('c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e01');
-    const currentRows = await queryDatabase<{ region_id: string }>(sut.db.adminUrl, 'select distinct region_id from request_details where pod_id = $1', [current.podId]);
+    const currentRows = await queryDatabase<{ region_id: string }>(sut.db.adminUrl, 'select distinct region_id from request_details where pod_id = $1', [
+      current.podId,
+    ]);
     expect(currentRows).toEqual([{ region_id: region }]);
   });
 
-  it('gives the first service\'s bare RequestPosted the lifecycle facts it lacked, so the request can be edited today', async () => {
+  it("gives the first service's bare RequestPosted the lifecycle facts it lacked, so the request can be edited today", async () => {
     const [posted] = firstService.events;
-    const row = (await queryDatabase<Record<string, unknown>>(sut.db.adminUrl, 'select * from request_details where id = $1', [(posted!.data as { requestId: string }).requestId]))[0]!;
+    const row = (
+      await queryDatabase<Record<string, unknown>>(sut.db.adminUrl, 'select * from request_details where id = $1', [
+        (posted!.data as { requestId: string }).requestId,
+      ])
+    )[0]!;
     expect(row).toMatchObject({ status: 'open', visibility: 'pod', anonymous: false, region_id: null, posted_by_member_id: row['requester_member_id'] });
 
     const { events } = await sut.service.store.readStream(sut.service.orm.em.fork(), posted!.streamId);
     const state = events.reduce((folded, event) => requestDecider.evolve(folded, event as unknown as RequestEvent), requestDecider.initialState());
     const requester = { memberId: (posted!.data as { requesterMemberId: string }).requesterMemberId, roles: ['member'] };
     const edited = requestDecider.decide(
-      { type: 'EditRequest', data: { change: { title: 'Still need groceries' }, actor: requester, responseTargets: { emergency: 4, urgent: 24, normal: 168 } }, metadata: { now: new Date().toISOString(), actorId: requester.memberId, podId: firstService.podId } },
+      {
+        type: 'EditRequest',
+        data: { change: { title: 'Still need groceries' }, actor: requester, responseTargets: { emergency: 4, urgent: 24, normal: 168 } },
+        metadata: { now: new Date().toISOString(), actorId: requester.memberId, podId: firstService.podId },
+      },
       state,
     );
     expect(edited.map((event) => event.type)).toEqual(['RequestEdited']);

@@ -13,7 +13,6 @@ import { PostRequestHandler } from '../src/post-request/post-request.handler';
 import { RequestsModule } from '../src/requests.module';
 import { requestsService } from '../src/requests.service';
 
-
 const DAY0 = Date.parse('2026-01-05T09:00:00.000Z');
 const HOUR = 3_600_000;
 
@@ -34,7 +33,15 @@ describe('expiry job (real PostgreSQL, controlled clock)', () => {
     // The real outbox mapping: an event whose data broke its contract would fail the append.
     const store = new PostgresEventStore({ outbox: createOutboxMapper({ service: 'requests', region: 'test', map: requestsService.publish! }) });
     moduleRef = await Test.createTestingModule({
-      imports: [ServiceRuntimeModule.forRuntime({ orm, store, logger: createLogger('requests', 'silent'), config: { GATEWAY_SHARED_SECRET: 'test-secret-test-secret-test-secret' } }), RequestsModule],
+      imports: [
+        ServiceRuntimeModule.forRuntime({
+          orm,
+          store,
+          logger: createLogger('requests', 'silent'),
+          config: { GATEWAY_SHARED_SECRET: 'test-secret-test-secret-test-secret' },
+        }),
+        RequestsModule,
+      ],
     })
       .overrideProvider(Clock)
       .useValue(clock)
@@ -54,7 +61,10 @@ describe('expiry job (real PostgreSQL, controlled clock)', () => {
   it('reads its switch from the environment the service was started with, not process.env', async () => {
     const env = { REQUEST_EXPIRY_ENABLED: 'false', REQUEST_EXPIRY_INTERVAL_MS: '4321', REQUEST_EXPIRY_BATCH_SIZE: '7' };
     const configured = await Test.createTestingModule({
-      imports: [ServiceRuntimeModule.forRuntime({ orm, store: new PostgresEventStore(), logger: createLogger('requests', 'silent'), config: {}, env }), RequestsModule],
+      imports: [
+        ServiceRuntimeModule.forRuntime({ orm, store: new PostgresEventStore(), logger: createLogger('requests', 'silent'), config: {}, env }),
+        RequestsModule,
+      ],
     }).compile();
     try {
       expect(configured.get(EXPIRY_OPTIONS)).toEqual({ enabled: false, intervalMs: 4321, batchSize: 7 });

@@ -10,7 +10,11 @@ describe('fridges and incidents (real PostgreSQL and NATS)', () => {
   const podId = randomUUID();
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests_fridges', appRole: 'mutuo_requests_app', env: { REQUEST_EXPIRY_ENABLED: 'false' } });
+    sut = await startServiceUnderTest(requestsService, {
+      databasePrefix: 'requests_fridges',
+      appRole: 'mutuo_requests_app',
+      env: { REQUEST_EXPIRY_ENABLED: 'false' },
+    });
   }, 60_000);
   afterAll(() => sut?.stop(), 30_000);
 
@@ -32,7 +36,14 @@ describe('fridges and incidents (real PostgreSQL and NATS)', () => {
     const registered = await sut.graphql<{ registerSharedResource: { publicToken: string } }>(
       cora,
       'mutation($input: RegisterSharedResourceInput!) { registerSharedResource(input: $input) { publicToken } }',
-      { input: { kind: 'FRIDGE', name: 'Fridge at the library', location: { lat: 38.72, lon: -9.14 }, openingHours: [{ byDay: 'MO', opensAt: '08:00', closesAt: '20:00' }] } },
+      {
+        input: {
+          kind: 'FRIDGE',
+          name: 'Fridge at the library',
+          location: { lat: 38.72, lon: -9.14 },
+          openingHours: [{ byDay: 'MO', opensAt: '08:00', closesAt: '20:00' }],
+        },
+      },
     );
     expect(registered.errors).toBeUndefined();
     const token = registered.data!.registerSharedResource.publicToken;
@@ -47,10 +58,17 @@ describe('fridges and incidents (real PostgreSQL and NATS)', () => {
     const absurd = await anonymous(ENTRY, { input: { token, direction: 'LEFT', itemCategory: 'BREAD', amount: 5000 } }, '203.0.113.7');
     expect(absurd.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_AMOUNT', field: 'amount' });
 
-    const page = await waitFor(async () => {
-      const result = await anonymous<{ publicSharedResource: { stock: { amount: number }[]; lastUpdatedAt: string | null; publicToken: string | null } }>(PAGE, { token }, '198.51.100.1');
-      return result.data?.publicSharedResource.stock[0]?.amount === 3 ? result.data.publicSharedResource : undefined;
-    }, { description: 'the stock to be computed', timeoutMs: 30_000 });
+    const page = await waitFor(
+      async () => {
+        const result = await anonymous<{ publicSharedResource: { stock: { amount: number }[]; lastUpdatedAt: string | null; publicToken: string | null } }>(
+          PAGE,
+          { token },
+          '198.51.100.1',
+        );
+        return result.data?.publicSharedResource.stock[0]?.amount === 3 ? result.data.publicSharedResource : undefined;
+      },
+      { description: 'the stock to be computed', timeoutMs: 30_000 },
+    );
     expect(page).toMatchObject({ stock: [{ itemCategory: 'BREAD', amount: 3 }], publicToken: null });
     expect(page.lastUpdatedAt).not.toBeNull();
 
@@ -64,35 +82,69 @@ describe('fridges and incidents (real PostgreSQL and NATS)', () => {
       limited = (await anonymous(ENTRY, { input: { token, direction: 'LEFT', itemCategory: 'DAIRY', amount: 1 } }, '203.0.113.7')).errors?.[0];
     }
     expect(limited?.extensions).toMatchObject({ code: 'RATE_LIMITED', field: 'token' });
-    expect((await anonymous(ENTRY, { input: { token, direction: 'LEFT', itemCategory: 'DAIRY', amount: 1 } }, '192.0.2.44')).errors?.[0]?.extensions?.code).not.toBe('RATE_LIMITED');
+    expect(
+      (await anonymous(ENTRY, { input: { token, direction: 'LEFT', itemCategory: 'DAIRY', amount: 1 } }, '192.0.2.44')).errors?.[0]?.extensions?.code,
+    ).not.toBe('RATE_LIMITED');
   }, 60_000);
 
   it('tags new requests inside an open incident area, urgent by default, and summarises them on closing', async () => {
     const cora = await sut.token('person-cora', podId, ['member', 'coordinator']);
     const ana = await sut.token('person-ana', podId, ['member']);
-    const area = { type: 'Polygon', coordinates: [[[-9.2, 38.7], [-9.1, 38.7], [-9.1, 38.8], [-9.2, 38.8], [-9.2, 38.7]]] };
-    const declared = await sut.graphql<{ declareIncident: { id: string } }>(cora, 'mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }', {
-      input: { name: 'Alcântara flood', type: 'FLOOD', area, startedAt: new Date().toISOString() },
-    });
+    const area = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [-9.2, 38.7],
+          [-9.1, 38.7],
+          [-9.1, 38.8],
+          [-9.2, 38.8],
+          [-9.2, 38.7],
+        ],
+      ],
+    };
+    const declared = await sut.graphql<{ declareIncident: { id: string } }>(
+      cora,
+      'mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id } }',
+      {
+        input: { name: 'Alcântara flood', type: 'FLOOD', area, startedAt: new Date().toISOString() },
+      },
+    );
     expect(declared.errors).toBeUndefined();
     const incidentId = declared.data!.declareIncident.id;
-    await waitFor(async () => (await adminQuery<{ n: number }>(`select count(*)::int as n from incidents where status = 'open'`))[0]!.n === 1, { description: 'the incident read model', timeoutMs: 30_000 });
+    await waitFor(async () => (await adminQuery<{ n: number }>(`select count(*)::int as n from incidents where status = 'open'`))[0]!.n === 1, {
+      description: 'the incident read model',
+      timeoutMs: 30_000,
+    });
 
     const POST = 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id urgency incidentId } }';
     const base = { title: 'Water in the basement', language: 'pt', category: 'HOUSING' };
-    const inside = await sut.graphql<{ postRequest: { urgency: string; incidentId: string | null } }>(ana, POST, { input: { ...base, location: { point: { lat: 38.75, lon: -9.15 } } } });
-    const outside = await sut.graphql<{ postRequest: { urgency: string; incidentId: string | null } }>(ana, POST, { input: { ...base, location: { point: { lat: 41.15, lon: -8.61 } } } });
+    const inside = await sut.graphql<{ postRequest: { urgency: string; incidentId: string | null } }>(ana, POST, {
+      input: { ...base, location: { point: { lat: 38.75, lon: -9.15 } } },
+    });
+    const outside = await sut.graphql<{ postRequest: { urgency: string; incidentId: string | null } }>(ana, POST, {
+      input: { ...base, location: { point: { lat: 41.15, lon: -8.61 } } },
+    });
     expect(inside.data!.postRequest).toMatchObject({ urgency: 'URGENT', incidentId });
     expect(outside.data!.postRequest).toMatchObject({ urgency: 'NORMAL', incidentId: null });
 
-    await waitFor(async () => (await adminQuery<{ n: number }>('select count(*)::int as n from request_details where incident_id = $1', [incidentId]))[0]!.n === 1, {
-      description: 'the tagged request in the read model',
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      async () => (await adminQuery<{ n: number }>('select count(*)::int as n from request_details where incident_id = $1', [incidentId]))[0]!.n === 1,
+      {
+        description: 'the tagged request in the read model',
+        timeoutMs: 30_000,
+      },
+    );
     const refused = await sut.graphql(ana, 'mutation($id: ID!) { closeIncident(incidentId: $id) { id } }', { id: incidentId });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ALLOWED' });
-    const closed = await sut.graphql<{ closeIncident: { open: boolean; summary: object } }>(cora, 'mutation($id: ID!) { closeIncident(incidentId: $id) { open summary { requestsReceived requestsMatched requestsFulfilled medianMinutesToFirstMatch } } }', { id: incidentId });
-    expect(closed.data!.closeIncident).toEqual({ open: false, summary: { requestsReceived: 1, requestsMatched: 0, requestsFulfilled: 0, medianMinutesToFirstMatch: null } });
+    const closed = await sut.graphql<{ closeIncident: { open: boolean; summary: object } }>(
+      cora,
+      'mutation($id: ID!) { closeIncident(incidentId: $id) { open summary { requestsReceived requestsMatched requestsFulfilled medianMinutesToFirstMatch } } }',
+      { id: incidentId },
+    );
+    expect(closed.data!.closeIncident).toEqual({
+      open: false,
+      summary: { requestsReceived: 1, requestsMatched: 0, requestsFulfilled: 0, medianMinutesToFirstMatch: null },
+    });
   }, 60_000);
 
   it("lets a steward of the pod's region declare an incident there, uses the pod's region and default visibility", async () => {
@@ -113,24 +165,54 @@ describe('fridges and incidents (real PostgreSQL and NATS)', () => {
     } finally {
       await producer.close();
     }
-    await waitFor(async () => (await adminQuery<{ n: number }>(`select count(*)::int as n from pod_facts where region_id is not null and request_visibility = 'region'`))[0]!.n === 1, {
-      description: 'requests to know the pod, its region and its settings',
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      async () =>
+        (await adminQuery<{ n: number }>(`select count(*)::int as n from pod_facts where region_id is not null and request_visibility = 'region'`))[0]!.n === 1,
+      {
+        description: 'requests to know the pod, its region and its settings',
+        timeoutMs: 30_000,
+      },
+    );
 
     const DECLARE = 'mutation($input: DeclareIncidentInput!) { declareIncident(input: $input) { id open } }';
-    const incident = { podId, name: 'Heat in Arroios', type: 'HEATWAVE', area: { type: 'Polygon', coordinates: [[[-9.2, 38.7], [-9.1, 38.7], [-9.1, 38.8], [-9.2, 38.7]]] }, startedAt: new Date().toISOString() };
+    const incident = {
+      podId,
+      name: 'Heat in Arroios',
+      type: 'HEATWAVE',
+      area: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-9.2, 38.7],
+            [-9.1, 38.7],
+            [-9.1, 38.8],
+            [-9.2, 38.7],
+          ],
+        ],
+      },
+      startedAt: new Date().toISOString(),
+    };
     const fromPorto = await sut.graphql(await sut.token('person-stewie', undefined, ['region-steward'], 'porto'), DECLARE, { input: incident });
     expect(fromPorto.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ALLOWED', field: 'podId' });
-    const fromLisboa = await sut.graphql<{ declareIncident: { open: boolean } }>(await sut.token('person-stella', undefined, ['region-steward'], 'lisboa'), DECLARE, { input: incident });
+    const fromLisboa = await sut.graphql<{ declareIncident: { open: boolean } }>(
+      await sut.token('person-stella', undefined, ['region-steward'], 'lisboa'),
+      DECLARE,
+      { input: incident },
+    );
     expect(fromLisboa.errors).toBeUndefined();
     expect(fromLisboa.data!.declareIncident.open).toBe(true);
-    const published = await adminQuery<{ region_id: string }>(`select coalesce(publish_data, data)->>'regionId' as region_id from mutuo_events where type = 'IncidentDeclared' and publish_subject is not null and data->>'name' = 'Heat in Arroios'`);
+    const published = await adminQuery<{ region_id: string }>(
+      `select coalesce(publish_data, data)->>'regionId' as region_id from mutuo_events where type = 'IncidentDeclared' and publish_subject is not null and data->>'name' = 'Heat in Arroios'`,
+    );
     expect(published).toEqual([{ region_id: regionId }]);
 
-    const posted = await sut.graphql<{ postRequest: { visibility: string } }>(await sut.token('person-ana', podId, ['member']), 'mutation($input: PostRequestInput!) { postRequest(input: $input) { visibility } }', {
-      input: { title: 'Water for my neighbour', language: 'pt', category: 'ERRANDS' },
-    });
+    const posted = await sut.graphql<{ postRequest: { visibility: string } }>(
+      await sut.token('person-ana', podId, ['member']),
+      'mutation($input: PostRequestInput!) { postRequest(input: $input) { visibility } }',
+      {
+        input: { title: 'Water for my neighbour', language: 'pt', category: 'ERRANDS' },
+      },
+    );
     expect(posted.data!.postRequest.visibility).toBe('REGION');
   }, 60_000);
 

@@ -10,7 +10,17 @@ describe('incidents projection (real PostgreSQL)', () => {
   afterAll(() => scenario.close());
 
   const podId = randomUUID();
-  const area = { type: 'Polygon' as const, coordinates: [[[-9.14, 38.71], [-9.13, 38.71], [-9.13, 38.72], [-9.14, 38.71]] as [number, number][]] };
+  const area = {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [-9.14, 38.71],
+        [-9.13, 38.71],
+        [-9.13, 38.72],
+        [-9.14, 38.71],
+      ] as [number, number][],
+    ],
+  };
   const declared = (incidentId: string, name: string) => ({
     incidentId,
     podId,

@@ -16,14 +16,20 @@ describe('a poison event in requests (real PostgreSQL and NATS)', () => {
   const podB = randomUUID();
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests_poison', appRole: 'mutuo_requests_app', env: { REQUEST_EXPIRY_ENABLED: 'false' } });
+    sut = await startServiceUnderTest(requestsService, {
+      databasePrefix: 'requests_poison',
+      appRole: 'mutuo_requests_app',
+      env: { REQUEST_EXPIRY_ENABLED: 'false' },
+    });
   }, 90_000);
   afterAll(() => sut?.stop(), 30_000);
 
   const POST = 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id } }';
   const BOARD = '{ openRequests(first: 50) { edges { node { id title } } } }';
   const board = async (token: string) =>
-    ((await sut.graphql<{ openRequests: { edges: { node: { id: string; title: string } }[] } }>(token, BOARD)).data?.openRequests.edges ?? []).map((edge) => edge.node.title);
+    ((await sut.graphql<{ openRequests: { edges: { node: { id: string; title: string } }[] } }>(token, BOARD)).data?.openRequests.edges ?? []).map(
+      (edge) => edge.node.title,
+    );
   const metadata = (podId: string, actorId: string) => ({ occurredAt: new Date().toISOString(), actorId, podId });
 
   /** What a release without text validation stored: the decider's event, with a NUL in the title. */
@@ -32,9 +38,25 @@ describe('a poison event in requests (real PostgreSQL and NATS)', () => {
     return {
       type: 'RequestPosted',
       data: {
-        requestId, podId: podA, regionId: null, requesterMemberId: memberId, postedByMemberId: memberId, anonymous: false, incidentId: null,
-        title: 'a\u0000b', description: '', language: 'en', category: 'groceries', subcategory: null, urgency: 'normal', postedAt, respondBy: postedAt,
-        window: { from: null, until: null, rrule: null, durationMinutes: null }, location: { cell: null, precise: null }, visibility: 'pod', quantity: null,
+        requestId,
+        podId: podA,
+        regionId: null,
+        requesterMemberId: memberId,
+        postedByMemberId: memberId,
+        anonymous: false,
+        incidentId: null,
+        title: 'a\u0000b',
+        description: '',
+        language: 'en',
+        category: 'groceries',
+        subcategory: null,
+        urgency: 'normal',
+        postedAt,
+        respondBy: postedAt,
+        window: { from: null, until: null, rrule: null, durationMinutes: null },
+        location: { cell: null, precise: null },
+        visibility: 'pod',
+        quantity: null,
       },
       metadata: metadata(podA, memberId),
     };
@@ -49,13 +71,22 @@ describe('a poison event in requests (real PostgreSQL and NATS)', () => {
     await olderRelease.append(
       sut.service.orm.em.fork(),
       stream,
-      [{ type: 'RequestCancelled', data: { requestId: poisonedId, cancelledByMemberId: anaId, by: 'requester', cancelledAt: new Date().toISOString() }, metadata: metadata(podA, anaId) }],
+      [
+        {
+          type: 'RequestCancelled',
+          data: { requestId: poisonedId, cancelledByMemberId: anaId, by: 'requester', cancelledAt: new Date().toISOString() },
+          metadata: metadata(podA, anaId),
+        },
+      ],
       1,
     );
 
     const bruno = await sut.token('person-bruno', podB);
     const ana = await sut.token(anaId, podA);
-    for (const [token, title] of [[bruno, 'Soup for a neighbour'], [ana, 'A lift to the pharmacy']] as const) {
+    for (const [token, title] of [
+      [bruno, 'Soup for a neighbour'],
+      [ana, 'A lift to the pharmacy'],
+    ] as const) {
       const posted = await sut.graphql(token, POST, { input: { title, language: 'en', category: 'MEALS' } });
       expect(posted.errors).toBeUndefined();
     }

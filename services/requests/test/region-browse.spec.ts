@@ -20,21 +20,32 @@ describe('region browse (real PostgreSQL and NATS)', () => {
   const ribeira = randomUUID();
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests_region', appRole: 'mutuo_requests_app', env: { REQUEST_EXPIRY_ENABLED: 'false' } });
+    sut = await startServiceUnderTest(requestsService, {
+      databasePrefix: 'requests_region',
+      appRole: 'mutuo_requests_app',
+      env: { REQUEST_EXPIRY_ENABLED: 'false' },
+    });
     const producer = await IntegrationEventPublisher.connect(sut.natsPrefix, 'test-region-browse');
     try {
       await producer.publish(RegionCreatedV1, null, `region:-:${lisboa}`, { regionId: lisboa, name: 'Lisboa', slug: 'lisboa-browse' });
       await producer.publish(RegionCreatedV1, null, `region:-:${porto}`, { regionId: porto, name: 'Porto', slug: 'porto-browse' });
-      for (const [podId, regionId, name] of [[arroios, lisboa, 'Arroios'], [alfama, lisboa, 'Alfama'], [ribeira, porto, 'Ribeira']] as const) {
+      for (const [podId, regionId, name] of [
+        [arroios, lisboa, 'Arroios'],
+        [alfama, lisboa, 'Alfama'],
+        [ribeira, porto, 'Ribeira'],
+      ] as const) {
         await producer.publish(PodCreatedV1, podId, `pod:${podId}:${podId}`, { podId, regionId, name, languages: ['pt'], timezone: 'Europe/Lisbon' });
       }
     } finally {
       await producer.close();
     }
-    await waitFor(async () => (await queryDatabase<{ n: number }>(sut.db.adminUrl, 'select count(*)::int as n from pod_facts where region_id is not null'))[0]!.n === 3, {
-      description: 'requests to know the three pods and their regions',
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      async () => (await queryDatabase<{ n: number }>(sut.db.adminUrl, 'select count(*)::int as n from pod_facts where region_id is not null'))[0]!.n === 3,
+      {
+        description: 'requests to know the three pods and their regions',
+        timeoutMs: 30_000,
+      },
+    );
   }, 90_000);
   afterAll(() => sut?.stop(), 30_000);
 
@@ -56,7 +67,11 @@ describe('region browse (real PostgreSQL and NATS)', () => {
 
   it('shows region-visible open requests of pod A to pod B of the same region with scope REGION, and nothing else', async () => {
     const ana = await sut.token('person-ana', arroios, ['member']);
-    const regionOne = await post(ana, { title: 'Shopping for my mother', visibility: 'REGION', location: { point: { lat: 38.72, lon: -9.14 }, sharePrecisePoint: true } });
+    const regionOne = await post(ana, {
+      title: 'Shopping for my mother',
+      visibility: 'REGION',
+      location: { point: { lat: 38.72, lon: -9.14 }, sharePrecisePoint: true },
+    });
     const podOnly = await post(ana, { title: 'Only my pod may see this', visibility: 'POD' });
     const anonymousOne = await post(ana, { title: 'Quiet help, please', visibility: 'PUBLIC', anonymous: true });
     await waitFor(async () => (await browse(ana, 'POD')).length === 3, { description: 'the read model', timeoutMs: 30_000 });
@@ -86,11 +101,17 @@ describe('region browse (real PostgreSQL and NATS)', () => {
     const OFFER = 'mutation($input: PostOfferInput!) { postOffer(input: $input) { id } }';
     const OFFERS = 'query($scope: BrowseScope) { openOffers(first: 50, scope: $scope) { edges { node { id } } } }';
     const dora = await sut.token('person-dora', arroios, ['member']);
-    const shared = await sut.graphql<{ postOffer: { id: string } }>(dora, OFFER, { input: { title: 'Rides to the clinic', language: 'pt', category: 'TRANSPORT', visibility: 'REGION' } });
-    const kept = await sut.graphql<{ postOffer: { id: string } }>(dora, OFFER, { input: { title: 'Soup on Sundays', language: 'pt', category: 'MEALS', visibility: 'POD' } });
+    const shared = await sut.graphql<{ postOffer: { id: string } }>(dora, OFFER, {
+      input: { title: 'Rides to the clinic', language: 'pt', category: 'TRANSPORT', visibility: 'REGION' },
+    });
+    const kept = await sut.graphql<{ postOffer: { id: string } }>(dora, OFFER, {
+      input: { title: 'Soup on Sundays', language: 'pt', category: 'MEALS', visibility: 'POD' },
+    });
     expect(shared.errors ?? kept.errors).toBeUndefined();
     const offersFor = async (token: string, scope: 'POD' | 'REGION') =>
-      ((await sut.graphql<{ openOffers: { edges: { node: { id: string } }[] } }>(token, OFFERS, { scope })).data?.openOffers.edges ?? []).map((edge) => edge.node.id);
+      ((await sut.graphql<{ openOffers: { edges: { node: { id: string } }[] } }>(token, OFFERS, { scope })).data?.openOffers.edges ?? []).map(
+        (edge) => edge.node.id,
+      );
     await waitFor(async () => (await offersFor(dora, 'POD')).length === 2, { description: 'the offer board', timeoutMs: 30_000 });
     const bruno = await sut.token('person-bruno', alfama, ['member']);
     expect(await offersFor(bruno, 'POD')).toEqual([]);

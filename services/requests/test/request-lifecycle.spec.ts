@@ -19,7 +19,12 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
   const bo = memberIdFor(podId, 'person-bo');
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests_lifecycle', appRole: 'mutuo_requests_app', natsPrefix: prefix, env: { REQUEST_EXPIRY_ENABLED: 'false' } });
+    sut = await startServiceUnderTest(requestsService, {
+      databasePrefix: 'requests_lifecycle',
+      appRole: 'mutuo_requests_app',
+      natsPrefix: prefix,
+      env: { REQUEST_EXPIRY_ENABLED: 'false' },
+    });
     producer = await IntegrationEventPublisher.connect(prefix, REGION);
   }, 60_000);
 
@@ -29,7 +34,8 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
   }, 30_000);
 
   const token = (person: string, roles = ['member']) => sut.token(person, podId, roles);
-  const REQUEST_FIELDS = 'id status version title description urgency locationCell precisePoint { lat } requester { id } helpers { id } minutesGiven firstMatchedAt authorErased';
+  const REQUEST_FIELDS =
+    'id status version title description urgency locationCell precisePoint { lat } requester { id } helpers { id } minutesGiven firstMatchedAt authorErased';
   const POST = `mutation($input: PostRequestInput!) { postRequest(input: $input) { ${REQUEST_FIELDS} } }`;
   const READ = `query($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} timeline { kind actor { id } } } }`;
   type RequestResult = {
@@ -73,10 +79,13 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
     await publish(MatchWithdrawnV1, `match:${podId}:m1`, { ...withdrawal('m1', id) });
     await waitFor(async () => (await read(id))?.status === 'OPEN', { description: 'the request to be open again', timeoutMs: 30_000 });
     await publish(MatchMadeV1, `match:${podId}:m2`, match('m2', id));
-    const matched = await waitFor(async () => {
-      const request = await read(id);
-      return request?.status === 'MATCHED' ? request : undefined;
-    }, { description: 'the second match', timeoutMs: 30_000 });
+    const matched = await waitFor(
+      async () => {
+        const request = await read(id);
+        return request?.status === 'MATCHED' ? request : undefined;
+      },
+      { description: 'the second match', timeoutMs: 30_000 },
+    );
     expect(matched.helpers).toEqual([{ id: bo }]);
 
     const byBo = await sut.graphql(await token('person-bo'), 'mutation($input: ConfirmFulfilmentInput!) { confirmFulfilment(input: $input) { id } }', {
@@ -91,14 +100,26 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
     );
     expect(confirmed.errors).toBeUndefined();
     expect(confirmed.data!.confirmFulfilment).toMatchObject({ status: 'FULFILLED', minutesGiven: 45 });
-    const done = await waitFor(async () => {
-      const request = await read(id);
-      return request?.status === 'FULFILLED' ? request : undefined;
-    }, { description: 'the read model to show it fulfilled', timeoutMs: 30_000 });
+    const done = await waitFor(
+      async () => {
+        const request = await read(id);
+        return request?.status === 'FULFILLED' ? request : undefined;
+      },
+      { description: 'the read model to show it fulfilled', timeoutMs: 30_000 },
+    );
     expect(done.timeline!.map((entry) => entry.kind)).toEqual(['posted', 'matched', 'reopened', 'matched', 'fulfilled']);
 
-    const published = await adminQuery<{ subject: string }>(`select publish_subject as subject from mutuo_events where stream_id like $1 order by global_position`, [`request:${podId}:${id}`]);
-    expect(published.map((row) => row.subject.split('.').slice(-2, -1)[0])).toEqual(['request-posted', 'request-matched', 'request-reopened', 'request-matched', 'request-fulfilled']);
+    const published = await adminQuery<{ subject: string }>(
+      `select publish_subject as subject from mutuo_events where stream_id like $1 order by global_position`,
+      [`request:${podId}:${id}`],
+    );
+    expect(published.map((row) => row.subject.split('.').slice(-2, -1)[0])).toEqual([
+      'request-posted',
+      'request-matched',
+      'request-reopened',
+      'request-matched',
+      'request-fulfilled',
+    ]);
   }, 60_000);
 
   it('lets exactly one of two concurrent edits win; the other is told to reload and writes nothing', async () => {
@@ -107,7 +128,9 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
     const EDIT = 'mutation($input: EditRequestInput!) { editRequest(input: $input) { version title } }';
     const anaToken = await token('person-ana');
     const results = await Promise.all(
-      ['A lift on Monday', 'A lift on Tuesday'].map((title) => sut.graphql<{ editRequest: { version: number } }>(anaToken, EDIT, { input: { requestId: id, expectedVersion: version, title } })),
+      ['A lift on Monday', 'A lift on Tuesday'].map((title) =>
+        sut.graphql<{ editRequest: { version: number } }>(anaToken, EDIT, { input: { requestId: id, expectedVersion: version, title } }),
+      ),
     );
     const winners = results.filter((result) => !result.errors);
     const losers = results.filter((result) => result.errors);
@@ -123,7 +146,9 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
     const SET = 'mutation($input: ResponseTargetsInput!) { setResponseTargets(input: $input) { emergencyHours urgentHours normalHours } }';
     const refused = await sut.graphql(await token('person-ana'), SET, { input: { emergencyHours: 1, urgentHours: 8, normalHours: 72 } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ALLOWED' });
-    const tuned = await sut.graphql(await token('person-cora', ['member', 'coordinator']), SET, { input: { emergencyHours: 1, urgentHours: 8, normalHours: 72 } });
+    const tuned = await sut.graphql(await token('person-cora', ['member', 'coordinator']), SET, {
+      input: { emergencyHours: 1, urgentHours: 8, normalHours: 72 },
+    });
     expect(tuned.data).toEqual({ setResponseTargets: { emergencyHours: 1, urgentHours: 8, normalHours: 72 } });
 
     const posted = await sut.graphql<{ postRequest: { postedAt: string; respondBy: string } }>(
@@ -156,10 +181,13 @@ describe('request lifecycle (real PostgreSQL and NATS)', () => {
     expect((await adminQuery<{ n: number }>('select count(*)::int as n from mutuo_personal_data_keys where owner_id = $1', [ana]))[0]!.n).toBe(1);
 
     await publish(MemberErasedV1, `member:${podId}:${ana}`, { memberId: ana, podId, erasedAt: new Date().toISOString() });
-    const erased = await waitFor(async () => {
-      const request = await read(id, 'person-bo');
-      return request?.authorErased ? request : undefined;
-    }, { description: 'the erasure to reach the read model', timeoutMs: 30_000 });
+    const erased = await waitFor(
+      async () => {
+        const request = await read(id, 'person-bo');
+        return request?.authorErased ? request : undefined;
+      },
+      { description: 'the erasure to reach the read model', timeoutMs: 30_000 },
+    );
     expect(erased).toMatchObject({ title: 'Former member', description: '', precisePoint: null, locationCell: 'eycs21' });
     const leftovers = await adminQuery<{ n: number }>(
       `select count(*)::int as n from request_details where requester_member_id = $1 and (title <> 'Former member' or description <> '' or precise_lat is not null)`,

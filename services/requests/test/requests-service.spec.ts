@@ -24,7 +24,8 @@ describe('requests service (real PostgreSQL and NATS)', () => {
   });
 
   const tokenFor = (person: string, podId: string) => sut.token(person, podId, ['member']);
-  const graphql = <T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) => sut.graphql<T>(token, query, variables);
+  const graphql = <T = Record<string, unknown>>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+    sut.graphql<T>(token, query, variables);
 
   const POST = 'mutation($input: PostRequestInput!) { postRequest(input: $input) { id podId status postedAt requester { id } } }';
   const input = (title: string) => ({ title, description: 'Two bags from the market', language: 'en', category: 'GROCERIES', urgency: 'URGENT' });

@@ -19,9 +19,7 @@ export function isGeohash(text: string, precision: number): boolean {
 }
 
 export function isValidPoint(point: GeoPoint): boolean {
-  return (
-    Number.isFinite(point.lat) && Number.isFinite(point.lon) && point.lat >= -90 && point.lat <= 90 && point.lon >= -180 && point.lon <= 180
-  );
+  return Number.isFinite(point.lat) && Number.isFinite(point.lon) && point.lat >= -90 && point.lat <= 90 && point.lon >= -180 && point.lon <= 180;
 }
 
 /** The cell of `precision` characters that holds the point (intervals are closed below, open above). */

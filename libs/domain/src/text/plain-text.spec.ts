@@ -43,9 +43,7 @@ describe('plainText', () => {
     for (const text of ['one\ntwo', 'one\ttwo', 'one\rtwo', 'one\u2028two']) {
       expect(refusal(() => plainText(text, { field: 'name', max: 20 })).field).toBe('name');
     }
-    expect(plainText('one\r\ntwo\rthree\u2029four\tfive', { field: 'description', max: 40, multiline: true })).toBe(
-      'one\ntwo\nthree\nfour\tfive',
-    );
+    expect(plainText('one\r\ntwo\rthree\u2029four\tfive', { field: 'description', max: 40, multiline: true })).toBe('one\ntwo\nthree\nfour\tfive');
     expect(refusal(() => plainText('one\n\u0000two', { field: 'description', max: 40, multiline: true })).field).toBe('description');
   });
 

@@ -86,7 +86,11 @@ export async function claimIdempotencyKey(tx: EntityManager, call: IdempotentCal
   );
   if (!earlier) throw new Error('An idempotency key conflicted but its row is gone');
   if (earlier.operation !== call.operation || earlier.input_hash !== inputHash) {
-    throw new DomainRuleViolation(IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different request: use a new key for new input', IDEMPOTENCY_KEY_FIELD);
+    throw new DomainRuleViolation(
+      IDEMPOTENCY_KEY_REUSED,
+      'This idempotency key was already used for a different request: use a new key for new input',
+      IDEMPOTENCY_KEY_FIELD,
+    );
   }
   return { id: earlier.result_id, replayed: true };
 }

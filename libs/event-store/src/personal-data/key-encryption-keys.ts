@@ -39,7 +39,10 @@ export class KeyEncryptionKeys {
   static parse(text: string): KeyEncryptionKeys {
     const problems: string[] = [];
     const keys: KeyEncryptionKey[] = [];
-    const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const entries = text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     if (entries.length === 0) problems.push('must list at least one id:base64key');
     entries.forEach((entry, index) => {
       const colon = entry.indexOf(':');

@@ -64,8 +64,8 @@ export class PersonalDataCodec implements EventDataCodec {
   async seal(em: EntityManager, events: readonly SealableEvent[]): Promise<SealedEventData[]> {
     const plans = events.map(({ event, publishData }) => {
       const owner = this.policy.ownerOf(event);
-      const fields = owner ? this.policy.fieldsOf(event) ?? {} : {};
-      const publishedFields = owner && publishData !== undefined ? this.policy.publishedFieldsOf?.(event) ?? {} : {};
+      const fields = owner ? (this.policy.fieldsOf(event) ?? {}) : {};
+      const publishedFields = owner && publishData !== undefined ? (this.policy.publishedFieldsOf?.(event) ?? {}) : {};
       const personal = Object.keys(fields).length > 0 || Object.keys(publishedFields).length > 0;
       return { event, publishData, owner: personal ? owner : null, fields, publishedFields };
     });

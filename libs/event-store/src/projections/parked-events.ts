@@ -107,7 +107,10 @@ export const parkedEvents = {
 
   /** Parked events per projection, for the metrics. */
   async counts(em: EntityManager): Promise<Map<string, number>> {
-    const rows = await query<{ projection: string; parked: number }>(em, 'select projection, count(*)::int as parked from mutuo_parked_events group by projection');
+    const rows = await query<{ projection: string; parked: number }>(
+      em,
+      'select projection, count(*)::int as parked from mutuo_parked_events group by projection',
+    );
     return new Map(rows.map((row) => [row.projection, Number(row.parked)]));
   },
 };

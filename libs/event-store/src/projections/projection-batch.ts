@@ -24,7 +24,11 @@ export async function applyProjectionBatch(
   if (!checkpoint) return false;
   const { events, checkpoint: next } = await store.readAll(tx, checkpoint, { limit: batchSize, eventTypes: projection.eventTypes });
   if (events.length === 0) return false;
-  const blocked = await parkedEvents.blockedStreams(tx, projection.name, events.map((event) => event.streamId));
+  const blocked = await parkedEvents.blockedStreams(
+    tx,
+    projection.name,
+    events.map((event) => event.streamId),
+  );
   for (const event of events) {
     const poison = poisoned.get(event.eventId);
     if (poison) {

@@ -36,11 +36,9 @@ export const projectionCheckpoints = {
   },
 
   async read(em: EntityManager, name: string): Promise<GlobalCheckpoint> {
-    const [row] = await query<CheckpointRow>(
-      em,
-      'select transaction_id::text, global_position::text from mutuo_projection_checkpoints where projection = ?',
-      [name],
-    );
+    const [row] = await query<CheckpointRow>(em, 'select transaction_id::text, global_position::text from mutuo_projection_checkpoints where projection = ?', [
+      name,
+    ]);
     return row ? toCheckpoint(row) : { ...START_OF_ALL };
   },
 

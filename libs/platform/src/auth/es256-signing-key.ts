@@ -61,6 +61,8 @@ function publicJwkOf(key: KeyObject): { kid: string; publicJwk: Es256PublicJwk }
     throw new InvalidSigningKeyError('must be an EC key on the P-256 curve (ES256)');
   }
   // RFC 7638: the required members in lexicographic order, no whitespace.
-  const kid = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+  const kid = createHash('sha256')
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest('base64url');
   return { kid, publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' } };
 }

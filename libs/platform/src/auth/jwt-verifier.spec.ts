@@ -7,8 +7,7 @@ import { AuthenticationError } from './authentication-error';
 import { mintDevToken } from './dev-token';
 import { bearerTokenFrom, JwtVerifier } from './jwt-verifier';
 
-const devVerifier = () =>
-  new JwtVerifier({ issuer: DEV_JWT_ISSUER, audience: DEV_JWT_AUDIENCE, algorithms: ['HS256'], secret: DEV_JWT_SECRET });
+const devVerifier = () => new JwtVerifier({ issuer: DEV_JWT_ISSUER, audience: DEV_JWT_AUDIENCE, algorithms: ['HS256'], secret: DEV_JWT_SECRET });
 
 interface TokenOverrides {
   alg?: string;
@@ -132,9 +131,7 @@ describe('JwtVerifier', () => {
   });
 
   it('never accepts "none" in its own allowlist', () => {
-    expect(
-      () => new JwtVerifier({ issuer: 'i', audience: 'a', algorithms: ['none'], secret: DEV_JWT_SECRET }),
-    ).toThrow('never accepts unsigned');
+    expect(() => new JwtVerifier({ issuer: 'i', audience: 'a', algorithms: ['none'], secret: DEV_JWT_SECRET })).toThrow('never accepts unsigned');
   });
 
   describe('with a public key', () => {

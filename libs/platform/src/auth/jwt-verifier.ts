@@ -1,13 +1,4 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  importSPKI,
-  JSONWebKeySet,
-  JWTVerifyGetKey,
-  jwtVerify,
-  KeyLike,
-} from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, importSPKI, JSONWebKeySet, JWTVerifyGetKey, jwtVerify, KeyLike } from 'jose';
 import type { Identity } from '../context/request-context';
 import { AuthenticationError } from './authentication-error';
 import { tokenClaimsSchema } from './token-claims';
@@ -107,9 +98,7 @@ export class JwtVerifier {
         requiredClaims: ['exp', 'sub'],
       };
       // Two calls only to satisfy jose's overloads (a key vs. a key-resolving function).
-      payload = (
-        this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options)
-      ).payload;
+      payload = (this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options)).payload;
     } catch (error) {
       throw toAuthenticationError(error);
     }

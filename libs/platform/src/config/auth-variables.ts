@@ -1,17 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import {
-  DEV_GATEWAY_SHARED_SECRET,
-  DEV_JWT_ALGORITHMS,
-  DEV_JWT_AUDIENCE,
-  DEV_JWT_ISSUER,
-  DEV_JWT_SECRET,
-} from './dev-defaults';
+import { DEV_GATEWAY_SHARED_SECRET, DEV_JWT_ALGORITHMS, DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET } from './dev-defaults';
 
 export const SYMMETRIC_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-export const ASYMMETRIC_JWT_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
-] as const;
+export const ASYMMETRIC_JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 const KNOWN_JWT_ALGORITHMS: readonly string[] = [...SYMMETRIC_JWT_ALGORITHMS, ...ASYMMETRIC_JWT_ALGORITHMS];
 
 /** Long enough that guessing is hopeless (256 bits of ASCII). */
@@ -41,7 +33,12 @@ export const authVariablesShape = {
   JWT_AUDIENCE: z.string().min(1, 'must not be empty').optional(),
   JWT_ALGORITHMS: z
     .string()
-    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .superRefine((algorithms, ctx) => {
       const fail = (message: string) => ctx.addIssue({ code: 'custom', message, input: algorithms });
       if (algorithms.length === 0) fail('must list at least one algorithm');
@@ -54,11 +51,7 @@ export const authVariablesShape = {
     })
     .optional(),
   JWT_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
-  JWT_PUBLIC_KEY: z
-    .string()
-    .transform(normalisePem)
-    .refine(isPublicKeyPem, 'must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)')
-    .optional(),
+  JWT_PUBLIC_KEY: z.string().transform(normalisePem).refine(isPublicKeyPem, 'must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)').optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).optional(),
 };
 
@@ -70,8 +63,7 @@ export type AuthVariables = z.output<z.ZodObject<typeof authVariablesShape>>;
  */
 export function checkAuthVariables(config: Partial<AuthVariables> & { readonly NODE_ENV?: unknown }, ctx: z.RefinementCtx): void {
   const production = config.NODE_ENV === 'production';
-  const fail = (variable: keyof AuthVariables, message: string) =>
-    ctx.addIssue({ code: 'custom', path: [variable], message, input: config[variable] });
+  const fail = (variable: keyof AuthVariables, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message, input: config[variable] });
 
   const keySources = (['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'] as const).filter((name) => config[name] !== undefined);
   if (keySources.length > 1) {

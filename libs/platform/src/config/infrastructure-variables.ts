@@ -23,8 +23,7 @@ function parseUrl(value: string): URL | undefined {
  */
 export function checkInfrastructureVariables(config: InfrastructureVariables, ctx: z.RefinementCtx): void {
   if (config.NODE_ENV !== 'production') return;
-  const fail = (variable: 'DATABASE_URL' | 'NATS_URL', message: string) =>
-    ctx.addIssue({ code: 'custom', path: [variable], message, input: undefined });
+  const fail = (variable: 'DATABASE_URL' | 'NATS_URL', message: string) => ctx.addIssue({ code: 'custom', path: [variable], message, input: undefined });
 
   if (typeof config.DATABASE_URL === 'string') {
     const url = parseUrl(config.DATABASE_URL);

@@ -35,9 +35,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], env: Record<string,
   for (const issue of issues) {
     const variable = issue.path.map(String).join('.') || 'environment';
     const problem =
-      issue.path.length === 1 && env[variable] === undefined && issue.code === 'invalid_type'
-        ? `${variable} is required`
-        : `${variable} ${issue.message}`;
+      issue.path.length === 1 && env[variable] === undefined && issue.code === 'invalid_type' ? `${variable} is required` : `${variable} ${issue.message}`;
     // One complaint per variable keeps the line readable.
     if (!problems.some((known) => known.startsWith(`${variable} `))) problems.push(problem);
   }

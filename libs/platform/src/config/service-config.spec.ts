@@ -47,9 +47,7 @@ describe('serviceConfigSchema', () => {
   });
 
   it('names every malformed variable in one line', () => {
-    const error = configError(() =>
-      loadConfig(serviceConfigSchema('funds'), { DATABASE_URL: 'mysql://localhost/funds', PORT: '70000' }),
-    );
+    const error = configError(() => loadConfig(serviceConfigSchema('funds'), { DATABASE_URL: 'mysql://localhost/funds', PORT: '70000' }));
 
     expect(error.message).toBe('Invalid configuration: PORT must be an integer 0-65535; DATABASE_URL must be a postgres:// URL');
     expect(error.message).not.toContain('\n');
@@ -76,9 +74,7 @@ describe('serviceConfigSchema', () => {
   });
 
   it('refuses secrets shorter than 32 characters', () => {
-    const error = configError(() =>
-      loadConfig(serviceConfigSchema('funds'), { GATEWAY_SHARED_SECRET: 'g'.repeat(31), JWT_SECRET: 'j'.repeat(31) }),
-    );
+    const error = configError(() => loadConfig(serviceConfigSchema('funds'), { GATEWAY_SHARED_SECRET: 'g'.repeat(31), JWT_SECRET: 'j'.repeat(31) }));
 
     expect(error.problems).toEqual(['GATEWAY_SHARED_SECRET must be at least 32 characters', 'JWT_SECRET must be at least 32 characters']);
   });
@@ -101,15 +97,12 @@ describe('serviceConfigSchema', () => {
     const error = configError(() => loadConfig(serviceConfigSchema('funds'), incomplete));
 
     expect(error.message).toBe(
-      'Invalid configuration: GATEWAY_SHARED_SECRET is required in production; ' +
-        'JWT_SECRET (or JWT_PUBLIC_KEY or JWT_JWKS_URL) is required in production',
+      'Invalid configuration: GATEWAY_SHARED_SECRET is required in production; ' + 'JWT_SECRET (or JWT_PUBLIC_KEY or JWT_JWKS_URL) is required in production',
     );
   });
 
   it('refuses the development issuer and audience in production, naming each', () => {
-    const error = configError(() =>
-      loadConfig(serviceConfigSchema('funds'), { ...productionEnv, JWT_ISSUER: DEV_JWT_ISSUER, JWT_AUDIENCE: DEV_JWT_AUDIENCE }),
-    );
+    const error = configError(() => loadConfig(serviceConfigSchema('funds'), { ...productionEnv, JWT_ISSUER: DEV_JWT_ISSUER, JWT_AUDIENCE: DEV_JWT_AUDIENCE }));
 
     expect(error.problems).toEqual([
       'JWT_ISSUER must not be the development issuer in production',
@@ -154,10 +147,7 @@ describe('serviceConfigSchema', () => {
       loadConfig(serviceConfigSchema('funds'), { ...productionEnv, PORT: 'eighty', GATEWAY_SHARED_SECRET: DEV_GATEWAY_SHARED_SECRET }),
     );
 
-    expect(error.problems).toEqual([
-      'PORT must be an integer 0-65535',
-      'GATEWAY_SHARED_SECRET must not be the development secret in production',
-    ]);
+    expect(error.problems).toEqual(['PORT must be an integer 0-65535', 'GATEWAY_SHARED_SECRET must not be the development secret in production']);
   });
 });
 

@@ -11,11 +11,7 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export function integerBetween(min: number, max: number) {
   const message = `must be an integer ${min}-${max}`;
-  return z
-    .string()
-    .regex(/^\d+$/, message)
-    .transform(Number)
-    .pipe(z.number().min(min, message).max(max, message));
+  return z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
 }
 
 /** NODE_ENV, development unless set. */
@@ -62,11 +58,11 @@ function commonShape(service: string, defaultPort: number) {
     DATABASE_URL: postgresUrl().default(`postgres://mutuo_${service}_app@127.0.0.1:5432/mutuo_${service}`),
     DATABASE_ADMIN_URL: postgresUrl().default(`postgres://postgres@127.0.0.1:5432/mutuo_${service}`),
     DATABASE_APP_PASSWORD: z.string().optional(),
-    NATS_URL: z
+    NATS_URL: z.string().refine(isNatsUrlList, 'must be a nats:// URL (or a comma-separated list of them)').default('nats://127.0.0.1:4222'),
+    NATS_PREFIX: z
       .string()
-      .refine(isNatsUrlList, 'must be a nats:// URL (or a comma-separated list of them)')
-      .default('nats://127.0.0.1:4222'),
-    NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" or "_"').default('mutuo'),
+      .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" or "_"')
+      .default('mutuo'),
     ...authVariablesShape,
     ...personalDataKeksShape,
     LOG_LEVEL: logLevel(),
@@ -84,10 +80,7 @@ export interface ServiceConfigOptions<Extra extends z.ZodRawShape> {
  * The variables every Mutuo service reads, with defaults that work on a development machine.
  * `service` names the database (`mutuo_<service>`) and its runtime role (`mutuo_<service>_app`).
  */
-export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, z.ZodType>>(
-  service: string,
-  options: ServiceConfigOptions<Extra> = {},
-) {
+export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, z.ZodType>>(service: string, options: ServiceConfigOptions<Extra> = {}) {
   if (!SERVICE_NAME.test(service)) {
     throw new Error(`Invalid service name "${service}": use lowercase letters, digits and "_" (at most 30 characters)`);
   }

@@ -4,7 +4,13 @@ import { mayIdentifyRequester } from './requester-privacy';
 
 const POD = '6f1c2f7e-0f0e-4a53-9f7e-2d8c7f3b9a10';
 const OTHER_POD = '0b7d1a52-5f3e-4c1e-8d57-0d1f2a3b4c5d';
-const person = (subject: string, roles: string[] = ['member'], podId = POD, extra: Partial<Identity> = {}): Identity => ({ subject, podId, roles, token: 't', ...extra });
+const person = (subject: string, roles: string[] = ['member'], podId = POD, extra: Partial<Identity> = {}): Identity => ({
+  subject,
+  podId,
+  roles,
+  token: 't',
+  ...extra,
+});
 const request = { anonymous: true, podId: POD, requesterMemberId: memberIdFor(POD, 'ana'), postedByMemberId: memberIdFor(POD, 'dispatcher-dan') };
 
 describe('mayIdentifyRequester', () => {

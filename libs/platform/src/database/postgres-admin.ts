@@ -167,10 +167,7 @@ async function tableExists(client: Client, table: string): Promise<boolean> {
  * nor an owner (directly or through membership) of the tables it uses.
  */
 export async function assertAppRoleIsUnprivileged(client: Client, role: string): Promise<void> {
-  const { rows } = await client.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
-    'select rolsuper, rolbypassrls from pg_roles where rolname = $1',
-    [role],
-  );
+  const { rows } = await client.query<{ rolsuper: boolean; rolbypassrls: boolean }>('select rolsuper, rolbypassrls from pg_roles where rolname = $1', [role]);
   const attributes = rows[0];
   if (!attributes) throw new Error(`Role "${role}" does not exist`);
   if (attributes.rolsuper || attributes.rolbypassrls) {

@@ -19,14 +19,8 @@ export interface ReadinessReport {
 }
 
 /** Runs every check in parallel; a check that fails or outlasts `timeoutMs` makes the report unavailable. */
-export async function checkReadiness(
-  checks: Record<string, HealthCheck>,
-  timeoutMs: number,
-  logger?: Logger,
-): Promise<ReadinessReport> {
-  const results = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => [name, await runCheck(name, check, timeoutMs, logger)] as const),
-  );
+export async function checkReadiness(checks: Record<string, HealthCheck>, timeoutMs: number, logger?: Logger): Promise<ReadinessReport> {
+  const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runCheck(name, check, timeoutMs, logger)] as const));
   const failed = results.some(([, result]) => result.status !== 'ok');
   return { status: failed ? 'unavailable' : 'ready', checks: Object.fromEntries(results) };
 }
@@ -38,7 +32,12 @@ async function runCheck(name: string, check: HealthCheck, timeoutMs: number, log
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
-    const outcome = await Promise.race([Promise.resolve().then(check).then(() => 'ok' as const), timedOut]);
+    const outcome = await Promise.race([
+      Promise.resolve()
+        .then(check)
+        .then(() => 'ok' as const),
+      timedOut,
+    ]);
     if (outcome === 'timeout') logger?.warn({ check: name, timeoutMs }, 'Readiness check timed out');
     return { status: outcome, durationMs: Date.now() - started };
   } catch (error) {

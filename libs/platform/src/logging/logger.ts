@@ -26,12 +26,7 @@ export type LogContextSource = () => Record<string, string | null | undefined> |
  * actor, so one request can be followed across services. `fallbackContext` supplies them outside
  * a GraphQL request, e.g. from the messaging lib's event context while a consumer handles an event.
  */
-export function createLogger(
-  service: string,
-  level: LogLevel = 'info',
-  destination?: DestinationStream,
-  fallbackContext?: LogContextSource,
-): Logger {
+export function createLogger(service: string, level: LogLevel = 'info', destination?: DestinationStream, fallbackContext?: LogContextSource): Logger {
   const options: LoggerOptions = {
     level,
     base: { service },

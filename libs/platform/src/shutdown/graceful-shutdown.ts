@@ -14,11 +14,7 @@ export interface GracefulShutdownOptions {
  * run there: consumers stop, the outbox flushes, connections close), then exits 0. A hard timeout
  * guarantees the process ends; a second signal exits at once. Returns a function that uninstalls it.
  */
-export function installGracefulShutdown(
-  app: Pick<INestApplication, 'close'>,
-  logger: Logger,
-  options: GracefulShutdownOptions = {},
-): () => void {
+export function installGracefulShutdown(app: Pick<INestApplication, 'close'>, logger: Logger, options: GracefulShutdownOptions = {}): () => void {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? ((code: number) => process.exit(code));

@@ -109,9 +109,7 @@ function onlyFromGateway(sharedSecret: string): RequestHandler {
 /** Without this, express's default handler would answer malformed JSON with an HTML page and a stack. */
 const rejectUnreadableBody: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
   const tooLarge = error.type === 'entity.too.large';
-  res
-    .status(tooLarge ? 413 : 400)
-    .json(graphqlErrorBody(tooLarge ? 'Request body is too large' : 'Request body must be valid JSON', 'BAD_REQUEST'));
+  res.status(tooLarge ? 413 : 400).json(graphqlErrorBody(tooLarge ? 'Request body is too large' : 'Request body must be valid JSON', 'BAD_REQUEST'));
 };
 
 /**

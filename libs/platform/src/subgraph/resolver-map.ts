@@ -8,7 +8,9 @@ export interface SubgraphResolverMap<TContext = unknown> {
   [typeName: string]:
     | {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        [fieldName: string]: GraphQLFieldResolver<any, TContext> | { requires?: string; resolve?: GraphQLFieldResolver<any, TContext>; subscribe?: GraphQLFieldResolver<any, TContext> };
+        [fieldName: string]:
+          | GraphQLFieldResolver<any, TContext>
+          | { requires?: string; resolve?: GraphQLFieldResolver<any, TContext>; subscribe?: GraphQLFieldResolver<any, TContext> };
       }
     | GraphQLScalarType
     | { [enumValue: string]: string | number };

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
-import { contributionDecider, type Contribution, type ContributionCommand, type ContributionEvent, type ContributionState } from '../domain/contribution.decider';
+import {
+  contributionDecider,
+  type Contribution,
+  type ContributionCommand,
+  type ContributionEvent,
+  type ContributionState,
+} from '../domain/contribution.decider';
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit } from '../domain/money';
 import { creationId } from '../creation-id';
 import { fundsCaller } from '../funds.caller';
@@ -94,7 +100,19 @@ export class RecordContributionHandler {
         const donations = podAccounts.donations(podId, currency);
         await this.ledger.post(
           tx,
-          { transferId, podId, unit: currency, amountMinor, debitAccountId: donations.accountId, creditAccountId: treasury.accountId, kind: 'contribution', reversesTransferId: null, requestId: null, sourceId: contributionId, category: state.contribution.sourceKind },
+          {
+            transferId,
+            podId,
+            unit: currency,
+            amountMinor,
+            debitAccountId: donations.accountId,
+            creditAccountId: treasury.accountId,
+            kind: 'contribution',
+            reversesTransferId: null,
+            requestId: null,
+            sourceId: contributionId,
+            category: state.contribution.sourceKind,
+          },
           caller.metadata,
           { open: [treasury, donations] },
         );
@@ -102,7 +120,19 @@ export class RecordContributionHandler {
           const fees = podAccounts.fees(podId, currency);
           await this.ledger.post(
             tx,
-            { transferId: feeTransferId, podId, unit: currency, amountMinor: feeMinor, debitAccountId: treasury.accountId, creditAccountId: fees.accountId, kind: 'processor-fee', reversesTransferId: null, requestId: null, sourceId: contributionId, category: null },
+            {
+              transferId: feeTransferId,
+              podId,
+              unit: currency,
+              amountMinor: feeMinor,
+              debitAccountId: treasury.accountId,
+              creditAccountId: fees.accountId,
+              kind: 'processor-fee',
+              reversesTransferId: null,
+              requestId: null,
+              sourceId: contributionId,
+              category: null,
+            },
             caller.metadata,
             { open: [fees] },
           );

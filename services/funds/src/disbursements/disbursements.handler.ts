@@ -65,10 +65,13 @@ export class DisbursementsHandler {
       checkUnit(input.currency, 'currency');
       const category = checkCategory(input.category);
       const requestId = input.requestId ? checkUuid(input.requestId, 'requestId') : null;
-      const recipientMemberId = input.recipientMemberId ? await this.members.requireActive(tx, caller.podId, input.recipientMemberId, 'recipientMemberId') : null;
+      const recipientMemberId = input.recipientMemberId
+        ? await this.members.requireActive(tx, caller.podId, input.recipientMemberId, 'recipientMemberId')
+        : null;
       const policy = await this.policies.of(tx, caller.podId);
       const budgetMinor = policy.monthlyBudgets[category];
-      const budget: BudgetSnapshot | null = budgetMinor === undefined ? null : { budgetMinor, committedMinor: await this.committed(tx, caller.podId, category, monthOf(caller.metadata.now)) };
+      const budget: BudgetSnapshot | null =
+        budgetMinor === undefined ? null : { budgetMinor, committedMinor: await this.committed(tx, caller.podId, category, monthOf(caller.metadata.now)) };
       const reason = this.texts.prepare(input.reason, 'reason', 1000, true);
       const { state, newEvents } = await this.commands.handle(tx, disbursementStream(caller.podId, proposalId), {
         type: 'ProposeDisbursement',
@@ -144,7 +147,13 @@ export class DisbursementsHandler {
       if (state.status === 'paid') return state;
       if (state.status !== 'approved') {
         // The decider gives the precise refusal (not found, not approved, rejected); nothing is posted.
-        return (await this.commands.handle(tx, stream, { type: 'MarkDisbursementPaid', data: { transferId: randomUUID(), processorReference: '-' }, metadata: caller.metadata })).state;
+        return (
+          await this.commands.handle(tx, stream, {
+            type: 'MarkDisbursementPaid',
+            data: { transferId: randomUUID(), processorReference: '-' },
+            metadata: caller.metadata,
+          })
+        ).state;
       }
       if (!caller.treasurer) {
         throw new DomainRuleViolation('NOT_A_TREASURER', 'Only treasurers of the pod pay disbursements');
@@ -178,7 +187,8 @@ export class DisbursementsHandler {
         amountMinor: proposal.amountMinor,
         recipientMemberId: proposal.recipientMemberId,
       });
-      return (await this.commands.handle(tx, stream, { type: 'MarkDisbursementPaid', data: { transferId, processorReference }, metadata: caller.metadata })).state;
+      return (await this.commands.handle(tx, stream, { type: 'MarkDisbursementPaid', data: { transferId, processorReference }, metadata: caller.metadata }))
+        .state;
     });
   }
 

@@ -17,7 +17,24 @@ export const disbursementsProjection = defineProjection<DisbursementEvent>({
           `insert into disbursement_proposals (id, pod_id, request_id, proposed_by_member_id, recipient_member_id, currency, amount_minor, category,
              reason_text_id, emergency, route, approvals_required, over_budget, month, status, proposed_at, updated_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?) on conflict (id) do nothing`,
-          [d.proposalId, d.podId, d.requestId, d.proposedByMemberId, d.recipientMemberId, d.currency, d.amountMinor, d.category, d.reasonTextId, d.emergency, d.route, d.approvalsRequired, d.overBudget, d.month, d.proposedAt, at],
+          [
+            d.proposalId,
+            d.podId,
+            d.requestId,
+            d.proposedByMemberId,
+            d.recipientMemberId,
+            d.currency,
+            d.amountMinor,
+            d.category,
+            d.reasonTextId,
+            d.emergency,
+            d.route,
+            d.approvalsRequired,
+            d.overBudget,
+            d.month,
+            d.proposedAt,
+            at,
+          ],
         );
         return;
       }
@@ -37,12 +54,11 @@ export const disbursementsProjection = defineProjection<DisbursementEvent>({
         ]);
         return;
       case 'DisbursementRejected':
-        await query(em, `update disbursement_proposals set status = 'rejected', rejected_by_member_id = ?, rejection_reason_text_id = ?, updated_at = ? where id = ?`, [
-          event.data.rejectedByMemberId,
-          event.data.reasonTextId,
-          at,
-          event.data.proposalId,
-        ]);
+        await query(
+          em,
+          `update disbursement_proposals set status = 'rejected', rejected_by_member_id = ?, rejection_reason_text_id = ?, updated_at = ? where id = ?`,
+          [event.data.rejectedByMemberId, event.data.reasonTextId, at, event.data.proposalId],
+        );
         return;
       case 'DisbursementPaid':
         await query(em, `update disbursement_proposals set status = 'paid', transfer_id = ?, processor_reference = ?, updated_at = ? where id = ?`, [

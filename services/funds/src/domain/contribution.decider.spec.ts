@@ -46,9 +46,10 @@ describe('recording a contribution', () => {
   });
 
   it('keeps no name for an anonymous donor, and never shows one publicly', () => {
-    const [event] = spec(contributionDecider).given([]).when(record({ anonymous: true })).then([
-      { ...recorded, data: { ...recorded.data, anonymous: true, donorNameTextId: null, nameShownPublicly: false } } as ContributionEvent,
-    ]);
+    const [event] = spec(contributionDecider)
+      .given([])
+      .when(record({ anonymous: true }))
+      .then([{ ...recorded, data: { ...recorded.data, anonymous: true, donorNameTextId: null, nameShownPublicly: false } } as ContributionEvent]);
     expect(event!.data.donorNameTextId).toBeNull();
   });
 

@@ -1,9 +1,4 @@
-import {
-  CONTRIBUTION_METHODS,
-  CONTRIBUTION_SOURCE_KINDS,
-  type ContributionMethod,
-  type ContributionSourceKind,
-} from '@mutuo/contracts';
+import { CONTRIBUTION_METHODS, CONTRIBUTION_SOURCE_KINDS, type ContributionMethod, type ContributionSourceKind } from '@mutuo/contracts';
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText } from '@mutuo/domain';
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit, isMoney } from './money';
 
@@ -64,7 +59,7 @@ export const contributionDecider: Decider<ContributionState, ContributionCommand
         const amountMinor = checkAmountMinor(input.amountMinor, 'amountMinor');
         const feeMinor = checkAmountMinorOrZero(input.feeMinor, 'feeMinor');
         if (feeMinor > amountMinor) throw new DomainRuleViolation('FEE_EXCEEDS_AMOUNT', 'The fee cannot be larger than the contribution', 'feeMinor');
-        if ((feeMinor > 0) !== (input.feeTransferId !== null)) throw new Error('A fee needs its own transfer id, and only a fee');
+        if (feeMinor > 0 !== (input.feeTransferId !== null)) throw new Error('A fee needs its own transfer id, and only a fee');
         const donorNameTextId = input.anonymous ? null : input.donorNameTextId;
         const contribution: Contribution = {
           ...input,

@@ -1,10 +1,5 @@
 import { DomainRuleViolation, spec } from '@mutuo/domain';
-import {
-  disbursementDecider,
-  type DisbursementEvent,
-  type DisbursementProposed,
-  type ProposeDisbursement,
-} from './disbursement.decider';
+import { disbursementDecider, type DisbursementEvent, type DisbursementProposed, type ProposeDisbursement } from './disbursement.decider';
 import { DEFAULT_FUNDS_POLICY, type FundsPolicy } from './pod-funds-policy.decider';
 
 const now = '2026-11-25T09:00:00.000Z';
@@ -40,13 +35,21 @@ const proposal = {
   month: '2026-11',
   proposedAt: now,
 };
-const proposed: DisbursementProposed = { type: 'DisbursementProposed', data: { ...proposal, budgetMinor: null, committedMinor: null }, metadata: eventMetadata };
+const proposed: DisbursementProposed = {
+  type: 'DisbursementProposed',
+  data: { ...proposal, budgetMinor: null, committedMinor: null },
+  metadata: eventMetadata,
+};
 const approve = (approverMemberId: string, approverIsTreasurer = true) => ({
   type: 'ApproveDisbursement' as const,
   data: { approverMemberId, approverIsTreasurer },
   metadata,
 });
-const given = (memberId: string): DisbursementEvent => ({ type: 'DisbursementApprovalGiven', data: { proposalId: 'p-1', podId: 'pod-1', approverMemberId: memberId, approvedAt: now }, metadata: eventMetadata });
+const given = (memberId: string): DisbursementEvent => ({
+  type: 'DisbursementApprovalGiven',
+  data: { proposalId: 'p-1', podId: 'pod-1', approverMemberId: memberId, approvedAt: now },
+  metadata: eventMetadata,
+});
 const approved = (approverMemberIds: string[], route: 'treasurer-approvals' | 'auto-approved' | 'pod-decision' = 'treasurer-approvals'): DisbursementEvent => ({
   type: 'DisbursementApproved',
   data: { proposalId: 'p-1', podId: 'pod-1', route, approverMemberIds, approvedAt: now },
@@ -69,9 +72,15 @@ describe('proposing a disbursement', () => {
   });
 
   it('sends an amount above the pod-decision threshold to a pod decision, even in an emergency', () => {
-    const [event] = spec(disbursementDecider).given([]).when(propose({ amountMinor: 60_000, emergency: true })).then([
-      { ...proposed, data: { ...proposal, amountMinor: 60_000, emergency: true, route: 'pod-decision', approvalsRequired: 0, budgetMinor: null, committedMinor: null } },
-    ]);
+    const [event] = spec(disbursementDecider)
+      .given([])
+      .when(propose({ amountMinor: 60_000, emergency: true }))
+      .then([
+        {
+          ...proposed,
+          data: { ...proposal, amountMinor: 60_000, emergency: true, route: 'pod-decision', approvalsRequired: 0, budgetMinor: null, committedMinor: null },
+        },
+      ]);
     expect(event!.type).toBe('DisbursementProposed');
   });
 
@@ -83,7 +92,16 @@ describe('proposing a disbursement', () => {
         { ...proposed, data: { ...proposal, overBudget: true, budgetMinor: 20_000, committedMinor: 22_000 } },
         {
           type: 'BudgetExceeded',
-          data: { podId: 'pod-1', proposalId: 'p-1', category: 'groceries', month: '2026-11', currency: 'EUR', budgetMinor: 20_000, committedMinor: 22_000, exceededAt: now },
+          data: {
+            podId: 'pod-1',
+            proposalId: 'p-1',
+            category: 'groceries',
+            month: '2026-11',
+            currency: 'EUR',
+            budgetMinor: 20_000,
+            committedMinor: 22_000,
+            exceededAt: now,
+          },
           metadata: eventMetadata,
         },
       ]);
@@ -99,8 +117,14 @@ describe('proposing a disbursement', () => {
 
 describe('approving a disbursement', () => {
   it('given a proposal needing two, when one treasurer approves, then it still waits; when a second does, it is approved', () => {
-    spec(disbursementDecider).given([proposed]).when(approve('bo')).then([given('bo')]);
-    spec(disbursementDecider).given([proposed, given('bo')]).when(approve('dee')).then([given('dee'), approved(['bo', 'dee'])]);
+    spec(disbursementDecider)
+      .given([proposed])
+      .when(approve('bo'))
+      .then([given('bo')]);
+    spec(disbursementDecider)
+      .given([proposed, given('bo')])
+      .when(approve('dee'))
+      .then([given('dee'), approved(['bo', 'dee'])]);
   });
 
   it('refuses approving twice, approving your own proposal, and approval by a non-treasurer', () => {
@@ -120,21 +144,48 @@ describe('approving a disbursement', () => {
     expect(code([large], approve('bo'))).toBe('POD_DECISION_REQUIRED');
     expect(code([large], decide(false))).toBe('NOT_A_COORDINATOR');
     expect(code([proposed], decide(true))).toBe('NO_POD_DECISION_NEEDED');
-    spec(disbursementDecider).given([large]).when(decide(true)).then([approved(['dee'], 'pod-decision')]);
+    spec(disbursementDecider)
+      .given([large])
+      .when(decide(true))
+      .then([approved(['dee'], 'pod-decision')]);
     spec(disbursementDecider)
       .given([large])
       .when(decide(true, false))
-      .then([{ type: 'DisbursementRejected', data: { proposalId: 'p-1', podId: 'pod-1', rejectedByMemberId: 'dee', reasonTextId: 'text-2', rejectedAt: now }, metadata: eventMetadata }]);
+      .then([
+        {
+          type: 'DisbursementRejected',
+          data: { proposalId: 'p-1', podId: 'pod-1', rejectedByMemberId: 'dee', reasonTextId: 'text-2', rejectedAt: now },
+          metadata: eventMetadata,
+        },
+      ]);
   });
 });
 
 describe('rejecting and paying', () => {
-  const reject = (rejecterIsTreasurer = true) => ({ type: 'RejectDisbursement' as const, data: { rejectedByMemberId: 'bo', rejecterIsTreasurer, reasonTextId: 'text-3' }, metadata });
-  const rejected: DisbursementEvent = { type: 'DisbursementRejected', data: { proposalId: 'p-1', podId: 'pod-1', rejectedByMemberId: 'bo', reasonTextId: 'text-3', rejectedAt: now }, metadata: eventMetadata };
+  const reject = (rejecterIsTreasurer = true) => ({
+    type: 'RejectDisbursement' as const,
+    data: { rejectedByMemberId: 'bo', rejecterIsTreasurer, reasonTextId: 'text-3' },
+    metadata,
+  });
+  const rejected: DisbursementEvent = {
+    type: 'DisbursementRejected',
+    data: { proposalId: 'p-1', podId: 'pod-1', rejectedByMemberId: 'bo', reasonTextId: 'text-3', rejectedAt: now },
+    metadata: eventMetadata,
+  };
   const pay = (transferId = 'tr-1') => ({ type: 'MarkDisbursementPaid' as const, data: { transferId, processorReference: 'sandbox_po_1' }, metadata });
   const paid: DisbursementEvent = {
     type: 'DisbursementPaid',
-    data: { proposalId: 'p-1', podId: 'pod-1', requestId: 'req-1', recipientMemberId: 'cy', currency: 'EUR', amountMinor: 12_000, transferId: 'tr-1', processorReference: 'sandbox_po_1', paidAt: now },
+    data: {
+      proposalId: 'p-1',
+      podId: 'pod-1',
+      requestId: 'req-1',
+      recipientMemberId: 'cy',
+      currency: 'EUR',
+      amountMinor: 12_000,
+      transferId: 'tr-1',
+      processorReference: 'sandbox_po_1',
+      paidAt: now,
+    },
     metadata: eventMetadata,
   };
   const fullyApproved = [proposed, given('bo'), given('dee'), approved(['bo', 'dee'])];
@@ -147,7 +198,10 @@ describe('rejecting and paying', () => {
 
   it('given an approved proposal, when it is paid, then the payment and its transfer are recorded once', () => {
     spec(disbursementDecider).given(fullyApproved).when(pay()).then([paid]);
-    spec(disbursementDecider).given([...fullyApproved, paid]).when(pay()).then([]);
+    spec(disbursementDecider)
+      .given([...fullyApproved, paid])
+      .when(pay())
+      .then([]);
     expect(code([...fullyApproved, paid], pay('tr-2'))).toBe('ALREADY_PAID');
   });
 

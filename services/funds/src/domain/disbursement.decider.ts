@@ -62,19 +62,26 @@ export type RecordPodDecision = Command<
 >;
 export type RejectDisbursement = Command<'RejectDisbursement', { rejectedByMemberId: string; rejecterIsTreasurer: boolean; reasonTextId: string }>;
 export type MarkDisbursementPaid = Command<'MarkDisbursementPaid', { transferId: string; processorReference: string }>;
-export type DisbursementCommand =
-  | ProposeDisbursement
-  | ApproveDisbursement
-  | RecordPodDecision
-  | RejectDisbursement
-  | MarkDisbursementPaid;
+export type DisbursementCommand = ProposeDisbursement | ApproveDisbursement | RecordPodDecision | RejectDisbursement | MarkDisbursementPaid;
 
 export type DisbursementProposed = DomainEvent<'DisbursementProposed', Proposal & { budgetMinor: number | null; committedMinor: number | null }>;
 export type BudgetExceeded = DomainEvent<
   'BudgetExceeded',
-  { podId: string; proposalId: string; category: DisbursementCategory; month: string; currency: string; budgetMinor: number; committedMinor: number; exceededAt: string }
+  {
+    podId: string;
+    proposalId: string;
+    category: DisbursementCategory;
+    month: string;
+    currency: string;
+    budgetMinor: number;
+    committedMinor: number;
+    exceededAt: string;
+  }
 >;
-export type DisbursementApprovalGiven = DomainEvent<'DisbursementApprovalGiven', { proposalId: string; podId: string; approverMemberId: string; approvedAt: string }>;
+export type DisbursementApprovalGiven = DomainEvent<
+  'DisbursementApprovalGiven',
+  { proposalId: string; podId: string; approverMemberId: string; approvedAt: string }
+>;
 export type DisbursementApproved = DomainEvent<
   'DisbursementApproved',
   { proposalId: string; podId: string; route: ApprovalRoute; approverMemberIds: string[]; approvedAt: string }
@@ -98,12 +105,7 @@ export type DisbursementPaid = DomainEvent<
   }
 >;
 export type DisbursementEvent =
-  | DisbursementProposed
-  | BudgetExceeded
-  | DisbursementApprovalGiven
-  | DisbursementApproved
-  | DisbursementRejected
-  | DisbursementPaid;
+  DisbursementProposed | BudgetExceeded | DisbursementApprovalGiven | DisbursementApproved | DisbursementRejected | DisbursementPaid;
 
 /** The pod's approval policy, applied to an amount. */
 export function approvalRoute(policy: FundsPolicy, amountMinor: number, emergency: boolean): { route: ApprovalRoute; approvalsRequired: number } {
@@ -175,7 +177,11 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
           });
         }
         if (route === 'auto-approved') {
-          events.push({ type: 'DisbursementApproved', data: { proposalId: input.proposalId, podId: input.podId, route, approverMemberIds: [], approvedAt: now }, metadata });
+          events.push({
+            type: 'DisbursementApproved',
+            data: { proposalId: input.proposalId, podId: input.podId, route, approverMemberIds: [], approvedAt: now },
+            metadata,
+          });
         }
         return events;
       }
@@ -185,7 +191,8 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
         if (state.approverMemberIds.includes(approverMemberId)) {
           throw new DomainRuleViolation('ALREADY_APPROVED', 'You already approved this proposal', 'proposalId');
         }
-        if (state.status !== 'proposed') throw new DomainRuleViolation('NOT_AWAITING_APPROVAL', `The proposal is ${state.status}, not awaiting approval`, 'proposalId');
+        if (state.status !== 'proposed')
+          throw new DomainRuleViolation('NOT_AWAITING_APPROVAL', `The proposal is ${state.status}, not awaiting approval`, 'proposalId');
         if (state.proposal.route === 'pod-decision') {
           throw new DomainRuleViolation('POD_DECISION_REQUIRED', 'This amount needs a decision of the pod, recorded by a coordinator', 'proposalId');
         }
@@ -197,21 +204,38 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
         const approvers = [...state.approverMemberIds, approverMemberId];
         const events: DisbursementEvent[] = [{ type: 'DisbursementApprovalGiven', data: { proposalId, podId, approverMemberId, approvedAt: now }, metadata }];
         if (approvers.length >= state.proposal.approvalsRequired) {
-          events.push({ type: 'DisbursementApproved', data: { proposalId, podId, route: 'treasurer-approvals', approverMemberIds: approvers, approvedAt: now }, metadata });
+          events.push({
+            type: 'DisbursementApproved',
+            data: { proposalId, podId, route: 'treasurer-approvals', approverMemberIds: approvers, approvedAt: now },
+            metadata,
+          });
         }
         return events;
       }
       case 'RecordPodDecision': {
         if (state.status === 'none') throw notFound();
-        if (state.status !== 'proposed') throw new DomainRuleViolation('NOT_AWAITING_APPROVAL', `The proposal is ${state.status}, not awaiting approval`, 'proposalId');
+        if (state.status !== 'proposed')
+          throw new DomainRuleViolation('NOT_AWAITING_APPROVAL', `The proposal is ${state.status}, not awaiting approval`, 'proposalId');
         if (state.proposal.route !== 'pod-decision') {
           throw new DomainRuleViolation('NO_POD_DECISION_NEEDED', 'This proposal is approved by treasurers, not by a pod decision', 'proposalId');
         }
         if (!command.data.deciderIsCoordinator) throw new DomainRuleViolation('NOT_A_COORDINATOR', "Only a coordinator records the pod's decision");
         const { proposalId, podId } = state.proposal;
         return command.data.approved
-          ? [{ type: 'DisbursementApproved', data: { proposalId, podId, route: 'pod-decision', approverMemberIds: [command.data.decidedByMemberId], approvedAt: now }, metadata }]
-          : [{ type: 'DisbursementRejected', data: { proposalId, podId, rejectedByMemberId: command.data.decidedByMemberId, reasonTextId: command.data.noteTextId, rejectedAt: now }, metadata }];
+          ? [
+              {
+                type: 'DisbursementApproved',
+                data: { proposalId, podId, route: 'pod-decision', approverMemberIds: [command.data.decidedByMemberId], approvedAt: now },
+                metadata,
+              },
+            ]
+          : [
+              {
+                type: 'DisbursementRejected',
+                data: { proposalId, podId, rejectedByMemberId: command.data.decidedByMemberId, reasonTextId: command.data.noteTextId, rejectedAt: now },
+                metadata,
+              },
+            ];
       }
       case 'RejectDisbursement': {
         if (state.status === 'none') throw notFound();
@@ -221,7 +245,11 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
         if (!command.data.rejecterIsTreasurer) throw new DomainRuleViolation('NOT_A_TREASURER', 'Only treasurers of the pod reject disbursements');
         const { proposalId, podId } = state.proposal;
         return [
-          { type: 'DisbursementRejected', data: { proposalId, podId, rejectedByMemberId: command.data.rejectedByMemberId, reasonTextId: command.data.reasonTextId, rejectedAt: now }, metadata },
+          {
+            type: 'DisbursementRejected',
+            data: { proposalId, podId, rejectedByMemberId: command.data.rejectedByMemberId, reasonTextId: command.data.reasonTextId, rejectedAt: now },
+            metadata,
+          },
         ];
       }
       case 'MarkDisbursementPaid': {
@@ -230,7 +258,8 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
           if (state.transferId === command.data.transferId) return [];
           throw new DomainRuleViolation('ALREADY_PAID', 'This proposal was already paid', 'proposalId');
         }
-        if (state.status !== 'approved') throw new DomainRuleViolation('NOT_APPROVED', `Only an approved proposal is paid; this one is ${state.status}`, 'proposalId');
+        if (state.status !== 'approved')
+          throw new DomainRuleViolation('NOT_APPROVED', `Only an approved proposal is paid; this one is ${state.status}`, 'proposalId');
         const { proposal } = state;
         return [
           {
@@ -270,11 +299,23 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
       case 'DisbursementRejected':
         return state.status === 'none'
           ? state
-          : { status: 'rejected', proposal: state.proposal, approverMemberIds: state.approverMemberIds, rejectedByMemberId: event.data.rejectedByMemberId, rejectionReasonTextId: event.data.reasonTextId };
+          : {
+              status: 'rejected',
+              proposal: state.proposal,
+              approverMemberIds: state.approverMemberIds,
+              rejectedByMemberId: event.data.rejectedByMemberId,
+              rejectionReasonTextId: event.data.reasonTextId,
+            };
       case 'DisbursementPaid':
         return state.status === 'none'
           ? state
-          : { status: 'paid', proposal: state.proposal, approverMemberIds: state.approverMemberIds, transferId: event.data.transferId, processorReference: event.data.processorReference };
+          : {
+              status: 'paid',
+              proposal: state.proposal,
+              approverMemberIds: state.approverMemberIds,
+              transferId: event.data.transferId,
+              processorReference: event.data.processorReference,
+            };
       default:
         return assertNever(event, 'disbursement event');
     }

@@ -3,9 +3,21 @@ import { ledgerAccountDecider, type LedgerAccount, type OpenLedgerAccount } from
 
 const now = '2026-11-25T09:00:00.000Z';
 const metadata = { now, actorId: 'system:funds', podId: 'pod-1' };
-const pool: LedgerAccount = { accountId: 'acc-1', podId: 'pod-1', kind: 'community-time-pool', unit: 'HOUR', floorMinor: 0, memberId: null, counterpartyPodId: null };
+const pool: LedgerAccount = {
+  accountId: 'acc-1',
+  podId: 'pod-1',
+  kind: 'community-time-pool',
+  unit: 'HOUR',
+  floorMinor: 0,
+  memberId: null,
+  counterpartyPodId: null,
+};
 const open = (account: Partial<LedgerAccount> = {}): OpenLedgerAccount => ({ type: 'OpenLedgerAccount', data: { ...pool, ...account }, metadata });
-const opened = { type: 'LedgerAccountOpened' as const, data: { ...pool, openedAt: now }, metadata: { occurredAt: now, actorId: 'system:funds', podId: 'pod-1' } };
+const opened = {
+  type: 'LedgerAccountOpened' as const,
+  data: { ...pool, openedAt: now },
+  metadata: { occurredAt: now, actorId: 'system:funds', podId: 'pod-1' },
+};
 
 describe('ledger accounts', () => {
   it('given a new pod, when its community pool is opened, then it is kept in HOUR and cannot go below zero', () => {
@@ -19,11 +31,15 @@ describe('ledger accounts', () => {
 
   it('lets a member time account have the pod credit limit as its floor', () => {
     const member = { kind: 'member-time' as const, floorMinor: -600, memberId: 'member-1' };
-    spec(ledgerAccountDecider).given([]).when(open(member)).then([{ ...opened, data: { ...opened.data, ...member } }]);
+    spec(ledgerAccountDecider)
+      .given([])
+      .when(open(member))
+      .then([{ ...opened, data: { ...opened.data, ...member } }]);
   });
 
   it('refuses money below zero, time pools in a currency, and outside accounts with a floor', () => {
-    const code = (account: Partial<LedgerAccount>) => (spec(ledgerAccountDecider).given([]).when(open(account)).thenThrows(DomainRuleViolation) as DomainRuleViolation).code;
+    const code = (account: Partial<LedgerAccount>) =>
+      (spec(ledgerAccountDecider).given([]).when(open(account)).thenThrows(DomainRuleViolation) as DomainRuleViolation).code;
     expect(code({ kind: 'treasury', unit: 'EUR', floorMinor: -100 })).toBe('INVALID_FLOOR');
     expect(code({ unit: 'EUR' })).toBe('UNIT_MISMATCH');
     expect(code({ kind: 'treasury', unit: 'HOUR' })).toBe('UNIT_MISMATCH');

@@ -40,7 +40,8 @@ function checkShape(account: LedgerAccount): void {
     throw new DomainRuleViolation('INVALID_FLOOR', 'Only external sources and clearing accounts have no floor', 'floorMinor');
   }
   if (account.floorMinor !== null) {
-    if (!Number.isSafeInteger(account.floorMinor)) throw new DomainRuleViolation('FRACTIONAL_MINOR_UNIT', 'The floor is a whole number of minor units', 'floorMinor');
+    if (!Number.isSafeInteger(account.floorMinor))
+      throw new DomainRuleViolation('FRACTIONAL_MINOR_UNIT', 'The floor is a whole number of minor units', 'floorMinor');
     // Money never goes below zero; only members' time accounts may run a (pod-set) credit.
     if (account.kind !== 'member-time' && account.floorMinor !== 0) {
       throw new DomainRuleViolation('INVALID_FLOOR', 'Only a member time account may have a credit limit below zero', 'floorMinor');

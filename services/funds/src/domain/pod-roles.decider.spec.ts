@@ -20,6 +20,9 @@ describe("funds' record of pod roles", () => {
   });
 
   it('ignores roles that mean nothing to funds', () => {
-    spec(podRolesDecider).given([]).when({ type: 'RecordRoleHeld', data: { ...term, role: 'moderator' }, metadata }).then([]);
+    spec(podRolesDecider)
+      .given([])
+      .when({ type: 'RecordRoleHeld', data: { ...term, role: 'moderator' }, metadata })
+      .then([]);
   });
 });

@@ -33,8 +33,22 @@ describe('the public report', () => {
         transfer({ transferId: 'in', amountMinor: 10_000 }),
         transfer({ transferId: 'grant', amountMinor: 20_000, category: 'grant' }),
         transfer({ transferId: 'fee', amountMinor: 300, kind: 'processor-fee', debitAccountKind: 'treasury', creditAccountKind: 'fees', category: null }),
-        transfer({ transferId: 'out', amountMinor: 6_000, kind: 'disbursement', debitAccountKind: 'treasury', creditAccountKind: 'external-sink', category: 'groceries' }),
-        transfer({ transferId: 'admin', amountMinor: 700, kind: 'disbursement', debitAccountKind: 'treasury', creditAccountKind: 'external-sink', category: 'administration' }),
+        transfer({
+          transferId: 'out',
+          amountMinor: 6_000,
+          kind: 'disbursement',
+          debitAccountKind: 'treasury',
+          creditAccountKind: 'external-sink',
+          category: 'groceries',
+        }),
+        transfer({
+          transferId: 'admin',
+          amountMinor: 700,
+          kind: 'disbursement',
+          debitAccountKind: 'treasury',
+          creditAccountKind: 'external-sink',
+          category: 'administration',
+        }),
         transfer({ transferId: 'later', amountMinor: 99_000, postedAt: '2026-12-01T00:00:00.000Z' }),
       ],
       [],
@@ -42,9 +56,15 @@ describe('the public report', () => {
     expect(report.money).toEqual([
       {
         currency: 'EUR',
-        inBySource: [{ sourceKind: 'grant', amountMinor: 20_000 }, { sourceKind: 'individual', amountMinor: 10_000 }],
+        inBySource: [
+          { sourceKind: 'grant', amountMinor: 20_000 },
+          { sourceKind: 'individual', amountMinor: 10_000 },
+        ],
         totalInMinor: 30_000,
-        outByCategory: [{ category: 'administration', amountMinor: 700 }, { category: 'groceries', amountMinor: 6_000 }],
+        outByCategory: [
+          { category: 'administration', amountMinor: 700 },
+          { category: 'groceries', amountMinor: 6_000 },
+        ],
         totalOutMinor: 6_700,
         feesMinor: 300,
         balanceMinor: 5_000 + 30_000 - 300 - 6_700,
@@ -58,21 +78,81 @@ describe('the public report', () => {
       'pod-1',
       parsePeriod('2026-11'),
       [
-        transfer({ transferId: 'a-helps-b', unit: 'HOUR', amountMinor: 60, kind: 'time-exchange', debitAccountKind: 'member-time', creditAccountKind: 'member-time', debitMemberId: 'b', creditMemberId: 'a', category: null }),
-        transfer({ transferId: 'b-helps-a', unit: 'HOUR', amountMinor: 30, kind: 'time-exchange', debitAccountKind: 'member-time', creditAccountKind: 'member-time', debitMemberId: 'a', creditMemberId: 'b', category: null }),
-        transfer({ transferId: 'c-helps-a', unit: 'HOUR', amountMinor: 45, kind: 'time-exchange', debitAccountKind: 'member-time', creditAccountKind: 'member-time', debitMemberId: 'a', creditMemberId: 'c', category: null, reversed: true }),
-        transfer({ transferId: 'undo', unit: 'HOUR', amountMinor: 45, kind: 'reversal', reversesKind: 'time-exchange', debitAccountKind: 'member-time', creditAccountKind: 'member-time', debitMemberId: 'c', creditMemberId: 'a', category: null, reversed: true }),
-        transfer({ transferId: 'gift', unit: 'HOUR', amountMinor: 120, kind: 'time-gift', debitAccountKind: 'member-time', creditAccountKind: 'community-time-pool', debitMemberId: 'c', category: null }),
+        transfer({
+          transferId: 'a-helps-b',
+          unit: 'HOUR',
+          amountMinor: 60,
+          kind: 'time-exchange',
+          debitAccountKind: 'member-time',
+          creditAccountKind: 'member-time',
+          debitMemberId: 'b',
+          creditMemberId: 'a',
+          category: null,
+        }),
+        transfer({
+          transferId: 'b-helps-a',
+          unit: 'HOUR',
+          amountMinor: 30,
+          kind: 'time-exchange',
+          debitAccountKind: 'member-time',
+          creditAccountKind: 'member-time',
+          debitMemberId: 'a',
+          creditMemberId: 'b',
+          category: null,
+        }),
+        transfer({
+          transferId: 'c-helps-a',
+          unit: 'HOUR',
+          amountMinor: 45,
+          kind: 'time-exchange',
+          debitAccountKind: 'member-time',
+          creditAccountKind: 'member-time',
+          debitMemberId: 'a',
+          creditMemberId: 'c',
+          category: null,
+          reversed: true,
+        }),
+        transfer({
+          transferId: 'undo',
+          unit: 'HOUR',
+          amountMinor: 45,
+          kind: 'reversal',
+          reversesKind: 'time-exchange',
+          debitAccountKind: 'member-time',
+          creditAccountKind: 'member-time',
+          debitMemberId: 'c',
+          creditMemberId: 'a',
+          category: null,
+          reversed: true,
+        }),
+        transfer({
+          transferId: 'gift',
+          unit: 'HOUR',
+          amountMinor: 120,
+          kind: 'time-gift',
+          debitAccountKind: 'member-time',
+          creditAccountKind: 'community-time-pool',
+          debitMemberId: 'c',
+          category: null,
+        }),
       ],
       [],
     );
     expect(report.hours).toEqual({ exchangedMinutes: 90, giftedToPoolMinutes: 120, grantedFromPoolMinutes: 0, peopleWhoGaveAndReceived: 2 });
     expect(report.money).toEqual([]);
-    expect(figureOf({ kind: 'reversal', reversesKind: 'contribution', unit: 'EUR', category: 'individual' })).toEqual({ figure: 'money-in:EUR:individual', sign: -1 });
+    expect(figureOf({ kind: 'reversal', reversesKind: 'contribution', unit: 'EUR', category: 'individual' })).toEqual({
+      figure: 'money-in:EUR:individual',
+      sign: -1,
+    });
   });
 
   it('exports one figure per CSV row, quoting names and defusing spreadsheet formulas', () => {
-    const report = buildPublicReport('pod-1', parsePeriod('2026-11'), [transfer({ amountMinor: 1_000 })], [{ name: '=HYPERLINK("x"), Ana', currency: 'EUR', amountMinor: 1_000 }]);
+    const report = buildPublicReport(
+      'pod-1',
+      parsePeriod('2026-11'),
+      [transfer({ amountMinor: 1_000 })],
+      [{ name: '=HYPERLINK("x"), Ana', currency: 'EUR', amountMinor: 1_000 }],
+    );
     const csv = publicReportCsv(report);
     expect(csv.split('\r\n')[0]).toBe('section,key,unit,amount_minor');
     expect(csv).toContain('money_in,individual,EUR,1000\r\n');

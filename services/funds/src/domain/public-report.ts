@@ -131,7 +131,8 @@ export function buildPublicReport(podId: string, period: ReportPeriod, transfers
   for (const transfer of transfers) {
     if (transfer.postedAt >= period.until) continue;
     if (transfer.unit !== HOUR) {
-      const delta = (transfer.creditAccountKind === 'treasury' ? transfer.amountMinor : 0) - (transfer.debitAccountKind === 'treasury' ? transfer.amountMinor : 0);
+      const delta =
+        (transfer.creditAccountKind === 'treasury' ? transfer.amountMinor : 0) - (transfer.debitAccountKind === 'treasury' ? transfer.amountMinor : 0);
       balances.set(transfer.unit, (balances.get(transfer.unit) ?? 0) + delta);
     }
     if (!inPeriod(transfer, period)) continue;

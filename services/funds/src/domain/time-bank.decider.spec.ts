@@ -14,7 +14,14 @@ describe('time credits for a fulfilment', () => {
   it('given help inside the pod, when the fulfilment is credited, then the requester pays the helper the same minutes', () => {
     const legs = timeLegs('pod-b', 'rita', [{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }]);
     expect(legs).toEqual([
-      { legKey: 'hugo:exchange', podId: 'pod-b', minutes: 90, debit: { kind: 'member-time', memberId: 'rita' }, credit: { kind: 'member-time', memberId: 'hugo' }, kind: 'time-exchange' },
+      {
+        legKey: 'hugo:exchange',
+        podId: 'pod-b',
+        minutes: 90,
+        debit: { kind: 'member-time', memberId: 'rita' },
+        credit: { kind: 'member-time', memberId: 'hugo' },
+        kind: 'time-exchange',
+      },
     ]);
     spec(fulfilmentDecider)
       .given([])
@@ -22,33 +29,83 @@ describe('time credits for a fulfilment', () => {
       .then([{ type: 'FulfilmentCredited', data: { fulfilmentId: 'f-1', requestId: 'req-1', podId: 'pod-b', legs }, metadata: eventMetadata }]);
   });
 
-  it('given a helper from another pod, then the minutes pass through both pods\' clearing accounts', () => {
+  it("given a helper from another pod, then the minutes pass through both pods' clearing accounts", () => {
     expect(timeLegs('pod-b', 'rita', [{ helperMemberId: 'hugo', helperPodId: 'pod-a', minutes: 60 }])).toEqual([
-      { legKey: 'hugo:requester-side', podId: 'pod-b', minutes: 60, debit: { kind: 'member-time', memberId: 'rita' }, credit: { kind: 'clearing', counterpartyPodId: 'pod-a' }, kind: 'clearing' },
-      { legKey: 'hugo:helper-side', podId: 'pod-a', minutes: 60, debit: { kind: 'clearing', counterpartyPodId: 'pod-b' }, credit: { kind: 'member-time', memberId: 'hugo' }, kind: 'clearing' },
+      {
+        legKey: 'hugo:requester-side',
+        podId: 'pod-b',
+        minutes: 60,
+        debit: { kind: 'member-time', memberId: 'rita' },
+        credit: { kind: 'clearing', counterpartyPodId: 'pod-a' },
+        kind: 'clearing',
+      },
+      {
+        legKey: 'hugo:helper-side',
+        podId: 'pod-a',
+        minutes: 60,
+        debit: { kind: 'clearing', counterpartyPodId: 'pod-b' },
+        credit: { kind: 'member-time', memberId: 'hugo' },
+        kind: 'clearing',
+      },
     ]);
   });
 
   it('given the fulfilment was credited, when it is delivered again, then nothing is credited twice', () => {
-    const [credited] = spec(fulfilmentDecider).given([]).when(credit([{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }])).then([
-      { type: 'FulfilmentCredited', data: { fulfilmentId: 'f-1', requestId: 'req-1', podId: 'pod-b', legs: timeLegs('pod-b', 'rita', [{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }]) }, metadata: eventMetadata },
-    ]);
-    spec(fulfilmentDecider).given([credited!]).when(credit([{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }])).then([]);
+    const [credited] = spec(fulfilmentDecider)
+      .given([])
+      .when(credit([{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }]))
+      .then([
+        {
+          type: 'FulfilmentCredited',
+          data: {
+            fulfilmentId: 'f-1',
+            requestId: 'req-1',
+            podId: 'pod-b',
+            legs: timeLegs('pod-b', 'rita', [{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }]),
+          },
+          metadata: eventMetadata,
+        },
+      ]);
+    spec(fulfilmentDecider)
+      .given([credited!])
+      .when(credit([{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }]))
+      .then([]);
   });
 
   it('given a credited fulfilment, when it is undone, then all its legs are reversed, once', () => {
     const legs = timeLegs('pod-b', 'rita', [{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 90 }]);
-    const credited: FulfilmentEvent = { type: 'FulfilmentCredited', data: { fulfilmentId: 'f-1', requestId: 'req-1', podId: 'pod-b', legs }, metadata: eventMetadata };
+    const credited: FulfilmentEvent = {
+      type: 'FulfilmentCredited',
+      data: { fulfilmentId: 'f-1', requestId: 'req-1', podId: 'pod-b', legs },
+      metadata: eventMetadata,
+    };
     const reverse = { type: 'ReverseFulfilment' as const, data: { fulfilmentId: 'f-1' }, metadata };
-    const reversed: FulfilmentEvent = { type: 'FulfilmentReversed', data: { fulfilmentId: 'f-1', requestId: 'req-1', podId: 'pod-b', legs }, metadata: eventMetadata };
+    const reversed: FulfilmentEvent = {
+      type: 'FulfilmentReversed',
+      data: { fulfilmentId: 'f-1', requestId: 'req-1', podId: 'pod-b', legs },
+      metadata: eventMetadata,
+    };
     spec(fulfilmentDecider).given([credited]).when(reverse).then([reversed]);
     spec(fulfilmentDecider).given([credited, reversed]).when(reverse).then([]);
-    spec(fulfilmentDecider).given([]).when(reverse).thenThrows(DomainRuleViolation, /never credited/);
+    spec(fulfilmentDecider)
+      .given([])
+      .when(reverse)
+      .thenThrows(DomainRuleViolation, /never credited/);
   });
 
   it('credits nobody for helping themselves or for zero minutes, and adds up a helper listed twice', () => {
-    expect(timeLegs('pod-b', 'rita', [{ helperMemberId: 'rita', helperPodId: 'pod-b', minutes: 30 }, { helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 0 }])).toEqual([]);
-    expect(timeLegs('pod-b', 'rita', [{ helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 30 }, { helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 15 }])[0]!.minutes).toBe(45);
+    expect(
+      timeLegs('pod-b', 'rita', [
+        { helperMemberId: 'rita', helperPodId: 'pod-b', minutes: 30 },
+        { helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 0 },
+      ]),
+    ).toEqual([]);
+    expect(
+      timeLegs('pod-b', 'rita', [
+        { helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 30 },
+        { helperMemberId: 'hugo', helperPodId: 'pod-b', minutes: 15 },
+      ])[0]!.minutes,
+    ).toBe(45);
   });
 });
 

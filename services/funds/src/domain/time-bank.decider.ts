@@ -60,8 +60,22 @@ export function timeLegs(podId: string, requesterMemberId: string, contributions
     if (helperPodId === podId) {
       legs.push({ legKey: `${helperMemberId}:exchange`, podId, minutes, debit: requester, credit: helper, kind: 'time-exchange' });
     } else {
-      legs.push({ legKey: `${helperMemberId}:requester-side`, podId, minutes, debit: requester, credit: { kind: 'clearing', counterpartyPodId: helperPodId }, kind: 'clearing' });
-      legs.push({ legKey: `${helperMemberId}:helper-side`, podId: helperPodId, minutes, debit: { kind: 'clearing', counterpartyPodId: podId }, credit: helper, kind: 'clearing' });
+      legs.push({
+        legKey: `${helperMemberId}:requester-side`,
+        podId,
+        minutes,
+        debit: requester,
+        credit: { kind: 'clearing', counterpartyPodId: helperPodId },
+        kind: 'clearing',
+      });
+      legs.push({
+        legKey: `${helperMemberId}:helper-side`,
+        podId: helperPodId,
+        minutes,
+        debit: { kind: 'clearing', counterpartyPodId: podId },
+        credit: helper,
+        kind: 'clearing',
+      });
     }
   }
   return legs;
@@ -83,7 +97,13 @@ export const fulfilmentDecider: Decider<FulfilmentState, FulfilmentCommand, Fulf
       case 'ReverseFulfilment':
         if (state.status === 'reversed') return [];
         if (state.status === 'none') throw new DomainRuleViolation('NOT_CREDITED', 'This fulfilment was never credited', 'fulfilmentId');
-        return [{ type: 'FulfilmentReversed', data: { fulfilmentId: command.data.fulfilmentId, requestId: state.requestId, podId: state.podId, legs: [...state.legs] }, metadata }];
+        return [
+          {
+            type: 'FulfilmentReversed',
+            data: { fulfilmentId: command.data.fulfilmentId, requestId: state.requestId, podId: state.podId, legs: [...state.legs] },
+            metadata,
+          },
+        ];
       default:
         return assertNever(command, 'fulfilment command');
     }

@@ -79,7 +79,13 @@ describe('posting a transfer', () => {
     spec(transferDecider)
       .given([])
       .when(post({ ...exchange, amountMinor: 600 }, ana, bo))
-      .then([{ type: 'TransferPosted', data: { ...details, ...exchange, amountMinor: 600, debitAccountKind: 'member-time', creditAccountKind: 'member-time', postedAt: now }, metadata: eventMetadata }]);
+      .then([
+        {
+          type: 'TransferPosted',
+          data: { ...details, ...exchange, amountMinor: 600, debitAccountKind: 'member-time', creditAccountKind: 'member-time', postedAt: now },
+          metadata: eventMetadata,
+        },
+      ]);
     expect(refusal([], post({ ...exchange, amountMinor: 601 }, ana, bo))).toEqual({ code: 'CREDIT_LIMIT_REACHED', field: 'amountMinor' });
   });
 
@@ -94,16 +100,35 @@ describe('posting a transfer', () => {
 
   it('lets an external source go below zero: it stands for the world outside', () => {
     const donations = account('donations', { kind: 'external-source', floorMinor: null, balanceMinor: -50_000 });
-    spec(transferDecider).given([]).when(post({ kind: 'contribution', debitAccountId: 'donations', creditAccountId: 'treasury', amountMinor: 90_000 }, donations, treasury)).then([
-      { type: 'TransferPosted', data: { ...details, kind: 'contribution', debitAccountId: 'donations', creditAccountId: 'treasury', amountMinor: 90_000, debitAccountKind: 'external-source', creditAccountKind: 'treasury', postedAt: now }, metadata: eventMetadata },
-    ]);
+    spec(transferDecider)
+      .given([])
+      .when(post({ kind: 'contribution', debitAccountId: 'donations', creditAccountId: 'treasury', amountMinor: 90_000 }, donations, treasury))
+      .then([
+        {
+          type: 'TransferPosted',
+          data: {
+            ...details,
+            kind: 'contribution',
+            debitAccountId: 'donations',
+            creditAccountId: 'treasury',
+            amountMinor: 90_000,
+            debitAccountKind: 'external-source',
+            creditAccountKind: 'treasury',
+            postedAt: now,
+          },
+          metadata: eventMetadata,
+        },
+      ]);
   });
 
   it('refuses unknown accounts, the same account on both sides, and an account of another pod', () => {
     expect(refusal([], post({}, null, payouts))).toEqual({ code: 'ACCOUNT_NOT_FOUND', field: 'debitAccountId' });
     expect(refusal([], post({}, treasury, null))).toEqual({ code: 'ACCOUNT_NOT_FOUND', field: 'creditAccountId' });
     expect(refusal([], post({ creditAccountId: 'treasury' }, treasury, treasury))).toEqual({ code: 'SAME_ACCOUNT', field: 'creditAccountId' });
-    expect(refusal([], post({}, treasury, account('payouts', { podId: 'pod-2', kind: 'external-sink' })))).toEqual({ code: 'ACCOUNT_IN_OTHER_POD', field: 'creditAccountId' });
+    expect(refusal([], post({}, treasury, account('payouts', { podId: 'pod-2', kind: 'external-sink' })))).toEqual({
+      code: 'ACCOUNT_IN_OTHER_POD',
+      field: 'creditAccountId',
+    });
   });
 
   it('refuses a reversal posted as an ordinary transfer: reversals go through the original', () => {
@@ -166,7 +191,10 @@ describe('reversing a transfer', () => {
     const reversed = { type: 'TransferReversed' as const, data: { transferId: 't-1', reversalTransferId: 'r-1', reversedAt: now }, metadata: eventMetadata };
     spec(transferDecider).given([posted]).when(mark('r-1')).then([reversed]);
     spec(transferDecider).given([posted, reversed]).when(mark('r-1')).then([]);
-    spec(transferDecider).given([posted, reversed]).when(mark('r-2')).thenThrows(DomainRuleViolation, /already reversed/);
+    spec(transferDecider)
+      .given([posted, reversed])
+      .when(mark('r-2'))
+      .thenThrows(DomainRuleViolation, /already reversed/);
     expect(spec(transferDecider).given([posted, reversed]).state()).toEqual({ status: 'posted', transfer: postedTransfer, reversedByTransferId: 'r-1' });
   });
 });

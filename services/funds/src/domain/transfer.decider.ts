@@ -7,14 +7,9 @@ import { checkAmountMinor, checkUnit, isMoney } from './money';
  * second posting under the same id impossible, even between concurrent requests. The accounts arrive locked in the
  * command (their balances cannot move until the decision commits); the database checks the same rules again.
  */
-export type TransferState =
-  | { status: 'none' }
-  | { status: 'posted'; transfer: PostedTransfer; reversedByTransferId: string | null };
+export type TransferState = { status: 'none' } | { status: 'posted'; transfer: PostedTransfer; reversedByTransferId: string | null };
 
-export type PostTransfer = Command<
-  'PostTransfer',
-  { transfer: TransferDetails; debitAccount: AccountSnapshot | null; creditAccount: AccountSnapshot | null }
->;
+export type PostTransfer = Command<'PostTransfer', { transfer: TransferDetails; debitAccount: AccountSnapshot | null; creditAccount: AccountSnapshot | null }>;
 /** Posts, under a new id, the mirror of `original`: same amount, accounts swapped. */
 export type ReverseTransfer = Command<
   'ReverseTransfer',
@@ -58,7 +53,10 @@ export function checkTransfer(transfer: TransferDetails, debit: AccountSnapshot 
   if (debit.accountId === credit.accountId) {
     throw new DomainRuleViolation('SAME_ACCOUNT', 'A transfer moves between two different accounts', 'creditAccountId');
   }
-  for (const [account, field] of [[debit, 'debitAccountId'], [credit, 'creditAccountId']] as const) {
+  for (const [account, field] of [
+    [debit, 'debitAccountId'],
+    [credit, 'creditAccountId'],
+  ] as const) {
     if (account.unit !== transfer.unit) {
       throw new DomainRuleViolation('UNIT_MISMATCH', `The account is kept in ${account.unit}, the transfer is in ${transfer.unit}`, 'unit');
     }

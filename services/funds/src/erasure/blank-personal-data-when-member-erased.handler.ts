@@ -18,6 +18,10 @@ export class BlankPersonalDataWhenMemberErased {
     const { memberId, podId, erasedAt } = event.data;
     await setTransactionPod(event.em, podId);
     await this.texts.eraseAuthor(event.em, memberId);
-    await query(event.em, 'insert into funds_former_members (member_id, pod_id, erased_at) values (?, ?, ?) on conflict (member_id) do nothing', [memberId, podId, erasedAt]);
+    await query(event.em, 'insert into funds_former_members (member_id, pod_id, erased_at) values (?, ?, ?) on conflict (member_id) do nothing', [
+      memberId,
+      podId,
+      erasedAt,
+    ]);
   }
 }

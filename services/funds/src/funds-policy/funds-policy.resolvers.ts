@@ -35,7 +35,13 @@ export function fundsPolicyResolvers(app: INestApplication) {
       setMonthlyBudget: async (_: unknown, args: { input: { category: string; amountMinor?: number | null } }, ctx: SubgraphContext) => {
         const caller = await fundsCaller(em.fork(), roles, ctx, clock.now());
         return policyView(
-          await policies.setBudget(em.fork(), caller.podId, { category: args.input.category, amountMinor: args.input.amountMinor ?? null }, caller.coordinator || caller.treasurer, caller.metadata),
+          await policies.setBudget(
+            em.fork(),
+            caller.podId,
+            { category: args.input.category, amountMinor: args.input.amountMinor ?? null },
+            caller.coordinator || caller.treasurer,
+            caller.metadata,
+          ),
         );
       },
     },

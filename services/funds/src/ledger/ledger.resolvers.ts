@@ -75,7 +75,9 @@ export function ledgerResolvers(app: INestApplication) {
         const caller = await fundsCaller(em.fork(), roles, ctx, clock.now());
         if (!caller.coordinator && !caller.treasurer) throw forbidden('Only coordinators and treasurers reverse transfers');
         const transferId = checkUuid(args.input.transferId, 'transferId');
-        const reversalTransferId = args.input.reversalTransferId ? checkUuid(args.input.reversalTransferId, 'reversalTransferId') : derivedTransferId(`reversal:${caller.podId}:${transferId}`);
+        const reversalTransferId = args.input.reversalTransferId
+          ? checkUuid(args.input.reversalTransferId, 'reversalTransferId')
+          : derivedTransferId(`reversal:${caller.podId}:${transferId}`);
         return transferView(await ledger.reverse(em.fork(), { podId: caller.podId, transferId, reversalTransferId }, caller.metadata));
       },
     },

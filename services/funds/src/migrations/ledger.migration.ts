@@ -168,7 +168,14 @@ export class LedgerSchema extends Migration {
       -- Members erased from the platform: shown as "former member"; their ids stay in the ledger so it adds up.
       create table funds_former_members (member_id uuid primary key, pod_id uuid not null, erased_at timestamptz not null);
     `);
-    for (const table of ['disbursement_proposals', 'contributions', 'funds_role_holders', 'funds_former_members', 'funds_personal_texts', 'request_helper_pods']) {
+    for (const table of [
+      'disbursement_proposals',
+      'contributions',
+      'funds_role_holders',
+      'funds_former_members',
+      'funds_personal_texts',
+      'request_helper_pods',
+    ]) {
       this.addSql(podRowLevelSecuritySql(table));
     }
   }

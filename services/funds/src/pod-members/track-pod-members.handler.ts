@@ -26,6 +26,9 @@ export class TrackPodMembers {
 
   @EventPattern(RegionCreatedV1.type)
   async regionCreated(@Payload() event: ReceivedEvent<RegionCreatedV1Data>): Promise<void> {
-    await query(event.em, 'insert into funds_regions (region_id, slug) values (?, ?) on conflict (region_id) do nothing', [event.data.regionId, event.data.slug]);
+    await query(event.em, 'insert into funds_regions (region_id, slug) values (?, ?) on conflict (region_id) do nothing', [
+      event.data.regionId,
+      event.data.slug,
+    ]);
   }
 }

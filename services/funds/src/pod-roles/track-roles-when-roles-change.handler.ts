@@ -12,7 +12,11 @@ export class TrackRolesWhenRolesChange {
   @EventPattern(RoleGrantedV1.type)
   async granted(@Payload() event: ReceivedEvent<RoleGrantedV1Data>): Promise<void> {
     const { podId, termId, memberId, role } = event.data;
-    await this.roles.record(event.em, { type: 'RecordRoleHeld', data: { podId, termId, memberId, role }, metadata: commandMetadataForEvent(event, FUNDS_ACTOR) });
+    await this.roles.record(event.em, {
+      type: 'RecordRoleHeld',
+      data: { podId, termId, memberId, role },
+      metadata: commandMetadataForEvent(event, FUNDS_ACTOR),
+    });
   }
 
   @EventPattern(RoleLapsedV1.type)
@@ -27,6 +31,10 @@ export class TrackRolesWhenRolesChange {
 
   private async ended(event: ReceivedEvent<RoleLapsedV1Data | RoleEndedV1Data>): Promise<void> {
     const { podId, termId, memberId, role } = event.data;
-    await this.roles.record(event.em, { type: 'RecordRoleEnded', data: { podId, termId, memberId, role }, metadata: commandMetadataForEvent(event, FUNDS_ACTOR) });
+    await this.roles.record(event.em, {
+      type: 'RecordRoleEnded',
+      data: { podId, termId, memberId, role },
+      metadata: commandMetadataForEvent(event, FUNDS_ACTOR),
+    });
   }
 }

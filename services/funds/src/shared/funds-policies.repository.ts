@@ -39,8 +39,11 @@ export class FundsPolicies {
     actorMayManage: boolean,
     metadata: CommandMetadata,
   ): Promise<FundsPolicy> {
-    const { state } = await this.commands.handle(em, fundsPolicyStream(podId), { type: 'SetMonthlyBudget', data: { podId, ...input, actorMayManage }, metadata });
+    const { state } = await this.commands.handle(em, fundsPolicyStream(podId), {
+      type: 'SetMonthlyBudget',
+      data: { podId, ...input, actorMayManage },
+      metadata,
+    });
     return state.policy;
   }
 }
-

@@ -137,7 +137,10 @@ export class Ledger {
       }
       const postedTransfer = (events[0] as Extract<TransferEvent, { type: 'TransferPosted' }>).data;
       // The next transfer of the group sees the balances this one left.
-      for (const [id, delta] of [[postedTransfer.debitAccountId, -postedTransfer.amountMinor], [postedTransfer.creditAccountId, postedTransfer.amountMinor]] as const) {
+      for (const [id, delta] of [
+        [postedTransfer.debitAccountId, -postedTransfer.amountMinor],
+        [postedTransfer.creditAccountId, postedTransfer.amountMinor],
+      ] as const) {
         const account = locked.get(id)!;
         locked.set(id, { ...account, balanceMinor: account.balanceMinor + delta });
       }

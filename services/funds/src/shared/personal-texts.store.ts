@@ -25,14 +25,21 @@ export class PersonalTexts {
 
   /** Keeps a prepared text in the caller's transaction (pod set). */
   async store(tx: EntityManager, prepared: PreparedText, podId: string, authorMemberId: string | null): Promise<void> {
-    await query(tx, 'insert into funds_personal_texts (id, pod_id, author_member_id, text) values (?, ?, ?, ?)', [prepared.id, podId, authorMemberId, prepared.text]);
+    await query(tx, 'insert into funds_personal_texts (id, pod_id, author_member_id, text) values (?, ?, ?, ?)', [
+      prepared.id,
+      podId,
+      authorMemberId,
+      prepared.text,
+    ]);
   }
 
   async read(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await query<{ id: string; text: string }>(tx, 'select id, text from funds_personal_texts where id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [
-      JSON.stringify(ids),
-    ]);
+    const rows = await query<{ id: string; text: string }>(
+      tx,
+      'select id, text from funds_personal_texts where id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
+      [JSON.stringify(ids)],
+    );
     return new Map(rows.map((row) => [row.id, row.text]));
   }
 

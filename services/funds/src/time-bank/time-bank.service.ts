@@ -42,9 +42,13 @@ export class TimeBank {
     const { podId, requestId, fulfilmentId } = fulfilment;
     await setTransactionPod(em, podId);
     const helperPods = new Map(
-      (await query<{ helper_member_id: string; helper_pod_id: string }>(em, 'select helper_member_id, helper_pod_id from request_helper_pods where request_id = ?', [requestId])).map(
-        (row) => [row.helper_member_id, row.helper_pod_id],
-      ),
+      (
+        await query<{ helper_member_id: string; helper_pod_id: string }>(
+          em,
+          'select helper_member_id, helper_pod_id from request_helper_pods where request_id = ?',
+          [requestId],
+        )
+      ).map((row) => [row.helper_member_id, row.helper_pod_id]),
     );
     const contributions: HelperContribution[] = splitContributions(fulfilment).map(({ helperMemberId, minutes }) => ({
       helperMemberId,
@@ -59,7 +63,11 @@ export class TimeBank {
     if (newEvents.length === 0 || state.status === 'none') return [];
     const policies = new Map<string, Promise<number>>();
     const creditLimit = (legPod: string) => {
-      if (!policies.has(legPod)) policies.set(legPod, this.policies.of(em, legPod).then((policy) => policy.timeCreditLimitMinutes));
+      if (!policies.has(legPod))
+        policies.set(
+          legPod,
+          this.policies.of(em, legPod).then((policy) => policy.timeCreditLimitMinutes),
+        );
       return policies.get(legPod)!;
     };
     const open: LedgerAccount[] = [];
@@ -117,7 +125,9 @@ export class TimeBank {
  * Minutes per helper: as requests reported them, or else the total shared evenly (whole minutes; the remainder goes
  * to the first helpers, so nothing is lost).
  */
-export function splitContributions(fulfilment: Pick<RequestFulfilledV1Data, 'contributions' | 'helperMemberIds' | 'hoursGivenMinutes'>): { helperMemberId: string; minutes: number }[] {
+export function splitContributions(
+  fulfilment: Pick<RequestFulfilledV1Data, 'contributions' | 'helperMemberIds' | 'hoursGivenMinutes'>,
+): { helperMemberId: string; minutes: number }[] {
   if (fulfilment.contributions.length > 0) return fulfilment.contributions.map(({ helperMemberId, minutes }) => ({ helperMemberId, minutes }));
   const helpers = [...new Set(fulfilment.helperMemberIds)];
   if (helpers.length === 0) return [];

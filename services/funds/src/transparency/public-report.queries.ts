@@ -54,7 +54,9 @@ export class PublicReportQueries {
       const transfers = await this.transfersUntil(tx, podId, period.until);
       if (figure.startsWith('balance:')) {
         const currency = figure.slice('balance:'.length);
-        return transfers.filter((t) => t.unit === currency && (t.debitAccountKind === 'treasury' || t.creditAccountKind === 'treasury')).map((t) => t.transferId);
+        return transfers
+          .filter((t) => t.unit === currency && (t.debitAccountKind === 'treasury' || t.creditAccountKind === 'treasury'))
+          .map((t) => t.transferId);
       }
       const inPeriod = transfers.filter((t) => t.postedAt >= period.from);
       if (figure.startsWith('admin-overhead:')) {

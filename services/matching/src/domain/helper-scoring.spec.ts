@@ -91,11 +91,7 @@ describe('helper scoring: fit and fairness', () => {
   it('ranks an offer in the same category above a member without one, and a shared language above none', () => {
     const ranked = rankSuggestions(
       request,
-      [
-        helper('cy', { languages: ['de'] }),
-        helper('bo'),
-        helper('dee', { offer: { offerId: 'offer-1', category: 'groceries', subcategory: null } }),
-      ],
+      [helper('cy', { languages: ['de'] }), helper('bo'), helper('dee', { offer: { offerId: 'offer-1', category: 'groceries', subcategory: null } })],
       settings,
       NOW,
     );
@@ -158,10 +154,20 @@ describe('helper scoring: property', () => {
             expect(source.memberId).not.toBe(on.requesterMemberId);
             expect(source.paused).toBe(false);
             expect(source.blockedWithRequester).toBe(false);
-            const slots = source.weeklyCapacityHours === null ? settings.defaultCapacityMatches : source.weeklyCapacityHours <= 0 ? 0 : Math.max(1, Math.floor(source.weeklyCapacityHours / settings.hoursPerMatch));
+            const slots =
+              source.weeklyCapacityHours === null
+                ? settings.defaultCapacityMatches
+                : source.weeklyCapacityHours <= 0
+                  ? 0
+                  : Math.max(1, Math.floor(source.weeklyCapacityHours / settings.hoursPerMatch));
             expect(source.activeMatches).toBeLessThan(slots);
             if (urgency === 'emergency' && source.quietHours) {
-              const local = new Intl.DateTimeFormat('en-GB', { timeZone: source.timezone ?? 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+              const local = new Intl.DateTimeFormat('en-GB', {
+                timeZone: source.timezone ?? 'UTC',
+                hour: '2-digit',
+                minute: '2-digit',
+                hourCycle: 'h23',
+              }).format(now);
               const { start, end } = source.quietHours;
               const inQuiet = start < end ? local >= start && local < end : start === end ? false : local >= start || local < end;
               expect(inQuiet).toBe(false);

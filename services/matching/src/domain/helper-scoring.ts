@@ -1,10 +1,4 @@
-import {
-  cellDistanceKm,
-  isWithinDailyRange,
-  localMinuteOfWeek,
-  weeklyOverlapMinutes,
-  type WeekRange,
-} from '@mutuo/domain';
+import { cellDistanceKm, isWithinDailyRange, localMinuteOfWeek, weeklyOverlapMinutes, type WeekRange } from '@mutuo/domain';
 
 /**
  * Scoring of possible helpers for one request: pure, so the same facts always give the same ranking and every
@@ -86,8 +80,7 @@ export const EXCLUSION_REASONS = ['requester-themself', 'paused', 'blocked', 'qu
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export type CandidateVerdict =
-  | { readonly kind: 'excluded'; readonly reason: ExclusionReason }
-  | { readonly kind: 'fit'; readonly score: number; readonly parts: ScoreParts };
+  { readonly kind: 'excluded'; readonly reason: ExclusionReason } | { readonly kind: 'fit'; readonly score: number; readonly parts: ScoreParts };
 
 export interface RankedSuggestion {
   readonly helperMemberId: string;
@@ -141,12 +134,7 @@ export function evaluateCandidate(request: RequestToMatch, candidate: HelperCand
  * The best suggestions, best first: one per helper (their best offer or themselves), ties broken by member id so
  * the ranking never depends on the order candidates were read in.
  */
-export function rankSuggestions(
-  request: RequestToMatch,
-  candidates: readonly HelperCandidate[],
-  settings: ScoringSettings,
-  now: Date,
-): RankedSuggestion[] {
+export function rankSuggestions(request: RequestToMatch, candidates: readonly HelperCandidate[], settings: ScoringSettings, now: Date): RankedSuggestion[] {
   const bestByHelper = new Map<string, RankedSuggestion>();
   for (const candidate of candidates) {
     const verdict = evaluateCandidate(request, candidate, settings, now);

@@ -15,19 +15,31 @@ const wasSet = (emergencyMinutes: number, urgentMinutes: number, normalMinutes: 
 
 describe('pod matching settings', () => {
   it('given the defaults, when a coordinator tunes the deadlines, then they are set', () => {
-    spec(podMatchingSettingsDecider).given([]).when(set(15, 120, 1440)).then([wasSet(15, 120, 1440)]);
+    spec(podMatchingSettingsDecider)
+      .given([])
+      .when(set(15, 120, 1440))
+      .then([wasSet(15, 120, 1440)]);
   });
 
   it('given tuned deadlines, when the same ones are set again, then nothing changes', () => {
-    spec(podMatchingSettingsDecider).given([wasSet(15, 120, 1440)]).when(set(15, 120, 1440)).then([]);
+    spec(podMatchingSettingsDecider)
+      .given([wasSet(15, 120, 1440)])
+      .when(set(15, 120, 1440))
+      .then([]);
   });
 
   it('refuses a deadline out of range, naming the field', () => {
-    const error = spec(podMatchingSettingsDecider).given([]).when(set(1, 120, 1440)).thenThrows(DomainRuleViolation, /emergencyMinutes/);
+    const error = spec(podMatchingSettingsDecider)
+      .given([])
+      .when(set(1, 120, 1440))
+      .thenThrows(DomainRuleViolation, /emergencyMinutes/);
     expect((error as DomainRuleViolation).field).toBe('emergencyMinutes');
   });
 
   it('refuses an emergency deadline later than the urgent one', () => {
-    spec(podMatchingSettingsDecider).given([]).when(set(600, 120, 1440)).thenThrows(DomainRuleViolation, /more pressing urgency/);
+    spec(podMatchingSettingsDecider)
+      .given([])
+      .when(set(600, 120, 1440))
+      .thenThrows(DomainRuleViolation, /more pressing urgency/);
   });
 });

@@ -38,7 +38,11 @@ export const podMatchingSettingsDecider: Decider<PodMatchingSettingsState, PodMa
           }
         }
         if (!(deadlines.emergencyMinutes <= deadlines.urgentMinutes && deadlines.urgentMinutes <= deadlines.normalMinutes)) {
-          throw new DomainRuleViolation('DEADLINES_OUT_OF_ORDER', 'A more pressing urgency needs a deadline no later than a less pressing one', 'urgentMinutes');
+          throw new DomainRuleViolation(
+            'DEADLINES_OUT_OF_ORDER',
+            'A more pressing urgency needs a deadline no later than a less pressing one',
+            'urgentMinutes',
+          );
         }
         if (state.status === 'tuned' && sameDeadlines(state.deadlines, deadlines)) return [];
         return [{ type: 'EscalationDeadlinesSet', data: { podId, ...deadlines, setAt: command.metadata.now }, metadata: eventMetadataFrom(command.metadata) }];

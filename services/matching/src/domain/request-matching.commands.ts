@@ -15,7 +15,10 @@ export type SuggestHelpers = Command<
   }
 >;
 export type AcceptSuggestion = Command<'AcceptSuggestion', { readonly suggestionId: string; readonly helperMemberId: string; readonly matchId: string }>;
-export type DeclineSuggestion = Command<'DeclineSuggestion', { readonly suggestionId: string; readonly helperMemberId: string; readonly reason: string | null }>;
+export type DeclineSuggestion = Command<
+  'DeclineSuggestion',
+  { readonly suggestionId: string; readonly helperMemberId: string; readonly reason: string | null }
+>;
 export type ConfirmHelper = Command<'ConfirmHelper', { readonly suggestionId: string; readonly requesterMemberId: string; readonly matchId: string }>;
 export type AssignHelper = Command<
   'AssignHelper',
@@ -32,10 +35,7 @@ export type AssignHelper = Command<
     readonly reason: string | null;
   }
 >;
-export type WithdrawMatch = Command<
-  'WithdrawMatch',
-  { readonly actorMemberId: string; readonly actorIsCoordinator: boolean; readonly reason: string | null }
->;
+export type WithdrawMatch = Command<'WithdrawMatch', { readonly actorMemberId: string; readonly actorIsCoordinator: boolean; readonly reason: string | null }>;
 export type GiveSuggestionFeedback = Command<
   'GiveSuggestionFeedback',
   { readonly suggestionId: string; readonly verdict: 'wrong' | 'good'; readonly reason: string | null; readonly givenByMemberId: string }

@@ -41,7 +41,11 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
         const tracked = requireOpenRequest(state, 'suggestionId');
         const suggestion = requireAnswerable(tracked, command.data.suggestionId, command.data.helperMemberId, now);
         if (suggestion.status === 'accepted') return [];
-        const accepted: SuggestionAccepted = { type: 'SuggestionAccepted', data: { ...suggestionRefOf(tracked.request, suggestion), acceptedAt: now }, metadata };
+        const accepted: SuggestionAccepted = {
+          type: 'SuggestionAccepted',
+          data: { ...suggestionRefOf(tracked.request, suggestion), acceptedAt: now },
+          metadata,
+        };
         // The requester's yes was given in advance: by an emergency (the first helper who comes is welcome) or by a dispatcher's assignment.
         const via = suggestion.assigned ? 'assigned' : tracked.request.urgency === 'emergency' ? 'first-accepted' : null;
         return via ? [accepted, matchMade(tracked.request, suggestion, command.data.matchId, via, now, metadata)] : [accepted];
@@ -56,7 +60,9 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
         if (state.status === 'matched' && state.match.suggestionId === suggestion.suggestionId) {
           throw violation('MATCH_MADE', 'You are matched for this request: withdraw from the match instead', 'suggestionId');
         }
-        return [{ type: 'SuggestionDeclined', data: { ...suggestionRefOf(state.request, suggestion), reason: command.data.reason, declinedAt: now }, metadata }];
+        return [
+          { type: 'SuggestionDeclined', data: { ...suggestionRefOf(state.request, suggestion), reason: command.data.reason, declinedAt: now }, metadata },
+        ];
       }
       case 'ConfirmHelper': {
         const tracked = requireOpenRequest(state, 'suggestionId');
@@ -75,7 +81,13 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
         if (state.status !== 'matched') throw violation('NO_MATCH', 'This request has no match to withdraw from', 'requestId');
         const { actorMemberId, actorIsCoordinator, reason } = command.data;
         const withdrawnBy =
-          actorMemberId === state.request.requesterMemberId ? 'requester' : actorMemberId === state.match.helperMemberId ? 'helper' : actorIsCoordinator ? 'coordinator' : null;
+          actorMemberId === state.request.requesterMemberId
+            ? 'requester'
+            : actorMemberId === state.match.helperMemberId
+              ? 'helper'
+              : actorIsCoordinator
+                ? 'coordinator'
+                : null;
         if (!withdrawnBy) throw violation('NOT_IN_MATCH', 'Only the requester, the helper or a coordinator can withdraw a match', 'requestId');
         return [matchWithdrawn(state.request, state.match, withdrawnBy, reason, now, metadata)];
       }
@@ -125,7 +137,13 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
       }
       case 'CloseRequest': {
         if (state.status === 'untracked' || state.status === 'closed') return [];
-        return [{ type: 'RequestClosed', data: { requestId: state.request.requestId, podId: state.request.podId, reason: command.data.reason, closedAt: now }, metadata }];
+        return [
+          {
+            type: 'RequestClosed',
+            data: { requestId: state.request.requestId, podId: state.request.podId, reason: command.data.reason, closedAt: now },
+            metadata,
+          },
+        ];
       }
       default:
         return assertNever(command, 'request matching command');
@@ -162,7 +180,11 @@ function suggestHelpers(command: SuggestHelpers, state: RequestMatchingState): R
   const facts = state.status === 'untracked' ? request : state.request;
   // Helpers who already answered this request are not asked again in a new round.
   const answered = new Set(
-    state.status === 'untracked' ? [] : Object.values(state.suggestions).filter((s) => s.answered).map((s) => s.helperMemberId),
+    state.status === 'untracked'
+      ? []
+      : Object.values(state.suggestions)
+          .filter((s) => s.answered)
+          .map((s) => s.helperMemberId),
   );
   const expiresAt = new Date(Date.parse(now) + SUGGESTION_TTL_MINUTES[facts.urgency] * 60_000).toISOString();
   const fresh = suggestions.filter((suggestion) => !answered.has(suggestion.helperMemberId));
@@ -222,7 +244,11 @@ function assignHelper(command: AssignHelper, state: RequestMatchingState): Reque
   const suggestionId = existing?.suggestionId ?? command.data.suggestionId;
   const offerId = existing?.offerId ?? null;
   const suggestionRef = { suggestionId, requestId: tracked.request.requestId, podId: tracked.request.podId, helperMemberId, helperPodId, offerId };
-  events.push({ type: 'HelperAssigned', data: { ...suggestionRef, assignedBy: command.metadata.actorId, reason: command.data.reason, assignedAt: now }, metadata });
+  events.push({
+    type: 'HelperAssigned',
+    data: { ...suggestionRef, assignedBy: command.metadata.actorId, reason: command.data.reason, assignedAt: now },
+    metadata,
+  });
   if (existing?.status === 'accepted') {
     events.push(matchMade(tracked.request, existing, command.data.matchId, 'assigned', now, metadata));
   }
@@ -255,7 +281,8 @@ function requireAnswerable(tracked: Tracked, suggestionId: string, helperMemberI
   if (suggestion.helperMemberId !== helperMemberId) {
     throw violation('NOT_YOUR_SUGGESTION', 'Only the suggested helper can accept this suggestion', 'suggestionId');
   }
-  if (suggestion.status === 'withdrawn') throw violation('SUGGESTION_WITHDRAWN', 'This suggestion was withdrawn: look at your current suggestions', 'suggestionId');
+  if (suggestion.status === 'withdrawn')
+    throw violation('SUGGESTION_WITHDRAWN', 'This suggestion was withdrawn: look at your current suggestions', 'suggestionId');
   if (suggestion.status === 'declined') throw violation('SUGGESTION_DECLINED', 'You declined this suggestion', 'suggestionId');
   if (suggestion.status === 'open' && !suggestion.assigned && Date.parse(now) >= Date.parse(suggestion.expiresAt)) {
     throw violation('SUGGESTION_EXPIRED', 'This suggestion has expired', 'suggestionId');

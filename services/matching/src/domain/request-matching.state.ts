@@ -126,7 +126,11 @@ function withSuggestion(state: RequestMatchingState, suggestionId: string, chang
   return { ...state, suggestions: withSuggestionIn(state.suggestions, suggestionId, change) };
 }
 
-export function withSuggestionIn(suggestions: Readonly<Record<string, Suggestion>>, suggestionId: string, change: Partial<Suggestion>): Record<string, Suggestion> {
+export function withSuggestionIn(
+  suggestions: Readonly<Record<string, Suggestion>>,
+  suggestionId: string,
+  change: Partial<Suggestion>,
+): Record<string, Suggestion> {
   const current = suggestions[suggestionId];
   return current ? { ...suggestions, [suggestionId]: { ...current, ...change } } : { ...suggestions };
 }

@@ -19,7 +19,8 @@ function personal(event: PendingEvent): { owner: string | null; fields: Personal
       return { owner: known.data.givenByMemberId, fields: REASON };
     case 'MatchWithdrawn': {
       // A coordinator's reason is written in their role, not about themself: it stays readable.
-      const owner = known.data.withdrawnBy === 'requester' ? known.data.requesterMemberId : known.data.withdrawnBy === 'helper' ? known.data.helperMemberId : null;
+      const owner =
+        known.data.withdrawnBy === 'requester' ? known.data.requesterMemberId : known.data.withdrawnBy === 'helper' ? known.data.helperMemberId : null;
       return { owner, fields: REASON };
     }
     default:

@@ -97,11 +97,10 @@ export class EscalateUnmatchedRequestsScheduler implements OnApplicationBootstra
 
   private async escalate(request: DueRequestRow, now: Date): Promise<boolean> {
     return this.em.fork().transactional(async (tx) => {
-      const neighbours = await query<PodRow>(
-        tx,
-        'select pod_id, center_lat, center_lon from matching_pods where region_id = ? and pod_id <> ?',
-        [request.region_id, request.pod_id],
-      );
+      const neighbours = await query<PodRow>(tx, 'select pod_id, center_lat, center_lon from matching_pods where region_id = ? and pod_id <> ?', [
+        request.region_id,
+        request.pod_id,
+      ]);
       const [own] = await query<PodRow>(tx, 'select pod_id, center_lat, center_lon from matching_pods where pod_id = ?', [request.pod_id]);
       const toPodIds = nearestFirst(own!, neighbours).slice(0, this.options.maxNeighbourPods);
       if (toPodIds.length === 0) return false;

@@ -56,7 +56,8 @@ export class MatchLifecycleHandler {
   giveFeedback(ctx: RequestContext, suggestionId: string, verdict: 'wrong' | 'good', reason: string | null) {
     requireDispatcher(ctx);
     return this.onSuggestion(ctx, suggestionId, (caller, location) => {
-      if (location.pod_id !== caller.podId) throw new DomainRuleViolation('NOT_YOUR_POD', "Only the request's own pod can judge its suggestions", 'suggestionId');
+      if (location.pod_id !== caller.podId)
+        throw new DomainRuleViolation('NOT_YOUR_POD', "Only the request's own pod can judge its suggestions", 'suggestionId');
       return { type: 'GiveSuggestionFeedback', data: { suggestionId, verdict, reason, givenByMemberId: caller.memberId }, metadata: caller.metadata };
     });
   }

@@ -41,5 +41,9 @@ export class SetEscalationDeadlinesHandler {
 }
 
 export function defaultDeadlines(): EscalationDeadlines {
-  return { emergencyMinutes: DEFAULT_DEADLINE_MINUTES.emergency, urgentMinutes: DEFAULT_DEADLINE_MINUTES.urgent, normalMinutes: DEFAULT_DEADLINE_MINUTES.normal };
+  return {
+    emergencyMinutes: DEFAULT_DEADLINE_MINUTES.emergency,
+    urgentMinutes: DEFAULT_DEADLINE_MINUTES.urgent,
+    normalMinutes: DEFAULT_DEADLINE_MINUTES.normal,
+  };
 }

@@ -30,7 +30,12 @@ export function suggestionNode(row: SuggestionRow, viewerPodId: string, now: Dat
     declineReason: row.decline_reason,
     feedback: row.feedback_verdict ? toGraphQLEnum(row.feedback_verdict) : null,
     shared: row.shared
-      ? { category: toGraphQLEnum(row.shared.category), urgency: toGraphQLEnum(row.shared.urgency), title: row.shared.title, locationCell: row.shared.locationCell }
+      ? {
+          category: toGraphQLEnum(row.shared.category),
+          urgency: toGraphQLEnum(row.shared.urgency),
+          title: row.shared.title,
+          locationCell: row.shared.locationCell,
+        }
       : null,
   };
 }

@@ -14,7 +14,9 @@ export class RequestMatchingQueries {
   /** Who asked, as far as matching knows (null when unknown here or erased). */
   requesterOf(podId: string, requestId: string): Promise<string | null> {
     return inPodTransaction(this.em.fork(), podId, async (tx) => {
-      const rows = await query<{ requester_member_id: string | null }>(tx, 'select requester_member_id from tracked_requests where request_id = ?', [requestId]);
+      const rows = await query<{ requester_member_id: string | null }>(tx, 'select requester_member_id from tracked_requests where request_id = ?', [
+        requestId,
+      ]);
       return rows[0]?.requester_member_id ?? null;
     });
   }

@@ -57,7 +57,8 @@ export class SuggestHelpersService {
     const row = inputs.request;
     if (!row || !row.requester_member_id) return;
     const request = requestToMatch(row, row.requester_member_id);
-    const searchedAsKept = row.pod_id === expected.podId && row.escalated_to.length === 0 && row.category === expected.category && row.location_cell === expected.locationCell;
+    const searchedAsKept =
+      row.pod_id === expected.podId && row.escalated_to.length === 0 && row.category === expected.category && row.location_cell === expected.locationCell;
     const candidates = searchedAsKept ? inputs.candidates.map(toCandidate) : await this.candidatesOf(em, request, row.escalated_to);
     await this.recordRound(em, request, candidates, trigger, metadata, searchedAsKept ? inputs.streamVersion : undefined);
   }
@@ -110,7 +111,13 @@ export class SuggestHelpersService {
     const command: SuggestHelpers = {
       type: 'SuggestHelpers',
       data: {
-        request: { requestId: request.requestId, podId: request.podId, requesterMemberId: request.requesterMemberId, category: request.category, urgency: request.urgency },
+        request: {
+          requestId: request.requestId,
+          podId: request.podId,
+          requesterMemberId: request.requesterMemberId,
+          category: request.category,
+          urgency: request.urgency,
+        },
         suggestions: ranked.map((suggestion) => ({ suggestionId: randomUUID(), ...suggestion })),
         trigger,
       },

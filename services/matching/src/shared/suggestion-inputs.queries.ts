@@ -4,7 +4,17 @@ import type { Urgency } from '../domain/helper-scoring';
 import { candidateSearchCtes, candidateSearchParams, candidateSearchShape, type CandidateRow, type CandidateSearch } from './candidate-search.queries';
 
 /** The matchable facts of a request as tracked_requests keeps them. */
-export const REQUEST_FACT_COLUMNS = ['title', 'category', 'subcategory', 'urgency', 'language', 'location_cell', 'needed_from', 'needed_until', 'visibility'] as const;
+export const REQUEST_FACT_COLUMNS = [
+  'title',
+  'category',
+  'subcategory',
+  'urgency',
+  'language',
+  'location_cell',
+  'needed_from',
+  'needed_until',
+  'visibility',
+] as const;
 
 /** What a round of suggestions reads about the request (dates as ISO strings: the row arrives as JSON). */
 export interface TrackedRequestFacts {

@@ -4,7 +4,8 @@ import { EventController, commandMetadataForEvent, type ReceivedEvent } from '@m
 import { Clock } from '@mutuo/service-kit';
 import { MATCHING_ACTOR, SuggestHelpersService } from '../shared/suggest-helpers.service';
 
-type MatchableFacts = Pick<RequestEditedV1Data, 'category' | 'urgency' | 'title'> & Partial<Pick<RequestEditedV1Data, 'subcategory' | 'language' | 'window' | 'locationCell' | 'visibility'>>;
+type MatchableFacts = Pick<RequestEditedV1Data, 'category' | 'urgency' | 'title'> &
+  Partial<Pick<RequestEditedV1Data, 'subcategory' | 'language' | 'window' | 'locationCell' | 'visibility'>>;
 
 /**
  * A new request gets its first round of suggestions; an edited one a new round. The facts are kept in

@@ -70,7 +70,10 @@ export const suggestionsProjection = defineProjection<Handled>({
         return;
       }
       case 'SuggestionAccepted':
-        await query(em, `update suggestions_view set status = 'accepted', answered_at = ? where suggestion_id = ?`, [event.data.acceptedAt, event.data.suggestionId]);
+        await query(em, `update suggestions_view set status = 'accepted', answered_at = ? where suggestion_id = ?`, [
+          event.data.acceptedAt,
+          event.data.suggestionId,
+        ]);
         return;
       case 'SuggestionDeclined':
         await query(em, `update suggestions_view set status = 'declined', answered_at = ?, decline_reason = ? where suggestion_id = ?`, [
@@ -87,7 +90,19 @@ export const suggestionsProjection = defineProjection<Handled>({
            values (?, ?, ?, ${unlessErased}, ?, ?, 0, ?::jsonb, 'assigned', 'open', true,
                    coalesce((select max(round) from suggestions_view where request_id = ?), 1), ?, ?)
            on conflict (suggestion_id) do update set assigned = true`,
-          [d.suggestionId, d.requestId, d.podId, d.helperMemberId, d.helperMemberId, d.helperPodId, d.offerId, ZERO_PARTS, d.requestId, d.assignedAt, d.assignedAt],
+          [
+            d.suggestionId,
+            d.requestId,
+            d.podId,
+            d.helperMemberId,
+            d.helperMemberId,
+            d.helperPodId,
+            d.offerId,
+            ZERO_PARTS,
+            d.requestId,
+            d.assignedAt,
+            d.assignedAt,
+          ],
         );
         return;
       }
@@ -100,9 +115,26 @@ export const suggestionsProjection = defineProjection<Handled>({
                                      requester_anonymous)
            values (?, ?, ?, ?, ?, ?, ${unlessErased}, ${unlessErased}, ?, 'made', ?,
                    coalesce((select r.requester_anonymous from tracked_requests r where r.request_id = ?::uuid), false)) on conflict (match_id) do nothing`,
-          [d.matchId, d.requestId, d.podId, d.helperPodId, d.offerId, d.suggestionId, d.requesterMemberId, d.requesterMemberId, d.helperMemberId, d.helperMemberId, d.via, d.matchedAt, d.requestId],
+          [
+            d.matchId,
+            d.requestId,
+            d.podId,
+            d.helperPodId,
+            d.offerId,
+            d.suggestionId,
+            d.requesterMemberId,
+            d.requesterMemberId,
+            d.helperMemberId,
+            d.helperMemberId,
+            d.via,
+            d.matchedAt,
+            d.requestId,
+          ],
         );
-        await query(em, `update suggestions_view set status = 'accepted', answered_at = coalesce(answered_at, ?) where suggestion_id = ?`, [d.matchedAt, d.suggestionId]);
+        await query(em, `update suggestions_view set status = 'accepted', answered_at = coalesce(answered_at, ?) where suggestion_id = ?`, [
+          d.matchedAt,
+          d.suggestionId,
+        ]);
         await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open'`, [d.requestId]);
         await query(em, `update tracked_requests set status = 'matched' where request_id = ?`, [d.requestId]);
         await changeHelperLoad(em, d.podId, d.helperPodId, d.helperMemberId, +1, d.matchedAt);
@@ -116,7 +148,9 @@ export const suggestionsProjection = defineProjection<Handled>({
           d.reason,
           d.matchId,
         ]);
-        await query(em, `update suggestions_view set status = 'withdrawn' where suggestion_id = (select suggestion_id from matches_view where match_id = ?)`, [d.matchId]);
+        await query(em, `update suggestions_view set status = 'withdrawn' where suggestion_id = (select suggestion_id from matches_view where match_id = ?)`, [
+          d.matchId,
+        ]);
         await query(em, `update tracked_requests set status = 'open' where request_id = ? and status = 'matched'`, [d.requestId]);
         await changeHelperLoad(em, d.podId, d.helperPodId, d.helperMemberId, -1, null);
         return;
@@ -130,13 +164,11 @@ export const suggestionsProjection = defineProjection<Handled>({
         ]);
         return;
       case 'SuggestionFeedbackGiven':
-        await query(em, `update suggestions_view set feedback_verdict = ?, feedback_reason = ?, feedback_by_member_id = ${unlessErased} where suggestion_id = ?`, [
-          event.data.verdict,
-          event.data.reason,
-          event.data.givenByMemberId,
-          event.data.givenByMemberId,
-          event.data.suggestionId,
-        ]);
+        await query(
+          em,
+          `update suggestions_view set feedback_verdict = ?, feedback_reason = ?, feedback_by_member_id = ${unlessErased} where suggestion_id = ?`,
+          [event.data.verdict, event.data.reason, event.data.givenByMemberId, event.data.givenByMemberId, event.data.suggestionId],
+        );
         return;
       case 'RequestClosed': {
         const d = event.data;
@@ -173,7 +205,14 @@ export const suggestionsProjection = defineProjection<Handled>({
 });
 
 /** The helper may be in another pod (a cross-pod match): their row is written with their pod in scope, then the request's again. */
-async function changeHelperLoad(em: EntityManager, requestPodId: string, helperPodId: string, memberId: string, delta: number, helpedAt: string | null): Promise<void> {
+async function changeHelperLoad(
+  em: EntityManager,
+  requestPodId: string,
+  helperPodId: string,
+  memberId: string,
+  delta: number,
+  helpedAt: string | null,
+): Promise<void> {
   if (helperPodId !== requestPodId) await setTransactionPod(em, helperPodId);
   await query(
     em,

@@ -103,10 +103,12 @@ export class TrackOffers {
 
   private async setStatus(event: ReceivedEvent<{ offerId: string; at: string }>, status: 'open' | 'paused' | 'closed'): Promise<void> {
     // Closed is final; otherwise the newer change wins.
-    await query(
-      event.em,
-      `update open_offers set status = ?, version_at = ? where offer_id = ? and status <> 'closed' and (version_at < ? or ? = 'closed')`,
-      [status, event.data.at, event.data.offerId, event.data.at, status],
-    );
+    await query(event.em, `update open_offers set status = ?, version_at = ? where offer_id = ? and status <> 'closed' and (version_at < ? or ? = 'closed')`, [
+      status,
+      event.data.at,
+      event.data.offerId,
+      event.data.at,
+      status,
+    ]);
   }
 }

@@ -20,7 +20,11 @@ export class CreatePodHandler {
     this.commands = new CommandHandler(store, podDecider);
   }
 
-  async handle(input: { regionId: string; name: string; languages: string[]; timezone: string }, ctx: RequestContext, idempotencyKey: string | null = null): Promise<ActivePod> {
+  async handle(
+    input: { regionId: string; name: string; languages: string[]; timezone: string },
+    ctx: RequestContext,
+    idempotencyKey: string | null = null,
+  ): Promise<ActivePod> {
     const identity = requireRole(ctx, 'operator', 'region-steward');
     const em = this.em.fork();
     // The region's own stream is the truth: no read-model lag can let a pod into a region that does not exist.

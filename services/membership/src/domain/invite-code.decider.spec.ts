@@ -35,7 +35,10 @@ describe('invite codes', () => {
   });
 
   it('given a fresh code, when someone joins with it, then its first use is counted', () => {
-    spec(inviteCodeDecider).given([created]).when(redeem('ana', day(1))).then([redeemed('ana', 1, day(1))]);
+    spec(inviteCodeDecider)
+      .given([created])
+      .when(redeem('ana', day(1)))
+      .then([redeemed('ana', 1, day(1))]);
   });
 
   it('given a code used as often as it may be, when someone else tries it, then it is refused as exhausted', () => {
@@ -45,9 +48,10 @@ describe('invite codes', () => {
 
   it('given a code past its expiry, when someone tries it, then it is refused as expired (from the very moment of expiry)', () => {
     expect(refusal([created], redeem('ana', day(7)))).toMatchObject({ code: 'INVITE_CODE_EXPIRED', field: 'inviteCode' });
-    spec(inviteCodeDecider).given([created]).when(redeem('ana', new Date(Date.parse(day(7)) - 1).toISOString())).then([
-      redeemed('ana', 1, new Date(Date.parse(day(7)) - 1).toISOString()),
-    ]);
+    spec(inviteCodeDecider)
+      .given([created])
+      .when(redeem('ana', new Date(Date.parse(day(7)) - 1).toISOString()))
+      .then([redeemed('ana', 1, new Date(Date.parse(day(7)) - 1).toISOString())]);
   });
 
   it('given a revoked code, when someone tries it, then it is refused; revoking again changes nothing', () => {

@@ -73,7 +73,9 @@ export const inviteCodeDecider: Decider<InviteCodeState, InviteCodeCommand, Invi
         if (state.uses >= state.maxUses) {
           throw new DomainRuleViolation('INVITE_CODE_EXHAUSTED', 'This invite code has been used as often as it may be', INVITE_CODE_FIELD);
         }
-        return [{ type: 'InviteCodeRedeemed', data: { podId: state.podId, codeId: state.codeId, memberId: command.data.memberId, uses: state.uses + 1 }, metadata }];
+        return [
+          { type: 'InviteCodeRedeemed', data: { podId: state.podId, codeId: state.codeId, memberId: command.data.memberId, uses: state.uses + 1 }, metadata },
+        ];
       }
       case 'RevokeInviteCode': {
         if (state.status === 'none') throw new DomainRuleViolation('INVITE_CODE_NOT_FOUND', 'No invite code of this pod has this id', 'id');

@@ -53,8 +53,16 @@ const apply = (facts: Partial<PodAdmissionFacts> = {}, data: Partial<ApplyToJoin
   },
   metadata: anaMetadata,
 });
-const approve: MemberAdmissionCommand = { type: 'ApproveJoinApplication', data: { memberId, podId, podLanguages: ['pt', 'en'] }, metadata: coordinatorMetadata };
-const decline = (reason: string): MemberAdmissionCommand => ({ type: 'DeclineJoinApplication', data: { memberId, podId, reason }, metadata: coordinatorMetadata });
+const approve: MemberAdmissionCommand = {
+  type: 'ApproveJoinApplication',
+  data: { memberId, podId, podLanguages: ['pt', 'en'] },
+  metadata: coordinatorMetadata,
+};
+const decline = (reason: string): MemberAdmissionCommand => ({
+  type: 'DeclineJoinApplication',
+  data: { memberId, podId, reason },
+  metadata: coordinatorMetadata,
+});
 
 const joined = (metadata = anaEvent, preferredLanguage = 'pt'): MemberJoined => ({
   type: 'MemberJoined',
@@ -94,7 +102,10 @@ describe('joining an open pod', () => {
   });
 
   it('keeps the language they prefer, canonically written', () => {
-    spec(memberAdmissionDecider).given([]).when(join({}, { preferredLanguage: 'PT-br' })).then([joined(anaEvent, 'pt-BR')]);
+    spec(memberAdmissionDecider)
+      .given([])
+      .when(join({}, { preferredLanguage: 'PT-br' }))
+      .then([joined(anaEvent, 'pt-BR')]);
   });
 
   it('refuses an unknown language tag, naming the field', () => {
@@ -112,7 +123,10 @@ describe('joining an open pod', () => {
 
 describe('joining a pod that has agreements', () => {
   it('given agreements at version 2, when a person joins acknowledging version 2, then the acknowledgement is recorded with the joining', () => {
-    spec(memberAdmissionDecider).given([]).when(join({ agreementsVersion: 2 }, { agreementsVersion: 2 })).then([joined(), acknowledged(2)]);
+    spec(memberAdmissionDecider)
+      .given([])
+      .when(join({ agreementsVersion: 2 }, { agreementsVersion: 2 }))
+      .then([joined(), acknowledged(2)]);
   });
 
   it('refuses a join that acknowledges no version, or a stale one, naming the field', () => {
@@ -128,8 +142,14 @@ describe('joining a pod that has agreements', () => {
       data: { version, currentVersion },
       metadata: anaMetadata,
     });
-    spec(memberAdmissionDecider).given([joined(), acknowledged(1)]).when(acknowledge(2, 2)).then([acknowledged(2)]);
-    spec(memberAdmissionDecider).given([joined(), acknowledged(2)]).when(acknowledge(2, 2)).then([]);
+    spec(memberAdmissionDecider)
+      .given([joined(), acknowledged(1)])
+      .when(acknowledge(2, 2))
+      .then([acknowledged(2)]);
+    spec(memberAdmissionDecider)
+      .given([joined(), acknowledged(2)])
+      .when(acknowledge(2, 2))
+      .then([]);
     expect(refusal([joined(), acknowledged(1)], acknowledge(1, 2))).toMatchObject({ code: 'STALE_AGREEMENTS_VERSION', field: 'version' });
     expect(refusal([], acknowledge(2, 2))).toMatchObject({ code: 'NOT_A_MEMBER' });
   });
@@ -137,7 +157,10 @@ describe('joining a pod that has agreements', () => {
 
 describe('joining a pod that admits with invite codes', () => {
   it('given nothing, when a person joins with a code, then they are a member (the code is redeemed on its own stream)', () => {
-    spec(memberAdmissionDecider).given([]).when(join({ admissionMode: 'invite-code' }, { inviteCodeGiven: true })).then([joined()]);
+    spec(memberAdmissionDecider)
+      .given([])
+      .when(join({ admissionMode: 'invite-code' }, { inviteCodeGiven: true }))
+      .then([joined()]);
   });
 
   it('refuses a join without a code, naming the field', () => {
@@ -189,10 +212,10 @@ describe('joining a pod that admits by application', () => {
   });
 
   it('refuses to approve twice, or without an application', () => {
-    const approvedHistory = spec(memberAdmissionDecider).given([submitted()]).when(approve).then([
-      { type: 'JoinApplicationApproved', data: { memberId, podId }, metadata: coordinatorEvent },
-      joined(coordinatorEvent),
-    ]);
+    const approvedHistory = spec(memberAdmissionDecider)
+      .given([submitted()])
+      .when(approve)
+      .then([{ type: 'JoinApplicationApproved', data: { memberId, podId }, metadata: coordinatorEvent }, joined(coordinatorEvent)]);
     expect(refusal([submitted(), ...approvedHistory], approve)).toMatchObject({ code: 'ALREADY_MEMBER' });
     expect(refusal([], approve)).toMatchObject({ code: 'NO_PENDING_APPLICATION', field: 'memberId' });
   });
@@ -206,14 +229,44 @@ describe('joining a pod that admits by application', () => {
     ['an answer to no question of the pod', { answers: [{ questionId: 'q-9', answer: 'Yes' }] }, 'UNKNOWN_JOIN_QUESTION', 'answers.0.questionId'],
     [
       'two answers to one question',
-      { answers: [{ questionId: 'q-1', answer: 'Yes' }, { questionId: 'q-1', answer: 'No' }] },
+      {
+        answers: [
+          { questionId: 'q-1', answer: 'Yes' },
+          { questionId: 'q-1', answer: 'No' },
+        ],
+      },
       'DUPLICATE_ANSWER',
       'answers.1.questionId',
     ],
-    ['an empty answer', { answers: [{ questionId: 'q-1', answer: 'Yes' }, { questionId: 'q-2', answer: '  ' }] }, 'INVALID_ANSWER', 'answers.1.answer'],
-    ['an answer with a control character', { answers: [{ questionId: 'q-1', answer: 'Yes' }, { questionId: 'q-2', answer: 'No\u0085thanks' }] }, 'INVALID_ANSWER', 'answers.1.answer'],
+    [
+      'an empty answer',
+      {
+        answers: [
+          { questionId: 'q-1', answer: 'Yes' },
+          { questionId: 'q-2', answer: '  ' },
+        ],
+      },
+      'INVALID_ANSWER',
+      'answers.1.answer',
+    ],
+    [
+      'an answer with a control character',
+      {
+        answers: [
+          { questionId: 'q-1', answer: 'Yes' },
+          { questionId: 'q-2', answer: 'No\u0085thanks' },
+        ],
+      },
+      'INVALID_ANSWER',
+      'answers.1.answer',
+    ],
     ['an empty display name', { displayName: ' ' }, 'INVALID_DISPLAY_NAME', 'displayName'],
-    ['a stale agreements version', { agreementsVersion: 1, pod: pod({ admissionMode: 'application', joinQuestions: questions, agreementsVersion: 2 }) }, 'STALE_AGREEMENTS_VERSION', 'agreementsVersion'],
+    [
+      'a stale agreements version',
+      { agreementsVersion: 1, pod: pod({ admissionMode: 'application', joinQuestions: questions, agreementsVersion: 2 }) },
+      'STALE_AGREEMENTS_VERSION',
+      'agreementsVersion',
+    ],
   ])('refuses %s, naming the field', (_case, data, code, field) => {
     expect(refusal([], apply({}, data))).toMatchObject({ code, field });
   });
@@ -244,10 +297,14 @@ describe('leaving a pod', () => {
   });
 
   it('given a former member, when they join again, then they are admitted afresh and acknowledge the agreements again', () => {
-    expect(spec(memberAdmissionDecider).given([joined(), acknowledged(1), left]).state().acknowledgedVersion).toBeNull();
-    spec(memberAdmissionDecider).given([joined(), acknowledged(1), left]).when(join({ agreementsVersion: 1 }, { agreementsVersion: 1 })).then([
-      joined(),
-      acknowledged(1),
-    ]);
+    expect(
+      spec(memberAdmissionDecider)
+        .given([joined(), acknowledged(1), left])
+        .state().acknowledgedVersion,
+    ).toBeNull();
+    spec(memberAdmissionDecider)
+      .given([joined(), acknowledged(1), left])
+      .when(join({ agreementsVersion: 1 }, { agreementsVersion: 1 }))
+      .then([joined(), acknowledged(1)]);
   });
 });

@@ -61,10 +61,7 @@ type Applicant = JoinDetails;
  * `inviteCodeGiven`: the person gave a code; the handler redeems it on the code's own stream in the same
  * transaction, so the joining and the use of the code are written together or not at all.
  */
-export type AdmitToPod = Command<
-  'JoinPod',
-  Applicant & { pod: PodAdmissionFacts; inviteCodeGiven: boolean; agreementsVersion: number | null }
->;
+export type AdmitToPod = Command<'JoinPod', Applicant & { pod: PodAdmissionFacts; inviteCodeGiven: boolean; agreementsVersion: number | null }>;
 export type ApplyToJoin = Command<
   'ApplyToJoin',
   Applicant & { pod: PodAdmissionFacts; answers: readonly { questionId: string; answer: string }[]; agreementsVersion: number | null }
@@ -91,12 +88,7 @@ export type JoinApplicationApproved = DomainEvent<'JoinApplicationApproved', OnM
 export type JoinApplicationDeclined = DomainEvent<'JoinApplicationDeclined', OnMember<{ reason: string }>>;
 export type AgreementsAcknowledged = DomainEvent<'AgreementsAcknowledged', OnMember<{ version: number }>>;
 export type MemberAdmissionEvent =
-  | MemberJoined
-  | MemberLeft
-  | JoinApplicationSubmitted
-  | JoinApplicationApproved
-  | JoinApplicationDeclined
-  | AgreementsAcknowledged;
+  MemberJoined | MemberLeft | JoinApplicationSubmitted | JoinApplicationApproved | JoinApplicationDeclined | AgreementsAcknowledged;
 
 export const MEMBER_ADMISSION_EVENT_TYPES = [
   'JoinApplicationSubmitted',
@@ -122,10 +114,7 @@ export const memberAdmissionDecider: Decider<MemberAdmissionState, MemberAdmissi
         }
         const preferredLanguage = languageOf(applicant.preferredLanguage);
         requireCurrentAgreements(pod.agreementsVersion, agreementsVersion, 'agreementsVersion');
-        return [
-          ...joined(state, { ...applicant, preferredLanguage }, pod.podLanguages, command),
-          ...acknowledged(applicant, agreementsVersion, metadata),
-        ];
+        return [...joined(state, { ...applicant, preferredLanguage }, pod.podLanguages, command), ...acknowledged(applicant, agreementsVersion, metadata)];
       }
 
       case 'ApplyToJoin': {
@@ -222,9 +211,7 @@ export const memberAdmissionDecider: Decider<MemberAdmissionState, MemberAdmissi
         };
       }
       case 'JoinApplicationApproved':
-        return state.application
-          ? { ...state, application: { ...state.application, status: 'approved', decidedAt: event.metadata.occurredAt } }
-          : state;
+        return state.application ? { ...state, application: { ...state.application, status: 'approved', decidedAt: event.metadata.occurredAt } } : state;
       case 'JoinApplicationDeclined':
         return state.application
           ? {

@@ -32,7 +32,10 @@ describe('member blocks', () => {
   });
 
   it('refuses to block yourself', () => {
-    const error = spec(memberBlocksDecider).given([joined]).when(block(ana)).thenThrows(DomainRuleViolation, /yourself/);
+    const error = spec(memberBlocksDecider)
+      .given([joined])
+      .when(block(ana))
+      .thenThrows(DomainRuleViolation, /yourself/);
     expect(error).toMatchObject({ code: 'CANNOT_BLOCK_SELF', field: 'memberId' });
   });
 
@@ -42,10 +45,14 @@ describe('member blocks', () => {
   });
 
   it('given a block, when it is lifted, then the pair is released; lifting it again changes nothing', () => {
-    const unblocked = spec(memberBlocksDecider).given([joined, blocked]).when(unblock(bo)).then([
-      { type: 'MemberUnblocked', data: { podId, blockerMemberId: ana, blockedMemberId: bo }, metadata: eventMetadata },
-    ]);
-    spec(memberBlocksDecider).given([joined, blocked, ...unblocked]).when(unblock(bo)).then([]);
+    const unblocked = spec(memberBlocksDecider)
+      .given([joined, blocked])
+      .when(unblock(bo))
+      .then([{ type: 'MemberUnblocked', data: { podId, blockerMemberId: ana, blockedMemberId: bo }, metadata: eventMetadata }]);
+    spec(memberBlocksDecider)
+      .given([joined, blocked, ...unblocked])
+      .when(unblock(bo))
+      .then([]);
   });
 
   it('lets the joining decider ignore block events on the same member stream', () => {

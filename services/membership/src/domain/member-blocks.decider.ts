@@ -2,9 +2,7 @@ import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventM
 import { notAMember, type MemberIdentity, type OnMemberStream } from './member-slice';
 
 /** The members this member has blocked. A block hides the two from each other and keeps them from being matched. */
-export type MemberBlocksState =
-  | { readonly status: 'none' }
-  | (MemberIdentity & { readonly status: 'active'; readonly blocked: readonly string[] });
+export type MemberBlocksState = { readonly status: 'none' } | (MemberIdentity & { readonly status: 'active'; readonly blocked: readonly string[] });
 
 /** `blockedMemberExists`: whether the other member is in the same pod; the handler looks it up. */
 export type BlockMember = Command<'BlockMember', { blockedMemberId: string; blockedMemberExists: boolean }>;

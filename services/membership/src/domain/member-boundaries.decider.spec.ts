@@ -57,7 +57,12 @@ describe('member boundaries', () => {
     ['a capacity in quarter hours', { weeklyCapacityHours: 2.25 }, 'INVALID_CAPACITY', 'weeklyCapacityHours'],
     ['a daily rule', { availability: [{ rrule: 'FREQ=DAILY;BYHOUR=9', durationMinutes: 60 }] }, 'INVALID_RRULE', 'availability[0].rrule'],
     ['a rule that ends', { availability: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;COUNT=3', durationMinutes: 60 }] }, 'INVALID_RRULE', 'availability[0].rrule'],
-    ['a window shorter than 15 minutes', { availability: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=9', durationMinutes: 5 }] }, 'INVALID_WINDOW_DURATION', 'availability[0].durationMinutes'],
+    [
+      'a window shorter than 15 minutes',
+      { availability: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=9', durationMinutes: 5 }] },
+      'INVALID_WINDOW_DURATION',
+      'availability[0].durationMinutes',
+    ],
     ['an unknown time zone', { timezone: 'Europe/Atlantis' }, 'INVALID_TIMEZONE', 'timezone'],
     ['quiet hours that are not HH:MM', { quietHours: { start: '7pm', end: '07:00' } }, 'INVALID_QUIET_HOURS', 'quietHours.start'],
     ['quiet hours that end when they start', { quietHours: { start: '22:00', end: '22:00' } }, 'INVALID_QUIET_HOURS', 'quietHours.end'],
@@ -75,6 +80,9 @@ describe('member boundaries', () => {
   });
 
   it('refuses someone who has not joined', () => {
-    spec(memberBoundariesDecider).given([]).when(set()).thenThrows(DomainRuleViolation, /Join the pod/);
+    spec(memberBoundariesDecider)
+      .given([])
+      .when(set())
+      .thenThrows(DomainRuleViolation, /Join the pod/);
   });
 });

@@ -26,9 +26,7 @@ export interface Boundaries {
   readonly timezone: string;
 }
 
-export type MemberBoundariesState =
-  | { readonly status: 'none' }
-  | (MemberIdentity & { readonly status: 'active'; readonly boundaries: Boundaries | null });
+export type MemberBoundariesState = { readonly status: 'none' } | (MemberIdentity & { readonly status: 'active'; readonly boundaries: Boundaries | null });
 
 /** Replaces all boundaries at once. */
 export type SetBoundaries = Command<'SetBoundaries', Boundaries>;

@@ -51,12 +51,18 @@ describe('erasing a member', () => {
   });
 
   it('given an erased member, when erasure is asked again, then it is refused naming the member', () => {
-    const error = spec(memberErasureDecider).given([joined, { ...left, metadata: eventAt(erasedAt) }, erased()]).when(erase()).thenThrows(DomainRuleViolation, /already erased/);
+    const error = spec(memberErasureDecider)
+      .given([joined, { ...left, metadata: eventAt(erasedAt) }, erased()])
+      .when(erase())
+      .thenThrows(DomainRuleViolation, /already erased/);
     expect(error).toMatchObject({ code: 'ALREADY_ERASED', field: 'memberId' });
   });
 
   it('given nobody, when erasure is asked, then it is refused: there is nothing to erase', () => {
-    const error = spec(memberErasureDecider).given([]).when(erase()).thenThrows(DomainRuleViolation, /No member/);
+    const error = spec(memberErasureDecider)
+      .given([])
+      .when(erase())
+      .thenThrows(DomainRuleViolation, /No member/);
     expect(error).toMatchObject({ code: 'MEMBER_NOT_FOUND', field: 'memberId' });
   });
 
@@ -71,7 +77,11 @@ describe('erasing a member', () => {
   });
 
   it('an erased member is a former member', () => {
-    expect(spec(memberErasureDecider).given([joined, { ...left, metadata: eventAt(erasedAt) }, erased()]).state()).toMatchObject({
+    expect(
+      spec(memberErasureDecider)
+        .given([joined, { ...left, metadata: eventAt(erasedAt) }, erased()])
+        .state(),
+    ).toMatchObject({
       status: 'erased',
       erasedAt,
       member: { status: 'left' },

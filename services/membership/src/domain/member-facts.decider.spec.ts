@@ -82,7 +82,14 @@ describe('sharing member facts', () => {
       .then([
         {
           type: 'ProfileUpdated',
-          data: { ...on, displayName: 'Ana', pronouns: null, languages: ['pt'], skills: ['meals'], location: { cell: 'eycs0v', precise: { lat: 38.7, lon: -9.1 } } },
+          data: {
+            ...on,
+            displayName: 'Ana',
+            pronouns: null,
+            languages: ['pt'],
+            skills: ['meals'],
+            location: { cell: 'eycs0v', precise: { lat: 38.7, lon: -9.1 } },
+          },
           metadata: eventMetadata,
         },
         profileFacts({ languages: ['pt'], skills: ['meals'], locationCell: 'eycs0v' }),
@@ -103,6 +110,9 @@ describe('sharing member facts', () => {
   });
 
   it('given a command that changes nothing, then nothing is shared either', () => {
-    spec(profileSlice).given([joined, emailAdded, emailPreferred]).when(profileCommand({ type: 'SetPreferredChannel', data: { channelId } })).then([]);
+    spec(profileSlice)
+      .given([joined, emailAdded, emailPreferred])
+      .when(profileCommand({ type: 'SetPreferredChannel', data: { channelId } }))
+      .then([]);
   });
 });

@@ -75,9 +75,16 @@ describe('stepping back and returning', () => {
         .given([joined, steppedBackUntilDecember])
         .when(returnFromPause(due, true))
         .then([{ type: 'Returned', data: { ...on, returnedAt: due, automatic: true }, metadata: eventAt(due, 'system:membership') }]);
-      expect(spec(memberPauseDecider).given([joined, steppedBackUntilDecember, ...returned]).state()).toMatchObject({ status: 'active' });
+      expect(
+        spec(memberPauseDecider)
+          .given([joined, steppedBackUntilDecember, ...returned])
+          .state(),
+      ).toMatchObject({ status: 'active' });
       // A second scheduler replica arriving late finds nothing to do.
-      spec(memberPauseDecider).given([joined, steppedBackUntilDecember, ...returned]).when(returnFromPause(due, true)).then([]);
+      spec(memberPauseDecider)
+        .given([joined, steppedBackUntilDecember, ...returned])
+        .when(returnFromPause(due, true))
+        .then([]);
     });
 
     it('never ends an open-ended pause on its own', () => {
@@ -92,10 +99,16 @@ describe('stepping back and returning', () => {
       .given([joined, steppedBackUntilDecember])
       .when(returnFromPause(early, false))
       .then([{ type: 'Returned', data: { ...on, returnedAt: early, automatic: false }, metadata: eventAt(early) }]);
-    spec(memberPauseDecider).given([joined, steppedBackUntilDecember, ...returned]).when(returnFromPause(early, false)).then([]);
+    spec(memberPauseDecider)
+      .given([joined, steppedBackUntilDecember, ...returned])
+      .when(returnFromPause(early, false))
+      .then([]);
   });
 
   it('refuses someone who has not joined', () => {
-    spec(memberPauseDecider).given([]).when(stepBack(null)).thenThrows(DomainRuleViolation, /Join the pod/);
+    spec(memberPauseDecider)
+      .given([])
+      .when(stepBack(null))
+      .thenThrows(DomainRuleViolation, /Join the pod/);
   });
 });

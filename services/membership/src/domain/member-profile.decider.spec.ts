@@ -57,40 +57,67 @@ describe('member profile', () => {
       };
       spec(memberProfileDecider)
         .given([joined])
-        .when(update({ displayName: '  Ana   Sousa ', pronouns: 'she/her', languages: ['pt-br', 'en', 'pt-BR'], skills: ['translation', 'groceries'], location: { cell: 'EYCS21' } }))
+        .when(
+          update({
+            displayName: '  Ana   Sousa ',
+            pronouns: 'she/her',
+            languages: ['pt-br', 'en', 'pt-BR'],
+            skills: ['translation', 'groceries'],
+            location: { cell: 'EYCS21' },
+          }),
+        )
         .then([expected]);
     });
 
     it('keeps what the update leaves out and starts from the name and language given when joining', () => {
-      const [event] = spec(memberProfileDecider).given([joined]).when(update({ pronouns: 'they/them' })).then([
-        {
-          type: 'ProfileUpdated',
-          data: { ...on, displayName: 'Ana', pronouns: 'they/them', languages: ['pt'], skills: [], location: null },
-          metadata: eventMetadata,
-        },
-      ]);
+      const [event] = spec(memberProfileDecider)
+        .given([joined])
+        .when(update({ pronouns: 'they/them' }))
+        .then([
+          {
+            type: 'ProfileUpdated',
+            data: { ...on, displayName: 'Ana', pronouns: 'they/them', languages: ['pt'], skills: [], location: null },
+            metadata: eventMetadata,
+          },
+        ]);
       expect(spec(memberProfileDecider).given([joined, event!]).state()).toMatchObject({ profile: { pronouns: 'they/them' } });
     });
 
     it('given a profile, when the same values are sent again, then nothing happens', () => {
-      const [event] = spec(memberProfileDecider).given([joined]).when(update({ skills: ['meals'], languages: ['pt', 'en'] })).then([
-        {
-          type: 'ProfileUpdated',
-          data: { ...on, displayName: 'Ana', pronouns: null, languages: ['pt', 'en'], skills: ['meals'], location: null },
-          metadata: eventMetadata,
-        },
-      ]);
-      spec(memberProfileDecider).given([joined, event!]).when(update({ skills: ['meals'], languages: ['pt', 'en'] })).then([]);
+      const [event] = spec(memberProfileDecider)
+        .given([joined])
+        .when(update({ skills: ['meals'], languages: ['pt', 'en'] }))
+        .then([
+          {
+            type: 'ProfileUpdated',
+            data: { ...on, displayName: 'Ana', pronouns: null, languages: ['pt', 'en'], skills: ['meals'], location: null },
+            metadata: eventMetadata,
+          },
+        ]);
+      spec(memberProfileDecider)
+        .given([joined, event!])
+        .when(update({ skills: ['meals'], languages: ['pt', 'en'] }))
+        .then([]);
     });
 
     it('derives the neighbourhood cell from an opted-in precise point, rounded to six decimals', () => {
-      const [event] = spec(memberProfileDecider).given([joined]).when(update({ location: { precise: { lat: 38.72605123, lon: -9.1357749 } } })).then([
-        {
-          type: 'ProfileUpdated',
-          data: { ...on, displayName: 'Ana', pronouns: null, languages: ['pt'], skills: [], location: { cell: 'eycs21', precise: { lat: 38.726051, lon: -9.135775 } } },
-          metadata: eventMetadata,
-        },
-      ]);
+      const [event] = spec(memberProfileDecider)
+        .given([joined])
+        .when(update({ location: { precise: { lat: 38.72605123, lon: -9.1357749 } } }))
+        .then([
+          {
+            type: 'ProfileUpdated',
+            data: {
+              ...on,
+              displayName: 'Ana',
+              pronouns: null,
+              languages: ['pt'],
+              skills: [],
+              location: { cell: 'eycs21', precise: { lat: 38.726051, lon: -9.135775 } },
+            },
+            metadata: eventMetadata,
+          },
+        ]);
       // Opting out again keeps the cell and drops the point.
       spec(memberProfileDecider)
         .given([joined, event!])
@@ -115,14 +142,22 @@ describe('member profile', () => {
       ['a cell of the wrong size', { location: { cell: 'eycs2' } }, 'INVALID_LOCATION_CELL', 'location.cell'],
       ['a location with neither cell nor point', { location: {} }, 'INVALID_LOCATION_CELL', 'location.cell'],
       ['a latitude beyond the pole', { location: { precise: { lat: 91, lon: 0 } } }, 'INVALID_LOCATION_POINT', 'location.precise'],
-      ['a point outside the given cell', { location: { cell: 'u4pruy', precise: { lat: 38.72605, lon: -9.13577 } } }, 'LOCATION_OUTSIDE_CELL', 'location.precise'],
+      [
+        'a point outside the given cell',
+        { location: { cell: 'u4pruy', precise: { lat: 38.72605, lon: -9.13577 } } },
+        'LOCATION_OUTSIDE_CELL',
+        'location.precise',
+      ],
     ])('refuses %s, naming the field', (_case, changes, code, field) => {
       const error = spec(memberProfileDecider).given([joined]).when(update(changes)).thenThrows(DomainRuleViolation);
       expect(error).toMatchObject({ code, field });
     });
 
     it('refuses someone who has not joined the pod', () => {
-      const error = spec(memberProfileDecider).given([]).when(update({ pronouns: 'he/him' })).thenThrows(DomainRuleViolation);
+      const error = spec(memberProfileDecider)
+        .given([])
+        .when(update({ pronouns: 'he/him' }))
+        .thenThrows(DomainRuleViolation);
       expect(error).toMatchObject({ code: 'NOT_A_MEMBER' });
     });
   });
@@ -133,7 +168,11 @@ describe('member profile', () => {
         .given([joined])
         .when(add('ch-1', 'email', ' Ana@Example.ORG '))
         .then([added('ch-1', 'email', 'Ana@example.org'), preferred('ch-1')]);
-      expect(spec(memberProfileDecider).given([joined, added('ch-1', 'email', 'Ana@example.org'), preferred('ch-1')]).state()).toMatchObject({
+      expect(
+        spec(memberProfileDecider)
+          .given([joined, added('ch-1', 'email', 'Ana@example.org'), preferred('ch-1')])
+          .state(),
+      ).toMatchObject({
         channels: [{ channelId: 'ch-1', verified: false }],
         preferredChannelId: 'ch-1',
       });
@@ -152,7 +191,10 @@ describe('member profile', () => {
       ['messaging', 'a b', 'INVALID_CONTACT_VALUE', 'value'],
       ['pigeon', 'coo', 'INVALID_CONTACT_KIND', 'kind'],
     ])('refuses a %s channel "%s"', (kind, value, code, field) => {
-      const error = spec(memberProfileDecider).given([joined]).when(add('ch-1', kind, value)).thenThrows(DomainRuleViolation);
+      const error = spec(memberProfileDecider)
+        .given([joined])
+        .when(add('ch-1', kind, value))
+        .thenThrows(DomainRuleViolation);
       expect(error).toMatchObject({ code, field });
     });
 
@@ -167,22 +209,37 @@ describe('member profile', () => {
     it('given the preferred channel and a verified one, when the preferred is removed, then the verified one takes over', () => {
       const verified = { type: 'ContactChannelVerified' as const, data: { ...on, channelId: 'ch-3' }, metadata: eventMetadata };
       spec(memberProfileDecider)
-        .given([joined, added('ch-1', 'email', 'ana@example.org'), preferred('ch-1'), added('ch-2', 'messaging', '@ana'), added('ch-3', 'phone', '+351912345678'), verified])
+        .given([
+          joined,
+          added('ch-1', 'email', 'ana@example.org'),
+          preferred('ch-1'),
+          added('ch-2', 'messaging', '@ana'),
+          added('ch-3', 'phone', '+351912345678'),
+          verified,
+        ])
         .when(command('RemoveContactChannel', 'ch-1'))
         .then([{ type: 'ContactChannelRemoved', data: { ...on, channelId: 'ch-1' }, metadata: eventMetadata }, preferred('ch-3')]);
     });
 
     it('given a single channel, when it is removed, then no channel is preferred', () => {
       const history = [joined, added('ch-1', 'email', 'ana@example.org'), preferred('ch-1')];
-      const events = spec(memberProfileDecider).given(history).when(command('RemoveContactChannel', 'ch-1')).then([
-        { type: 'ContactChannelRemoved', data: { ...on, channelId: 'ch-1' }, metadata: eventMetadata },
-      ]);
-      expect(spec(memberProfileDecider).given([...history, ...events]).state()).toMatchObject({ channels: [], preferredChannelId: null });
+      const events = spec(memberProfileDecider)
+        .given(history)
+        .when(command('RemoveContactChannel', 'ch-1'))
+        .then([{ type: 'ContactChannelRemoved', data: { ...on, channelId: 'ch-1' }, metadata: eventMetadata }]);
+      expect(
+        spec(memberProfileDecider)
+          .given([...history, ...events])
+          .state(),
+      ).toMatchObject({ channels: [], preferredChannelId: null });
     });
 
     it('sets another preferred channel once, and refuses an unknown one', () => {
       const history = [joined, added('ch-1', 'email', 'ana@example.org'), preferred('ch-1'), added('ch-2', 'messaging', '@ana')];
-      spec(memberProfileDecider).given(history).when(command('SetPreferredChannel', 'ch-2')).then([preferred('ch-2')]);
+      spec(memberProfileDecider)
+        .given(history)
+        .when(command('SetPreferredChannel', 'ch-2'))
+        .then([preferred('ch-2')]);
       spec(memberProfileDecider).given(history).when(command('SetPreferredChannel', 'ch-1')).then([]);
       const error = spec(memberProfileDecider).given(history).when(command('SetPreferredChannel', 'ch-9')).thenThrows(DomainRuleViolation);
       expect(error).toMatchObject({ code: 'CONTACT_CHANNEL_NOT_FOUND', field: 'channelId' });
@@ -190,11 +247,19 @@ describe('member profile', () => {
 
     it('given an unverified channel, when sign-in proves it, then it is verified once', () => {
       const history = [joined, added('ch-1', 'email', 'ana@example.org'), preferred('ch-1')];
-      const verified = spec(memberProfileDecider).given(history).when(command('MarkContactVerified', 'ch-1')).then([
-        { type: 'ContactChannelVerified', data: { ...on, channelId: 'ch-1' }, metadata: eventMetadata },
-      ]);
-      expect(spec(memberProfileDecider).given([...history, ...verified]).state()).toMatchObject({ channels: [{ verified: true }] });
-      spec(memberProfileDecider).given([...history, ...verified]).when(command('MarkContactVerified', 'ch-1')).then([]);
+      const verified = spec(memberProfileDecider)
+        .given(history)
+        .when(command('MarkContactVerified', 'ch-1'))
+        .then([{ type: 'ContactChannelVerified', data: { ...on, channelId: 'ch-1' }, metadata: eventMetadata }]);
+      expect(
+        spec(memberProfileDecider)
+          .given([...history, ...verified])
+          .state(),
+      ).toMatchObject({ channels: [{ verified: true }] });
+      spec(memberProfileDecider)
+        .given([...history, ...verified])
+        .when(command('MarkContactVerified', 'ch-1'))
+        .then([]);
     });
   });
 });

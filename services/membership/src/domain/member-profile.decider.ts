@@ -2,13 +2,7 @@ import { REQUEST_CATEGORIES, type RequestCategory } from '@mutuo/contracts';
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText, plainText } from '@mutuo/domain';
 import { encodeGeohash, geohashCell, isValidPoint, NEIGHBOURHOOD_PRECISION, type GeoPoint } from '@mutuo/domain';
 import { notAMember, type MemberIdentity, type OnMemberStream } from './member-slice';
-import {
-  canonicalLanguageTag,
-  CONTACT_CHANNEL_KINDS,
-  normalizeContactValue,
-  sameContactValue,
-  type ContactChannelKind,
-} from './profile-values';
+import { canonicalLanguageTag, CONTACT_CHANNEL_KINDS, normalizeContactValue, sameContactValue, type ContactChannelKind } from './profile-values';
 
 export interface MemberLocation {
   /** Geohash cell at neighbourhood size: what the pod may know of where the member is. */

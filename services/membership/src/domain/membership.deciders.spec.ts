@@ -28,7 +28,10 @@ describe('region', () => {
   });
 
   it('refuses a slug that cannot be used in URLs and subjects', () => {
-    const error = spec(regionDecider).given([]).when(create({ slug: 'Lisbon Centre' })).thenThrows(DomainRuleViolation);
+    const error = spec(regionDecider)
+      .given([])
+      .when(create({ slug: 'Lisbon Centre' }))
+      .thenThrows(DomainRuleViolation);
     expect(error).toMatchObject({ field: 'slug', code: 'INVALID_SLUG' });
   });
 });
@@ -81,16 +84,22 @@ describe('member', () => {
     metadata: eventMetadata,
   };
 
-  it("given an existing pod, when a person joins without a language, then they hear from the pod in its first language", () => {
+  it('given an existing pod, when a person joins without a language, then they hear from the pod in its first language', () => {
     spec(memberDecider).given([]).when(join()).then([joined]);
   });
 
   it('given a member, when they join again, then it is refused', () => {
-    spec(memberDecider).given([joined]).when(join()).thenThrows(DomainRuleViolation, /already a member/);
+    spec(memberDecider)
+      .given([joined])
+      .when(join())
+      .thenThrows(DomainRuleViolation, /already a member/);
   });
 
   it('refuses to join a pod that does not exist', () => {
-    const error = spec(memberDecider).given([]).when(join({ podLanguages: [] })).thenThrows(DomainRuleViolation);
+    const error = spec(memberDecider)
+      .given([])
+      .when(join({ podLanguages: [] }))
+      .thenThrows(DomainRuleViolation);
     expect(error).toMatchObject({ code: 'POD_NOT_FOUND', field: 'podId' });
   });
 });

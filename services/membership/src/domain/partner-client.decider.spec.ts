@@ -16,7 +16,16 @@ const eventMetadata = { occurredAt: metadata.now, actorId: metadata.actorId, pod
 
 const register = (overrides: Partial<RegisterPartnerClient['data']> = {}): RegisterPartnerClient => ({
   type: 'RegisterPartnerClient',
-  data: { clientId, ownerPodId: arroios, name: 'Hotline app', scopes: ['requests:read'], podIds: [arroios], secretHash, callerCoordinates: [arroios], ...overrides },
+  data: {
+    clientId,
+    ownerPodId: arroios,
+    name: 'Hotline app',
+    scopes: ['requests:read'],
+    podIds: [arroios],
+    secretHash,
+    callerCoordinates: [arroios],
+    ...overrides,
+  },
   metadata,
 });
 const registered: PartnerClientRegistered = {
@@ -25,18 +34,27 @@ const registered: PartnerClientRegistered = {
   metadata: eventMetadata,
 };
 const revoke = (callerCoordinates: string[]): RevokePartnerClient => ({ type: 'RevokePartnerClient', data: { clientId, callerCoordinates }, metadata });
-const revoked: PartnerClientRevoked = { type: 'PartnerClientRevoked', data: { clientId, ownerPodId: arroios, podIds: [arroios, graca] }, metadata: eventMetadata };
+const revoked: PartnerClientRevoked = {
+  type: 'PartnerClientRevoked',
+  data: { clientId, ownerPodId: arroios, podIds: [arroios, graca] },
+  metadata: eventMetadata,
+};
 
 describe('partner clients', () => {
   it('given a coordinator of both pods, when they register a client for them, then it is registered with its scopes in the shared order', () => {
     spec(partnerClientDecider)
       .given([])
-      .when(register({ scopes: ['members:read', 'requests:read', 'requests:read'], podIds: [arroios, graca.toUpperCase()], callerCoordinates: [arroios, graca] }))
+      .when(
+        register({ scopes: ['members:read', 'requests:read', 'requests:read'], podIds: [arroios, graca.toUpperCase()], callerCoordinates: [arroios, graca] }),
+      )
       .then([registered]);
   });
 
   it('refuses a pod in which the caller is not a coordinator, naming it', () => {
-    const error = spec(partnerClientDecider).given([]).when(register({ podIds: [arroios, graca] })).thenThrows(DomainRuleViolation, new RegExp(graca));
+    const error = spec(partnerClientDecider)
+      .given([])
+      .when(register({ podIds: [arroios, graca] }))
+      .thenThrows(DomainRuleViolation, new RegExp(graca));
     expect(error).toMatchObject({ code: 'NOT_COORDINATOR', field: 'podIds' });
   });
 
@@ -49,15 +67,31 @@ describe('partner clients', () => {
   });
 
   it('lets a coordinator of any pod the client acts for revoke it; revoking again changes nothing', () => {
-    spec(partnerClientDecider).given([registered]).when(revoke([graca])).then([revoked]);
-    spec(partnerClientDecider).given([registered, revoked]).when(revoke([arroios])).then([]);
+    spec(partnerClientDecider)
+      .given([registered])
+      .when(revoke([graca]))
+      .then([revoked]);
+    spec(partnerClientDecider)
+      .given([registered, revoked])
+      .when(revoke([arroios]))
+      .then([]);
     expect(spec(partnerClientDecider).given([registered, revoked]).state()).toMatchObject({ status: 'revoked' });
   });
 
   it('refuses revocation by coordinators of unrelated pods and of clients that do not exist', () => {
-    expect(spec(partnerClientDecider).given([registered]).when(revoke(['e4f9e3e8-5a2a-4d2c-9f77-0f3a8a0e2c23'])).thenThrows(DomainRuleViolation)).toMatchObject({
+    expect(
+      spec(partnerClientDecider)
+        .given([registered])
+        .when(revoke(['e4f9e3e8-5a2a-4d2c-9f77-0f3a8a0e2c23']))
+        .thenThrows(DomainRuleViolation),
+    ).toMatchObject({
       code: 'NOT_COORDINATOR',
     });
-    expect(spec(partnerClientDecider).given([]).when(revoke([arroios])).thenThrows(DomainRuleViolation)).toMatchObject({ code: 'PARTNER_CLIENT_NOT_FOUND' });
+    expect(
+      spec(partnerClientDecider)
+        .given([])
+        .when(revoke([arroios]))
+        .thenThrows(DomainRuleViolation),
+    ).toMatchObject({ code: 'PARTNER_CLIENT_NOT_FOUND' });
   });
 });

@@ -15,9 +15,7 @@ export interface PartnerClientDetails {
   readonly podIds: readonly string[];
 }
 
-export type PartnerClientState =
-  | { readonly status: 'none' }
-  | (PartnerClientDetails & { readonly status: 'active' | 'revoked' });
+export type PartnerClientState = { readonly status: 'none' } | (PartnerClientDetails & { readonly status: 'active' | 'revoked' });
 
 export type RegisterPartnerClient = Command<
   'RegisterPartnerClient',
@@ -61,7 +59,11 @@ export const partnerClientDecider: Decider<PartnerClientState, PartnerClientComm
         }
         const notCoordinated = podIds.find((podId) => !callerCoordinates.includes(podId));
         if (notCoordinated !== undefined) {
-          throw new DomainRuleViolation('NOT_COORDINATOR', `You are not a coordinator of pod ${notCoordinated}: only its coordinators let a client act for it`, 'podIds');
+          throw new DomainRuleViolation(
+            'NOT_COORDINATOR',
+            `You are not a coordinator of pod ${notCoordinated}: only its coordinators let a client act for it`,
+            'podIds',
+          );
         }
         if (!SECRET_HASH.test(secretHash)) throw new Error('The client secret hash must be a SHA-256 in hex');
         return [{ type: 'PartnerClientRegistered', data: { clientId, ownerPodId, name, scopes, podIds, secretHash }, metadata }];

@@ -27,8 +27,15 @@ describe("a pod's agreements", () => {
 
   it('given version 1, when coordinators publish a new text, then it is version 2', () => {
     const text = '# How we decide\n\nBy consent.\n\n# Boundaries\n\nNobody is asked twice a week.';
-    spec(podAgreementsDecider).given([first]).when(publish(text, 1)).then([published(2, text)]);
-    expect(spec(podAgreementsDecider).given([first, published(2, text)]).state()).toEqual({ version: 2, text });
+    spec(podAgreementsDecider)
+      .given([first])
+      .when(publish(text, 1))
+      .then([published(2, text)]);
+    expect(
+      spec(podAgreementsDecider)
+        .given([first, published(2, text)])
+        .state(),
+    ).toEqual({ version: 2, text });
   });
 
   it('records no new version for the same text', () => {
@@ -37,7 +44,10 @@ describe("a pod's agreements", () => {
 
   it('refuses a text edited from an older version, so nobody replaces a newer one unseen', () => {
     const second = published(2, 'Version two');
-    const error = spec(podAgreementsDecider).given([first, second]).when(publish('Edited from one', 1)).thenThrows(DomainRuleViolation, /version 2 now/);
+    const error = spec(podAgreementsDecider)
+      .given([first, second])
+      .when(publish('Edited from one', 1))
+      .thenThrows(DomainRuleViolation, /version 2 now/);
     expect(error).toMatchObject({ code: 'STALE_AGREEMENTS_VERSION', field: 'basedOnVersion' });
   });
 
@@ -52,7 +62,10 @@ describe("a pod's agreements", () => {
   });
 
   it('refuses agreements for a pod that does not exist', () => {
-    spec(podAgreementsDecider).given([]).when(publish('Hello', null, false)).thenThrows(DomainRuleViolation, /No pod/);
+    spec(podAgreementsDecider)
+      .given([])
+      .when(publish('Hello', null, false))
+      .thenThrows(DomainRuleViolation, /No pod/);
   });
 });
 

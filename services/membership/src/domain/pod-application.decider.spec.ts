@@ -23,9 +23,9 @@ const arroios = {
   coordinates: [
     [
       [-9.1395, 38.7255],
-      [-9.1290, 38.7255],
-      [-9.1290, 38.7340],
-      [-9.1395, 38.7340],
+      [-9.129, 38.7255],
+      [-9.129, 38.734],
+      [-9.1395, 38.734],
       [-9.1395, 38.7255],
     ],
   ],
@@ -101,7 +101,10 @@ describe('a pod applying to join a region', () => {
     ['to approve', 'declined', [submitted, declined], approve],
     ['to decline', 'approved', [submitted, approved], decline('changed our minds')],
   ])('refuses %s an application already %s', (_verb, status, history, command) => {
-    const error = spec(podApplicationDecider).given(history).when(command).thenThrows(DomainRuleViolation, new RegExp(`already ${status}`));
+    const error = spec(podApplicationDecider)
+      .given(history)
+      .when(command)
+      .thenThrows(DomainRuleViolation, new RegExp(`already ${status}`));
     expect(error).toMatchObject({ code: 'APPLICATION_DECIDED', field: 'id' });
   });
 
@@ -138,9 +141,43 @@ describe('the service area of a pod application', () => {
     ['a longitude beyond 180', area([[ring[0], [181, 38.73], ring[2], ring[0]]]), 'serviceArea.coordinates.0.1'],
     ['a latitude beyond 90', area([[ring[0], ring[1], [-9.129, 90.5], ring[0]]]), 'serviceArea.coordinates.0.2'],
     ['a position with an altitude', area([[ring[0], [...ring[1]!, 12], ring[2], ring[0]]]), 'serviceArea.coordinates.0.1'],
-    ['a ring on one line', area([[[0, 0], [1, 1], [2, 2], [0, 0]]]), 'serviceArea.coordinates.0'],
-    ['a ring repeating one point', area([[[0, 0], [1, 1], [0, 0], [1, 1], [0, 0]]]), 'serviceArea.coordinates.0'],
-    ['a broken hole', area([ring, [[-9.135, 38.73], [-9.134, 38.73], [-9.134, 38.731]]]), 'serviceArea.coordinates.1'],
+    [
+      'a ring on one line',
+      area([
+        [
+          [0, 0],
+          [1, 1],
+          [2, 2],
+          [0, 0],
+        ],
+      ]),
+      'serviceArea.coordinates.0',
+    ],
+    [
+      'a ring repeating one point',
+      area([
+        [
+          [0, 0],
+          [1, 1],
+          [0, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ]),
+      'serviceArea.coordinates.0',
+    ],
+    [
+      'a broken hole',
+      area([
+        ring,
+        [
+          [-9.135, 38.73],
+          [-9.134, 38.73],
+          [-9.134, 38.731],
+        ],
+      ]),
+      'serviceArea.coordinates.1',
+    ],
     ['nothing', null, 'serviceArea'],
   ])('refuses %s, naming where', (_case, serviceArea, field) => {
     const error = spec(podApplicationDecider).given([]).when(submit({ serviceArea })).thenThrows(DomainRuleViolation);
@@ -151,12 +188,13 @@ describe('the service area of a pod application', () => {
     const hole = [
       [-9.135, 38.729],
       [-9.134, 38.729],
-      [-9.134, 38.730],
+      [-9.134, 38.73],
       [-9.135, 38.729],
     ];
-    const [event] = spec(podApplicationDecider).given([]).when(submit({ serviceArea: area([ring, hole]) })).then([
-      { ...submitted, data: { ...submitted.data, serviceArea: { type: 'Polygon', coordinates: [ring, hole] as never } } },
-    ]);
+    const [event] = spec(podApplicationDecider)
+      .given([])
+      .when(submit({ serviceArea: area([ring, hole]) }))
+      .then([{ ...submitted, data: { ...submitted.data, serviceArea: { type: 'Polygon', coordinates: [ring, hole] as never } } }]);
     expect(event!.data).toMatchObject({ serviceArea: { coordinates: [ring, hole] } });
   });
 });
@@ -182,6 +220,9 @@ describe('a pod leaving its region', () => {
   });
 
   it('refuses for a pod that does not exist', () => {
-    spec(podDecider).given([]).when(leave()).thenThrows(DomainRuleViolation, /No pod/);
+    spec(podDecider)
+      .given([])
+      .when(leave())
+      .thenThrows(DomainRuleViolation, /No pod/);
   });
 });

@@ -32,9 +32,7 @@ export interface PodApplicationDetails {
   readonly serviceArea: GeoPolygon;
 }
 
-export type PodApplicationState =
-  | { readonly status: 'none' }
-  | ({ readonly status: 'pending' | 'approved' | 'declined' } & PodApplicationDetails);
+export type PodApplicationState = { readonly status: 'none' } | ({ readonly status: 'pending' | 'approved' | 'declined' } & PodApplicationDetails);
 
 /** `regionExists`: the handler read the region's stream. `serviceArea` is the client's value, checked here. */
 export type SubmitPodApplication = Command<
@@ -142,11 +140,7 @@ function podLanguages(tags: readonly string[]): string[] {
   const canonical = tags.map((tag, index) => {
     const known = canonicalLanguageTag(tag);
     if (known === null || !hasPodLanguageShape(known)) {
-      throw new DomainRuleViolation(
-        'UNKNOWN_LANGUAGE_TAG',
-        `"${tag}" is not a known BCP 47 language tag such as "pt", "en" or "pt-BR"`,
-        `languages.${index}`,
-      );
+      throw new DomainRuleViolation('UNKNOWN_LANGUAGE_TAG', `"${tag}" is not a known BCP 47 language tag such as "pt", "en" or "pt-BR"`, `languages.${index}`);
     }
     return known;
   });

@@ -25,10 +25,7 @@ export type GrantRole = Command<
 >;
 export type RenewTerm = Command<'RenewTerm', { podId: string; termId: string; memberId: string; role: string; authority: RoleAuthority }>;
 /** The caller hands their own role to another member. */
-export type HandOver = Command<
-  'HandOver',
-  { podId: string; termId: string; role: string; fromMemberId: string; toMemberId: string; toMemberActive: boolean }
->;
+export type HandOver = Command<'HandOver', { podId: string; termId: string; role: string; fromMemberId: string; toMemberId: string; toMemberActive: boolean }>;
 export type StepDown = Command<'StepDown', { podId: string; role: string; memberId: string }>;
 /** Issued by the scheduler: harmless when early, late or repeated. */
 export type WarnTermEnding = Command<'WarnTermEnding', { podId: string; memberId: string; role: string }>;

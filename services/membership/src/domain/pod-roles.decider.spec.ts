@@ -100,7 +100,10 @@ describe('pod roles: granting', () => {
   });
 
   it('given a coordinator, when they grant treasurer, then a 180-day term starts with its notice date 14 days before the end', () => {
-    spec(podRolesDecider).given([anaCoordinator]).when(grant(bo, 'treasurer', day(3))).then([granted(bo, 'treasurer', 3)]);
+    spec(podRolesDecider)
+      .given([anaCoordinator])
+      .when(grant(bo, 'treasurer', day(3)))
+      .then([granted(bo, 'treasurer', 3)]);
   });
 
   it('refuses a caller whose token says coordinator but whose term has ended (a stale token)', () => {
@@ -208,7 +211,9 @@ describe('pod roles: handing over and stepping down', () => {
         },
         granted(cleo, 'treasurer', 60, { via: 'handover', fromMemberId: bo, termId: `handover-treasurer-${day(60).slice(0, 10)}` }, 'person-bo'),
       ]);
-    const after = spec(podRolesDecider).given([anaCoordinator, granted(bo, 'treasurer', 3), ...events]).state();
+    const after = spec(podRolesDecider)
+      .given([anaCoordinator, granted(bo, 'treasurer', 3), ...events])
+      .state();
     expect(Object.values(after.terms).map((term) => `${term.role}:${term.memberId}`)).toEqual([`coordinator:${ana}`, `treasurer:${cleo}`]);
   });
 
@@ -241,8 +246,16 @@ describe('pod roles: handing over and stepping down', () => {
       .given([anaCoordinator])
       .when(stepDown(ana, 'coordinator', day(20)))
       .then([
-        { type: 'RoleSteppedDown', data: { podId, role: 'coordinator', termId: anaCoordinator.data.termId, memberId: ana, endedAt: day(20) }, metadata: eventMeta(day(20)) },
-        { type: 'CoordinatorGapAlerted', data: { podId, memberId: ana, termId: anaCoordinator.data.termId, reason: 'stepped-down', graceUntil: null }, metadata: eventMeta(day(20)) },
+        {
+          type: 'RoleSteppedDown',
+          data: { podId, role: 'coordinator', termId: anaCoordinator.data.termId, memberId: ana, endedAt: day(20) },
+          metadata: eventMeta(day(20)),
+        },
+        {
+          type: 'CoordinatorGapAlerted',
+          data: { podId, memberId: ana, termId: anaCoordinator.data.termId, reason: 'stepped-down', graceUntil: null },
+          metadata: eventMeta(day(20)),
+        },
       ]);
   });
 
@@ -256,7 +269,10 @@ describe('pod roles: term-ending notice (scheduled)', () => {
   const given = [anaCoordinator, granted(bo, 'treasurer', 3)];
 
   it('is not given before the notice date', () => {
-    spec(podRolesDecider).given(given).when(warn(bo, 'treasurer', day(168))).then([]);
+    spec(podRolesDecider)
+      .given(given)
+      .when(warn(bo, 'treasurer', day(168)))
+      .then([]);
   });
 
   it('is given once from the notice date, saying whether the term may be renewed', () => {
@@ -265,8 +281,14 @@ describe('pod roles: term-ending notice (scheduled)', () => {
       data: { podId, role: 'treasurer', termId: granted(bo, 'treasurer', 3).data.termId, memberId: bo, termEnd: day(183), renewable: true },
       metadata: eventMeta(day(169), 'system:role-scheduler'),
     };
-    spec(podRolesDecider).given(given).when(warn(bo, 'treasurer', day(169))).then([warned]);
-    spec(podRolesDecider).given([...given, warned]).when(warn(bo, 'treasurer', day(170))).then([]);
+    spec(podRolesDecider)
+      .given(given)
+      .when(warn(bo, 'treasurer', day(169)))
+      .then([warned]);
+    spec(podRolesDecider)
+      .given([...given, warned])
+      .when(warn(bo, 'treasurer', day(170)))
+      .then([]);
   });
 
   it('says the term cannot be renewed when it is the last one allowed, and warns the renewed term again', () => {
@@ -282,8 +304,14 @@ describe('pod roles: term-ending notice (scheduled)', () => {
   });
 
   it('is not given after the end date or for a term that no longer exists', () => {
-    spec(podRolesDecider).given(given).when(warn(bo, 'treasurer', day(183))).then([]);
-    spec(podRolesDecider).given(given).when(warn(cleo, 'treasurer', day(170))).then([]);
+    spec(podRolesDecider)
+      .given(given)
+      .when(warn(bo, 'treasurer', day(183)))
+      .then([]);
+    spec(podRolesDecider)
+      .given(given)
+      .when(warn(cleo, 'treasurer', day(170)))
+      .then([]);
   });
 });
 
@@ -296,12 +324,21 @@ describe('pod roles: lapse (scheduled)', () => {
   };
 
   it('does nothing before the end date', () => {
-    spec(podRolesDecider).given(given).when(lapse(bo, 'treasurer', day(182))).then([]);
+    spec(podRolesDecider)
+      .given(given)
+      .when(lapse(bo, 'treasurer', day(182)))
+      .then([]);
   });
 
   it('ends the term on its end date (recorded as ended then, even when the scheduler comes late), once', () => {
-    spec(podRolesDecider).given(given).when(lapse(bo, 'treasurer', day(184))).then([boLapsed]);
-    spec(podRolesDecider).given([...given, boLapsed]).when(lapse(bo, 'treasurer', day(185))).then([]);
+    spec(podRolesDecider)
+      .given(given)
+      .when(lapse(bo, 'treasurer', day(184)))
+      .then([boLapsed]);
+    spec(podRolesDecider)
+      .given([...given, boLapsed])
+      .when(lapse(bo, 'treasurer', day(185)))
+      .then([]);
   });
 
   it('does not lapse a term that was renewed', () => {
@@ -317,14 +354,22 @@ describe('pod roles: never without a coordinator silently', () => {
   });
 
   it("given the last coordinator's term has ended, when it would lapse, then it is extended by the grace period and an alert is raised", () => {
-    spec(podRolesDecider).given([anaCoordinator]).when(lapse(ana, 'coordinator', day(180))).then([alert('term-ended', day(180), day(210))]);
-    const state = spec(podRolesDecider).given([anaCoordinator, alert('term-ended', day(180), day(210))]).state();
+    spec(podRolesDecider)
+      .given([anaCoordinator])
+      .when(lapse(ana, 'coordinator', day(180)))
+      .then([alert('term-ended', day(180), day(210))]);
+    const state = spec(podRolesDecider)
+      .given([anaCoordinator, alert('term-ended', day(180), day(210))])
+      .state();
     expect(Object.values(state.terms)[0]).toMatchObject({ memberId: ana, graceUntil: day(210) });
   });
 
   it('keeps the coordinator able to act during the grace period, and lapses nothing early', () => {
     const inGrace = [anaCoordinator, alert('term-ended', day(180), day(210))];
-    spec(podRolesDecider).given(inGrace).when(lapse(ana, 'coordinator', day(200))).then([]);
+    spec(podRolesDecider)
+      .given(inGrace)
+      .when(lapse(ana, 'coordinator', day(200)))
+      .then([]);
     const handedOver = decide(inGrace, handOver('coordinator', ana, bo, day(200)));
     expect(handedOver.map((event) => event.type)).toEqual(['RoleHandedOver', 'RoleGranted']);
   });
@@ -334,7 +379,11 @@ describe('pod roles: never without a coordinator silently', () => {
       .given([anaCoordinator, alert('term-ended', day(180), day(210))])
       .when(lapse(ana, 'coordinator', day(211)))
       .then([
-        { type: 'RoleLapsed', data: { podId, role: 'coordinator', termId: anaCoordinator.data.termId, memberId: ana, endedAt: day(210) }, metadata: eventMeta(day(211), 'system:role-scheduler') },
+        {
+          type: 'RoleLapsed',
+          data: { podId, role: 'coordinator', termId: anaCoordinator.data.termId, memberId: ana, endedAt: day(210) },
+          metadata: eventMeta(day(211), 'system:role-scheduler'),
+        },
         alert('grace-ended', day(211), null),
       ]);
   });
@@ -385,7 +434,10 @@ describe('pod roles: policy', () => {
   });
 
   it('records nothing when the policy does not change', () => {
-    spec(podRolesDecider).given([anaCoordinator]).when(setPolicy({ termLengthDays: 180 })).then([]);
+    spec(podRolesDecider)
+      .given([anaCoordinator])
+      .when(setPolicy({ termLengthDays: 180 }))
+      .then([]);
   });
 
   it.each([

@@ -46,11 +46,7 @@ export const podRolesDecider: Decider<PodRolesState, PodRolesCommand, PodRolesEv
         for (const role of state.policy.customRoles.filter((name) => !policy.customRoles.includes(name))) {
           const holder = Object.values(state.terms).find((term) => term.role === role);
           if (holder) {
-            throw new DomainRuleViolation(
-              'CUSTOM_ROLE_IN_USE',
-              `The role "${role}" is still held: it can be removed once its terms have ended`,
-              'customRoles',
-            );
+            throw new DomainRuleViolation('CUSTOM_ROLE_IN_USE', `The role "${role}" is still held: it can be removed once its terms have ended`, 'customRoles');
           }
         }
         // Setting the policy it already has changes nothing, so it records nothing.
@@ -67,7 +63,9 @@ export const podRolesDecider: Decider<PodRolesState, PodRolesCommand, PodRolesEv
           throw new DomainRuleViolation('ROLE_ALREADY_HELD', `This member already holds the role "${role}"`, 'memberId');
         }
         const consecutiveTerms = nextConsecutiveTerms(state, role, memberId, now, 'memberId');
-        return [{ type: 'RoleGranted', data: { podId, ...newTerm(state.policy, termId, now, consecutiveTerms), memberId, role, via, fromMemberId: null }, metadata }];
+        return [
+          { type: 'RoleGranted', data: { podId, ...newTerm(state.policy, termId, now, consecutiveTerms), memberId, role, via, fromMemberId: null }, metadata },
+        ];
       }
 
       case 'RenewTerm': {
@@ -177,7 +175,7 @@ function authorize(state: PodRolesState, authority: RoleAuthority, now: string, 
     }
     return 'bootstrap';
   }
-  throw new DomainRuleViolation('NOT_A_COORDINATOR', "Only a current coordinator of this pod can manage its roles");
+  throw new DomainRuleViolation('NOT_A_COORDINATOR', 'Only a current coordinator of this pod can manage its roles');
 }
 
 function requireKnownRole(policy: RolePolicy, role: string): void {

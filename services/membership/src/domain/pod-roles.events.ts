@@ -61,14 +61,7 @@ export type CoordinatorGapAlerted = DomainEvent<
 >;
 
 export type PodRolesEvent =
-  | RolePolicySet
-  | RoleGranted
-  | RoleTermRenewed
-  | RoleHandedOver
-  | RoleSteppedDown
-  | RoleTermEndingWarned
-  | RoleLapsed
-  | CoordinatorGapAlerted;
+  RolePolicySet | RoleGranted | RoleTermRenewed | RoleHandedOver | RoleSteppedDown | RoleTermEndingWarned | RoleLapsed | CoordinatorGapAlerted;
 
 export const POD_ROLES_EVENT_TYPES = [
   'RolePolicySet',

@@ -106,9 +106,7 @@ export function evolvePodRoles(state: PodRolesState, event: PodRolesEvent): PodR
       return updateTerm(withPod, event.data.role, event.data.memberId, { warnedAt: event.metadata.occurredAt });
     case 'CoordinatorGapAlerted':
       // The grace period extends the term; the other alerts follow an event that already ended it.
-      return event.data.graceUntil === null
-        ? withPod
-        : updateTerm(withPod, 'coordinator', event.data.memberId, { graceUntil: event.data.graceUntil });
+      return event.data.graceUntil === null ? withPod : updateTerm(withPod, 'coordinator', event.data.memberId, { graceUntil: event.data.graceUntil });
     default:
       return assertNever(event, 'pod roles event');
   }

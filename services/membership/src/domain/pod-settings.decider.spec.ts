@@ -57,13 +57,17 @@ describe('pod settings', () => {
   });
 
   it('records nothing when nothing changes', () => {
-    spec(podSettingsDecider).given([byApplication]).when(change({ admissionMode: 'application', escalateToNeighbours: false })).then([]);
+    spec(podSettingsDecider)
+      .given([byApplication])
+      .when(change({ admissionMode: 'application', escalateToNeighbours: false }))
+      .then([]);
   });
 
   it('keeps the questions when the pod switches to invite codes, so switching back loses nothing', () => {
-    const [event] = spec(podSettingsDecider).given([byApplication]).when(change({ admissionMode: 'invite-code' })).then([
-      changed({ admissionMode: 'invite-code', joinQuestions: byApplication.data.joinQuestions as never }),
-    ]);
+    const [event] = spec(podSettingsDecider)
+      .given([byApplication])
+      .when(change({ admissionMode: 'invite-code' }))
+      .then([changed({ admissionMode: 'invite-code', joinQuestions: byApplication.data.joinQuestions as never })]);
     expect(event!.data.joinQuestions).toHaveLength(2);
   });
 
@@ -82,7 +86,10 @@ describe('pod settings', () => {
   });
 
   it('refuses settings for a pod that does not exist', () => {
-    const error = spec(podSettingsDecider).given([]).when(change({ escalateToNeighbours: true }, false)).thenThrows(DomainRuleViolation);
+    const error = spec(podSettingsDecider)
+      .given([])
+      .when(change({ escalateToNeighbours: true }, false))
+      .thenThrows(DomainRuleViolation);
     expect(error).toMatchObject({ code: 'POD_NOT_FOUND', field: 'podId' });
   });
 });

@@ -56,13 +56,23 @@ describe('one-time codes', () => {
     const lockedForOthers: StoredCode = { ...fresh, attempts: MAX_ATTEMPTS };
 
     it('accepts the code the digits match, whoever asked for it', () => {
-      const verdict = judgeCodeGuess([{ code: fresh, own: false, matches: false }, { code: fresh, own: false, matches: true }], minutesLater(1), MAX_ATTEMPTS);
+      const verdict = judgeCodeGuess(
+        [
+          { code: fresh, own: false, matches: false },
+          { code: fresh, own: false, matches: true },
+        ],
+        minutesLater(1),
+        MAX_ATTEMPTS,
+      );
       expect(verdict).toEqual({ outcome: 'accepted', index: 1 });
     });
 
     it("uses up an attempt on every live code it was tried on, and answers with the presenter's own code's refusal", () => {
       const verdict = judgeCodeGuess(
-        [{ code: lockedForOthers, own: false, matches: false }, { code: fresh, own: true, matches: false }],
+        [
+          { code: lockedForOthers, own: false, matches: false },
+          { code: fresh, own: true, matches: false },
+        ],
         minutesLater(1),
         MAX_ATTEMPTS,
       );

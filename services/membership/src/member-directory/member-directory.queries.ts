@@ -24,9 +24,7 @@ export class MemberDirectoryQueries {
         MemberViewSchema,
         {
           status: 'active',
-          ...(position
-            ? { $or: [{ displayName: { $gt: position.displayName } }, { displayName: position.displayName, id: { $gt: position.id } }] }
-            : {}),
+          ...(position ? { $or: [{ displayName: { $gt: position.displayName } }, { displayName: position.displayName, id: { $gt: position.id } }] } : {}),
         },
         { orderBy: [{ displayName: 'asc' }, { id: 'asc' }], limit: first + 1 },
       );
@@ -39,7 +37,6 @@ export class MemberDirectoryQueries {
 export function encodeDirectoryCursor(row: Pick<MemberView, 'displayName' | 'id'>): string {
   return opaqueCursor(JSON.stringify([row.displayName, row.id]));
 }
-
 
 /** The sort key in a cursor this API returned; anything else is a BAD_USER_INPUT naming `after`. */
 function decodeDirectoryCursor(cursor: string): { displayName: string; id: string } {

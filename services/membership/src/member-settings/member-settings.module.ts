@@ -9,15 +9,7 @@ import { MemberProfileHandler } from './profile/member-profile.handler';
 import { MemberSettingsQueries } from '../shared/member-settings.queries';
 import { MemberStream } from '../shared/member-stream';
 
-const services = [
-  MemberStream,
-  MemberSettingsQueries,
-  MemberPrivacy,
-  MemberProfileHandler,
-  MemberBlocksHandler,
-  MemberBoundariesHandler,
-  PauseReturnScheduler,
-];
+const services = [MemberStream, MemberSettingsQueries, MemberPrivacy, MemberProfileHandler, MemberBlocksHandler, MemberBoundariesHandler, PauseReturnScheduler];
 
 /** A member's own settings: profile and contact channels, blocks, boundaries and stepping back. */
 @Module({

@@ -86,10 +86,7 @@ export const memberSettingsProjection = defineProjection<MemberSettingsEvent>({
         await query(em, 'delete from member_contact_channels where channel_id = ?', [event.data.channelId]);
         return;
       case 'PreferredChannelSet':
-        await query(em, 'update member_contact_channels set preferred = (channel_id = ?) where member_id = ?', [
-          event.data.channelId,
-          event.data.memberId,
-        ]);
+        await query(em, 'update member_contact_channels set preferred = (channel_id = ?) where member_id = ?', [event.data.channelId, event.data.memberId]);
         return;
       case 'ContactChannelVerified':
         await query(em, 'update member_contact_channels set verified = true where channel_id = ?', [event.data.channelId]);

@@ -98,10 +98,8 @@ export function memberSettingsResolvers(app: INestApplication) {
     Member: {
       pronouns: async (member: MemberParent, _: unknown, ctx: SubgraphContext) => (await profileOf(member, ctx))?.pronouns ?? null,
       // Until the read model has the member, they speak the language they joined with.
-      languages: async (member: MemberParent, _: unknown, ctx: SubgraphContext) =>
-        (await profileOf(member, ctx))?.languages ?? [member.preferredLanguage],
-      skills: async (member: MemberParent, _: unknown, ctx: SubgraphContext) =>
-        ((await profileOf(member, ctx))?.skills ?? []).map(toGraphQLEnum),
+      languages: async (member: MemberParent, _: unknown, ctx: SubgraphContext) => (await profileOf(member, ctx))?.languages ?? [member.preferredLanguage],
+      skills: async (member: MemberParent, _: unknown, ctx: SubgraphContext) => ((await profileOf(member, ctx))?.skills ?? []).map(toGraphQLEnum),
       location: async (member: MemberParent, _: unknown, ctx: SubgraphContext): Promise<LocationParent | null> => {
         const cell = (await profileOf(member, ctx))?.locationCell;
         return cell ? { cell, member } : null;

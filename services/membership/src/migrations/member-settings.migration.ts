@@ -70,14 +70,7 @@ export class MemberSettingsSchema extends Migration {
       );
       create index member_pauses_due_idx on member_pauses (return_at) where return_at is not null;
     `);
-    for (const table of [
-      'member_profiles',
-      'member_contact_channels',
-      'member_precise_locations',
-      'member_blocks',
-      'member_boundaries',
-      'member_pauses',
-    ]) {
+    for (const table of ['member_profiles', 'member_contact_channels', 'member_precise_locations', 'member_blocks', 'member_boundaries', 'member_pauses']) {
       this.addSql(podRowLevelSecuritySql(table));
     }
     // The scheduler has to find due returns in every pod. Only a transaction that sets this setting on

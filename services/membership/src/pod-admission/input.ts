@@ -1,7 +1,6 @@
 import { badUserInput, commandMetadataFrom, forbidden, requireIdentity, type Identity, type RequestContext } from '@mutuo/platform';
 import { isUuid, type CommandMetadata } from '@mutuo/domain';
 
-
 /** Ids from clients become stream names and SQL parameters only once they look like ids. */
 export function requireUuid(field: string, value: string): string {
   if (!isUuid(value)) throw badUserInput(field, `${field} must be an id this API returned`);

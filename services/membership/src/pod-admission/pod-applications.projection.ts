@@ -20,7 +20,18 @@ export const podApplicationsProjection = defineProjection<PodApplicationEvent | 
           `insert into pod_applications (pod_id, region_id, applicant_person_id, applicant_display_name, name, description, languages,
              timezone, service_area, status, submitted_at)
            values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, 'pending', ?) on conflict (pod_id) do nothing`,
-          [applicationId, regionId, applicantPersonId, applicantDisplayName, name, description, JSON.stringify(languages), timezone, JSON.stringify(serviceArea), at],
+          [
+            applicationId,
+            regionId,
+            applicantPersonId,
+            applicantDisplayName,
+            name,
+            description,
+            JSON.stringify(languages),
+            timezone,
+            JSON.stringify(serviceArea),
+            at,
+          ],
         );
         return;
       }

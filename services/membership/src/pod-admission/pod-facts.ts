@@ -85,7 +85,9 @@ export class PodFacts {
   async requireRegionSteward(em: EntityManager, ctx: RequestContext, regionId: string): Promise<Identity> {
     const identity = requireIdentity(ctx);
     if (!(await this.isRegionSteward(em, ctx, regionId))) {
-      throw forbidden(identity.roles.includes('region-steward') ? 'Region stewards decide only for their own region' : "Only the region's stewards can do this");
+      throw forbidden(
+        identity.roles.includes('region-steward') ? 'Region stewards decide only for their own region' : "Only the region's stewards can do this",
+      );
     }
     return identity;
   }

@@ -16,7 +16,10 @@ export const publishPodLifecycleEvent = definePublication<Published>({
     const { applicationId, regionId, applicantPersonId, name, reason } = event.data;
     return { contract: PodApplicationDeclinedV1, data: { applicationId, regionId, applicantPersonId, name, reason, declinedAt: event.metadata.occurredAt } };
   },
-  PodLeftRegion: (event) => ({ contract: PodLeftRegionV1, data: { podId: event.data.podId, regionId: event.data.regionId, leftAt: event.metadata.occurredAt } }),
+  PodLeftRegion: (event) => ({
+    contract: PodLeftRegionV1,
+    data: { podId: event.data.podId, regionId: event.data.regionId, leftAt: event.metadata.occurredAt },
+  }),
   PodSettingsChanged: (event) => {
     const { podId, requestVisibility, escalateToNeighbours, admissionMode } = event.data;
     return { contract: PodSettingsChangedV1, data: { podId, requestVisibility, escalateToNeighbours, admissionMode, changedAt: event.metadata.occurredAt } };

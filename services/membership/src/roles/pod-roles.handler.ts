@@ -144,7 +144,7 @@ export class PodRolesHandler {
     const stewardClaim =
       identity.roles.includes('operator') ||
       (identity.roles.includes('region-steward') && pod.regionId !== null && (await this.regionSlugOf(em, pod.regionId)) === identity.regionId);
-    if (!coordinatorClaim && !stewardClaim) throw forbidden("Region stewards manage roles only for pods in their region");
+    if (!coordinatorClaim && !stewardClaim) throw forbidden('Region stewards manage roles only for pods in their region');
     return { podId, authority: { actorMemberId: memberIdFor(podId, identity.subject), coordinatorClaim, stewardClaim } };
   }
 

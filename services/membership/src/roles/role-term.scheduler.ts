@@ -73,7 +73,10 @@ export class RoleTermScheduler extends PeriodicJob<RoleSchedulerReport> {
         }
       } catch (error) {
         failed++;
-        this.logger.error({ err: error, podId: term.pod_id, role: term.role, command: command.type }, 'Role term command failed; it is tried again at the next scan');
+        this.logger.error(
+          { err: error, podId: term.pod_id, role: term.role, command: command.type },
+          'Role term command failed; it is tried again at the next scan',
+        );
       }
     }
     return { due: due.length, warned, lapsed, alerted, failed };

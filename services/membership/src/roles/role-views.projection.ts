@@ -28,7 +28,13 @@ export const roleViewsProjection = defineProjection<PodRolesEvent>({
            where role_policies.updated_at <= excluded.updated_at`,
           [podId, termLengthDays, maxConsecutiveTerms, termEndingNoticeDays, coordinatorGraceDays, JSON.stringify(customRoles), at],
         );
-        await record(em, event, 'policy-set', { role: null, memberId: null }, { termLengthDays, maxConsecutiveTerms, termEndingNoticeDays, coordinatorGraceDays, customRoles });
+        await record(
+          em,
+          event,
+          'policy-set',
+          { role: null, memberId: null },
+          { termLengthDays, maxConsecutiveTerms, termEndingNoticeDays, coordinatorGraceDays, customRoles },
+        );
         return;
       }
       case 'RoleGranted': {
@@ -108,11 +114,7 @@ async function insertTerm(em: EntityManager, term: NewTermRow): Promise<void> {
 }
 
 async function endTerm(em: EntityManager, termId: string, endedAt: string, reason: RoleTermEndReason): Promise<void> {
-  await query(em, `update role_terms set status = 'ended', ended_at = ?, end_reason = ? where term_id = ? and status <> 'ended'`, [
-    endedAt,
-    reason,
-    termId,
-  ]);
+  await query(em, `update role_terms set status = 'ended', ended_at = ?, end_reason = ? where term_id = ? and status <> 'ended'`, [endedAt, reason, termId]);
 }
 
 async function record(

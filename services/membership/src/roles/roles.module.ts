@@ -5,12 +5,7 @@ import { ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom } from './role-schedul
 import { RoleTermScheduler } from './role-term.scheduler';
 import { RoleQueries } from '../shared/role.queries';
 
-const providers = [
-  optionsFromEnvironment(ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom),
-  PodRolesHandler,
-  RoleQueries,
-  RoleTermScheduler,
-];
+const providers = [optionsFromEnvironment(ROLE_SCHEDULER_OPTIONS, roleSchedulerOptionsFrom), PodRolesHandler, RoleQueries, RoleTermScheduler];
 
 /** Rotating roles: commands, the term scheduler and the role read models' queries. */
 @Module({ providers, exports: [PodRolesHandler, RoleQueries, RoleTermScheduler] })

@@ -1,10 +1,4 @@
-import {
-  CoordinatorGapAlertedV1,
-  RoleEndedV1,
-  RoleGrantedV1,
-  RoleLapsedV1,
-  RoleTermEndingV1,
-} from '@mutuo/contracts';
+import { CoordinatorGapAlertedV1, RoleEndedV1, RoleGrantedV1, RoleLapsedV1, RoleTermEndingV1 } from '@mutuo/contracts';
 import { definePublication } from '@mutuo/messaging';
 import type { PodRolesEvent } from '../domain/pod-roles.decider';
 

@@ -74,7 +74,10 @@ export function rolesResolvers(app: INestApplication) {
   }
 
   async function withMembers(podId: string, terms: RoleTermNode[]): Promise<RoleTermNode[]> {
-    const byId = await membersById(podId, terms.map((term) => term.memberId));
+    const byId = await membersById(
+      podId,
+      terms.map((term) => term.memberId),
+    );
     return terms.map((term) => ({ ...term, member: byId.get(term.memberId) ?? null }));
   }
 
@@ -119,7 +122,10 @@ export function rolesResolvers(app: INestApplication) {
           if (error instanceof InvalidRoleHistoryCursor) throw badUserInput('after', error.message);
           throw error;
         }
-        const byId = await membersById(podId, page.items.flatMap((entry) => [entry.memberId, entry.toMemberId, entry.actorMemberId]));
+        const byId = await membersById(
+          podId,
+          page.items.flatMap((entry) => [entry.memberId, entry.toMemberId, entry.actorMemberId]),
+        );
         const pick = (id: string | null) => (id === null ? null : (byId.get(id) ?? null));
         return {
           edges: page.items.map((entry) => ({

@@ -78,9 +78,7 @@ export class MemberSettingsQueries {
     const rows = await this.inPod<PauseRow>(podId, `select member_id, paused_at, return_at from member_pauses where ${MEMBER_IN_LIST}`, [
       JSON.stringify(memberIds),
     ]);
-    return new Map(
-      rows.map((row) => [row.member_id, { pausedAt: iso(row.paused_at), returnAt: row.return_at === null ? null : iso(row.return_at) }]),
-    );
+    return new Map(rows.map((row) => [row.member_id, { pausedAt: iso(row.paused_at), returnAt: row.return_at === null ? null : iso(row.return_at) }]));
   }
 
   /** Which of `memberIds` are in a block with `viewerId`, whoever blocked whom. */

@@ -41,7 +41,12 @@ describe('membership sign-in and token configuration', () => {
       'MEMBERSHIP_CODE_DELIVERY_KEY is required in production',
     ]);
     expect(
-      problems({ NODE_ENV: 'production', MEMBERSHIP_SIGNING_KEY: pem(), MEMBERSHIP_HASH_SECRET: DEV_HASH_SECRET, MEMBERSHIP_CODE_DELIVERY_KEY: DEV_CODE_DELIVERY_KEY }),
+      problems({
+        NODE_ENV: 'production',
+        MEMBERSHIP_SIGNING_KEY: pem(),
+        MEMBERSHIP_HASH_SECRET: DEV_HASH_SECRET,
+        MEMBERSHIP_CODE_DELIVERY_KEY: DEV_CODE_DELIVERY_KEY,
+      }),
     ).toEqual([
       'MEMBERSHIP_HASH_SECRET must not be the development secret in production',
       'MEMBERSHIP_CODE_DELIVERY_KEY must not be the development key in production',

@@ -60,7 +60,10 @@ const configuredAddress = (text: string): string | null => normalizeContactValue
 /** `MEMBERSHIP_OPERATOR_EMAILS`: comma-separated e-mail addresses. */
 const operatorEmails = z.string().transform((list, ctx) => {
   const addresses: string[] = [];
-  for (const entry of list.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const entry of list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const address = configuredAddress(entry);
     if (address === null) ctx.addIssue({ code: 'custom', message: `has "${entry}", which is not an e-mail address`, input: entry });
     else addresses.push(address);
@@ -72,7 +75,10 @@ const operatorEmails = z.string().transform((list, ctx) => {
 const regionStewards = z.string().transform((list, ctx) => {
   const stewards = new Map<string, string>();
   const fail = (message: string, input: string) => ctx.addIssue({ code: 'custom', message, input });
-  for (const entry of list.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const entry of list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const separator = entry.lastIndexOf('=');
     const address = separator > 0 ? configuredAddress(entry.slice(0, separator)) : null;
     const slug = separator > 0 ? entry.slice(separator + 1).trim() : '';

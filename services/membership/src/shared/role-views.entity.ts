@@ -66,14 +66,7 @@ export const RolePolicyViewSchema = new EntitySchema<RolePolicyView>({
 });
 
 export type RoleHistoryKind =
-  | 'policy-set'
-  | 'granted'
-  | 'renewed'
-  | 'handed-over'
-  | 'stepped-down'
-  | 'term-ending-warned'
-  | 'lapsed'
-  | 'coordinator-gap-alerted';
+  'policy-set' | 'granted' | 'renewed' | 'handed-over' | 'stepped-down' | 'term-ending-warned' | 'lapsed' | 'coordinator-gap-alerted';
 
 /** One role event of a pod; `position` is the event's place in the pod's roles stream. */
 export interface RoleHistoryEntryView {

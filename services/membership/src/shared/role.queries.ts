@@ -3,13 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction } from '@mutuo/event-store';
 import { cursorKey, opaqueCursor } from '@mutuo/platform';
 import { DEFAULT_ROLE_POLICY, type RolePolicy } from '../domain/pod-roles.decider';
-import {
-  RoleHistoryEntryViewSchema,
-  RolePolicyViewSchema,
-  RoleTermViewSchema,
-  type RoleHistoryEntryView,
-  type RoleTermView,
-} from './role-views.entity';
+import { RoleHistoryEntryViewSchema, RolePolicyViewSchema, RoleTermViewSchema, type RoleHistoryEntryView, type RoleTermView } from './role-views.entity';
 
 export interface RoleHistoryPage {
   readonly items: RoleHistoryEntryView[];
@@ -38,9 +32,7 @@ export class RoleQueries {
   }
 
   currentTermsOfMember(podId: string, memberId: string): Promise<RoleTermView[]> {
-    return inPodTransaction(this.em.fork(), podId, (tx) =>
-      tx.find(RoleTermViewSchema, { podId, memberId, ...CURRENT }, { orderBy: [{ role: 'asc' }] }),
-    );
+    return inPodTransaction(this.em.fork(), podId, (tx) => tx.find(RoleTermViewSchema, { podId, memberId, ...CURRENT }, { orderBy: [{ role: 'asc' }] }));
   }
 
   async policyOf(podId: string): Promise<RolePolicy> {

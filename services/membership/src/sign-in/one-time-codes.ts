@@ -32,9 +32,7 @@ export interface CodeOwner {
   readonly channelId: string | null;
 }
 
-export type CheckOutcome<Result> =
-  | { readonly outcome: 'accepted'; readonly result: Result }
-  | { readonly outcome: 'refused'; readonly refusal: CodeRefusal };
+export type CheckOutcome<Result> = { readonly outcome: 'accepted'; readonly result: Result } | { readonly outcome: 'refused'; readonly refusal: CodeRefusal };
 
 /** The internal event behind `membership.sign-in-code-requested.v1`. */
 export const SIGN_IN_CODE_REQUESTED = 'SignInCodeRequested';
@@ -93,8 +91,19 @@ export class OneTimeCodes {
         tx,
         `insert into sign_in_codes (code_id, purpose, address_hash, requester, code_hash, person_id, pod_id, member_id, channel_id, created_at, expires_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [codeId, purpose, addressHash, requester, this.hashes.oneTimeCode(codeId, digits), recipient?.personId ?? null, recipient?.podId ?? null,
-          recipient?.memberId ?? null, recipient?.channelId ?? null, at, expiresAt],
+        [
+          codeId,
+          purpose,
+          addressHash,
+          requester,
+          this.hashes.oneTimeCode(codeId, digits),
+          recipient?.personId ?? null,
+          recipient?.podId ?? null,
+          recipient?.memberId ?? null,
+          recipient?.channelId ?? null,
+          at,
+          expiresAt,
+        ],
       );
       if (!recipient) return;
       // A sign-in belongs to no pod yet; a contact verification happens in the member's pod.

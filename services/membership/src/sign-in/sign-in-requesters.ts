@@ -29,7 +29,10 @@ export class SignInRequesters {
   async of(addressHash: Buffer, ctx: RequestContext): Promise<Requester> {
     const key = this.keyOf(ctx);
     // Looked up for every address, known to anybody or not, so no path does less work than another.
-    const rows = await query(this.em.fork(), 'select 1 from sign_in_known_requesters where address_hash = ? and requester = ?', [addressHash, key ?? ANY_REQUESTER]);
+    const rows = await query(this.em.fork(), 'select 1 from sign_in_known_requesters where address_hash = ? and requester = ?', [
+      addressHash,
+      key ?? ANY_REQUESTER,
+    ]);
     return key !== null && rows.length > 0 ? { key, known: true } : { key: ANY_REQUESTER, known: false };
   }
 

@@ -11,15 +11,12 @@ export function signInResolvers(app: INestApplication) {
   return {
     Mutation: {
       requestSignInCode: (_: unknown, { input }: { input: { email: string } }, ctx: SubgraphContext) => signIn.requestCode(input, ctx),
-      signIn: (_: unknown, { input }: { input: { email: string; code: string; podId?: string | null } }, ctx: SubgraphContext) =>
-        signIn.signIn(input, ctx),
+      signIn: (_: unknown, { input }: { input: { email: string; code: string; podId?: string | null } }, ctx: SubgraphContext) => signIn.signIn(input, ctx),
       refreshSession: (_: unknown, { input }: { input: { refreshToken: string } }) => signIn.refresh(input),
       signOut: (_: unknown, __: unknown, ctx: SubgraphContext) => signIn.signOut(ctx),
       switchPod: (_: unknown, { podId }: { podId: string }, ctx: SubgraphContext) => signIn.switchPod({ podId }, ctx),
-      requestContactVerification: (_: unknown, { channelId }: { channelId: string }, ctx: SubgraphContext) =>
-        verification.requestCode(channelId, ctx),
-      verifyContactChannel: (_: unknown, { input }: { input: { channelId: string; code: string } }, ctx: SubgraphContext) =>
-        verification.verify(input, ctx),
+      requestContactVerification: (_: unknown, { channelId }: { channelId: string }, ctx: SubgraphContext) => verification.requestCode(channelId, ctx),
+      verifyContactChannel: (_: unknown, { input }: { input: { channelId: string; code: string } }, ctx: SubgraphContext) => verification.verify(input, ctx),
     },
   };
 }

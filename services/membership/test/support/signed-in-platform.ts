@@ -103,11 +103,18 @@ export class SignedInPlatform {
 
   /** The code most recently delivered to the address after `since` (an index from deliveredCount()). */
   async codeFor(address: string, since: number): Promise<DeliveredCode> {
-    return waitFor(() => this.delivered.slice(since).filter((delivery) => delivery.to === address).at(-1), {
-      description: `a code for ${address}`,
-      timeoutMs: 10_000,
-      intervalMs: 25,
-    });
+    return waitFor(
+      () =>
+        this.delivered
+          .slice(since)
+          .filter((delivery) => delivery.to === address)
+          .at(-1),
+      {
+        description: `a code for ${address}`,
+        timeoutMs: 10_000,
+        intervalMs: 25,
+      },
+    );
   }
 
   deliveredCount(): number {

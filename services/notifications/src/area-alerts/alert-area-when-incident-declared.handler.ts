@@ -72,7 +72,10 @@ export class AlertAreaWhenIncidentDeclared {
   ): Promise<void> {
     const alertId = uuidV5(`${event.id}:cap`, ALERT_NAMESPACE);
     const [pod] = await query<{ languages: string[] }>(event.em, 'select languages from pods where pod_id = ?', [incident.podId]);
-    const cells = await query<{ location_cell: string }>(event.em, 'select location_cell from recipients where location_cell is not null and erased_at is null');
+    const cells = await query<{ location_cell: string }>(
+      event.em,
+      'select location_cell from recipients where location_cell is not null and erased_at is null',
+    );
     const recipientCount = cells.filter((row) => isCellInPolygon(row.location_cell, incident.area)).length;
     const capXml = buildCapAlert({
       identifier: `mutuo-${alertId}`,
@@ -80,8 +83,17 @@ export class AlertAreaWhenIncidentDeclared {
       sent: new Date(event.time),
       msgType: incident.msgType,
       references: incident.references,
-      incident: { id: incident.incidentId, name: incident.name, type: incident.type, outline: incident.area.coordinates[0]!, language: pod?.languages[0] ?? 'en' },
-      instruction: incident.msgType === 'Cancel' ? 'The emergency is over.' : 'Follow the instructions of civil protection. Neighbours in the mutual-aid pod are organising help.',
+      incident: {
+        id: incident.incidentId,
+        name: incident.name,
+        type: incident.type,
+        outline: incident.area.coordinates[0]!,
+        language: pod?.languages[0] ?? 'en',
+      },
+      instruction:
+        incident.msgType === 'Cancel'
+          ? 'The emergency is over.'
+          : 'Follow the instructions of civil protection. Neighbours in the mutual-aid pod are organising help.',
       web: `${this.config.publicUrl}${capPath(alertId)}`,
       expires: null,
     });
@@ -92,10 +104,20 @@ export class AlertAreaWhenIncidentDeclared {
       metadata: cause.metadata,
     });
     const eventType = incident.msgType === 'Cancel' ? IncidentClosedV1.type : IncidentDeclaredV1.type;
-    await this.dispatcher.notifyPartners(event.em, cause, eventType, { incidentId: incident.incidentId, msgType: incident.msgType, capUrl: `${this.config.publicUrl}${capPath(alertId)}` });
+    await this.dispatcher.notifyPartners(event.em, cause, eventType, {
+      incidentId: incident.incidentId,
+      msgType: incident.msgType,
+      capUrl: `${this.config.publicUrl}${capPath(alertId)}`,
+    });
   }
 
-  private async broadcast(event: ReceivedEvent, podId: string, kind: 'incident-declared' | 'incident-closed', area: GeoPolygon, params: Record<string, string>): Promise<void> {
+  private async broadcast(
+    event: ReceivedEvent,
+    podId: string,
+    kind: 'incident-declared' | 'incident-closed',
+    area: GeoPolygon,
+    params: Record<string, string>,
+  ): Promise<void> {
     const alertId = uuidV5(`${event.id}:cap`, ALERT_NAMESPACE);
     await query(
       event.em,

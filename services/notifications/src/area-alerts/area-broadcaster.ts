@@ -47,7 +47,10 @@ export class AreaBroadcaster implements WorkerStep {
   async runOnce(now: Date): Promise<number> {
     const broadcasts = await this.inOwnTransaction(async (tx) => {
       await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
-      return query<BroadcastRow>(tx, 'select alert_id, pod_id, cause_event_id, kind, area, params, after_member_id from area_broadcasts where not done order by alert_id limit 10');
+      return query<BroadcastRow>(
+        tx,
+        'select alert_id, pod_id, cause_event_id, kind, area, params, after_member_id from area_broadcasts where not done order by alert_id limit 10',
+      );
     });
     let batches = 0;
     for (const broadcast of broadcasts) {
@@ -77,7 +80,13 @@ export class AreaBroadcaster implements WorkerStep {
               tx,
               cause,
               slice.map((row) => ({
-                notification: { recipientMemberId: row.member_id, kind: broadcast.kind, subjectId: broadcast.alert_id, params, emergency: broadcast.kind === 'incident-declared' },
+                notification: {
+                  recipientMemberId: row.member_id,
+                  kind: broadcast.kind,
+                  subjectId: broadcast.alert_id,
+                  params,
+                  emergency: broadcast.kind === 'incident-declared',
+                },
                 recipient: recipientFromRow(row),
               })),
             );

@@ -42,7 +42,9 @@ describe('CAP 1.2 alert', () => {
   });
 
   it('validates a cancellation that references the alert', async () => {
-    const result = await validate(buildCapAlert({ ...alert, msgType: 'Cancel', references: 'notifications@mutuo.example.org,mutuo-1,2026-11-26T03:12:45+00:00' }));
+    const result = await validate(
+      buildCapAlert({ ...alert, msgType: 'Cancel', references: 'notifications@mutuo.example.org,mutuo-1,2026-11-26T03:12:45+00:00' }),
+    );
     expect(result.errors).toEqual([]);
     expect(result.valid).toBe(true);
   });

@@ -53,7 +53,10 @@ export const deliveriesProjection = defineProjection<DeliveryEvent>({
         await update(`status = 'sending', attempts = ?`, [event.data.attempt]);
         return;
       case 'DeliverySent':
-        await update(`status = 'sent', provider_message_id = ?, sent_at = ?, receipt = 'accepted', last_error = null`, [event.data.providerMessageId, event.data.sentAt]);
+        await update(`status = 'sent', provider_message_id = ?, sent_at = ?, receipt = 'accepted', last_error = null`, [
+          event.data.providerMessageId,
+          event.data.sentAt,
+        ]);
         return;
       case 'DeliveryAttemptFailed':
         await update(`status = 'pending', next_attempt_at = ?, last_error = ?`, [event.data.retryAt, event.data.error]);

@@ -17,11 +17,15 @@ describe('delivery timing', () => {
     // 23:30 UTC is 20:30 in São Paulo: not quiet there.
     expect(quietHoursEndAfter(new Date('2026-11-26T23:30:00Z'), { ...lisbonNight, timeZone: 'America/Sao_Paulo' })).toBeNull();
     // 01:30 UTC is 22:30 in São Paulo: quiet until 07:00 there (10:00 UTC).
-    expect(quietHoursEndAfter(new Date('2026-11-27T01:30:00Z'), { ...lisbonNight, timeZone: 'America/Sao_Paulo' })?.toISOString()).toBe('2026-11-27T10:00:00.000Z');
+    expect(quietHoursEndAfter(new Date('2026-11-27T01:30:00Z'), { ...lisbonNight, timeZone: 'America/Sao_Paulo' })?.toISOString()).toBe(
+      '2026-11-27T10:00:00.000Z',
+    );
   });
 
   it('handles quiet hours within one day', () => {
-    expect(quietHoursEndAfter(new Date('2026-11-26T13:10:00Z'), { start: '13:00', end: '15:00', timeZone: 'UTC' })?.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+    expect(quietHoursEndAfter(new Date('2026-11-26T13:10:00Z'), { start: '13:00', end: '15:00', timeZone: 'UTC' })?.toISOString()).toBe(
+      '2026-11-26T15:00:00.000Z',
+    );
   });
 
   it('sends a daily digest at the next 08:00 local and a weekly one on Monday', () => {

@@ -73,7 +73,10 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { maxMessages: 3, windowMs: 15 * MI
  */
 export function rateLimitHoldUntil(sentAt: readonly Date[], now: Date, limit: RateLimit): Date | null {
   const windowStart = now.getTime() - limit.windowMs;
-  const recent = sentAt.map((at) => at.getTime()).filter((time) => time > windowStart && time <= now.getTime()).sort((a, b) => a - b);
+  const recent = sentAt
+    .map((at) => at.getTime())
+    .filter((time) => time > windowStart && time <= now.getTime())
+    .sort((a, b) => a - b);
   if (recent.length < limit.maxMessages) return null;
   return new Date(recent[recent.length - limit.maxMessages]! + limit.windowMs);
 }

@@ -25,7 +25,13 @@ export type DeliveryRecipient =
 export type DeliveryContent =
   | { readonly type: 'rendered'; readonly locale: string; readonly subject: string; readonly body: string }
   /** A one-time code: address and code stay sealed until the moment of sending. */
-  | { readonly type: 'sealed-code'; readonly locale: string; readonly codeDeliveryId: string; readonly purpose: 'sign-in' | 'contact-verification'; readonly sealed: string }
+  | {
+      readonly type: 'sealed-code';
+      readonly locale: string;
+      readonly codeDeliveryId: string;
+      readonly purpose: 'sign-in' | 'contact-verification';
+      readonly sealed: string;
+    }
   /** A partner webhook's JSON payload. */
   | { readonly type: 'webhook-payload'; readonly eventType: string; readonly payload: Record<string, unknown> };
 
@@ -101,14 +107,7 @@ export type IncludeInDigest = Command<'IncludeInDigest', { deliveryId: string; d
 export type RecordDeliveryReceipt = Command<'RecordDeliveryReceipt', { deliveryId: string; providerMessageId: string; status: 'delivered' | 'undelivered' }>;
 export type CancelDelivery = Command<'CancelDelivery', { deliveryId: string; reason: string }>;
 export type DeliveryCommand =
-  | DecideDelivery
-  | StartSendAttempt
-  | RecordSendOutcome
-  | RecoverInterruptedSend
-  | PostponeDelivery
-  | IncludeInDigest
-  | RecordDeliveryReceipt
-  | CancelDelivery;
+  DecideDelivery | StartSendAttempt | RecordSendOutcome | RecoverInterruptedSend | PostponeDelivery | IncludeInDigest | RecordDeliveryReceipt | CancelDelivery;
 
 export type DeliveryDecided = DomainEvent<'DeliveryDecided', DeliveryDetails & { decidedAt: string }>;
 export type DeliveryAttemptStarted = DomainEvent<'DeliveryAttemptStarted', { deliveryId: string; attempt: number; startedAt: string }>;
@@ -172,11 +171,17 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
         const policy = RETRY_POLICIES[details.channel];
         if (!outcome.permanent && state.attempts < policy.maxAttempts) {
           const retryAt = new Date(Date.parse(now) + retryDelayMs(policy, state.attempts)).toISOString();
-          return [{ type: 'DeliveryAttemptFailed', data: { deliveryId: details.deliveryId, attempt: state.attempts, error: outcome.error, retryAt }, metadata }];
+          return [
+            { type: 'DeliveryAttemptFailed', data: { deliveryId: details.deliveryId, attempt: state.attempts, error: outcome.error, retryAt }, metadata },
+          ];
         }
         const reason = outcome.permanent ? outcome.error : `Gave up after ${state.attempts} attempts: ${outcome.error}`;
         return [
-          { type: 'DeliveryFailed', data: { deliveryId: details.deliveryId, reason, failedAt: now, fallbackChannel: details.fallbackChannels[0] ?? null }, metadata },
+          {
+            type: 'DeliveryFailed',
+            data: { deliveryId: details.deliveryId, reason, failedAt: now, fallbackChannel: details.fallbackChannels[0] ?? null },
+            metadata,
+          },
         ];
       }
       case 'RecoverInterruptedSend': {
@@ -185,18 +190,24 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
         const { details } = state;
         if (DEDUPLICATING_CHANNELS.includes(details.channel)) {
           // The provider recognises the repeat, so sending again cannot deliver twice.
-          return [{ type: 'DeliveryAttemptFailed', data: { deliveryId: details.deliveryId, attempt: state.attempts, error: 'interrupted', retryAt: now }, metadata }];
+          return [
+            { type: 'DeliveryAttemptFailed', data: { deliveryId: details.deliveryId, attempt: state.attempts, error: 'interrupted', retryAt: now }, metadata },
+          ];
         }
         return [{ type: 'DeliveryOutcomeUnknown', data: { deliveryId: details.deliveryId, since: state.attemptStartedAt }, metadata }];
       }
       case 'PostponeDelivery':
         if (state.status === 'none') return notFound();
         if (state.status !== 'pending' || state.nextAttemptAt >= command.data.until) return [];
-        return [{ type: 'DeliveryPostponed', data: { deliveryId: state.details.deliveryId, until: command.data.until, reason: command.data.reason }, metadata }];
+        return [
+          { type: 'DeliveryPostponed', data: { deliveryId: state.details.deliveryId, until: command.data.until, reason: command.data.reason }, metadata },
+        ];
       case 'IncludeInDigest':
         if (state.status === 'none') return notFound();
         if (state.status !== 'pending') return [];
-        return [{ type: 'DeliveryIncludedInDigest', data: { deliveryId: state.details.deliveryId, digestDeliveryId: command.data.digestDeliveryId }, metadata }];
+        return [
+          { type: 'DeliveryIncludedInDigest', data: { deliveryId: state.details.deliveryId, digestDeliveryId: command.data.digestDeliveryId }, metadata },
+        ];
       case 'RecordDeliveryReceipt': {
         if (state.status !== 'sent' || state.providerMessageId !== command.data.providerMessageId) return notFound();
         if (state.receipt === 'delivered') return [];
@@ -211,7 +222,12 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
           receipt,
           {
             type: 'DeliveryFailed',
-            data: { deliveryId: state.details.deliveryId, reason: 'The provider could not deliver it', failedAt: now, fallbackChannel: state.details.fallbackChannels[0] ?? null },
+            data: {
+              deliveryId: state.details.deliveryId,
+              reason: 'The provider could not deliver it',
+              failedAt: now,
+              fallbackChannel: state.details.fallbackChannels[0] ?? null,
+            },
             metadata,
           },
         ];
@@ -236,7 +252,14 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
         return { status: 'sending', details: state.details, attempts: event.data.attempt, attemptStartedAt: event.data.startedAt };
       case 'DeliverySent':
         if (state.status === 'none') return state;
-        return { status: 'sent', details: state.details, attempts: state.attempts, sentAt: event.data.sentAt, providerMessageId: event.data.providerMessageId, receipt: 'accepted' };
+        return {
+          status: 'sent',
+          details: state.details,
+          attempts: state.attempts,
+          sentAt: event.data.sentAt,
+          providerMessageId: event.data.providerMessageId,
+          receipt: 'accepted',
+        };
       case 'DeliveryAttemptFailed':
         if (state.status === 'none') return state;
         return { status: 'pending', details: state.details, attempts: state.attempts, nextAttemptAt: event.data.retryAt, lastError: event.data.error };

@@ -28,8 +28,7 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = {
 };
 
 export type NotificationPreferencesState =
-  | { readonly status: 'default' }
-  | ({ readonly status: 'chosen'; readonly memberId: string; readonly updatedAt: string } & NotificationPreferences);
+  { readonly status: 'default' } | ({ readonly status: 'chosen'; readonly memberId: string; readonly updatedAt: string } & NotificationPreferences);
 
 export type SetNotificationPreferences = Command<'SetNotificationPreferences', { memberId: string; preferences: NotificationPreferences }>;
 export type NotificationPreferencesSet = DomainEvent<'NotificationPreferencesSet', { memberId: string; updatedAt: string } & NotificationPreferences>;
@@ -45,7 +44,8 @@ export function validatePreferences(preferences: NotificationPreferences): void 
     if (channels.indexOf(channel) !== index) throw new DomainRuleViolation('INVALID_PREFERENCES', `"${channel}" is listed twice`, `channels.${index}`);
   });
   for (const [kind, cadence] of Object.entries(digests)) {
-    if (!(NOTIFICATION_KINDS as readonly string[]).includes(kind)) throw new DomainRuleViolation('INVALID_PREFERENCES', `Unknown kind "${kind}"`, `digests.${kind}`);
+    if (!(NOTIFICATION_KINDS as readonly string[]).includes(kind))
+      throw new DomainRuleViolation('INVALID_PREFERENCES', `Unknown kind "${kind}"`, `digests.${kind}`);
     if (TIME_CRITICAL_KINDS.includes(kind as NotificationKind)) {
       throw new DomainRuleViolation('INVALID_PREFERENCES', `"${kind}" cannot wait for a digest`, `digests.${kind}`);
     }
@@ -65,7 +65,13 @@ export const notificationPreferencesDecider: Decider<NotificationPreferencesStat
         const { memberId, preferences } = command.data;
         validatePreferences(preferences);
         if (state.status === 'chosen' && JSON.stringify(withoutMeta(state)) === JSON.stringify(preferences)) return [];
-        return [{ type: 'NotificationPreferencesSet', data: { memberId, updatedAt: command.metadata.now, ...preferences }, metadata: eventMetadataFrom(command.metadata) }];
+        return [
+          {
+            type: 'NotificationPreferencesSet',
+            data: { memberId, updatedAt: command.metadata.now, ...preferences },
+            metadata: eventMetadataFrom(command.metadata),
+          },
+        ];
       }
       default:
         return assertNever(command.type, 'preferences command');

@@ -49,6 +49,9 @@ describe('notification', () => {
   });
 
   it("given someone else's notification, when a member marks it read, then it looks as if it did not exist", () => {
-    spec(notificationDecider).given([recorded]).when(read('member-bo')).thenThrows(DomainRuleViolation, /No such notification/);
+    spec(notificationDecider)
+      .given([recorded])
+      .when(read('member-bo'))
+      .thenThrows(DomainRuleViolation, /No such notification/);
   });
 });

@@ -34,7 +34,10 @@ describe('phone tree', () => {
   });
 
   it('given a set-up tree, when the dispatcher activates it, then the first people are called with a deadline', () => {
-    spec(phoneTreeDecider).given([setUp]).when({ type: 'ActivatePhoneTree', data: { activationId: 'act-1', reason: 'Flood' }, metadata: metadataAt('09:00') }).then([activated]);
+    spec(phoneTreeDecider)
+      .given([setUp])
+      .when({ type: 'ActivatePhoneTree', data: { activationId: 'act-1', reason: 'Flood' }, metadata: metadataAt('09:00') })
+      .then([activated]);
   });
 
   it('given an active tree, when someone acknowledges, then they are asked to reach their branch', () => {
@@ -44,7 +47,16 @@ describe('phone tree', () => {
       .then([
         {
           type: 'PhoneTreeCallAcknowledged',
-          data: { podId: 'pod-1', activationId: 'act-1', memberId: 'ana', at: at('09:03'), branch: [{ memberId: 'cy', deadline: at('09:13'), branchSize: 1 }, { memberId: 'dee', deadline: at('09:13'), branchSize: 0 }] },
+          data: {
+            podId: 'pod-1',
+            activationId: 'act-1',
+            memberId: 'ana',
+            at: at('09:03'),
+            branch: [
+              { memberId: 'cy', deadline: at('09:13'), branchSize: 1 },
+              { memberId: 'dee', deadline: at('09:13'), branchSize: 0 },
+            ],
+          },
           metadata: { ...eventMetadata('09:03'), actorId: 'person-ana' },
         },
       ]);
@@ -53,7 +65,16 @@ describe('phone tree', () => {
   it('given someone who did not acknowledge in time, when the timeout passes, then their branch is called directly', () => {
     const acknowledged: PhoneTreeEvent = {
       type: 'PhoneTreeCallAcknowledged',
-      data: { podId: 'pod-1', activationId: 'act-1', memberId: 'ana', at: at('09:03'), branch: [{ memberId: 'cy', deadline: at('09:13'), branchSize: 1 }, { memberId: 'dee', deadline: at('09:13'), branchSize: 0 }] },
+      data: {
+        podId: 'pod-1',
+        activationId: 'act-1',
+        memberId: 'ana',
+        at: at('09:03'),
+        branch: [
+          { memberId: 'cy', deadline: at('09:13'), branchSize: 1 },
+          { memberId: 'dee', deadline: at('09:13'), branchSize: 0 },
+        ],
+      },
       metadata: eventMetadata('09:03'),
     };
     const given = spec(phoneTreeDecider).given([setUp, activated, acknowledged]);
@@ -61,12 +82,39 @@ describe('phone tree', () => {
     given.when({ type: 'EscalateMissedCalls', data: {}, metadata: metadataAt('09:10') }).then([
       {
         type: 'PhoneTreeCallMissed',
-        data: { podId: 'pod-1', activationId: 'act-1', memberId: 'bo', at: at('09:10'), systemCalls: [{ memberId: 'eli', deadline: at('09:20'), branchSize: 0 }, { memberId: 'fay', deadline: at('09:20'), branchSize: 0 }] },
+        data: {
+          podId: 'pod-1',
+          activationId: 'act-1',
+          memberId: 'bo',
+          at: at('09:10'),
+          systemCalls: [
+            { memberId: 'eli', deadline: at('09:20'), branchSize: 0 },
+            { memberId: 'fay', deadline: at('09:20'), branchSize: 0 },
+          ],
+        },
         metadata: eventMetadata('09:10'),
       },
     ]);
     const state = spec(phoneTreeDecider)
-      .given([setUp, activated, acknowledged, { type: 'PhoneTreeCallMissed', data: { podId: 'pod-1', activationId: 'act-1', memberId: 'bo', at: at('09:10'), systemCalls: [{ memberId: 'eli', deadline: at('09:20'), branchSize: 0 }, { memberId: 'fay', deadline: at('09:20'), branchSize: 0 }] }, metadata: eventMetadata('09:10') }])
+      .given([
+        setUp,
+        activated,
+        acknowledged,
+        {
+          type: 'PhoneTreeCallMissed',
+          data: {
+            podId: 'pod-1',
+            activationId: 'act-1',
+            memberId: 'bo',
+            at: at('09:10'),
+            systemCalls: [
+              { memberId: 'eli', deadline: at('09:20'), branchSize: 0 },
+              { memberId: 'fay', deadline: at('09:20'), branchSize: 0 },
+            ],
+          },
+          metadata: eventMetadata('09:10'),
+        },
+      ])
       .state();
     expect(state.status === 'active' && state.calls.map((call) => `${call.memberId}:${call.status}:${call.calledBy ?? '-'}`)).toEqual([
       'ana:acknowledged:system',
@@ -82,22 +130,40 @@ describe('phone tree', () => {
   it('refuses a list naming someone twice, naming the entry', () => {
     spec(phoneTreeDecider)
       .given([])
-      .when({ type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'bo', 'ana'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['ana', 'bo'] }, metadata: metadataAt('08:00') })
+      .when({
+        type: 'SetUpPhoneTree',
+        data: { podId: 'pod-1', memberIds: ['ana', 'bo', 'ana'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['ana', 'bo'] },
+        metadata: metadataAt('08:00'),
+      })
       .thenThrows(DomainRuleViolation, /once/);
   });
 
   it('sets up a tree of active pod members, recording no more than the setup', () => {
     spec(phoneTreeDecider)
       .given([])
-      .when({ type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'bo'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['bo', 'ana'] }, metadata: metadataAt('08:00') })
-      .then([{ type: 'PhoneTreeSetUp', data: { podId: 'pod-1', memberIds: ['ana', 'bo'], fanOut: 2, ackTimeoutMinutes: 10, updatedAt: at('08:00') }, metadata: eventMetadata('08:00') }]);
+      .when({
+        type: 'SetUpPhoneTree',
+        data: { podId: 'pod-1', memberIds: ['ana', 'bo'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['bo', 'ana'] },
+        metadata: metadataAt('08:00'),
+      })
+      .then([
+        {
+          type: 'PhoneTreeSetUp',
+          data: { podId: 'pod-1', memberIds: ['ana', 'bo'], fanOut: 2, ackTimeoutMinutes: 10, updatedAt: at('08:00') },
+          metadata: eventMetadata('08:00'),
+        },
+      ]);
   });
 
   it('refuses someone who is not an active member of the pod, naming the entry', () => {
     let refusal: unknown;
     try {
       phoneTreeDecider.decide(
-        { type: 'SetUpPhoneTree', data: { podId: 'pod-1', memberIds: ['ana', 'other-pod-member'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['ana'] }, metadata: metadataAt('08:00') },
+        {
+          type: 'SetUpPhoneTree',
+          data: { podId: 'pod-1', memberIds: ['ana', 'other-pod-member'], fanOut: 2, ackTimeoutMinutes: 10, activeMemberIds: ['ana'] },
+          metadata: metadataAt('08:00'),
+        },
         phoneTreeDecider.initialState(),
       );
     } catch (error) {

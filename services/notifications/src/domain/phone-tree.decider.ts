@@ -32,7 +32,13 @@ interface Configured extends PhoneTreeSetup {
 export type PhoneTreeState =
   | { readonly status: 'none' }
   | (Configured & { readonly status: 'ready' })
-  | (Configured & { readonly status: 'active'; readonly activationId: string; readonly reason: string; readonly activatedAt: string; readonly calls: readonly CallState[] });
+  | (Configured & {
+      readonly status: 'active';
+      readonly activationId: string;
+      readonly reason: string;
+      readonly activatedAt: string;
+      readonly calls: readonly CallState[];
+    });
 
 /** `activeMemberIds`: which of the listed members are active members of the pod (the handler asks the directory). */
 export type SetUpPhoneTree = Command<'SetUpPhoneTree', PhoneTreeSetup & { readonly activeMemberIds: readonly string[] }>;
@@ -50,12 +56,24 @@ export interface SystemCall {
 }
 
 export type PhoneTreeSetUp = DomainEvent<'PhoneTreeSetUp', PhoneTreeSetup & { updatedAt: string }>;
-export type PhoneTreeActivated = DomainEvent<'PhoneTreeActivated', { podId: string; activationId: string; reason: string; activatedAt: string; systemCalls: SystemCall[] }>;
+export type PhoneTreeActivated = DomainEvent<
+  'PhoneTreeActivated',
+  { podId: string; activationId: string; reason: string; activatedAt: string; systemCalls: SystemCall[] }
+>;
 export type PhoneTreeCallAcknowledged = DomainEvent<
   'PhoneTreeCallAcknowledged',
-  { podId: string; activationId: string; memberId: string; at: string; /** The branch this member now calls, and by when they should confirm. */ branch: SystemCall[] }
+  {
+    podId: string;
+    activationId: string;
+    memberId: string;
+    at: string;
+    /** The branch this member now calls, and by when they should confirm. */ branch: SystemCall[];
+  }
 >;
-export type PhoneTreeCallMissed = DomainEvent<'PhoneTreeCallMissed', { podId: string; activationId: string; memberId: string; at: string; systemCalls: SystemCall[] }>;
+export type PhoneTreeCallMissed = DomainEvent<
+  'PhoneTreeCallMissed',
+  { podId: string; activationId: string; memberId: string; at: string; systemCalls: SystemCall[] }
+>;
 export type PhoneTreeClosed = DomainEvent<'PhoneTreeClosed', { podId: string; activationId: string; at: string }>;
 export type PhoneTreeEvent = PhoneTreeSetUp | PhoneTreeActivated | PhoneTreeCallAcknowledged | PhoneTreeCallMissed | PhoneTreeClosed;
 
@@ -74,9 +92,11 @@ function validateSetup(setup: PhoneTreeSetup, activeMemberIds: ReadonlySet<strin
   setup.memberIds.forEach((memberId, index) => {
     if (setup.memberIds.indexOf(memberId) !== index) throw new DomainRuleViolation('INVALID_PHONE_TREE', 'Each person appears once', `memberIds.${index}`);
     // Calls go only to people of this pod: another pod's member (or someone who left) is not the dispatcher's to call.
-    if (!activeMemberIds.has(memberId)) throw new DomainRuleViolation('NOT_A_POD_MEMBER', 'Only active members of your pod can be in its phone tree', `memberIds.${index}`);
+    if (!activeMemberIds.has(memberId))
+      throw new DomainRuleViolation('NOT_A_POD_MEMBER', 'Only active members of your pod can be in its phone tree', `memberIds.${index}`);
   });
-  if (!Number.isInteger(setup.fanOut) || setup.fanOut < 1 || setup.fanOut > 10) throw new DomainRuleViolation('INVALID_PHONE_TREE', 'Each person calls 1 to 10 others', 'fanOut');
+  if (!Number.isInteger(setup.fanOut) || setup.fanOut < 1 || setup.fanOut > 10)
+    throw new DomainRuleViolation('INVALID_PHONE_TREE', 'Each person calls 1 to 10 others', 'fanOut');
   if (!Number.isInteger(setup.ackTimeoutMinutes) || setup.ackTimeoutMinutes < 1 || setup.ackTimeoutMinutes > 240) {
     throw new DomainRuleViolation('INVALID_PHONE_TREE', 'The timeout is 1 to 240 minutes', 'ackTimeoutMinutes');
   }
@@ -100,8 +120,16 @@ export const phoneTreeDecider: Decider<PhoneTreeState, PhoneTreeCommand, PhoneTr
         if (state.status === 'active') return state.activationId === command.data.activationId ? [] : [];
         const size = state.memberIds.length;
         const deadline = plusMinutes(now, state.ackTimeoutMinutes);
-        const systemCalls = state.memberIds.slice(0, state.fanOut).map((memberId, index) => ({ memberId, deadline, branchSize: branchOf(index, size, state.fanOut).length }));
-        return [{ type: 'PhoneTreeActivated', data: { podId: state.podId, activationId: command.data.activationId, reason: command.data.reason, activatedAt: now, systemCalls }, metadata }];
+        const systemCalls = state.memberIds
+          .slice(0, state.fanOut)
+          .map((memberId, index) => ({ memberId, deadline, branchSize: branchOf(index, size, state.fanOut).length }));
+        return [
+          {
+            type: 'PhoneTreeActivated',
+            data: { podId: state.podId, activationId: command.data.activationId, reason: command.data.reason, activatedAt: now, systemCalls },
+            metadata,
+          },
+        ];
       }
       case 'AcknowledgePhoneTreeCall': {
         if (state.status !== 'active') throw new DomainRuleViolation('PHONE_TREE_NOT_ACTIVE', 'The phone tree is not active', 'podId');
@@ -114,7 +142,13 @@ export const phoneTreeDecider: Decider<PhoneTreeState, PhoneTreeCommand, PhoneTr
         const branch = branchOf(index, state.calls.length, state.fanOut)
           .filter((child) => state.calls[child]!.status === 'waiting')
           .map((child) => ({ memberId: state.calls[child]!.memberId, deadline, branchSize: branchOf(child, state.calls.length, state.fanOut).length }));
-        return [{ type: 'PhoneTreeCallAcknowledged', data: { podId: state.podId, activationId: state.activationId, memberId: call.memberId, at: now, branch }, metadata }];
+        return [
+          {
+            type: 'PhoneTreeCallAcknowledged',
+            data: { podId: state.podId, activationId: state.activationId, memberId: call.memberId, at: now, branch },
+            metadata,
+          },
+        ];
       }
       case 'EscalateMissedCalls': {
         if (state.status !== 'active') return [];
@@ -127,7 +161,11 @@ export const phoneTreeDecider: Decider<PhoneTreeState, PhoneTreeCommand, PhoneTr
           const systemCalls = branchOf(index, calls.length, state.fanOut)
             .filter((child) => calls[child]!.status === 'waiting' || calls[child]!.status === 'called')
             .map((child) => ({ memberId: calls[child]!.memberId, deadline, branchSize: branchOf(child, calls.length, state.fanOut).length }));
-          const missed: PhoneTreeCallMissed = { type: 'PhoneTreeCallMissed', data: { podId: state.podId, activationId: state.activationId, memberId: call.memberId, at: now, systemCalls }, metadata };
+          const missed: PhoneTreeCallMissed = {
+            type: 'PhoneTreeCallMissed',
+            data: { podId: state.podId, activationId: state.activationId, memberId: call.memberId, at: now, systemCalls },
+            metadata,
+          };
           events.push(missed);
           calls = applyMissed(calls, missed);
         }
@@ -144,7 +182,14 @@ export const phoneTreeDecider: Decider<PhoneTreeState, PhoneTreeCommand, PhoneTr
   evolve(state, event) {
     switch (event.type) {
       case 'PhoneTreeSetUp':
-        return { status: 'ready', podId: event.data.podId, memberIds: event.data.memberIds, fanOut: event.data.fanOut, ackTimeoutMinutes: event.data.ackTimeoutMinutes, updatedAt: event.data.updatedAt };
+        return {
+          status: 'ready',
+          podId: event.data.podId,
+          memberIds: event.data.memberIds,
+          fanOut: event.data.fanOut,
+          ackTimeoutMinutes: event.data.ackTimeoutMinutes,
+          updatedAt: event.data.updatedAt,
+        };
       case 'PhoneTreeActivated': {
         if (state.status !== 'ready') return state;
         const calls = state.memberIds.map((memberId): CallState => {
@@ -168,7 +213,14 @@ export const phoneTreeDecider: Decider<PhoneTreeState, PhoneTreeCommand, PhoneTr
         return state.status === 'active' ? { ...state, calls: applyMissed(state.calls, event) } : state;
       case 'PhoneTreeClosed':
         if (state.status !== 'active') return state;
-        return { status: 'ready', podId: state.podId, memberIds: state.memberIds, fanOut: state.fanOut, ackTimeoutMinutes: state.ackTimeoutMinutes, updatedAt: state.updatedAt };
+        return {
+          status: 'ready',
+          podId: state.podId,
+          memberIds: state.memberIds,
+          fanOut: state.fanOut,
+          ackTimeoutMinutes: state.ackTimeoutMinutes,
+          updatedAt: state.updatedAt,
+        };
       default:
         return assertNever(event, 'phone tree event');
     }

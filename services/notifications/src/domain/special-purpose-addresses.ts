@@ -84,7 +84,10 @@ function ipv4FromBits(value: bigint, offset: number): string {
 
 /** True for an address (IPv4 or IPv6, with or without brackets or a zone) a webhook must not reach; false for names. */
 export function isSpecialPurposeAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const bare = address
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   const family = isIP(bare);
   if (family === 4) {
     const value = ipv4Number(bare);

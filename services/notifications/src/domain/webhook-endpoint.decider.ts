@@ -31,7 +31,8 @@ export type WebhookEndpointDisabled = DomainEvent<
   { endpointId: string; podId: string; host: string; consecutiveFailures: number; lastError: string; disabledAt: string }
 >;
 export type WebhookEndpointEnabled = DomainEvent<'WebhookEndpointEnabled', { endpointId: string }>;
-export type WebhookEndpointEvent = WebhookEndpointRegistered | WebhookAttemptFailed | WebhookAttemptSucceeded | WebhookEndpointDisabled | WebhookEndpointEnabled;
+export type WebhookEndpointEvent =
+  WebhookEndpointRegistered | WebhookAttemptFailed | WebhookAttemptSucceeded | WebhookEndpointDisabled | WebhookEndpointEnabled;
 
 export const webhookEndpointDecider: Decider<WebhookEndpointState, WebhookEndpointCommand, WebhookEndpointEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -56,7 +57,14 @@ export const webhookEndpointDecider: Decider<WebhookEndpointState, WebhookEndpoi
           failed,
           {
             type: 'WebhookEndpointDisabled',
-            data: { endpointId: state.endpointId, podId: state.podId, host: new URL(state.url).hostname, consecutiveFailures, lastError: error.slice(0, 200), disabledAt: command.metadata.now },
+            data: {
+              endpointId: state.endpointId,
+              podId: state.podId,
+              host: new URL(state.url).hostname,
+              consecutiveFailures,
+              lastError: error.slice(0, 200),
+              disabledAt: command.metadata.now,
+            },
             metadata,
           },
         ];

@@ -35,10 +35,13 @@ describe('webhook URLs', () => {
     expect(parseWebhookUrl('http://127.0.0.1:8080/hook', { allowHttp: true, allowPrivateAddresses: true }).port).toBe('8080');
   });
 
-  it.each(['https://[::ffff:7f00:1]/hook', 'https://[64:ff9b::a00:1]/hook', 'https://[2002:a9fe:a9fe::]/hook', 'https://198.18.0.1/hook', 'https://[2001:db8::1]/hook'])(
-    'refuses %s, an address in a special-purpose range',
-    (url) => {
-      expect(() => parseWebhookUrl(url, production)).toThrow(/private/);
-    },
-  );
+  it.each([
+    'https://[::ffff:7f00:1]/hook',
+    'https://[64:ff9b::a00:1]/hook',
+    'https://[2002:a9fe:a9fe::]/hook',
+    'https://198.18.0.1/hook',
+    'https://[2001:db8::1]/hook',
+  ])('refuses %s, an address in a special-purpose range', (url) => {
+    expect(() => parseWebhookUrl(url, production)).toThrow(/private/);
+  });
 });

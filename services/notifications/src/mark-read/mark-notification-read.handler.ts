@@ -4,12 +4,7 @@ import { memberIdFor } from '@mutuo/contracts';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { commandMetadataFrom, requirePod, type RequestContext } from '@mutuo/platform';
 import { Clock } from '@mutuo/service-kit';
-import {
-  notificationDecider,
-  type NotificationCommand,
-  type NotificationEvent,
-  type NotificationState,
-} from '../domain/notification.decider';
+import { notificationDecider, type NotificationCommand, type NotificationEvent, type NotificationState } from '../domain/notification.decider';
 
 /** A member marks one of their own notifications read; anyone else's looks as if it did not exist. */
 @Injectable()

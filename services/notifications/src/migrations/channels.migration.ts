@@ -144,7 +144,18 @@ export class ChannelsSchema extends Migration {
         done boolean not null default false
       );
     `);
-    for (const table of ['pods', 'known_requests', 'pod_roles', 'recipient_sends', 'notification_preferences', 'deliveries', 'webhook_endpoints', 'phone_trees', 'area_alerts', 'area_broadcasts']) {
+    for (const table of [
+      'pods',
+      'known_requests',
+      'pod_roles',
+      'recipient_sends',
+      'notification_preferences',
+      'deliveries',
+      'webhook_endpoints',
+      'phone_trees',
+      'area_alerts',
+      'area_broadcasts',
+    ]) {
       this.addSql(podRowLevelSecuritySql(table));
     }
     // Sign-in codes belong to no pod: their deliveries are visible only to a transaction scoped to no pod.

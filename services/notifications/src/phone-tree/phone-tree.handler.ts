@@ -82,7 +82,14 @@ export class PhoneTreeHandler implements WorkerStep {
           const delivery = await this.dispatcher.notifyMember(
             tx,
             { eventId: event.eventId, podId, metadata: { ...command.metadata, causationId: event.eventId } },
-            { recipientMemberId: call.memberId, kind: 'phone-tree-call', subjectId: podId, params: { reason, branchSize: call.branchSize }, emergency: true, preferChannel: 'sms' },
+            {
+              recipientMemberId: call.memberId,
+              kind: 'phone-tree-call',
+              subjectId: podId,
+              params: { reason, branchSize: call.branchSize },
+              emergency: true,
+              preferChannel: 'sms',
+            },
           );
           if (delivery) decided.push(delivery);
         }

@@ -49,7 +49,9 @@ export function phoneTreeResolvers(app: INestApplication) {
       setUpPhoneTree: async (_: unknown, args: { memberIds: string[]; fanOut: number; ackTimeoutMinutes: number }, ctx: SubgraphContext) => {
         const { podId } = dispatcher(ctx);
         const memberIds = args.memberIds.map((id, index) => requireUuid(id, `memberIds.${index}`));
-        return phoneTreeView(await trees.setUp(podId, { memberIds, fanOut: args.fanOut, ackTimeoutMinutes: args.ackTimeoutMinutes }, commandMetadataFrom(ctx, clock.now())));
+        return phoneTreeView(
+          await trees.setUp(podId, { memberIds, fanOut: args.fanOut, ackTimeoutMinutes: args.ackTimeoutMinutes }, commandMetadataFrom(ctx, clock.now())),
+        );
       },
       activatePhoneTree: async (_: unknown, args: { reason: string }, ctx: SubgraphContext) => {
         const { podId } = dispatcher(ctx);

@@ -26,7 +26,11 @@ export class NotificationPreferencesHandler {
   }
 
   async set(podId: string, memberId: string, preferences: NotificationPreferences, metadata: CommandMetadata): Promise<NotificationPreferences> {
-    const { state } = await this.commands.handle(this.em.fork(), preferencesStream(podId, memberId), { type: 'SetNotificationPreferences', data: { memberId, preferences }, metadata });
+    const { state } = await this.commands.handle(this.em.fork(), preferencesStream(podId, memberId), {
+      type: 'SetNotificationPreferences',
+      data: { memberId, preferences },
+      metadata,
+    });
     return state.status === 'chosen' ? state : DEFAULT_PREFERENCES;
   }
 

@@ -14,7 +14,16 @@ export const notificationPreferencesProjection = defineProjection<NotificationPr
        values (?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?, ?, ?, ?)
        on conflict (member_id) do update set channels = excluded.channels, digests = excluded.digests, language = excluded.language,
          plain_language = excluded.plain_language, emergencies_override_quiet_hours = excluded.emergencies_override_quiet_hours, updated_at = excluded.updated_at`,
-      [data.memberId, event.podId, JSON.stringify(data.channels), JSON.stringify(data.digests), data.language, data.plainLanguage, data.emergenciesOverrideQuietHours, data.updatedAt],
+      [
+        data.memberId,
+        event.podId,
+        JSON.stringify(data.channels),
+        JSON.stringify(data.digests),
+        data.language,
+        data.plainLanguage,
+        data.emergenciesOverrideQuietHours,
+        data.updatedAt,
+      ],
     );
   },
 

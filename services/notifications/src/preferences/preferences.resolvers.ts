@@ -35,7 +35,9 @@ function preferencesFrom(input: PreferencesInput): NotificationPreferences {
   }
   return {
     channels: input.channels.map((channel) => fromGraphQLEnum(PREFERENCE_CHANNELS, channel)),
-    digests: Object.fromEntries((input.digests ?? []).map((digest) => [fromGraphQLEnum(NOTIFICATION_KINDS, digest.kind), fromGraphQLEnum(['daily', 'weekly'] as const, digest.cadence)])),
+    digests: Object.fromEntries(
+      (input.digests ?? []).map((digest) => [fromGraphQLEnum(NOTIFICATION_KINDS, digest.kind), fromGraphQLEnum(['daily', 'weekly'] as const, digest.cadence)]),
+    ),
     language,
     plainLanguage: input.plainLanguage ?? false,
     emergenciesOverrideQuietHours: input.emergenciesOverrideQuietHours ?? false,

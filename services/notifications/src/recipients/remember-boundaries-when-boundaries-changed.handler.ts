@@ -1,5 +1,12 @@
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { BoundariesChangedV1, MemberPausedV1, MemberReturnedV1, type BoundariesChangedV1Data, type MemberPausedV1Data, type MemberReturnedV1Data } from '@mutuo/contracts';
+import {
+  BoundariesChangedV1,
+  MemberPausedV1,
+  MemberReturnedV1,
+  type BoundariesChangedV1Data,
+  type MemberPausedV1Data,
+  type MemberReturnedV1Data,
+} from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 

@@ -1,5 +1,14 @@
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { PodCreatedV1, RoleEndedV1, RoleGrantedV1, RoleLapsedV1, type PodCreatedV1Data, type RoleEndedV1Data, type RoleGrantedV1Data, type RoleLapsedV1Data } from '@mutuo/contracts';
+import {
+  PodCreatedV1,
+  RoleEndedV1,
+  RoleGrantedV1,
+  RoleLapsedV1,
+  type PodCreatedV1Data,
+  type RoleEndedV1Data,
+  type RoleGrantedV1Data,
+  type RoleLapsedV1Data,
+} from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
@@ -9,18 +18,22 @@ export class RememberPodsAndRoles {
   @EventPattern(PodCreatedV1.type)
   async podCreated(@Payload() event: ReceivedEvent<PodCreatedV1Data>): Promise<void> {
     const { podId, name, languages, timezone } = event.data;
-    await query(event.em, `insert into pods (pod_id, name, languages, timezone) values (?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?) on conflict do nothing`, [
-      podId,
-      name,
-      JSON.stringify(languages),
-      timezone,
-    ]);
+    await query(
+      event.em,
+      `insert into pods (pod_id, name, languages, timezone) values (?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?) on conflict do nothing`,
+      [podId, name, JSON.stringify(languages), timezone],
+    );
   }
 
   @EventPattern(RoleGrantedV1.type)
   async granted(@Payload() event: ReceivedEvent<RoleGrantedV1Data>): Promise<void> {
     const { podId, termId, memberId, role } = event.data;
-    await query(event.em, 'insert into pod_roles (pod_id, term_id, member_id, role) values (?, ?, ?, ?) on conflict do nothing', [podId, termId, memberId, role]);
+    await query(event.em, 'insert into pod_roles (pod_id, term_id, member_id, role) values (?, ?, ?, ?) on conflict do nothing', [
+      podId,
+      termId,
+      memberId,
+      role,
+    ]);
   }
 
   @EventPattern(RoleLapsedV1.type)

@@ -24,7 +24,12 @@ export class NotifyRequesterWhenRequestPosted {
       [requestId, podId, requesterMemberId, title, category, urgency, anonymous ?? false],
     );
     const cause = causeOf(event, this.clock);
-    await this.dispatcher.notifyMember(event.em, cause, { recipientMemberId: requesterMemberId, kind: 'request-posted', subjectId: requestId, params: { title } });
+    await this.dispatcher.notifyMember(event.em, cause, {
+      recipientMemberId: requesterMemberId,
+      kind: 'request-posted',
+      subjectId: requestId,
+      params: { title },
+    });
     // Partners learn that help is needed, never who asked.
     await this.dispatcher.notifyPartners(event.em, cause, RequestPostedV1.type, { requestId, category, urgency, postedAt });
   }

@@ -23,7 +23,9 @@ export class TellBothWhenMatchMade {
   async handle(@Payload() event: ReceivedEvent<MatchMadeV1Data>): Promise<void> {
     const { requestId, requesterMemberId, requesterPodId, helperMemberId, helperPodId } = event.data;
     const em = event.em;
-    const [request] = await query<{ title: string; anonymous: boolean | null }>(em, 'select title, anonymous from known_requests where request_id = ?', [requestId]);
+    const [request] = await query<{ title: string; anonymous: boolean | null }>(em, 'select title, anonymous from known_requests where request_id = ?', [
+      requestId,
+    ]);
     const requesterAnonymous = request?.anonymous !== false;
     const nameIn = async (podId: string, memberId: string) => {
       await setTransactionPod(em, podId);

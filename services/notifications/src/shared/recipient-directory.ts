@@ -88,7 +88,9 @@ export async function findRecipient(em: EntityManager, memberId: string): Promis
 /** Several members at once, by member id (those notifications knows of). */
 export async function findRecipients(em: EntityManager, memberIds: readonly string[]): Promise<Map<string, RecipientProfile>> {
   if (memberIds.length === 0) return new Map();
-  const rows = await query<RecipientRow>(em, `${RECIPIENT_SELECT} where r.member_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(memberIds)]);
+  const rows = await query<RecipientRow>(em, `${RECIPIENT_SELECT} where r.member_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [
+    JSON.stringify(memberIds),
+  ]);
   return new Map(rows.map((row) => [row.member_id, recipientFromRow(row)]));
 }
 
@@ -101,7 +103,11 @@ export async function findPodDefaults(em: EntityManager, podId: string | null): 
 
 /** Members of a pod holding one of the roles now. */
 export async function findRoleHolders(em: EntityManager, podId: string, roles: readonly string[]): Promise<string[]> {
-  const rows = await query<{ member_id: string }>(em, 'select distinct member_id from pod_roles where pod_id = ? and role in (select jsonb_array_elements_text(?::jsonb))', [podId, JSON.stringify(roles)]);
+  const rows = await query<{ member_id: string }>(
+    em,
+    'select distinct member_id from pod_roles where pod_id = ? and role in (select jsonb_array_elements_text(?::jsonb))',
+    [podId, JSON.stringify(roles)],
+  );
   return rows.map((row) => row.member_id);
 }
 

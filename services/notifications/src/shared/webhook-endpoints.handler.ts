@@ -35,7 +35,12 @@ export class WebhookEndpointsHandler {
   }
 
   /** With an idempotency key, a retry gets the endpoint (and secret) the first call registered. */
-  async register(podId: string, input: { url: string; eventTypes: readonly string[] }, metadata: CommandMetadata, idempotencyKey: string | null = null): Promise<WebhookEndpointState> {
+  async register(
+    podId: string,
+    input: { url: string; eventTypes: readonly string[] },
+    metadata: CommandMetadata,
+    idempotencyKey: string | null = null,
+  ): Promise<WebhookEndpointState> {
     const url = parseWebhookUrl(input.url, { allowHttp: this.config.webhookAllowHttp, allowPrivateAddresses: this.config.webhookAllowPrivateAddresses }, 'url');
     const eventTypes = partnerEventTypes(input.eventTypes);
     const { state } = await this.commands.create(
@@ -52,7 +57,9 @@ export class WebhookEndpointsHandler {
   }
 
   async enable(podId: string, endpointId: string, metadata: CommandMetadata): Promise<WebhookEndpointState> {
-    return (await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), { type: 'EnableWebhookEndpoint', data: { endpointId }, metadata })).state;
+    return (
+      await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), { type: 'EnableWebhookEndpoint', data: { endpointId }, metadata })
+    ).state;
   }
 
   /** Inside a transaction, pass it: asking the pool for a second connection while holding one can deadlock under load. */
@@ -61,8 +68,19 @@ export class WebhookEndpointsHandler {
   }
 
   /** Counts an attempt; when the endpoint gets disabled, the pod's coordinators hear of it. */
-  async recordAttempt(em: EntityManager, podId: string, endpointId: string, succeeded: boolean, error: string | null, metadata: CommandMetadata): Promise<void> {
-    const { newEvents } = await this.commands.handle(em, webhookEndpointStream(podId, endpointId), { type: 'RecordWebhookAttempt', data: { endpointId, succeeded, error }, metadata });
+  async recordAttempt(
+    em: EntityManager,
+    podId: string,
+    endpointId: string,
+    succeeded: boolean,
+    error: string | null,
+    metadata: CommandMetadata,
+  ): Promise<void> {
+    const { newEvents } = await this.commands.handle(em, webhookEndpointStream(podId, endpointId), {
+      type: 'RecordWebhookAttempt',
+      data: { endpointId, succeeded, error },
+      metadata,
+    });
     const disabled = newEvents.find((event): event is StoredEvent & WebhookEndpointDisabled => event.type === 'WebhookEndpointDisabled');
     if (!disabled) return;
     const coordinators = await findRoleHolders(em, podId, ['coordinator', 'dispatcher']);

@@ -11,7 +11,11 @@ import type { Resolvers } from '../graphql/schema.types';
 export function templatesResolvers() {
   return {
     Query: {
-      previewNotificationTemplate: (_: unknown, args: { input: { kind: string; locale: string; variant: string; subject: string; body: string } }, ctx: SubgraphContext) => {
+      previewNotificationTemplate: (
+        _: unknown,
+        args: { input: { kind: string; locale: string; variant: string; subject: string; body: string } },
+        ctx: SubgraphContext,
+      ) => {
         requirePod(ctx);
         requireRole(ctx, ...COORDINATOR_ROLES);
         const { input } = args;
@@ -28,8 +32,13 @@ export function templatesResolvers() {
         try {
           return renderMessage({ kind, locales: [input.locale], variant, params: TEMPLATE_EXAMPLES[kind], timeZone: 'UTC', overrides });
         } catch (error) {
-          if (error instanceof DomainRuleViolation) throw new DomainRuleViolation(error.code, error.message, error.field?.endsWith('.subject') ? 'input.subject' : 'input.body');
-          throw new DomainRuleViolation('TEMPLATE_PARAMETER_UNKNOWN', `The template uses a value this kind does not have: ${(error as Error).message}`, 'input.body');
+          if (error instanceof DomainRuleViolation)
+            throw new DomainRuleViolation(error.code, error.message, error.field?.endsWith('.subject') ? 'input.subject' : 'input.body');
+          throw new DomainRuleViolation(
+            'TEMPLATE_PARAMETER_UNKNOWN',
+            `The template uses a value this kind does not have: ${(error as Error).message}`,
+            'input.body',
+          );
         }
       },
     },

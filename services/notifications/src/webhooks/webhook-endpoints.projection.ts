@@ -20,7 +20,11 @@ export const webhookEndpointsProjection = defineProjection<WebhookEndpointEvent>
         return;
       }
       case 'WebhookAttemptFailed':
-        await query(em, 'update webhook_endpoints set consecutive_failures = ?, last_error = ? where endpoint_id = ?', [event.data.consecutiveFailures, event.data.error, event.data.endpointId]);
+        await query(em, 'update webhook_endpoints set consecutive_failures = ?, last_error = ? where endpoint_id = ?', [
+          event.data.consecutiveFailures,
+          event.data.error,
+          event.data.endpointId,
+        ]);
         return;
       case 'WebhookAttemptSucceeded':
         await query(em, 'update webhook_endpoints set consecutive_failures = 0, last_error = null where endpoint_id = ?', [event.data.endpointId]);

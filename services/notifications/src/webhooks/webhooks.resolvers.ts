@@ -59,9 +59,18 @@ export function webhooksResolvers(app: INestApplication) {
       },
     },
     Mutation: {
-      registerWebhookEndpoint: async (_: unknown, args: { url: string; eventTypes?: string[] | null; idempotencyKey?: string | null }, ctx: SubgraphContext) => {
+      registerWebhookEndpoint: async (
+        _: unknown,
+        args: { url: string; eventTypes?: string[] | null; idempotencyKey?: string | null },
+        ctx: SubgraphContext,
+      ) => {
         const { podId } = coordinator(ctx);
-        const state = await endpoints.register(podId, { url: args.url, eventTypes: args.eventTypes ?? [] }, commandMetadataFrom(ctx, clock.now()), args.idempotencyKey ?? null);
+        const state = await endpoints.register(
+          podId,
+          { url: args.url, eventTypes: args.eventTypes ?? [] },
+          commandMetadataFrom(ctx, clock.now()),
+          args.idempotencyKey ?? null,
+        );
         if (state.status === 'none') throw new Error('A registered endpoint must exist');
         return { endpoint: endpointView(state), secret: state.secret };
       },
@@ -90,7 +99,11 @@ export function webhooksResolvers(app: INestApplication) {
               kind: 'partner-event',
               recipient: { type: 'webhook-endpoint', endpointId: endpoint.endpointId },
               channel: 'webhook',
-              content: { type: 'webhook-payload', eventType: 'notifications.webhook-test.v1', payload: { message: 'Test event from Mutuo', firedAt: metadata.now } },
+              content: {
+                type: 'webhook-payload',
+                eventType: 'notifications.webhook-test.v1',
+                payload: { message: 'Test event from Mutuo', firedAt: metadata.now },
+              },
               fallbackChannels: [],
               expiresAt: null,
               overridesQuietHours: true,

@@ -33,7 +33,9 @@ export interface NotificationsUnderTest {
 export async function startNotificationsModule(prefix: string, env: Record<string, string>, startAt: string): Promise<NotificationsUnderTest> {
   const db = await createTestDatabase({ prefix, appRole: 'mutuo_notifications_app' });
   await migrateService(notificationsService, { NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_ADMIN_URL: db.adminUrl, DATABASE_URL: db.appUrl });
-  const orm = await MikroORM.init(createOrmConfig({ clientUrl: db.appUrl, entities: notificationsService.entities, migrations: notificationsService.migrations }));
+  const orm = await MikroORM.init(
+    createOrmConfig({ clientUrl: db.appUrl, entities: notificationsService.entities, migrations: notificationsService.migrations }),
+  );
   const serviceEnv = { NODE_ENV: 'test', NOTIFICATIONS_WORKER_ENABLED: 'false', ...env };
   const store = new PostgresEventStore({
     outbox: createOutboxMapper({ service: 'notifications', region: 'test', map: (event) => notificationsService.publish!(event, serviceEnv) }),
@@ -42,7 +44,13 @@ export async function startNotificationsModule(prefix: string, env: Record<strin
   const clock = new ManualClock(Date.parse(startAt));
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ServiceRuntimeModule.forRuntime({ orm, store, logger: createLogger('notifications', process.env.MUTUO_TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'), config: {}, env: serviceEnv }),
+      ServiceRuntimeModule.forRuntime({
+        orm,
+        store,
+        logger: createLogger('notifications', process.env.MUTUO_TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent'),
+        config: {},
+        env: serviceEnv,
+      }),
       NotificationsModule,
     ],
   })

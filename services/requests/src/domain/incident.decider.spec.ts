@@ -5,18 +5,53 @@ import { incidentDecider, summarize, type IncidentCommand, type IncidentEvent } 
 const NOW = '2026-11-25T09:00:00.000Z';
 const coordinator: Actor = { memberId: 'member-cora', roles: ['coordinator'] };
 const member: Actor = { memberId: 'member-ana', roles: ['member'] };
-const area = { type: 'Polygon' as const, coordinates: [[[-9.2, 38.7], [-9.1, 38.7], [-9.1, 38.8], [-9.2, 38.7]]] as [number, number][][] };
+const area = {
+  type: 'Polygon' as const,
+  coordinates: [
+    [
+      [-9.2, 38.7],
+      [-9.1, 38.7],
+      [-9.1, 38.8],
+      [-9.2, 38.7],
+    ],
+  ] as [number, number][][],
+};
 const declare = (data: object = {}, actor: Actor = coordinator): IncidentCommand => ({
   type: 'DeclareIncident',
-  data: { incidentId: 'inc-1', podId: 'pod-1', regionId: null, name: ' Alcântara flood ', type: 'flood', area, startedAt: '2026-11-25T08:00:00Z', actor, asRegionSteward: false, ...data } as never,
+  data: {
+    incidentId: 'inc-1',
+    podId: 'pod-1',
+    regionId: null,
+    name: ' Alcântara flood ',
+    type: 'flood',
+    area,
+    startedAt: '2026-11-25T08:00:00Z',
+    actor,
+    asRegionSteward: false,
+    ...data,
+  } as never,
   metadata: { now: NOW, actorId: 'person-cora', podId: 'pod-1' },
 });
 const declared: IncidentEvent = {
   type: 'IncidentDeclared',
-  data: { incidentId: 'inc-1', podId: 'pod-1', regionId: null, name: 'Alcântara flood', type: 'flood', area, startedAt: '2026-11-25T08:00:00.000Z', declaredByMemberId: 'member-cora', declaredAt: NOW },
+  data: {
+    incidentId: 'inc-1',
+    podId: 'pod-1',
+    regionId: null,
+    name: 'Alcântara flood',
+    type: 'flood',
+    area,
+    startedAt: '2026-11-25T08:00:00.000Z',
+    declaredByMemberId: 'member-cora',
+    declaredAt: NOW,
+  },
   metadata: { occurredAt: NOW, actorId: 'person-cora', podId: 'pod-1' },
 };
-const close = (actor: Actor = coordinator, tagged = [] as { postedAt: string; firstMatchedAt: string | null; fulfilled: boolean }[], asRegionSteward = false): IncidentCommand => ({
+const close = (
+  actor: Actor = coordinator,
+  tagged = [] as { postedAt: string; firstMatchedAt: string | null; fulfilled: boolean }[],
+  asRegionSteward = false,
+): IncidentCommand => ({
   type: 'CloseIncident',
   data: { actor, asRegionSteward, tagged },
   metadata: { now: NOW, actorId: 'person-cora', podId: 'pod-1' },
@@ -41,7 +76,23 @@ describe('an incident', () => {
     [{ startedAt: 'yesterday' }, 'INVALID_START', 'startedAt'],
     [{ startedAt: '2026-12-25T00:00:00Z' }, 'INVALID_START', 'startedAt'],
     [{ area: { type: 'Point', coordinates: [0, 0] } }, 'INVALID_AREA', 'area.type'],
-    [{ area: { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0], [0, 0]]] } }, 'INVALID_AREA', 'area.coordinates.0'],
+    [
+      {
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 1],
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+        },
+      },
+      'INVALID_AREA',
+      'area.coordinates.0',
+    ],
   ])('given nothing, when declaring with %j, then it is refused with %s', (data, code, field) => {
     refused([], declare(data), code, field);
   });
@@ -52,17 +103,21 @@ describe('an incident', () => {
 
   it("given nothing, when a steward of the pod's region declares one, then it is declared; a member may not", () => {
     const steward: Actor = { memberId: 'member-stella', roles: ['region-steward'] };
-    const [event] = spec(incidentDecider).given([]).when(declare({ asRegionSteward: true }, steward)).then([
-      { ...declared, data: { ...declared.data, declaredByMemberId: 'member-stella' } } as IncidentEvent,
-    ]);
+    const [event] = spec(incidentDecider)
+      .given([])
+      .when(declare({ asRegionSteward: true }, steward))
+      .then([{ ...declared, data: { ...declared.data, declaredByMemberId: 'member-stella' } } as IncidentEvent]);
     expect(event!.data).toMatchObject({ declaredByMemberId: 'member-stella' });
-    spec(incidentDecider).given([declared]).when(close(steward, [], true)).then([
-      {
-        type: 'IncidentClosed',
-        data: { incidentId: 'inc-1', closedByMemberId: 'member-stella', closedAt: NOW, summary: summarize([]) },
-        metadata: { occurredAt: NOW, actorId: 'person-cora', podId: 'pod-1' },
-      },
-    ]);
+    spec(incidentDecider)
+      .given([declared])
+      .when(close(steward, [], true))
+      .then([
+        {
+          type: 'IncidentClosed',
+          data: { incidentId: 'inc-1', closedByMemberId: 'member-stella', closedAt: NOW, summary: summarize([]) },
+          metadata: { occurredAt: NOW, actorId: 'person-cora', podId: 'pod-1' },
+        },
+      ]);
   });
 
   it('given a declared incident, when it is declared again, then it is refused', () => {
@@ -75,13 +130,21 @@ describe('an incident', () => {
       { postedAt: NOW, firstMatchedAt: '2026-11-25T09:30:00.000Z', fulfilled: false },
       { postedAt: NOW, firstMatchedAt: null, fulfilled: false },
     ];
-    spec(incidentDecider).given([declared]).when(close(coordinator, tagged)).then([
-      {
-        type: 'IncidentClosed',
-        data: { incidentId: 'inc-1', closedByMemberId: 'member-cora', closedAt: NOW, summary: { requestsReceived: 3, requestsMatched: 2, requestsFulfilled: 1, medianMinutesToFirstMatch: 20 } },
-        metadata: { occurredAt: NOW, actorId: 'person-cora', podId: 'pod-1' },
-      },
-    ]);
+    spec(incidentDecider)
+      .given([declared])
+      .when(close(coordinator, tagged))
+      .then([
+        {
+          type: 'IncidentClosed',
+          data: {
+            incidentId: 'inc-1',
+            closedByMemberId: 'member-cora',
+            closedAt: NOW,
+            summary: { requestsReceived: 3, requestsMatched: 2, requestsFulfilled: 1, medianMinutesToFirstMatch: 20 },
+          },
+          metadata: { occurredAt: NOW, actorId: 'person-cora', podId: 'pod-1' },
+        },
+      ]);
   });
 
   it('given a closed incident, when closed again, then it is refused; a member may not close one; nothing cannot be closed', () => {

@@ -33,7 +33,17 @@ export type IncidentState =
 /** `asRegionSteward`: the handler found the actor to be a steward of the pod's region (else they must coordinate the pod). */
 export type DeclareIncident = Command<
   'DeclareIncident',
-  { incidentId: string; podId: string; regionId: string | null; name: string; type: IncidentType; area: unknown; startedAt: string; actor: Actor; asRegionSteward: boolean }
+  {
+    incidentId: string;
+    podId: string;
+    regionId: string | null;
+    name: string;
+    type: IncidentType;
+    area: unknown;
+    startedAt: string;
+    actor: Actor;
+    asRegionSteward: boolean;
+  }
 >;
 /** `tagged` are the requests tagged with the incident, as the read model knows them. */
 export type CloseIncident = Command<'CloseIncident', { actor: Actor; asRegionSteward: boolean; tagged: readonly TaggedRequest[] }>;
@@ -84,7 +94,17 @@ export const incidentDecider: Decider<IncidentState, IncidentCommand, IncidentEv
         return [
           {
             type: 'IncidentDeclared',
-            data: { incidentId, podId, regionId, name, type, area, startedAt: new Date(start).toISOString(), declaredByMemberId: actor.memberId, declaredAt: now },
+            data: {
+              incidentId,
+              podId,
+              regionId,
+              name,
+              type,
+              area,
+              startedAt: new Date(start).toISOString(),
+              declaredByMemberId: actor.memberId,
+              declaredAt: now,
+            },
             metadata,
           },
         ];

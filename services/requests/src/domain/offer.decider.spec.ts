@@ -20,7 +20,11 @@ const facts = {
   quantity: 4,
 };
 const command = <C extends OfferCommand>(type: C['type'], data: C['data'], now = NOW): C => ({ type, data, metadata: metadata(now) }) as C;
-const posted: OfferEvent = { type: 'OfferPosted', data: { ...facts, offerId: 'off-1', podId: 'pod-1', regionId: null, offererMemberId: 'member-bo', remainingQuantity: 4, postedAt: NOW }, metadata: eventMetadata() };
+const posted: OfferEvent = {
+  type: 'OfferPosted',
+  data: { ...facts, offerId: 'off-1', podId: 'pod-1', regionId: null, offererMemberId: 'member-bo', remainingQuantity: 4, postedAt: NOW },
+  metadata: eventMetadata(),
+};
 const paused: OfferEvent = { type: 'OfferPaused', data: { offerId: 'off-1', remainingQuantity: 4, pausedAt: NOW }, metadata: eventMetadata() };
 const claimed = (claimId: string, quantity: number, remainingQuantity: number): OfferEvent => ({
   type: 'OfferClaimed',
@@ -40,7 +44,10 @@ const refused = (history: OfferEvent[], cmd: OfferCommand, code: string, field?:
 
 describe('an offer', () => {
   it('given nothing, when a member offers something, then it is posted with all of it remaining', () => {
-    spec(offerDecider).given([]).when(command('PostOffer', { ...facts, offerId: 'off-1', podId: 'pod-1', regionId: null, actor: bo })).then([posted]);
+    spec(offerDecider)
+      .given([])
+      .when(command('PostOffer', { ...facts, offerId: 'off-1', podId: 'pod-1', regionId: null, actor: bo }))
+      .then([posted]);
   });
 
   it('given nothing, when an offer has a quantity below one, then it is refused naming the quantity', () => {
@@ -55,7 +62,13 @@ describe('an offer', () => {
     spec(offerDecider)
       .given([posted, claimed('c-1', 1, 3)])
       .when(command('EditOffer', { change: { quantity: 6 }, actor: bo }))
-      .then([{ type: 'OfferEdited', data: { ...facts, quantity: 6, offerId: 'off-1', offererMemberId: 'member-bo', remainingQuantity: 5, editedAt: NOW }, metadata: eventMetadata() }]);
+      .then([
+        {
+          type: 'OfferEdited',
+          data: { ...facts, quantity: 6, offerId: 'off-1', offererMemberId: 'member-bo', remainingQuantity: 5, editedAt: NOW },
+          metadata: eventMetadata(),
+        },
+      ]);
   });
 
   it('given an offer with two given, when the quantity is lowered below that, then it is refused', () => {
@@ -69,11 +82,15 @@ describe('an offer', () => {
   });
 
   it('given an open offer, when paused and resumed, then it goes paused and open again', () => {
-    spec(offerDecider).given([posted]).when(command('PauseOffer', { actor: bo })).then([paused]);
+    spec(offerDecider)
+      .given([posted])
+      .when(command('PauseOffer', { actor: bo }))
+      .then([paused]);
     expect(spec(offerDecider).given([posted, paused]).state().status).toBe('paused');
-    spec(offerDecider).given([posted, paused]).when(command('ResumeOffer', { actor: coordinator })).then([
-      { type: 'OfferResumed', data: { offerId: 'off-1', remainingQuantity: 4, resumedAt: NOW }, metadata: eventMetadata() },
-    ]);
+    spec(offerDecider)
+      .given([posted, paused])
+      .when(command('ResumeOffer', { actor: coordinator }))
+      .then([{ type: 'OfferResumed', data: { offerId: 'off-1', remainingQuantity: 4, resumedAt: NOW }, metadata: eventMetadata() }]);
   });
 
   it('given a paused offer, when paused again or claimed, then it is refused; an open one cannot be resumed', () => {
@@ -83,17 +100,26 @@ describe('an offer', () => {
   });
 
   it('given an offer of four, when all four are claimed, then it closes as exhausted', () => {
-    spec(offerDecider).given([posted, claimed('c-1', 1, 3)]).when(command('ClaimFromOffer', { claimId: 'c-2', quantity: 3 })).then([claimed('c-2', 3, 0), closed('exhausted', NOW, 0)]);
+    spec(offerDecider)
+      .given([posted, claimed('c-1', 1, 3)])
+      .when(command('ClaimFromOffer', { claimId: 'c-2', quantity: 3 }))
+      .then([claimed('c-2', 3, 0), closed('exhausted', NOW, 0)]);
   });
 
   it('given an offer, when the same claim arrives twice, then nothing more happens; claiming more than is left is refused', () => {
-    spec(offerDecider).given([posted, claimed('c-1', 1, 3)]).when(command('ClaimFromOffer', { claimId: 'c-1', quantity: 1 })).then([]);
+    spec(offerDecider)
+      .given([posted, claimed('c-1', 1, 3)])
+      .when(command('ClaimFromOffer', { claimId: 'c-1', quantity: 1 }))
+      .then([]);
     refused([posted], command('ClaimFromOffer', { claimId: 'c-9', quantity: 5 }), 'NOT_ENOUGH_LEFT', 'quantity');
     refused([posted], command('ClaimFromOffer', { claimId: 'c-9', quantity: 0 }), 'INVALID_QUANTITY', 'quantity');
   });
 
   it('given an offer whose window passed, when the expiry job runs, then it closes as expired; before that it is refused', () => {
-    spec(offerDecider).given([posted]).when(command('ExpireOffer', {}, '2026-11-28T09:00:00.000Z')).then([closed('expired', '2026-11-28T09:00:00.000Z')]);
+    spec(offerDecider)
+      .given([posted])
+      .when(command('ExpireOffer', {}, '2026-11-28T09:00:00.000Z'))
+      .then([closed('expired', '2026-11-28T09:00:00.000Z')]);
     refused([posted], command('ExpireOffer', {}, '2026-11-28T08:00:00.000Z'), 'OFFER_NOT_DUE');
   });
 
@@ -114,7 +140,10 @@ describe('an offer', () => {
 
   it('given an offer, when its author is erased, then its words are blanked', () => {
     const erased: OfferEvent = { type: 'OfferAuthorErased', data: { offerId: 'off-1', memberId: 'member-bo', erasedAt: NOW }, metadata: eventMetadata() };
-    spec(offerDecider).given([posted]).when(command('EraseOfferAuthor', { memberId: 'member-bo' })).then([erased]);
+    spec(offerDecider)
+      .given([posted])
+      .when(command('EraseOfferAuthor', { memberId: 'member-bo' }))
+      .then([erased]);
     expect(spec(offerDecider).given([posted, erased]).state()).toMatchObject({ title: 'Former member', description: '', authorErased: true });
   });
 });

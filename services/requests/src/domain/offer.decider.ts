@@ -41,10 +41,16 @@ export type OfferPosted = DomainEvent<
   'OfferPosted',
   HelpFacts & { offerId: string; podId: string; regionId: string | null; offererMemberId: string; remainingQuantity: number | null; postedAt: string }
 >;
-export type OfferEdited = DomainEvent<'OfferEdited', HelpFacts & { offerId: string; offererMemberId: string; remainingQuantity: number | null; editedAt: string }>;
+export type OfferEdited = DomainEvent<
+  'OfferEdited',
+  HelpFacts & { offerId: string; offererMemberId: string; remainingQuantity: number | null; editedAt: string }
+>;
 export type OfferPaused = DomainEvent<'OfferPaused', { offerId: string; remainingQuantity: number | null; pausedAt: string }>;
 export type OfferResumed = DomainEvent<'OfferResumed', { offerId: string; remainingQuantity: number | null; resumedAt: string }>;
-export type OfferClaimed = DomainEvent<'OfferClaimed', { offerId: string; claimId: string; quantity: number; remainingQuantity: number | null; claimedAt: string }>;
+export type OfferClaimed = DomainEvent<
+  'OfferClaimed',
+  { offerId: string; claimId: string; quantity: number; remainingQuantity: number | null; claimedAt: string }
+>;
 export type OfferClosed = DomainEvent<'OfferClosed', { offerId: string; reason: OfferCloseReason; remainingQuantity: number | null; closedAt: string }>;
 export type OfferAuthorErased = DomainEvent<'OfferAuthorErased', { offerId: string; memberId: string; erasedAt: string }>;
 export type OfferEvent = OfferPosted | OfferEdited | OfferPaused | OfferResumed | OfferClaimed | OfferClosed | OfferAuthorErased;
@@ -101,7 +107,13 @@ export const offerDecider: Decider<OfferState, OfferCommand, OfferEvent> = {
           throw new DomainRuleViolation('INVALID_QUANTITY', `${given} were already given: the quantity cannot be less`, 'quantity');
         }
         const remainingQuantity = facts.quantity === null ? null : facts.quantity - given;
-        return [{ type: 'OfferEdited', data: { ...facts, offerId: offer.offerId, offererMemberId: offer.offererMemberId, remainingQuantity, editedAt: now }, metadata }];
+        return [
+          {
+            type: 'OfferEdited',
+            data: { ...facts, offerId: offer.offerId, offererMemberId: offer.offererMemberId, remainingQuantity, editedAt: now },
+            metadata,
+          },
+        ];
       }
       case 'PauseOffer': {
         const offer = active(state, 'paused');
@@ -133,14 +145,18 @@ export const offerDecider: Decider<OfferState, OfferCommand, OfferEvent> = {
       case 'WithdrawOffer': {
         const offer = active(state, 'withdrawn');
         ownedBy(offer, command.data.actor);
-        return [{ type: 'OfferClosed', data: { offerId: offer.offerId, reason: 'withdrawn', remainingQuantity: offer.remainingQuantity, closedAt: now }, metadata }];
+        return [
+          { type: 'OfferClosed', data: { offerId: offer.offerId, reason: 'withdrawn', remainingQuantity: offer.remainingQuantity, closedAt: now }, metadata },
+        ];
       }
       case 'ExpireOffer': {
         const offer = active(state, 'expired');
         if (offer.window.until === null || Date.parse(offer.window.until) > Date.parse(now)) {
           throw new DomainRuleViolation('OFFER_NOT_DUE', 'The offer window has not ended yet', 'offerId');
         }
-        return [{ type: 'OfferClosed', data: { offerId: offer.offerId, reason: 'expired', remainingQuantity: offer.remainingQuantity, closedAt: now }, metadata }];
+        return [
+          { type: 'OfferClosed', data: { offerId: offer.offerId, reason: 'expired', remainingQuantity: offer.remainingQuantity, closedAt: now }, metadata },
+        ];
       }
       case 'EraseOfferAuthor': {
         if (state.status === 'none' || state.authorErased || state.offererMemberId !== command.data.memberId) return [];

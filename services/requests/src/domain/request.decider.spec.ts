@@ -1,13 +1,6 @@
 import { DomainRuleViolation, spec } from '@mutuo/domain';
 import { DEFAULT_RESPONSE_TARGETS, type Actor } from './help-facts';
-import {
-  FORMER_MEMBER_TEXT,
-  requestDecider,
-  type PostRequest,
-  type RequestCommand,
-  type RequestEvent,
-  type RequestPosted,
-} from './request.decider';
+import { FORMER_MEMBER_TEXT, requestDecider, type PostRequest, type RequestCommand, type RequestEvent, type RequestPosted } from './request.decider';
 
 const NOW = '2026-11-25T09:00:00.000Z';
 const LATER = '2026-11-25T10:00:00.000Z';
@@ -72,7 +65,11 @@ const matched = (matchId = 'match-1', helperMemberId = 'member-bo'): RequestEven
   data: { requestId: 'req-1', matchId, helperMemberId, matchedAt: NOW, firstMatchedAt: NOW },
   metadata: eventMetadata(),
 });
-const started: RequestEvent = { type: 'RequestStarted', data: { requestId: 'req-1', startedByMemberId: 'member-bo', startedAt: NOW }, metadata: eventMetadata() };
+const started: RequestEvent = {
+  type: 'RequestStarted',
+  data: { requestId: 'req-1', startedByMemberId: 'member-bo', startedAt: NOW },
+  metadata: eventMetadata(),
+};
 const fulfilled: RequestEvent = {
   type: 'RequestFulfilled',
   data: {
@@ -118,14 +115,20 @@ describe('a request', () => {
     });
 
     it('given nothing, when a coordinator posts for a member, anonymously, then the poster is recorded beside the requester', () => {
-      const [event] = spec(requestDecider).given([]).when(post({ actor: coordinator, anonymous: true })).then([
-        { ...posted, data: { ...posted.data, postedByMemberId: 'member-cora', anonymous: true } },
-      ]);
+      const [event] = spec(requestDecider)
+        .given([])
+        .when(post({ actor: coordinator, anonymous: true }))
+        .then([{ ...posted, data: { ...posted.data, postedByMemberId: 'member-cora', anonymous: true } }]);
       expect(event!.data).toMatchObject({ requesterMemberId: 'member-ana' });
     });
 
     it('given nothing, when a dispatcher posts for someone, then it is allowed', () => {
-      expect(spec(requestDecider).given([]).when(post({ actor: dispatcher })).then([{ ...posted, data: { ...posted.data, postedByMemberId: 'member-dina' } }])).toHaveLength(1);
+      expect(
+        spec(requestDecider)
+          .given([])
+          .when(post({ actor: dispatcher }))
+          .then([{ ...posted, data: { ...posted.data, postedByMemberId: 'member-dina' } }]),
+      ).toHaveLength(1);
     });
 
     it('given nothing, when a plain member posts for someone else, then it is refused', () => {
@@ -133,19 +136,22 @@ describe('a request', () => {
     });
 
     it('given nothing, when a request inside an incident gives no urgency, then it is urgent; outside one it is normal', () => {
-      const inIncident = spec(requestDecider).given([]).when(post({ urgency: null, incidentId: 'inc-1' })).then([
-        { ...posted, data: { ...posted.data, incidentId: 'inc-1' } },
-      ]);
+      const inIncident = spec(requestDecider)
+        .given([])
+        .when(post({ urgency: null, incidentId: 'inc-1' }))
+        .then([{ ...posted, data: { ...posted.data, incidentId: 'inc-1' } }]);
       expect(inIncident[0]!.data).toMatchObject({ urgency: 'urgent' });
-      spec(requestDecider).given([]).when(post({ urgency: null })).then([
-        { ...posted, data: { ...posted.data, urgency: 'normal', respondBy: '2026-12-02T09:00:00.000Z' } },
-      ]);
+      spec(requestDecider)
+        .given([])
+        .when(post({ urgency: null }))
+        .then([{ ...posted, data: { ...posted.data, urgency: 'normal', respondBy: '2026-12-02T09:00:00.000Z' } }]);
     });
 
     it('given nothing, when the author shares a precise point, then the coarse cell is derived from it', () => {
-      const [event] = spec(requestDecider).given([]).when(post({ location: { cell: null, precise: { lat: 38.7223, lon: -9.1393 } } })).then([
-        { ...posted, data: { ...posted.data, location: { cell: 'eycs21', precise: { lat: 38.7223, lon: -9.1393 } } } },
-      ]);
+      const [event] = spec(requestDecider)
+        .given([])
+        .when(post({ location: { cell: null, precise: { lat: 38.7223, lon: -9.1393 } } }))
+        .then([{ ...posted, data: { ...posted.data, location: { cell: 'eycs21', precise: { lat: 38.7223, lon: -9.1393 } } } }]);
       expect(event).toBeDefined();
     });
 
@@ -153,7 +159,12 @@ describe('a request', () => {
       spec(requestDecider)
         .given([])
         .when(post({ window: { from: NOW, until: null, rrule: 'FREQ=WEEKLY;BYDAY=SA,MO;BYHOUR=10', durationMinutes: null } }))
-        .then([{ ...posted, data: { ...posted.data, window: { from: NOW, until: null, rrule: 'FREQ=WEEKLY;BYDAY=MO,SA;BYHOUR=10;BYMINUTE=0', durationMinutes: 60 } } }]);
+        .then([
+          {
+            ...posted,
+            data: { ...posted.data, window: { from: NOW, until: null, rrule: 'FREQ=WEEKLY;BYDAY=MO,SA;BYHOUR=10;BYMINUTE=0', durationMinutes: 60 } },
+          },
+        ]);
     });
 
     it('given a posted request, when it is posted again, then it is refused', () => {
@@ -170,7 +181,11 @@ describe('a request', () => {
       [{ quantity: 0 }, 'INVALID_QUANTITY', 'quantity'],
       [{ quantity: 2.5 }, 'INVALID_QUANTITY', 'quantity'],
       [{ visibility: 'world' as never }, 'INVALID_VISIBILITY', 'visibility'],
-      [{ window: { from: '2026-11-28T09:00:00.000Z', until: '2026-11-27T09:00:00.000Z', rrule: null, durationMinutes: null } }, 'INVALID_WINDOW', 'window.until'],
+      [
+        { window: { from: '2026-11-28T09:00:00.000Z', until: '2026-11-27T09:00:00.000Z', rrule: null, durationMinutes: null } },
+        'INVALID_WINDOW',
+        'window.until',
+      ],
       [{ window: { from: null, until: '2026-11-24T09:00:00.000Z', rrule: null, durationMinutes: null } }, 'INVALID_WINDOW', 'window.until'],
       [{ window: { from: 'tomorrow', until: null, rrule: null, durationMinutes: null } }, 'INVALID_WINDOW', 'window.from'],
       [{ window: { from: null, until: null, rrule: 'FREQ=DAILY', durationMinutes: null } }, 'INVALID_RRULE', 'window.rrule'],
@@ -212,7 +227,16 @@ describe('a request', () => {
         .then([
           {
             type: 'RequestEdited',
-            data: { ...facts, quantity: 3, requestId: 'req-1', requesterMemberId: 'member-ana', urgency: 'urgent', respondBy: posted.data.respondBy, editedByMemberId: 'member-cora', editedAt: NOW },
+            data: {
+              ...facts,
+              quantity: 3,
+              requestId: 'req-1',
+              requesterMemberId: 'member-ana',
+              urgency: 'urgent',
+              respondBy: posted.data.respondBy,
+              editedByMemberId: 'member-cora',
+              editedAt: NOW,
+            },
             metadata: eventMetadata(),
           },
         ]);
@@ -242,7 +266,10 @@ describe('a request', () => {
 
   describe('matching', () => {
     it('given an open request, when matching makes a match, then it is matched and the first match time is kept', () => {
-      spec(requestDecider).given([posted]).when(command('MatchRequest', { matchId: 'match-1', helperMemberId: 'member-bo' })).then([matched()]);
+      spec(requestDecider)
+        .given([posted])
+        .when(command('MatchRequest', { matchId: 'match-1', helperMemberId: 'member-bo' }))
+        .then([matched()]);
       const second = { ...matched('match-2', 'member-cy'), data: { ...matched('match-2', 'member-cy').data, matchedAt: LATER } } as RequestEvent;
       spec(requestDecider)
         .given([posted, matched()])
@@ -253,7 +280,10 @@ describe('a request', () => {
     });
 
     it('given a matched request, when the same match arrives again, then nothing happens', () => {
-      spec(requestDecider).given([posted, matched()]).when(command('MatchRequest', { matchId: 'match-1', helperMemberId: 'member-bo' })).then([]);
+      spec(requestDecider)
+        .given([posted, matched()])
+        .when(command('MatchRequest', { matchId: 'match-1', helperMemberId: 'member-bo' }))
+        .then([]);
     });
 
     it('given an open request, when the requester is matched to themselves, then it is refused', () => {
@@ -270,7 +300,10 @@ describe('a request', () => {
 
     it('given a request matched once, when that match is withdrawn, then it is open again', () => {
       const reopened: RequestEvent = { type: 'RequestReopened', data: { requestId: 'req-1', matchId: 'match-1', reopenedAt: NOW }, metadata: eventMetadata() };
-      spec(requestDecider).given([posted, matched()]).when(command('WithdrawMatch', { matchId: 'match-1' })).then([reopened]);
+      spec(requestDecider)
+        .given([posted, matched()])
+        .when(command('WithdrawMatch', { matchId: 'match-1' }))
+        .then([reopened]);
       expect(spec(requestDecider).given([posted, matched(), reopened]).state()).toMatchObject({ status: 'open', matches: [], firstMatchedAt: NOW });
     });
 
@@ -278,17 +311,29 @@ describe('a request', () => {
       spec(requestDecider)
         .given([posted, matched(), matched('match-2', 'member-cy')])
         .when(command('WithdrawMatch', { matchId: 'match-1' }))
-        .then([{ type: 'RequestMatchWithdrawn', data: { requestId: 'req-1', matchId: 'match-1', helperMemberId: 'member-bo', withdrawnAt: NOW }, metadata: eventMetadata() }]);
+        .then([
+          {
+            type: 'RequestMatchWithdrawn',
+            data: { requestId: 'req-1', matchId: 'match-1', helperMemberId: 'member-bo', withdrawnAt: NOW },
+            metadata: eventMetadata(),
+          },
+        ]);
     });
 
     it('given a request, when an unknown match is withdrawn, then nothing happens', () => {
-      spec(requestDecider).given([posted]).when(command('WithdrawMatch', { matchId: 'match-x' })).then([]);
+      spec(requestDecider)
+        .given([posted])
+        .when(command('WithdrawMatch', { matchId: 'match-x' }))
+        .then([]);
     });
   });
 
   describe('help under way', () => {
     it('given a matched request, when the helper starts, then it is in progress', () => {
-      spec(requestDecider).given([posted, matched()]).when(command('StartHelp', { actor: bo })).then([started]);
+      spec(requestDecider)
+        .given([posted, matched()])
+        .when(command('StartHelp', { actor: bo }))
+        .then([started]);
       expect(spec(requestDecider).given([posted, matched(), started]).state().status).toBe('in-progress');
     });
 
@@ -315,10 +360,12 @@ describe('a request', () => {
       spec(requestDecider)
         .given([posted, matched()])
         .when(confirm(coordinator, []))
-        .then([{ ...fulfilled, data: { ...fulfilled.data, contributions: [], confirmedBy: 'coordinator', confirmedByMemberId: 'member-cora' } } as RequestEvent]);
+        .then([
+          { ...fulfilled, data: { ...fulfilled.data, contributions: [], confirmedBy: 'coordinator', confirmedByMemberId: 'member-cora' } } as RequestEvent,
+        ]);
     });
 
-    it("given a matched request, when someone else confirms it, then it is refused: it is not theirs", () => {
+    it('given a matched request, when someone else confirms it, then it is refused: it is not theirs', () => {
       refused([posted, matched()], confirm(bo), 'NOT_YOUR_REQUEST', 'requestId');
     });
 
@@ -328,7 +375,14 @@ describe('a request', () => {
 
     it.each([
       [[{ helperMemberId: 'member-zed', minutes: 30 }], 'NOT_A_HELPER', 'contributions.0.helperMemberId'],
-      [[{ helperMemberId: 'member-bo', minutes: 30 }, { helperMemberId: 'member-bo', minutes: 10 }], 'DUPLICATE_HELPER', 'contributions.1.helperMemberId'],
+      [
+        [
+          { helperMemberId: 'member-bo', minutes: 30 },
+          { helperMemberId: 'member-bo', minutes: 10 },
+        ],
+        'DUPLICATE_HELPER',
+        'contributions.1.helperMemberId',
+      ],
       [[{ helperMemberId: 'member-bo', minutes: 12.5 }], 'INVALID_HOURS', 'contributions.0.minutes'],
       [[{ helperMemberId: 'member-bo', minutes: -5 }], 'INVALID_HOURS', 'contributions.0.minutes'],
       [[{ helperMemberId: 'member-bo', minutes: 20_000 }], 'INVALID_HOURS', 'contributions.0.minutes'],
@@ -350,8 +404,14 @@ describe('a request', () => {
         data: { requestId: 'req-1', fulfilmentId: 'ful-1', reversedByMemberId: 'member-cora', reason: 'Confirmed by mistake', reversedAt: NOW },
         metadata: eventMetadata(),
       };
-      spec(requestDecider).given([posted, matched(), fulfilled]).when(command('ReverseFulfilment', { actor: coordinator, reason: ' Confirmed by mistake ' })).then([reversed]);
-      expect(spec(requestDecider).given([posted, matched(), fulfilled, reversed]).state()).toMatchObject({ status: 'in-progress', matches: [{ matchId: 'match-1' }] });
+      spec(requestDecider)
+        .given([posted, matched(), fulfilled])
+        .when(command('ReverseFulfilment', { actor: coordinator, reason: ' Confirmed by mistake ' }))
+        .then([reversed]);
+      expect(spec(requestDecider).given([posted, matched(), fulfilled, reversed]).state()).toMatchObject({
+        status: 'in-progress',
+        matches: [{ matchId: 'match-1' }],
+      });
     });
 
     it('given a fulfilled request, when the requester tries to undo it, then it is refused: coordinators only', () => {
@@ -370,7 +430,10 @@ describe('a request', () => {
 
   describe('cancelling and expiring', () => {
     it('given an open request, when the requester cancels it, then it is cancelled', () => {
-      spec(requestDecider).given([posted]).when(command('CancelRequest', { actor: ana })).then([cancelled]);
+      spec(requestDecider)
+        .given([posted])
+        .when(command('CancelRequest', { actor: ana }))
+        .then([cancelled]);
     });
 
     it('given a request in progress, when a coordinator cancels it, then it is cancelled by the coordinator', () => {
@@ -393,9 +456,16 @@ describe('a request', () => {
     });
 
     it('given an open request whose window ended, when the expiry job runs, then it expires', () => {
-      spec(requestDecider).given([posted]).when(command('ExpireRequest', {}, '2026-11-27T09:00:00.000Z')).then([
-        { ...expired, data: { requestId: 'req-1', expiredAt: '2026-11-27T09:00:00.000Z' }, metadata: eventMetadata('2026-11-27T09:00:00.000Z') } as RequestEvent,
-      ]);
+      spec(requestDecider)
+        .given([posted])
+        .when(command('ExpireRequest', {}, '2026-11-27T09:00:00.000Z'))
+        .then([
+          {
+            ...expired,
+            data: { requestId: 'req-1', expiredAt: '2026-11-27T09:00:00.000Z' },
+            metadata: eventMetadata('2026-11-27T09:00:00.000Z'),
+          } as RequestEvent,
+        ]);
     });
 
     it('given an open request whose window is still running, when the expiry job runs, then it is refused: not due', () => {
@@ -417,10 +487,17 @@ describe('a request', () => {
   });
 
   describe('erasure of the author', () => {
-    const erased: RequestEvent = { type: 'RequestAuthorErased', data: { requestId: 'req-1', memberId: 'member-ana', erasedAt: NOW }, metadata: eventMetadata() };
+    const erased: RequestEvent = {
+      type: 'RequestAuthorErased',
+      data: { requestId: 'req-1', memberId: 'member-ana', erasedAt: NOW },
+      metadata: eventMetadata(),
+    };
 
     it('given a request, when its requester is erased, then the text and precise point are blanked and it reads as a former member', () => {
-      spec(requestDecider).given([posted]).when(command('EraseRequestAuthor', { memberId: 'member-ana' })).then([erased]);
+      spec(requestDecider)
+        .given([posted])
+        .when(command('EraseRequestAuthor', { memberId: 'member-ana' }))
+        .then([erased]);
       expect(spec(requestDecider).given([posted, erased]).state()).toMatchObject({
         title: FORMER_MEMBER_TEXT,
         description: '',
@@ -430,8 +507,14 @@ describe('a request', () => {
     });
 
     it('given an erased author, when erased again or another member is erased, then nothing happens', () => {
-      spec(requestDecider).given([posted, erased]).when(command('EraseRequestAuthor', { memberId: 'member-ana' })).then([]);
-      spec(requestDecider).given([posted]).when(command('EraseRequestAuthor', { memberId: 'member-bo' })).then([]);
+      spec(requestDecider)
+        .given([posted, erased])
+        .when(command('EraseRequestAuthor', { memberId: 'member-ana' }))
+        .then([]);
+      spec(requestDecider)
+        .given([posted])
+        .when(command('EraseRequestAuthor', { memberId: 'member-bo' }))
+        .then([]);
     });
 
     it('given an erased author, when the request is edited, then it is refused', () => {

@@ -2,7 +2,16 @@ import { Decider, DomainRuleViolation, assertNever, eventMetadataFrom, plainText
 import { applyChange, checkHelpFacts, checkUrgency, isCoordinator, mayPostForOthers, respondBy, type Actor } from './help-facts';
 import type { RequestCommand } from './request.commands';
 import type { RequestEvent } from './request.events';
-import { evolveRequest, factsOf, initialRequestState, isLive, type ExistingRequest, type LiveStatus, type RequestRecord, type RequestState } from './request.state';
+import {
+  evolveRequest,
+  factsOf,
+  initialRequestState,
+  isLive,
+  type ExistingRequest,
+  type LiveStatus,
+  type RequestRecord,
+  type RequestState,
+} from './request.state';
 
 /**
  * A need, from posting to fulfilment: posted → (edited) → matched → in progress → fulfilled, or cancelled /
@@ -28,8 +37,7 @@ function live(state: RequestState, doing: string): RequestRecord & { status: Liv
   return request;
 }
 
-const isRequesterSide = (request: RequestRecord, actor: Actor) =>
-  actor.memberId === request.requesterMemberId || actor.memberId === request.postedByMemberId;
+const isRequesterSide = (request: RequestRecord, actor: Actor) => actor.memberId === request.requesterMemberId || actor.memberId === request.postedByMemberId;
 
 export const requestDecider: Decider<RequestState, RequestCommand, RequestEvent> = {
   initialState: initialRequestState,
@@ -104,7 +112,11 @@ export const requestDecider: Decider<RequestState, RequestCommand, RequestEvent>
           throw new DomainRuleViolation('SELF_MATCH', 'A requester cannot be their own helper', 'helperMemberId');
         }
         return [
-          { type: 'RequestMatched', data: { requestId: request.requestId, matchId, helperMemberId, matchedAt: now, firstMatchedAt: request.firstMatchedAt ?? now }, metadata },
+          {
+            type: 'RequestMatched',
+            data: { requestId: request.requestId, matchId, helperMemberId, matchedAt: now, firstMatchedAt: request.firstMatchedAt ?? now },
+            metadata,
+          },
         ];
       }
       case 'WithdrawMatch': {
@@ -114,14 +126,24 @@ export const requestDecider: Decider<RequestState, RequestCommand, RequestEvent>
         if (!isLive(request) || !withdrawn) return [];
         const remaining = request.matches.filter((match) => match.matchId !== matchId);
         return remaining.length > 0
-          ? [{ type: 'RequestMatchWithdrawn', data: { requestId: request.requestId, matchId, helperMemberId: withdrawn.helperMemberId, withdrawnAt: now }, metadata }]
+          ? [
+              {
+                type: 'RequestMatchWithdrawn',
+                data: { requestId: request.requestId, matchId, helperMemberId: withdrawn.helperMemberId, withdrawnAt: now },
+                metadata,
+              },
+            ]
           : [{ type: 'RequestReopened', data: { requestId: request.requestId, matchId, reopenedAt: now }, metadata }];
       }
       case 'StartHelp': {
         const request = live(state, 'started');
         const { actor } = command.data;
         if (request.status !== 'matched') {
-          throw new DomainRuleViolation('REQUEST_NOT_MATCHED', request.status === 'open' ? 'Help can start once someone is matched' : 'Help has already started', 'requestId');
+          throw new DomainRuleViolation(
+            'REQUEST_NOT_MATCHED',
+            request.status === 'open' ? 'Help can start once someone is matched' : 'Help has already started',
+            'requestId',
+          );
         }
         const helper = request.matches.some((match) => match.helperMemberId === actor.memberId);
         if (!helper && !isRequesterSide(request, actor) && !isCoordinator(actor)) {

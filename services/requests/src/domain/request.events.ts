@@ -27,7 +27,10 @@ export type RequestEdited = DomainEvent<
   'RequestEdited',
   HelpFacts & { requestId: string; requesterMemberId: string; urgency: Urgency; respondBy: string; editedByMemberId: string; editedAt: string }
 >;
-export type RequestMatched = DomainEvent<'RequestMatched', { requestId: string; matchId: string; helperMemberId: string; matchedAt: string; firstMatchedAt: string }>;
+export type RequestMatched = DomainEvent<
+  'RequestMatched',
+  { requestId: string; matchId: string; helperMemberId: string; matchedAt: string; firstMatchedAt: string }
+>;
 export type RequestMatchWithdrawn = DomainEvent<'RequestMatchWithdrawn', { requestId: string; matchId: string; helperMemberId: string; withdrawnAt: string }>;
 export type RequestReopened = DomainEvent<'RequestReopened', { requestId: string; matchId: string; reopenedAt: string }>;
 export type RequestStarted = DomainEvent<'RequestStarted', { requestId: string; startedByMemberId: string; startedAt: string }>;
@@ -52,7 +55,10 @@ export type RequestFulfilmentReversed = DomainEvent<
   'RequestFulfilmentReversed',
   { requestId: string; fulfilmentId: string; reversedByMemberId: string; reason: string; reversedAt: string }
 >;
-export type RequestCancelled = DomainEvent<'RequestCancelled', { requestId: string; cancelledByMemberId: string; by: 'requester' | 'coordinator'; cancelledAt: string }>;
+export type RequestCancelled = DomainEvent<
+  'RequestCancelled',
+  { requestId: string; cancelledByMemberId: string; by: 'requester' | 'coordinator'; cancelledAt: string }
+>;
 export type RequestExpired = DomainEvent<'RequestExpired', { requestId: string; expiredAt: string }>;
 export type RequestAuthorErased = DomainEvent<'RequestAuthorErased', { requestId: string; memberId: string; erasedAt: string }>;
 export type RequestEvent =

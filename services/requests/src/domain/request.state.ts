@@ -33,7 +33,12 @@ export type LiveStatus = 'open' | 'matched' | 'in-progress';
 export type RequestState =
   | { readonly status: 'none' }
   | (RequestRecord & { readonly status: LiveStatus })
-  | (RequestRecord & { readonly status: 'fulfilled'; readonly fulfilmentId: string; readonly fulfilledAt: string; readonly contributions: readonly Contribution[] })
+  | (RequestRecord & {
+      readonly status: 'fulfilled';
+      readonly fulfilmentId: string;
+      readonly fulfilledAt: string;
+      readonly contributions: readonly Contribution[];
+    })
   | (RequestRecord & { readonly status: 'cancelled'; readonly cancelledAt: string })
   | (RequestRecord & { readonly status: 'expired'; readonly expiredAt: string });
 export type ExistingRequest = Exclude<RequestState, { status: 'none' }>;

@@ -22,12 +22,18 @@ const refused = (cmd: SetResponseTargets, code: string, field: string) => {
 describe('response targets of a pod', () => {
   it('given the defaults (4 h, 24 h, a week), when a coordinator tunes them, then the pod has its own', () => {
     expect(spec(responseTargetsDecider).given([]).state()).toEqual({ status: 'default', targets: { emergency: 4, urgent: 24, normal: 168 } });
-    spec(responseTargetsDecider).given([]).when(set({ emergency: 2, urgent: 12 })).then([tuned]);
+    spec(responseTargetsDecider)
+      .given([])
+      .when(set({ emergency: 2, urgent: 12 }))
+      .then([tuned]);
     expect(spec(responseTargetsDecider).given([tuned]).state()).toEqual({ status: 'tuned', targets: { emergency: 2, urgent: 12, normal: 168 } });
   });
 
   it('given tuned targets, when set to the same again, then nothing happens', () => {
-    spec(responseTargetsDecider).given([tuned]).when(set({ emergency: 2, urgent: 12 })).then([]);
+    spec(responseTargetsDecider)
+      .given([tuned])
+      .when(set({ emergency: 2, urgent: 12 }))
+      .then([]);
   });
 
   it('given nothing, when a member tunes them, then it is refused', () => {

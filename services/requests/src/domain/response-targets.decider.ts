@@ -2,7 +2,8 @@ import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventM
 import { DEFAULT_RESPONSE_TARGETS, isCoordinator, type Actor, type ResponseTargets } from './help-facts';
 
 /** How soon a pod means to answer each urgency: the defaults until a coordinator tunes them. */
-export type ResponseTargetsState = { readonly status: 'default'; readonly targets: ResponseTargets } | { readonly status: 'tuned'; readonly targets: ResponseTargets };
+export type ResponseTargetsState =
+  { readonly status: 'default'; readonly targets: ResponseTargets } | { readonly status: 'tuned'; readonly targets: ResponseTargets };
 
 export type SetResponseTargets = Command<'SetResponseTargets', { podId: string; targets: ResponseTargets; actor: Actor }>;
 export type ResponseTargetsCommand = SetResponseTargets;
@@ -25,14 +26,21 @@ export const responseTargetsDecider: Decider<ResponseTargetsState, ResponseTarge
             throw new DomainRuleViolation('INVALID_RESPONSE_TARGET', `A target is a whole number of hours from 1 to ${MAX_HOURS}`, `${urgency}Hours`);
           }
         }
-        if (targets.emergency > targets.urgent) throw new DomainRuleViolation('INVALID_RESPONSE_TARGET', 'An emergency cannot wait longer than an urgent need', 'emergencyHours');
-        if (targets.urgent > targets.normal) throw new DomainRuleViolation('INVALID_RESPONSE_TARGET', 'An urgent need cannot wait longer than a normal one', 'urgentHours');
+        if (targets.emergency > targets.urgent)
+          throw new DomainRuleViolation('INVALID_RESPONSE_TARGET', 'An emergency cannot wait longer than an urgent need', 'emergencyHours');
+        if (targets.urgent > targets.normal)
+          throw new DomainRuleViolation('INVALID_RESPONSE_TARGET', 'An urgent need cannot wait longer than a normal one', 'urgentHours');
         const same = (['emergency', 'urgent', 'normal'] as const).every((urgency) => state.targets[urgency] === targets[urgency]);
         if (same) return [];
         return [
           {
             type: 'ResponseTargetsSet',
-            data: { podId, targets: { emergency: targets.emergency, urgent: targets.urgent, normal: targets.normal }, setByMemberId: actor.memberId, setAt: command.metadata.now },
+            data: {
+              podId,
+              targets: { emergency: targets.emergency, urgent: targets.urgent, normal: targets.normal },
+              setByMemberId: actor.memberId,
+              setAt: command.metadata.now,
+            },
             metadata: eventMetadataFrom(command.metadata),
           },
         ];

@@ -101,7 +101,10 @@ describe('a shared resource', () => {
     const burst = Array.from({ length: RESOURCE_ENTRY_LIMIT.entries }, (_, index) => recorded(new Date(Date.parse(NOW) + index * 1000).toISOString()));
     refused([registered, ...burst], entry({}, '2026-11-25T09:01:00.000Z'), 'RATE_LIMITED', 'token');
     const later = '2026-11-25T09:11:00.000Z';
-    spec(sharedResourceDecider).given([registered, ...burst]).when(entry({}, later)).then([recorded(later)]);
+    spec(sharedResourceDecider)
+      .given([registered, ...burst])
+      .when(entry({}, later))
+      .then([recorded(later)]);
   });
 
   it('given a retired fridge, when an entry arrives or it is retired again, then it is refused', () => {

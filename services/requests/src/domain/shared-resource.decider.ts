@@ -1,4 +1,16 @@
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, isValidPoint, plainText, WEEKDAYS, type GeoPoint, type Weekday } from '@mutuo/domain';
+import {
+  Command,
+  Decider,
+  DomainEvent,
+  DomainRuleViolation,
+  assertNever,
+  eventMetadataFrom,
+  isValidPoint,
+  plainText,
+  WEEKDAYS,
+  type GeoPoint,
+  type Weekday,
+} from '@mutuo/domain';
 import { isCoordinator, type Actor } from './help-facts';
 
 /**
@@ -9,7 +21,19 @@ import { isCoordinator, type Actor } from './help-facts';
 export const SHARED_RESOURCE_KINDS = ['fridge', 'pantry', 'tool-library', 'free-shelf'] as const;
 export type SharedResourceKind = (typeof SHARED_RESOURCE_KINDS)[number];
 
-export const SHARED_ITEM_CATEGORIES = ['produce', 'bread', 'dairy', 'prepared-meals', 'canned', 'dry-goods', 'drinks', 'hygiene', 'baby', 'tools', 'other'] as const;
+export const SHARED_ITEM_CATEGORIES = [
+  'produce',
+  'bread',
+  'dairy',
+  'prepared-meals',
+  'canned',
+  'dry-goods',
+  'drinks',
+  'hygiene',
+  'baby',
+  'tools',
+  'other',
+] as const;
 export type SharedItemCategory = (typeof SHARED_ITEM_CATEGORIES)[number];
 
 /** One weekly opening, HSDS `regular_schedule` style: on `byDay`, from `opensAt` to `closesAt` (local time). */
@@ -37,15 +61,25 @@ interface ResourceRecord {
 }
 
 export type SharedResourceState =
-  | { readonly status: 'none' }
-  | (ResourceRecord & { readonly status: 'active' })
-  | (ResourceRecord & { readonly status: 'retired' });
+  { readonly status: 'none' } | (ResourceRecord & { readonly status: 'active' }) | (ResourceRecord & { readonly status: 'retired' });
 
 export type RegisterSharedResource = Command<
   'RegisterSharedResource',
-  { resourceId: string; podId: string; kind: SharedResourceKind; name: string; location: GeoPoint; openingHours: readonly OpeningHours[]; publicToken: string; actor: Actor }
+  {
+    resourceId: string;
+    podId: string;
+    kind: SharedResourceKind;
+    name: string;
+    location: GeoPoint;
+    openingHours: readonly OpeningHours[];
+    publicToken: string;
+    actor: Actor;
+  }
 >;
-export type RecordResourceEntry = Command<'RecordResourceEntry', { publicToken: string; direction: 'left' | 'took'; itemCategory: SharedItemCategory; amount: number }>;
+export type RecordResourceEntry = Command<
+  'RecordResourceEntry',
+  { publicToken: string; direction: 'left' | 'took'; itemCategory: SharedItemCategory; amount: number }
+>;
 export type RetireSharedResource = Command<'RetireSharedResource', { actor: Actor }>;
 export type SharedResourceCommand = RegisterSharedResource | RecordResourceEntry | RetireSharedResource;
 
@@ -58,7 +92,11 @@ export type ResourceEntryRecorded = DomainEvent<
 export type SharedResourceRetired = DomainEvent<'SharedResourceRetired', { resourceId: string; retiredAt: string }>;
 export type SharedResourceEvent = SharedResourceRegistered | ResourceEntryRecorded | SharedResourceRetired;
 
-export const SHARED_RESOURCE_EVENT_TYPES: readonly SharedResourceEvent['type'][] = ['SharedResourceRegistered', 'ResourceEntryRecorded', 'SharedResourceRetired'];
+export const SHARED_RESOURCE_EVENT_TYPES: readonly SharedResourceEvent['type'][] = [
+  'SharedResourceRegistered',
+  'ResourceEntryRecorded',
+  'SharedResourceRetired',
+];
 
 /** The actor of every anonymous entry: no person, no device. */
 export const ANONYMOUS_ACTOR = 'anonymous';
@@ -102,7 +140,8 @@ export const sharedResourceDecider: Decider<SharedResourceState, SharedResourceC
         }
         if (state.status === 'retired') throw new DomainRuleViolation('RESOURCE_RETIRED', 'This resource is no longer in use', 'token');
         const { direction, itemCategory, amount } = command.data;
-        if (direction !== 'left' && direction !== 'took') throw new DomainRuleViolation('INVALID_DIRECTION', 'Say whether you left or took something', 'direction');
+        if (direction !== 'left' && direction !== 'took')
+          throw new DomainRuleViolation('INVALID_DIRECTION', 'Say whether you left or took something', 'direction');
         if (!(SHARED_ITEM_CATEGORIES as readonly string[]).includes(itemCategory)) {
           throw new DomainRuleViolation('INVALID_ITEM_CATEGORY', `Item category must be one of ${SHARED_ITEM_CATEGORIES.join(', ')}`, 'itemCategory');
         }

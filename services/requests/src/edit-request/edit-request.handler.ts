@@ -22,7 +22,12 @@ export class EditRequestHandler {
     this.commands = new CommandHandler(store, requestDecider);
   }
 
-  async handle(requestId: string, expectedVersion: number, change: EditRequest['data']['change'], ctx: RequestContext): Promise<{ request: ExistingRequest; version: number }> {
+  async handle(
+    requestId: string,
+    expectedVersion: number,
+    change: EditRequest['data']['change'],
+    ctx: RequestContext,
+  ): Promise<{ request: ExistingRequest; version: number }> {
     const actor = actingMember(ctx);
     const responseTargets = await this.responseTargets.of(actor.podId);
     const { state, version } = await refusingStaleVersions(

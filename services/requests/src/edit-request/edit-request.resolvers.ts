@@ -10,7 +10,11 @@ export function editRequestResolvers(app: INestApplication) {
 
   return {
     Mutation: {
-      editRequest: (_: unknown, { input }: { input: HelpFactsInput & { requestId: string; expectedVersion: number; urgency?: string | null } }, ctx: SubgraphContext) => {
+      editRequest: (
+        _: unknown,
+        { input }: { input: HelpFactsInput & { requestId: string; expectedVersion: number; urgency?: string | null } },
+        ctx: SubgraphContext,
+      ) => {
         requireScope(ctx, 'requests:write');
         const change = { ...changeFrom(input), ...(input.urgency ? { urgency: urgencyFrom(input.urgency) } : {}) };
         return requestResult(editRequest.handle(input.requestId, input.expectedVersion, change, ctx));

@@ -53,10 +53,18 @@ export class ExpireDueScheduler extends PeriodicJob<ExpiryReport> {
       const metadata = { now: now.toISOString(), actorId: EXPIRY_ACTOR, podId: item.pod_id, correlationId: randomUUID() };
       try {
         if (item.kind === 'request') {
-          const { newEvents } = await this.requests.handle(this.em.fork(), requestStream(item.pod_id, item.id), { type: 'ExpireRequest', data: {}, metadata } as never);
+          const { newEvents } = await this.requests.handle(this.em.fork(), requestStream(item.pod_id, item.id), {
+            type: 'ExpireRequest',
+            data: {},
+            metadata,
+          } as never);
           requestsExpired += newEvents.length;
         } else {
-          const { newEvents } = await this.offers.handle(this.em.fork(), offerStream(item.pod_id, item.id), { type: 'ExpireOffer', data: {}, metadata } as never);
+          const { newEvents } = await this.offers.handle(this.em.fork(), offerStream(item.pod_id, item.id), {
+            type: 'ExpireOffer',
+            data: {},
+            metadata,
+          } as never);
           offersExpired += newEvents.length;
         }
       } catch (error) {

@@ -44,7 +44,9 @@ export function incidentsResolvers(app: INestApplication) {
     Mutation: {
       declareIncident: async (
         _: unknown,
-        { input: { idempotencyKey, ...input } }: { input: { podId?: string | null; name: string; type: string; area: unknown; startedAt: string } & Idempotent },
+        {
+          input: { idempotencyKey, ...input },
+        }: { input: { podId?: string | null; name: string; type: string; area: unknown; startedAt: string } & Idempotent },
         ctx: SubgraphContext,
       ) => incidentView(await incidentCommands.declare({ ...input, type: fromGraphQLEnum(INCIDENT_TYPES, input.type) }, ctx, idempotencyKey ?? null)),
       closeIncident: async (_: unknown, args: { incidentId: string; podId?: string | null }, ctx: SubgraphContext) =>

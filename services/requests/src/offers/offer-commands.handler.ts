@@ -58,7 +58,11 @@ export class OfferCommandsHandler {
   async change(offerId: string, type: 'PauseOffer' | 'ResumeOffer' | 'WithdrawOffer', ctx: RequestContext) {
     const actor = actingMember(ctx);
     return this.result(
-      await this.commands.handle(this.em.fork(), offerStream(actor.podId, offerId), { type, data: { actor }, metadata: commandMetadataFrom(ctx, this.clock.now()) }),
+      await this.commands.handle(this.em.fork(), offerStream(actor.podId, offerId), {
+        type,
+        data: { actor },
+        metadata: commandMetadataFrom(ctx, this.clock.now()),
+      }),
     );
   }
 

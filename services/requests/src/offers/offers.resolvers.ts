@@ -36,11 +36,17 @@ export function offersResolvers(app: INestApplication) {
         const first = requireFirst(args.first, MAX_PAGE);
         const { category, cellPrefix, from, until } = browseFilter(args.filter);
         const scope = args.scope === 'REGION' ? 'region' : 'pod';
-        return cursorChecked(async () => page(await offers.openOffers(requirePod(ctx).podId, first, args.after, { category, cellPrefix, from, until }, scope), offerFromRow));
+        return cursorChecked(async () =>
+          page(await offers.openOffers(requirePod(ctx).podId, first, args.after, { category, cellPrefix, from, until }, scope), offerFromRow),
+        );
       },
     },
     Mutation: {
-      postOffer: (_: unknown, { input }: { input: HelpFactsInput & { title: string; language: string; category: string } & Idempotent }, ctx: SubgraphContext) => {
+      postOffer: (
+        _: unknown,
+        { input }: { input: HelpFactsInput & { title: string; language: string; category: string } & Idempotent },
+        ctx: SubgraphContext,
+      ) => {
         requireScope(ctx, 'requests:write');
         return offerResult(offerCommands.post(factsFrom(input), ctx, input.idempotencyKey ?? null));
       },

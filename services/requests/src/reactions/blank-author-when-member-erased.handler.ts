@@ -31,11 +31,18 @@ export class BlankAuthorWhenMemberErased {
     const { memberId, podId } = event.data;
     const metadata = commandMetadataForEvent(event, REQUESTS_ACTOR, this.clock.now());
     // The inbox transaction is scoped to the event's pod, which is the member's pod: the rows are visible here.
-    const requests = await query<{ id: string }>(event.em, 'select id from request_details where pod_id = ? and requester_member_id = ? and not author_erased', [podId, memberId]);
+    const requests = await query<{ id: string }>(
+      event.em,
+      'select id from request_details where pod_id = ? and requester_member_id = ? and not author_erased',
+      [podId, memberId],
+    );
     for (const { id } of requests) {
       await this.requests.handle(event.em, requestStream(podId, id), { type: 'EraseRequestAuthor', data: { memberId }, metadata });
     }
-    const offers = await query<{ id: string }>(event.em, 'select id from offers where pod_id = ? and offerer_member_id = ? and not author_erased', [podId, memberId]);
+    const offers = await query<{ id: string }>(event.em, 'select id from offers where pod_id = ? and offerer_member_id = ? and not author_erased', [
+      podId,
+      memberId,
+    ]);
     for (const { id } of offers) {
       await this.offers.handle(event.em, offerStream(podId, id), { type: 'EraseOfferAuthor', data: { memberId }, metadata });
     }

@@ -40,7 +40,11 @@ export class FollowMatchesWhenMatchMade {
     );
     if (offerId) {
       await this.tolerating(event, () =>
-        this.offers.handle(event.em, offerStream(helperPodId, offerId), { type: 'ClaimFromOffer', data: { claimId: matchId, quantity: 1 }, metadata: { ...metadata, podId: helperPodId } }),
+        this.offers.handle(event.em, offerStream(helperPodId, offerId), {
+          type: 'ClaimFromOffer',
+          data: { claimId: matchId, quantity: 1 },
+          metadata: { ...metadata, podId: helperPodId },
+        }),
       );
     }
   }

@@ -27,11 +27,30 @@ export const requestDetailsProjection = defineProjection<RequestEvent>({
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ${FACT_PLACEHOLDERS})
            on conflict (id) do nothing`,
           [
-            id, data.podId, data.requesterMemberId, data.postedByMemberId, data.anonymous, data.title, data.description, data.language, data.category,
-            data.subcategory, data.urgency, data.postedAt, data.respondBy, data.incidentId, position, data.regionId, ...factValues(data),
+            id,
+            data.podId,
+            data.requesterMemberId,
+            data.postedByMemberId,
+            data.anonymous,
+            data.title,
+            data.description,
+            data.language,
+            data.category,
+            data.subcategory,
+            data.urgency,
+            data.postedAt,
+            data.respondBy,
+            data.incidentId,
+            position,
+            data.regionId,
+            ...factValues(data),
           ],
         );
-        await timeline(em, event, id, 'posted', data.postedByMemberId, { urgency: data.urgency, incidentId: data.incidentId, onBehalf: data.postedByMemberId !== data.requesterMemberId });
+        await timeline(em, event, id, 'posted', data.postedByMemberId, {
+          urgency: data.urgency,
+          incidentId: data.incidentId,
+          onBehalf: data.postedByMemberId !== data.requesterMemberId,
+        });
         return;
       }
       case 'RequestEdited': {
@@ -106,7 +125,9 @@ export const requestDetailsProjection = defineProjection<RequestEvent>({
 
 const FACT_COLUMNS =
   'window_from, window_until, window_rrule, window_duration_minutes, location_cell, cell_lat, cell_lon, precise_lat, precise_lon, visibility, quantity';
-const FACT_PLACEHOLDERS = FACT_COLUMNS.split(',').map(() => '?').join(', ');
+const FACT_PLACEHOLDERS = FACT_COLUMNS.split(',')
+  .map(() => '?')
+  .join(', ');
 const FACT_ASSIGNMENTS = FACT_COLUMNS.split(',')
   .map((column) => column.trim())
   .map((column) => (column.startsWith('precise_') ? `${column} = case when author_erased then null else ?::double precision end` : `${column} = ?`))

@@ -17,9 +17,19 @@ export function requestProgressResolvers(app: INestApplication) {
         requireScope(ctx, 'requests:write');
         return requestResult(progress.start(args.requestId, ctx));
       },
-      confirmFulfilment: (_: unknown, { input }: { input: { requestId: string; hoursGiven: { helperMemberId: string; minutes: number }[] } }, ctx: SubgraphContext) => {
+      confirmFulfilment: (
+        _: unknown,
+        { input }: { input: { requestId: string; hoursGiven: { helperMemberId: string; minutes: number }[] } },
+        ctx: SubgraphContext,
+      ) => {
         requireScope(ctx, 'requests:write');
-        return requestResult(progress.confirm(input.requestId, input.hoursGiven.map(({ helperMemberId, minutes }) => ({ helperMemberId, minutes })), ctx));
+        return requestResult(
+          progress.confirm(
+            input.requestId,
+            input.hoursGiven.map(({ helperMemberId, minutes }) => ({ helperMemberId, minutes })),
+            ctx,
+          ),
+        );
       },
       reverseFulfilment: (_: unknown, args: { requestId: string; reason: string }, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:write');

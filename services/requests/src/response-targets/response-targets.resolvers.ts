@@ -20,8 +20,11 @@ export function responseTargetsResolvers(app: INestApplication) {
       },
     },
     Mutation: {
-      setResponseTargets: async (_: unknown, { input }: { input: { emergencyHours: number; urgentHours: number; normalHours: number } }, ctx: SubgraphContext) =>
-        targetsView(await responseTargets.tune({ emergency: input.emergencyHours, urgent: input.urgentHours, normal: input.normalHours }, ctx)),
+      setResponseTargets: async (
+        _: unknown,
+        { input }: { input: { emergencyHours: number; urgentHours: number; normalHours: number } },
+        ctx: SubgraphContext,
+      ) => targetsView(await responseTargets.tune({ emergency: input.emergencyHours, urgent: input.urgentHours, normal: input.normalHours }, ctx)),
     },
   } satisfies Resolvers;
 }

@@ -73,7 +73,12 @@ export class SharedResourceHandler {
   }
 
   /** Anyone with the link, no account: limited per address and (in the decider) per resource. */
-  async recordEntry(token: string, entry: Omit<RecordResourceEntry['data'], 'publicToken'>, clientIp: string | undefined, correlationId: string): Promise<void> {
+  async recordEntry(
+    token: string,
+    entry: Omit<RecordResourceEntry['data'], 'publicToken'>,
+    clientIp: string | undefined,
+    correlationId: string,
+  ): Promise<void> {
     const now = this.clock.now();
     await this.limitAddress(clientIp, now);
     const target = await this.resourceFor(token);
@@ -87,13 +92,19 @@ export class SharedResourceHandler {
 
   async resourceFor(token: string): Promise<{ resource_id: string; pod_id: string } | undefined> {
     if (!TOKEN.test(token)) return undefined;
-    const [row] = await query<{ resource_id: string; pod_id: string }>(this.em.fork(), 'select resource_id, pod_id from shared_resource_tokens where token = ?', [token]);
+    const [row] = await query<{ resource_id: string; pod_id: string }>(
+      this.em.fork(),
+      'select resource_id, pod_id from shared_resource_tokens where token = ?',
+      [token],
+    );
     return row;
   }
 
   private async limitAddress(clientIp: string | undefined, now: Date): Promise<void> {
     const windowStart = new Date(Math.floor(now.getTime() / IP_ENTRY_LIMIT.windowMs) * IP_ENTRY_LIMIT.windowMs);
-    const bucket = createHmac('sha256', this.addressKey).update(clientIp ?? 'unknown').digest('base64url');
+    const bucket = createHmac('sha256', this.addressKey)
+      .update(clientIp ?? 'unknown')
+      .digest('base64url');
     const em = this.em.fork();
     const [row] = await query<{ hits: number }>(
       em,

@@ -17,7 +17,11 @@ export const sharedResourcesProjection = defineProjection<SharedResourceEvent>({
            values (?, ?, ?, ?, ?, ?, ?::jsonb, 'active', ?) on conflict (id) do nothing`,
           [d.resourceId, d.podId, d.kind, d.name, d.location.lat, d.location.lon, JSON.stringify(d.openingHours), d.registeredAt],
         );
-        await query(em, 'insert into shared_resource_tokens (token, resource_id, pod_id) values (?, ?, ?) on conflict do nothing', [d.publicToken, d.resourceId, d.podId]);
+        await query(em, 'insert into shared_resource_tokens (token, resource_id, pod_id) values (?, ?, ?) on conflict do nothing', [
+          d.publicToken,
+          d.resourceId,
+          d.podId,
+        ]);
         return;
       }
       case 'ResourceEntryRecorded': {

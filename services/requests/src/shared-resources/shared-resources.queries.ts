@@ -23,7 +23,9 @@ export class SharedResourcesQueries {
   async byToken(token: string): Promise<SharedResourceRow | null> {
     if (!/^[A-Za-z0-9_-]{22,64}$/.test(token)) return null;
     const em = this.em.fork();
-    const [target] = await query<{ resource_id: string; pod_id: string }>(em, 'select resource_id, pod_id from shared_resource_tokens where token = ?', [token]);
+    const [target] = await query<{ resource_id: string; pod_id: string }>(em, 'select resource_id, pod_id from shared_resource_tokens where token = ?', [
+      token,
+    ]);
     if (!target) return null;
     return this.byId(target.pod_id, target.resource_id);
   }
@@ -34,7 +36,9 @@ export class SharedResourcesQueries {
   }
 
   inPod(podId: string): Promise<SharedResourceRow[]> {
-    return inPodTransaction(this.em.fork(), podId, (tx) => query<SharedResourceRow>(tx, `select * from shared_resources where status = 'active' order by name`));
+    return inPodTransaction(this.em.fork(), podId, (tx) =>
+      query<SharedResourceRow>(tx, `select * from shared_resources where status = 'active' order by name`),
+    );
   }
 
   async tokenOf(podId: string, id: string): Promise<string | null> {

@@ -49,7 +49,16 @@ export function sharedResourcesResolvers(app: INestApplication) {
     Mutation: {
       registerSharedResource: async (
         _: unknown,
-        { input }: { input: { kind: string; name: string; location: { lat: number; lon: number }; openingHours: { byDay: string; opensAt: string; closesAt: string }[] } & Idempotent },
+        {
+          input,
+        }: {
+          input: {
+            kind: string;
+            name: string;
+            location: { lat: number; lon: number };
+            openingHours: { byDay: string; opensAt: string; closesAt: string }[];
+          } & Idempotent;
+        },
         ctx: SubgraphContext,
       ) => {
         const registered = await resourceCommands.register(
@@ -87,7 +96,11 @@ export function sharedResourcesResolvers(app: INestApplication) {
       ) => {
         await resourceCommands.recordEntry(
           input.token,
-          { direction: input.direction === 'TOOK' ? 'took' : 'left', itemCategory: fromGraphQLEnum(SHARED_ITEM_CATEGORIES, input.itemCategory), amount: input.amount },
+          {
+            direction: input.direction === 'TOOK' ? 'took' : 'left',
+            itemCategory: fromGraphQLEnum(SHARED_ITEM_CATEGORIES, input.itemCategory),
+            amount: input.amount,
+          },
           ctx.clientIp,
           ctx.correlationId,
         );

@@ -26,7 +26,8 @@ export interface BrowseArgs {
 
 export function browseFilter(input: FilterInput | null | undefined): BrowseFilter {
   if (!input) return {};
-  const cellPrefix = input.cellPrefix == null ? null : geohashCell(input.cellPrefix, { field: 'filter.cellPrefix', minLength: 1, maxLength: 7, code: 'BAD_USER_INPUT' });
+  const cellPrefix =
+    input.cellPrefix == null ? null : geohashCell(input.cellPrefix, { field: 'filter.cellPrefix', minLength: 1, maxLength: 7, code: 'BAD_USER_INPUT' });
   for (const field of ['from', 'until'] as const) {
     const value = input[field];
     if (value != null && Number.isNaN(Date.parse(value))) throw badUserInput(`filter.${field}`, 'Give an ISO 8601 date-time');
@@ -41,7 +42,10 @@ export function browseFilter(input: FilterInput | null | undefined): BrowseFilte
   };
 }
 
-export function page<Row extends { posted_at: Date; id: string }, View>(result: { items: Row[]; endCursor: string | null; hasNextPage: boolean }, view: (row: Row) => View) {
+export function page<Row extends { posted_at: Date; id: string }, View>(
+  result: { items: Row[]; endCursor: string | null; hasNextPage: boolean },
+  view: (row: Row) => View,
+) {
   return {
     edges: result.items.map((row) => ({ cursor: encodeCursor(row), node: view(row) })),
     endCursor: result.endCursor,

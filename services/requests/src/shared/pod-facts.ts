@@ -33,11 +33,10 @@ export class PodFactsQueries {
 
   /** Whether the region a token names by slug is the pod's region now. */
   async isPodInRegion(podId: string, regionSlug: string): Promise<boolean> {
-    const rows = await query(
-      this.em.fork(),
-      'select 1 from pod_facts p join region_slugs r on r.region_id = p.region_id where p.pod_id = ? and r.slug = ?',
-      [podId, regionSlug],
-    );
+    const rows = await query(this.em.fork(), 'select 1 from pod_facts p join region_slugs r on r.region_id = p.region_id where p.pod_id = ? and r.slug = ?', [
+      podId,
+      regionSlug,
+    ]);
     return rows.length > 0;
   }
 }

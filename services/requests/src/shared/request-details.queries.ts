@@ -71,7 +71,9 @@ export class RequestDetailsQueries {
   async byId(podId: string, id: string): Promise<RequestRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     // Row-level security decides: any row of the pod, or an open region/public one of the pod's region.
-    const [row] = await inRegionTransaction(this.em.fork(), podId, (tx) => query<RequestRow>(tx, `select ${REQUEST_COLUMNS} from request_details where id = ?`, [id]));
+    const [row] = await inRegionTransaction(this.em.fork(), podId, (tx) =>
+      query<RequestRow>(tx, `select ${REQUEST_COLUMNS} from request_details where id = ?`, [id]),
+    );
     return row ?? null;
   }
 
@@ -80,7 +82,9 @@ export class RequestDetailsQueries {
     const wellFormed = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     if (wellFormed.length === 0) return [];
     return inRegionTransaction(this.em.fork(), podId, (tx) =>
-      query<RequestRow>(tx, `select ${REQUEST_COLUMNS} from request_details where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(wellFormed)]),
+      query<RequestRow>(tx, `select ${REQUEST_COLUMNS} from request_details where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [
+        JSON.stringify(wellFormed),
+      ]),
     );
   }
 
@@ -95,7 +99,13 @@ export class RequestDetailsQueries {
    * arrive. Category, urgency and cell prefix use the partial indexes on open requests; an area first narrows by its
    * bounding box in SQL, then keeps the cells whose centre lies in the polygon, reading on until the page is full.
    */
-  openRequests(podId: string, first: number, after: string | null | undefined, filter: BrowseFilter = {}, scope: BrowseScope = 'pod'): Promise<Page<RequestRow>> {
+  openRequests(
+    podId: string,
+    first: number,
+    after: string | null | undefined,
+    filter: BrowseFilter = {},
+    scope: BrowseScope = 'pod',
+  ): Promise<Page<RequestRow>> {
     const position = after ? decodeCursor(after) : undefined;
     const inScope = scope === 'region' ? inRegionTransaction : inPodTransaction;
     return inScope(this.em.fork(), podId, async (tx) => {

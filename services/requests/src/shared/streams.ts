@@ -1,7 +1,6 @@
 import { DomainRuleViolation, isUuid } from '@mutuo/domain';
 import { streamName } from '@mutuo/event-store';
 
-
 /** Ids from the API are checked before they name a stream: a malformed one is simply not found. */
 function id(value: string, field: string, what: string): string {
   if (!isUuid(value)) throw new DomainRuleViolation(`${what.toUpperCase()}_NOT_FOUND`, `There is no such ${what.replace('_', ' ')}`, field);

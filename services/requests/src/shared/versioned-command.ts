@@ -3,7 +3,11 @@ import { StreamVersionConflict } from '@mutuo/event-store';
 
 /** The caller decided on a version of the stream that is no longer the latest. */
 export function reloadConflict(what: string): DomainRuleViolation {
-  return new DomainRuleViolation('VERSION_CONFLICT', `This ${what} was changed by someone else since you loaded it: reload it and try again`, 'expectedVersion');
+  return new DomainRuleViolation(
+    'VERSION_CONFLICT',
+    `This ${what} was changed by someone else since you loaded it: reload it and try again`,
+    'expectedVersion',
+  );
 }
 
 /**

@@ -23,7 +23,13 @@ export class MemberProfileHandler {
     const caller = callingMember(ctx, this.clock.now());
     const call = { key: idempotencyKey, podId: caller.podId, actorId: caller.memberId, operation: 'membership.addContactChannel', input };
     await this.stream.addOnce(call, (tx, channelId) =>
-      this.stream.decide(memberProfileDecider, caller.podId, caller.memberId, { type: 'AddContactChannel', data: { channelId, ...input }, metadata: caller.metadata }, tx),
+      this.stream.decide(
+        memberProfileDecider,
+        caller.podId,
+        caller.memberId,
+        { type: 'AddContactChannel', data: { channelId, ...input }, metadata: caller.metadata },
+        tx,
+      ),
     );
     return this.stream.snapshotOf(caller);
   }

@@ -57,10 +57,9 @@ export class PersonalDataExportQueries {
         acknowledgedAgreementsVersion: admission.acknowledgedVersion,
         roles: {
           terms: await rows('select to_jsonb(t) as row from role_terms t where member_id = ? order by term_start', [memberId]),
-          history: await rows(
-            'select to_jsonb(h) as row from role_history h where ? in (member_id, to_member_id, actor_member_id) order by position',
-            [memberId],
-          ),
+          history: await rows('select to_jsonb(h) as row from role_history h where ? in (member_id, to_member_id, actor_member_id) order by position', [
+            memberId,
+          ]),
         },
         blocksMade: await rows('select to_jsonb(b) as row from member_blocks b where blocker_member_id = ? order by blocked_at', [memberId]),
         signInSessions: await rows(

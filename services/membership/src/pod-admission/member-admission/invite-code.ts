@@ -23,11 +23,7 @@ export function newInviteCode(): string {
 
 /** The code as typed: any case, with or without separators, with the look-alikes Crockford allows (O for 0, I or L for 1). */
 export function normalizeInviteCode(input: string): string | null {
-  const code = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const code = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (code.length !== LENGTH || [...code].some((character) => !ALPHABET.includes(character))) return null;
   return code;
 }

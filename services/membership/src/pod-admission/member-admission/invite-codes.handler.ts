@@ -32,7 +32,10 @@ export class InviteCodesHandler {
     this.commands = new CommandHandler(store, inviteCodeDecider);
   }
 
-  async create(input: { expiresAt: string; maxUses: number; label?: string | null }, ctx: RequestContext): Promise<{ code: string; inviteCode: InviteCodeView }> {
+  async create(
+    input: { expiresAt: string; maxUses: number; label?: string | null },
+    ctx: RequestContext,
+  ): Promise<{ code: string; inviteCode: InviteCodeView }> {
     const now = this.facts.now();
     const em = this.em.fork();
     const { podId } = await this.facts.requireCoordinator(em, ctx, now);

@@ -79,7 +79,11 @@ export class MemberAdmissionHandler {
     const { idempotencyKey, ...asked } = input;
     return this.em.fork().transactional(async (tx) => {
       // The member id is the person's in the pod, so the key only turns a retry's "already a member" into the member.
-      const claim = await claimIdempotencyKey(tx, { key: idempotencyKey, podId, actorId: identity.subject, operation: 'membership.joinPod', input: asked }, () => memberId);
+      const claim = await claimIdempotencyKey(
+        tx,
+        { key: idempotencyKey, podId, actorId: identity.subject, operation: 'membership.joinPod', input: asked },
+        () => memberId,
+      );
       if (claim.replayed) {
         const { slice: joined } = (await this.joining.load(tx, memberStream(podId, memberId))).state;
         return { ...(joined.member as ActiveMember), joinedAt: metadata.now, acknowledgedAgreementsVersion: joined.acknowledgedVersion };
@@ -115,20 +119,26 @@ export class MemberAdmissionHandler {
     const pod = await this.facts.admission(em, podId);
     const { idempotencyKey, ...asked } = input;
     const call = { key: idempotencyKey, podId, actorId: identity.subject, operation: 'membership.applyToJoin', input: asked };
-    const { state } = await this.members.create(em, call, (id) => memberStream(podId, id), () => ({
-      type: 'ApplyToJoin',
-      data: {
-        memberId,
-        podId,
-        personId: identity.subject,
-        displayName: input.displayName,
-        preferredLanguage: input.preferredLanguage ?? '',
-        pod,
-        answers: input.answers,
-        agreementsVersion: input.agreementsVersion ?? null,
-      },
-      metadata: metadataInPod(ctx, podId, this.facts.now()),
-    }), () => memberId);
+    const { state } = await this.members.create(
+      em,
+      call,
+      (id) => memberStream(podId, id),
+      () => ({
+        type: 'ApplyToJoin',
+        data: {
+          memberId,
+          podId,
+          personId: identity.subject,
+          displayName: input.displayName,
+          preferredLanguage: input.preferredLanguage ?? '',
+          pod,
+          answers: input.answers,
+          agreementsVersion: input.agreementsVersion ?? null,
+        },
+        metadata: metadataInPod(ctx, podId, this.facts.now()),
+      }),
+      () => memberId,
+    );
     return applicationView(podId, memberId, state)!;
   }
 

@@ -13,14 +13,7 @@ type AdmissionEvent = InviteCodeEvent | JoinApplicationSubmitted | JoinApplicati
 /** Invite codes (their hash, never the code) and applications to join, for coordinators. Replays change nothing. */
 export const memberAdmissionProjection = defineProjection<AdmissionEvent>({
   name: 'member-admission',
-  eventTypes: [
-    ...INVITE_CODE_EVENT_TYPES,
-    'JoinApplicationSubmitted',
-    'JoinApplicationApproved',
-    'JoinApplicationDeclined',
-    'MemberJoined',
-    'MemberErased',
-  ],
+  eventTypes: [...INVITE_CODE_EVENT_TYPES, 'JoinApplicationSubmitted', 'JoinApplicationApproved', 'JoinApplicationDeclined', 'MemberJoined', 'MemberErased'],
 
   async apply(em: EntityManager, event) {
     const at = event.metadata.occurredAt;

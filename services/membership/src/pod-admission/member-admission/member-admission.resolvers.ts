@@ -35,8 +35,7 @@ export function memberAdmissionResolvers(app: INestApplication) {
       revokeInviteCode: (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => inviteCodes.revoke(id, ctx),
       applyToJoin: (_: unknown, { input }: { input: ApplyToJoinInput }, ctx: SubgraphContext) => admission.apply(input, ctx),
       approveJoinApplication: (_: unknown, { memberId }: { memberId: string }, ctx: SubgraphContext) => admission.approve(memberId, ctx),
-      declineJoinApplication: (_: unknown, { input }: { input: { memberId: string; reason: string } }, ctx: SubgraphContext) =>
-        admission.decline(input, ctx),
+      declineJoinApplication: (_: unknown, { input }: { input: { memberId: string; reason: string } }, ctx: SubgraphContext) => admission.decline(input, ctx),
     },
     Pod: {
       inviteCodes: (pod: { id: string }, args: PageArgs, ctx: SubgraphContext) => {

@@ -17,9 +17,7 @@ export class PodSettingsQueries {
   /** A pod that never changed its settings has the defaults. */
   async of(podId: string): Promise<PodSettings> {
     const [row] = await inPodTransaction(this.em.fork(), podId, (tx) =>
-      query<SettingsRow>(tx, 'select request_visibility, escalate_to_neighbours, admission_mode, join_questions from pod_settings where pod_id = ?', [
-        podId,
-      ]),
+      query<SettingsRow>(tx, 'select request_visibility, escalate_to_neighbours, admission_mode, join_questions from pod_settings where pod_id = ?', [podId]),
     );
     if (!row) return DEFAULT_POD_SETTINGS;
     return {

@@ -5,12 +5,7 @@ import { memberIdFor } from '@mutuo/contracts';
 import { DomainRuleViolation, isUuid } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, streamName } from '@mutuo/event-store';
 import { badUserInput, commandMetadataFrom, forbidden, requirePod, type RequestContext } from '@mutuo/platform';
-import {
-  partnerClientDecider,
-  type PartnerClientCommand,
-  type PartnerClientEvent,
-  type PartnerClientState,
-} from '../../domain/partner-client.decider';
+import { partnerClientDecider, type PartnerClientCommand, type PartnerClientEvent, type PartnerClientState } from '../../domain/partner-client.decider';
 import { COORDINATOR_ROLE } from '../../shared/member-visibility';
 import { Clock } from '@mutuo/service-kit';
 import { RoleQueries } from '../../shared/role.queries';

@@ -8,7 +8,10 @@ import type { PartnerClientView } from './partner-client.queries';
 /** `requests:read` is REQUESTS_READ in GraphQL. */
 export const scopeToGraphQL = (scope: PartnerScope) => toGraphQLEnum(scope.replace(':', '-'));
 const scopeFromGraphQL = (value: string): PartnerScope => {
-  const kebab = fromGraphQLEnum(PARTNER_SCOPES.map((scope) => scope.replace(':', '-')), value);
+  const kebab = fromGraphQLEnum(
+    PARTNER_SCOPES.map((scope) => scope.replace(':', '-')),
+    value,
+  );
   return PARTNER_SCOPES.find((scope) => scope.replace(':', '-') === kebab)!;
 };
 

@@ -45,7 +45,12 @@ export class AccessTokens {
   forPerson(claims: PersonClaims, now: Date): Promise<IssuedAccessToken> {
     return this.sign(
       claims.personId,
-      { ...(claims.podId ? { pod: claims.podId } : {}), ...(claims.regionSlug ? { region: claims.regionSlug } : {}), roles: [...claims.roles], sid: claims.sessionId },
+      {
+        ...(claims.podId ? { pod: claims.podId } : {}),
+        ...(claims.regionSlug ? { region: claims.regionSlug } : {}),
+        roles: [...claims.roles],
+        sid: claims.sessionId,
+      },
       now,
     );
   }

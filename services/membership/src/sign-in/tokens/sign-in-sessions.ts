@@ -55,11 +55,14 @@ export class SignInSessions {
   async start(em: EntityManager, personId: string, podId: string | null, addressHash: Buffer, now: Date): Promise<SessionRef & IssuedRefreshToken> {
     const sessionId = randomUUID();
     const sessionExpiresAt = new Date(now.getTime() + this.config.sessionMaxSeconds * 1000).toISOString();
-    await query(
-      em,
-      'insert into sign_in_sessions (session_id, person_id, pod_id, address_hash, created_at, expires_at) values (?, ?, ?, ?, ?, ?)',
-      [sessionId, personId, podId, addressHash, now.toISOString(), sessionExpiresAt],
-    );
+    await query(em, 'insert into sign_in_sessions (session_id, person_id, pod_id, address_hash, created_at, expires_at) values (?, ?, ?, ?, ?, ?)', [
+      sessionId,
+      personId,
+      podId,
+      addressHash,
+      now.toISOString(),
+      sessionExpiresAt,
+    ]);
     const token = await this.issue(em, sessionId, now, sessionExpiresAt);
     return { sessionId, personId, podId, addressHash, ...token };
   }

@@ -6,7 +6,9 @@ import { SHIPPED_LOCALES, SHIPPED_TEMPLATES, TEMPLATE_VARIANTS } from './shipped
 
 const EXAMPLE_PARAMS = TEMPLATE_EXAMPLES;
 
-const everyTemplate = SHIPPED_LOCALES.flatMap((locale) => NOTIFICATION_KINDS.flatMap((kind) => TEMPLATE_VARIANTS.map((variant) => [kind, locale, variant] as const)));
+const everyTemplate = SHIPPED_LOCALES.flatMap((locale) =>
+  NOTIFICATION_KINDS.flatMap((kind) => TEMPLATE_VARIANTS.map((variant) => [kind, locale, variant] as const)),
+);
 
 describe('notification templates', () => {
   it.each(everyTemplate)('%s renders in %s (%s) with its parameters and nothing left unfilled', (kind, locale, variant) => {
@@ -23,9 +25,21 @@ describe('notification templates', () => {
     expect(en.subject).toBe('1 new notification');
     const pt = renderMessage({ kind: 'digest', locales: ['pt'], variant: 'standard', params: { count: 12, items: '- x' }, timeZone: 'UTC' });
     expect(pt.subject).toBe('12 novas notificações');
-    const code = renderMessage({ kind: 'sign-in-code', locales: ['en'], variant: 'plain', params: EXAMPLE_PARAMS['sign-in-code'], timeZone: 'America/Sao_Paulo' });
+    const code = renderMessage({
+      kind: 'sign-in-code',
+      locales: ['en'],
+      variant: 'plain',
+      params: EXAMPLE_PARAMS['sign-in-code'],
+      timeZone: 'America/Sao_Paulo',
+    });
     expect(code.body).toBe('Your code is 493817. Use it before 7:15 AM GMT-3.');
-    const term = renderMessage({ kind: 'role-term-ending', locales: ['es'], variant: 'standard', params: EXAMPLE_PARAMS['role-term-ending'], timeZone: 'Europe/Madrid' });
+    const term = renderMessage({
+      kind: 'role-term-ending',
+      locales: ['es'],
+      variant: 'standard',
+      params: EXAMPLE_PARAMS['role-term-ending'],
+      timeZone: 'Europe/Madrid',
+    });
     expect(term.body).toContain('31 de diciembre de 2026');
   });
 
@@ -37,7 +51,13 @@ describe('notification templates', () => {
   });
 
   it('gives plain language when the member chose it', () => {
-    const standard = renderMessage({ kind: 'incident-declared', locales: ['en'], variant: 'standard', params: EXAMPLE_PARAMS['incident-declared'], timeZone: 'UTC' });
+    const standard = renderMessage({
+      kind: 'incident-declared',
+      locales: ['en'],
+      variant: 'standard',
+      params: EXAMPLE_PARAMS['incident-declared'],
+      timeZone: 'UTC',
+    });
     const plain = renderMessage({ kind: 'incident-declared', locales: ['en'], variant: 'plain', params: EXAMPLE_PARAMS['incident-declared'], timeZone: 'UTC' });
     expect(plain.body).toBe('Emergency near you: Flood on Rua Alegre. Your life may be in danger. Do what officials say now.');
     expect(standard.body).not.toBe(plain.body);
@@ -45,7 +65,9 @@ describe('notification templates', () => {
 
   it('uses a pod override for its kind, locale and variant', () => {
     const overrides = new Map([[overrideKey('welcome', 'en', 'standard'), { subject: 'Hi {name}', body: 'Welcome to Arroios, {name}!' }]]);
-    expect(renderMessage({ kind: 'welcome', locales: ['en'], variant: 'standard', params: { name: 'Ana' }, timeZone: 'UTC', overrides }).body).toBe('Welcome to Arroios, Ana!');
+    expect(renderMessage({ kind: 'welcome', locales: ['en'], variant: 'standard', params: { name: 'Ana' }, timeZone: 'UTC', overrides }).body).toBe(
+      'Welcome to Arroios, Ana!',
+    );
   });
 
   it('refuses a template with a syntax error, naming the field', () => {
@@ -61,7 +83,13 @@ describe('notification templates', () => {
     'never names an anonymous requester to their helper in %s (%s)',
     (locale, variant) => {
       const render = (otherAnonymous: boolean) =>
-        renderMessage({ kind: 'match-made', locales: [locale], variant, params: { title: 'Groceries', otherName: 'Ana', otherAnonymous, role: 'helper' }, timeZone: 'UTC' });
+        renderMessage({
+          kind: 'match-made',
+          locales: [locale],
+          variant,
+          params: { title: 'Groceries', otherName: 'Ana', otherAnonymous, role: 'helper' },
+          timeZone: 'UTC',
+        });
       expect(render(false).body).toContain('Ana');
       const anonymous = render(true);
       expect(`${anonymous.subject} ${anonymous.body}`).not.toContain('Ana');
@@ -80,13 +108,25 @@ describe('money and hours in funds and thank-you messages', () => {
     const pt = renderMessage({ kind: 'disbursement-proposed', locales: ['pt'], variant: 'standard', params, timeZone: 'UTC' });
     expect(pt.subject).toMatch(/^Um pagamento de €\s1\.234,50 precisa da sua aprovação$/);
     expect(pt.body).toContain('Ultrapassa o orçamento');
-    const en = renderMessage({ kind: 'disbursement-proposed', locales: ['en'], variant: 'standard', params: { ...params, currency: 'USD', overBudget: false }, timeZone: 'UTC' });
+    const en = renderMessage({
+      kind: 'disbursement-proposed',
+      locales: ['en'],
+      variant: 'standard',
+      params: { ...params, currency: 'USD', overBudget: false },
+      timeZone: 'UTC',
+    });
     expect(en.subject).toBe('A payment of $1,234.50 needs your approval');
     expect(en.body).toContain('within the budget');
   });
 
   it('thanks a helper with the hours they gave, in the member language', () => {
-    const es = renderMessage({ kind: 'request-fulfilled', locales: ['es'], variant: 'standard', params: { category: 'groceries', hours: 1.5 }, timeZone: 'UTC' });
+    const es = renderMessage({
+      kind: 'request-fulfilled',
+      locales: ['es'],
+      variant: 'standard',
+      params: { category: 'groceries', hours: 1.5 },
+      timeZone: 'UTC',
+    });
     expect(es.body).toBe('Gracias: la solicitud de compras está cumplida. Diste 1,5 horas.');
   });
 });

@@ -76,7 +76,10 @@ const en: TemplateSet = {
     plain: { subject: 'Partner link stopped', body: 'We could not reach {host} {failures, plural, one {# time} other {# times}}. We stopped sending to it.' },
   },
   'sign-in-code': {
-    standard: { subject: 'Your Mutuo sign-in code', body: 'Your sign-in code is {code}. It works until {expiresAt, time, short}. If you did not ask for it, ignore this message.' },
+    standard: {
+      subject: 'Your Mutuo sign-in code',
+      body: 'Your sign-in code is {code}. It works until {expiresAt, time, short}. If you did not ask for it, ignore this message.',
+    },
     plain: { subject: 'Your code', body: 'Your code is {code}. Use it before {expiresAt, time, short}.' },
   },
   'contact-verification-code': {
@@ -94,15 +97,24 @@ const en: TemplateSet = {
     },
   },
   digest: {
-    standard: { subject: '{count, plural, one {# new notification} other {# new notifications}}', body: 'Since your last message: {count, plural, one {# new notification} other {# new notifications}}.\n{items}' },
-    plain: { subject: '{count, plural, one {# new message} other {# new messages}}', body: 'You have {count, plural, one {# new message} other {# new messages}}:\n{items}' },
+    standard: {
+      subject: '{count, plural, one {# new notification} other {# new notifications}}',
+      body: 'Since your last message: {count, plural, one {# new notification} other {# new notifications}}.\n{items}',
+    },
+    plain: {
+      subject: '{count, plural, one {# new message} other {# new messages}}',
+      body: 'You have {count, plural, one {# new message} other {# new messages}}:\n{items}',
+    },
   },
   'helper-suggested': {
     standard: {
       subject: '{urgency, select, emergency {Urgent: } other {}}Someone nearby needs help',
       body: 'Someone nearby needs help with {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}. Open the app to accept or decline.',
     },
-    plain: { subject: 'Someone near you needs help', body: 'Someone near you needs help with {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}. Open the app. Say yes or no.' },
+    plain: {
+      subject: 'Someone near you needs help',
+      body: 'Someone near you needs help with {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}. Open the app. Say yes or no.',
+    },
   },
   'match-withdrawn': {
     standard: {
@@ -123,10 +135,14 @@ const en: TemplateSet = {
   },
   'budget-exceeded': {
     standard: {
-      subject: 'The {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} budget is exceeded',
+      subject:
+        'The {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} budget is exceeded',
       body: 'This month {committed, number, money} is committed for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}}, over the budget of {budget, number, money}. Please review the proposals.',
     },
-    plain: { subject: 'Budget used up', body: 'The money for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} this month is used up. It is {committed, number, money}. The budget is {budget, number, money}.' },
+    plain: {
+      subject: 'Budget used up',
+      body: 'The money for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} this month is used up. It is {committed, number, money}. The budget is {budget, number, money}.',
+    },
   },
   'request-fulfilled': {
     standard: {
@@ -195,7 +211,10 @@ const pt: TemplateSet = {
     plain: { subject: 'Ligação parada', body: 'Não conseguimos chegar a {host} {failures, plural, one {# vez} other {# vezes}}. Deixámos de enviar.' },
   },
   'sign-in-code': {
-    standard: { subject: 'O seu código de entrada no Mutuo', body: 'O seu código de entrada é {code}. É válido até às {expiresAt, time, short}. Se não o pediu, ignore esta mensagem.' },
+    standard: {
+      subject: 'O seu código de entrada no Mutuo',
+      body: 'O seu código de entrada é {code}. É válido até às {expiresAt, time, short}. Se não o pediu, ignore esta mensagem.',
+    },
     plain: { subject: 'O seu código', body: 'O seu código é {code}. Use-o antes das {expiresAt, time, short}.' },
   },
   'contact-verification-code': {
@@ -213,15 +232,24 @@ const pt: TemplateSet = {
     },
   },
   digest: {
-    standard: { subject: '{count, plural, one {# nova notificação} other {# novas notificações}}', body: 'Desde a última mensagem: {count, plural, one {# nova notificação} other {# novas notificações}}.\n{items}' },
-    plain: { subject: '{count, plural, one {# mensagem nova} other {# mensagens novas}}', body: 'Tem {count, plural, one {# mensagem nova} other {# mensagens novas}}:\n{items}' },
+    standard: {
+      subject: '{count, plural, one {# nova notificação} other {# novas notificações}}',
+      body: 'Desde a última mensagem: {count, plural, one {# nova notificação} other {# novas notificações}}.\n{items}',
+    },
+    plain: {
+      subject: '{count, plural, one {# mensagem nova} other {# mensagens novas}}',
+      body: 'Tem {count, plural, one {# mensagem nova} other {# mensagens novas}}:\n{items}',
+    },
   },
   'helper-suggested': {
     standard: {
       subject: '{urgency, select, emergency {Urgente: } other {}}Alguém perto de si precisa de ajuda',
       body: 'Alguém perto de si precisa de ajuda com {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}. Abra a aplicação para aceitar ou recusar.',
     },
-    plain: { subject: 'Alguém perto precisa de ajuda', body: 'Alguém perto de si precisa de ajuda com {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}. Abra a aplicação. Diga sim ou não.' },
+    plain: {
+      subject: 'Alguém perto precisa de ajuda',
+      body: 'Alguém perto de si precisa de ajuda com {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}. Abra a aplicação. Diga sim ou não.',
+    },
   },
   'match-withdrawn': {
     standard: {
@@ -242,10 +270,14 @@ const pt: TemplateSet = {
   },
   'budget-exceeded': {
     standard: {
-      subject: 'O orçamento para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} foi ultrapassado',
+      subject:
+        'O orçamento para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} foi ultrapassado',
       body: 'Este mês estão comprometidos {committed, number, money} para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}}, acima do orçamento de {budget, number, money}. Reveja as propostas.',
     },
-    plain: { subject: 'Orçamento gasto', body: 'O dinheiro para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} este mês acabou. São {committed, number, money}. O orçamento é {budget, number, money}.' },
+    plain: {
+      subject: 'Orçamento gasto',
+      body: 'O dinheiro para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} este mês acabou. São {committed, number, money}. O orçamento é {budget, number, money}.',
+    },
   },
   'request-fulfilled': {
     standard: {
@@ -258,7 +290,10 @@ const pt: TemplateSet = {
 
 const es: TemplateSet = {
   welcome: {
-    standard: { subject: 'Te damos la bienvenida, {name}', body: 'Te damos la bienvenida al pod, {name}. Pide ayuda cuando la necesites, ofrécela cuando puedas.' },
+    standard: {
+      subject: 'Te damos la bienvenida, {name}',
+      body: 'Te damos la bienvenida al pod, {name}. Pide ayuda cuando la necesites, ofrécela cuando puedas.',
+    },
     plain: { subject: 'Hola, {name}', body: 'Hola, {name}. Puedes pedir ayuda. También puedes ayudar.' },
   },
   'request-posted': {
@@ -314,7 +349,10 @@ const es: TemplateSet = {
     plain: { subject: 'Conexión parada', body: 'No pudimos llegar a {host} {failures, plural, one {# vez} other {# veces}}. Dejamos de enviar.' },
   },
   'sign-in-code': {
-    standard: { subject: 'Tu código para entrar en Mutuo', body: 'Tu código para entrar es {code}. Vale hasta las {expiresAt, time, short}. Si no lo pediste, ignora este mensaje.' },
+    standard: {
+      subject: 'Tu código para entrar en Mutuo',
+      body: 'Tu código para entrar es {code}. Vale hasta las {expiresAt, time, short}. Si no lo pediste, ignora este mensaje.',
+    },
     plain: { subject: 'Tu código', body: 'Tu código es {code}. Úsalo antes de las {expiresAt, time, short}.' },
   },
   'contact-verification-code': {
@@ -332,15 +370,24 @@ const es: TemplateSet = {
     },
   },
   digest: {
-    standard: { subject: '{count, plural, one {# notificación nueva} other {# notificaciones nuevas}}', body: 'Desde tu último mensaje: {count, plural, one {# notificación nueva} other {# notificaciones nuevas}}.\n{items}' },
-    plain: { subject: '{count, plural, one {# mensaje nuevo} other {# mensajes nuevos}}', body: 'Tienes {count, plural, one {# mensaje nuevo} other {# mensajes nuevos}}:\n{items}' },
+    standard: {
+      subject: '{count, plural, one {# notificación nueva} other {# notificaciones nuevas}}',
+      body: 'Desde tu último mensaje: {count, plural, one {# notificación nueva} other {# notificaciones nuevas}}.\n{items}',
+    },
+    plain: {
+      subject: '{count, plural, one {# mensaje nuevo} other {# mensajes nuevos}}',
+      body: 'Tienes {count, plural, one {# mensaje nuevo} other {# mensajes nuevos}}:\n{items}',
+    },
   },
   'helper-suggested': {
     standard: {
       subject: '{urgency, select, emergency {Urgente: } other {}}Alguien cerca necesita ayuda',
       body: 'Alguien cerca necesita ayuda con {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}. Abre la aplicación para aceptar o rechazar.',
     },
-    plain: { subject: 'Alguien cerca necesita ayuda', body: 'Alguien cerca de ti necesita ayuda con {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}. Abre la aplicación. Di sí o no.' },
+    plain: {
+      subject: 'Alguien cerca necesita ayuda',
+      body: 'Alguien cerca de ti necesita ayuda con {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}. Abre la aplicación. Di sí o no.',
+    },
   },
   'match-withdrawn': {
     standard: {
@@ -361,10 +408,14 @@ const es: TemplateSet = {
   },
   'budget-exceeded': {
     standard: {
-      subject: 'Se superó el presupuesto de {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}',
+      subject:
+        'Se superó el presupuesto de {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}',
       body: 'Este mes hay {committed, number, money} comprometidos para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}}, por encima del presupuesto de {budget, number, money}. Revisa las propuestas.',
     },
-    plain: { subject: 'Presupuesto gastado', body: 'El dinero para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}} de este mes se acabó. Son {committed, number, money}. El presupuesto es {budget, number, money}.' },
+    plain: {
+      subject: 'Presupuesto gastado',
+      body: 'El dinero para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}} de este mes se acabó. Son {committed, number, money}. El presupuesto es {budget, number, money}.',
+    },
   },
   'request-fulfilled': {
     standard: {

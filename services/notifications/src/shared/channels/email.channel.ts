@@ -34,7 +34,14 @@ export class EmailChannel implements OnModuleDestroy {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.transport = config.smtpUrl
-      ? createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4, connectionTimeout: config.sendTimeoutMs, greetingTimeout: config.sendTimeoutMs, socketTimeout: config.sendTimeoutMs } as Parameters<typeof createTransport>[0])
+      ? createTransport({
+          url: config.smtpUrl,
+          pool: true,
+          maxConnections: 4,
+          connectionTimeout: config.sendTimeoutMs,
+          greetingTimeout: config.sendTimeoutMs,
+          socketTimeout: config.sendTimeoutMs,
+        } as Parameters<typeof createTransport>[0])
       : null;
     // An 'error' event nobody listens to ends the process; a broken SMTP connection is a failed send, not a crash.
     this.transport?.on('error', (error) => this.logger.warn({ err: error }, 'SMTP transport error'));
@@ -48,7 +55,10 @@ export class EmailChannel implements OnModuleDestroy {
     const messageId = `<${message.deliveryId}@notifications.mutuo>`;
     if (!this.transport) {
       // Development without SMTP: say what would have gone out, without the body (it may hold a code).
-      this.logger.info({ to: message.to, subject: message.subject, deliveryId: message.deliveryId }, 'E-mail not sent: no NOTIFICATIONS_SMTP_URL (development)');
+      this.logger.info(
+        { to: message.to, subject: message.subject, deliveryId: message.deliveryId },
+        'E-mail not sent: no NOTIFICATIONS_SMTP_URL (development)',
+      );
       return { type: 'accepted', providerMessageId: messageId };
     }
     try {
@@ -59,7 +69,12 @@ export class EmailChannel implements OnModuleDestroy {
         text: message.text,
         html: `<!doctype html><html lang="${escapeHtml(message.locale)}"><body><p>${escapeHtml(message.text).replace(/\n/g, '<br>')}</p></body></html>`,
         messageId,
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Mutuo-Delivery-Id': message.deliveryId, 'Content-Language': message.locale },
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+          'X-Mutuo-Delivery-Id': message.deliveryId,
+          'Content-Language': message.locale,
+        },
       });
       if ((info.rejected ?? []).length > 0) return notSent(true, `Recipient refused: ${String(info.response)}`);
       return { type: 'accepted', providerMessageId: messageId };

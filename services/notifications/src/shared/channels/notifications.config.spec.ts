@@ -11,12 +11,21 @@ describe('notifications configuration', () => {
   it('refuses to start in production without SMTP, with the development key or with private webhooks, naming each variable', () => {
     let error: unknown;
     try {
-      notificationsConfigFrom({ NODE_ENV: 'production', NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', NOTIFICATIONS_PUBLIC_URL: 'http://alerts.example.org' });
+      notificationsConfigFrom({
+        NODE_ENV: 'production',
+        NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        NOTIFICATIONS_PUBLIC_URL: 'http://alerts.example.org',
+      });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    for (const variable of ['NOTIFICATIONS_SMTP_URL', 'MEMBERSHIP_CODE_DELIVERY_KEY', 'NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'NOTIFICATIONS_PUBLIC_URL']) {
+    for (const variable of [
+      'NOTIFICATIONS_SMTP_URL',
+      'MEMBERSHIP_CODE_DELIVERY_KEY',
+      'NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
+      'NOTIFICATIONS_PUBLIC_URL',
+    ]) {
       expect((error as Error).message).toContain(variable);
     }
   });
@@ -31,6 +40,8 @@ describe('notifications configuration', () => {
         NOTIFICATIONS_SMS_FROM: '912345678',
       }),
     ).toThrow(/NOTIFICATIONS_SMS_FROM/);
-    expect(() => notificationsConfigFrom({ NOTIFICATIONS_SENDING_LEASE_MS: '5000', NOTIFICATIONS_SEND_TIMEOUT_MS: '15000' })).toThrow(/NOTIFICATIONS_SENDING_LEASE_MS/);
+    expect(() => notificationsConfigFrom({ NOTIFICATIONS_SENDING_LEASE_MS: '5000', NOTIFICATIONS_SEND_TIMEOUT_MS: '15000' })).toThrow(
+      /NOTIFICATIONS_SENDING_LEASE_MS/,
+    );
   });
 });

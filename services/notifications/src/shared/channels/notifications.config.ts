@@ -34,7 +34,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const environment = z
   .object({
     NODE_ENV: nodeEnvironment(),
-    NOTIFICATIONS_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, { message: 'must be smtp://host:port or smtps://…' }).optional(),
+    NOTIFICATIONS_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, { message: 'must be smtp://host:port or smtps://…' })
+      .optional(),
     NOTIFICATIONS_MAIL_FROM: z.string().min(3).max(200).default('Mutuo <no-reply@mutuo.localhost>'),
     NOTIFICATIONS_SMS_API_URL: z.url({ message: 'must be a URL' }).optional(),
     NOTIFICATIONS_SMS_ACCOUNT_SID: z.string().min(1).max(64).optional(),
@@ -54,7 +57,12 @@ const environment = z
   })
   .superRefine((config, ctx) => {
     const fail = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message, input: undefined });
-    const smsVariables = [config.NOTIFICATIONS_SMS_API_URL, config.NOTIFICATIONS_SMS_ACCOUNT_SID, config.NOTIFICATIONS_SMS_AUTH_TOKEN, config.NOTIFICATIONS_SMS_FROM];
+    const smsVariables = [
+      config.NOTIFICATIONS_SMS_API_URL,
+      config.NOTIFICATIONS_SMS_ACCOUNT_SID,
+      config.NOTIFICATIONS_SMS_AUTH_TOKEN,
+      config.NOTIFICATIONS_SMS_FROM,
+    ];
     if (smsVariables.some((value) => value !== undefined) && smsVariables.some((value) => value === undefined)) {
       fail('NOTIFICATIONS_SMS_API_URL', 'set all of NOTIFICATIONS_SMS_API_URL, _ACCOUNT_SID, _AUTH_TOKEN and _FROM, or none');
     }
@@ -79,7 +87,12 @@ export function notificationsConfigFrom(env: NodeJS.ProcessEnv): NotificationsCo
     smtpUrl: config.NOTIFICATIONS_SMTP_URL ?? null,
     mailFrom: config.NOTIFICATIONS_MAIL_FROM,
     sms: config.NOTIFICATIONS_SMS_API_URL
-      ? { apiUrl: config.NOTIFICATIONS_SMS_API_URL, accountSid: config.NOTIFICATIONS_SMS_ACCOUNT_SID!, authToken: config.NOTIFICATIONS_SMS_AUTH_TOKEN!, from: config.NOTIFICATIONS_SMS_FROM! }
+      ? {
+          apiUrl: config.NOTIFICATIONS_SMS_API_URL,
+          accountSid: config.NOTIFICATIONS_SMS_ACCOUNT_SID!,
+          authToken: config.NOTIFICATIONS_SMS_AUTH_TOKEN!,
+          from: config.NOTIFICATIONS_SMS_FROM!,
+        }
       : null,
     publicUrl: config.NOTIFICATIONS_PUBLIC_URL.replace(/\/$/, ''),
     codeDeliveryKey: config.MEMBERSHIP_CODE_DELIVERY_KEY ?? codeDeliveryKeyFrom(DEV_CODE_DELIVERY_KEY),

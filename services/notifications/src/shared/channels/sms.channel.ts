@@ -55,7 +55,8 @@ export class SmsChannel {
     const payload = (await response.json().catch(() => ({}))) as { sid?: string; message?: string };
     if (response.ok && payload.sid) return { type: 'accepted', providerMessageId: payload.sid };
     // 4xx: the provider refused this message (bad number, blocked): trying again will not help.
-    if (response.status >= 400 && response.status < 500 && response.status !== 429) return notSent(true, `SMS refused (${response.status}): ${payload.message ?? ''}`);
+    if (response.status >= 400 && response.status < 500 && response.status !== 429)
+      return notSent(true, `SMS refused (${response.status}): ${payload.message ?? ''}`);
     return notSent(false, `SMS provider error (${response.status}): ${payload.message ?? ''}`);
   }
 }

@@ -58,7 +58,12 @@ describe('webhook channel: the post goes to the address that was checked', () =>
   });
 
   it('refuses a name with any private or special-purpose address before connecting', async () => {
-    for (const addresses of [[LOOPBACK], [PUBLIC, { address: '10.0.0.7', family: 4 } as const], [{ address: '::ffff:7f00:1', family: 6 } as const], [{ address: '64:ff9b::a9fe:a9fe', family: 6 } as const]]) {
+    for (const addresses of [
+      [LOOPBACK],
+      [PUBLIC, { address: '10.0.0.7', family: 4 } as const],
+      [{ address: '::ffff:7f00:1', family: 6 } as const],
+      [{ address: '64:ff9b::a9fe:a9fe', family: 6 } as const],
+    ]) {
       const outcome = await channel(rebindingResolver(addresses)).send(message(`http://inside.example:${port}/hook`));
       expect(outcome).toMatchObject({ type: 'not-sent', permanent: true, error: expect.stringMatching(/private or special-purpose/) });
     }

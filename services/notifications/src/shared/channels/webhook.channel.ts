@@ -41,7 +41,11 @@ function pinnedLookup(checked: readonly ResolvedAddress[]): LookupFunction {
       callback(Object.assign(new Error(`No checked IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
       return;
     }
-    if (options.all) callback(null, usable.map((entry) => ({ address: entry.address, family: entry.family })));
+    if (options.all)
+      callback(
+        null,
+        usable.map((entry) => ({ address: entry.address, family: entry.family })),
+      );
     else callback(null, usable[0]!.address, usable[0]!.family);
   };
 }

@@ -32,12 +32,22 @@ export class ChannelSender {
           if (details.expiresAt && details.expiresAt <= now.toISOString()) return notSent(true, 'The code expired before it could be sent');
           let opened: { to: string; code: string };
           try {
-            opened = openSignInCodeDelivery(this.config.codeDeliveryKey, { deliveryId: content.codeDeliveryId, purpose: content.purpose, sealed: content.sealed });
+            opened = openSignInCodeDelivery(this.config.codeDeliveryKey, {
+              deliveryId: content.codeDeliveryId,
+              purpose: content.purpose,
+              sealed: content.sealed,
+            });
           } catch {
             return notSent(true, 'The sealed code does not open with this key');
           }
           const kind = content.purpose === 'sign-in' ? 'sign-in-code' : 'contact-verification-code';
-          const message = renderMessage({ kind, locales: [content.locale], variant: 'standard', params: { code: opened.code, expiresAt: new Date(details.expiresAt!) }, timeZone: 'UTC' });
+          const message = renderMessage({
+            kind,
+            locales: [content.locale],
+            variant: 'standard',
+            params: { code: opened.code, expiresAt: new Date(details.expiresAt!) },
+            timeZone: 'UTC',
+          });
           return this.email.send({ deliveryId: details.deliveryId, to: opened.to, subject: message.subject, text: message.body, locale: message.locale });
         }
         if (content.type !== 'rendered') return notSent(true, 'Nothing to write in an e-mail');

@@ -59,9 +59,17 @@ export class DeliveryClaims {
         const claimed: Claimed[] = [];
         const settled: Attempt[] = [];
         const deferred: DueRow[] = [];
-        const streams = await this.deliveries.loadMany(tx, podId, rows.map((row) => row.delivery_id));
+        const streams = await this.deliveries.loadMany(
+          tx,
+          podId,
+          rows.map((row) => row.delivery_id),
+        );
         const loaded = rows.map((row) => ({ row, ...streams.get(row.delivery_id)! }));
-        const memberIds = [...new Set(loaded.flatMap(({ state }) => (state.status !== 'none' && state.details.recipient.type === 'member' ? [state.details.recipient.memberId] : [])))];
+        const memberIds = [
+          ...new Set(
+            loaded.flatMap(({ state }) => (state.status !== 'none' && state.details.recipient.type === 'member' ? [state.details.recipient.memberId] : [])),
+          ),
+        ];
         const recipients = await findRecipients(tx, memberIds);
         const recent = await this.holds.recentSends(tx, memberIds, now);
         for (const { row, state, version } of loaded) {
@@ -76,17 +84,32 @@ export class DeliveryClaims {
           }
           const recipient = recipients.get(details.recipient.memberId);
           if (!recipient || recipient.erased) {
-            await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata }, { loaded: { state, version } });
+            await this.deliveries.handle(
+              tx,
+              podId,
+              { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata },
+              { loaded: { state, version } },
+            );
             settled.push('skipped');
             continue;
           }
           const hold = this.holds.holdFor(details, recipient, now, recent.get(`${recipient.memberId}:${details.channel}`) ?? []);
           if (hold) {
-            await this.deliveries.handle(tx, podId, { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata }, { loaded: { state, version } });
+            await this.deliveries.handle(
+              tx,
+              podId,
+              { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata },
+              { loaded: { state, version } },
+            );
             settled.push('postponed');
             continue;
           }
-          const started = await this.deliveries.handle(tx, podId, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata }, { loaded: { state, version } });
+          const started = await this.deliveries.handle(
+            tx,
+            podId,
+            { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata },
+            { loaded: { state, version } },
+          );
           if (started.newEvents[0]?.type !== 'DeliveryAttemptStarted') settled.push('skipped');
           else claimed.push({ row, started, details, recipient });
         }
@@ -140,7 +163,8 @@ export class DeliveryClaims {
         const recorded = await this.transactions.inPod(podId, async (tx) => {
           const sends: RecipientSend[] = [];
           const results: Attempt[] = [];
-          for (const { item, outcome } of group) results.push(await this.recorder.recordOutcome(tx, podId, item.details, item.started, outcome, now, metadata, sends));
+          for (const { item, outcome } of group)
+            results.push(await this.recorder.recordOutcome(tx, podId, item.details, item.started, outcome, now, metadata, sends));
           await insertRecipientSends(tx, sends);
           return results;
         });
@@ -151,7 +175,8 @@ export class DeliveryClaims {
       } catch (error) {
         if (!(error instanceof StreamVersionConflict)) throw error;
         // Someone appended to one of these streams meanwhile (a recovery, say): each is recorded on its own.
-        for (const { item, outcome } of group) count(await this.transactions.inPod(podId, (tx) => this.recorder.recordOutcome(tx, podId, item.details, item.started, outcome, now, metadata, null)));
+        for (const { item, outcome } of group)
+          count(await this.transactions.inPod(podId, (tx) => this.recorder.recordOutcome(tx, podId, item.details, item.started, outcome, now, metadata, null)));
       }
     } catch (error) {
       // Left "sending": the recovery after the lease applies the channel's rule.

@@ -23,7 +23,10 @@ export class DeliveryCommands {
    */
   async loadMany(em: EntityManager, podId: string | null, deliveryIds: readonly string[]): Promise<Map<string, LoadedStream<DeliveryState>>> {
     if (deliveryIds.length === 0) return new Map();
-    const streams = await this.commands.loadMany(em, deliveryIds.map((deliveryId) => deliveryStream(podId, deliveryId)));
+    const streams = await this.commands.loadMany(
+      em,
+      deliveryIds.map((deliveryId) => deliveryStream(podId, deliveryId)),
+    );
     return new Map(deliveryIds.map((deliveryId) => [deliveryId, streams.get(deliveryStream(podId, deliveryId))!]));
   }
 

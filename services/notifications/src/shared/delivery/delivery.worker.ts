@@ -116,9 +116,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     stepsDone.catch(() => undefined);
     try {
       const digests = await this.digests.collect(now);
-      const fresh = this.fresh
-        .take(this.config.worker.batchSize)
-        .map((delivery): DueRow => ({ delivery_id: delivery.deliveryId, pod_id: delivery.podId, recipient_member_id: delivery.recipientMemberId, channel: delivery.channel }));
+      const fresh = this.fresh.take(this.config.worker.batchSize).map((delivery): DueRow => ({
+        delivery_id: delivery.deliveryId,
+        pod_id: delivery.podId,
+        recipient_member_id: delivery.recipientMemberId,
+        channel: delivery.channel,
+      }));
       // While fresh work flows in (a broadcast), the read model lags behind it and would mostly list deliveries already
       // sent: scan a little, so retries and single notifications still move, without reloading thousands of streams.
       // Time-critical kinds (codes, emergencies) first: a backlog of anything else never holds them back.
@@ -129,7 +132,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         [now.toISOString(), TIME_CRITICAL_KINDS, fresh.length > 0 ? Math.min(50, this.config.worker.batchSize) : this.config.worker.batchSize],
       );
       const seen = new Set(fresh.map((row) => row.delivery_id));
-      const due = [...fresh, ...scanned.filter((row) => !seen.has(row.delivery_id) && !this.inFlight.wasRecentlySent(row.delivery_id) && !this.inFlight.has(row.delivery_id))];
+      const due = [
+        ...fresh,
+        ...scanned.filter((row) => !seen.has(row.delivery_id) && !this.inFlight.wasRecentlySent(row.delivery_id) && !this.inFlight.has(row.delivery_id)),
+      ];
       const counts: Record<Attempt, number> = { sent: 0, postponed: 0, failed: 0, skipped: 0 };
       // Rounds of at most one delivery per recipient and channel: their rate limit then sees each send before deciding the next.
       const lanes = new Map<string, DueRow[]>();
@@ -173,7 +179,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         else byPod.set(row.pod_id, [row]);
       }
     }
-    for (const podRows of byPod.values()) for (let index = 0; index < podRows.length; index += CLAIM_SIZE) claims.push(podRows.slice(index, index + CLAIM_SIZE));
+    for (const podRows of byPod.values())
+      for (let index = 0; index < podRows.length; index += CLAIM_SIZE) claims.push(podRows.slice(index, index + CLAIM_SIZE));
     const count = (attempt: Attempt) => counts[attempt]++;
     const attemptLogged = async (row: DueRow) => {
       try {
@@ -247,7 +254,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     );
     for (const row of stale) {
       await this.transactions.inPod(row.pod_id, (tx) =>
-        this.deliveries.handle(tx, row.pod_id, { type: 'RecoverInterruptedSend', data: { deliveryId: row.delivery_id }, metadata: workerMetadata(now, row.pod_id) }),
+        this.deliveries.handle(tx, row.pod_id, {
+          type: 'RecoverInterruptedSend',
+          data: { deliveryId: row.delivery_id },
+          metadata: workerMetadata(now, row.pod_id),
+        }),
       );
     }
     return stale.length;

@@ -7,7 +7,13 @@ import { type DecideDelivery, type DeliveryChannel, type DeliveryContent } from 
 import { nextDigestTime } from '../../domain/delivery-timing';
 import type { PartnerEventType } from '../../domain/partner-event-types';
 import { TIME_CRITICAL_KINDS, type NotificationKind } from '../../domain/notification-kinds';
-import { notificationDecider, type NotificationCommand, type NotificationEvent, type NotificationState, type RecordNotification } from '../../domain/notification.decider';
+import {
+  notificationDecider,
+  type NotificationCommand,
+  type NotificationEvent,
+  type NotificationState,
+  type RecordNotification,
+} from '../../domain/notification.decider';
 import { renderMessage, type TemplateParams } from '../../domain/templates/render-message';
 import { findPodDefaults, findRecipient, type RecipientProfile } from '../recipient-directory';
 import { SmsChannel } from '../channels/sms.channel';
@@ -66,7 +72,12 @@ export class NotificationDispatcher {
   }
 
   /** Returns the external delivery decided (none when the member is reached only in the app). */
-  async notifyMember(em: EntityManager, cause: NotificationCause, notification: MemberNotification, known?: RecipientProfile | null): Promise<FreshDelivery | null> {
+  async notifyMember(
+    em: EntityManager,
+    cause: NotificationCause,
+    notification: MemberNotification,
+    known?: RecipientProfile | null,
+  ): Promise<FreshDelivery | null> {
     const podId = cause.podId;
     if (!podId) throw new Error(`Event ${cause.eventId} names no pod: member notifications are always for a pod's member`);
     const recipient = known === undefined ? await findRecipient(em, notification.recipientMemberId) : known;
@@ -86,10 +97,16 @@ export class NotificationDispatcher {
    * appended as such, so a concurrent writer makes the append, and with it the caller's transaction, fail instead of
    * deciding anything twice. Returns the external deliveries decided for sending now.
    */
-  async notifyKnownMembers(em: EntityManager, cause: NotificationCause, notifications: readonly { notification: MemberNotification; recipient: RecipientProfile }[]): Promise<FreshDelivery[]> {
+  async notifyKnownMembers(
+    em: EntityManager,
+    cause: NotificationCause,
+    notifications: readonly { notification: MemberNotification; recipient: RecipientProfile }[],
+  ): Promise<FreshDelivery[]> {
     const podId = cause.podId;
     if (!podId) throw new Error(`Event ${cause.eventId} names no pod: member notifications are always for a pod's member`);
-    const plans = notifications.filter(({ recipient }) => !recipient.erased).map(({ notification, recipient }) => ({ notification, recipient, plan: this.plan(cause, podId, notification, recipient, null) }));
+    const plans = notifications
+      .filter(({ recipient }) => !recipient.erased)
+      .map(({ notification, recipient }) => ({ notification, recipient, plan: this.plan(cause, podId, notification, recipient, null) }));
     const streams = plans.flatMap(({ plan }) => [plan.notificationStream, ...(plan.delivery ? [plan.delivery.stream] : [])]);
     const existing = await this.store.existingStreams(em, streams);
     const fresh: FreshDelivery[] = [];
@@ -108,7 +125,13 @@ export class NotificationDispatcher {
   }
 
   /** What telling this member means: the inbox record, and the delivery (if any) on their first usable channel. */
-  private plan(cause: NotificationCause, podId: string, notification: MemberNotification, recipient: RecipientProfile | null, pod: { languages: string[]; timeZone: string } | null) {
+  private plan(
+    cause: NotificationCause,
+    podId: string,
+    notification: MemberNotification,
+    recipient: RecipientProfile | null,
+    pod: { languages: string[]; timeZone: string } | null,
+  ) {
     const variant = recipient?.preferences.plainLanguage ? 'plain' : 'standard';
     const message = renderMessage({
       kind: notification.kind,
@@ -168,7 +191,12 @@ export class NotificationDispatcher {
     return { ...plan, delivery: { stream: deliveryStream(podId, deliveryId), command, fresh } };
   }
 
-  async notifyMembers(em: EntityManager, cause: NotificationCause, memberIds: readonly string[], notification: Omit<MemberNotification, 'recipientMemberId'>): Promise<void> {
+  async notifyMembers(
+    em: EntityManager,
+    cause: NotificationCause,
+    memberIds: readonly string[],
+    notification: Omit<MemberNotification, 'recipientMemberId'>,
+  ): Promise<void> {
     for (const recipientMemberId of new Set(memberIds)) await this.notifyMember(em, cause, { ...notification, recipientMemberId });
   }
 

@@ -77,7 +77,14 @@ export class OutcomeRecorder {
       else await insertRecipientSends(tx, [send]);
     }
     if (details.recipient.type === 'webhook-endpoint' && podId) {
-      await this.endpoints.recordAttempt(tx, podId, details.recipient.endpointId, outcome.type === 'accepted', outcome.type === 'accepted' ? null : outcome.error, metadata);
+      await this.endpoints.recordAttempt(
+        tx,
+        podId,
+        details.recipient.endpointId,
+        outcome.type === 'accepted',
+        outcome.type === 'accepted' ? null : outcome.error,
+        metadata,
+      );
     }
     const failed = newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
     if (failed) await this.fallBack(tx, state, failed, now);
@@ -100,7 +107,12 @@ export class OutcomeRecorder {
         if (state.status === 'none') return true;
         if (state.status !== 'sent' && state.status !== 'failed') return false;
         if (state.status === 'failed' || state.providerMessageId !== providerMessageId) return state.status === 'failed';
-        const handled = await this.deliveries.handle(tx, podId, { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: workerMetadata(now, podId) }, { loaded });
+        const handled = await this.deliveries.handle(
+          tx,
+          podId,
+          { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: workerMetadata(now, podId) },
+          { loaded },
+        );
         const failed = handled.newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
         if (failed) await this.fallBack(tx, handled.state, failed, now);
         return true;

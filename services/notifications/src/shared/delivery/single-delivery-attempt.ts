@@ -47,19 +47,32 @@ export class SingleDeliveryAttempt {
           const { details } = state;
           const recipient = details.recipient.type === 'member' ? await findRecipient(tx, details.recipient.memberId) : null;
           if (details.recipient.type === 'member' && (!recipient || recipient.erased)) {
-            await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The member is gone' }, metadata });
+            await this.deliveries.handle(tx, podId, {
+              type: 'CancelDelivery',
+              data: { deliveryId: details.deliveryId, reason: 'The member is gone' },
+              metadata,
+            });
             return null;
           }
           const hold = recipient ? await this.holds.holdUntil(tx, details, recipient, now) : null;
           if (hold) {
-            await this.deliveries.handle(tx, podId, { type: 'PostponeDelivery', data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason }, metadata });
+            await this.deliveries.handle(tx, podId, {
+              type: 'PostponeDelivery',
+              data: { deliveryId: details.deliveryId, until: hold.until.toISOString(), reason: hold.reason },
+              metadata,
+            });
             return 'postponed' as const;
           }
           // The endpoint's own stream, not its read model: a test-fire right after registering must find it.
-          const endpointState = details.recipient.type === 'webhook-endpoint' && podId ? await this.endpoints.load(podId, details.recipient.endpointId, tx) : undefined;
+          const endpointState =
+            details.recipient.type === 'webhook-endpoint' && podId ? await this.endpoints.load(podId, details.recipient.endpointId, tx) : undefined;
           const endpoint = endpointState?.status === 'enabled' ? { url: endpointState.url, secret: endpointState.secret } : undefined;
           if (details.recipient.type === 'webhook-endpoint' && !endpoint) {
-            await this.deliveries.handle(tx, podId, { type: 'CancelDelivery', data: { deliveryId: details.deliveryId, reason: 'The webhook endpoint is disabled' }, metadata });
+            await this.deliveries.handle(tx, podId, {
+              type: 'CancelDelivery',
+              data: { deliveryId: details.deliveryId, reason: 'The webhook endpoint is disabled' },
+              metadata,
+            });
             return null;
           }
           const attempt = await this.deliveries.handle(tx, podId, { type: 'StartSendAttempt', data: { deliveryId: details.deliveryId }, metadata }, { loaded });
