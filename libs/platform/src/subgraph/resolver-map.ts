@@ -4,13 +4,14 @@ import type { GraphQLFieldResolver, GraphQLScalarType } from 'graphql';
  * The resolver map `buildSubgraphSchema` accepts, spelled out here because @apollo/subgraph exports its own type
  * (GraphQLResolverMap) only from an internal path. Structurally the same, so either is accepted where the other is.
  */
+// Parents are whatever each resolver returned one level up: `any`, as in @apollo/subgraph's own type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FieldResolver<TContext> = GraphQLFieldResolver<any, TContext>;
+
 export interface SubgraphResolverMap<TContext = unknown> {
   [typeName: string]:
     | {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        [fieldName: string]:
-          | GraphQLFieldResolver<any, TContext>
-          | { requires?: string; resolve?: GraphQLFieldResolver<any, TContext>; subscribe?: GraphQLFieldResolver<any, TContext> };
+        [fieldName: string]: FieldResolver<TContext> | { requires?: string; resolve?: FieldResolver<TContext>; subscribe?: FieldResolver<TContext> };
       }
     | GraphQLScalarType
     | { [enumValue: string]: string | number };
