@@ -61,8 +61,7 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
 
   async load(em: EntityManager, streamId: string): Promise<{ state: State; version: number }> {
     const { events, currentVersion } = await this.store.readStream(em, streamId);
-    const state = events.reduce((current, event) => this.decider.evolve(current, event as unknown as Evt), this.decider.initialState());
-    return { state, version: currentVersion };
+    return { state: this.fold(events), version: currentVersion };
   }
 
   /** Several streams in one query, each as `load` reads it; a stream with no events is there too, at version 0. */
@@ -71,8 +70,7 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
     return new Map(
       streamIds.map((streamId) => {
         const events = streams.get(streamId) ?? [];
-        const state = events.reduce((current, event) => this.decider.evolve(current, event as unknown as Evt), this.decider.initialState());
-        return [streamId, { state, version: events.length > 0 ? events[events.length - 1]!.streamPosition : 0 }];
+        return [streamId, { state: this.fold(events), version: events.length > 0 ? events[events.length - 1]!.streamPosition : 0 }];
       }),
     );
   }
@@ -121,6 +119,11 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
       },
       newId,
     );
+  }
+
+  /** A stream's state from its stored events (read back as this decider's own events). */
+  private fold(events: readonly StoredEvent[]): State {
+    return events.reduce((current, event) => this.decider.evolve(current, event as unknown as Evt), this.decider.initialState());
   }
 
   private async handleOnce(em: EntityManager, streamId: string, command: Cmd, expectedVersion?: number): Promise<HandledCommand<State>> {
