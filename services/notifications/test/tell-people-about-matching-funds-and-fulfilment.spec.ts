@@ -88,6 +88,19 @@ describe('telling people about suggestions, withdrawn matches, proposed payments
     await join(ana, 'Ana', 'ana@example.org', 'en');
     await join(bo, 'Bo', 'bo@example.org', 'es');
     await join(cy, 'Cy', 'cy@example.org', 'pt-PT');
+    // Membership's events and the request arrive through different consumers: the request must not overtake what
+    // notifications learns of its requester, or there is no address to tell.
+    await waitFor(
+      async () =>
+        (
+          await adminQuery(sut.db.adminUrl, 'select 1 from recipients where member_id = any($1::uuid[]) and email is not null and display_name is not null', [
+            [ana, bo, cy],
+          ])
+        ).length === 3
+          ? true
+          : undefined,
+      { description: 'Ana, Bo and Cy known with their e-mail addresses' },
+    );
     await publisher.publish(RequestPostedV1, podId, `request:${podId}:${requestId}`, {
       requestId,
       podId,
