@@ -7,3 +7,4 @@ export * from './service-main';
 export * from './graphql-enum';
 export * from './clock';
 export * from './periodic-job';
+export * from './operator';

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm run mutuo -- <service|all> <group> <action> [arguments] [--yes]`: the operator command line. Each service
+// answers for itself (its database, its stream, its consumers), with the environment it would start with; `all`
+// runs the command for every service in turn. The built output is used when present (`npm run build`), the sources
+// otherwise. docs/operations.md lists the commands.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'];
+
+function entryPoint(service) {
+  const built = path.join(ROOT, 'dist', 'services', service, 'operate.js');
+  if (process.env.MUTUO_FROM_SOURCE !== '1' && fs.existsSync(built)) return [built];
+  return ['-r', path.join(ROOT, 'infra', 'register.js'), path.join(ROOT, 'services', service, 'src', 'operate.ts')];
+}
+
+const [target, ...rest] = process.argv.slice(2);
+if (!target || target === 'help' || target === '--help') {
+  process.stderr.write(`usage: mutuo <${SERVICES.join('|')}|all> <group> <action> [arguments] [--yes]\n`);
+  process.stderr.write('       mutuo <service> help   lists the groups and actions\n');
+  process.exit(target ? 0 : 2);
+}
+const targets = target === 'all' ? SERVICES : [target];
+if (targets.some((service) => !SERVICES.includes(service))) {
+  process.stderr.write(`mutuo: unknown service "${target}"; choose one of ${SERVICES.join(', ')} or all\n`);
+  process.exit(2);
+}
+let exitCode = 0;
+for (const service of targets) {
+  const result = spawnSync(process.execPath, [...entryPoint(service), ...rest], { cwd: ROOT, stdio: 'inherit', env: process.env });
+  exitCode = Math.max(exitCode, result.status ?? 1);
+}
+process.exit(exitCode);

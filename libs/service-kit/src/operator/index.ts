@@ -1,0 +1,3 @@
+export * from './operator-command';
+export * from './operator-main';
+export * from './operator-command-groups';
