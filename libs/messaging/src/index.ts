@@ -19,3 +19,5 @@ export * from './event-command-metadata';
 export * from './dependency-gate';
 export * from './refusal-count';
 export * from './message-checks';
+export * from './dead-letter-admin';
+export { OutboxCheckpointStore } from './outbox-checkpoint.store';

@@ -56,3 +56,8 @@ export interface ServiceDefinition {
 export function serviceMigrations(definition: Pick<ServiceDefinition, 'migrations'>): MigrationEntry[] {
   return [...definition.migrations, ...EVENT_STORE_MIGRATIONS];
 }
+
+/** The outbox relay's advisory-lock name, which also names its checkpoint row: one relay per service at a time. */
+export function outboxRelayLockName(service: string): string {
+  return `mutuo:outbox-relay:${service}`;
+}

@@ -25,7 +25,7 @@ import { parse } from 'graphql';
 import type { Logger } from 'pino';
 import { ProjectionMetrics } from './projection-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
-import { serviceMigrations, type ServiceDefinition } from './service-definition';
+import { outboxRelayLockName, serviceMigrations, type ServiceDefinition } from './service-definition';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -109,7 +109,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       entityManager: orm.em,
       nats: nc,
       lockConnection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
-      lockName: `mutuo:outbox-relay:${definition.name}`,
+      lockName: outboxRelayLockName(definition.name),
       pollIntervalMs: options.pollIntervalMs,
       logger: messagingLogger,
       codec,

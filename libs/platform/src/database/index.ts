@@ -3,3 +3,4 @@ export * from './orm-config';
 export * from './run-migrations';
 export * from './database-check';
 export * from './pod-isolation-check';
+export * from './migration-status';
