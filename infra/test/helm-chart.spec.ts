@@ -104,6 +104,18 @@ describe('the Helm chart infra/helm/mutuo', () => {
     expect(schemaProblems([deployment])).toEqual([expect.stringContaining('containerPort must be integer')]);
   });
 
+  it("upgrades one service by its tag alone: only that service's pods change", () => {
+    const podTemplates = (manifests: Manifest[]) =>
+      new Map(deployments(manifests).map((deployment) => [componentOf(deployment), JSON.stringify(deployment.spec?.template)]));
+    const before = podTemplates(rendered(VALUES_FILES[0]!));
+    const after = podTemplates(renderChart(VALUES_FILES[0]!, 'services.requests.image.tag=0.1.2'));
+
+    const changed = [...before.keys()].filter((component) => before.get(component) !== after.get(component));
+
+    expect(changed).toEqual(['requests']);
+    expect(after.get('requests')).toContain('mutuo-requests:0.1.2');
+  }, 120_000);
+
   describe.each(VALUES_FILES)('rendered with %s', (file) => {
     let manifests: Manifest[];
     beforeAll(() => {

@@ -265,3 +265,12 @@ PORT: {{ .Values.gateway.port | toString | quote }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
 {{- end -}}
+
+{{/* Labels of a component's pods: no chart version, so a chart upgrade rolls only the pods whose settings changed. */}}
+{{- define "mutuo.podLabels" -}}
+{{ include "mutuo.selectorLabels" . }}
+app.kubernetes.io/part-of: mutuo
+{{- with .version }}
+app.kubernetes.io/version: {{ . | trunc 63 | quote }}
+{{- end }}
+{{- end -}}
