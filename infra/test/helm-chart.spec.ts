@@ -4,7 +4,7 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { IContainer, IPodSpec, IService } from 'kubernetes-models/v1';
 import { schemaProblems, unknownFieldProblems } from './helm/kubernetes-schemas';
-import { componentOf, lintChart, ofKind, renderChart, RELEASE, runHelm, type Manifest } from './helm/render-chart';
+import { CHART_DIR, componentOf, lintChart, ofKind, renderChart, RELEASE, runHelm, type Manifest } from './helm/render-chart';
 
 const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'];
 const VALUES_FILES = ['ci/production-values.yaml', 'ci/everything-values.yaml'];
@@ -114,6 +114,14 @@ describe('the Helm chart infra/helm/mutuo', () => {
 
     expect(changed).toEqual(['requests']);
     expect(after.get('requests')).toContain('mutuo-requests:0.1.2');
+  }, 120_000);
+
+  it('installs as a client-side dry run, its notes naming each component with its image tag', () => {
+    const install = runHelm(['install', 'mutuo', CHART_DIR, '--namespace', 'mutuo', '--dry-run=client', '-f', `${CHART_DIR}/${VALUES_FILES[0]}`]);
+
+    expect({ status: install.status, stderr: install.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    const notes = install.stdout.slice(install.stdout.indexOf('NOTES:'));
+    for (const component of [...SERVICES, 'gateway']) expect(notes).toMatch(new RegExp(`  ${component}: \\S+/mutuo-${component}:[\\w.-]+ × 2\\n`));
   }, 120_000);
 
   describe.each(VALUES_FILES)('rendered with %s', (file) => {
