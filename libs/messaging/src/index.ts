@@ -25,3 +25,4 @@ export * from './service-messaging-apply';
 export * from './service-messaging-check';
 export * from './service-messaging-status';
 export * from './event-pattern-types';
+export * from './nats-permissions';
