@@ -13,7 +13,7 @@ import {
   type StreamStatus,
 } from '@mutuo/messaging';
 import { loadConfig, serviceConfigSchema } from '@mutuo/platform';
-import { messagingPlanFor, streamSettingsFromConfig } from '../service-messaging';
+import { consumedEventTypes, messagingPlanFor, streamSettingsFromConfig } from '../service-messaging';
 import type { OperatorAction, OperatorCommandGroup, OperatorContext } from './operator-command';
 
 /** Connects once, without the service's reconnect-forever policy: an operator wants an answer, not a wait. */
@@ -91,9 +91,19 @@ const apply: OperatorAction = {
     }),
 };
 
-/** `mutuo <service> streams status|apply` (docs/operations.md, "NATS: streams, consumers, cluster and credentials"). */
+const role: OperatorAction = {
+  name: 'role',
+  summary: 'what the service publishes and consumes on NATS, as one JSON line (read by npm run nats:permissions)',
+  changesData: false,
+  run: async ({ definition, io }) => {
+    io.out(JSON.stringify({ service: definition.name, consumedTypes: consumedEventTypes(definition) }));
+    return 0;
+  },
+};
+
+/** `mutuo <service> streams status|apply|role` (docs/operations.md, "NATS: streams, consumers, cluster and credentials"). */
 export const streamsCommandGroup: OperatorCommandGroup = {
   name: 'streams',
-  summary: "the service's JetStream streams and durable consumers: status, apply",
-  actions: [status, apply],
+  summary: "the service's JetStream streams and durable consumers: status, apply, role",
+  actions: [status, apply, role],
 };
