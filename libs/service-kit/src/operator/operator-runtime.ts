@@ -54,10 +54,14 @@ export interface OperatorNats {
   readonly config: OperatorConfig;
 }
 
-/** Runs `work` with a NATS connection that gives up at once when no server answers (a command must not hang). */
+/**
+ * Runs `work` with a NATS connection as the operator: the provisioning user (NATS_ADMIN_URL) when set, since a service's
+ * own user may neither manage streams nor republish another service's events; the service's NATS_URL otherwise. The
+ * connection gives up at once when no server answers: an operator wants an answer, not a wait.
+ */
 export async function withNats<T>(context: OperatorContext, work: (nats: OperatorNats) => Promise<T>): Promise<T> {
   const config = operatorConfig(context);
-  const nc = await connectNats(config.NATS_URL, `${context.definition.name}-operator@${hostname()}:${process.pid}`, {
+  const nc = await connectNats(config.NATS_ADMIN_URL ?? config.NATS_URL, `${context.definition.name}-operator@${hostname()}:${process.pid}`, {
     waitOnFirstConnect: false,
     maxReconnectAttempts: 0,
   });
