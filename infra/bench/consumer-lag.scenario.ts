@@ -13,6 +13,13 @@ export interface ConsumerLagOptions {
   readonly durationMs: number;
   /** Appends started per tick; the tick interval follows from the rate. */
   readonly eventsPerTick: number;
+  /**
+   * Whether the append wakes the relay, as in the service that appends (default). Off, the relay stands for the
+   * leader in another instance of the service, which no in-process nudge reaches.
+   */
+  readonly nudge?: boolean;
+  /** The consumer's durable name suffix, when two runs share a rate. Default: the rate. */
+  readonly label?: string;
 }
 
 /** p50 and p99 in milliseconds of one leg of the path. */
@@ -65,7 +72,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
   const consumer = new EventConsumer({
     nats: env.nc,
     // A durable of its own per run: each run reads only its own events.
-    consumer: `bench-lag-${options.eventsPerSecond}`,
+    consumer: `bench-lag-${options.label ?? options.eventsPerSecond}`,
     entityManager: env.orm.em,
     handlers: new Map([[RequestPostedV1.type, handler]]),
     prefix: env.prefix,
@@ -84,11 +91,11 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     relay.dispose();
     await consumer.close();
   };
-  cleanup.defer(`stop the ${options.eventsPerSecond} ev/s relay and consumer`, stopAll);
+  cleanup.defer(`stop the ${options.label ?? options.eventsPerSecond} ev/s relay and consumer`, stopAll);
   try {
     await consumer.start();
     relay.start();
-    const store = requestsEventStore(env.prefix, () => relay.nudge());
+    const store = requestsEventStore(env.prefix, options.nudge === false ? undefined : () => relay.nudge());
 
     const tickMs = (options.eventsPerTick * 1000) / options.eventsPerSecond;
     const ticks = Math.round(options.durationMs / tickMs);
