@@ -4,6 +4,9 @@ import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, freePort, natsTestPrefix, s
 import { benchBaseEnv, runBenchScriptToEnd, spawnBenchScript, waitUntilChildReady, type BenchChild } from './bench-child-process';
 import type { CleanupStack } from './bench-environment';
 
+/** Six processes compiling TypeScript at once on a loaded machine can take minutes. */
+const START_TIMEOUT_MS = 300_000;
+
 export const PLATFORM_SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
 
 export interface BenchPlatform {
@@ -65,7 +68,7 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     processes.push(child);
     cleanup.defer(`stop ${service}`, () => stopChildProcess(child.process));
   });
-  await Promise.all(processes.map((child, index) => waitUntilChildReady(child, `http://127.0.0.1:${ports[index]}/health/ready`)));
+  await Promise.all(processes.map((child, index) => waitUntilChildReady(child, `http://127.0.0.1:${ports[index]}/health/ready`, START_TIMEOUT_MS)));
 
   const gatewayPort = await freePort();
   const gateway = spawnBenchScript('gateway', 'gateway/src/main.ts', {
@@ -75,7 +78,7 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     ...Object.fromEntries(PLATFORM_SERVICES.map((service, index) => [`SUBGRAPH_${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`])),
   });
   cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
-  await waitUntilChildReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
+  await waitUntilChildReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`, START_TIMEOUT_MS);
   processes.push(gateway);
   return { processes, databases, natsPrefix, gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql` };
 }

@@ -1,5 +1,5 @@
 import { RequestPostedV1 } from '@mutuo/contracts';
-import { query } from '@mutuo/event-store';
+import { AppendListener, query } from '@mutuo/event-store';
 import { EventConsumer, NATS_MSG_ID_HEADER, OutboxRelay, ensureStreams, stderrLogger, type EventHandler } from '@mutuo/messaging';
 import { jetstream } from '@nats-io/jetstream';
 import { waitFor } from '@mutuo/testing';
@@ -18,6 +18,11 @@ export interface ConsumerLagOptions {
    * leader in another instance of the service, which no in-process nudge reaches.
    */
   readonly nudge?: boolean;
+  /**
+   * Wire the relay as a service does (libs/service-kit startService): the longest idle pause between its polls, and
+   * an AppendListener that wakes it on any append. Default: polling every 200 ms, no listener.
+   */
+  readonly asService?: { readonly idlePollIntervalMs: number };
   /** The consumer's durable name suffix, when two runs share a rate. Default: the rate. */
   readonly label?: string;
 }
@@ -84,9 +89,12 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     lockConnection: env.databaseUrl,
     lockName: relayName(env),
     batchSize: RELAY_BATCH_SIZE,
+    idlePollIntervalMs: options.asService?.idlePollIntervalMs,
     logger: stderrLogger,
   });
+  const listener = options.asService ? new AppendListener({ connection: env.databaseUrl, onAppended: () => relay.nudge() }) : undefined;
   const stopAll = async () => {
+    await listener?.stop();
     await relay.stop({ flushTimeoutMs: 0 });
     relay.dispose();
     await consumer.close();
@@ -95,6 +103,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
   try {
     await consumer.start();
     relay.start();
+    listener?.start();
     const store = requestsEventStore(env.prefix, options.nudge === false ? undefined : () => relay.nudge());
 
     const tickMs = (options.eventsPerTick * 1000) / options.eventsPerSecond;

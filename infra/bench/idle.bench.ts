@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { withPgClient } from '@mutuo/platform';
+import { IDLE_POLL_INTERVAL_MS } from '@mutuo/service-kit';
 import { TEST_POSTGRES_URL } from '@mutuo/testing';
 import { publishBenchResults, runBenchmark } from './bench-child-process';
 import { openBenchEnvironment, type CleanupStack } from './bench-environment';
@@ -19,7 +20,7 @@ import { measureCpuOver, type CpuWindow } from './process-cpu';
 const FULL_WINDOW_SECONDS = 60;
 const SETTLE_SECONDS = 15;
 /** Events come one at a time, far enough apart that the path is idle before each. */
-const SPARSE_RATE = { eventsPerSecond: 4, durationMs: 15_000, eventsPerTick: 1 } as const;
+const SPARSE_RATE = { eventsPerSecond: 4, durationMs: 15_000, eventsPerTick: 1, asService: { idlePollIntervalMs: IDLE_POLL_INTERVAL_MS } } as const;
 
 function windowSeconds(): number {
   const value = process.env.MUTUO_IDLE_SECONDS;
