@@ -16,11 +16,18 @@ import { openBenchEnvironment, type CleanupStack } from './bench-environment';
 import { startBenchPlatform } from './bench-platform';
 import { measureConsumerLag, type ConsumerLagResult } from './consumer-lag.scenario';
 import { measureCpuOver, type CpuWindow } from './process-cpu';
+import { median } from './statistics';
 
 const FULL_WINDOW_SECONDS = 60;
 const SETTLE_SECONDS = 15;
 /** Events come one at a time, far enough apart that the path is idle before each. */
-const SPARSE_RATE = { eventsPerSecond: 4, durationMs: 15_000, eventsPerTick: 1, asService: { idlePollIntervalMs: IDLE_POLL_INTERVAL_MS } } as const;
+const SPARSE_RATE = { eventsPerSecond: 4, durationMs: 8_000, eventsPerTick: 1 } as const;
+/** Each wiring and origin is measured this many times, alternately, so a burst of load elsewhere hits both alike. */
+const LATENCY_ROUNDS = 3;
+
+type Origin = 'nudged' | 'otherInstance';
+/** Append → handler runs: `polling` as before idle back-off (200 ms polls, no listener), `service` as startService wires it. */
+type LatencyRuns = Record<'polling' | 'service', Record<Origin, ConsumerLagResult[]>>;
 
 function windowSeconds(): number {
   const value = process.env.MUTUO_IDLE_SECONDS;
@@ -60,8 +67,7 @@ function render(run: {
   readonly loadAfter: string;
   readonly node: readonly CpuWindow[];
   readonly backends: readonly CpuWindow[];
-  readonly nudged: ConsumerLagResult;
-  readonly otherInstance: ConsumerLagResult;
+  readonly latency: LatencyRuns;
 }): string {
   const total = (windows: readonly CpuWindow[]) => windows.reduce((sum, window) => sum + window.percentOfCore, 0);
   const backendsByDatabase = new Map<string, number>();
@@ -69,8 +75,13 @@ function render(run: {
     const database = backend.name.split(' ')[0]!;
     backendsByDatabase.set(database, (backendsByDatabase.get(database) ?? 0) + backend.percentOfCore);
   }
-  const lag = (result: ConsumerLagResult) =>
-    `${result.lag.p50.toFixed(1)} ms p50, ${result.lag.p99.toFixed(1)} ms p99 (${result.appended} events; relay leg p50 ${result.stages.relay.p50.toFixed(1)} ms)`;
+  const medianOf = (runs: readonly ConsumerLagResult[], pick: (result: ConsumerLagResult) => number) => median(runs.map(pick));
+  const lagRow = (origin: Origin, label: string) => {
+    const polling = medianOf(run.latency.polling[origin], (result) => result.lag.p50);
+    const service = medianOf(run.latency.service[origin], (result) => result.lag.p50);
+    const relay = (wiring: 'polling' | 'service') => medianOf(run.latency[wiring][origin], (result) => result.stages.relay.p50).toFixed(1);
+    return `| ${label} | ${polling.toFixed(1)} ms (relay leg ${relay('polling')} ms) | ${service.toFixed(1)} ms (relay leg ${relay('service')} ms) | ${(service / polling).toFixed(2)} |`;
+  };
   return [
     `### Results of ${run.at.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
@@ -83,9 +94,12 @@ function render(run: {
     ...[...backendsByDatabase].map(([database, share]) => `| PostgreSQL backends of ${database} | | ${percent(share)} |`),
     `| **PostgreSQL backends, all** (${run.backends.length}) | ${run.backends.reduce((sum, window) => sum + window.cpuSeconds, 0).toFixed(2)} s | **${percent(total(run.backends))}** |`,
     '',
-    `Append → consumer handler, one event every ${1000 / SPARSE_RATE.eventsPerSecond} ms:`,
-    `- appended by the relay's own process (the store nudges the relay): ${lag(run.nudged)}`,
-    `- appended by another instance (no nudge reaches the relay): ${lag(run.otherInstance)}`,
+    `Append → consumer handler p50, one event every ${1000 / SPARSE_RATE.eventsPerSecond} ms for ${SPARSE_RATE.durationMs / 1000} s, median of ${LATENCY_ROUNDS} runs each, alternately:`,
+    '',
+    `| Appended | Polling every 200 ms, no listener | As services run (idle back-off to ${IDLE_POLL_INTERVAL_MS / 1000} s, append listener) | Ratio |`,
+    '| --- | ---: | ---: | ---: |',
+    lagRow('nudged', "in the relay's own process (the store nudges it)"),
+    lagRow('otherInstance', 'by another instance (no in-process nudge)'),
   ].join('\n');
 }
 
@@ -106,12 +120,24 @@ runBenchmark('bench:idle', async (cleanup: CleanupStack) => {
   })();
   const loadAfter = loadAverage();
 
-  progress('append → handler latency, events one at a time');
+  progress('append → handler latency, events one at a time: polling every 200 ms against the services\' wiring, alternately');
   const env = await openBenchEnvironment(cleanup);
-  const nudged = await measureConsumerLag(env, cleanup, { ...SPARSE_RATE, label: 'idle-nudged' });
-  const otherInstance = await measureConsumerLag(env, cleanup, { ...SPARSE_RATE, nudge: false, label: 'idle-other' });
+  const latency: LatencyRuns = { polling: { nudged: [], otherInstance: [] }, service: { nudged: [], otherInstance: [] } };
+  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+    for (const wiring of ['polling', 'service'] as const) {
+      for (const from of ['nudged', 'otherInstance'] as const) {
+        const result = await measureConsumerLag(env, cleanup, {
+          ...SPARSE_RATE,
+          nudge: from === 'nudged',
+          asService: wiring === 'service' ? { idlePollIntervalMs: IDLE_POLL_INTERVAL_MS } : undefined,
+          label: `idle-${wiring}-${from}-${round}`,
+        });
+        latency[wiring][from].push(result);
+      }
+    }
+  }
 
-  const section = render({ at: new Date(), seconds, loadBefore, loadAfter, node, backends: backendCpu, nudged, otherInstance });
+  const section = render({ at: new Date(), seconds, loadBefore, loadAfter, node, backends: backendCpu, latency });
   if (seconds === FULL_WINDOW_SECONDS) {
     publishBenchResults('idle', 'Idle cost', IDLE_METHOD, section);
   } else {
