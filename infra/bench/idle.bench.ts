@@ -19,7 +19,7 @@ import { measureCpuOver, type CpuWindow } from './process-cpu';
 import { median } from './statistics';
 
 const FULL_WINDOW_SECONDS = 60;
-const SETTLE_SECONDS = 30;
+const SETTLE_SECONDS = 60;
 /** Events come one at a time, far enough apart that the path is idle before each. */
 const SPARSE_RATE = { eventsPerSecond: 4, durationMs: 8_000, eventsPerTick: 1 } as const;
 /** Each wiring and origin is measured this many times, alternately, so a burst of load elsewhere hits both alike. */
