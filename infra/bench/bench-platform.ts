@@ -62,7 +62,9 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     };
   });
   await Promise.all(PLATFORM_SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
-  await Promise.all(PLATFORM_SERVICES.map((service, index) => runBenchScriptToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)));
+  await Promise.all(
+    PLATFORM_SERVICES.map((service, index) => runBenchScriptToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)),
+  );
 
   const processes: BenchChild[] = [];
   PLATFORM_SERVICES.forEach((service, index) => {

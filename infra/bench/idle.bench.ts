@@ -52,7 +52,10 @@ async function postgresBackends(databases: readonly string[]): Promise<{ name: s
       'select pid, datname, application_name from pg_stat_activity where datname = any($1::text[])',
       [databases],
     );
-    return rows.map((row) => ({ name: `${row.datname.replace(/^mutuo_bench_/, '').replace(/_[^_]+$/, '')} ${row.application_name || '(pool)'}`, pid: row.pid }));
+    return rows.map((row) => ({
+      name: `${row.datname.replace(/^mutuo_bench_/, '').replace(/_[^_]+$/, '')} ${row.application_name || '(pool)'}`,
+      pid: row.pid,
+    }));
   });
 }
 
@@ -116,11 +119,14 @@ runBenchmark('bench:idle', async (cleanup: CleanupStack) => {
   progress(`measuring ${nodeProcesses.length} processes and ${backends.length} PostgreSQL backends over ${seconds} s`);
   const [node, backendCpu] = await (async () => {
     const all = await measureCpuOver([...nodeProcesses, ...backends.map((backend) => ({ ...backend, name: `pg ${backend.name}` }))], seconds * 1000);
-    return [all.filter((window) => !window.name.startsWith('pg ')), all.filter((window) => window.name.startsWith('pg ')).map((window) => ({ ...window, name: window.name.slice(3) }))];
+    return [
+      all.filter((window) => !window.name.startsWith('pg ')),
+      all.filter((window) => window.name.startsWith('pg ')).map((window) => ({ ...window, name: window.name.slice(3) })),
+    ];
   })();
   const loadAfter = loadAverage();
 
-  progress('append → handler latency, events one at a time: polling every 200 ms against the services\' wiring, alternately');
+  progress("append → handler latency, events one at a time: polling every 200 ms against the services' wiring, alternately");
   const env = await openBenchEnvironment(cleanup);
   const latency: LatencyRuns = { polling: { nudged: [], otherInstance: [] }, service: { nudged: [], otherInstance: [] } };
   for (let round = 0; round < LATENCY_ROUNDS; round++) {

@@ -94,7 +94,10 @@ describe('Append notifications', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(notified).toBe(2);
 
-      await query(orm.em.fork(), `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'mutuo-append-listener'`);
+      await query(
+        orm.em.fork(),
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'mutuo-append-listener'`,
+      );
       await until('the listener to reconnect', () => listener.listening && notified === 3, 10_000);
       await append();
       await until('an append after the reconnect to notify', () => notified === 4, 5_000);
