@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const REPOSITORY_ROOT = join(__dirname, '..', '..');
+import { REPOSITORY_ROOT } from './service-processes';
 
 export interface OlderVersion {
   /** The commit the tree was exported from. */
