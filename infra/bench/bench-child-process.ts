@@ -44,9 +44,9 @@ export function runBenchScriptToEnd(name: string, script: string, env: NodeJS.Pr
   });
 }
 
-export async function waitUntilChildReady(child: BenchChild, url: string): Promise<void> {
+export async function waitUntilChildReady(child: BenchChild, url: string, timeoutMs = 60_000): Promise<void> {
   try {
-    await waitFor(() => answersOk(url), { description: `${child.name} to be ready`, timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(() => answersOk(url), { description: `${child.name} to be ready`, timeoutMs, intervalMs: 250 });
   } catch (error) {
     throw new Error(`${errorMessage(error)}\n${child.output.slice(-30).join('')}`);
   }

@@ -1,5 +1,5 @@
 import { RequestPostedV1 } from '@mutuo/contracts';
-import { query } from '@mutuo/event-store';
+import { AppendListener, query } from '@mutuo/event-store';
 import { EventConsumer, NATS_MSG_ID_HEADER, OutboxRelay, ensureStreams, stderrLogger, type EventHandler } from '@mutuo/messaging';
 import { jetstream } from '@nats-io/jetstream';
 import { waitFor } from '@mutuo/testing';
@@ -13,6 +13,18 @@ export interface ConsumerLagOptions {
   readonly durationMs: number;
   /** Appends started per tick; the tick interval follows from the rate. */
   readonly eventsPerTick: number;
+  /**
+   * Whether the append wakes the relay, as in the service that appends (default). Off, the relay stands for the
+   * leader in another instance of the service, which no in-process nudge reaches.
+   */
+  readonly nudge?: boolean;
+  /**
+   * Wire the relay as a service does (libs/service-kit startService): the longest idle pause between its polls, and
+   * an AppendListener that wakes it on any append. Default: polling every 200 ms, no listener.
+   */
+  readonly asService?: { readonly idlePollIntervalMs: number };
+  /** The consumer's durable name suffix, when two runs share a rate. Default: the rate. */
+  readonly label?: string;
 }
 
 /** p50 and p99 in milliseconds of one leg of the path. */
@@ -65,7 +77,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
   const consumer = new EventConsumer({
     nats: env.nc,
     // A durable of its own per run: each run reads only its own events.
-    consumer: `bench-lag-${options.eventsPerSecond}`,
+    consumer: `bench-lag-${options.label ?? options.eventsPerSecond}`,
     entityManager: env.orm.em,
     handlers: new Map([[RequestPostedV1.type, handler]]),
     prefix: env.prefix,
@@ -77,18 +89,22 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     lockConnection: env.databaseUrl,
     lockName: relayName(env),
     batchSize: RELAY_BATCH_SIZE,
+    idlePollIntervalMs: options.asService?.idlePollIntervalMs,
     logger: stderrLogger,
   });
+  const listener = options.asService ? new AppendListener({ connection: env.databaseUrl, onAppended: () => relay.nudge() }) : undefined;
   const stopAll = async () => {
+    await listener?.stop();
     await relay.stop({ flushTimeoutMs: 0 });
     relay.dispose();
     await consumer.close();
   };
-  cleanup.defer(`stop the ${options.eventsPerSecond} ev/s relay and consumer`, stopAll);
+  cleanup.defer(`stop the ${options.label ?? options.eventsPerSecond} ev/s relay and consumer`, stopAll);
   try {
     await consumer.start();
     relay.start();
-    const store = requestsEventStore(env.prefix, () => relay.nudge());
+    listener?.start();
+    const store = requestsEventStore(env.prefix, options.nudge === false ? undefined : () => relay.nudge());
 
     const tickMs = (options.eventsPerTick * 1000) / options.eventsPerSecond;
     const ticks = Math.round(options.durationMs / tickMs);

@@ -17,3 +17,7 @@ export * from './personal-data/key-encryption-keys';
 export * from './personal-data/published-personal-data';
 export * from './idempotency/idempotency-keys';
 export * from './idempotency/idempotency-keys.migration';
+export * from './idle-polling';
+export * from './append-notifications/append-notifications.sql';
+export * from './append-notifications/append-notifications.migration';
+export * from './append-notifications/append-listener';

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { APPEND_NOTIFICATIONS_MIGRATION } from './append-notifications/append-notifications.migration';
 import { PARKED_EVENTS_SCHEMA_SQL } from './schema';
 
 /**
@@ -11,4 +12,7 @@ export class ParkedEventsSchema extends Migration {
   }
 }
 
-export const EVENT_STORE_MIGRATIONS = [{ name: 'Migration20261207000000_event_store_parked_events', class: ParkedEventsSchema }] as const;
+export const EVENT_STORE_MIGRATIONS = [
+  { name: 'Migration20261207000000_event_store_parked_events', class: ParkedEventsSchema },
+  APPEND_NOTIFICATIONS_MIGRATION,
+] as const;

@@ -5,6 +5,7 @@ import { parkedEvents, type ParkedEvent } from './projections/parked-events';
 import { ProjectionRebuildInProgress, type Projection, type ProjectionRunnerOptions } from './projections/projection';
 import { applyProjectedEvent, applyProjectionBatch } from './projections/projection-batch';
 import { projectionCheckpoints } from './projections/projection-checkpoints';
+import { IdlePolling } from './idle-polling';
 import { EventApplyFailure, FailureRateLimit, type ProjectionFailure } from './projections/projection-failure';
 import { isTransientError } from './projections/transient-error';
 import { query } from './sql';
@@ -29,7 +30,7 @@ export type { ProjectionFailure } from './projections/projection-failure';
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
+  private readonly polling: IdlePolling;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wakeAgain = false;
@@ -43,7 +44,8 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 200;
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    const pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.polling = new IdlePolling({ intervalMs: pollIntervalMs, idleIntervalMs: options.idlePollIntervalMs });
     this.rateLimit = new FailureRateLimit(options.failureReportIntervalMs ?? 30_000);
   }
 
@@ -57,6 +59,7 @@ export class ProjectionRunner {
   /** Wakes the runner now (e.g. after a local append) instead of at the next poll. */
   nudge(): void {
     if (this.stopped) return;
+    this.polling.activity();
     if (this.running) {
       this.wakeAgain = true;
       return;
@@ -84,6 +87,7 @@ export class ProjectionRunner {
         try {
           if (await this.applyNextBatch(projection)) progressed.push(projection);
         } catch (error) {
+          this.polling.activity();
           firstError ??= error;
           this.failed(projection.name, error);
         }
@@ -180,7 +184,7 @@ export class ProjectionRunner {
           this.running = undefined;
           const again = this.wakeAgain;
           this.wakeAgain = false;
-          this.schedule(again ? 0 : this.pollIntervalMs);
+          this.schedule(again ? 0 : this.polling.nextDelayMs());
         });
     }, delayMs);
     this.timer.unref?.();

@@ -1,3 +1,5 @@
+import { APPEND_NOTIFICATIONS_SCHEMA_SQL } from './append-notifications/append-notifications.sql';
+
 /**
  * Tables owned by the event store. Each service's first MikroORM migration adds this SQL (tables added later
  * also come with their own migration in EVENT_STORE_MIGRATIONS, for databases created before them),
@@ -89,4 +91,5 @@ create table if not exists mutuo_projection_checkpoints (
   updated_at timestamptz not null default clock_timestamp(),
   constraint mutuo_projection_checkpoints_pkey primary key (projection)
 );
-${PARKED_EVENTS_SCHEMA_SQL}`;
+${PARKED_EVENTS_SCHEMA_SQL}
+${APPEND_NOTIFICATIONS_SCHEMA_SQL}`;

@@ -1,4 +1,4 @@
-import type { GlobalCheckpoint } from '@mutuo/event-store';
+import { IdlePolling, type GlobalCheckpoint } from '@mutuo/event-store';
 import { AdvisoryLockLeader } from './advisory-lock-leader';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
@@ -32,7 +32,7 @@ interface BatchOutcome {
  */
 export class OutboxRelay {
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
+  private readonly polling: IdlePolling;
   private readonly leaderRetryMs: number;
   private readonly retryBackoff: BackoffOptions;
   private readonly logger: MessagingLogger;
@@ -57,7 +57,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.polling = new IdlePolling({ intervalMs: options.pollIntervalMs ?? 200, idleIntervalMs: options.idlePollIntervalMs });
     this.leaderRetryMs = options.leaderRetryMs ?? 1_000;
     this.retryBackoff = { initialMs: 250, maxMs: 30_000, ...options.retryBackoff };
     this.logger = options.logger ?? stderrLogger;
@@ -99,6 +99,7 @@ export class OutboxRelay {
 
   /** Wakes the relay now, e.g. right after an append committed. Does not cut a failure backoff short. */
   nudge(): void {
+    this.polling.activity();
     this.wake('nudge');
   }
 
@@ -198,11 +199,12 @@ export class OutboxRelay {
         continue;
       }
       this.consecutiveFailures = 0;
+      if (outcome.published > 0) this.polling.activity();
       // Erasure reaches the broker: messages carrying personal data whose key is gone are erased from their stream.
       await this.eraser?.eraseDue();
       // A full batch means more may be waiting, and so does a nudge that came while publishing: go again at once.
       const nudged = this.scheduler.takeNudgedWhileBusy();
-      if (outcome.fetched < this.batchSize && !nudged) await this.sleep(this.pollIntervalMs, 'poll');
+      if (outcome.fetched < this.batchSize && !nudged) await this.sleep(this.polling.nextDelayMs(), 'poll');
     }
     this.scheduler.signalBatchDone();
   }

@@ -17,8 +17,13 @@ export interface OutboxRelayOptions {
    */
   readonly lockName?: string;
   readonly batchSize?: number;
-  /** Idle polling interval. Default 200 ms; `nudge()` wakes the relay at once. */
+  /** Polling interval while events come. Default 200 ms; `nudge()` wakes the relay at once. */
   readonly pollIntervalMs?: number;
+  /**
+   * The longest pause between polls once idle (see IdlePolling in @mutuo/event-store): set it when every append
+   * nudges the relay (AppendListener). Default `pollIntervalMs`: polling never slows down.
+   */
+  readonly idlePollIntervalMs?: number;
   /** How often a follower tries to take over leadership. Default 1 s. */
   readonly leaderRetryMs?: number;
   readonly publishTimeoutMs?: number;

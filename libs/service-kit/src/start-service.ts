@@ -5,7 +5,7 @@ import { Module, type INestApplication, type DynamicModule } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EventUpcasters, PostgresEventStore, ProjectionRunner, type ProjectionFailure } from '@mutuo/event-store';
+import { AppendListener, EventUpcasters, PostgresEventStore, ProjectionRunner, type ProjectionFailure } from '@mutuo/event-store';
 import {
   JetStreamServer,
   NatsHealth,
@@ -60,6 +60,11 @@ export interface StartServiceOptions {
 }
 
 const SHUTDOWN_FLUSH_MS = 5_000;
+/**
+ * Once idle, the relay and projections poll this rarely: every append, this instance's or another's, wakes them (an
+ * in-process nudge, or the AppendListener), so a poll only guards against a wake-up lost while the listener reconnects.
+ */
+export const IDLE_POLL_INTERVAL_MS = 10_000;
 const NATS_DRAIN_MS = 2_000;
 
 /**
@@ -130,6 +135,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       lockConnection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
       lockName: outboxRelayLockName(definition.name),
       pollIntervalMs: options.pollIntervalMs,
+      idlePollIntervalMs: IDLE_POLL_INTERVAL_MS,
       logger: messagingLogger,
       codec,
     });
@@ -140,10 +146,20 @@ export async function startService(definition: ServiceDefinition, options: Start
     );
     const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,
+      idlePollIntervalMs: IDLE_POLL_INTERVAL_MS,
       countFailure: projectionMetrics.countFailure,
       reportFailure: (failure) => logProjectionFailure(logger, failure),
     });
     projectionMetrics.observe(projections);
+    // Another instance's append wakes this one's relay and projections, as this instance's own appends do.
+    const appendListener = new AppendListener({
+      connection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
+      onAppended: () => {
+        relay.nudge();
+        projections.nudge();
+      },
+      onProblem: (message) => logger.warn(message),
+    });
 
     const health = HealthModule.register(
       {
@@ -197,6 +213,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     await app.listen(config.PORT, config.HOST);
     relay.start();
     projections.start();
+    appendListener.start();
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://${config.HOST}:${address.port}`;
     logger.info({ url }, `${definition.name} is listening`);
@@ -207,6 +224,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       (closing ??= (async () => {
         // Nest closes the JetStream consumer first (no new messages, in-flight ones finish) and the HTTP server.
         await app.close();
+        await appendListener.stop();
         await projections.stop();
         await relay
           .flush(SHUTDOWN_FLUSH_MS)

@@ -80,7 +80,13 @@ export function defineProjection<Event extends TypedEvent>(definition: Projectio
 
 export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
+  /** Pause between polls while events come. Default 250 ms; `nudge()` wakes the runner at once. */
   readonly pollIntervalMs?: number;
+  /**
+   * The longest pause once idle (see IdlePolling): set it when appends wake the runner (AppendListener). Default
+   * `pollIntervalMs`: polling never slows down.
+   */
+  readonly idlePollIntervalMs?: number;
   /** Every failure, as it happens (for a counter). */
   readonly countFailure?: (failure: ProjectionFailure) => void;
   /** Failures to log: every parked event, and a projection's retries at most once per `failureReportIntervalMs`. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { IdlePolling } from '@mutuo/event-store';
 import { SERVICE_LOGGER, Clock } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../channels/notifications.config';
@@ -31,6 +32,9 @@ export interface DeliveryWorkerReport {
   readonly steps: number;
 }
 
+/** The longest pause between passes once idle: digests and interrupted sends wait at most this much longer. */
+const IDLE_PASS_INTERVAL_MS = 10_000;
+
 /** Deliveries claimed ("sending" committed) in one transaction, and claims sending at once. */
 const CLAIM_SIZE = 100;
 const CLAIMS_IN_FLIGHT = 2;
@@ -49,6 +53,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private wakeAgain = false;
   /** Partner webhooks are posted beside the passes: a slow partner never holds up a sign-in code. */
   private readonly partners: BackgroundLane;
+  /** Passes every `intervalMs` while there is work; once idle, rarer, but never later than the next retry due. */
+  private readonly polling: IdlePolling;
 
   constructor(
     private readonly transactions: WorkerTransactions,
@@ -64,6 +70,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(WORKER_STEPS) private readonly steps: WorkerStep[],
     private readonly fresh: FreshDeliveries,
   ) {
+    this.polling = new IdlePolling({ intervalMs: config.worker.intervalMs, idleIntervalMs: Math.max(config.worker.intervalMs, IDLE_PASS_INTERVAL_MS) });
     this.partners = new BackgroundLane(Math.max(1, Math.ceil(config.worker.concurrency / 2)), (error) =>
       this.logger.error({ err: error }, 'Partner webhook attempt failed; it is tried again at a later pass'),
     );
@@ -78,6 +85,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** New work was just committed: run a pass now (or right after the one running). */
   private nudge(): void {
     if (this.stopped) return;
+    this.polling.activity();
     if (this.running) {
       this.wakeAgain = true;
       return;
@@ -232,7 +240,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
-        .then((report) => (report.attempted >= this.config.worker.batchSize / 2 || report.steps > 0 ? 0 : this.config.worker.intervalMs))
+        .then((report) => (report.attempted >= this.config.worker.batchSize / 2 || report.steps > 0 ? 0 : this.delayAfter(report)))
         .catch((error: unknown) => {
           this.logger.error({ err: error }, 'Delivery pass failed; it runs again at the next interval');
           return this.config.worker.intervalMs;
@@ -245,6 +253,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
         });
     }, delayMs);
     this.timer.unref?.();
+  }
+
+  /** The pause after a pass that left nothing to do at once: longer once idle, but not past the next retry due. */
+  private async delayAfter(report: DeliveryWorkerReport): Promise<number> {
+    if (report.attempted > 0 || report.recovered > 0 || report.digests > 0) this.polling.activity();
+    const idleDelay = this.polling.nextDelayMs();
+    if (idleDelay <= this.config.worker.intervalMs) return idleDelay;
+    const due = `select min(next_attempt_at) as at from deliveries where status = 'pending' and digest = 'immediate' and not held_for_digest`;
+    const [next] = await this.transactions.scan<{ at: Date | null }>(due, []);
+    const dueInMs = next?.at ? new Date(next.at).getTime() - this.clock.now().getTime() : Number.POSITIVE_INFINITY;
+    return Math.max(this.config.worker.intervalMs, Math.min(idleDelay, dueInMs));
   }
 
   private async recoverInterrupted(now: Date): Promise<number> {

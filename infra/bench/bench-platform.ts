@@ -1,0 +1,88 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { dropDatabase, ensureAppRole } from '@mutuo/platform';
+import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix } from '@mutuo/testing';
+import { benchBaseEnv, runBenchScriptToEnd, spawnBenchScript, waitUntilChildReady, type BenchChild } from './bench-child-process';
+import type { CleanupStack } from './bench-environment';
+
+/** Six processes compiling TypeScript at once on a loaded machine can take minutes. */
+const START_TIMEOUT_MS = 300_000;
+
+export const PLATFORM_SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
+
+export interface BenchPlatform {
+  /** The five services and the gateway, as started. */
+  readonly processes: readonly BenchChild[];
+  /** Each service's database name (`mutuo_bench_<service>_<suffix>`). */
+  readonly databases: readonly string[];
+  readonly natsPrefix: string;
+  readonly gatewayUrl: string;
+}
+
+/**
+ * The whole platform as an operator runs it: five services, each on a fresh database after its migrations, sharing
+ * one NATS prefix, and the gateway in front of them; membership signs tokens with a key made for the run. Everything
+ * is removed by `cleanup`.
+ */
+export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPlatform> {
+  const suffix = uniqueSuffix();
+  const natsPrefix = natsTestPrefix();
+  const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const codeDeliveryKey = randomBytes(32).toString('base64');
+  const ports = await Promise.all(PLATFORM_SERVICES.map(() => freePort()));
+  const membershipUrl = `http://127.0.0.1:${ports[0]}`;
+  const base: NodeJS.ProcessEnv = {
+    ...benchBaseEnv(),
+    JWT_JWKS_URL: `${membershipUrl}/.well-known/jwks.json`,
+    JWT_ALGORITHMS: 'ES256',
+    GATEWAY_SHARED_SECRET: 'bench-gateway-secret-0123456789abcdef0123',
+    NATS_PREFIX: natsPrefix,
+    REGION: 'bench',
+    // E.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where an idle service's CPU goes (written when it stops).
+    ...(process.env.MUTUO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.MUTUO_BENCH_NODE_OPTIONS } : {}),
+  };
+  cleanup.defer(`delete streams ${natsPrefix}*`, () => deleteStreamsWithPrefix(natsPrefix));
+  const databases = PLATFORM_SERVICES.map((service) => `mutuo_bench_${service}_${suffix}`);
+  const envs = PLATFORM_SERVICES.map((service, index) => {
+    const database = databases[index]!;
+    cleanup.defer(`drop database ${database}`, () => dropDatabase(TEST_POSTGRES_URL, database));
+    const admin = new URL(TEST_POSTGRES_URL);
+    admin.pathname = `/${database}`;
+    const app = new URL(admin.toString());
+    app.username = `mutuo_${service}_app`;
+    app.password = '';
+    return {
+      ...base,
+      ...(service === 'membership'
+        ? { MEMBERSHIP_SIGNING_KEY: signingKeyPem, MEMBERSHIP_CODE_DELIVERY_KEY: codeDeliveryKey, MEMBERSHIP_HASH_SECRET: randomBytes(32).toString('hex') }
+        : {}),
+      ...(service === 'notifications' ? { MEMBERSHIP_CODE_DELIVERY_KEY: codeDeliveryKey } : {}),
+      PORT: String(ports[index]),
+      DATABASE_ADMIN_URL: admin.toString(),
+      DATABASE_URL: app.toString(),
+    };
+  });
+  await Promise.all(PLATFORM_SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
+  await Promise.all(
+    PLATFORM_SERVICES.map((service, index) => runBenchScriptToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)),
+  );
+
+  const processes: BenchChild[] = [];
+  PLATFORM_SERVICES.forEach((service, index) => {
+    const child = spawnBenchScript(service, `services/${service}/src/main.ts`, envs[index]!);
+    processes.push(child);
+    cleanup.defer(`stop ${service}`, () => stopChildProcess(child.process));
+  });
+  await Promise.all(processes.map((child, index) => waitUntilChildReady(child, `http://127.0.0.1:${ports[index]}/health/ready`, START_TIMEOUT_MS)));
+
+  const gatewayPort = await freePort();
+  const gateway = spawnBenchScript('gateway', 'gateway/src/main.ts', {
+    ...base,
+    PORT: String(gatewayPort),
+    HOST: '127.0.0.1',
+    ...Object.fromEntries(PLATFORM_SERVICES.map((service, index) => [`SUBGRAPH_${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`])),
+  });
+  cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
+  await waitUntilChildReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`, START_TIMEOUT_MS);
+  processes.push(gateway);
+  return { processes, databases, natsPrefix, gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql` };
+}
