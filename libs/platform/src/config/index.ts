@@ -5,3 +5,7 @@ export * from './auth-variables';
 export * from './service-config';
 export * from './infrastructure-variables';
 export * from './personal-data-keks';
+export * from './listen-host';
+export * from './environment-reference';
+export * from './auth-variables.notes';
+export * from './service-config.notes';
