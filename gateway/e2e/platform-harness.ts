@@ -119,7 +119,7 @@ export class PlatformHarness {
       SERVICES.map((service, index) =>
         waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), {
           description: `${service} to be ready`,
-          timeoutMs: 60_000,
+          timeoutMs: 150_000,
           intervalMs: 250,
         }),
       ),
@@ -134,7 +134,7 @@ export class PlatformHarness {
     });
     await waitFor(() => answersOk(`http://127.0.0.1:${gatewayPort}/health/ready`), {
       description: 'the gateway to be ready',
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
       intervalMs: 250,
     });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;

@@ -16,7 +16,7 @@ export function walkingSkeletonScenario(platform: PlatformHarness): void {
 
   beforeAll(async () => {
     await platform.start();
-  }, 180_000);
+  }, 400_000);
   afterAll(() => platform.stop(), 60_000);
 
   it('turns a request for help into one answer that crosses every service', async () => {

@@ -16,8 +16,6 @@ import {
 } from '@mutuo/platform';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { format, resolveConfig } from 'prettier';
-import { gatewayEnvSchema } from '../../gateway/src/config/gateway-config';
-import { gatewayConfigNotes, gatewayExtraVariables } from '../../gateway/src/config/gateway-config.notes';
 import { undocumentedVariables } from './config-reference.scan';
 
 const ROOT = join(__dirname, '..', '..');
@@ -30,16 +28,23 @@ interface ServiceEnvironment {
   readonly sections: readonly EnvironmentSection[];
 }
 
-/** The service's definition (its default port) and its own variables (services/<name>/src/<name>.environment.ts). */
+// Deployables are loaded by path, as the runner that starts them does: infra depends on no project's internals.
+/** A project's own variables: `<name>EnvironmentSections` of `<src>/<name>.environment.ts`. */
+function loadSections(src: string, name: string): readonly EnvironmentSection[] {
+  const file = join(ROOT, src, `${name}.environment.ts`);
+  if (!existsSync(file)) throw new Error(`${relative(ROOT, file)} is missing: it lists the variables ${name} reads`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sections = (require(file) as Record<string, readonly EnvironmentSection[]>)[`${name}EnvironmentSections`];
+  if (!sections) throw new Error(`${relative(ROOT, file)} must export ${name}EnvironmentSections`);
+  return sections;
+}
+
+/** The service's definition (its default port) and its own variables. */
 function loadService(name: string): ServiceEnvironment {
-  const environmentFile = join(ROOT, 'services', name, 'src', `${name}.environment.ts`);
-  if (!existsSync(environmentFile)) throw new Error(`${relative(ROOT, environmentFile)} is missing: it lists the service's own variables`);
+  const src = join('services', name, 'src');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const definition = (require(join(ROOT, 'services', name, 'src', `${name}.service.ts`)) as Record<string, ServiceDefinition>)[`${name}Service`]!;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sections = (require(environmentFile) as Record<string, readonly EnvironmentSection[]>)[`${name}EnvironmentSections`];
-  if (!sections) throw new Error(`${relative(ROOT, environmentFile)} must export ${name}EnvironmentSections`);
-  return { name, defaultPort: definition.defaultPort, sections };
+  const definition = (require(join(ROOT, src, `${name}.service.ts`)) as Record<string, ServiceDefinition>)[`${name}Service`]!;
+  return { name, defaultPort: definition.defaultPort, sections: loadSections(src, name) };
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -88,14 +93,14 @@ every development default marked in the Production column is refused, so a deplo
 
 Where the variables come from: \`libs/platform/src/config/service-config.ts\` (every service, notes in
 \`service-config.notes.ts\`), each service's own schemas (listed with their notes in \`services/<name>/src/<name>.environment.ts\`)
-and \`gateway/src/config/gateway-config.ts\` (notes in \`gateway-config.notes.ts\`). A new variable needs its note, or
+and \`gateway/src/config/gateway-config.ts\` (listed in \`gateway/src/gateway.environment.ts\`). A new variable needs its note, or
 \`npm run docs:config\` fails naming it; \`npm test\` fails while this file is stale.`;
 
 async function render(): Promise<string> {
   const services = SERVICES.map(loadService);
   const common = commonRows(services);
   const own = services.map(serviceRows);
-  const gateway = describeEnvironment({ schema: gatewayEnvSchema, notes: gatewayConfigNotes, variables: gatewayExtraVariables });
+  const gateway = loadSections(join('gateway', 'src'), 'gateway').flatMap((section) => describeEnvironment(section));
   const missing = undocumentedVariables(ROOT, new Set([...common, ...own.flat(), ...gateway].map((row) => row.name)));
   if (missing.length > 0) {
     throw new Error(`read by the code but in no schema or note: ${missing.map((found) => `${found.name} (${found.file})`).join(', ')}`);
@@ -126,4 +131,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((status) => process.exit(status));
+void main().then((status) => process.exit(status));
