@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run mutuo -- <service|all> <group> <action> [arguments] [--yes]`: the operator command line. Each service
 // answers for itself (its database, its stream, its consumers), with the environment it would start with; `all`
-// runs the command for every service in turn. The built output is used when present (`npm run build`), the sources
-// otherwise. docs/operations.md lists the commands.
+// runs the command for every service in turn. In a checkout the sources run (a stale build must not answer); where
+// there are no sources (an image) or MUTUO_BUILT=1, the built output does. docs/operations.md lists the commands.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,9 +12,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'];
 
 function entryPoint(service) {
-  const built = path.join(ROOT, 'dist', 'services', service, 'operate.js');
-  if (process.env.MUTUO_FROM_SOURCE !== '1' && fs.existsSync(built)) return [built];
-  return ['-r', path.join(ROOT, 'infra', 'register.js'), path.join(ROOT, 'services', service, 'src', 'operate.ts')];
+  const source = path.join(ROOT, 'services', service, 'src', 'operate.ts');
+  if (process.env.MUTUO_BUILT !== '1' && fs.existsSync(source)) return ['-r', path.join(ROOT, 'infra', 'register.js'), source];
+  return [path.join(ROOT, 'dist', 'services', service, 'operate.js')];
 }
 
 const [target, ...rest] = process.argv.slice(2);

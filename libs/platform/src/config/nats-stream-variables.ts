@@ -26,23 +26,12 @@ function isNatsUrlList(value: string): boolean {
  */
 export function natsStreamVariablesShape() {
   return {
-    NATS_ADMIN_URL: z
-      .string()
-      .refine(isNatsUrlList, 'must be a nats:// URL (or a comma-separated list of them)')
-      .optional()
-      .describe('NATS URL with the provisioning user, for `mutuo <service> streams apply|status`; NATS_URL when unset. Services never use it.'),
-    NATS_STREAM_REPLICAS: wholeNumber(1, 5)
-      .default(1)
-      .describe('Copies of each stream in the NATS cluster: 1 on a single server, 3 on a 3- or 5-node cluster (5 only on 5+ nodes).'),
-    NATS_STREAM_MAX_AGE_DAYS: wholeNumber(0, MAX_DAYS).default(30).describe("Days an event stays in its service's stream; 0 keeps events forever."),
-    NATS_DEAD_LETTER_MAX_AGE_DAYS: wholeNumber(0, MAX_DAYS).default(90).describe('Days a dead letter stays in the dead-letter stream; 0 keeps them forever.'),
-    NATS_STREAM_STORAGE: z
-      .enum(['file', 'memory'], { error: 'must be file or memory' })
-      .default('file')
-      .describe('Where JetStream keeps streams: file (survives restarts) or memory (tests only; refused in production).'),
-    NATS_DUPLICATE_WINDOW_SECONDS: wholeNumber(1, 7 * DAY_SECONDS)
-      .default(120)
-      .describe('Seconds in which JetStream drops a republished event with the same id (the outbox relay retries within it).'),
+    NATS_ADMIN_URL: z.string().refine(isNatsUrlList, 'must be a nats:// URL (or a comma-separated list of them)').optional(),
+    NATS_STREAM_REPLICAS: wholeNumber(1, 5).default(1),
+    NATS_STREAM_MAX_AGE_DAYS: wholeNumber(0, MAX_DAYS).default(30),
+    NATS_DEAD_LETTER_MAX_AGE_DAYS: wholeNumber(0, MAX_DAYS).default(90),
+    NATS_STREAM_STORAGE: z.enum(['file', 'memory'], { error: 'must be file or memory' }).default('file'),
+    NATS_DUPLICATE_WINDOW_SECONDS: wholeNumber(1, 7 * DAY_SECONDS).default(120),
   };
 }
 

@@ -1,5 +1,6 @@
 import { authVariableNotes } from './auth-variables.notes';
 import type { VariableNote } from './environment-reference';
+import { natsStreamVariableNotes } from './nats-stream-variables.notes';
 
 /** docs/configuration.md: the variables every service reads (serviceConfigSchema), described for operators. */
 export const serviceConfigNotes: Readonly<Record<string, VariableNote>> = {
@@ -26,6 +27,7 @@ export const serviceConfigNotes: Readonly<Record<string, VariableNote>> = {
     description: 'Prefix of the JetStream stream names and subjects; several platforms can share one NATS with different prefixes.',
     format: 'letters, digits, `-`, `_`',
   },
+  ...natsStreamVariableNotes,
   ...authVariableNotes,
   PERSONAL_DATA_KEKS: {
     description:
