@@ -61,8 +61,13 @@ export class PlatformHarness {
   private readonly codes: SignInCodeDelivery[] = [];
   private nats: NatsConnection | undefined;
 
-  /** `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say). */
-  constructor(private readonly options: { readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>> } = {}) {}
+  /**
+   * `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say); `env` adds them to
+   * every service's and the gateway's (an OpenTelemetry collector, say).
+   */
+  constructor(
+    private readonly options: { readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>>; readonly env?: NodeJS.ProcessEnv } = {},
+  ) {}
 
   /**
    * Starts every service and the gateway. A failed start shows the last lines each process printed, so a suite's
@@ -208,6 +213,7 @@ export class PlatformHarness {
       JWT_JWKS_URL: `${this.membershipUrl}/.well-known/jwks.json`,
       JWT_ALGORITHMS: 'ES256',
       GATEWAY_SHARED_SECRET,
+      ...this.options.env,
     };
   }
 

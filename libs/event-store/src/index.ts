@@ -17,3 +17,4 @@ export * from './personal-data/key-encryption-keys';
 export * from './personal-data/published-personal-data';
 export * from './idempotency/idempotency-keys';
 export * from './idempotency/idempotency-keys.migration';
+export * from './tracing/spans';

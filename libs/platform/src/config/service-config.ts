@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authVariablesShape, checkAuthVariables, resolveAuthVariables, type AuthVariables } from './auth-variables';
 import { checkInfrastructureVariables } from './infrastructure-variables';
 import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks, type PersonalDataKeksVariables } from './personal-data-keks';
+import { telemetryVariablesShape } from '../telemetry/telemetry-variables';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,6 +67,7 @@ function commonShape(service: string, defaultPort: number) {
     ...authVariablesShape,
     ...personalDataKeksShape,
     LOG_LEVEL: logLevel(),
+    ...telemetryVariablesShape,
   };
 }
 
