@@ -27,9 +27,13 @@ describe('one trace per operation across the platform', () => {
   it('follows postRequest from the gateway to matching and notifications in one trace', async () => {
     const { data } = platform;
     const operator = await platform.token('operator-1', undefined, ['operator']);
-    const { createRegion } = await data<{ createRegion: { id: string } }>(operator, 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }', {
-      input: { name: 'Porto', slug: `porto-${platform.suffix}` },
-    });
+    const { createRegion } = await data<{ createRegion: { id: string } }>(
+      operator,
+      'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }',
+      {
+        input: { name: 'Porto', slug: `porto-${platform.suffix}` },
+      },
+    );
     const { createPod } = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
       input: { regionId: createRegion.id, name: 'Bonfim', languages: ['pt', 'en'], timezone: 'Europe/Lisbon' },
     });
@@ -56,7 +60,8 @@ describe('one trace per operation across the platform', () => {
     const inTrace = () => receiver.spans.filter((span) => span.traceId === root.traceId);
     const find = (trace: ReceivedSpan[], service: string, name: string | RegExp, kind?: number) =>
       trace.find(
-        (span) => span.service === service && (typeof name === 'string' ? span.name === name : name.test(span.name)) && (kind === undefined || span.kind === kind),
+        (span) =>
+          span.service === service && (typeof name === 'string' ? span.name === name : name.test(span.name)) && (kind === undefined || span.kind === kind),
       );
     // Apollo names the subgraph's part of the operation (PostRequest__requests__0).
     const SUBGRAPH_MUTATION = /^mutation\b/;
@@ -73,7 +78,11 @@ describe('one trace per operation across the platform', () => {
         const spans = inTrace();
         return expected.every(([service, name, kind]) => find(spans, service, name, kind)) ? spans : undefined;
       },
-      { description: `spans ${expected.map(([service, name]) => `${service} ${String(name)}`).join(', ')} in trace ${root.traceId}`, timeoutMs: 30_000, intervalMs: 200 },
+      {
+        description: `spans ${expected.map(([service, name]) => `${service} ${String(name)}`).join(', ')} in trace ${root.traceId}`,
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      },
     );
 
     expect(root.parentSpanId).toBe('');
@@ -91,10 +100,11 @@ describe('one trace per operation across the platform', () => {
       expect([service, reaction.parentSpanId]).toEqual([service, publish.spanId]);
     }
     // Matching's reaction appends, and what it appends is published in the same trace.
-    await waitFor(
-      () => inTrace().find((span) => span.service === 'mutuo-matching' && span.kind === PRODUCER),
-      { description: "matching's own publish in the trace", timeoutMs: 15_000, intervalMs: 200 },
-    );
+    await waitFor(() => inTrace().find((span) => span.service === 'mutuo-matching' && span.kind === PRODUCER), {
+      description: "matching's own publish in the trace",
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
     // Every span's parent is in the trace: nothing started a trace of its own along the way.
     const spans = inTrace();
     const ids = new Set(spans.map((span) => span.spanId));

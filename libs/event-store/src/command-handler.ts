@@ -84,7 +84,7 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
 
   async handle(em: EntityManager, streamId: string, command: Cmd, options: HandleOptions<State> = {}): Promise<HandledCommand<State>> {
     const attributes = { 'mutuo.command.type': command.type, 'mutuo.stream_id': streamId };
-    return inSpan(eventStoreTracer, { name: `handle ${command.type}`, attributes }, async (span) => {
+    return inSpan(eventStoreTracer(), { name: `handle ${command.type}`, attributes }, async (span) => {
       const handled = await this.handleInSpan(em, streamId, command, options);
       span.setAttributes({ 'mutuo.stream_version': handled.version, 'mutuo.events_appended': handled.newEvents.length });
       return handled;

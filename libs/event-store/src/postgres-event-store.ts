@@ -82,7 +82,7 @@ export class PostgresEventStore {
       'mutuo.expected_version': String(expectedVersion),
       'mutuo.event_types': events.map((event) => event.type),
     };
-    return inSpan(eventStoreTracer, { name: `append ${aggregateOf(streamId)}`, attributes }, async (span) => {
+    return inSpan(eventStoreTracer(), { name: `append ${aggregateOf(streamId)}`, attributes }, async (span) => {
       const result = await this.appendInSpan(em, streamId, events, expectedVersion);
       span.setAttribute('mutuo.stream_version', result.nextExpectedVersion);
       return result;

@@ -1,7 +1,13 @@
-import { trace } from '@opentelemetry/api';
+import { trace, type Tracer } from '@opentelemetry/api';
 import { traceContextOf } from './spans';
 
-export const eventStoreTracer = trace.getTracer('mutuo.event-store');
+/**
+ * Looked up at each use, never kept: a tracer taken before tracing starts (or before a restart in tests) would stay
+ * bound to the provider of that moment.
+ */
+export function eventStoreTracer(): Tracer {
+  return trace.getTracer('mutuo.event-store');
+}
 
 /**
  * The metadata with the active trace context added (`traceparent`, `tracestate`): stored with the event, it lets the

@@ -5,7 +5,8 @@ import type { PublishableRow } from '../outbox-batch.reader';
 import type { DeliveryInfo } from '../received-event';
 import { parseEventSubject } from '../subjects';
 
-const messagingTracer = trace.getTracer('mutuo.messaging');
+/** Looked up at each use: a kept tracer would stay bound to the provider registered when it was taken. */
+const messagingTracer = () => trace.getTracer('mutuo.messaging');
 
 /**
  * Publishes an outbox row in a PRODUCER span whose parent is the append that stored the event (its trace context is in
@@ -28,7 +29,7 @@ export function publishTraced<T>(row: PublishableRow, send: (trace: TraceContext
     'cloudevents.event_type': contractType,
     'cloudevents.event_subject': row.stream_id,
   };
-  return inSpan(messagingTracer, { name: `publish ${contractType}`, kind: SpanKind.PRODUCER, attributes, parent }, () => send(traceContextOf()));
+  return inSpan(messagingTracer(), { name: `publish ${contractType}`, kind: SpanKind.PRODUCER, attributes, parent }, () => send(traceContextOf()));
 }
 
 /**
@@ -50,5 +51,5 @@ export function handleTraced<T>(event: MutuoCloudEvent, delivery: DeliveryInfo, 
     'mutuo.delivery_count': delivery.deliveryCount,
     ...(event.correlationid ? { 'mutuo.correlation_id': event.correlationid } : {}),
   };
-  return inSpan(messagingTracer, { name: `process ${event.type}`, kind: SpanKind.CONSUMER, attributes, parent }, handle);
+  return inSpan(messagingTracer(), { name: `process ${event.type}`, kind: SpanKind.CONSUMER, attributes, parent }, handle);
 }

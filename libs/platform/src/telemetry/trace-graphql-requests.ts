@@ -30,8 +30,9 @@ function operationOf(body: unknown): { type: string; name?: string } {
  * parser resumes `next` from a stream event, outside any async context set before it.
  */
 export function traceGraphqlRequests(options: GraphqlRequestTracing): RequestHandler {
-  const tracer = trace.getTracer(options.tracerName);
   return (req, res, next) => {
+    // Looked up per request: a kept tracer would stay bound to the provider registered when it was taken.
+    const tracer = trace.getTracer(options.tracerName);
     const parent = options.continueIncomingTrace ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
     const operation = operationOf(req.body);
     const span = tracer.startSpan(
@@ -52,7 +53,8 @@ export function traceGraphqlRequests(options: GraphqlRequestTracing): RequestHan
         const correlationId = res.getHeader(CORRELATION_ID_HEADER);
         if (typeof correlationId === 'string') span.setAttribute('mutuo.correlation_id', correlationId);
         span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
-        if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? undefined : 'aborted' });
+        if (res.statusCode >= 500 || !res.writableFinished)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: res.writableFinished ? undefined : 'aborted' });
         span.end();
       });
     }

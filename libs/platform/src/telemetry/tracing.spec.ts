@@ -120,15 +120,19 @@ describe('traceGraphqlRequests', () => {
     const subgraph = await serve(true);
     const gateway = await serve(false);
     try {
-      expect(await post(subgraph.url, { query: 'mutation PostRequest__requests__0($input: PostRequestInput!) { postRequest(input: $input) { id } }' })).toEqual({
-        traceId: '0af7651916cd43dd8448eb211c80319c',
-      });
+      expect(await post(subgraph.url, { query: 'mutation PostRequest__requests__0($input: PostRequestInput!) { postRequest(input: $input) { id } }' })).toEqual(
+        {
+          traceId: '0af7651916cd43dd8448eb211c80319c',
+        },
+      );
       const fromGateway = await post(gateway.url, { query: '{ me { id } }' });
       expect(fromGateway.traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(fromGateway.traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
 
       const spans = exporter.getFinishedSpans();
-      expect(spans.map((span) => [span.name, span.parentSpanContext?.spanId, span.attributes['mutuo.correlation_id'], span.attributes['http.response.status_code']])).toEqual([
+      expect(
+        spans.map((span) => [span.name, span.parentSpanContext?.spanId, span.attributes['mutuo.correlation_id'], span.attributes['http.response.status_code']]),
+      ).toEqual([
         ['mutation PostRequest__requests__0', 'b7ad6b7169203331', 'c-1', 200],
         ['query', undefined, 'c-1', 200],
       ]);
