@@ -6,7 +6,7 @@ import { loadConfig, startTracing, telemetryVariablesShape, type Tracing } from 
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { z } from 'zod';
 import { EventConsumer, OutboxRelay, connectNats, ensureStreams, eventStreamName, parseCloudEvent, silentLogger, type EventHandler } from '../src';
 import { SHARED_NATS_URL, deleteStreams, readStream, uniquePrefix, waitFor } from './support/nats-fixtures';
