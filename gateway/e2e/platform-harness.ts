@@ -63,10 +63,15 @@ export class PlatformHarness {
 
   /**
    * `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say); `env` adds them to
-   * every service's and the gateway's (an OpenTelemetry collector, say).
+   * every service's and the gateway's (an OpenTelemetry collector, say); `readyTimeoutMs` is how long each process
+   * may take to become ready (60 s unless given).
    */
   constructor(
-    private readonly options: { readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>>; readonly env?: NodeJS.ProcessEnv } = {},
+    private readonly options: {
+      readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>>;
+      readonly env?: NodeJS.ProcessEnv;
+      readonly readyTimeoutMs?: number;
+    } = {},
   ) {}
 
   /**
@@ -95,7 +100,7 @@ export class PlatformHarness {
       SERVICES.map((service, index) =>
         waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), {
           description: `${service} to be ready`,
-          timeoutMs: 60_000,
+          timeoutMs: this.options.readyTimeoutMs ?? 60_000,
           intervalMs: 250,
         }),
       ),
@@ -110,7 +115,7 @@ export class PlatformHarness {
     });
     await waitFor(() => answersOk(`http://127.0.0.1:${gatewayPort}/health/ready`), {
       description: 'the gateway to be ready',
-      timeoutMs: 60_000,
+      timeoutMs: this.options.readyTimeoutMs ?? 60_000,
       intervalMs: 250,
     });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;

@@ -16,9 +16,9 @@ describe('one trace per operation across the platform', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpTraceReceiver();
-    platform = new PlatformHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' } });
+    platform = new PlatformHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' }, readyTimeoutMs: 240_000 });
     await platform.start();
-  }, 300_000);
+  }, 600_000);
   afterAll(async () => {
     await platform?.stop();
     await receiver?.close();
