@@ -84,10 +84,16 @@ export class PlatformHarness {
   private readonly codes: SignInCodeDelivery[] = [];
   private nats: NatsConnection | undefined;
 
-  /** `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say). */
+  /**
+   * `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say); `env` adds them to
+   * every service's and the gateway's (an OpenTelemetry collector, say); `readyTimeoutMs` is how long each process
+   * may take to become ready (150 s unless given: a loaded 2-core machine is slow to start six processes).
+   */
   constructor(
     private readonly options: {
       readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>>;
+      readonly env?: NodeJS.ProcessEnv;
+      readonly readyTimeoutMs?: number;
       /** Sources unless told otherwise. */
       readonly entryPoints?: PlatformEntryPoints;
     } = {},
@@ -119,7 +125,7 @@ export class PlatformHarness {
       SERVICES.map((service, index) =>
         waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), {
           description: `${service} to be ready`,
-          timeoutMs: 150_000,
+          timeoutMs: this.options.readyTimeoutMs ?? 150_000,
           intervalMs: 250,
         }),
       ),
@@ -134,7 +140,7 @@ export class PlatformHarness {
     });
     await waitFor(() => answersOk(`http://127.0.0.1:${gatewayPort}/health/ready`), {
       description: 'the gateway to be ready',
-      timeoutMs: 150_000,
+      timeoutMs: this.options.readyTimeoutMs ?? 150_000,
       intervalMs: 250,
     });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
@@ -238,6 +244,7 @@ export class PlatformHarness {
       JWT_JWKS_URL: `${this.membershipUrl}/.well-known/jwks.json`,
       JWT_ALGORITHMS: 'ES256',
       GATEWAY_SHARED_SECRET,
+      ...this.options.env,
     };
   }
 

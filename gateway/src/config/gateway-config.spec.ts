@@ -45,6 +45,7 @@ describe('loadGatewayConfig', () => {
       subgraphUrls: {},
       subgraphTimeoutMs: 10_000,
       shutdownGracePeriodMs: 10_000,
+      telemetry: { OTEL_TRACES_SAMPLER_ARG: 1, OTEL_BSP_SCHEDULE_DELAY: 5000 },
       trustedProxyHops: 0,
     });
   });

@@ -10,7 +10,9 @@ import {
   resolveAuthVariables,
   type JwtVerifierOptions,
   type LogLevel,
+  telemetryVariablesShape,
   type NODE_ENVIRONMENTS,
+  type TelemetryVariables,
 } from '@mutuo/platform';
 import { z } from 'zod';
 
@@ -48,6 +50,8 @@ export interface GatewayConfig {
   shutdownGracePeriodMs: number;
   /** How many proxies in front of the gateway to trust for X-Forwarded-For (0: the socket's address is the caller's). */
   trustedProxyHops: number;
+  /** OpenTelemetry tracing (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  telemetry: TelemetryVariables;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -72,6 +76,7 @@ export const gatewayEnvSchema = z
     SUBGRAPH_TIMEOUT_MS: integerBetween(100, 300_000).default(10_000),
     SHUTDOWN_GRACE_PERIOD_MS: integerBetween(0, 300_000).default(10_000),
     TRUSTED_PROXY_HOPS: integerBetween(0, 10).default(0),
+    ...telemetryVariablesShape,
   })
   .superRefine(
     (vars, ctx) => {
@@ -129,5 +134,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd: string = process.
     subgraphTimeoutMs: vars.SUBGRAPH_TIMEOUT_MS,
     shutdownGracePeriodMs: vars.SHUTDOWN_GRACE_PERIOD_MS,
     trustedProxyHops: vars.TRUSTED_PROXY_HOPS,
+    telemetry: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
+      OTEL_EXPORTER_OTLP_HEADERS: vars.OTEL_EXPORTER_OTLP_HEADERS,
+      OTEL_SERVICE_NAME: vars.OTEL_SERVICE_NAME,
+      OTEL_TRACES_SAMPLER_ARG: vars.OTEL_TRACES_SAMPLER_ARG,
+      OTEL_BSP_SCHEDULE_DELAY: vars.OTEL_BSP_SCHEDULE_DELAY,
+    },
   };
 }

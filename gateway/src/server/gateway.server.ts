@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { connectableHost, createLogger, INTERNAL_ERROR_MESSAGE, JwtVerifier, type Logger } from '@mutuo/platform';
+import { connectableHost, createLogger, INTERNAL_ERROR_MESSAGE, JwtVerifier, startTracing, traceGraphqlRequests, type Logger } from '@mutuo/platform';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticateRequest, type GatewayContext } from '../auth/authenticate-request';
 import { operationPolicyPlugin } from '../auth/operation-policy';
@@ -50,6 +50,8 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
   const supergraphSdl = await readSupergraph(config.supergraphPath);
   const subgraphUrls = subgraphUrlsFor(supergraphSdl, config);
   const verifier = new JwtVerifier(config.jwt);
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; Apollo's gateway spans (plan, fetch) then join each operation's trace.
+  const tracing = startTracing({ service: 'gateway', variables: config.telemetry, environment: config.nodeEnv });
 
   let schemaLoaded = false;
   let stopping = false;
@@ -110,6 +112,8 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: config.limits.maxRequestBodyBytes }),
+    // Every operation starts a trace: callers are the public, they do not pick trace ids.
+    traceGraphqlRequests({ tracerName: 'mutuo.gateway', continueIncomingTrace: false }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const correlationId = res.locals.correlationId as string;
@@ -132,6 +136,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
     await listen(httpServer, config.port, config.host);
   } catch (error) {
     await apollo.stop();
+    await tracing.shutdown();
     throw new GatewayStartupError(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   const { port } = httpServer.address() as AddressInfo;
@@ -148,6 +153,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
         logger.info('gateway stopping');
         // The drain plugin closes the HTTP server, letting in-flight requests finish within the grace period.
         await apollo.stop();
+        await tracing.shutdown();
         logger.info('gateway stopped');
       })();
       return stopped;

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER } from '@mutuo/platform';
+import { context, propagation } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../auth/authenticate-request';
 
@@ -14,7 +15,7 @@ export interface SubgraphDataSourceSettings {
 /**
  * Sends the gateway's subgraph requests. Subgraphs only trust requests carrying the shared secret; they get the
  * caller's Authorization header (to verify the token themselves), the correlation id of the operation and the
- * caller's IP address (for rate limits). Nothing else from the incoming request is forwarded.
+ * caller's IP address (for rate limits), and the trace context. Nothing else from the incoming request is forwarded.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly gatewaySharedSecret: string;
@@ -28,6 +29,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = options.request.http?.headers;
     if (!headers) return;
     headers.set(GATEWAY_SECRET_HEADER, this.gatewaySharedSecret);
+    // The W3C `traceparent` of Apollo's fetch span (nothing when tracing is off): the subgraph continues the trace.
+    propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
     // Health checks and schema loading have no caller behind them.
     if ('incomingRequestContext' in options) {
       // Absent for the sign-in operations, which run without a caller.

@@ -4,6 +4,8 @@ import { StreamVersionConflict } from './errors';
 import { createOnce, type IdempotentCall } from './idempotency/idempotency-keys';
 import { PostgresEventStore } from './postgres-event-store';
 import { StreamBatch } from './stream-batch';
+import { eventStoreTracer } from './tracing/event-store-tracing';
+import { inSpan } from './tracing/spans';
 import type { StoredEvent } from './types';
 
 export interface CommandHandlerOptions {
@@ -81,6 +83,15 @@ export class CommandHandler<State, Cmd extends Command, Evt extends DomainEvent>
   }
 
   async handle(em: EntityManager, streamId: string, command: Cmd, options: HandleOptions<State> = {}): Promise<HandledCommand<State>> {
+    const attributes = { 'mutuo.command.type': command.type, 'mutuo.stream_id': streamId };
+    return inSpan(eventStoreTracer(), { name: `handle ${command.type}`, attributes }, async (span) => {
+      const handled = await this.handleInSpan(em, streamId, command, options);
+      span.setAttributes({ 'mutuo.stream_version': handled.version, 'mutuo.events_appended': handled.newEvents.length });
+      return handled;
+    });
+  }
+
+  private async handleInSpan(em: EntityManager, streamId: string, command: Cmd, options: HandleOptions<State>): Promise<HandledCommand<State>> {
     const known = options.loaded ?? (options.startIfNew ? { state: this.decider.initialState(), version: 0 } : undefined);
     if (known) return this.decideAndAppend(em, streamId, command, known);
     if (options.expectedVersion !== undefined || options.retryOnConflict === false) {

@@ -21,3 +21,4 @@ export * from './idle-polling';
 export * from './append-notifications/append-notifications.sql';
 export * from './append-notifications/append-notifications.migration';
 export * from './append-notifications/append-listener';
+export * from './tracing/spans';

@@ -5,6 +5,8 @@ import { insertEventRows, type AppendedRow, type SerialisedEventRow } from './ev
 import { toStoredEvent, type EventRow } from './event-row.mapper';
 import { pgConstraint, pgErrorCode, query } from './sql';
 import { parseStreamName } from './stream-name';
+import { aggregateOf, eventStoreTracer, withTraceContext } from './tracing/event-store-tracing';
+import { inSpan } from './tracing/spans';
 import type { EventUpcasters } from './upcasting/event-upcasters';
 import type { EventDataCodec, ExpectedVersion, GlobalCheckpoint, NewEvent, OutboxMapper, PendingEvent, StoredEvent } from './types';
 
@@ -74,6 +76,20 @@ export class PostgresEventStore {
   constructor(private readonly options: PostgresEventStoreOptions = {}) {}
 
   async append(em: EntityManager, streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const attributes = {
+      'db.system.name': 'postgresql',
+      'mutuo.stream_id': streamId,
+      'mutuo.expected_version': String(expectedVersion),
+      'mutuo.event_types': events.map((event) => event.type),
+    };
+    return inSpan(eventStoreTracer(), { name: `append ${aggregateOf(streamId)}`, attributes }, async (span) => {
+      const result = await this.appendInSpan(em, streamId, events, expectedVersion);
+      span.setAttribute('mutuo.stream_version', result.nextExpectedVersion);
+      return result;
+    });
+  }
+
+  private async appendInSpan(em: EntityManager, streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     const { podId } = parseStreamName(streamId);
     if (events.length === 0) {
       const currentVersion = await this.currentVersion(em, streamId);
@@ -127,7 +143,8 @@ export class PostgresEventStore {
       podId,
       type: event.type,
       data: event.data,
-      metadata: this.options.upcasters ? this.options.upcasters.stamp(event.type, event.metadata) : event.metadata,
+      // The append's trace context travels with the event, for the relay that publishes it later.
+      metadata: withTraceContext(this.options.upcasters ? this.options.upcasters.stamp(event.type, event.metadata) : event.metadata),
     }));
     const outbox = this.options.outbox;
     // Serialised per column: JSON null (no data) is stored as the jsonb value `null`, never as SQL NULL.

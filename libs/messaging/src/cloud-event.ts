@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** The only `source` shape we publish: `/mutuo/<region>/<service>`. */
 const SOURCE = /^\/mutuo\/([A-Za-z0-9_-]{1,64})\/([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+/** W3C trace context `traceparent`: version, trace id, parent span id, flags. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * A CloudEvents 1.0 event in structured JSON mode, with Mutuo's extension attributes
@@ -28,6 +30,9 @@ export interface MutuoCloudEvent<Data = unknown> {
   /** The event's position in its stream (1-based). */
   readonly streamversion: number;
   readonly actorid: string;
+  /** W3C trace context of the publish (CloudEvents distributed-tracing extension): the consumer's spans join that trace. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 const cloudEventSchema = z
@@ -46,6 +51,9 @@ const cloudEventSchema = z
     causationid: z.string().min(1).max(200).optional(),
     streamversion: z.number().int().min(1),
     actorid: z.string().min(1).max(255),
+    // Tracing is best effort: a malformed trace context is dropped, never a reason to refuse the event.
+    traceparent: z.string().regex(TRACEPARENT).optional().catch(undefined),
+    tracestate: z.string().max(512).optional().catch(undefined),
   })
   .superRefine((event, context) => {
     const source = SOURCE.exec(event.source);
@@ -75,6 +83,8 @@ export interface CloudEventInput<Data = unknown> {
   readonly causationId?: string | null;
   readonly streamVersion: number;
   readonly actorId: string;
+  readonly traceparent?: string | null;
+  readonly tracestate?: string | null;
 }
 
 export class InvalidCloudEventError extends Error {
@@ -103,6 +113,8 @@ export function toCloudEvent<Data>(input: CloudEventInput<Data>): MutuoCloudEven
   if (input.podId) event['podid'] = input.podId;
   if (input.correlationId) event['correlationid'] = input.correlationId;
   if (input.causationId) event['causationid'] = input.causationId;
+  if (input.traceparent) event['traceparent'] = input.traceparent;
+  if (input.tracestate) event['tracestate'] = input.tracestate;
   const checked = validateCloudEvent(event);
   if (!checked.ok) throw new InvalidCloudEventError(checked.reason);
   return event as unknown as MutuoCloudEvent<Data>;
@@ -156,6 +168,8 @@ export function cloudEventJson(input: Omit<CloudEventInput, 'data'> & { readonly
   if (input.podId) json += `,"podid":${JSON.stringify(input.podId)}`;
   if (input.correlationId) json += `,"correlationid":${JSON.stringify(input.correlationId)}`;
   if (input.causationId) json += `,"causationid":${JSON.stringify(input.causationId)}`;
+  if (input.traceparent) json += `,"traceparent":${JSON.stringify(input.traceparent)}`;
+  if (input.tracestate) json += `,"tracestate":${JSON.stringify(input.tracestate)}`;
   return `${json}}`;
 }
 

@@ -13,6 +13,7 @@ import { checkRouting, classifyUnhandled } from './message-checks';
 import type { ConsumerPlan } from './provisioning';
 import type { DeliveryInfo, EventHandler, ReceivedEvent } from './received-event';
 import { RefusalCounts } from './refusal-count';
+import { handleTraced } from './tracing/message-tracing';
 
 export interface MessageProcessorSettings {
   readonly consumer: string;
@@ -157,9 +158,11 @@ export class MessageProcessor {
   ): Promise<unknown> {
     const stillWorking = setInterval(() => msg.working(), this.keepAliveMs());
     try {
-      const handled = await eventContext.run(context, () =>
-        handleOnce(this.settings.entityManager, { consumer: this.settings.consumer, eventId: cloudEvent.id, podId: context.podId }, (tx) =>
-          handler(this.received(cloudEvent, data, tx, delivery, context.podId, context.correlationId)),
+      const handled = await handleTraced(cloudEvent, delivery, () =>
+        eventContext.run(context, () =>
+          handleOnce(this.settings.entityManager, { consumer: this.settings.consumer, eventId: cloudEvent.id, podId: context.podId }, (tx) =>
+            handler(this.received(cloudEvent, data, tx, delivery, context.podId, context.correlationId)),
+          ),
         ),
       );
       msg.ack();

@@ -16,6 +16,9 @@ export interface PublishableRow {
   actor_id: string;
   correlation_id: string | null;
   causation_id: string | null;
+  /** The W3C trace context of the append, when it was traced (event metadata). */
+  traceparent: string | null;
+  tracestate: string | null;
   /** JSON text: `publish_data` when stored, else the event's `data`. */
   data: string;
   /** The data keys whose personal fields `data` carries opened (set by the codec, not stored). */
@@ -37,6 +40,7 @@ const NEXT_BATCH_SQL = `
   select event_id, transaction_id, global_position, publish_subject, stream_id, stream_position, pod_id,
          metadata ->> 'occurredAt' as occurred_at, metadata ->> 'actorId' as actor_id,
          metadata ->> 'correlationId' as correlation_id, metadata ->> 'causationId' as causation_id,
+         metadata ->> 'traceparent' as traceparent, metadata ->> 'tracestate' as tracestate,
          coalesce(publish_data, data)::text as data
   from mutuo_events
   where (transaction_id, global_position) > (?::xid8, ?::bigint)
@@ -56,7 +60,7 @@ export class OutboxBatchReader {
   /** Never rejects, so a read-ahead nobody waits for any more cannot become an unhandled rejection. */
   fetch(from: GlobalCheckpoint): Promise<FetchedBatch> {
     return query<PublishableRow>(this.entityManager.fork(), NEXT_BATCH_SQL, [from.transactionId, from.globalPosition, this.batchSize], {
-      preparedAs: 'mutuo_outbox_next_batch_v3',
+      preparedAs: 'mutuo_outbox_next_batch_v4',
     })
       .then((rows) => this.opened(rows))
       .then(

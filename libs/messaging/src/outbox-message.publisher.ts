@@ -1,16 +1,17 @@
-import type { PublishedPersonalData } from '@mutuo/event-store';
+import type { PublishedPersonalData, TraceContextCarrier } from '@mutuo/event-store';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { cloudEventJson } from './cloud-event';
 import type { PublishableRow } from './outbox-batch.reader';
 import { CLOUDEVENTS_CONTENT_TYPE } from './outbox-mapper';
 import { parseEventSubject } from './subjects';
+import { publishTraced } from './tracing/message-tracing';
 
 /**
  * The CloudEvent the outbox mapper checked at append time, rebuilt from the row: the subject gives the
  * region and the contract type (whose service is the source's), the row and its metadata the rest.
  */
-function cloudEventOf(row: PublishableRow): string {
+function cloudEventOf(row: PublishableRow, trace: TraceContextCarrier): string {
   const subject = parseEventSubject(row.publish_subject);
   if (!subject) {
     throw new Error(
@@ -31,6 +32,8 @@ function cloudEventOf(row: PublishableRow): string {
     causationId: row.causation_id,
     streamVersion: row.stream_position,
     actorId: row.actor_id,
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
   });
 }
 
@@ -52,15 +55,17 @@ export class OutboxMessagePublisher {
   }
 
   async publish(row: PublishableRow): Promise<PubAck> {
-    const body = cloudEventOf(row);
-    const headers = natsHeaders();
-    headers.set('Content-Type', CLOUDEVENTS_CONTENT_TYPE);
-    // retries: 1 — a retry inside the client could overtake later messages of the batch.
-    return this.js.publish(row.publish_subject, body, {
-      msgID: row.event_id,
-      headers,
-      timeout: this.publishTimeoutMs,
-      retries: 1,
+    return publishTraced(row, (trace) => {
+      const body = cloudEventOf(row, trace);
+      const headers = natsHeaders();
+      headers.set('Content-Type', CLOUDEVENTS_CONTENT_TYPE);
+      // retries: 1 — a retry inside the client could overtake later messages of the batch.
+      return this.js.publish(row.publish_subject, body, {
+        msgID: row.event_id,
+        headers,
+        timeout: this.publishTimeoutMs,
+        retries: 1,
+      });
     });
   }
 }

@@ -8,3 +8,4 @@ export * from './health';
 export * from './metrics';
 export * from './shutdown';
 export * from './resilience';
+export * from './telemetry';

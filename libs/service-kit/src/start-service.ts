@@ -30,6 +30,7 @@ import {
   MetricsModule,
   mountSubgraph,
   serviceConfigSchema,
+  startTracing,
   type ServiceConfig,
   connectableHost,
 } from '@mutuo/platform';
@@ -102,6 +103,8 @@ export async function startService(definition: ServiceDefinition, options: Start
     }),
   );
   let nc: NatsConnection | undefined;
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then every span of this process is this service's.
+  const tracing = startTracing({ service: definition.name, variables: config, environment: config.NODE_ENV });
   try {
     nc = await connectNats(config.NATS_URL, `${definition.name}@${hostname()}:${process.pid}`);
     const natsHealth = new NatsHealth(nc);
@@ -236,12 +239,14 @@ export async function startService(definition: ServiceDefinition, options: Start
         await Promise.race([connection.drain().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, NATS_DRAIN_MS).unref())]);
         if (!connection.isClosed()) await connection.close().catch(() => undefined);
         await orm.close(true);
+        await tracing.shutdown();
         logger.info(`${definition.name} stopped`);
       })());
     return { app, url, orm, store, relay, projections, config, logger, close };
   } catch (error) {
     await nc?.close().catch(() => undefined);
     await orm.close(true).catch(() => undefined);
+    await tracing.shutdown().catch(() => undefined);
     throw error;
   }
 }

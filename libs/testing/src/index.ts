@@ -12,3 +12,4 @@ export * from './pod-isolation';
 export * from './idempotent-creation';
 export * from './private-postgres';
 export * from './projection-scenario';
+export * from './otlp-trace-receiver';

@@ -4,6 +4,7 @@ import { checkInfrastructureVariables } from './infrastructure-variables';
 import { checkNatsStreamVariables, natsStreamVariablesShape, type NatsStreamVariables } from './nats-stream-variables';
 import { DEFAULT_LISTEN_HOST } from './listen-host';
 import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks, type PersonalDataKeksVariables } from './personal-data-keks';
+import { telemetryVariablesShape } from '../telemetry/telemetry-variables';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -69,6 +70,7 @@ function commonShape(service: string, defaultPort: number) {
     ...authVariablesShape,
     ...personalDataKeksShape,
     LOG_LEVEL: logLevel(),
+    ...telemetryVariablesShape,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { AuthenticationError } from '../auth/authentication-error';
 import { bearerTokenFrom, JwtVerifier } from '../auth/jwt-verifier';
 import { contextForIdentity, correlationIdFrom, Identity, RequestContext, requestContext } from '../context/request-context';
+import { traceGraphqlRequests } from '../telemetry/trace-graphql-requests';
 import { formatSubgraphError } from './format-error';
 import { refuseUnsafeText } from './refuse-unsafe-text';
 import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER, secretsMatch } from './gateway-secret';
@@ -79,6 +80,8 @@ export async function mountSubgraph(app: INestApplication, options: SubgraphOpti
     onlyFromGateway(options.sharedSecret),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     rejectUnreadableBody,
+    // Behind the gateway secret: the trace the gateway began continues here.
+    traceGraphqlRequests({ tracerName: 'mutuo.subgraph', continueIncomingTrace: true }),
     authenticate(options.verifier, logger),
     expressMiddleware(server, {
       context: async ({ res }) => {

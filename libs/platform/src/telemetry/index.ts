@@ -1,0 +1,3 @@
+export * from './telemetry-variables';
+export * from './start-tracing';
+export * from './trace-graphql-requests';
