@@ -23,7 +23,7 @@ import {
 } from '@mutuo/platform';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { ProjectionMetrics } from './projection-metrics';
+import { ProjectionMetrics } from './metrics/projection-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
 import { serviceMigrations, type ServiceDefinition } from './service-definition';
 
