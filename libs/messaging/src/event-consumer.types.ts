@@ -3,6 +3,7 @@ import type { ContractRegistry } from '@mutuo/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BackoffOptions } from './backoff';
 import type { DependencyGate } from './dependency-gate';
+import type { EventConsumerObserver } from './event-consumer.observer';
 import type { MessagingLogger } from './logger';
 import type { EnsureStreamsOptions } from './provisioning';
 import type { EventHandler } from './received-event';
@@ -39,6 +40,8 @@ export interface EventConsumerOptions {
   readonly provision?: boolean | Omit<EnsureStreamsOptions, 'prefix' | 'services'>;
   readonly publishTimeoutMs?: number;
   readonly logger?: MessagingLogger;
+  /** Told of every handled, refused, redelivered and dead-lettered message (metrics). */
+  readonly observer?: EventConsumerObserver;
 }
 
 export interface EventConsumerStats {

@@ -11,7 +11,6 @@ import {
   JwtVerifier,
   NestPinoLogger,
   createLogger,
-  createMetricsRegistry,
   createOrmConfig,
   databaseCheck,
   HealthModule,
@@ -23,7 +22,7 @@ import {
 } from '@mutuo/platform';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { ProjectionMetrics } from './metrics/projection-metrics';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
 import { serviceMigrations, type ServiceDefinition } from './service-definition';
 
@@ -87,6 +86,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   try {
     nc = await connectNats(config.NATS_URL, `${definition.name}@${hostname()}:${process.pid}`);
     const natsHealth = new NatsHealth(nc);
+    const metrics = new ServiceMetrics(definition, { orm, nats: nc, natsHealth, logger });
     // The store wakes the relay and projections, which are built from the store: the callback runs only
     // after start, by which time both exist.
     const publish = definition.publish;
@@ -100,9 +100,10 @@ export async function startService(definition: ServiceDefinition, options: Start
         : undefined,
       codec,
       upcasters: new EventUpcasters(definition.upcasters ?? []),
-      onAppended: () => {
+      onAppended: (events) => {
         relay.nudge();
         projections.nudge();
+        metrics.countAppended(events);
       },
     });
     const relay = new OutboxRelay({
@@ -114,35 +115,25 @@ export async function startService(definition: ServiceDefinition, options: Start
       logger: messagingLogger,
       codec,
     });
-    const metrics = createMetricsRegistry(definition.name);
-    const projectionMetrics = new ProjectionMetrics(
-      metrics,
-      definition.projections.map((projection) => projection.name),
-    );
+    metrics.observeRelay(relay);
     const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,
-      countFailure: projectionMetrics.countFailure,
+      countFailure: metrics.projections.countFailure,
       reportFailure: (failure) => logProjectionFailure(logger, failure),
     });
-    projectionMetrics.observe(projections);
+    metrics.projections.observe(projections);
 
-    const health = HealthModule.register(
-      {
-        database: databaseCheck(orm),
-        nats: async () => {
-          const report = await natsHealth.check();
-          if (report.status !== 'up') throw new Error(report.error ?? 'NATS is down');
-        },
-      },
-      { logger },
-    );
-    const operations = [health, MetricsModule.register(metrics, { logger })];
-    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env }, operations), {
+    // Ready means able to serve the API, which needs the database; a NATS outage shows in mutuo_nats_connected and
+    // the logs instead (the outbox keeps commands working), so it does not take every replica out of the load balancer.
+    const health = HealthModule.register({ database: databaseCheck(orm) }, { logger });
+    const operations = [health, MetricsModule.register(metrics.registry, { logger })];
+    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env, metrics: metrics.registry }, operations), {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
     // Nothing in an answer says which framework serves it (express adds X-Powered-By by default).
     (app.getHttpAdapter().getInstance() as { disable(setting: string): unknown }).disable('x-powered-by');
+    app.use(metrics.http);
     definition.mountPublicHttp?.(app);
     await mountSubgraph(app, {
       typeDefs,
@@ -151,22 +142,21 @@ export async function startService(definition: ServiceDefinition, options: Start
       verifier: JwtVerifier.fromConfig(config),
       logger,
       production: config.NODE_ENV === 'production',
+      metrics: metrics.registry,
     });
 
     if (definition.consumesEvents) {
-      app.connectMicroservice(
-        {
-          strategy: new JetStreamServer({
-            nats: nc,
-            consumer: definition.name,
-            entityManager: orm.em,
-            prefix: config.NATS_PREFIX,
-            logger: messagingLogger,
-            ...(options.pollIntervalMs ? { retryBackoff: { initialMs: options.pollIntervalMs, maxMs: options.pollIntervalMs * 4 } } : {}),
-          }),
-        },
-        { inheritAppConfig: true },
-      );
+      const server = new JetStreamServer({
+        nats: nc,
+        consumer: definition.name,
+        entityManager: orm.em,
+        prefix: config.NATS_PREFIX,
+        logger: messagingLogger,
+        observer: metrics.consumer,
+        ...(options.pollIntervalMs ? { retryBackoff: { initialMs: options.pollIntervalMs, maxMs: options.pollIntervalMs * 4 } } : {}),
+      });
+      metrics.observeConsumer(() => server.stats());
+      app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
     }
     // The service's own stream must exist before its first publish; consumers create the ones they read.
     await ensureStreams(await jetstreamManager(nc), { prefix: config.NATS_PREFIX, services: [definition.name] });
@@ -190,6 +180,7 @@ export async function startService(definition: ServiceDefinition, options: Start
           .flush(SHUTDOWN_FLUSH_MS)
           .catch((error: unknown) => logger.warn({ err: error }, 'Outbox not fully flushed at shutdown; the next start publishes the rest'));
         await relay.stop();
+        metrics.dispose();
         natsHealth.dispose();
         // Draining needs a live server; when NATS is down, give up after a moment and close.
         await Promise.race([connection.drain().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, NATS_DRAIN_MS).unref())]);
