@@ -125,7 +125,9 @@ export async function startService(definition: ServiceDefinition, options: Start
 
     // Ready means able to serve the API, which needs the database; a NATS outage shows in mutuo_nats_connected and
     // the logs instead (the outbox keeps commands working), so it does not take every replica out of the load balancer.
-    const health = HealthModule.register({ database: databaseCheck(orm) }, { logger });
+    const readiness = { database: databaseCheck(orm) };
+    metrics.observeReadiness(readiness);
+    const health = HealthModule.register(readiness, { logger });
     const operations = [health, MetricsModule.register(metrics.registry, { logger })];
     const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env, metrics: metrics.registry }, operations), {
       logger: new NestPinoLogger(logger),

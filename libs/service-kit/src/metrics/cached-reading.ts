@@ -15,3 +15,8 @@ export function cachedReading<T>(ttlMs: number, read: () => Promise<T>): () => P
     return value;
   };
 }
+
+/** The reading, or undefined when it fails: a gauge then keeps its last value instead of failing the whole scrape. */
+export function orLastValues<T>(read: () => Promise<T>): () => Promise<T | undefined> {
+  return () => read().catch(() => undefined);
+}

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { FAILURE_KINDS, type EventConsumerObserver, type EventConsumerStats, type FailureKind } from '@mutuo/messaging';
 import type { MetricsRegistry } from '@mutuo/platform';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { cachedReading } from './cached-reading';
+import { cachedReading, orLastValues } from './cached-reading';
 
 const HANDLER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Consumer info is asked of JetStream at most this often, and only when scraped: no timer runs while nobody looks. */
@@ -61,7 +61,7 @@ export class ConsumerMetrics implements EventConsumerObserver {
     // Present from the first scrape, so that an alert on increase() sees the first one.
     this.redeliveries.inc(0);
     for (const kind of FAILURE_KINDS) this.deadLetters.inc({ kind }, 0);
-    const lags = cachedReading(LAG_TTL_MS, () => this.readLags());
+    const lags = orLastValues(cachedReading(LAG_TTL_MS, () => this.readLags()));
     const lagGauge = (name: string, help: string, read: (lag: ConsumerLag) => number) =>
       new Gauge({
         name,
@@ -69,7 +69,7 @@ export class ConsumerMetrics implements EventConsumerObserver {
         labelNames: ['stream', 'consumer'],
         registers: [registry],
         async collect() {
-          for (const lag of await lags()) this.set({ stream: lag.stream, consumer: lag.consumer }, read(lag));
+          for (const lag of (await lags()) ?? []) this.set({ stream: lag.stream, consumer: lag.consumer }, read(lag));
         },
       });
     lagGauge(

@@ -1,7 +1,7 @@
-import type { ProjectionFailure, ProjectionRunner } from '@mutuo/event-store';
+import type { ProjectionFailure, ProjectionLag, ProjectionRunner } from '@mutuo/event-store';
 import type { MetricsRegistry } from '@mutuo/platform';
 import { Counter, Gauge } from 'prom-client';
-import { cachedReading } from './cached-reading';
+import { cachedReading, orLastValues } from './cached-reading';
 
 /** Lag is read from the database at most this often, and only when scraped. */
 const LAG_TTL_MS = 5_000;
@@ -24,15 +24,16 @@ export class ProjectionMetrics {
     });
     // Every projection shows from the first scrape, at 0 until something happens.
     for (const projection of projectionNames) this.failures.inc({ projection }, 0);
-    const lags = cachedReading(LAG_TTL_MS, async () => (await this.runner?.lagWithAge()) ?? new Map());
-    const parkedOf = () => this.runner?.parkedCounts();
+    // A reading that fails (the database is down) leaves the last values: mutuo_ready says why, and the scrape still answers.
+    const lags = orLastValues(cachedReading(LAG_TTL_MS, async () => (await this.runner?.lagWithAge()) ?? new Map<string, ProjectionLag>()));
+    const parkedOf = orLastValues(async () => this.runner?.parkedCounts());
     new Gauge({
       name: 'mutuo_projection_lag_events',
       help: "Events of a projection's types after its checkpoint (not applied yet)",
       labelNames: ['projection'],
       registers: [registry],
       async collect() {
-        for (const [projection, behind] of await lags()) this.set({ projection }, behind.events);
+        for (const [projection, behind] of (await lags()) ?? []) this.set({ projection }, behind.events);
       },
     });
     new Gauge({
@@ -41,7 +42,7 @@ export class ProjectionMetrics {
       labelNames: ['projection'],
       registers: [registry],
       async collect() {
-        for (const [projection, behind] of await lags()) this.set({ projection }, behind.oldestAgeSeconds);
+        for (const [projection, behind] of (await lags()) ?? []) this.set({ projection }, behind.oldestAgeSeconds);
       },
     });
     new Gauge({

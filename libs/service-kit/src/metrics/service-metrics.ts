@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StoredEvent } from '@mutuo/event-store';
 import type { EventConsumerStats, NatsHealth, OutboxRelay } from '@mutuo/messaging';
-import { createMetricsRegistry, databasePoolMetrics, httpRequestMetrics, type MetricsRegistry } from '@mutuo/platform';
+import { createMetricsRegistry, databasePoolMetrics, httpRequestMetrics, type HealthCheck, type MetricsRegistry } from '@mutuo/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { AppendedEventMetrics } from './domain-counters';
 import { natsConnectionMetrics } from './nats-metrics';
 import { ProjectionMetrics } from './projection-metrics';
+import { readinessMetric } from './readiness-metrics';
 import { outboxRelayMetrics } from './relay-metrics';
 
 export interface ServiceMetricsSources {
@@ -43,6 +44,11 @@ export class ServiceMetrics {
     );
     this.consumer = new ConsumerMetrics(this.registry, sources.nats);
     this.appended = new AppendedEventMetrics(this.registry, definition.domainCounters ?? []);
+  }
+
+  /** The checks of /health/ready, also reported as mutuo_ready. */
+  observeReadiness(checks: Readonly<Record<string, HealthCheck>>): void {
+    readinessMetric(this.registry, checks);
   }
 
   observeRelay(relay: OutboxRelay): void {
