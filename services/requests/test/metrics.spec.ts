@@ -33,7 +33,11 @@ describe('requests metrics (real PostgreSQL and NATS)', () => {
   const service = { service: 'requests' };
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(requestsService, { databasePrefix: 'requests_metrics', appRole: 'mutuo_requests_app', env: { REQUEST_EXPIRY_ENABLED: 'false' } });
+    sut = await startServiceUnderTest(requestsService, {
+      databasePrefix: 'requests_metrics',
+      appRole: 'mutuo_requests_app',
+      env: { REQUEST_EXPIRY_ENABLED: 'false' },
+    });
   }, 90_000);
   afterAll(() => sut?.stop(), 30_000);
 
@@ -127,7 +131,10 @@ describe('requests metrics (real PostgreSQL and NATS)', () => {
         expr: 'string',
         severity: expect.stringMatching(/^(critical|warning)$/),
       });
-      expect({ alert: rule.alert, runbook: rule.annotations?.runbook }).toEqual({ alert: rule.alert, runbook: `docs/operations.md#${rule.alert!.toLowerCase()}` });
+      expect({ alert: rule.alert, runbook: rule.annotations?.runbook }).toEqual({
+        alert: rule.alert,
+        runbook: `docs/operations.md#${rule.alert!.toLowerCase()}`,
+      });
       expect({ alert: rule.alert, runbookWritten: runbooks.includes(`### ${rule.alert}`) }).toEqual({ alert: rule.alert, runbookWritten: true });
       const { errors, metrics } = readPromQL(parser, rule.expr as string);
       expect({ alert: rule.alert, errors }).toEqual({ alert: rule.alert, errors: [] });
