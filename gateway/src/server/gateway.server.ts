@@ -7,7 +7,19 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { connectableHost, createLogger, INTERNAL_ERROR_MESSAGE, JwtVerifier, startTracing, traceGraphqlRequests, type Logger } from '@mutuo/platform';
+import {
+  connectableHost,
+  createLogger,
+  createMetricsRegistry,
+  graphqlOperationMetrics,
+  httpRequestMetrics,
+  INTERNAL_ERROR_MESSAGE,
+  JwtVerifier,
+  metricsEndpoint,
+  startTracing,
+  traceGraphqlRequests,
+  type Logger,
+} from '@mutuo/platform';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticateRequest, type GatewayContext } from '../auth/authenticate-request';
 import { operationPolicyPlugin } from '../auth/operation-policy';
@@ -74,6 +86,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
 
   const app = express();
   const httpServer = http.createServer(app);
+  const metrics = createMetricsRegistry('gateway');
   const limits = queryLimitProtections(config.limits, { hideFieldSuggestions: config.isProduction });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -94,6 +107,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
       operationPolicyPlugin(logger, { anonymousTypenameQuery: options.anonymousTypenameQuery === true && !config.isProduction }),
       requestLoggingPlugin(logger),
       unreportedErrorsPlugin(logger),
+      graphqlOperationMetrics(metrics),
     ],
   });
   await apollo.start();
@@ -101,6 +115,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
   app.disable('x-powered-by');
   // Behind a load balancer, the caller's address is in X-Forwarded-For, set by that many trusted proxies.
   if (config.trustedProxyHops > 0) app.set('trust proxy', config.trustedProxyHops);
+  app.use(httpRequestMetrics(metrics));
   app.use(correlationIdMiddleware);
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -109,6 +124,8 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
     const ready = schemaLoaded && !stopping;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : stopping ? 'stopping' : 'loading' });
   });
+  // For the operators' scraper: an ingress in front of the gateway routes only /graphql (docs/operations.md).
+  app.get('/metrics', metricsEndpoint(metrics, logger));
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: config.limits.maxRequestBodyBytes }),

@@ -8,6 +8,7 @@ export * from './postgres-event-store';
 export * from './command-handler';
 export * from './stream-batch';
 export * from './projection-runner';
+export type { ProjectionLag } from './projections/projection-checkpoints';
 export * from './personal-data/personal-data-codec';
 export * from './upcasting/event-upcasters';
 export * from './parked-events.migration';

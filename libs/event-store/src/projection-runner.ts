@@ -4,7 +4,7 @@ import { retryParkedEvents, type RetryParkedResult } from './projections/parked-
 import { parkedEvents, type ParkedEvent } from './projections/parked-events';
 import { ProjectionRebuildInProgress, type Projection, type ProjectionRunnerOptions } from './projections/projection';
 import { applyProjectedEvent, applyProjectionBatch } from './projections/projection-batch';
-import { projectionCheckpoints } from './projections/projection-checkpoints';
+import { projectionCheckpoints, type ProjectionLag } from './projections/projection-checkpoints';
 import { IdlePolling } from './idle-polling';
 import { EventApplyFailure, FailureRateLimit, type ProjectionFailure } from './projections/projection-failure';
 import { isTransientError } from './projections/transient-error';
@@ -149,6 +149,15 @@ export class ProjectionRunner {
     const lags = new Map<string, number>();
     for (const projection of this.projections) {
       lags.set(projection.name, await projectionCheckpoints.eventsBehind(this.em.fork(), projection.name, projection.eventTypes));
+    }
+    return lags;
+  }
+
+  /** Per projection: events not reached yet and the age of the oldest of them (seconds behind). */
+  async lagWithAge(): Promise<Map<string, ProjectionLag>> {
+    const lags = new Map<string, ProjectionLag>();
+    for (const projection of this.projections) {
+      lags.set(projection.name, await projectionCheckpoints.behind(this.em.fork(), projection.name, projection.eventTypes));
     }
     return lags;
   }

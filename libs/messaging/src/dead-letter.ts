@@ -3,7 +3,8 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { deadLetterSubject } from './subjects';
 
 /** Why a message ended in the dead-letter stream. */
-export type FailureKind = 'invalid-envelope' | 'malformed-type' | 'unknown-type' | 'unknown-version' | 'invalid-data' | 'handler-failed';
+export const FAILURE_KINDS = ['invalid-envelope', 'malformed-type', 'unknown-type', 'unknown-version', 'invalid-data', 'handler-failed'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'Mutuo-Dead-Letter-Reason',

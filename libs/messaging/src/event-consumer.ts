@@ -79,6 +79,7 @@ export class EventConsumer {
         publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
         logger: this.logger,
         js: () => this.js!,
+        observer: options.observer,
       },
       { isClosing: () => this.closing, sleep: (ms) => this.sleeps.sleep(ms), untilClosedOr: (work) => this.sleeps.untilClosedOr(work) },
     );

@@ -3,6 +3,7 @@ import type { ContractRegistry } from '@mutuo/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BackoffOptions } from './backoff';
 import type { DependencyGate } from './dependency-gate';
+import type { EventConsumerObserver } from './event-consumer.observer';
 import type { MessagingLogger } from './logger';
 import type { ConsumerPlan, EnsureStreamsOptions } from './provisioning';
 import type { EventHandler } from './received-event';
@@ -43,6 +44,8 @@ export interface EventConsumerOptions {
   readonly provision?: boolean | Omit<EnsureStreamsOptions, 'prefix' | 'services'> | ConsumerProvisioner;
   readonly publishTimeoutMs?: number;
   readonly logger?: MessagingLogger;
+  /** Told of every handled, refused, redelivered and dead-lettered message (metrics). */
+  readonly observer?: EventConsumerObserver;
 }
 
 /** Makes sure one planned consumer can be pulled from; throws when it cannot. */

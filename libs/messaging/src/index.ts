@@ -13,6 +13,7 @@ export * from './event-context';
 export * from './received-event';
 export * from './dead-letter';
 export * from './event-consumer';
+export * from './event-consumer.observer';
 export * from './jetstream.server';
 export * from './event-controller';
 export * from './event-command-metadata';

@@ -7,6 +7,7 @@ import type { CloudEventParseResult, MutuoCloudEvent } from './cloud-event';
 import { publishDeadLetter, type FailureKind } from './dead-letter';
 import type { DependencyGate } from './dependency-gate';
 import { eventContext, type EventContext } from './event-context';
+import type { EventConsumerObserver } from './event-consumer.observer';
 import { handleOnce } from './inbox';
 import { errorMessage, type MessagingLogger } from './logger';
 import { checkRouting, classifyUnhandled } from './message-checks';
@@ -29,6 +30,7 @@ export interface MessageProcessorSettings {
   readonly publishTimeoutMs: number;
   readonly logger: MessagingLogger;
   readonly js: () => JetStreamClient;
+  readonly observer?: EventConsumerObserver;
 }
 
 /** What the processor needs to know of the consumer it works for. */
@@ -71,6 +73,7 @@ export class MessageProcessor {
       deliveryCount: msg.info.deliveryCount,
       natsSubject: msg.subject,
     };
+    if (msg.info.redelivered) this.settings.observer?.redelivered();
     if (!parsed.ok) return this.deadLetter(msg, delivery, 'invalid-envelope', parsed.reason);
     const cloudEvent = parsed.event;
     const routing = checkRouting(msg.subject, cloudEvent);
@@ -133,6 +136,7 @@ export class MessageProcessor {
       }
       const delayMs = backoffDelay(refusals, this.settings.retryBackoff);
       this.counters.retried++;
+      this.settings.observer?.refused(cloudEvent.type);
       this.settings.logger.warn('Event handler failed; will retry', {
         consumer: this.settings.consumer,
         type: cloudEvent.type,
@@ -157,6 +161,7 @@ export class MessageProcessor {
     context: EventContext,
   ): Promise<unknown> {
     const stillWorking = setInterval(() => msg.working(), this.keepAliveMs());
+    const startedAt = performance.now();
     try {
       const handled = await handleTraced(cloudEvent, delivery, () =>
         eventContext.run(context, () =>
@@ -168,6 +173,7 @@ export class MessageProcessor {
       msg.ack();
       if (handled) this.counters.handled++;
       else this.counters.duplicates++;
+      this.settings.observer?.handled(cloudEvent.type, (performance.now() - startedAt) / 1000, !handled);
       return undefined;
     } catch (error) {
       return error ?? new Error('The handler failed without an error');
@@ -250,6 +256,7 @@ export class MessageProcessor {
     // No reason text: nats-server 2.9 does not parse "+TERM <reason>" and would leave the message pending.
     msg.term();
     this.counters.deadLettered++;
+    this.settings.observer?.deadLettered(kind);
     this.settings.logger.warn('Message dead-lettered', {
       consumer: this.settings.consumer,
       kind,

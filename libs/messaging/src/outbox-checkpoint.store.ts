@@ -15,6 +15,11 @@ const AFTER_CHECKPOINT = `
       coalesce((select c.transaction_id from mutuo_outbox_checkpoints c where c.relay = ?), '0'::xid8),
       coalesce((select c.global_position from mutuo_outbox_checkpoints c where c.relay = ?), 0))`;
 
+export interface OutboxBacklog {
+  readonly events: number;
+  readonly oldestAgeSeconds: number;
+}
+
 /**
  * The outbox relay's position, stored in its row of `mutuo_outbox_checkpoints` (shared by every relay that
  * competes for the same lock), and what is still to publish after it.
@@ -54,6 +59,19 @@ export class OutboxCheckpointStore {
       { preparedAs: 'mutuo_outbox_has_pending_v1' },
     );
     return row?.pending ?? false;
+  }
+
+  /** What is still to publish: how many events, and how long ago the oldest of them was committed (0 when none). */
+  async backlog(): Promise<OutboxBacklog> {
+    return this.entityManager.fork().transactional(async (em) => {
+      await query(em, 'set local enable_seqscan = off');
+      const [row] = await query<{ events: number; oldest_age_seconds: number | null }>(
+        em,
+        `select count(*)::int as events, extract(epoch from clock_timestamp() - min(recorded_at))::float8 as oldest_age_seconds ${AFTER_CHECKPOINT}`,
+        [this.name, this.name],
+      );
+      return { events: Number(row?.events ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_age_seconds ?? 0)) };
+    });
   }
 
   async countPending(): Promise<number> {

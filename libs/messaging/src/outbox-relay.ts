@@ -4,13 +4,14 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import { errorMessage, stderrLogger, type MessagingLogger } from './logger';
 import { NatsHealth } from './nats-connection';
 import { OutboxBatchReader, positionOf, type FetchedBatch } from './outbox-batch.reader';
-import { OutboxCheckpointStore } from './outbox-checkpoint.store';
+import { OutboxCheckpointStore, type OutboxBacklog } from './outbox-checkpoint.store';
 import { OutboxMessagePublisher, personalPublication } from './outbox-message.publisher';
 import { OutboxRelayScheduler, type SleepKind, type WakeReason } from './outbox-relay.scheduler';
 import { OutboxFlushTimeout, type OutboxRelayOptions, type OutboxRelayStats } from './outbox-relay.types';
 import { PublishedPersonalDataEraser } from './published-personal-data-eraser';
 
 export { OutboxFlushTimeout, type OutboxRelayOptions, type OutboxRelayStats } from './outbox-relay.types';
+export type { OutboxBacklog } from './outbox-checkpoint.store';
 
 interface BatchOutcome {
   /** Events in the last batch read: a full one means more may be waiting. */
@@ -50,6 +51,7 @@ export class OutboxRelay {
   private stopping = false;
   private publishedTotal = 0;
   private consecutiveFailures = 0;
+  private failedTotal = 0;
   private lastError: { message: string; at: Date } | undefined;
   private lastPublishedAt: Date | undefined;
   private readonly unsubscribeHealth: () => void;
@@ -162,11 +164,17 @@ export class OutboxRelay {
       natsConnected: this.health.connected,
       pending,
       published: this.publishedTotal,
+      publishFailures: this.failedTotal,
       consecutiveFailures: this.consecutiveFailures,
       lastError: this.lastError?.message ?? null,
       lastErrorAt: this.lastError?.at.toISOString() ?? null,
       lastPublishedAt: this.lastPublishedAt?.toISOString() ?? null,
     };
+  }
+
+  /** Events still to publish and the age of the oldest, read from the database (the same answer on every replica). */
+  backlog(): Promise<OutboxBacklog> {
+    return this.checkpoint.backlog();
   }
 
   private async run(): Promise<void> {
@@ -187,6 +195,7 @@ export class OutboxRelay {
       this.scheduler.signalBatchDone();
       if (outcome.failed > 0) {
         this.consecutiveFailures++;
+        this.failedTotal += outcome.failed;
         this.lastError = { message: outcome.firstError ?? 'publish failed', at: new Date() };
         const delayMs = backoffDelay(this.consecutiveFailures, this.retryBackoff);
         this.logger.warn('Outbox relay could not publish; retrying', {

@@ -46,6 +46,8 @@ export interface OutboxRelayStats {
   /** Committed events to publish that are after the relay's checkpoint; null when the database could not be asked. */
   readonly pending: number | null;
   readonly published: number;
+  /** Publish attempts that failed (events of failed batches, or one per attempt while NATS is disconnected). */
+  readonly publishFailures: number;
   readonly consecutiveFailures: number;
   readonly lastError: string | null;
   readonly lastErrorAt: string | null;

@@ -9,3 +9,4 @@ export * from './clock';
 export * from './periodic-job';
 export * from './operator';
 export * from './service-messaging';
+export * from './metrics';

@@ -10,6 +10,7 @@ import {
 } from '@mutuo/event-store';
 import type { IntegrationEventMapping } from '@mutuo/messaging';
 import type { MigrationEntry, SubgraphContext, SubgraphResolverMap } from '@mutuo/platform';
+import type { DomainCounter } from './metrics/domain-counters';
 
 /** Everything that makes one Mutuo service; `startService` turns it into a running subgraph and consumer. */
 export interface ServiceDefinition {
@@ -50,6 +51,8 @@ export interface ServiceDefinition {
    * instance before Nest initialises. They are not behind the gateway secret: each must be safe for anyone to call.
    */
   readonly mountPublicHttp?: (app: INestApplication) => void;
+  /** Business facts counted on /metrics as their events are appended (requests posted, matches made). */
+  readonly domainCounters?: readonly DomainCounter[];
 }
 
 /** The service's migrations followed by the event store's later ones (tables added after a service's first migration). */

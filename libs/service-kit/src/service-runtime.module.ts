@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { PostgresEventStore } from '@mutuo/event-store';
+import { createMetricsRegistry, type MetricsRegistry } from '@mutuo/platform';
 import type { Logger } from 'pino';
 import { Clock, SystemClock } from './clock';
 
@@ -8,6 +9,8 @@ export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 /** The environment the service was started with (tests pass their own): read a module's own variables from it. */
 export const SERVICE_ENV = Symbol('SERVICE_ENV');
+/** The service's Prometheus registry (served on /metrics): where a module defines its own domain metrics. */
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
 export interface ServiceRuntime {
   readonly orm: MikroORM;
@@ -18,6 +21,8 @@ export interface ServiceRuntime {
   readonly env?: NodeJS.ProcessEnv;
   /** Where every command, query and scheduler of the service takes "now" from; the system clock by default. */
   readonly clock?: Clock;
+  /** A registry of its own when left out (tests that build the module without startService). */
+  readonly metrics?: MetricsRegistry;
 }
 
 /**
@@ -38,8 +43,9 @@ export class ServiceRuntimeModule {
         { provide: SERVICE_CONFIG, useValue: runtime.config },
         { provide: SERVICE_ENV, useValue: runtime.env ?? process.env },
         { provide: Clock, useValue: runtime.clock ?? new SystemClock() },
+        { provide: METRICS_REGISTRY, useValue: runtime.metrics ?? createMetricsRegistry('unnamed') },
       ],
-      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG, SERVICE_ENV, Clock],
+      exports: [MikroORM, EntityManager, PostgresEventStore, SERVICE_LOGGER, SERVICE_CONFIG, SERVICE_ENV, Clock, METRICS_REGISTRY],
     };
   }
 }

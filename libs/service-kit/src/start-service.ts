@@ -22,7 +22,6 @@ import {
   JwtVerifier,
   NestPinoLogger,
   createLogger,
-  createMetricsRegistry,
   createOrmConfig,
   databaseCheck,
   HealthModule,
@@ -36,7 +35,7 @@ import {
 } from '@mutuo/platform';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
-import { ProjectionMetrics } from './projection-metrics';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
 import { outboxRelayLockName, serviceMigrations, type ServiceDefinition } from './service-definition';
 import { consumedEventTypes, messagingPlanFor } from './service-messaging';
@@ -115,6 +114,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     const messagingCheck = { createMissing: config.NODE_ENV !== 'production', logger: messagingLogger };
     await checkServiceMessaging(jsm, messagingPlan, messagingCheck);
 
+    const metrics = new ServiceMetrics(definition, { orm, nats: nc, natsHealth, logger });
     // The store wakes the relay and projections, which are built from the store: the callback runs only
     // after start, by which time both exist.
     const publish = definition.publish;
@@ -128,9 +128,10 @@ export async function startService(definition: ServiceDefinition, options: Start
         : undefined,
       codec,
       upcasters: new EventUpcasters(definition.upcasters ?? []),
-      onAppended: () => {
+      onAppended: (events) => {
         relay.nudge();
         projections.nudge();
+        metrics.countAppended(events);
       },
     });
     const relay = new OutboxRelay({
@@ -143,18 +144,14 @@ export async function startService(definition: ServiceDefinition, options: Start
       logger: messagingLogger,
       codec,
     });
-    const metrics = createMetricsRegistry(definition.name);
-    const projectionMetrics = new ProjectionMetrics(
-      metrics,
-      definition.projections.map((projection) => projection.name),
-    );
+    metrics.observeRelay(relay);
     const projections = new ProjectionRunner(orm.em, store, definition.projections, {
       pollIntervalMs: options.pollIntervalMs,
       idlePollIntervalMs: IDLE_POLL_INTERVAL_MS,
-      countFailure: projectionMetrics.countFailure,
+      countFailure: metrics.projections.countFailure,
       reportFailure: (failure) => logProjectionFailure(logger, failure),
     });
-    projectionMetrics.observe(projections);
+    metrics.projections.observe(projections);
     // Another instance's append wakes this one's relay and projections, as this instance's own appends do.
     const appendListener = new AppendListener({
       connection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
@@ -165,23 +162,19 @@ export async function startService(definition: ServiceDefinition, options: Start
       onProblem: (message) => logger.warn(message),
     });
 
-    const health = HealthModule.register(
-      {
-        database: databaseCheck(orm),
-        nats: async () => {
-          const report = await natsHealth.check();
-          if (report.status !== 'up') throw new Error(report.error ?? 'NATS is down');
-        },
-      },
-      { logger },
-    );
-    const operations = [health, MetricsModule.register(metrics, { logger })];
-    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env }, operations), {
+    // Ready means able to serve the API, which needs the database; a NATS outage shows in mutuo_nats_connected and
+    // the logs instead (the outbox keeps commands working), so it does not take every replica out of the load balancer.
+    const readiness = { database: databaseCheck(orm) };
+    metrics.observeReadiness(readiness);
+    const health = HealthModule.register(readiness, { logger });
+    const operations = [health, MetricsModule.register(metrics.registry, { logger })];
+    const app = await NestFactory.create(rootModule(definition, { orm, store, logger, config, env, metrics: metrics.registry }, operations), {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
     // Nothing in an answer says which framework serves it (express adds X-Powered-By by default).
     (app.getHttpAdapter().getInstance() as { disable(setting: string): unknown }).disable('x-powered-by');
+    app.use(metrics.http);
     definition.mountPublicHttp?.(app);
     await mountSubgraph(app, {
       typeDefs,
@@ -190,27 +183,26 @@ export async function startService(definition: ServiceDefinition, options: Start
       verifier: JwtVerifier.fromConfig(config),
       logger,
       production: config.NODE_ENV === 'production',
+      metrics: metrics.registry,
     });
 
     if (definition.consumesEvents) {
-      app.connectMicroservice(
-        {
-          strategy: new JetStreamServer({
-            nats: nc,
-            consumer: definition.name,
-            entityManager: orm.em,
-            prefix: config.NATS_PREFIX,
-            logger: messagingLogger,
-            expectedTypes: consumedEventTypes(definition),
-            provision: async (plan) => {
-              const problem = await checkConsumer(jsm, plan, messagingPlan.consumerSettings, messagingCheck);
-              if (problem) throw new NatsProvisioningError(definition.name, [problem]);
-            },
-            ...(options.pollIntervalMs ? { retryBackoff: { initialMs: options.pollIntervalMs, maxMs: options.pollIntervalMs * 4 } } : {}),
-          }),
+      const server = new JetStreamServer({
+        nats: nc,
+        consumer: definition.name,
+        entityManager: orm.em,
+        prefix: config.NATS_PREFIX,
+        logger: messagingLogger,
+        observer: metrics.consumer,
+        expectedTypes: consumedEventTypes(definition),
+        provision: async (plan) => {
+          const problem = await checkConsumer(jsm, plan, messagingPlan.consumerSettings, messagingCheck);
+          if (problem) throw new NatsProvisioningError(definition.name, [problem]);
         },
-        { inheritAppConfig: true },
-      );
+        ...(options.pollIntervalMs ? { retryBackoff: { initialMs: options.pollIntervalMs, maxMs: options.pollIntervalMs * 4 } } : {}),
+      });
+      metrics.observeConsumer(() => server.stats());
+      app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
     }
 
     await app.startAllMicroservices();
@@ -234,6 +226,7 @@ export async function startService(definition: ServiceDefinition, options: Start
           .flush(SHUTDOWN_FLUSH_MS)
           .catch((error: unknown) => logger.warn({ err: error }, 'Outbox not fully flushed at shutdown; the next start publishes the rest'));
         await relay.stop();
+        metrics.dispose();
         natsHealth.dispose();
         // Draining needs a live server; when NATS is down, give up after a moment and close.
         await Promise.race([connection.drain().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, NATS_DRAIN_MS).unref())]);

@@ -1,44 +1,6 @@
-import { join } from 'node:path';
-import { Migration } from '@mikro-orm/migrations';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { Module, type INestApplication } from '@nestjs/common';
-import { EVENT_STORE_SCHEMA_SQL } from '@mutuo/event-store';
 import { OUTCOME_UNKNOWN_MESSAGE, RETRY_SAFE_MESSAGE } from '@mutuo/platform';
-import { PrivatePostgres, startServiceUnderTest, type ServiceUnderTest } from '@mutuo/testing';
-import type { ServiceDefinition } from '../src';
-
-@Module({})
-class EmptyModule {}
-
-/** The event store every service has (its outbox relay reads it). */
-class EventStoreSchema extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(EVENT_STORE_SCHEMA_SQL);
-  }
-}
-
-async function readDatabaseTime(app: INestApplication, sleepSeconds = 0): Promise<string> {
-  const rows = await app.get(MikroORM).em.fork().getConnection().execute<{ now: string }[]>('select pg_sleep(?), now()::text as now', [sleepSeconds]);
-  return rows[0]!.now;
-}
-
-/** A service whose queries read the database's clock. */
-const clockService: ServiceDefinition = {
-  name: 'clock',
-  defaultPort: 4998,
-  schemaPath: join(__dirname, 'fixtures', 'clock.graphql'),
-  entities: [],
-  migrations: [{ name: 'Migration20261207000000_event_store', class: EventStoreSchema }],
-  projections: [],
-  module: EmptyModule,
-  consumesEvents: false,
-  resolvers: (app) => ({
-    Query: {
-      databaseTime: () => readDatabaseTime(app),
-      slowDatabaseTime: () => readDatabaseTime(app, 1),
-    },
-  }),
-};
+import { MetricsScrape, PrivatePostgres, startServiceUnderTest, type ServiceUnderTest } from '@mutuo/testing';
+import { clockService } from './fixtures/clock-service';
 
 const QUERY = '{ databaseTime }';
 
@@ -76,6 +38,8 @@ describe('a subgraph whose database is unavailable', () => {
     ]);
     expect(JSON.stringify(during)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|Internal server error/);
     expect((await fetch(`${clock.service.url}/health/ready`)).status).toBe(503);
+    // The scrape still answers, and says the instance cannot serve.
+    expect((await MetricsScrape.of(clock.service.url)).value('mutuo_ready', { service: 'clock' })).toBe(0);
 
     await cluster.restart();
     expect((await clock.graphql<{ databaseTime: string }>(token, QUERY)).data?.databaseTime).toMatch(/^\d{4}-/);

@@ -13,3 +13,5 @@ export * from './idempotent-creation';
 export * from './private-postgres';
 export * from './projection-scenario';
 export * from './otlp-trace-receiver';
+export * from './metrics-scrape';
+export * from './private-nats-server';

@@ -15,6 +15,7 @@ import { requestMatchingProjection } from './request-matching/request-matching.p
 import { podMatchingSettingsProjection } from './pod-settings/pod-matching-settings.projection';
 import { suggestionsProjection } from './suggestions/suggestions.projection';
 import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
+import { MATCHING_DOMAIN_COUNTERS } from './matching.metrics';
 
 export const matchingService: ServiceDefinition = {
   name: 'matching',
@@ -35,4 +36,5 @@ export const matchingService: ServiceDefinition = {
   eventDataCodec: matchingPersonalDataCodec,
   resolvers: matchingResolvers,
   publish: publishMatchingEvent,
+  domainCounters: MATCHING_DOMAIN_COUNTERS,
 };

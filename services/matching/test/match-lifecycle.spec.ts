@@ -18,7 +18,7 @@ import {
 } from '@mutuo/contracts';
 import { encodeGeohash } from '@mutuo/domain';
 import { createLogger } from '@mutuo/platform';
-import { ManualClock, natsTestPrefix, queryDatabase, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
+import { ManualClock, MetricsScrape, natsTestPrefix, queryDatabase, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { EscalateUnmatchedRequestsScheduler } from '../src/escalation/escalate-unmatched-requests.scheduler';
 import { matchingOptionsFrom } from '../src/matching.options';
@@ -236,6 +236,7 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
       crossPod: false,
       via: 'confirmed',
     });
+    expect((await MetricsScrape.of(sut.service.url)).value('mutuo_matches_made_total', { service: 'matching' })).toBeGreaterThanOrEqual(1);
     await waitFor(async () => (await requestAsSeenBy(podA, 'ana', requestId)).match?.status === 'MADE', {
       description: 'the match in the read model',
       timeoutMs: 15_000,

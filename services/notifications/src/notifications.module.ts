@@ -14,6 +14,7 @@ import { ChannelSender } from './shared/delivery/channel-sender';
 import { DeliveryClaims } from './shared/delivery/delivery-claims';
 import { DigestCollector } from './shared/delivery/digest-collector';
 import { OutcomeRecorder } from './shared/delivery/outcome-recorder';
+import { DeliveryMetrics } from './shared/delivery/delivery-metrics';
 import { SendHolds } from './shared/delivery/send-holds.policy';
 import { SendsInFlight } from './shared/delivery/sends-in-flight';
 import { SingleDeliveryAttempt } from './shared/delivery/single-delivery-attempt';
@@ -95,6 +96,7 @@ const exported = [
     SendHolds,
     ChannelSender,
     OutcomeRecorder,
+    DeliveryMetrics,
     SingleDeliveryAttempt,
     DeliveryClaims,
     DigestCollector,

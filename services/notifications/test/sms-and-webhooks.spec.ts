@@ -4,7 +4,16 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemberContactsChangedV1, MemberJoinedV1, PodCreatedV1, RequestPostedV1, RoleGrantedV1, memberIdFor } from '@mutuo/contracts';
-import { startServiceUnderTest, waitFor, type ServiceUnderTest, startSmtpSink, startSmsSandbox, type SmsSandbox, type SmtpSink } from '@mutuo/testing';
+import {
+  MetricsScrape,
+  startServiceUnderTest,
+  waitFor,
+  type ServiceUnderTest,
+  startSmtpSink,
+  startSmsSandbox,
+  type SmsSandbox,
+  type SmtpSink,
+} from '@mutuo/testing';
 import { notificationsService } from '../src/notifications.service';
 import { adminQuery, EventPublisher, sealedContacts, TEST_REGION } from './support/event-publisher';
 
@@ -161,6 +170,10 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
       timeoutMs: 15_000,
     });
     expect(delivery).toMatchObject({ channel: 'sms', status: 'sent', receipt: 'delivered' });
+    const metrics = await MetricsScrape.of(sut.service.url);
+    for (const outcome of ['sent', 'delivered']) {
+      expect(metrics.value('mutuo_notification_deliveries_total', { service: 'notifications', channel: 'sms', outcome })).toBeGreaterThanOrEqual(1);
+    }
     expect(sms.messages.filter((message) => message.to === '+351912000001').map((message) => message.body)).toContain(
       'Your request "Pharmacy run" is posted. People in your pod can see it now.',
     );

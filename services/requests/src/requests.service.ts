@@ -12,6 +12,7 @@ import { REQUESTS_UPCASTERS } from './event-history/requests.upcasters';
 import { RequestDetailsSchema } from './request-details/request-details.entity';
 import { requestDetailsProjection } from './request-details/request-details.projection';
 import { publishRequestsEvent } from './requests-publish';
+import { REQUESTS_DOMAIN_COUNTERS } from './requests.metrics';
 import { RequestsModule } from './requests.module';
 import { requestsPersonalDataCodec } from './shared/personal-data.policy';
 import { sharedResourcesProjection } from './shared-resources/shared-resources.projection';
@@ -37,4 +38,5 @@ export const requestsService: ServiceDefinition = {
   resolvers: requestsResolvers,
   publish: publishRequestsEvent,
   eventDataCodec: requestsPersonalDataCodec,
+  domainCounters: REQUESTS_DOMAIN_COUNTERS,
 };

@@ -7,6 +7,11 @@ interface CheckpointRow {
   global_position: string;
 }
 
+export interface ProjectionLag {
+  readonly events: number;
+  readonly oldestAgeSeconds: number;
+}
+
 const toCheckpoint = (row: CheckpointRow): GlobalCheckpoint => ({ transactionId: row.transaction_id, globalPosition: row.global_position });
 
 /** Each projection's position in the global order, one row per projection in mutuo_projection_checkpoints. */
@@ -49,6 +54,19 @@ export const projectionCheckpoints = {
        where projection = ?`,
       [to.transactionId, to.globalPosition, name],
     );
+  },
+
+  /** Events of `eventTypes` past the projection's checkpoint, and how long ago the oldest of them was committed (0 when none). */
+  async behind(em: EntityManager, name: string, eventTypes: readonly string[]): Promise<ProjectionLag> {
+    const [row] = await query<{ events: number; oldest_age_seconds: number | null }>(
+      em,
+      `select count(*)::int as events, extract(epoch from clock_timestamp() - min(e.recorded_at))::float8 as oldest_age_seconds from mutuo_events e
+       left join mutuo_projection_checkpoints c on c.projection = ?
+       where (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
+         and e.type in (select jsonb_array_elements_text(?::jsonb))`,
+      [name, JSON.stringify(eventTypes)],
+    );
+    return { events: Number(row?.events ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_age_seconds ?? 0)) };
   },
 
   /** Events of `eventTypes` past the projection's checkpoint. */

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestj
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { MetricsRegistry } from './metrics';
+import { sendMetrics } from './metrics-endpoint';
 
 const METRICS_SETTINGS = Symbol('METRICS_SETTINGS');
 
@@ -10,24 +11,14 @@ interface MetricsSettings {
   readonly logger?: Logger;
 }
 
-/**
- * GET /metrics in the Prometheus text format, next to the health endpoints (same port, same audience: operators'
- * scrapers, never the gateway's clients). A metric that cannot be collected (the database is down, say) answers
- * 503 and is logged, like a failed readiness check.
- */
+/** GET /metrics next to the health endpoints (same port, same audience: operators' scrapers, never the gateway's clients). */
 @Controller('metrics')
 class MetricsController {
   constructor(@Inject(METRICS_SETTINGS) private readonly settings: MetricsSettings) {}
 
   @Get()
   async metrics(@Res() res: Response): Promise<void> {
-    try {
-      const text = await this.settings.registry.metrics();
-      res.status(200).type(this.settings.registry.contentType).send(text);
-    } catch (error) {
-      this.settings.logger?.warn({ err: error }, 'Metrics could not be collected');
-      res.status(503).type('text/plain').send('metrics unavailable\n');
-    }
+    await sendMetrics(this.settings.registry, res, this.settings.logger);
   }
 }
 

@@ -11,6 +11,8 @@ import { AuthenticationError } from '../auth/authentication-error';
 import { bearerTokenFrom, JwtVerifier } from '../auth/jwt-verifier';
 import { contextForIdentity, correlationIdFrom, Identity, RequestContext, requestContext } from '../context/request-context';
 import { traceGraphqlRequests } from '../telemetry/trace-graphql-requests';
+import { graphqlOperationMetrics } from '../metrics/graphql-metrics';
+import type { MetricsRegistry } from '../metrics/metrics';
 import { formatSubgraphError } from './format-error';
 import { refuseUnsafeText } from './refuse-unsafe-text';
 import { CLIENT_IP_HEADER, CORRELATION_ID_HEADER, GATEWAY_SECRET_HEADER, secretsMatch } from './gateway-secret';
@@ -34,6 +36,8 @@ export interface SubgraphOptions {
   readonly introspection?: boolean;
   /** Largest accepted request body (express `limit` syntax). */
   readonly bodyLimit?: string;
+  /** Where to time each operation (mutuo_graphql_operation_duration_seconds); no operation metrics when left out. */
+  readonly metrics?: MetricsRegistry;
 }
 
 export interface MountedSubgraph {
@@ -69,7 +73,12 @@ export async function mountSubgraph(app: INestApplication, options: SubgraphOpti
     // Shutdown belongs to installGracefulShutdown; Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
     // Inline traces would carry unmasked error messages to the gateway.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseUnsafeText()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      refuseUnsafeText(),
+      ...(options.metrics ? [graphqlOperationMetrics(options.metrics)] : []),
+    ],
     logger: logger.child({ component: 'apollo' }),
   });
   await server.start();

@@ -6,6 +6,7 @@ import { Clock } from '@mutuo/service-kit';
 import type { DeliveryDetails, DeliveryFailed, DeliveryState, SendOutcome } from '../../domain/delivery.decider';
 import { WebhookEndpointsHandler } from '../webhook-endpoints.handler';
 import { DeliveryCommands } from './delivery-commands';
+import { DeliveryMetrics } from './delivery-metrics';
 import type { Attempt, StartedAttempt } from './due-delivery';
 import { deliveryIdFor } from './notification-dispatcher';
 import { SendsInFlight } from './sends-in-flight';
@@ -39,6 +40,7 @@ export class OutcomeRecorder {
     private readonly transactions: WorkerTransactions,
     private readonly inFlight: SendsInFlight,
     private readonly clock: Clock,
+    private readonly metrics: DeliveryMetrics,
   ) {}
 
   /**
@@ -58,7 +60,8 @@ export class OutcomeRecorder {
   ): Promise<Attempt> {
     const deliveryId = details.deliveryId;
     if (outcome === null) {
-      await this.deliveries.handle(tx, podId, { type: 'RecoverInterruptedSend', data: { deliveryId }, metadata });
+      const recovered = await this.deliveries.handle(tx, podId, { type: 'RecoverInterruptedSend', data: { deliveryId }, metadata });
+      this.metrics.countRecorded(details.channel, recovered.newEvents);
       return 'failed';
     }
     const command = { type: 'RecordSendOutcome' as const, data: { deliveryId, outcome }, metadata };
@@ -71,6 +74,7 @@ export class OutcomeRecorder {
             if (error instanceof StreamVersionConflict) return this.deliveries.handle(tx, podId, command);
             throw error;
           });
+    this.metrics.countRecorded(details.channel, newEvents);
     if (outcome.type === 'accepted' && details.recipient.type === 'member' && podId) {
       const send: RecipientSend = { pod_id: podId, recipient_member_id: details.recipient.memberId, channel: details.channel, sent_at: now.toISOString() };
       if (sends) sends.push(send);
@@ -113,6 +117,7 @@ export class OutcomeRecorder {
           { type: 'RecordDeliveryReceipt', data: { deliveryId, providerMessageId, status }, metadata: workerMetadata(now, podId) },
           { loaded },
         );
+        this.metrics.countReceipt(state.details.channel, status);
         const failed = handled.newEvents.find((event) => event.type === 'DeliveryFailed') as (StoredEvent & DeliveryFailed) | undefined;
         if (failed) await this.fallBack(tx, handled.state, failed, now);
         return true;
