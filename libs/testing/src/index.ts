@@ -12,3 +12,5 @@ export * from './pod-isolation';
 export * from './idempotent-creation';
 export * from './private-postgres';
 export * from './projection-scenario';
+export * from './nats-cluster';
+export * from './stored-messages';
