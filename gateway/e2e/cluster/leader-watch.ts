@@ -26,7 +26,7 @@ export class LeaderWatch {
     })();
   }
 
-  /** The changes, with times relative to `origin`. */
+  /** Stops watching (again is fine) and returns the changes, with times relative to `origin`. */
   async stop(origin: number): Promise<{ afterMs: number; leader: string }[]> {
     this.running = false;
     await this.loop;

@@ -58,7 +58,11 @@ export class ServiceProcesses {
     };
     await runToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, serviceEnv);
     const output: string[] = [];
-    const child = spawn(process.execPath, ['-r', REGISTER, `services/${service}/src/main.ts`], { cwd: ROOT, env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', REGISTER, `services/${service}/src/main.ts`], {
+      cwd: ROOT,
+      env: serviceEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const keep = (chunk: Buffer) => {
       output.push(chunk.toString());
       if (output.length > 300) output.shift();

@@ -59,23 +59,13 @@ export class SteadyLoad {
  * From each event's lag (handled − appended, ms) by append time: how long after `from` the lag was last at or above
  * `targetMs` (0 when it never was), and the largest lag after `from`.
  */
-export function lagRecovery(events: readonly { appendedAt: number; lagMs: number }[], from: number, targetMs: number): { recoveredAfterMs: number; maxLagMs: number } {
+export function lagRecovery(
+  events: readonly { appendedAt: number; lagMs: number }[],
+  from: number,
+  targetMs: number,
+): { recoveredAfterMs: number; maxLagMs: number } {
   const after = events.filter((event) => event.appendedAt >= from);
   const over = after.filter((event) => event.lagMs >= targetMs);
   const lastOver = over.length === 0 ? from : Math.max(...over.map((event) => event.appendedAt + event.lagMs));
   return { recoveredAfterMs: lastOver - from, maxLagMs: Math.max(0, ...after.map((event) => event.lagMs)) };
-}
-
-/**
- * The longest pause between two consecutive stored messages that ends after `from`: with a steady flow of appends, the
- * time publishes stalled. Times in ms, sorted or not.
- */
-export function longestGapAfter(storedAt: readonly number[], from: number): { gapMs: number; endedAt: number } {
-  const sorted = [...storedAt].sort((a, b) => a - b);
-  let longest = { gapMs: 0, endedAt: from };
-  for (let index = 1; index < sorted.length; index++) {
-    const gapMs = sorted[index]! - sorted[index - 1]!;
-    if (sorted[index]! >= from && gapMs > longest.gapMs) longest = { gapMs, endedAt: sorted[index]! };
-  }
-  return longest;
 }

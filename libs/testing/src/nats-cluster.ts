@@ -109,12 +109,16 @@ export class NatsCluster {
     await exited;
   }
 
-  /** Starts a killed node again with the same ports and store directory; resolves once it reports healthy. */
+  /**
+   * Starts a killed node again with the same ports and store directory; resolves once its JetStream is up and it
+   * follows the meta leader. Its streams and consumers catch up after that: wait for the groups a caller cares
+   * about with `raftGroupWhole` (the full health check would wait for every asset, some of which may lag long).
+   */
   async restart(name: string): Promise<void> {
     const node = this.state(name);
     if (node.running) throw new Error(`NATS node ${name} is still running`);
     this.spawnNode(node);
-    await this.waitHealthy(node);
+    await this.waitHealthy(node, '?js-server-only=true');
   }
 
   /** Which server leads a stream's Raft group now (asked through any live node). */
@@ -186,12 +190,12 @@ export class NatsCluster {
   }
 
   /** Healthy: the server answers `/healthz`, which in a cluster waits for the meta leader and for its streams to be current. */
-  private async waitHealthy(node: NodeState): Promise<void> {
+  private async waitHealthy(node: NodeState, query = ''): Promise<void> {
     try {
       await waitFor(
         async () => {
           if (!node.running) throw new Error(`nats-server ${node.name} exited`);
-          const response = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz`, { signal: AbortSignal.timeout(2_000) });
+          const response = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz${query}`, { signal: AbortSignal.timeout(2_000) });
           return response.ok;
         },
         { description: `NATS node ${node.name} to be healthy`, timeoutMs: this.readyTimeoutMs, intervalMs: 100 },

@@ -28,3 +28,17 @@ export async function storedMessages(nc: NatsConnection, stream: string): Promis
   }
   return stored;
 }
+
+/**
+ * The longest pause between two consecutive stored messages that ends after `from`: with a steady flow of publishes,
+ * how long publishing stalled. Times in ms, in any order.
+ */
+export function longestGapAfter(storedAt: readonly number[], from: number): { gapMs: number; endedAt: number } {
+  const sorted = [...storedAt].sort((a, b) => a - b);
+  let longest = { gapMs: 0, endedAt: from };
+  for (let index = 1; index < sorted.length; index++) {
+    const gapMs = sorted[index]! - sorted[index - 1]!;
+    if (sorted[index]! >= from && gapMs > longest.gapMs) longest = { gapMs, endedAt: sorted[index]! };
+  }
+  return longest;
+}
