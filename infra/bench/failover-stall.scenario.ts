@@ -76,7 +76,12 @@ export async function measureFailoverStall(
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const appended = await appends.stop();
       await relay.flush(60_000);
-      const stored = await storedMessages(env.nc, env.eventStream);
+      // Right after a failover the JetStream API may still time out: ask again.
+      const stored = await waitFor(() => storedMessages(env.nc, env.eventStream), {
+        description: `the events stored in ${env.eventStream}`,
+        timeoutMs: 60_000,
+        intervalMs: 1_000,
+      });
       if (stored.length !== appended) throw new Error(`${env.eventStream} holds ${stored.length} events after ${appended} appends`);
       await cluster.restart(victim);
       await waitFor(async () => raftGroupWhole(await env.jsm.streams.info(env.eventStream), env.replicas), {

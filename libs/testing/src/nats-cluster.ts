@@ -172,8 +172,8 @@ export class NatsCluster {
     const args = [
       ...['-a', '127.0.0.1', '-p', String(node.clientPort), '-m', String(node.monitorPort)],
       ...['-n', node.name, '-js', '-sd', node.storeDir],
-      ...['--cluster_name', this.clusterName, '--cluster', `nats://127.0.0.1:${node.clusterPort}`],
-      ...(routes.length > 0 ? ['--routes', routes.join(',')] : []),
+      // One node is a plain server: JetStream refuses a cluster without routes.
+      ...(routes.length > 0 ? ['--cluster_name', this.clusterName, '--cluster', `nats://127.0.0.1:${node.clusterPort}`, '--routes', routes.join(',')] : []),
     ];
     const child = spawn(NATS_SERVER_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
@@ -194,7 +194,8 @@ export class NatsCluster {
     try {
       await waitFor(
         async () => {
-          if (!node.running) throw new Error(`nats-server ${node.name} exited`);
+          // An exited server ends the wait at once (the error below says so).
+          if (!node.running) return true;
           const response = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz${query}`, { signal: AbortSignal.timeout(2_000) });
           return response.ok;
         },
@@ -203,6 +204,7 @@ export class NatsCluster {
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- ${node.name} output\n${this.logs(node.name)}`);
     }
+    if (!node.running) throw new Error(`nats-server ${node.name} exited while starting\n--- its output\n${this.logs(node.name)}`);
   }
 }
 
