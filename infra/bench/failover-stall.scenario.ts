@@ -82,7 +82,10 @@ export async function measureFailoverStall(
         timeoutMs: 60_000,
         intervalMs: 1_000,
       });
-      if (stored.length !== appended) throw new Error(`${env.eventStream} holds ${stored.length} events after ${appended} appends`);
+      const distinct = new Set(stored.map((message) => message.msgId)).size;
+      if (stored.length !== appended || distinct !== appended) {
+        throw new Error(`${env.eventStream} holds ${stored.length} events (${distinct} distinct) after ${appended} appends`);
+      }
       await cluster.restart(victim);
       await waitFor(async () => raftGroupWhole(await env.jsm.streams.info(env.eventStream), env.replicas), {
         description: `${victim} to be a current replica of ${env.eventStream} again`,
