@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The cluster path of issue 12: requests and matching run as processes against a real 3-node JetStream cluster with
  * every stream at R=3; requests are posted at a steady rate through requests' subgraph, and the node leading
  * requests' stream is SIGKILLed mid-flow and restarted 20 s later. Every posted request must reach matching's
- * reaction exactly once. About 2 to 4 minutes: kept out of `npm test`, run with `npm run test:cluster`.
+ * reaction exactly once. 1.5 to 3.5 minutes on a shared 2-core machine: kept out of `npm test`, run with `npm run test:cluster`.
  */
 describe('a 3-node NATS cluster losing the leader of the producer stream under load', () => {
   const prefix = natsTestPrefix();
