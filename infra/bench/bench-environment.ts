@@ -56,6 +56,8 @@ export interface BenchEnvironment {
   readonly prefix: string;
   /** The JetStream stream holding the published events. */
   readonly eventStream: string;
+  /** Replicas of the streams the scenarios create (R=3 on a cluster). */
+  readonly replicas: number;
   readonly machine: MachineInfo;
 }
 
@@ -63,7 +65,10 @@ export interface BenchEnvironment {
  * A fresh database with the event-store and inbox schemas, opened through MikroORM as a service
  * opens it, and a NATS connection with a subject prefix of its own. Both are removed by `cleanup`.
  */
-export async function openBenchEnvironment(cleanup: CleanupStack): Promise<BenchEnvironment> {
+export async function openBenchEnvironment(
+  cleanup: CleanupStack,
+  { natsUrl = TEST_NATS_URL, replicas = 1 }: { readonly natsUrl?: string; readonly replicas?: number } = {},
+): Promise<BenchEnvironment> {
   const suffix = uniqueSuffix();
   const databaseName = `mutuo_bench_${suffix}`;
   const prefix = `bench${suffix}`;
@@ -84,8 +89,8 @@ export async function openBenchEnvironment(cleanup: CleanupStack): Promise<Bench
   cleanup.defer('close MikroORM', () => orm.close(true));
 
   // No endless reconnects as a service would do: a benchmark without NATS should fail at once.
-  const nc = await connect({ servers: TEST_NATS_URL, name: `mutuo-bench-${suffix}`, timeout: 5_000 });
-  cleanup.defer(`delete streams ${prefix}*`, () => deleteStreamsWithPrefix(prefix, TEST_NATS_URL));
+  const nc = await connect({ servers: natsUrl.split(','), name: `mutuo-bench-${suffix}`, timeout: 5_000 });
+  cleanup.defer(`delete streams ${prefix}*`, () => deleteStreamsWithPrefix(prefix, natsUrl.split(',')[0]));
   cleanup.defer('close NATS', () => nc.close());
   const jsm = await jetstreamManager(nc);
 
@@ -97,6 +102,7 @@ export async function openBenchEnvironment(cleanup: CleanupStack): Promise<Bench
     jsm,
     prefix,
     eventStream: eventStreamName(prefix, PRODUCING_SERVICE),
+    replicas,
     machine: await describeMachine(databaseUrl, nc),
   };
 }

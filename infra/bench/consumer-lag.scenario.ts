@@ -59,7 +59,7 @@ const MAX_APPENDS_IN_FLIGHT = 200;
  * and an EventConsumer whose handler writes a read-model row inside the inbox transaction.
  */
 export async function measureConsumerLag(env: BenchEnvironment, cleanup: CleanupStack, options: ConsumerLagOptions): Promise<ConsumerLagResult> {
-  await ensureStreams(env.jsm, { prefix: env.prefix, services: [PRODUCING_SERVICE] });
+  await ensureStreams(env.jsm, { prefix: env.prefix, services: [PRODUCING_SERVICE], replicas: env.replicas });
   await env.jsm.streams.purge(env.eventStream);
   // Earlier scenarios' events count as published, so the relay and the stage figures cover this run's events only.
   await skipToEndOfEvents(env.orm.em.fork(), relayName(env));
@@ -82,6 +82,7 @@ export async function measureConsumerLag(env: BenchEnvironment, cleanup: Cleanup
     handlers: new Map([[RequestPostedV1.type, handler]]),
     prefix: env.prefix,
     logger: stderrLogger,
+    provision: { replicas: env.replicas },
   });
   const relay = new OutboxRelay({
     entityManager: env.orm.em,

@@ -36,7 +36,7 @@ export async function measureRelayThroughput(
   cleanup: CleanupStack,
   options: { events: number; repetitions: number },
 ): Promise<RelayThroughputResult> {
-  await ensureStreams(env.jsm, { prefix: env.prefix, services: [PRODUCING_SERVICE] });
+  await ensureStreams(env.jsm, { prefix: env.prefix, services: [PRODUCING_SERVICE], replicas: env.replicas });
   const relayPerSecond: number[] = [];
   const rawPerSecond: number[] = [];
   for (let repetition = 0; repetition < options.repetitions; repetition++) {

@@ -2,6 +2,7 @@
 export interface LatencySummary {
   readonly count: number;
   readonly p50: number;
+  readonly p95: number;
   readonly p99: number;
   readonly max: number;
   readonly mean: number;
@@ -21,6 +22,7 @@ export function summarize(samples: readonly number[]): LatencySummary {
   return {
     count: sorted.length,
     p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1]!,
     mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,

@@ -14,6 +14,11 @@ import { WakeableSleeps } from './wakeable-sleeps';
 export type { ConsumerProvisioner, EventConsumerOptions, EventConsumerStats } from './event-consumer.types';
 
 const RESTART_DELAY = { initialMs: 500, maxMs: 15_000 } satisfies BackoffOptions;
+/**
+ * How long a pull request lives. The client expects a heartbeat every half of it and pulls again after two are missed,
+ * so this is how long a consumer stays stuck on a NATS node that died (30 s with the client's default).
+ */
+const PULL_EXPIRES_MS = 10_000;
 /** JetStream's `max_deliver` for "no limit". */
 const UNLIMITED_DELIVERIES = -1;
 
@@ -150,7 +155,7 @@ export class EventConsumer {
     while (!this.closing) {
       try {
         const consumer = await this.js!.consumers.get(plan.stream, plan.durable);
-        const messages = await consumer.consume({ max_messages: Math.max(this.concurrency * 2, 8) });
+        const messages = await consumer.consume({ max_messages: Math.max(this.concurrency * 2, 8), expires: PULL_EXPIRES_MS });
         this.subscriptions.add(messages);
         // close() may have run while this loop was still subscribing: it found nothing to close, so close it here.
         // Not awaited: the close settles only once the iterator below has been drained.

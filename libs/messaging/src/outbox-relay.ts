@@ -61,7 +61,9 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.polling = new IdlePolling({ intervalMs: options.pollIntervalMs ?? 200, idleIntervalMs: options.idlePollIntervalMs });
     this.leaderRetryMs = options.leaderRetryMs ?? 1_000;
-    this.retryBackoff = { initialMs: 250, maxMs: 30_000, ...options.retryBackoff };
+    // Capped at 5 s: a NATS cluster elects a new stream leader within seconds, and a longer cap would leave the
+    // relay asleep long after (measured: up to 24 s of extra stall with 30 s, docs/benchmarks.md "Cluster failover").
+    this.retryBackoff = { initialMs: 250, maxMs: 5_000, ...options.retryBackoff };
     this.logger = options.logger ?? stderrLogger;
     this.publisher = new OutboxMessagePublisher(options.nats, options.publishTimeoutMs ?? 5_000);
     this.batches = new OutboxBatchReader(options.entityManager, this.batchSize, options.codec);

@@ -27,7 +27,7 @@ export interface OutboxRelayOptions {
   /** How often a follower tries to take over leadership. Default 1 s. */
   readonly leaderRetryMs?: number;
   readonly publishTimeoutMs?: number;
-  /** Backoff after a failed batch. Default 250 ms doubling to 30 s, with jitter. */
+  /** Backoff after a failed batch. Default 250 ms doubling to 5 s, with jitter. */
   readonly retryBackoff?: BackoffOptions;
   readonly logger?: MessagingLogger;
   /**

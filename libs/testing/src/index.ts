@@ -15,3 +15,5 @@ export * from './projection-scenario';
 export * from './otlp-trace-receiver';
 export * from './metrics-scrape';
 export * from './private-nats-server';
+export * from './nats-cluster';
+export * from './stored-messages';
