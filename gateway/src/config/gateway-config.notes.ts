@@ -1,4 +1,4 @@
-import { authVariableNotes, type VariableNote } from '@mutuo/platform';
+import { authVariableNotes, telemetryVariableNotes, type VariableNote } from '@mutuo/platform';
 
 /** docs/configuration.md: the gateway's variables (gatewayEnvSchema), described for operators. */
 export const gatewayConfigNotes: Readonly<Record<string, VariableNote>> = {
@@ -15,6 +15,7 @@ export const gatewayConfigNotes: Readonly<Record<string, VariableNote>> = {
     defaultText: 'the supergraph shipped beside the code (gateway/supergraph.graphql; in the build dist/gateway/gateway/supergraph.graphql)',
   },
   ...authVariableNotes,
+  ...telemetryVariableNotes,
   JWT_CLOCK_TOLERANCE_SECONDS: { description: 'Clock skew allowed when checking a token’s `exp` and `nbf`.' },
   MAX_QUERY_DEPTH: { description: 'Deepest field nesting an operation may have (introspection exempt).' },
   MAX_QUERY_ALIASES: { description: 'Most aliases in one operation.' },

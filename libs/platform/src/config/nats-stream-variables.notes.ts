@@ -3,7 +3,8 @@ import type { VariableNote } from './environment-reference';
 /** docs/configuration.md: how the region's JetStream streams are kept (natsStreamVariablesShape). */
 export const natsStreamVariableNotes: Readonly<Record<string, VariableNote>> = {
   NATS_ADMIN_URL: {
-    description: 'NATS URL with the provisioning user, for the operator commands (`mutuo <service> streams …`, `dead-letters replay|discard`); NATS_URL when unset. Services never use it.',
+    description:
+      'NATS URL with the provisioning user, for the operator commands (`mutuo <service> streams …`, `dead-letters replay|discard`); NATS_URL when unset. Services never use it.',
   },
   NATS_STREAM_REPLICAS: { description: 'Copies of each stream in the NATS cluster: 1 on a single server, 3 on a 3- or 5-node cluster (5 only on 5+ nodes).' },
   NATS_STREAM_MAX_AGE_DAYS: { description: "Days an event stays in its service's stream; 0 keeps events forever." },

@@ -1,6 +1,7 @@
 import { authVariableNotes } from './auth-variables.notes';
 import type { VariableNote } from './environment-reference';
 import { natsStreamVariableNotes } from './nats-stream-variables.notes';
+import { telemetryVariableNotes } from '../telemetry/telemetry-variables.notes';
 
 /** docs/configuration.md: the variables every service reads (serviceConfigSchema), described for operators. */
 export const serviceConfigNotes: Readonly<Record<string, VariableNote>> = {
@@ -29,6 +30,7 @@ export const serviceConfigNotes: Readonly<Record<string, VariableNote>> = {
   },
   ...natsStreamVariableNotes,
   ...authVariableNotes,
+  ...telemetryVariableNotes,
   PERSONAL_DATA_KEKS: {
     description:
       'Key-encryption keys that wrap members’ personal-data keys in the database; the first is primary, older ones still unwrap (rotation). The problem is named, never the key.',

@@ -31,11 +31,7 @@ function isHttpUrl(value: string): boolean {
  * habits apply). Tracing is off, at no cost, unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
  */
 export const telemetryVariablesShape = {
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .string()
-    .refine(isHttpUrl, 'must be an http(s) URL without query, such as http://otel-collector:4318')
-    .optional()
-    .describe('OTLP/HTTP collector base URL; traces are sent to <URL>/v1/traces. Unset: tracing is off.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().refine(isHttpUrl, 'must be an http(s) URL without query, such as http://otel-collector:4318').optional(),
   OTEL_EXPORTER_OTLP_HEADERS: z
     .string()
     .transform((value, ctx) => {
@@ -44,26 +40,22 @@ export const telemetryVariablesShape = {
       ctx.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas (values percent-encoded)', input: undefined });
       return z.NEVER;
     })
-    .optional()
-    .describe('Headers sent with every OTLP export, e.g. an API key: key1=value1,key2=value2.'),
+    .optional(),
   OTEL_SERVICE_NAME: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be 1-100 letters, digits, ".", "_" or "-"')
-    .optional()
-    .describe('The service.name resource attribute of the spans; defaults to mutuo-<service> (mutuo-gateway for the gateway).'),
+    .optional(),
   OTEL_TRACES_SAMPLER_ARG: z
     .string()
     .regex(/^(0(\.\d+)?|1(\.0*)?|\.\d+)$/, 'must be a ratio from 0 to 1, such as 0.25')
     .transform(Number)
-    .default(1)
-    .describe('Share of new traces recorded (parent-based: a trace begun elsewhere keeps its own decision). 1 records every trace.'),
+    .default(1),
   OTEL_BSP_SCHEDULE_DELAY: z
     .string()
     .regex(/^\d+$/, 'must be an integer 10-60000 (milliseconds)')
     .transform(Number)
     .pipe(z.number().min(10, 'must be an integer 10-60000 (milliseconds)').max(60_000, 'must be an integer 10-60000 (milliseconds)'))
-    .default(5_000)
-    .describe('Milliseconds between two exports of finished spans.'),
+    .default(5_000),
 };
 
 export type TelemetryVariables = z.output<z.ZodObject<typeof telemetryVariablesShape>>;
