@@ -56,6 +56,15 @@ install -m 0755 "$work/package/bin/node" "$image_root/usr/local/bin/node"
 tar -xzf "$CACHE_DIR/npm-$NPM_VERSION.tgz" -C "$image_root/usr/local/lib/node_modules/npm" --strip-components=1
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$image_root/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$image_root/usr/local/bin/npx"
+# The machine's certificate authorities (a TLS-inspecting proxy's CA, say), so npm in the build stage reaches the registry
+# as the host's npm does. Node reads them through NODE_EXTRA_CA_CERTS; the official image needs none of this.
+host_ca="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}"
+ca_env=()
+if [[ -f "$host_ca" ]]; then
+  mkdir -p "$image_root/etc/ssl/certs"
+  cp "$host_ca" "$image_root/etc/ssl/certs/ca-certificates.crt"
+  ca_env=(--change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt')
+fi
 # The official image's unprivileged user (UID/GID 1000), so the Dockerfile behaves the same on either base.
 if ! grep -q '^node:' "$image_root/etc/passwd"; then
   echo 'node:x:1000:1000::/home/node:/bin/sh' >>"$image_root/etc/passwd"
@@ -66,6 +75,6 @@ fi
 tar -C "$image_root" -c . | podman import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$NODE24_VERSION" \
-  --change 'CMD ["node"]' \
+  --change 'CMD ["node"]' "${ca_env[@]}" \
   - "$BASE_IMAGE" >/dev/null
 echo "build-base: built $BASE_IMAGE (node $("$image_root/usr/local/bin/node" -v), npm $NPM_VERSION)"
