@@ -32,7 +32,7 @@ describe('loadGatewayConfig', () => {
       logLevel: 'info',
       host: '0.0.0.0',
       port: 4000,
-      supergraphPath: path.resolve('/srv/mutuo', 'gateway/supergraph.graphql'),
+      supergraphPath: path.resolve(__dirname, '..', '..', 'supergraph.graphql'),
       gatewaySharedSecret: DEV_GATEWAY_SHARED_SECRET,
       jwt: {
         issuer: 'mutuo-dev',
@@ -56,6 +56,10 @@ describe('loadGatewayConfig', () => {
       subject: 'alice',
       roles: ['member'],
     });
+  });
+
+  it('resolves a SUPERGRAPH_PATH against the working directory', () => {
+    expect(loadGatewayConfig({ SUPERGRAPH_PATH: 'composed/supergraph.graphql' }, '/srv/mutuo').supergraphPath).toBe('/srv/mutuo/composed/supergraph.graphql');
   });
 
   it('reads every limit from the environment', () => {

@@ -13,7 +13,11 @@ import {
 } from '@mutuo/platform';
 import { z } from 'zod';
 
-export const DEFAULT_SUPERGRAPH_PATH = 'gateway/supergraph.graphql';
+/**
+ * The supergraph shipped with the gateway, found next to the code: gateway/supergraph.graphql from the sources,
+ * dist/gateway/gateway/supergraph.graphql in the build (infra/scripts/build-project.js copies it there).
+ */
+export const DEFAULT_SUPERGRAPH_PATH = path.join(__dirname, '..', '..', 'supergraph.graphql');
 
 const SUBGRAPH_URL_VARIABLE = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
 
@@ -54,7 +58,7 @@ const gatewayEnvSchema = z
     LOG_LEVEL: logLevel(),
     HOST: z.string().default('0.0.0.0'),
     PORT: integerBetween(0, 65535).default(4000),
-    SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH_PATH),
+    SUPERGRAPH_PATH: z.string().optional(),
     // The same token and shared-secret rules, and development defaults, as every service.
     ...authVariablesShape,
     JWT_CLOCK_TOLERANCE_SECONDS: integerBetween(0, 300).default(5),
@@ -100,7 +104,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd: string = process.
     logLevel: vars.LOG_LEVEL,
     host: vars.HOST,
     port: vars.PORT,
-    supergraphPath: path.resolve(cwd, vars.SUPERGRAPH_PATH),
+    supergraphPath: vars.SUPERGRAPH_PATH === undefined ? DEFAULT_SUPERGRAPH_PATH : path.resolve(cwd, vars.SUPERGRAPH_PATH),
     gatewaySharedSecret: auth.GATEWAY_SHARED_SECRET,
     jwt: {
       issuer: auth.JWT_ISSUER,
