@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, type DevTokenSigning } from '@mutuo/platform';
 import { TEST_NATS_URL, TEST_POSTGRES_URL, answersOk, deleteStreamsWithPrefix, freePort, natsTestPrefix, uniqueSuffix, waitFor } from '@mutuo/testing';
+import { gatewayData } from './walking-skeleton';
 
 export const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
 const GATEWAY_SHARED_SECRET = randomBytes(24).toString('hex');
@@ -102,15 +103,8 @@ export class ContainerRegion {
   }
 
   /** Posts to the gateway; throws with the errors unless the query succeeded. */
-  async data<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await fetch(this.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const result = (await response.json()) as { data?: T; errors?: unknown[] };
-    if (result.errors?.length || !result.data) throw new Error(`GraphQL failed (HTTP ${response.status}): ${JSON.stringify(result.errors)}`);
-    return result.data;
+  data<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    return gatewayData<T>(this.gatewayUrl, token, query, variables);
   }
 
   private image(project: string): string {
