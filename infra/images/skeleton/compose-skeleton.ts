@@ -83,6 +83,9 @@ async function main(): Promise<void> {
   } finally {
     const down = await podmanCompose(project, ['down', '-v', '-t', '10'], env);
     if (down.code !== 0) process.stderr.write(`compose-skeleton: podman-compose down failed:\n${down.output.slice(-2000)}\n`);
+    // A container the restart policy brought back while `down` ran would keep the network: remove what is left.
+    const leftovers = (await podman(['ps', '--all', '--quiet', '--filter', `label=io.podman.compose.project=${project}`])).output.split('\n').filter(Boolean);
+    if (leftovers.length > 0) await podman(['rm', '--force', ...leftovers]);
     await podman(['network', 'rm', '--force', `${project}_default`]);
   }
   process.exit(failed ? 1 : 0);
