@@ -18,6 +18,7 @@ step() {
 step "supergraph composition is up to date" node -r ./infra/register.js gateway/src/compose/compose-supergraph.ts --check
 step "dependencies in their places" node infra/scripts/check-dependencies.js
 step "generated GraphQL types are up to date" node -r ./infra/register.js infra/scripts/codegen.ts --check
+step "NATS authorization is up to date" node -r ./infra/register.js infra/scripts/nats-permissions.ts --check
 step "lint and typecheck" npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
 step "formatting" npm run --silent format:check
 # Integration suites share one PostgreSQL and NATS on a 2-core machine: one project at a time.

@@ -167,6 +167,16 @@ function runToEnd(name, args, env) {
   return result.stdout;
 }
 
+function runInBackground(name, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', REGISTER, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : (process.stderr.write(output), reject(new Error(`${name} failed (exit ${code})`)))));
+  });
+}
+
 async function httpOk(url) {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -186,6 +196,18 @@ async function main() {
     log(`migrating ${service.name}`);
     runToEnd(`${service.name} migrations`, [`services/${service.name}/src/migrate.ts`], serviceEnv(service, postgres, natsUrl));
   }
+  // Streams and consumers as configured (NATS_STREAM_*) and as the code consumes: a start only checks them, and
+  // refuses a consumer that lacks a type the code now handles. All at once: each loads its service's code.
+  log('provisioning NATS streams and consumers (mutuo <service> streams apply)');
+  await Promise.all(
+    SERVICES.map((service) =>
+      runInBackground(
+        `${service.name} streams apply`,
+        [`services/${service.name}/src/operate.ts`, 'streams', 'apply', '--yes'],
+        serviceEnv(service, postgres, natsUrl),
+      ),
+    ),
+  );
   const startService = (service) =>
     start(service.name, process.execPath, ['-r', REGISTER, `services/${service.name}/src/main.ts`], serviceEnv(service, postgres, natsUrl));
   const ready = async (service) => {

@@ -11,7 +11,7 @@ import { ensureConsumer, ensureStreams, planConsumers, supportsMultipleFilterSub
 import { DEFAULT_SUBJECT_PREFIX, assertSubjectToken } from './subjects';
 import { WakeableSleeps } from './wakeable-sleeps';
 
-export type { EventConsumerOptions, EventConsumerStats } from './event-consumer.types';
+export type { ConsumerProvisioner, EventConsumerOptions, EventConsumerStats } from './event-consumer.types';
 
 const RESTART_DELAY = { initialMs: 500, maxMs: 15_000 } satisfies BackoffOptions;
 /** JetStream's `max_deliver` for "no limit". */
@@ -136,6 +136,7 @@ export class EventConsumer {
   }
 
   private async provision(plan: ConsumerPlan): Promise<void> {
+    if (typeof this.options.provision === 'function') return this.options.provision(plan);
     const streamSettings = typeof this.options.provision === 'object' ? this.options.provision : {};
     await ensureStreams(this.jsm!, { ...streamSettings, prefix: this.prefix, services: [plan.service] });
     // No server-side cap: JetStream counts redeliveries after outages and restarts too, and a server that gave up

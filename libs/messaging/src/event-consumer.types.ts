@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BackoffOptions } from './backoff';
 import type { DependencyGate } from './dependency-gate';
 import type { MessagingLogger } from './logger';
-import type { EnsureStreamsOptions } from './provisioning';
+import type { ConsumerPlan, EnsureStreamsOptions } from './provisioning';
 import type { EventHandler } from './received-event';
 
 export interface EventConsumerOptions {
@@ -35,11 +35,18 @@ export interface EventConsumerOptions {
   /** Messages handled at once (messages of one aggregate always one after another). Default 4. */
   readonly concurrency?: number;
   readonly ackWaitMs?: number;
-  /** Create streams and consumers at start (default). Pass stream settings to override their defaults. */
-  readonly provision?: boolean | Omit<EnsureStreamsOptions, 'prefix' | 'services'>;
+  /**
+   * Create or update streams and consumers at start (default; tests and benchmarks). Pass stream settings to override
+   * their defaults, or a function to decide yourself (services check, see checkServiceMessaging); it also runs when a
+   * consumer vanishes under the running consumer.
+   */
+  readonly provision?: boolean | Omit<EnsureStreamsOptions, 'prefix' | 'services'> | ConsumerProvisioner;
   readonly publishTimeoutMs?: number;
   readonly logger?: MessagingLogger;
 }
+
+/** Makes sure one planned consumer can be pulled from; throws when it cannot. */
+export type ConsumerProvisioner = (plan: ConsumerPlan) => Promise<void>;
 
 export interface EventConsumerStats {
   readonly running: boolean;

@@ -16,6 +16,11 @@ export interface JetStreamServerOptions extends Omit<EventConsumerOptions, 'nats
   /** The root EntityManager, or a function returning it once the application is up (`() => app.get(MikroORM).em`). */
   readonly entityManager: EntityManager | (() => EntityManager);
   readonly logger?: MessagingLogger;
+  /**
+   * The contract types the handlers must take, as eventPatternTypes reads them for the operator command line; the
+   * start fails when the handlers Nest registered differ, so `streams apply` provisions what the service consumes.
+   */
+  readonly expectedTypes?: readonly string[];
 }
 
 /** `@Ctx()` of a JetStream event handler. */
@@ -88,6 +93,7 @@ export class JetStreamServer extends Server<JetStreamServerEvents, JetStreamServ
 
   private async start(): Promise<void> {
     const handlers = this.eventHandlers();
+    if (this.options.expectedTypes) assertSameTypes([...handlers.keys()], this.options.expectedTypes);
     const { nats } = this.options;
     if ('url' in nats) {
       this.nc = await connectNats(nats.url, nats.name);
@@ -138,6 +144,17 @@ export class JetStreamServer extends Server<JetStreamServerEvents, JetStreamServ
 export class RethrowEventErrorsFilter implements RpcExceptionFilter<unknown> {
   catch(exception: unknown): Observable<never> {
     return throwError(() => exception);
+  }
+}
+
+function assertSameTypes(handled: readonly string[], expected: readonly string[]): void {
+  const unexpected = handled.filter((type) => !expected.includes(type));
+  const absent = expected.filter((type) => !handled.includes(type));
+  if (unexpected.length || absent.length) {
+    throw new Error(
+      `The event handlers differ from the module's @EventPattern metadata (handled but not declared: ${unexpected.join(', ') || 'none'}; ` +
+        `declared but not handled: ${absent.join(', ') || 'none'}): register event controllers in the service module's static imports`,
+    );
   }
 }
 

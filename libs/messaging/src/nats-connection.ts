@@ -8,15 +8,13 @@ export type NatsConnectOptions = Omit<NodeConnectionOptions, 'servers' | 'name'>
  * instead of failing the start.
  */
 export async function connectNats(url: string, name: string, options: NatsConnectOptions = {}): Promise<NatsConnection> {
-  const servers = url
-    .split(',')
-    .map((server) => server.trim())
-    .filter((server) => server.length > 0);
+  const { servers, credentials } = natsServers(url);
   if (servers.length === 0) throw new Error('NATS url is empty: expected e.g. nats://127.0.0.1:4222');
   if (name.trim().length === 0) throw new Error('NATS connection name must not be empty');
   return connect({
     servers,
     name,
+    ...credentials,
     maxReconnectAttempts: -1,
     waitOnFirstConnect: true,
     reconnectTimeWait: 1_000,
@@ -27,6 +25,31 @@ export async function connectNats(url: string, name: string, options: NatsConnec
     timeout: 5_000,
     ...options,
   });
+}
+
+/**
+ * Splits `nats://user:password@host:4222,nats://host2:4222` into servers and the credentials the client sends: the
+ * client ignores credentials inside server URLs, so they are passed as options (a user without password is a token).
+ */
+export function natsServers(url: string): { servers: string[]; credentials: { user?: string; pass?: string; token?: string } } {
+  let credentials: { user?: string; pass?: string; token?: string } = {};
+  const servers = url
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server.length > 0)
+    .map((server) => {
+      const match = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(server);
+      if (!match) return server;
+      const [, scheme, userInfo = '', rest] = match;
+      const [user = '', ...password] = userInfo.split(':');
+      const found = password.length ? { user: decodeURIComponent(user), pass: decodeURIComponent(password.join(':')) } : { token: decodeURIComponent(user) };
+      if (Object.keys(credentials).length && JSON.stringify(credentials) !== JSON.stringify(found)) {
+        throw new Error('NATS url lists servers with different credentials: use the same user for every server');
+      }
+      credentials = found;
+      return `${scheme}${rest}`;
+    });
+  return { servers, credentials };
 }
 
 export interface NatsHealthReport {

@@ -1,25 +1,24 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  DiscardPolicy,
-  JetStreamApiError,
-  ReplayPolicy,
-  RetentionPolicy,
-  StorageType,
-  type ConsumerConfig,
-  type ConsumerInfo,
-  type JetStreamManager,
-  type StreamConfig,
-  type StreamInfo,
-} from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { JetStreamApiError, type ConsumerInfo, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { parseContractType } from '@mutuo/contracts';
-import { deadLetterFilter, deadLetterStreamName, durableName, eventStreamName, eventTypeFilter, serviceEventsFilter } from './subjects';
+import {
+  DEFAULT_STREAM_SETTINGS,
+  consumerCreateConfig,
+  consumerDrift,
+  consumerFilters,
+  consumerUpdatableConfig,
+  deadLetterStreamSpec,
+  eventStreamSpec,
+  streamCreateConfig,
+  streamDrift,
+  streamUpdatableConfig,
+  type StreamSpec,
+} from './stream-specs';
+import { durableName, eventStreamName, eventTypeFilter, serviceEventsFilter } from './subjects';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const STREAM_NAME_IN_USE = 10058;
-const STREAM_NOT_FOUND = 10059;
-const CONSUMER_NOT_FOUND = 10014;
+export const STREAM_NAME_IN_USE = 10058;
+export const STREAM_NOT_FOUND = 10059;
+export const CONSUMER_NOT_FOUND = 10014;
 
 export interface EnsureStreamsOptions {
   readonly prefix: string;
@@ -32,6 +31,7 @@ export interface EnsureStreamsOptions {
   /** How long dead letters stay. Default 90 days; 0 keeps them forever. */
   readonly deadLetterMaxAgeMs?: number;
   readonly replicas?: number;
+  readonly storage?: 'file' | 'memory';
 }
 
 export interface EnsuredStreams {
@@ -40,86 +40,75 @@ export interface EnsuredStreams {
 }
 
 /**
- * Creates (or brings up to date) the event stream of every listed service and the dead-letter
- * stream. Safe to call from every process at every start, concurrently.
+ * Creates (or brings up to date) the event stream of every listed service and the dead-letter stream: the
+ * provisioning step (`mutuo <service> streams apply`), tests and benchmarks. A service start never calls it (see
+ * checkServiceProvisioning). Safe to call concurrently.
  */
 export async function ensureStreams(jsm: JetStreamManager, options: EnsureStreamsOptions): Promise<EnsuredStreams> {
-  const duplicateWindowMs = options.duplicateWindowMs ?? 2 * 60 * 1000;
-  const maxAgeMs = options.maxAgeMs ?? 30 * DAY_MS;
-  const replicas = options.replicas ?? 1;
+  const settings = {
+    replicas: options.replicas ?? DEFAULT_STREAM_SETTINGS.replicas,
+    maxAgeMs: options.maxAgeMs ?? DEFAULT_STREAM_SETTINGS.maxAgeMs,
+    deadLetterMaxAgeMs: options.deadLetterMaxAgeMs ?? DEFAULT_STREAM_SETTINGS.deadLetterMaxAgeMs,
+    storage: options.storage ?? DEFAULT_STREAM_SETTINGS.storage,
+    duplicateWindowMs: options.duplicateWindowMs ?? DEFAULT_STREAM_SETTINGS.duplicateWindowMs,
+  };
   const eventStreams: Record<string, string> = {};
   for (const service of new Set(options.services)) {
-    const name = eventStreamName(options.prefix, service);
-    await ensureStream(jsm, {
-      name,
-      subjects: [serviceEventsFilter(options.prefix, service)],
-      duplicateWindowMs,
-      maxAgeMs,
-      replicas,
-      description: `Integration events published by ${service}`,
-    });
-    eventStreams[service] = name;
+    const spec = eventStreamSpec(options.prefix, service, settings);
+    await ensureStream(jsm, spec);
+    eventStreams[service] = spec.name;
   }
-  const deadLetterStream = deadLetterStreamName(options.prefix);
-  await ensureStream(jsm, {
-    name: deadLetterStream,
-    subjects: [deadLetterFilter(options.prefix)],
-    duplicateWindowMs,
-    maxAgeMs: options.deadLetterMaxAgeMs ?? 90 * DAY_MS,
-    replicas,
-    description: 'Messages consumers could not handle, with the reason in headers',
-  });
-  return { eventStreams, deadLetterStream };
+  const deadLetters = deadLetterStreamSpec(options.prefix, settings);
+  await ensureStream(jsm, deadLetters);
+  return { eventStreams, deadLetterStream: deadLetters.name };
 }
 
-interface StreamSpec {
-  readonly name: string;
-  readonly subjects: string[];
-  readonly duplicateWindowMs: number;
-  readonly maxAgeMs: number;
-  readonly replicas: number;
-  readonly description: string;
-}
+export type StreamOutcome = 'created' | 'updated' | 'unchanged';
 
-async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<StreamInfo> {
-  const wanted: Partial<StreamConfig> = {
-    subjects: spec.subjects,
-    duplicate_window: nanos(spec.duplicateWindowMs),
-    max_age: nanos(spec.maxAgeMs),
-    num_replicas: spec.replicas,
-    description: spec.description,
-  };
+/** Creates the stream, or updates the settings that differ. Storage cannot change in place: that is refused. */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<{ info: StreamInfo; outcome: StreamOutcome; drift: string[] }> {
   const existing = await streamInfo(jsm, spec.name);
   if (!existing) {
-    try {
-      return await jsm.streams.add({
-        name: spec.name,
-        storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
-        discard: DiscardPolicy.Old,
-        ...wanted,
-      });
-    } catch (error) {
-      // Another process created it between our look-up and our add.
-      if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) throw error;
-      return ensureStream(jsm, spec);
-    }
+    const created = await createStream(jsm, spec);
+    if (created) return { info: created, outcome: 'created', drift: [] };
+    return ensureStream(jsm, spec);
   }
-  const config = existing.config;
-  const upToDate =
-    sameSet(config.subjects ?? [], spec.subjects) &&
-    config.duplicate_window === wanted.duplicate_window &&
-    config.max_age === wanted.max_age &&
-    config.num_replicas === spec.replicas;
-  if (upToDate) return existing;
-  return jsm.streams.update(spec.name, { ...config, ...wanted });
+  const drift = streamDrift(existing.config, spec);
+  if (drift.length === 0) return { info: existing, outcome: 'unchanged', drift };
+  if (existing.config.storage !== spec.storage) {
+    throw new Error(
+      `Stream ${spec.name} is stored in ${existing.config.storage}, configuration wants ${spec.storage}: JetStream cannot change storage in place ` +
+        '(back up, delete and re-create the stream, or set NATS_STREAM_STORAGE back)',
+    );
+  }
+  const info = await jsm.streams.update(spec.name, { ...existing.config, ...streamUpdatableConfig(spec) });
+  return { info, outcome: 'updated', drift };
 }
 
-async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
+/** Creates a stream; null when another process created it between our look-up and our add. */
+export async function createStream(jsm: JetStreamManager, spec: StreamSpec): Promise<StreamInfo | null> {
+  try {
+    return await jsm.streams.add(streamCreateConfig(spec));
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE) return null;
+    throw error;
+  }
+}
+
+export async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
   try {
     return await jsm.streams.info(name);
   } catch (error) {
     if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) return null;
+    throw error;
+  }
+}
+
+export async function consumerInfo(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | null> {
+  try {
+    return await jsm.consumers.info(stream, durable);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && (error.code === CONSUMER_NOT_FOUND || error.code === STREAM_NOT_FOUND)) return null;
     throw error;
   }
 }
@@ -193,53 +182,28 @@ export interface EnsureConsumerOptions {
 
 /** Creates the durable pull consumer of a plan, or updates the one that exists. */
 export async function ensureConsumer(jsm: JetStreamManager, plan: ConsumerPlan, options: EnsureConsumerOptions): Promise<ConsumerInfo> {
-  const filters = plan.filterSubjects.length === 1 ? { filter_subject: plan.filterSubjects[0] } : { filter_subjects: [...plan.filterSubjects] };
-  const wanted: Partial<ConsumerConfig> = {
-    durable_name: plan.durable,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    replay_policy: ReplayPolicy.Instant,
-    ack_wait: nanos(options.ackWaitMs ?? 30_000),
-    max_deliver: options.maxDeliver,
-    max_ack_pending: options.maxAckPending ?? 1_000,
-    description: `Handles ${plan.types.join(', ')}`,
-    ...filters,
-  };
-  let existing: ConsumerInfo | null = null;
-  try {
-    existing = await jsm.consumers.info(plan.stream, plan.durable);
-  } catch (error) {
-    if (!(error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND)) throw error;
-  }
-  if (!existing) return jsm.consumers.add(plan.stream, wanted);
+  return (await ensureConsumerOutcome(jsm, plan, options)).info;
+}
 
-  const config = existing.config;
-  const currentFilters = config.filter_subjects?.length ? config.filter_subjects : config.filter_subject ? [config.filter_subject] : [];
-  const upToDate =
-    sameSet(currentFilters, plan.filterSubjects) &&
-    config.ack_wait === wanted.ack_wait &&
-    config.max_deliver === wanted.max_deliver &&
-    config.max_ack_pending === wanted.max_ack_pending &&
-    config.description === wanted.description;
-  if (upToDate) return existing;
+export async function ensureConsumerOutcome(
+  jsm: JetStreamManager,
+  plan: ConsumerPlan,
+  options: EnsureConsumerOptions,
+): Promise<{ info: ConsumerInfo; outcome: StreamOutcome; drift: string[] }> {
+  const settings = { ackWaitMs: options.ackWaitMs ?? 30_000, maxDeliver: options.maxDeliver, maxAckPending: options.maxAckPending ?? 1_000 };
+  const existing = await consumerInfo(jsm, plan.stream, plan.durable);
+  if (!existing) return { info: await jsm.consumers.add(plan.stream, consumerCreateConfig(plan, settings)), outcome: 'created', drift: [] };
+  const drift = consumerDrift(existing.config, plan, settings);
+  if (existing.config.description !== `Handles ${plan.types.join(', ')}`) drift.push('description');
+  if (drift.length === 0) return { info: existing, outcome: 'unchanged', drift };
   try {
-    return await jsm.consumers.update(plan.stream, plan.durable, {
-      ack_wait: wanted.ack_wait,
-      max_deliver: wanted.max_deliver,
-      max_ack_pending: wanted.max_ack_pending,
-      description: wanted.description,
-      ...filters,
-    });
+    return { info: await jsm.consumers.update(plan.stream, plan.durable, consumerUpdatableConfig(plan, settings)), outcome: 'updated', drift };
   } catch (error) {
     throw new Error(
       `Cannot update consumer ${plan.durable} on ${plan.stream} to filter ${plan.filterSubjects.join(', ')} ` +
-        `(it filters ${currentFilters.join(', ') || 'nothing'}): ${(error as Error).message}. ` +
+        `(it filters ${consumerFilters(existing.config).join(', ') || 'nothing'}): ${(error as Error).message}. ` +
         'If the server cannot change this in place, delete the consumer; it is created again and the inbox skips events already handled.',
       { cause: error },
     );
   }
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }

@@ -8,3 +8,4 @@ export * from './graphql-enum';
 export * from './clock';
 export * from './periodic-job';
 export * from './operator';
+export * from './service-messaging';

@@ -1,3 +1,4 @@
+import { NatsProvisioningError } from '@mutuo/messaging';
 import { ConfigError, createLogger, installGracefulShutdown, installProcessGuards } from '@mutuo/platform';
 import { migrateService } from './migrate-service';
 import { startService } from './start-service';
@@ -28,8 +29,8 @@ export function runMigrateMain(definition: ServiceDefinition): void {
 }
 
 function exitWithStartupError(definition: ServiceDefinition, error: unknown): void {
-  if (error instanceof ConfigError) {
-    // One clear line, no stack: the operator fixes a variable.
+  if (error instanceof ConfigError || error instanceof NatsProvisioningError) {
+    // One clear line, no stack: the operator fixes a variable or runs the command the line names.
     process.stderr.write(`${definition.name}: ${error.message}\n`);
   } else {
     createLogger(definition.name, 'info').fatal({ err: error }, `${definition.name} could not start`);

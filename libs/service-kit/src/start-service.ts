@@ -6,7 +6,18 @@ import { NestFactory } from '@nestjs/core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EventUpcasters, PostgresEventStore, ProjectionRunner, type ProjectionFailure } from '@mutuo/event-store';
-import { JetStreamServer, NatsHealth, OutboxRelay, connectNats, createOutboxMapper, ensureStreams, eventContext, type MessagingLogger } from '@mutuo/messaging';
+import {
+  JetStreamServer,
+  NatsHealth,
+  NatsProvisioningError,
+  OutboxRelay,
+  checkConsumer,
+  checkServiceMessaging,
+  connectNats,
+  createOutboxMapper,
+  eventContext,
+  type MessagingLogger,
+} from '@mutuo/messaging';
 import {
   JwtVerifier,
   NestPinoLogger,
@@ -26,6 +37,7 @@ import type { Logger } from 'pino';
 import { ProjectionMetrics } from './projection-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
 import { serviceMigrations, type ServiceDefinition } from './service-definition';
+import { consumedEventTypes, messagingPlanFor } from './service-messaging';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -87,6 +99,13 @@ export async function startService(definition: ServiceDefinition, options: Start
   try {
     nc = await connectNats(config.NATS_URL, `${definition.name}@${hostname()}:${process.pid}`);
     const natsHealth = new NatsHealth(nc);
+    // Streams and consumers are provisioned by `mutuo <service> streams apply`; the start only checks them (outside
+    // production it creates what is missing) and never changes one that exists.
+    const jsm = await jetstreamManager(nc);
+    const messagingPlan = messagingPlanFor(definition, config, nc);
+    const messagingCheck = { createMissing: config.NODE_ENV !== 'production', logger: messagingLogger };
+    await checkServiceMessaging(jsm, messagingPlan, messagingCheck);
+
     // The store wakes the relay and projections, which are built from the store: the callback runs only
     // after start, by which time both exist.
     const publish = definition.publish;
@@ -162,14 +181,17 @@ export async function startService(definition: ServiceDefinition, options: Start
             entityManager: orm.em,
             prefix: config.NATS_PREFIX,
             logger: messagingLogger,
+            expectedTypes: consumedEventTypes(definition),
+            provision: async (plan) => {
+              const problem = await checkConsumer(jsm, plan, messagingPlan.consumerSettings, messagingCheck);
+              if (problem) throw new NatsProvisioningError(definition.name, [problem]);
+            },
             ...(options.pollIntervalMs ? { retryBackoff: { initialMs: options.pollIntervalMs, maxMs: options.pollIntervalMs * 4 } } : {}),
           }),
         },
         { inheritAppConfig: true },
       );
     }
-    // The service's own stream must exist before its first publish; consumers create the ones they read.
-    await ensureStreams(await jetstreamManager(nc), { prefix: config.NATS_PREFIX, services: [definition.name] });
 
     await app.startAllMicroservices();
     await app.listen(config.PORT, config.HOST);

@@ -5,3 +5,4 @@ export * from './auth-variables';
 export * from './service-config';
 export * from './infrastructure-variables';
 export * from './personal-data-keks';
+export * from './nats-stream-variables';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authVariablesShape, checkAuthVariables, resolveAuthVariables, type AuthVariables } from './auth-variables';
 import { checkInfrastructureVariables } from './infrastructure-variables';
+import { checkNatsStreamVariables, natsStreamVariablesShape, type NatsStreamVariables } from './nats-stream-variables';
 import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks, type PersonalDataKeksVariables } from './personal-data-keks';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -63,6 +64,7 @@ function commonShape(service: string, defaultPort: number) {
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" or "_"')
       .default('mutuo'),
+    ...natsStreamVariablesShape(),
     ...authVariablesShape,
     ...personalDataKeksShape,
     LOG_LEVEL: logLevel(),
@@ -89,6 +91,7 @@ export function serviceConfigSchema<Extra extends z.ZodRawShape = Record<never, 
     .object(shape)
     .superRefine((config, ctx) => checkAuthVariables(config as Partial<AuthVariables>, ctx), { when: () => true })
     .superRefine((config, ctx) => checkInfrastructureVariables(config, ctx), { when: () => true })
+    .superRefine((config, ctx) => checkNatsStreamVariables(config as NatsStreamVariables, ctx), { when: () => true })
     .superRefine((config, ctx) => checkPersonalDataKeks(config as PersonalDataKeksVariables, ctx), { when: () => true })
     .transform((config) => {
       const auth = resolveAuthVariables(config as Partial<AuthVariables>);
