@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { openSignInCodeDelivery, SignInCodeRequestedV1, type SignInCodeDelivery } from '@mutuo/contracts';
@@ -19,7 +20,29 @@ import {
 
 const ROOT = join(__dirname, '..', '..');
 const REGISTER = join(ROOT, 'infra', 'register.js');
+const DIST = join(ROOT, 'dist');
 export const SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
+
+/**
+ * What the harness runs: the TypeScript sources through swc (`infra/register.js`), or the output of `npm run build`
+ * with plain node, as an image does (dist/services/<name>/{migrate,main}.js, dist/gateway/main.js).
+ */
+export type PlatformEntryPoints = 'sources' | 'built';
+
+interface Program {
+  readonly args: readonly string[];
+  readonly cwd: string;
+}
+
+/** How to run one program (`main` or `migrate` of a service, `main` of the gateway) from the chosen entry points. */
+function programOf(entryPoints: PlatformEntryPoints, project: string, entry: 'main' | 'migrate'): Program {
+  const source = project === 'gateway' ? `gateway/src/${entry}.ts` : `services/${project}/src/${entry}.ts`;
+  if (entryPoints === 'sources') return { args: ['-r', REGISTER, source], cwd: ROOT };
+  const built = join(DIST, project === 'gateway' ? 'gateway' : `services/${project}`, `${entry}.js`);
+  if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
+  // Not the repository: the built code must find its files (schema.graphql, the supergraph) beside itself.
+  return { args: [built], cwd: DIST };
+}
 const GATEWAY_SHARED_SECRET = 'e2e-gateway-secret-0123456789abcdef0123';
 
 export interface GatewayResult<T> {
@@ -62,7 +85,13 @@ export class PlatformHarness {
   private nats: NatsConnection | undefined;
 
   /** `serviceEnv` adds variables to one service's environment (an SMTP sink for notifications, say). */
-  constructor(private readonly options: { readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>> } = {}) {}
+  constructor(
+    private readonly options: {
+      readonly serviceEnv?: Partial<Record<(typeof SERVICES)[number], NodeJS.ProcessEnv>>;
+      /** Sources unless told otherwise. */
+      readonly entryPoints?: PlatformEntryPoints;
+    } = {},
+  ) {}
 
   /**
    * Starts every service and the gateway. A failed start shows the last lines each process printed, so a suite's
@@ -84,8 +113,8 @@ export class PlatformHarness {
     await this.listenForCodes();
     SERVICES.forEach((service, index) => (this.serviceUrls[service] = `http://127.0.0.1:${ports[index]}/graphql`));
     await Promise.all(SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
-    await Promise.all(SERVICES.map((service, index) => this.runToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)));
-    SERVICES.forEach((service, index) => this.spawn(service, `services/${service}/src/main.ts`, envs[index]!));
+    await Promise.all(SERVICES.map((service, index) => this.runToEnd(`${service} migrations`, this.program(service, 'migrate'), envs[index]!)));
+    SERVICES.forEach((service, index) => this.spawn(service, this.program(service, 'main'), envs[index]!));
     await Promise.all(
       SERVICES.map((service, index) =>
         waitFor(() => answersOk(`http://127.0.0.1:${ports[index]}/health/ready`), {
@@ -97,7 +126,7 @@ export class PlatformHarness {
     );
 
     const gatewayPort = await freePort();
-    this.spawn('gateway', 'gateway/src/main.ts', {
+    this.spawn('gateway', this.program('gateway', 'main'), {
       ...this.baseEnv(),
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
@@ -192,6 +221,7 @@ export class PlatformHarness {
       ...(service === 'notifications' ? { MEMBERSHIP_CODE_DELIVERY_KEY: this.codeDeliveryKey.toString('base64') } : {}),
       ...this.options.serviceEnv?.[service as (typeof SERVICES)[number]],
       PORT: String(port),
+      HOST: '127.0.0.1',
       REGION: 'e2e',
       DATABASE_ADMIN_URL: admin.toString(),
       DATABASE_URL: app.toString(),
@@ -222,8 +252,12 @@ export class PlatformHarness {
     })();
   }
 
-  private spawn(name: string, script: string, env: NodeJS.ProcessEnv): void {
-    const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  private program(project: string, entry: 'main' | 'migrate'): Program {
+    return programOf(this.options.entryPoints ?? 'sources', project, entry);
+  }
+
+  private spawn(name: string, program: Program, env: NodeJS.ProcessEnv): void {
+    const child = spawn(process.execPath, program.args, { cwd: program.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const keep = (chunk: Buffer) => output.push(chunk.toString());
     child.stdout?.on('data', keep);
@@ -231,9 +265,9 @@ export class PlatformHarness {
     this.processes.push({ name, child, output });
   }
 
-  private runToEnd(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  private runToEnd(name: string, program: Program, env: NodeJS.ProcessEnv): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, program.args, { cwd: program.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

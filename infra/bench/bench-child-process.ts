@@ -116,6 +116,7 @@ export async function startBenchService(cleanup: CleanupStack, options: BenchSer
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     PORT: String(port),
+    HOST: '127.0.0.1',
     DATABASE_ADMIN_URL: admin.toString(),
     DATABASE_URL: app.toString(),
     NATS_PREFIX: natsPrefix,

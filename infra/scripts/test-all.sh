@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command (README): lint, typecheck, the supergraph composition check, every project's
-# unit and integration tests against the real PostgreSQL and NATS, the build, and the end-to-end suite; then the fast
-# part (typecheck, core libs and requests) once more on Node 24.
+# The one test command (README): the checks of generated files (supergraph, GraphQL types, configuration reference),
+# lint, typecheck, the build, every project's unit and integration tests against the real PostgreSQL and NATS, and the
+# end-to-end suite (on the sources and on the build); then the fast part (typecheck, core libs and requests) once more
+# on Node 24.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
@@ -19,11 +20,13 @@ step "supergraph composition is up to date" node -r ./infra/register.js gateway/
 step "dependencies in their places" node infra/scripts/check-dependencies.js
 step "generated GraphQL types are up to date" node -r ./infra/register.js infra/scripts/codegen.ts --check
 step "NATS authorization is up to date" node -r ./infra/register.js infra/scripts/nats-permissions.ts --check
+step "configuration reference is up to date" node -r ./infra/register.js infra/scripts/config-reference.ts --check
 step "lint and typecheck" npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
 step "formatting" npm run --silent format:check
+# Before the tests: the end-to-end suite runs the built output too (gateway/e2e/built-output.e2e.ts).
+step "build" npm run --silent build
 # Integration suites share one PostgreSQL and NATS on a 2-core machine: one project at a time.
 step "unit and integration tests" npx nx run-many -t test --parallel=1 --outputStyle=static
-step "build" npx nx run-many -t build --parallel=2 --outputStyle=static
 # The fast part again on Node 24 (fetched into .tools/ on first use); its tests stay out of the closing totals.
 step "fast part on Node 24" env -u JEST_SUMMARY_DIR bash infra/scripts/node24.sh bash infra/scripts/fast-checks.sh
 

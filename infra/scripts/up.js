@@ -127,6 +127,8 @@ function serviceEnv(service, postgres, natsUrl) {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     PORT: String(service.port),
+    // The development platform stays on this machine (services default to every interface, for containers).
+    HOST: '127.0.0.1',
     REGION: process.env.REGION ?? 'local',
     DATABASE_ADMIN_URL: databaseUrl(postgres.serverUrl, database),
     DATABASE_URL: databaseUrl(postgres.serverUrl, database, `mutuo_${service.name}_app`, postgres.appPassword),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   authVariablesShape,
   checkAuthVariables,
+  DEFAULT_LISTEN_HOST,
   integerBetween,
   loadConfig,
   logLevel,
@@ -52,11 +53,11 @@ export interface GatewayConfig {
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 // Loose, so the SUBGRAPH_<NAME>_URL variables, whose names are not known in advance, reach the refinement.
-const gatewayEnvSchema = z
+export const gatewayEnvSchema = z
   .looseObject({
     NODE_ENV: nodeEnvironment(),
     LOG_LEVEL: logLevel(),
-    HOST: z.string().default('0.0.0.0'),
+    HOST: z.string().default(DEFAULT_LISTEN_HOST),
     PORT: integerBetween(0, 65535).default(4000),
     SUPERGRAPH_PATH: z.string().optional(),
     // The same token and shared-secret rules, and development defaults, as every service.

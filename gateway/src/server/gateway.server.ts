@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createLogger, INTERNAL_ERROR_MESSAGE, JwtVerifier, type Logger } from '@mutuo/platform';
+import { connectableHost, createLogger, INTERNAL_ERROR_MESSAGE, JwtVerifier, type Logger } from '@mutuo/platform';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticateRequest, type GatewayContext } from '../auth/authenticate-request';
 import { operationPolicyPlugin } from '../auth/operation-policy';
@@ -135,7 +135,7 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
     throw new GatewayStartupError(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${displayHost(config.host)}:${port}${GRAPHQL_PATH}`;
+  const url = `http://${connectableHost(config.host)}:${port}${GRAPHQL_PATH}`;
   logger.info({ url, subgraphs: Object.fromEntries(subgraphUrls), nodeEnv: config.nodeEnv }, 'gateway listening');
 
   let stopped: Promise<void> | undefined;
@@ -219,9 +219,4 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
       resolve();
     });
   });
-}
-
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
 }

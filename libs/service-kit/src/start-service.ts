@@ -31,6 +31,7 @@ import {
   mountSubgraph,
   serviceConfigSchema,
   type ServiceConfig,
+  connectableHost,
 } from '@mutuo/platform';
 import { parse } from 'graphql';
 import type { Logger } from 'pino';
@@ -198,7 +199,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     relay.start();
     projections.start();
     const address = app.getHttpServer().address() as { port: number };
-    const url = `http://${config.HOST}:${address.port}`;
+    const url = `http://${connectableHost(config.HOST)}:${address.port}`;
     logger.info({ url }, `${definition.name} is listening`);
 
     let closing: Promise<void> | undefined;

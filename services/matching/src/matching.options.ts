@@ -15,7 +15,7 @@ export interface MatchingOptions {
 
 const weight = () => z.coerce.number({ error: 'must be a number' }).min(0).max(10);
 
-const matchingEnvironment = z.object({
+export const matchingEnvironment = z.object({
   MATCHING_FAIRNESS_WEIGHT: weight().default(DEFAULT_SCORING_SETTINGS.weights.fairness),
   MATCHING_TRAVEL_RADIUS_KM: z.coerce.number({ error: 'must be a number' }).min(0.5).max(200).default(DEFAULT_SCORING_SETTINGS.travelRadiusKm),
   MATCHING_MAX_SUGGESTIONS: integerBetween(1, 100).default(DEFAULT_SCORING_SETTINGS.maxSuggestions),

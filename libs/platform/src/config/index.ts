@@ -6,3 +6,7 @@ export * from './service-config';
 export * from './infrastructure-variables';
 export * from './personal-data-keks';
 export * from './nats-stream-variables';
+export * from './listen-host';
+export * from './environment-reference';
+export * from './auth-variables.notes';
+export * from './service-config.notes';

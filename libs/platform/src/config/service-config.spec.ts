@@ -34,7 +34,7 @@ describe('serviceConfigSchema', () => {
     expect(config).toMatchObject({
       NODE_ENV: 'development',
       PORT: 3004,
-      HOST: '127.0.0.1',
+      HOST: '0.0.0.0',
       DATABASE_URL: 'postgres://mutuo_funds_app@127.0.0.1:5432/mutuo_funds',
       DATABASE_ADMIN_URL: 'postgres://postgres@127.0.0.1:5432/mutuo_funds',
       NATS_URL: 'nats://127.0.0.1:4222',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authVariablesShape, checkAuthVariables, resolveAuthVariables, type AuthVariables } from './auth-variables';
 import { checkInfrastructureVariables } from './infrastructure-variables';
 import { checkNatsStreamVariables, natsStreamVariablesShape, type NatsStreamVariables } from './nats-stream-variables';
+import { DEFAULT_LISTEN_HOST } from './listen-host';
 import { checkPersonalDataKeks, personalDataKeksShape, resolvePersonalDataKeks, type PersonalDataKeksVariables } from './personal-data-keks';
 
 export const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -54,7 +55,7 @@ function commonShape(service: string, defaultPort: number) {
     NODE_ENV: nodeEnvironment(),
     // 0 lets the OS pick a free port (tests); the address is logged at start.
     PORT: integerBetween(0, 65535).default(defaultPort),
-    HOST: z.string().regex(/^\S+$/, 'must be a host name or IP address').default('127.0.0.1'),
+    HOST: z.string().regex(/^\S+$/, 'must be a host name or IP address').default(DEFAULT_LISTEN_HOST),
     REGION: z.string().regex(SLUG, 'must be a lowercase slug such as "north-east"').default('local'),
     DATABASE_URL: postgresUrl().default(`postgres://mutuo_${service}_app@127.0.0.1:5432/mutuo_${service}`),
     DATABASE_ADMIN_URL: postgresUrl().default(`postgres://postgres@127.0.0.1:5432/mutuo_${service}`),

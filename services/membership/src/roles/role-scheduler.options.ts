@@ -12,7 +12,7 @@ export interface RoleSchedulerOptions {
   readonly batchSize: number;
 }
 
-const roleSchedulerEnvironment = z.object({
+export const roleSchedulerEnvironment = z.object({
   ROLE_SCHEDULER_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   ROLE_SCHEDULER_INTERVAL_MS: integerBetween(100, 86_400_000).default(60_000),
   ROLE_SCHEDULER_BATCH_SIZE: integerBetween(1, 1_000).default(100),

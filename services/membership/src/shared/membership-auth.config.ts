@@ -103,7 +103,7 @@ const signingKey = (variable: string) =>
     }
   });
 
-const membershipAuthEnvironment = z
+export const membershipAuthEnvironment = z
   .object({
     NODE_ENV: nodeEnvironment(),
     MEMBERSHIP_SIGNING_KEY: signingKey('MEMBERSHIP_SIGNING_KEY').optional(),

@@ -10,7 +10,7 @@ export interface ExpiryOptions {
   readonly batchSize: number;
 }
 
-const expiryEnvironment = z.object({
+export const expiryEnvironment = z.object({
   REQUEST_EXPIRY_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   REQUEST_EXPIRY_INTERVAL_MS: integerBetween(100, 86_400_000).default(60_000),
   REQUEST_EXPIRY_BATCH_SIZE: integerBetween(1, 1_000).default(200),

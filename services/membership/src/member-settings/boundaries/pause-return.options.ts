@@ -12,7 +12,7 @@ export interface PauseReturnOptions {
   readonly batchSize: number;
 }
 
-const pauseReturnEnvironment = z.object({
+export const pauseReturnEnvironment = z.object({
   PAUSE_RETURN_SCHEDULER_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   PAUSE_RETURN_INTERVAL_MS: integerBetween(100, 86_400_000).default(30_000),
   PAUSE_RETURN_BATCH_SIZE: integerBetween(1, 1_000).default(100),

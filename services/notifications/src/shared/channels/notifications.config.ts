@@ -31,7 +31,7 @@ export interface NotificationsConfig {
 const booleanVariable = (fallback: 'true' | 'false') => z.enum(['true', 'false'], { error: 'must be true or false' }).default(fallback);
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-const environment = z
+export const notificationsEnvironment = z
   .object({
     NODE_ENV: nodeEnvironment(),
     NOTIFICATIONS_SMTP_URL: z
@@ -80,7 +80,7 @@ const environment = z
 
 /** Reads and checks the variables; a problem throws ConfigError naming every bad variable, and the service does not start. */
 export function notificationsConfigFrom(env: NodeJS.ProcessEnv): NotificationsConfig {
-  const config = loadConfig(environment, env);
+  const config = loadConfig(notificationsEnvironment, env);
   const production = config.NODE_ENV === 'production';
   return {
     production,
