@@ -42,10 +42,10 @@ describe('infra/compose/compose.yaml', () => {
   it('has every variable it reads in .env.example, and refuses to start without the secrets', () => {
     expect(referencedVariables(composeText).filter((name) => !(name in exampleEnv))).toEqual([]);
     expect(requiredVariables(composeText)).toEqual(
-      expect.arrayContaining(['POSTGRES_PASSWORD', 'NATS_PASSWORD', 'MEMBERSHIP_SIGNING_KEY', 'PERSONAL_DATA_KEKS']),
+      expect.arrayContaining(['POSTGRES_PASSWORD', 'NATS_PASSWORD_MATCHING', 'NATS_PASSWORD_PROVISIONING', 'MEMBERSHIP_SIGNING_KEY', 'PERSONAL_DATA_KEKS']),
     );
-    const { NATS_PASSWORD: _omitted, ...withoutNatsPassword } = env;
-    expect(() => interpolate(composeText, withoutNatsPassword)).toThrow('NATS_PASSWORD: set NATS_PASSWORD in .env');
+    const { NATS_PASSWORD_MATCHING: _omitted, ...withoutNatsPassword } = env;
+    expect(() => interpolate(composeText, withoutNatsPassword)).toThrow('NATS_PASSWORD_MATCHING: set NATS_PASSWORD_MATCHING in .env');
   });
 
   it('is filled by generate-env.js with fresh secrets, except the machines only the operator knows', () => {
@@ -105,6 +105,20 @@ describe('infra/compose/compose.yaml', () => {
     for (const node of NATS_NODES) expect(natsConf).toContain(`nats-route://${node}:6222`);
     expect(natsConf).toMatch(/jetstream \{\s*store_dir: \/data/);
     expect(compose.services.membership!.environment!.NATS_URL.split(',')).toHaveLength(3);
+    // Each service connects as its own user of infra/nats/authorization.conf; only the stream steps as the provisioning user.
+    const authorization = readFileSync(join(COMPOSE_DIR, '..', 'nats', 'authorization.conf'), 'utf8');
+    for (const node of NATS_NODES) expect(compose.services[node]!.volumes).toContain('../nats/authorization.conf:/etc/nats/authorization.conf:ro');
+    expect(natsConf).toContain('include ./authorization.conf');
+    for (const name of [...SERVICES, 'provisioning']) {
+      expect(authorization).toContain(`user: "${name}"`);
+      expect(compose.services['nats-1']!.environment![`NATS_PASSWORD_${name.toUpperCase()}`]).toMatch(/^[0-9a-f]{64}$/);
+    }
+    for (const name of SERVICES) {
+      const password = env[`NATS_PASSWORD_${name.toUpperCase()}`]!;
+      expect(compose.services[name]!.environment!.NATS_URL.split(',')[0]).toBe(`nats://${name}:${password}@nats-1:4222`);
+      expect(compose.services[name]!.environment).not.toHaveProperty('NATS_ADMIN_URL');
+      expect(compose.services[`${name}-streams`]!.environment!.NATS_ADMIN_URL).toMatch(/^nats:\/\/provisioning:[0-9a-f]{64}@nats-1:4222,/);
+    }
     expect(compose.services.membership!.environment!.NATS_STREAM_REPLICAS).toBe('3');
   });
 
