@@ -15,6 +15,8 @@ if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(region)) {
 const oneLine = (pem) => pem.trim().split('\n').join('\\n');
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const hex = () => randomBytes(32).toString('hex');
+// nats-server reads a password from its environment as a config value: one starting with a digit would parse as a number.
+const natsPassword = () => `n${hex()}`;
 const values = {
   MUTUO_REGION: region,
   POSTGRES_PASSWORD: hex(),
@@ -23,12 +25,12 @@ const values = {
   MATCHING_DB_PASSWORD: hex(),
   FUNDS_DB_PASSWORD: hex(),
   NOTIFICATIONS_DB_PASSWORD: hex(),
-  NATS_PASSWORD_MEMBERSHIP: hex(),
-  NATS_PASSWORD_REQUESTS: hex(),
-  NATS_PASSWORD_MATCHING: hex(),
-  NATS_PASSWORD_FUNDS: hex(),
-  NATS_PASSWORD_NOTIFICATIONS: hex(),
-  NATS_PASSWORD_PROVISIONING: hex(),
+  NATS_PASSWORD_MEMBERSHIP: natsPassword(),
+  NATS_PASSWORD_REQUESTS: natsPassword(),
+  NATS_PASSWORD_MATCHING: natsPassword(),
+  NATS_PASSWORD_FUNDS: natsPassword(),
+  NATS_PASSWORD_NOTIFICATIONS: natsPassword(),
+  NATS_PASSWORD_PROVISIONING: natsPassword(),
   MEMBERSHIP_SIGNING_KEY: oneLine(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
   JWT_PUBLIC_KEY: oneLine(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
   JWT_ISSUER: `https://${region}.mutuo.invalid`,

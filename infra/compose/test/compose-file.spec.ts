@@ -111,13 +111,13 @@ describe('infra/compose/compose.yaml', () => {
     expect(natsConf).toContain('include ./authorization.conf');
     for (const name of [...SERVICES, 'provisioning']) {
       expect(authorization).toContain(`user: "${name}"`);
-      expect(compose.services['nats-1']!.environment![`NATS_PASSWORD_${name.toUpperCase()}`]).toMatch(/^[0-9a-f]{64}$/);
+      expect(compose.services['nats-1']!.environment![`NATS_PASSWORD_${name.toUpperCase()}`]).toMatch(/^n[0-9a-f]{64}$/);
     }
     for (const name of SERVICES) {
       const password = env[`NATS_PASSWORD_${name.toUpperCase()}`]!;
       expect(compose.services[name]!.environment!.NATS_URL.split(',')[0]).toBe(`nats://${name}:${password}@nats-1:4222`);
       expect(compose.services[name]!.environment).not.toHaveProperty('NATS_ADMIN_URL');
-      expect(compose.services[`${name}-streams`]!.environment!.NATS_ADMIN_URL).toMatch(/^nats:\/\/provisioning:[0-9a-f]{64}@nats-1:4222,/);
+      expect(compose.services[`${name}-streams`]!.environment!.NATS_ADMIN_URL).toMatch(/^nats:\/\/provisioning:n[0-9a-f]{64}@nats-1:4222,/);
     }
     expect(compose.services.membership!.environment!.NATS_STREAM_REPLICAS).toBe('3');
   });
