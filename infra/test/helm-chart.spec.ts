@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IJob } from 'kubernetes-models/batch/v1';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -96,6 +98,17 @@ describe('the Helm chart infra/helm/mutuo', () => {
       expect.stringMatching(new RegExp(`^apps/v1 Deployment ${deployment.metadata.name}: .*readinesProbe.* does not exist in type 'IContainer'`)),
     ]);
   }, 120_000);
+
+  it('carries the alert rules of infra/prometheus/alerts.yaml unchanged, their {{ $labels }} left to Prometheus', () => {
+    const alerts = readFileSync(join(CHART_DIR, '..', '..', 'prometheus', 'alerts.yaml'), 'utf8');
+    expect(readFileSync(join(CHART_DIR, 'files', 'prometheus-rules.yaml'), 'utf8')).toBe(alerts);
+    const rule = rendered('ci/everything-values.yaml').find((manifest) => manifest.kind === 'PrometheusRule') as (Manifest & { spec: unknown }) | undefined;
+    const alertNames = [...alerts.matchAll(/- alert: (\w+)/g)].map((match) => match[1]);
+    expect(alertNames.length).toBeGreaterThan(5);
+    const spec = JSON.stringify(rule?.spec);
+    for (const name of alertNames) expect(spec).toContain(`"alert":"${name}"`);
+    expect(spec).toContain('{{ $labels.service }}');
+  });
 
   it('finds what the Kubernetes schemas refuse', () => {
     const deployment = structuredClone(deployments(rendered(VALUES_FILES[0]!))[0]!);
@@ -205,8 +218,8 @@ describe('the Helm chart infra/helm/mutuo', () => {
         }
         const weight = (step: string) => Number(byStep[step]!.metadata.annotations?.['helm.sh/hook-weight']);
         expect(weight('migrate')).toBeLessThan(weight('streams'));
-        expect(podSpec(byStep.migrate!).containers[0]!.command).toEqual(['node', `dist/services/${service}/migrate.js`]);
-        expect(podSpec(byStep.streams!).containers[0]!.command).toEqual(['node', `dist/services/${service}/operate.js`, 'streams', 'apply', '--yes']);
+        expect(podSpec(byStep.migrate!).containers[0]!.args).toEqual(['migrate.js']);
+        expect(podSpec(byStep.streams!).containers[0]!.args).toEqual(['operate.js', 'streams', 'apply', '--yes']);
         const migrationEnv = podSpec(byStep.migrate!).containers[0]!.env?.map((variable) => variable.name);
         expect(migrationEnv).toEqual(expect.arrayContaining(['DATABASE_URL', 'DATABASE_ADMIN_URL', 'DATABASE_APP_PASSWORD', 'NATS_URL']));
       }
