@@ -25,7 +25,9 @@ export interface BenchChild {
 
 /** Starts `script` (relative to the repository root) with the TypeScript loader, keeping the tail of its output. */
 export function spawnBenchScript(name: string, script: string, env: NodeJS.ProcessEnv): BenchChild {
-  const child = spawn(process.execPath, ['-r', REGISTER, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Built output (.js) runs on plain node, as in production; sources run through swc.
+  const args = script.endsWith('.js') ? [script] : ['-r', REGISTER, script];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString());

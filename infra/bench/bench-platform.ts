@@ -2,6 +2,13 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { dropDatabase, ensureAppRole } from '@mutuo/platform';
 import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix } from '@mutuo/testing';
 import { benchBaseEnv, runBenchScriptToEnd, spawnBenchScript, waitUntilChildReady, type BenchChild } from './bench-child-process';
+
+/** MUTUO_BENCH_BUILT=1 runs the built output (`npm run build` first), as production does; the sources otherwise. */
+const BUILT = process.env.MUTUO_BENCH_BUILT === '1';
+
+function entryPoint(service: string, entry: 'main' | 'migrate'): string {
+  return BUILT ? `dist/services/${service}/${entry}.js` : `services/${service}/src/${entry}.ts`;
+}
 import type { CleanupStack } from './bench-environment';
 
 /** Six processes compiling TypeScript at once on a loaded machine can take minutes. */
@@ -62,20 +69,18 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     };
   });
   await Promise.all(PLATFORM_SERVICES.map((service) => ensureAppRole({ adminUrl: TEST_POSTGRES_URL, role: `mutuo_${service}_app` })));
-  await Promise.all(
-    PLATFORM_SERVICES.map((service, index) => runBenchScriptToEnd(`${service} migrations`, `services/${service}/src/migrate.ts`, envs[index]!)),
-  );
+  await Promise.all(PLATFORM_SERVICES.map((service, index) => runBenchScriptToEnd(`${service} migrations`, entryPoint(service, 'migrate'), envs[index]!)));
 
   const processes: BenchChild[] = [];
   PLATFORM_SERVICES.forEach((service, index) => {
-    const child = spawnBenchScript(service, `services/${service}/src/main.ts`, envs[index]!);
+    const child = spawnBenchScript(service, entryPoint(service, 'main'), envs[index]!);
     processes.push(child);
     cleanup.defer(`stop ${service}`, () => stopChildProcess(child.process));
   });
   await Promise.all(processes.map((child, index) => waitUntilChildReady(child, `http://127.0.0.1:${ports[index]}/health/ready`, START_TIMEOUT_MS)));
 
   const gatewayPort = await freePort();
-  const gateway = spawnBenchScript('gateway', 'gateway/src/main.ts', {
+  const gateway = spawnBenchScript('gateway', BUILT ? 'dist/gateway/main.js' : 'gateway/src/main.ts', {
     ...base,
     PORT: String(gatewayPort),
     HOST: '127.0.0.1',
