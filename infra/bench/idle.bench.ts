@@ -88,7 +88,7 @@ function render(run: {
   return [
     `### Results of ${run.at.toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
-    `Window: ${run.seconds} s with no traffic, after ${SETTLE_SECONDS} s to settle. Load before: \`${run.loadBefore}\`; after: \`${run.loadAfter}\`.`,
+    `Window: ${run.seconds} s with no traffic, after ${SETTLE_SECONDS} s to settle; the platform ran ${process.env.MUTUO_BENCH_BUILT === '1' ? 'the built output on plain node (as in production)' : 'from the sources through swc'}. Load before: \`${run.loadBefore}\`; after: \`${run.loadAfter}\`.`,
     '',
     '| Process | CPU over the window | Share of one core |',
     '| --- | ---: | ---: |',
