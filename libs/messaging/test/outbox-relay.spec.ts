@@ -154,7 +154,7 @@ describe('OutboxRelay', () => {
       const before = await appendRequests(store, db.em, podId, 3);
       await publisher.flush(10_000);
 
-      await server.stop();
+      await server.kill();
       const during = await appendRequests(store, db.em, podId, 6, 2);
       const duringOutage = await waitFor(
         async () => {

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './processes';
+import { freePort, portOpen } from './processes';
 import { waitFor } from './wait-for';
 
 /** Where nats-server is; override with MUTUO_TEST_NATS_SERVER. */
@@ -53,15 +52,4 @@ export class PrivateNatsServer {
     await this.kill();
     rmSync(this.storeDir, { recursive: true, force: true });
   }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

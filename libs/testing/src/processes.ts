@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 /** A TCP port nothing listens on right now, for a server a test starts as a process. */
 export function freePort(): Promise<number> {
@@ -29,5 +29,17 @@ export function stopChildProcess(child: ChildProcess, graceMs = 15_000): Promise
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a server a test started, before it speaks). */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }

@@ -1,9 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
@@ -47,67 +42,5 @@ export async function waitFor<T>(
   }
 }
 
-/** A nats-server of our own, to stop and start under a client without touching the shared one. */
-export class PrivateNatsServer {
-  private process: ChildProcess | undefined;
-  private readonly storeDir = mkdtempSync(join(tmpdir(), 'mutuo-nats-'));
-
-  private constructor(readonly port: number) {}
-
-  static async start(): Promise<PrivateNatsServer> {
-    const server = new PrivateNatsServer(await freePort());
-    await server.restart();
-    return server;
-  }
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts the server (again) on the same port and storage, so streams survive. */
-  async restart(): Promise<void> {
-    if (this.process) throw new Error('nats-server is already running');
-    const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: 'ignore',
-    });
-    this.process = child;
-    await waitFor(() => portOpen(this.port), { timeoutMs: 10_000, what: `nats-server on port ${this.port}` });
-  }
-
-  async stop(): Promise<void> {
-    const child = this.process;
-    if (!child) return;
-    this.process = undefined;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.storeDir, { recursive: true, force: true });
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+/** A nats-server of the test's own (kill and restart it for an outage): the one in @mutuo/testing. */
+export { PrivateNatsServer } from '@mutuo/testing';
