@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { dropDatabase, withDatabase } from '@mutuo/platform';
 import { TEST_POSTGRES_URL, uniqueSuffix } from '@mutuo/testing';
 import { runOperatorCommand, type OperatorCommandGroup, type OperatorIo, type ServiceDefinition } from '../src';
+import { clockService } from './fixtures/clock-service';
 
 @Module({})
 class EmptyModule {}
@@ -103,18 +104,18 @@ describe('operator command line: confirmation and usage', () => {
 });
 
 describe('operator command line: migrations, against the real PostgreSQL', () => {
-  const database = `mutuo_kit_test_${uniqueSuffix()}`;
+  const database = `mutuo_clock_test_${uniqueSuffix()}`;
   const env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_ADMIN_URL: withDatabase(TEST_POSTGRES_URL, database),
     DATABASE_URL: (() => {
       const url = new URL(withDatabase(TEST_POSTGRES_URL, database));
-      url.username = 'mutuo_kit_app';
+      url.username = 'mutuo_clock_app';
       return url.toString();
     })(),
   };
-  const run = (argv: string[], io: OperatorIo) => runOperatorCommand(definition, argv, { io, env, interactive: false });
+  const run = (argv: string[], io: OperatorIo) => runOperatorCommand(clockService, argv, { io, env, interactive: false });
 
   afterAll(() => dropDatabase(TEST_POSTGRES_URL, database));
 
@@ -128,7 +129,7 @@ describe('operator command line: migrations, against the real PostgreSQL', () =>
     expect(await run(['migrations', 'status'], recordingIo())).toBe(3);
 
     const apply = recordingIo();
-    expect(await run(['migrations', 'apply', '--yes'], apply)).toBe(0);
+    expect([await run(['migrations', 'apply', '--yes'], apply), apply.err_]).toEqual([0, []]);
     expect(apply.out_[0]).toMatch(/^applied /);
 
     const after = recordingIo();
