@@ -7,7 +7,7 @@ import { ProjectionRunner } from '../src/projection-runner';
 import { defineProjection } from '../src/projections/projection';
 import { query } from '../src/sql';
 import { streamName } from '../src/stream-name';
-import { openTestDatabase } from './test-database';
+import { openTestDatabase, SERVER_URL } from './test-database';
 
 const podId = randomUUID();
 const metadata: DomainEventMetadata = { occurredAt: '2026-12-07T10:00:00.000Z', actorId: 'person-1', podId };
@@ -30,7 +30,7 @@ describe('Append notifications', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     orm = db.orm;
-    const database = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+    const database = new URL(SERVER_URL);
     database.pathname = `/${db.name}`;
     url = database.toString();
   });

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { EVENT_STORE_SCHEMA_SQL } from '../src/schema';
 
-const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A throw-away database with the event-store schema, opened through MikroORM like a service would. */
 export async function openTestDatabase(extraSql = ''): Promise<{ orm: MikroORM; name: string; close(): Promise<void> }> {

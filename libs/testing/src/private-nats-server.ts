@@ -2,11 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NATS_SERVER_BINARY } from './nats-cluster';
 import { freePort, portOpen } from './processes';
 import { waitFor } from './wait-for';
-
-/** Where nats-server is; override with MUTUO_TEST_NATS_SERVER. */
-const NATS_SERVER = process.env.MUTUO_TEST_NATS_SERVER ?? '/usr/sbin/nats-server';
 
 /**
  * A JetStream nats-server of the test's own on a free port, to kill and restart under a service (an outage) without
@@ -34,7 +32,7 @@ export class PrivateNatsServer {
 
   async restart(): Promise<void> {
     if (this.process) throw new Error('nats-server is already running');
-    this.process = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
+    this.process = spawn(NATS_SERVER_BINARY, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
     await waitFor(() => portOpen(this.port), { timeoutMs: 10_000, description: `nats-server on port ${this.port}` });
   }
 
