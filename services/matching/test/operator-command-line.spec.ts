@@ -74,6 +74,9 @@ describe('operator command line against a running service', () => {
     const relay = await run('relay', 'status', '--json');
     expect(relay.code).toBe(0);
     expect(JSON.parse(relay.io.lines.join('\n'))).toMatchObject({ relay: 'mutuo:outbox-relay:matching', pendingEvents: 0, relaying: true });
+    const table = await run('relay', 'status');
+    expect(table.code).toBe(0);
+    expect(table.io.lines[1]).toMatch(/^mutuo:outbox-relay:matching .* yes$/);
   });
 
   it('lists every projection with its lag, and rebuilds one by name only with --yes', async () => {
@@ -82,6 +85,9 @@ describe('operator command line against a running service', () => {
     const rows = JSON.parse(status.io.lines.join('\n')) as { projection: string; eventsBehind: number; parkedEvents: number }[];
     expect(rows.map((row) => row.projection)).toEqual(matchingService.projections.map((projection) => projection.name));
     expect(rows.every((row) => row.parkedEvents === 0)).toBe(true);
+    const table = await run('projections', 'status');
+    expect(table.code).toBe(0);
+    expect(table.io.lines).toHaveLength(matchingService.projections.length + 1);
 
     const name = matchingService.projections[0]!.name;
     expect((await run('projections', 'rebuild', name)).code).toBe(2);

@@ -24,8 +24,12 @@ const status: OperatorAction = {
     const rows = await withServiceDatabase(context, async (orm, config) => {
       const runner = operatorProjectionRunner(context, orm, config);
       const [lags, parked] = await Promise.all([runner.lag(), runner.parkedCounts()]);
-      const moved = await query<{ projection: string; updated_at: Date }>(orm.em.fork(), 'select projection, updated_at from mutuo_projection_checkpoints');
-      const movedAt = new Map(moved.map((row) => [row.projection, row.updated_at]));
+      const moved = await query<{ projection: string; updated_at: Date | string }>(
+        orm.em.fork(),
+        'select projection, updated_at from mutuo_projection_checkpoints',
+      );
+      // Raw rows carry timestamps as the driver gives them (text or Date): one Date for both.
+      const movedAt = new Map(moved.map((row) => [row.projection, new Date(row.updated_at)]));
       return context.definition.projections.map((projection) => ({
         projection: projection.name,
         eventsBehind: lags.get(projection.name) ?? 0,

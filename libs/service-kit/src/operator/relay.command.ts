@@ -8,7 +8,7 @@ import { printJson, printTable, secondsSince, wantsJson } from './operator-outpu
 interface RelayRow {
   transaction_id: string;
   global_position: string;
-  updated_at: Date | null;
+  updated_at: Date | string | null;
 }
 
 /** `relay status`: how far the outbox relay has published, what waits, and whether a replica holds the relay lock. */
@@ -31,7 +31,7 @@ export const relayCommand: OperatorCommandGroup = {
             [name],
           );
           const pending = await new OutboxCheckpointStore(orm.em, name).countPending();
-          const [oldest] = await query<{ recorded_at: Date | null }>(
+          const [oldest] = await query<{ recorded_at: Date | string | null }>(
             em,
             `select min(recorded_at) as recorded_at from mutuo_events
              where publish_subject is not null
@@ -50,9 +50,9 @@ export const relayCommand: OperatorCommandGroup = {
           return {
             relay: name,
             checkpoint: checkpoint ? { transactionId: checkpoint.transaction_id, globalPosition: checkpoint.global_position } : null,
-            lastMovedAt: checkpoint?.updated_at ?? null,
+            lastMovedAt: checkpoint?.updated_at ? new Date(checkpoint.updated_at) : null,
             pendingEvents: pending,
-            oldestPendingSeconds: secondsSince(oldest?.recorded_at),
+            oldestPendingSeconds: secondsSince(oldest?.recorded_at ? new Date(oldest.recorded_at) : null),
             relaying: (leader?.holders ?? 0) > 0,
           };
         });
