@@ -1,24 +1,8 @@
-import { join } from 'node:path';
-import { Module } from '@nestjs/common';
 import { dropDatabase, withDatabase } from '@mutuo/platform';
 import { TEST_POSTGRES_URL, uniqueSuffix } from '@mutuo/testing';
-import { runOperatorCommand, type OperatorCommandGroup, type OperatorIo, type ServiceDefinition } from '../src';
+import { runOperatorCommand, type OperatorCommandGroup, type OperatorIo } from '../src';
 import { clockService } from './fixtures/clock-service';
-
-@Module({})
-class EmptyModule {}
-
-const definition: ServiceDefinition = {
-  name: 'kit',
-  defaultPort: 4999,
-  schemaPath: join(__dirname, 'kit.graphql'),
-  entities: [],
-  migrations: [],
-  projections: [],
-  module: EmptyModule,
-  consumesEvents: false,
-  resolvers: () => ({}),
-};
+import { kitService as definition } from './fixtures/kit-service';
 
 /** The terminal as a test sees it: what was printed, and the answers it gives when asked. */
 function recordingIo(answers: boolean[] = []): OperatorIo & { readonly out_: string[]; readonly err_: string[]; readonly asked: string[] } {

@@ -1,22 +1,6 @@
-import { join } from 'node:path';
-import { Module } from '@nestjs/common';
 import { ConfigError } from '@mutuo/platform';
-import { migrateService, startService, type ServiceDefinition } from '../src';
-
-@Module({})
-class EmptyModule {}
-
-const definition: ServiceDefinition = {
-  name: 'kit',
-  defaultPort: 4999,
-  schemaPath: join(__dirname, 'kit.graphql'),
-  entities: [],
-  migrations: [],
-  projections: [],
-  module: EmptyModule,
-  consumesEvents: false,
-  resolvers: () => ({}),
-};
+import { migrateService, startService } from '../src';
+import { kitService as definition } from './fixtures/kit-service';
 
 describe('service kit configuration', () => {
   it('refuses to start with a malformed variable, naming each one, before touching any database', async () => {
