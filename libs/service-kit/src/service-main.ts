@@ -1,5 +1,5 @@
 import { NatsProvisioningError } from '@mutuo/messaging';
-import { ConfigError, createLogger, installGracefulShutdown, installProcessGuards } from '@mutuo/platform';
+import { ConfigError, PendingMigrationsError, createLogger, installGracefulShutdown, installProcessGuards } from '@mutuo/platform';
 import { migrateService } from './migrate-service';
 import { startService } from './start-service';
 import type { ServiceDefinition } from './service-definition';
@@ -29,7 +29,7 @@ export function runMigrateMain(definition: ServiceDefinition): void {
 }
 
 function exitWithStartupError(definition: ServiceDefinition, error: unknown): void {
-  if (error instanceof ConfigError || error instanceof NatsProvisioningError) {
+  if (error instanceof ConfigError || error instanceof NatsProvisioningError || error instanceof PendingMigrationsError) {
     // One clear line, no stack: the operator fixes a variable or runs the command the line names.
     process.stderr.write(`${definition.name}: ${error.message}\n`);
   } else {

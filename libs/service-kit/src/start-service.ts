@@ -24,6 +24,9 @@ import {
   createLogger,
   createOrmConfig,
   databaseCheck,
+  databaseNameOf,
+  PendingMigrationsError,
+  pendingMigrations,
   HealthModule,
   loadConfig,
   MetricsModule,
@@ -105,6 +108,7 @@ export async function startService(definition: ServiceDefinition, options: Start
   // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then every span of this process is this service's.
   const tracing = startTracing({ service: definition.name, variables: config, environment: config.NODE_ENV });
   try {
+    await checkMigrations(orm, definition, { database: databaseNameOf(config.DATABASE_URL), production: config.NODE_ENV === 'production' }, logger);
     nc = await connectNats(config.NATS_URL, `${definition.name}@${hostname()}:${process.pid}`);
     const natsHealth = new NatsHealth(nc);
     // Streams and consumers are provisioned by `mutuo <service> streams apply`; the start only checks them (outside
@@ -242,6 +246,23 @@ export async function startService(definition: ServiceDefinition, options: Start
     await tracing.shutdown().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Migrations are their own step (migrate.js); a service never runs them. In production it refuses a database the step has
+ * not brought up to date, so a new version never runs on an old schema; elsewhere it warns and starts.
+ */
+async function checkMigrations(
+  orm: MikroORM,
+  definition: ServiceDefinition,
+  target: { readonly database: string; readonly production: boolean },
+  logger: Logger,
+): Promise<void> {
+  const pending = await pendingMigrations(orm, serviceMigrations(definition));
+  if (pending.length === 0) return;
+  const problem = new PendingMigrationsError(target.database, pending);
+  if (target.production) throw problem;
+  logger.warn({ pending }, problem.message);
 }
 
 /** The service's own module, with the runtime it injects and the operators' endpoints (health, metrics). */
