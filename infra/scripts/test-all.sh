@@ -21,6 +21,7 @@ step "dependencies in their places" node infra/scripts/check-dependencies.js
 step "generated GraphQL types are up to date" node -r ./infra/register.js infra/scripts/codegen.ts --check
 step "NATS authorization is up to date" node -r ./infra/register.js infra/scripts/nats-permissions.ts --check
 step "configuration reference is up to date" node -r ./infra/register.js infra/scripts/config-reference.ts --check
+step "API reference (schema, types, error codes) is up to date" node -r ./infra/register.js infra/scripts/api-reference.ts --check
 step "lint and typecheck" npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static
 step "formatting" npm run --silent format:check
 # Before the tests: the end-to-end suite runs the built output too (gateway/e2e/built-output.e2e.ts).
