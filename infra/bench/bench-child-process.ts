@@ -141,11 +141,15 @@ export async function startBenchService(cleanup: CleanupStack, options: BenchSer
   return { port, baseUrl, graphqlUrl: `${baseUrl}/graphql`, adminUrl: admin.toString(), natsPrefix, env, stop };
 }
 
+/** A load generator is one caller sending far more than a person's quota: the gateway's rate limits are off. */
+export const UNLIMITED_CALLERS = { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' };
+
 /** The gateway in front of `subgraphs` (service name → its URL), on a free port; stopped by `cleanup`. Its GraphQL URL. */
 export async function startBenchGateway(cleanup: CleanupStack, env: NodeJS.ProcessEnv, subgraphs: Record<string, string>): Promise<string> {
   const port = await freePort();
   const gateway = spawnBenchScript('gateway', 'gateway/src/main.ts', {
     ...env,
+    ...UNLIMITED_CALLERS,
     PORT: String(port),
     HOST: '127.0.0.1',
     ...Object.fromEntries(Object.entries(subgraphs).map(([service, url]) => [`SUBGRAPH_${service.toUpperCase()}_URL`, url])),

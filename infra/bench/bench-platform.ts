@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { dropDatabase, ensureAppRole } from '@mutuo/platform';
 import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix } from '@mutuo/testing';
-import { benchBaseEnv, runBenchScriptToEnd, spawnBenchScript, waitUntilChildReady, type BenchChild } from './bench-child-process';
+import { benchBaseEnv, runBenchScriptToEnd, spawnBenchScript, UNLIMITED_CALLERS, waitUntilChildReady, type BenchChild } from './bench-child-process';
 
 /** MUTUO_BENCH_BUILT=1 runs the built output (`npm run build` first), as production does; the sources otherwise. */
 const BUILT = process.env.MUTUO_BENCH_BUILT === '1';
@@ -82,6 +82,7 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
   const gatewayPort = await freePort();
   const gateway = spawnBenchScript('gateway', BUILT ? 'dist/gateway/main.js' : 'gateway/src/main.ts', {
     ...base,
+    ...UNLIMITED_CALLERS,
     PORT: String(gatewayPort),
     HOST: '127.0.0.1',
     ...Object.fromEntries(PLATFORM_SERVICES.map((service, index) => [`SUBGRAPH_${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`])),

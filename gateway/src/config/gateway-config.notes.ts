@@ -29,6 +29,19 @@ export const gatewayConfigNotes: Readonly<Record<string, VariableNote>> = {
     description:
       'Proxies in front of the gateway whose `X-Forwarded-For` is trusted for the caller’s address (sign-in rate limits); `0` uses the socket’s address.',
   },
+  CORS_ALLOWED_ORIGINS: {
+    description: 'Origins of partner browser apps allowed to call `/graphql` (CORS); every other origin gets no CORS header. `https` only in production.',
+    format: 'comma-separated origins, e.g. `https://app.example.org,https://partner.example.net`',
+    defaultText: 'none',
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    description:
+      'Requests a minute one signed-in caller (a person by token subject, a partner client by client id) may make on `/graphql`, per gateway replica; past it HTTP 429 with `Retry-After`. `0` turns it off.',
+  },
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: {
+    description: 'Requests a minute from one address without a valid token (sign-in), per gateway replica. `0` turns it off.',
+  },
+  RATE_LIMIT_TRACKED_CALLERS: { description: 'Callers the rate limit remembers at once; past it the least recently seen are forgotten.' },
 };
 
 /** Variables the gateway reads outside its schema. */

@@ -47,6 +47,7 @@ describe('loadGatewayConfig', () => {
       shutdownGracePeriodMs: 10_000,
       telemetry: { OTEL_TRACES_SAMPLER_ARG: 1, OTEL_BSP_SCHEDULE_DELAY: 5000 },
       trustedProxyHops: 0,
+      partners: { corsOrigins: [], rateLimits: { perMinute: 600, anonymousPerMinute: 120, trackedCallers: 100_000 } },
     });
   });
 

@@ -15,6 +15,8 @@ import {
   type TelemetryVariables,
 } from '@mutuo/platform';
 import { z } from 'zod';
+import type { RateLimits } from '../limits/rate-limit.middleware';
+import { isOrigin } from '../partners/cors.middleware';
 
 /**
  * The supergraph shipped with the gateway, found next to the code: gateway/supergraph.graphql from the sources,
@@ -52,6 +54,8 @@ export interface GatewayConfig {
   trustedProxyHops: number;
   /** OpenTelemetry tracing (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
   telemetry: TelemetryVariables;
+  /** What partner apps get: their browsers' origins (CORS) and per-caller quotas. */
+  partners: { corsOrigins: readonly string[]; rateLimits: RateLimits };
 }
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -76,11 +80,31 @@ export const gatewayEnvSchema = z
     SUBGRAPH_TIMEOUT_MS: integerBetween(100, 300_000).default(10_000),
     SHUTDOWN_GRACE_PERIOD_MS: integerBetween(0, 300_000).default(10_000),
     TRUSTED_PROXY_HOPS: integerBetween(0, 10).default(0),
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .refine((origins) => origins.every(isOrigin), {
+        error: 'must be a comma-separated list of origins such as https://app.example.org (scheme, host, port; no path, no *)',
+      }),
+    RATE_LIMIT_PER_MINUTE: integerBetween(0, 1_000_000).default(600),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: integerBetween(0, 1_000_000).default(120),
+    RATE_LIMIT_TRACKED_CALLERS: integerBetween(100, 10_000_000).default(100_000),
     ...telemetryVariablesShape,
   })
   .superRefine(
     (vars, ctx) => {
       checkAuthVariables(vars, ctx);
+      // A production browser app is served over TLS; an http origin there is a mistake or an attack surface.
+      const plainHttp = vars.NODE_ENV === 'production' ? vars.CORS_ALLOWED_ORIGINS.filter((origin) => origin.startsWith('http:')) : [];
+      if (plainHttp.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['CORS_ALLOWED_ORIGINS'], message: `must use https in production (${plainHttp.join(', ')})`, input: plainHttp });
+      }
       for (const [variable, value] of Object.entries(vars)) {
         if (SUBGRAPH_URL_VARIABLE.test(variable) && !httpUrl.safeParse(value).success) {
           ctx.addIssue({ code: 'custom', path: [variable], message: 'must be an http(s) URL', input: value });
@@ -134,6 +158,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, cwd: string = process.
     subgraphTimeoutMs: vars.SUBGRAPH_TIMEOUT_MS,
     shutdownGracePeriodMs: vars.SHUTDOWN_GRACE_PERIOD_MS,
     trustedProxyHops: vars.TRUSTED_PROXY_HOPS,
+    partners: {
+      corsOrigins: vars.CORS_ALLOWED_ORIGINS,
+      rateLimits: {
+        perMinute: vars.RATE_LIMIT_PER_MINUTE,
+        anonymousPerMinute: vars.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+        trackedCallers: vars.RATE_LIMIT_TRACKED_CALLERS,
+      },
+    },
     telemetry: {
       OTEL_EXPORTER_OTLP_ENDPOINT: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
       OTEL_EXPORTER_OTLP_HEADERS: vars.OTEL_EXPORTER_OTLP_HEADERS,

@@ -21,12 +21,15 @@ import {
   type Logger,
 } from '@mutuo/platform';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { authenticateRequest, type GatewayContext } from '../auth/authenticate-request';
+import { authenticateCaller, type CallerAuthentication } from '../auth/authenticate-caller.middleware';
+import type { GatewayContext } from '../auth/authenticate-request';
 import { operationPolicyPlugin } from '../auth/operation-policy';
 import type { GatewayConfig } from '../config/gateway-config';
 import { gatewayErrorFormatter, INTERNAL_SERVER_ERROR } from '../errors/format-error';
 import { unreportedErrorsPlugin } from '../errors/unreported-errors.plugin';
 import { queryLimitProtections } from '../limits/query-limits';
+import { rateLimitCallers } from '../limits/rate-limit.middleware';
+import { corsForPartners } from '../partners/cors.middleware';
 import { correlationIdMiddleware } from '../logging/correlation-id';
 import { requestLoggingPlugin } from '../logging/request-logging.plugin';
 import { SubgraphDataSource } from '../subgraphs/subgraph-data-source';
@@ -128,6 +131,9 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
   app.get('/metrics', metricsEndpoint(metrics, logger));
   app.use(
     GRAPHQL_PATH,
+    corsForPartners(config.partners.corsOrigins),
+    authenticateCaller(verifier),
+    rateLimitCallers(config.partners.rateLimits),
     express.json({ limit: config.limits.maxRequestBodyBytes }),
     // Every operation starts a trace: callers are the public, they do not pick trace ids.
     traceGraphqlRequests({ tracerName: 'mutuo.gateway', continueIncomingTrace: false }),
@@ -135,12 +141,9 @@ export async function createGatewayServer(config: GatewayConfig, options: Gatewa
       context: async ({ req, res }): Promise<GatewayContext> => {
         const correlationId = res.locals.correlationId as string;
         const clientIp = clientAddress(req.ip);
-        try {
-          return { correlationId, clientIp, ...(await authenticateRequest(req.headers.authorization, verifier)) };
-        } catch (error) {
-          // Decided once the operation is known (operationPolicyPlugin): signing in works even with a stale token.
-          return { correlationId, clientIp, authenticationError: error };
-        }
+        // Verified by authenticateCaller; a refusal is decided once the operation is known (operationPolicyPlugin):
+        // signing in works even with a stale token.
+        return { correlationId, clientIp, ...(res.locals.authentication as CallerAuthentication) };
       },
     }),
   );
