@@ -23,16 +23,19 @@ interface ReceivedHook {
 }
 
 /**
- * Written from the published description of the Mutuo-Signature header only (not from the service's code), as a
- * partner would: HMAC-SHA256 over "<t>.<body>", hex, with a five-minute tolerance.
+ * Written from the Standard Webhooks specification only (not from the service's code), as a partner would: the key is
+ * the secret after `whsec_`, base64-decoded; each `v1,<base64>` in webhook-signature is an HMAC-SHA256 over
+ * "<webhook-id>.<webhook-timestamp>.<body>"; a five-minute tolerance.
  */
-function partnerVerifies(secret: string, header: string, body: string, nowSeconds: number): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
-  if (!match) return false;
-  const [, timestamp, signature] = match as unknown as [string, string, string];
-  if (Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+function partnerVerifies(secret: string, headers: ReceivedHook['headers'], body: string, nowSeconds: number): boolean {
+  const [id, timestamp, signatures] = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => String(headers[name] ?? ''));
+  if (!id || !/^\d+$/.test(timestamp!) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
+  return signatures!.split(' ').some((entry) => {
+    const given = Buffer.from(entry.replace(/^v1,/, ''), 'base64');
+    return entry.startsWith('v1,') && given.length === expected.length && timingSafeEqual(expected, given);
+  });
 }
 
 describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and HTTP receivers)', () => {
@@ -235,19 +238,65 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
     });
     const eventId = await postRequest('bo', 'Firewood');
     const [hook] = await waitFor(async () => (hooks.length ? hooks : undefined), { description: 'the webhook', timeoutMs: 15_000 });
-    const signature = String(hook!.headers['mutuo-signature']);
     const now = Math.floor(Date.now() / 1000);
-    expect(partnerVerifies(secret, signature, hook!.body, now)).toBe(true);
-    expect(partnerVerifies(secret, signature, hook!.body.replace('groceries', 'transport'), now)).toBe(false);
-    expect(partnerVerifies(secret, signature, hook!.body, now + 3_600)).toBe(false);
+    expect(partnerVerifies(secret, hook!.headers, hook!.body, now)).toBe(true);
+    expect(partnerVerifies(secret, hook!.headers, hook!.body.replace('groceries', 'transport'), now)).toBe(false);
+    expect(partnerVerifies(secret, hook!.headers, hook!.body, now + 3_600)).toBe(false);
     const payload = JSON.parse(hook!.body) as { id: string; type: string; data: Record<string, unknown> };
     expect(payload).toMatchObject({ type: 'requests.request-posted.v1', podId, data: { category: 'groceries', urgency: 'normal' } });
-    expect(hook!.headers['mutuo-delivery-id']).toBe(payload.id);
+    expect(hook!.headers['webhook-id']).toBe(payload.id);
     // Partners learn that help is needed, not who asked or what they wrote.
     expect(hook!.body).not.toMatch(/Firewood|requesterMemberId|bo/);
     await waitFor(async () => ((await deliveriesOf(eventId)).find((row) => row.channel === 'webhook')?.status === 'sent' ? true : undefined), {
       description: 'the webhook delivery recorded as sent',
     });
+  });
+
+  it('rotates an endpoint secret: both sign during the overlap, then only the new one', async () => {
+    const coordinator = await sut.token('person-coco', podId, ['member', 'coordinator']);
+    const registered = await sut.graphql<{ registerWebhookEndpoint: { secret: string; endpoint: { id: string } } }>(
+      coordinator,
+      'mutation($url: String!) { registerWebhookEndpoint(url: $url) { secret endpoint { id } } }',
+      { url: `${receiverUrl}/rotating` },
+    );
+    const { secret: first, endpoint } = registered.data!.registerWebhookEndpoint;
+    const rotate = (hours: number) =>
+      sut.graphql<{ rotateWebhookSecret: { secret: string } }>(
+        coordinator,
+        'mutation($id: ID!, $hours: Int!) { rotateWebhookSecret(id: $id, keepPreviousForHours: $hours) { secret } }',
+        { id: endpoint.id, hours },
+      );
+    const fire = async () => {
+      const before = hooks.length;
+      const fired = await sut.graphql<{ testFireWebhookEndpoint: { status: string } }>(
+        coordinator,
+        'mutation($id: ID!) { testFireWebhookEndpoint(id: $id) { status } }',
+        {
+          id: endpoint.id,
+        },
+      );
+      expect(fired.data?.testFireWebhookEndpoint.status).toBe('SENT');
+      return hooks[before]!;
+    };
+
+    const overlapping = await rotate(24);
+    const second = overlapping.data!.rotateWebhookSecret.secret;
+    expect(second).toMatch(/^whsec_/);
+    expect(second).not.toBe(first);
+    const during = await fire();
+    const now = () => Math.floor(Date.now() / 1000);
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(partnerVerifies(second, during.headers, during.body, now())).toBe(true);
+    expect(partnerVerifies(first, during.headers, during.body, now())).toBe(true);
+
+    const third = (await rotate(0)).data!.rotateWebhookSecret.secret;
+    const after = await fire();
+    expect(partnerVerifies(third, after.headers, after.body, now())).toBe(true);
+    expect(partnerVerifies(second, after.headers, after.body, now())).toBe(false);
+    expect(partnerVerifies(first, after.headers, after.body, now())).toBe(false);
+
+    const tooLong = await rotate(169);
+    expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ROTATION_WINDOW', field: 'keepPreviousForHours' });
   });
 
   it('disables an endpoint after repeated failures and tells the pod coordinators', async () => {

@@ -23,7 +23,7 @@ async function startPartner(): Promise<Partner> {
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      deliveryIds.push(String(request.headers['mutuo-delivery-id']));
+      deliveryIds.push(String(request.headers['webhook-id']));
       setTimeout(() => response.writeHead(204).end(), PARTNER_LATENCY_MS);
     });
   });

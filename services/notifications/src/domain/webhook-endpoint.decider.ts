@@ -14,14 +14,29 @@ export interface WebhookEndpointDetails {
   readonly registeredBy: string;
 }
 
+/** A rotated-out secret that still signs, beside the new one, until the partner has switched. */
+export interface PreviousWebhookSecret {
+  readonly secret: string;
+  readonly validUntil: string;
+}
+
 export type WebhookEndpointState =
   | { readonly status: 'none' }
-  | ({ readonly status: 'enabled' | 'disabled'; readonly consecutiveFailures: number; readonly lastError: string | null } & WebhookEndpointDetails);
+  | ({
+      readonly status: 'enabled' | 'disabled';
+      readonly consecutiveFailures: number;
+      readonly lastError: string | null;
+      readonly previousSecret: PreviousWebhookSecret | null;
+    } & WebhookEndpointDetails);
+
+/** At most a week of two secrets: long enough to deploy a receiver, short enough that a leaked one dies. */
+export const MAX_PREVIOUS_SECRET_HOURS = 168;
 
 export type RegisterWebhookEndpoint = Command<'RegisterWebhookEndpoint', WebhookEndpointDetails>;
 export type RecordWebhookAttempt = Command<'RecordWebhookAttempt', { endpointId: string; succeeded: boolean; error: string | null }>;
 export type EnableWebhookEndpoint = Command<'EnableWebhookEndpoint', { endpointId: string }>;
-export type WebhookEndpointCommand = RegisterWebhookEndpoint | RecordWebhookAttempt | EnableWebhookEndpoint;
+export type RotateWebhookSecret = Command<'RotateWebhookSecret', { endpointId: string; secret: string; keepPreviousForHours: number }>;
+export type WebhookEndpointCommand = RegisterWebhookEndpoint | RecordWebhookAttempt | EnableWebhookEndpoint | RotateWebhookSecret;
 
 export type WebhookEndpointRegistered = DomainEvent<'WebhookEndpointRegistered', WebhookEndpointDetails & { registeredAt: string }>;
 export type WebhookAttemptFailed = DomainEvent<'WebhookAttemptFailed', { endpointId: string; consecutiveFailures: number; error: string }>;
@@ -31,8 +46,18 @@ export type WebhookEndpointDisabled = DomainEvent<
   { endpointId: string; podId: string; host: string; consecutiveFailures: number; lastError: string; disabledAt: string }
 >;
 export type WebhookEndpointEnabled = DomainEvent<'WebhookEndpointEnabled', { endpointId: string }>;
+export type WebhookSecretRotated = DomainEvent<
+  'WebhookSecretRotated',
+  { endpointId: string; secret: string; previousSecret: PreviousWebhookSecret | null; rotatedBy: string; rotatedAt: string }
+>;
 export type WebhookEndpointEvent =
-  WebhookEndpointRegistered | WebhookAttemptFailed | WebhookAttemptSucceeded | WebhookEndpointDisabled | WebhookEndpointEnabled;
+  WebhookEndpointRegistered | WebhookAttemptFailed | WebhookAttemptSucceeded | WebhookEndpointDisabled | WebhookEndpointEnabled | WebhookSecretRotated;
+
+/** The secrets a post is signed with now: the current one, and the previous one while it is still valid. */
+export function signingSecrets(state: Exclude<WebhookEndpointState, { status: 'none' }>, now: Date): string[] {
+  const previous = state.previousSecret;
+  return previous && Date.parse(previous.validUntil) > now.getTime() ? [state.secret, previous.secret] : [state.secret];
+}
 
 export const webhookEndpointDecider: Decider<WebhookEndpointState, WebhookEndpointCommand, WebhookEndpointEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -72,6 +97,31 @@ export const webhookEndpointDecider: Decider<WebhookEndpointState, WebhookEndpoi
       case 'EnableWebhookEndpoint':
         if (state.status === 'none') throw new DomainRuleViolation('WEBHOOK_ENDPOINT_NOT_FOUND', 'No such webhook endpoint', 'endpointId');
         return state.status === 'disabled' ? [{ type: 'WebhookEndpointEnabled', data: { endpointId: state.endpointId }, metadata }] : [];
+      case 'RotateWebhookSecret': {
+        if (state.status === 'none') throw new DomainRuleViolation('WEBHOOK_ENDPOINT_NOT_FOUND', 'No such webhook endpoint', 'id');
+        const hours = command.data.keepPreviousForHours;
+        if (!Number.isInteger(hours) || hours < 0 || hours > MAX_PREVIOUS_SECRET_HOURS) {
+          throw new DomainRuleViolation(
+            'INVALID_ROTATION_WINDOW',
+            `Keep the previous secret for 0 to ${MAX_PREVIOUS_SECRET_HOURS} whole hours`,
+            'keepPreviousForHours',
+          );
+        }
+        const validUntil = new Date(Date.parse(command.metadata.now) + hours * 3_600_000).toISOString();
+        return [
+          {
+            type: 'WebhookSecretRotated',
+            data: {
+              endpointId: state.endpointId,
+              secret: command.data.secret,
+              previousSecret: hours > 0 ? { secret: state.secret, validUntil } : null,
+              rotatedBy: command.metadata.actorId,
+              rotatedAt: command.metadata.now,
+            },
+            metadata,
+          },
+        ];
+      }
       default:
         return assertNever(command, 'webhook endpoint command');
     }
@@ -81,7 +131,7 @@ export const webhookEndpointDecider: Decider<WebhookEndpointState, WebhookEndpoi
     switch (event.type) {
       case 'WebhookEndpointRegistered': {
         const { registeredAt: _registeredAt, ...details } = event.data;
-        return { status: 'enabled', consecutiveFailures: 0, lastError: null, ...details };
+        return { status: 'enabled', consecutiveFailures: 0, lastError: null, previousSecret: null, ...details };
       }
       case 'WebhookAttemptFailed':
         return state.status === 'none' ? state : { ...state, consecutiveFailures: event.data.consecutiveFailures, lastError: event.data.error };
@@ -91,6 +141,8 @@ export const webhookEndpointDecider: Decider<WebhookEndpointState, WebhookEndpoi
         return state.status === 'none' ? state : { ...state, status: 'disabled' };
       case 'WebhookEndpointEnabled':
         return state.status === 'none' ? state : { ...state, status: 'enabled', consecutiveFailures: 0 };
+      case 'WebhookSecretRotated':
+        return state.status === 'none' ? state : { ...state, secret: event.data.secret, previousSecret: event.data.previousSecret };
       default:
         return assertNever(event, 'webhook endpoint event');
     }

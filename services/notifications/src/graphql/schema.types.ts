@@ -159,7 +159,7 @@ export type WebhookEndpoint = {
 export type RegisteredWebhookEndpoint = {
   __typename?: 'RegisteredWebhookEndpoint';
   endpoint: WebhookEndpoint;
-  /** The HMAC-SHA256 key for the Mutuo-Signature header. Shown only now. */
+  /** The signing secret (Standard Webhooks, `whsec_…`): the key of the webhook-signature header. Shown only now. */
   secret: Scalars['String']['output'];
 };
 
@@ -262,6 +262,11 @@ export type Mutation = {
   /** Coordinators: sends a signed test event now and reports what happened. */
   testFireWebhookEndpoint: WebhookTestResult;
   enableWebhookEndpoint: WebhookEndpoint;
+  /**
+   * Coordinators: a new signing secret, shown once. The previous one keeps signing beside it (two v1 signatures) for
+   * keepPreviousForHours (0 to 168; 0 stops it at once), so the partner can switch without losing a delivery.
+   */
+  rotateWebhookSecret: RegisteredWebhookEndpoint;
   /** Dispatchers and coordinators: the call-down order; each person calls fanOut others. */
   setUpPhoneTree: PhoneTree;
   activatePhoneTree: PhoneTree;
@@ -297,6 +302,12 @@ export type MutationTestFireWebhookEndpointArgs = {
 
 export type MutationEnableWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+  keepPreviousForHours: Scalars['Int']['input'];
 };
 
 
@@ -592,6 +603,7 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   registerWebhookEndpoint?: Resolver<ResolversTypes['RegisteredWebhookEndpoint'], ParentType, ContextType, RequireFields<MutationRegisterWebhookEndpointArgs, 'url'>>;
   testFireWebhookEndpoint?: Resolver<ResolversTypes['WebhookTestResult'], ParentType, ContextType, RequireFields<MutationTestFireWebhookEndpointArgs, 'id'>>;
   enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['RegisteredWebhookEndpoint'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id' | 'keepPreviousForHours'>>;
   setUpPhoneTree?: Resolver<ResolversTypes['PhoneTree'], ParentType, ContextType, RequireFields<MutationSetUpPhoneTreeArgs, 'memberIds' | 'fanOut' | 'ackTimeoutMinutes'>>;
   activatePhoneTree?: Resolver<ResolversTypes['PhoneTree'], ParentType, ContextType, RequireFields<MutationActivatePhoneTreeArgs, 'reason'>>;
   acknowledgePhoneTreeCall?: Resolver<ResolversTypes['PhoneTree'], ParentType, ContextType>;

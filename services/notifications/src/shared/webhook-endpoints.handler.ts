@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandMetadata } from '@mutuo/domain';
@@ -11,6 +10,7 @@ import {
   type WebhookEndpointState,
 } from '../domain/webhook-endpoint.decider';
 import { partnerEventTypes } from '../domain/partner-event-types';
+import { newWebhookSecret } from '../domain/webhook-signature';
 import { parseWebhookUrl } from '../domain/webhook-url';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './channels/notifications.config';
 import { findRoleHolders } from './recipient-directory';
@@ -49,7 +49,7 @@ export class WebhookEndpointsHandler {
       (endpointId) => webhookEndpointStream(podId, endpointId),
       (endpointId) => ({
         type: 'RegisterWebhookEndpoint',
-        data: { endpointId, podId, url: url.toString(), secret: randomBytes(32).toString('base64url'), eventTypes, registeredBy: metadata.actorId },
+        data: { endpointId, podId, url: url.toString(), secret: newWebhookSecret(), eventTypes, registeredBy: metadata.actorId },
         metadata,
       }),
     );
@@ -60,6 +60,12 @@ export class WebhookEndpointsHandler {
     return (
       await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), { type: 'EnableWebhookEndpoint', data: { endpointId }, metadata })
     ).state;
+  }
+
+  /** A new secret signs from now on; the old one signs beside it for `keepPreviousForHours` (0: stops at once). */
+  async rotateSecret(podId: string, endpointId: string, keepPreviousForHours: number, metadata: CommandMetadata): Promise<WebhookEndpointState> {
+    const command = { type: 'RotateWebhookSecret' as const, data: { endpointId, secret: newWebhookSecret(), keepPreviousForHours }, metadata };
+    return (await this.commands.handle(this.em.fork(), webhookEndpointStream(podId, endpointId), command)).state;
   }
 
   /** Inside a transaction, pass it: asking the pool for a second connection while holding one can deadlock under load. */

@@ -5,7 +5,14 @@ import type { WebhookEndpointEvent } from '../domain/webhook-endpoint.decider';
 
 export const webhookEndpointsProjection = defineProjection<WebhookEndpointEvent>({
   name: 'webhook-endpoints',
-  eventTypes: ['WebhookEndpointRegistered', 'WebhookAttemptFailed', 'WebhookAttemptSucceeded', 'WebhookEndpointDisabled', 'WebhookEndpointEnabled'],
+  eventTypes: [
+    'WebhookEndpointRegistered',
+    'WebhookAttemptFailed',
+    'WebhookAttemptSucceeded',
+    'WebhookEndpointDisabled',
+    'WebhookEndpointEnabled',
+    'WebhookSecretRotated',
+  ],
 
   async apply(em: EntityManager, event) {
     switch (event.type) {
@@ -34,6 +41,9 @@ export const webhookEndpointsProjection = defineProjection<WebhookEndpointEvent>
         return;
       case 'WebhookEndpointEnabled':
         await query(em, `update webhook_endpoints set status = 'enabled', consecutive_failures = 0 where endpoint_id = ?`, [event.data.endpointId]);
+        return;
+      case 'WebhookSecretRotated':
+        await query(em, 'update webhook_endpoints set secret = ? where endpoint_id = ?', [event.data.secret, event.data.endpointId]);
         return;
       default:
         assertNever(event, 'webhook endpoint event');

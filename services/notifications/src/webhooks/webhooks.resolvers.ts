@@ -74,6 +74,13 @@ export function webhooksResolvers(app: INestApplication) {
         if (state.status === 'none') throw new Error('A registered endpoint must exist');
         return { endpoint: endpointView(state), secret: state.secret };
       },
+      rotateWebhookSecret: async (_: unknown, args: { id: string; keepPreviousForHours: number }, ctx: SubgraphContext) => {
+        const { podId } = coordinator(ctx);
+        await existing(podId, args.id);
+        const state = await endpoints.rotateSecret(podId, args.id, args.keepPreviousForHours, commandMetadataFrom(ctx, clock.now()));
+        if (state.status === 'none') throw new Error('A rotated endpoint must exist');
+        return { endpoint: endpointView(state), secret: state.secret };
+      },
       enableWebhookEndpoint: async (_: unknown, args: { id: string }, ctx: SubgraphContext) => {
         const { podId } = coordinator(ctx);
         await existing(podId, args.id);

@@ -29,7 +29,7 @@ describe('webhook channel: the post goes to the address that was checked', () =>
       },
       resolver,
     );
-  const message = (url: string) => ({ deliveryId: 'delivery-1', url, secret: 'secret', body: '{"type":"test"}', now: new Date() });
+  const message = (url: string) => ({ deliveryId: 'delivery-1', url, secrets: ['whsec_c2VjcmV0'], body: '{"type":"test"}', now: new Date() });
 
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -76,7 +76,7 @@ describe('webhook channel: the post goes to the address that was checked', () =>
     expect(outcome).toEqual({ type: 'accepted', providerMessageId: 'delivery-1' });
     expect(resolver.lookups).toEqual(['partner.example']);
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ url: '/hook?tenant=7', headers: { host: `partner.example:${port}`, 'mutuo-delivery-id': 'delivery-1' } });
+    expect(received[0]).toMatchObject({ url: '/hook?tenant=7', headers: { host: `partner.example:${port}`, 'webhook-id': 'delivery-1' } });
   });
 
   it('tries every checked address of the name, and only those (the partner listens on IPv4 only)', async () => {

@@ -3,7 +3,7 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
-import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhookBody } from '../../domain/webhook-signature';
+import { standardWebhookHeaders } from '../../domain/webhook-signature';
 import { isSpecialPurposeAddress } from '../../domain/special-purpose-addresses';
 import { notSent, type ChannelResult } from './send-outcome';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
@@ -11,7 +11,8 @@ import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.
 export interface WebhookMessage {
   readonly deliveryId: string;
   readonly url: string;
-  readonly secret: string;
+  /** Every secret that signs this post (Standard Webhooks: one v1 signature each). */
+  readonly secrets: readonly string[];
   /** The exact JSON text sent and signed. */
   readonly body: string;
   readonly now: Date;
@@ -51,7 +52,7 @@ function pinnedLookup(checked: readonly ResolvedAddress[]): LookupFunction {
 }
 
 /**
- * Posts a signed JSON body to a partner. Receivers deduplicate by the Mutuo-Delivery-Id header, so a retry after an
+ * Posts a signed JSON body to a partner. Receivers deduplicate by the webhook-id header, so a retry after an
  * unanswered request is safe. The host is resolved once per post, every address it has is checked against the
  * special-purpose ranges, and the connection goes to the checked address (Host header and TLS name stay the partner's):
  * a name that answers with a public address for the check and a private one for the connection (DNS rebinding) cannot
@@ -78,8 +79,8 @@ export class WebhookChannel {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(message.body),
       'user-agent': 'Mutuo-Webhooks/1',
-      [SIGNATURE_HEADER]: signWebhookBody(message.secret, message.body, timestamp),
-      [DELIVERY_ID_HEADER]: message.deliveryId,
+      // webhook-id is the delivery id, the same on every retry: the receiver's key for dropping repeats.
+      ...standardWebhookHeaders(message.secrets, message.deliveryId, message.body, timestamp),
     };
     const signal = AbortSignal.timeout(this.config.sendTimeoutMs);
     try {

@@ -11,7 +11,8 @@ import type { RecipientProfile } from '../recipient-directory';
 
 export interface EndpointAddress {
   readonly url: string;
-  readonly secret: string;
+  /** The current signing secret first, then a rotated-out one still valid. */
+  readonly secrets: readonly string[];
 }
 
 /** Hands one delivery's content to its channel: e-mail (a sealed code is opened only here), SMS or a partner's webhook. */
@@ -61,7 +62,7 @@ export class ChannelSender {
       case 'webhook': {
         if (content.type !== 'webhook-payload' || !endpoint) return notSent(true, 'Nothing to post');
         const body = JSON.stringify({ id: details.deliveryId, type: content.eventType, podId: details.podId, data: content.payload });
-        return this.webhook.send({ deliveryId: details.deliveryId, url: endpoint.url, secret: endpoint.secret, body, now });
+        return this.webhook.send({ deliveryId: details.deliveryId, url: endpoint.url, secrets: endpoint.secrets, body, now });
       }
     }
   }

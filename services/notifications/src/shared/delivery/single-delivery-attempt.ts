@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AmbiguousSendError } from '../channels/send-outcome';
 import type { SendOutcome } from '../../domain/delivery.decider';
 import { TIME_CRITICAL_KINDS } from '../../domain/notification-kinds';
+import { signingSecrets } from '../../domain/webhook-endpoint.decider';
 import { findRecipient } from '../recipient-directory';
 import { WebhookEndpointsHandler } from '../webhook-endpoints.handler';
 import { ChannelSender } from './channel-sender';
@@ -66,7 +67,7 @@ export class SingleDeliveryAttempt {
           // The endpoint's own stream, not its read model: a test-fire right after registering must find it.
           const endpointState =
             details.recipient.type === 'webhook-endpoint' && podId ? await this.endpoints.load(podId, details.recipient.endpointId, tx) : undefined;
-          const endpoint = endpointState?.status === 'enabled' ? { url: endpointState.url, secret: endpointState.secret } : undefined;
+          const endpoint = endpointState?.status === 'enabled' ? { url: endpointState.url, secrets: signingSecrets(endpointState, now) } : undefined;
           if (details.recipient.type === 'webhook-endpoint' && !endpoint) {
             await this.deliveries.handle(tx, podId, {
               type: 'CancelDelivery',
