@@ -46,9 +46,9 @@ export class MatchLifecycleHandler {
   }
 
   confirm(ctx: RequestContext, suggestionId: string) {
-    return this.onSuggestion(ctx, suggestionId, (caller) => ({
+    return this.onSuggestion(ctx, suggestionId, (caller, location) => ({
       type: 'ConfirmHelper',
-      data: { suggestionId, requesterMemberId: caller.memberId, matchId: randomUUID() },
+      data: { suggestionId, actorMemberId: caller.memberId, byCoordinator: isDispatcher(ctx) && location.pod_id === caller.podId, matchId: randomUUID() },
       metadata: caller.metadata,
     }));
   }
@@ -92,11 +92,10 @@ export class MatchLifecycleHandler {
     return this.inTransaction(caller.podId, async (tx) => {
       const [match] = await query<{ pod_id: string }>(tx, `select pod_id from matches_view where request_id = ? and status = 'made'`, [requestId]);
       if (!match) throw new DomainRuleViolation('NO_MATCH', 'This request has no match you can see', 'requestId');
-      const isDispatcher = ctx.identity!.roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) && match.pod_id === caller.podId;
       await setTransactionPod(tx, match.pod_id);
       await this.decide(tx, match.pod_id, requestId, {
         type: 'WithdrawMatch',
-        data: { actorMemberId: caller.memberId, actorIsCoordinator: isDispatcher, reason },
+        data: { actorMemberId: caller.memberId, actorIsCoordinator: isDispatcher(ctx) && match.pod_id === caller.podId, reason },
         metadata: caller.metadata,
       });
       await this.suggestions.suggest(tx, match.pod_id, requestId, 'match-withdrawn', { ...caller.metadata, podId: match.pod_id });
@@ -167,9 +166,10 @@ interface Caller {
   readonly metadata: CommandMetadata;
 }
 
+const isDispatcher = (ctx: RequestContext) => (ctx.identity?.roles ?? []).some((role) => (DISPATCH_ROLES as readonly string[]).includes(role));
+
 function requireDispatcher(ctx: RequestContext): void {
-  const roles = ctx.identity?.roles ?? [];
-  if (!roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role))) {
+  if (!isDispatcher(ctx)) {
     throw new DomainRuleViolation('FORBIDDEN', 'This needs the dispatcher or coordinator role', 'roles');
   }
 }
