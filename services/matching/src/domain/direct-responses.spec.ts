@@ -18,7 +18,7 @@ const request = (urgency: RequestFacts['urgency'] = 'normal'): RequestFacts => (
   requestId: 'req-1',
   podId: 'pod-1',
   requesterMemberId: 'ana',
-  category: 'moving',
+  category: 'transport',
   urgency,
 });
 const free: DirectHelperFacts = { paused: false, blockedWithRequester: false, activeMatches: 0, capacityMatches: 3 };
@@ -75,7 +75,7 @@ const helpOffered = (helper: string, urgency: RequestFacts['urgency'] = 'normal'
     helperPodId: 'pod-1',
     offerId: null,
     requesterMemberId: 'ana',
-    category: 'moving',
+    category: 'transport',
     urgency,
     note: 'I have a van',
     availableFrom: at(60),
@@ -111,7 +111,7 @@ const askedFor = (offerer: string): OfferAskedFor => ({
     helperPodId: 'pod-1',
     offerId: `offer-${offerer}`,
     requesterMemberId: 'ana',
-    category: 'moving',
+    category: 'transport',
     urgency: 'normal',
     note: 'Could I have one?',
     expiresAt: at(5 + 3 * 24 * 60),

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
-import { query, setTransactionPod, StreamVersionConflict } from '@mutuo/event-store';
+import { query, setTransactionPod } from '@mutuo/event-store';
 import { Clock } from '@mutuo/service-kit';
 import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import type { ExclusionReason } from '../domain/helper-scoring';
 import type { RequestMatchingCommand } from '../domain/request-matching.commands';
 import { DISPATCH_ROLES } from '../shared/dispatch-roles';
-import { requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
+import { decideOnRequest } from '../shared/decide-on-request';
+import { SuggestHelpersService } from '../shared/suggest-helpers.service';
 
 interface SuggestionLocation {
   request_id: string;
@@ -120,19 +121,8 @@ export class MatchLifecycleHandler {
     });
   }
 
-  /** Decides the command; returns the match it made, if any (an idempotent repeat makes none). */
-  private async decide(tx: EntityManager, podId: string, requestId: string, command: RequestMatchingCommand): Promise<string | null> {
-    try {
-      const { newEvents, state } = await this.suggestions.commands.handle(tx, requestMatchingStream(podId, requestId), command);
-      const made = newEvents.find((event) => event.type === 'MatchMade');
-      if (made) return (made.data as { matchId: string }).matchId;
-      return state.status === 'matched' ? state.match.matchId : null;
-    } catch (error) {
-      if (error instanceof StreamVersionConflict) {
-        throw new DomainRuleViolation('CONCURRENT_CHANGE', 'Someone else changed this request at the same moment: reload it and try again', 'requestId');
-      }
-      throw error;
-    }
+  private decide(tx: EntityManager, podId: string, requestId: string, command: RequestMatchingCommand): Promise<string | null> {
+    return decideOnRequest(this.suggestions, tx, podId, requestId, command);
   }
 
   private async requireRequestInPod(tx: EntityManager, requestId: string): Promise<void> {
