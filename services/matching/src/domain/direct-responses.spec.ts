@@ -21,6 +21,7 @@ const request = (urgency: RequestFacts['urgency'] = 'normal'): RequestFacts => (
   category: 'transport',
   urgency,
 });
+const NO_PARTS = { category: 0, time: 0, distance: 0, language: 0, skills: 0, fairness: 0 };
 const free: DirectHelperFacts = { paused: false, blockedWithRequester: false, activeMatches: 0, capacityMatches: 3 };
 const inPod: RequestReach = { visibility: 'pod', sameRegion: true, escalatedToHelperPod: false };
 
@@ -230,15 +231,29 @@ describe('direct responses: "I can help"', () => {
       .thenThrows(DomainRuleViolation, /after availableFrom/);
   });
 
-  it('records an offer once (a repeat changes nothing), and sends a suggested helper to their suggestion', () => {
+  it('records an offer once (a repeat changes nothing), and turns an open suggestion for the helper into their offer', () => {
     spec(requestMatchingDecider)
       .given([...posted(), helpOffered('bo')])
       .when(offerHelp('bo'))
       .then([]);
+    const turned = requestMatchingDecider.decide(
+      offerHelp('bo'),
+      spec(requestMatchingDecider)
+        .given(posted('normal', ['bo']))
+        .state(),
+    );
+    expect(turned).toEqual([{ ...helpOffered('bo'), data: { ...helpOffered('bo').data, suggestionId: 's-bo' } }]);
+    const state = spec(requestMatchingDecider)
+      .given([...posted('normal', ['bo']), ...turned])
+      .state();
+    expect(state.status === 'open' && Object.values(state.suggestions)).toEqual([expect.objectContaining({ suggestionId: 's-bo', source: 'offered' })]);
+  });
+
+  it('sends a helper who was asked for their offer to that ask', () => {
     spec(requestMatchingDecider)
-      .given(posted('normal', ['bo']))
+      .given([...posted(), askedFor('bo')])
       .when(offerHelp('bo'))
-      .thenThrows(DomainRuleViolation, /answer that suggestion/);
+      .thenThrows(DomainRuleViolation, /asked for this request already/);
   });
 
   it('keeps offered help through a new round of suggestions, and does not suggest the helper again', () => {
@@ -304,6 +319,27 @@ describe('direct responses: "could I have one?"', () => {
         .state(),
     );
     expect(decided.map((e) => e.type)).toEqual(['SuggestionDeclined']);
+  });
+
+  it('turns an open suggestion of that very offer into the ask, and asks once', () => {
+    const history = requestMatchingDecider.decide(
+      {
+        type: 'SuggestHelpers',
+        data: {
+          request: request(),
+          suggestions: [{ suggestionId: 's-di', helperMemberId: 'di', helperPodId: 'pod-1', offerId: 'offer-di', score: 0.9, parts: NO_PARTS }],
+          trigger: 'request-posted',
+        },
+        metadata: meta(T0, 'system:matching'),
+      },
+      requestMatchingDecider.initialState(),
+    );
+    const asked = requestMatchingDecider.decide(askForOffer('di'), spec(requestMatchingDecider).given(history).state());
+    expect(asked).toEqual([{ ...askedFor('di'), data: { ...askedFor('di').data, suggestionId: 's-di' } }]);
+    spec(requestMatchingDecider)
+      .given([...history, ...asked])
+      .when(askForOffer('di'))
+      .then([]);
   });
 
   it('lets only the requester ask, never for their own offer, and never across a block', () => {

@@ -16,7 +16,7 @@ const violation = (code: string, message: string, field?: string) => new DomainR
 export function offerHelp(command: OfferHelp, state: RequestMatchingState): RequestMatchingEvent[] {
   const metadata = eventMetadataFrom(command.metadata);
   const now = command.metadata.now;
-  const { suggestionId, helperMemberId, helperPodId, note, availableFrom, availableUntil, helper, reach } = command.data;
+  const { helperMemberId, helperPodId, note, availableFrom, availableUntil, helper, reach } = command.data;
   const tracked = requireRespondable(state);
   if (!mayReach(tracked, helperPodId, reach) || helper.blockedWithRequester) {
     throw violation('REQUEST_NOT_OPEN_TO_YOU', 'This request is not open to you', 'requestId');
@@ -28,11 +28,14 @@ export function offerHelp(command: OfferHelp, state: RequestMatchingState): Requ
     throw violation('BAD_WINDOW', 'availableUntil must be after availableFrom', 'availableUntil');
   }
   const existing = Object.values(tracked.suggestions).find((s) => s.helperMemberId === helperMemberId && (s.status === 'open' || s.status === 'accepted'));
-  if (existing?.source === 'offered') return [];
-  if (existing) {
-    throw violation('ALREADY_SUGGESTED', 'You are already suggested for this request: answer that suggestion', 'requestId');
+  // Their yes is already there (offered before, or a suggestion accepted): nothing new.
+  if (existing?.status === 'accepted') return [];
+  if (existing && (existing.assigned || isDirectResponse(existing))) {
+    throw violation('ALREADY_ASKED', 'You were asked for this request already: answer that', 'requestId');
   }
   refuseWhenUnavailable(helper, 'you');
+  // A helper suggested by the automation who says "I can help" turns that suggestion into their offer (one entry each).
+  const suggestionId = existing?.suggestionId ?? command.data.suggestionId;
   const offered: HelpOffered = {
     type: 'HelpOffered',
     data: {
@@ -61,7 +64,7 @@ export function offerHelp(command: OfferHelp, state: RequestMatchingState): Requ
 export function askForOffer(command: AskForOffer, state: RequestMatchingState): RequestMatchingEvent[] {
   const metadata = eventMetadataFrom(command.metadata);
   const now = command.metadata.now;
-  const { suggestionId, requesterMemberId, offer, note, offerer, reach } = command.data;
+  const { requesterMemberId, offer, note, offerer, reach } = command.data;
   const tracked = requireRespondable(state);
   if (tracked.request.requesterMemberId !== requesterMemberId) {
     throw violation('NOT_YOUR_REQUEST', 'You can ask for an offer only for a request of your own', 'requestId');
@@ -70,11 +73,12 @@ export function askForOffer(command: AskForOffer, state: RequestMatchingState): 
   if (!mayReach(tracked, offer.offererPodId, reach) || offerer.blockedWithRequester) {
     throw violation('OFFER_NOT_OPEN_TO_YOU', 'This offer is not open to you', 'offerId');
   }
-  const existing = Object.values(tracked.suggestions).find(
-    (s) => s.helperMemberId === offer.offererMemberId && isDirectResponse(s) && (s.status === 'open' || s.status === 'accepted'),
-  );
-  if (existing) return [];
+  const live = Object.values(tracked.suggestions).filter((s) => s.helperMemberId === offer.offererMemberId && (s.status === 'open' || s.status === 'accepted'));
+  if (live.some(isDirectResponse)) return [];
   refuseWhenUnavailable(offerer, 'the offerer');
+  // The automation may have suggested this very offer: asking for it turns that suggestion into the ask (one entry each).
+  const suggested = live.find((s) => s.status === 'open' && !s.assigned && s.offerId === offer.offerId);
+  const suggestionId = suggested?.suggestionId ?? command.data.suggestionId;
   const asked: OfferAskedFor = {
     type: 'OfferAskedFor',
     data: {

@@ -223,7 +223,7 @@ export const suggestionsProjection = defineProjection<Handled>({
 
 type DirectResponse = Extract<Handled, { type: 'HelpOffered' | 'OfferAskedFor' }>['data'];
 
-/** A direct response joins the request's list beside the suggestions, in the latest round, with its note. */
+/** A direct response joins the request's list beside the suggestions, with its note; a suggestion it turns into becomes it. */
 async function insertDirectResponse(
   em: EntityManager,
   d: DirectResponse,
@@ -236,7 +236,8 @@ async function insertDirectResponse(
     `insert into suggestions_view (suggestion_id, request_id, pod_id, helper_member_id, helper_pod_id, offer_id, score, parts, source, status, round,
                                    expires_at, made_at, answered_at, note, available_from, available_until)
      values (?, ?, ?, ${unlessErased}, ?, ?, 0, ?::jsonb, ?, ?, coalesce((select max(round) from suggestions_view where request_id = ?), 1), ?, ?, ?, ?, ?, ?)
-     on conflict (suggestion_id) do nothing`,
+     on conflict (suggestion_id) do update set source = excluded.source, status = excluded.status, expires_at = excluded.expires_at,
+       answered_at = excluded.answered_at, note = excluded.note, available_from = excluded.available_from, available_until = excluded.available_until`,
     [
       d.suggestionId,
       d.requestId,
