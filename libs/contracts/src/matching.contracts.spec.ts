@@ -1,4 +1,4 @@
-import { MatchMadeV1, MatchWithdrawnV1, RequestEscalatedV1, SuggestionsMadeV1 } from './matching.contracts';
+import { HelpOfferedV1, MatchMadeV1, MatchWithdrawnV1, OfferAskedForV1, RequestEscalatedV1, SuggestionsMadeV1 } from './matching.contracts';
 import { findContract } from './registry';
 
 const podId = '2b3c4d5e-6f70-4b9c-8d1e-2f3a4b5c6d7e';
@@ -13,7 +13,7 @@ const issuePaths = (result: { ok: boolean; error?: { issues: readonly { path: st
 
 describe('matching contracts', () => {
   it('are all registered under matching.*', () => {
-    for (const contract of [SuggestionsMadeV1, MatchMadeV1, MatchWithdrawnV1, RequestEscalatedV1]) {
+    for (const contract of [SuggestionsMadeV1, MatchMadeV1, MatchWithdrawnV1, RequestEscalatedV1, HelpOfferedV1, OfferAskedForV1]) {
       expect(findContract(contract.type)).toBe(contract);
       expect(contract.type).toMatch(/^matching\./);
     }
@@ -76,5 +76,67 @@ describe('matching contracts', () => {
     };
     expect(RequestEscalatedV1.parse(escalated).ok).toBe(true);
     expect(issuePaths(RequestEscalatedV1.parse({ ...escalated, shared: { ...escalated.shared, locationCell: 'eyckr7q' } }))).toEqual(['shared.locationCell']);
+  });
+
+  it('match-made names its origin; matches published before direct responses (no origin) still parse', () => {
+    const made = {
+      matchId: id(2),
+      requestId,
+      podId,
+      offerId: null,
+      suggestionId: id(1),
+      requesterMemberId: ana,
+      requesterPodId: podId,
+      helperMemberId: bo,
+      helperPodId: podId,
+      crossPod: false,
+      via: 'confirmed',
+      matchedAt: at,
+    };
+    expect(MatchMadeV1.parse({ ...made, origin: 'offered' })).toMatchObject({ ok: true, data: { origin: 'offered' } });
+    expect(MatchMadeV1.parse(made).ok).toBe(true);
+    expect(issuePaths(MatchMadeV1.parse({ ...made, origin: 'volunteered' }))).toEqual(['origin']);
+  });
+
+  it('help-offered carries the requester, the note and the window; a window that is no timestamp is refused', () => {
+    const offered = {
+      suggestionId: id(4),
+      requestId,
+      podId,
+      helperMemberId: bo,
+      helperPodId: podId,
+      offerId: null,
+      requesterMemberId: ana,
+      category: 'transport',
+      urgency: 'normal',
+      note: 'I have a van on Saturday',
+      availableFrom: at,
+      availableUntil: null,
+      offeredAt: at,
+    };
+    expect(HelpOfferedV1.parse(offered).ok).toBe(true);
+    expect(issuePaths(HelpOfferedV1.parse({ ...offered, availableFrom: 'Saturday', requesterMemberId: 'ana' }))).toEqual([
+      'requesterMemberId',
+      'availableFrom',
+    ]);
+  });
+
+  it('offer-asked-for names the offer, the offerer as helper and when the ask lapses', () => {
+    const asked = {
+      suggestionId: id(5),
+      requestId,
+      podId,
+      helperMemberId: bo,
+      helperPodId: podId,
+      offerId: id(6),
+      requesterMemberId: ana,
+      category: 'meals',
+      urgency: 'urgent',
+      note: null,
+      expiresAt: at,
+      askedAt: at,
+    };
+    expect(OfferAskedForV1.parse(asked).ok).toBe(true);
+    expect(issuePaths(OfferAskedForV1.parse({ ...asked, offerId: null }))).toEqual(['offerId']);
   });
 });

@@ -25,6 +25,9 @@ export type RequestEvaluatedV1Data = ContractData<typeof RequestEvaluatedV1>;
 export const SUGGESTION_SOURCES = ['automatic', 'assigned', 'escalated'] as const;
 export type SuggestionSource = (typeof SUGGESTION_SOURCES)[number];
 
+/** Where a match came from (match-made `origin`). */
+export const MATCH_ORIGINS = ['suggested', 'offered', 'asked'] as const;
+
 /** Who ended a match early. */
 export const MATCH_WITHDRAWERS = ['requester', 'helper', 'coordinator'] as const;
 
@@ -139,6 +142,12 @@ export const MatchMadeV1 = defineContract({
     crossPod: z.boolean(),
     /** confirmed: the requester confirmed an accepting helper; assigned: a dispatcher assigned and the helper accepted; first-accepted: an emergency goes to the first helper who accepts. */
     via: z.enum(['confirmed', 'assigned', 'first-accepted']),
+    /**
+     * Where the match came from: a suggestion (computed, escalated or assigned), help a member offered on the request
+     * ("I can help"), or an offer the requester asked for ("could I have one?"). Absent on matches made before direct
+     * responses existed: read as `suggested`.
+     */
+    origin: z.enum(MATCH_ORIGINS).optional(),
     matchedAt: timestampField(),
   }),
 });
@@ -210,6 +219,52 @@ export const SuggestionFeedbackGivenV1 = defineContract({
 });
 export type SuggestionFeedbackGivenV1Data = ContractData<typeof SuggestionFeedbackGivenV1>;
 
+const noteField = () => displayTextField(500).nullable();
+
+/**
+ * "I can help": a member offered help on a request (with a note and when). Their yes is given; the requester or a
+ * coordinator of the request's pod confirms it (match-made, origin `offered`). Carries the requester, category and
+ * urgency so whoever tells the requester needs nothing else. The note is the helper's words, sealed with their key.
+ */
+export const HelpOfferedV1 = defineContract({
+  service: 'matching',
+  name: 'help-offered',
+  version: 1,
+  schema: z.object({
+    ...suggestionRef,
+    requesterMemberId: uuidField(),
+    category: z.enum(REQUEST_CATEGORIES),
+    urgency: z.enum(URGENCIES),
+    note: noteField(),
+    availableFrom: timestampField().nullable(),
+    availableUntil: timestampField().nullable(),
+    offeredAt: timestampField(),
+  }),
+});
+export type HelpOfferedV1Data = ContractData<typeof HelpOfferedV1>;
+
+/**
+ * "Could I have one?": a requester asked for an offer they saw, for their open request. Their yes is given; the
+ * offerer (`helperMemberId`) accepts (match-made, origin `asked`) or declines (suggestion-declined) before `expiresAt`.
+ * The note is the requester's words, sealed with their key.
+ */
+export const OfferAskedForV1 = defineContract({
+  service: 'matching',
+  name: 'offer-asked-for',
+  version: 1,
+  schema: z.object({
+    ...suggestionRef,
+    offerId: uuidField(),
+    requesterMemberId: uuidField(),
+    category: z.enum(REQUEST_CATEGORIES),
+    urgency: z.enum(URGENCIES),
+    note: noteField(),
+    expiresAt: timestampField(),
+    askedAt: timestampField(),
+  }),
+});
+export type OfferAskedForV1Data = ContractData<typeof OfferAskedForV1>;
+
 export const MATCHING_CONTRACTS = [
   RequestEvaluatedV1,
   SuggestionsMadeV1,
@@ -219,4 +274,6 @@ export const MATCHING_CONTRACTS = [
   MatchWithdrawnV1,
   RequestEscalatedV1,
   SuggestionFeedbackGivenV1,
+  HelpOfferedV1,
+  OfferAskedForV1,
 ] as const;

@@ -3,6 +3,7 @@ import { optionsFromEnvironment } from '@mutuo/service-kit';
 import { EscalateUnmatchedRequestsScheduler } from './escalation/escalate-unmatched-requests.scheduler';
 import { ForgetMemberWhenErased } from './forget-members/forget-member-when-erased.handler';
 import { ForgetMemberWhenLeft } from './forget-members/forget-member-when-left.handler';
+import { DirectHelpHandler } from './direct-help/direct-help.handler';
 import { MatchLifecycleHandler } from './match-lifecycle/match-lifecycle.handler';
 import { SetEscalationDeadlinesHandler } from './pod-settings/set-escalation-deadlines.handler';
 import { MATCHING_OPTIONS, matchingOptionsFrom } from './matching.options';
@@ -23,6 +24,7 @@ const providers = [
   optionsFromEnvironment(MATCHING_OPTIONS, matchingOptionsFrom),
   SuggestHelpersService,
   MatchLifecycleHandler,
+  DirectHelpHandler,
   SetEscalationDeadlinesHandler,
   EscalateUnmatchedRequestsScheduler,
   RequestMatchingQueries,
@@ -46,6 +48,7 @@ const providers = [
   providers,
   exports: [
     MatchLifecycleHandler,
+    DirectHelpHandler,
     SetEscalationDeadlinesHandler,
     RequestMatchingQueries,
     SuggestionsQueries,

@@ -1,5 +1,7 @@
 import {
+  HelpOfferedV1,
   MatchMadeV1,
+  OfferAskedForV1,
   MatchWithdrawnV1,
   RequestEscalatedV1,
   RequestEvaluatedV1,
@@ -24,6 +26,8 @@ export const publishMatchingEvent = definePublication<RequestMatchingEvent>({
     return { contract: RequestEscalatedV1, data: published };
   },
   SuggestionFeedbackGiven: (event) => ({ contract: SuggestionFeedbackGivenV1, data: event.data }),
+  HelpOffered: (event) => ({ contract: HelpOfferedV1, data: event.data }),
+  OfferAskedFor: (event) => ({ contract: OfferAskedForV1, data: event.data }),
   // HelperAssigned, RequestTracked and RequestClosed stay internal. A hand assignment is not a round of suggestions:
   // others learn of it from match-made (via "assigned").
 });

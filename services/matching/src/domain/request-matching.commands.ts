@@ -19,7 +19,16 @@ export type DeclineSuggestion = Command<
   'DeclineSuggestion',
   { readonly suggestionId: string; readonly helperMemberId: string; readonly reason: string | null }
 >;
-export type ConfirmHelper = Command<'ConfirmHelper', { readonly suggestionId: string; readonly requesterMemberId: string; readonly matchId: string }>;
+export type ConfirmHelper = Command<
+  'ConfirmHelper',
+  {
+    readonly suggestionId: string;
+    readonly actorMemberId: string;
+    /** A coordinator of the request's pod may confirm for the requester. */
+    readonly byCoordinator: boolean;
+    readonly matchId: string;
+  }
+>;
 export type AssignHelper = Command<
   'AssignHelper',
   {
@@ -51,12 +60,63 @@ export type EscalateRequest = Command<
 >;
 export type CloseRequest = Command<'CloseRequest', { readonly requestId: string; readonly reason: 'cancelled' | 'fulfilled' | 'closed' }>;
 
+/** What the read models say about the member who would help, for the rules of direct responses. */
+export interface DirectHelperFacts {
+  readonly paused: boolean;
+  /** In a block with the requester, whoever blocked whom. */
+  readonly blockedWithRequester: boolean;
+  /** Matches not yet done, and how many at once their weekly capacity allows. */
+  readonly activeMatches: number;
+  readonly capacityMatches: number;
+}
+
+/** How far the request may be seen from the helper's pod. */
+export interface RequestReach {
+  readonly visibility: 'pod' | 'region' | 'public';
+  /** The helper's pod and the request's pod are in one region. */
+  readonly sameRegion: boolean;
+  /** Matching offered the request to the helper's pod (escalation). */
+  readonly escalatedToHelperPod: boolean;
+}
+
+/** "I can help": a member responds to a request they can see, with a note and when. */
+export type OfferHelp = Command<
+  'OfferHelp',
+  {
+    readonly suggestionId: string;
+    readonly helperMemberId: string;
+    readonly helperPodId: string;
+    readonly note: string | null;
+    readonly availableFrom: string | null;
+    readonly availableUntil: string | null;
+    /** For an emergency the helper's yes makes the match at once. */
+    readonly matchId: string;
+    readonly helper: DirectHelperFacts;
+    readonly reach: RequestReach;
+  }
+>;
+
+/** "Could I have one?": the requester asks for an offer they can see, for their open request. */
+export type AskForOffer = Command<
+  'AskForOffer',
+  {
+    readonly suggestionId: string;
+    readonly requesterMemberId: string;
+    readonly offer: { readonly offerId: string; readonly offererMemberId: string; readonly offererPodId: string };
+    readonly note: string | null;
+    readonly offerer: DirectHelperFacts;
+    readonly reach: RequestReach;
+  }
+>;
+
 export type RequestMatchingCommand =
   | SuggestHelpers
   | AcceptSuggestion
   | DeclineSuggestion
   | ConfirmHelper
   | AssignHelper
+  | OfferHelp
+  | AskForOffer
   | WithdrawMatch
   | GiveSuggestionFeedback
   | EscalateRequest

@@ -53,7 +53,7 @@ const accept = (helper: string, now = at(5)): RequestMatchingCommand => ({
 });
 const confirm = (helper: string, by = 'ana'): RequestMatchingCommand => ({
   type: 'ConfirmHelper',
-  data: { suggestionId: `s-${helper}`, requesterMemberId: by, matchId: `m-${helper}` },
+  data: { suggestionId: `s-${helper}`, actorMemberId: by, byCoordinator: false, matchId: `m-${helper}` },
   metadata: meta(at(10), `person-${by}`),
 });
 const ref = (helper: string) => ({
@@ -69,7 +69,7 @@ const accepted = (helper: string, now = at(5)): RequestMatchingEvent => ({
   data: { ...ref(helper), acceptedAt: now },
   metadata: eventMeta(now, `person-${helper}`),
 });
-const matched = (helper: string, via: MatchMade['data']['via'], now: string, actor: string): MatchMade => ({
+const matched = (helper: string, via: MatchMade['data']['via'], now: string, actor: string, origin: MatchMade['data']['origin'] = 'suggested'): MatchMade => ({
   type: 'MatchMade',
   data: {
     matchId: `m-${helper}`,
@@ -83,6 +83,7 @@ const matched = (helper: string, via: MatchMade['data']['via'], now: string, act
     helperPodId: 'pod-1',
     crossPod: false,
     via,
+    origin,
     matchedAt: now,
   },
   metadata: eventMeta(now, actor),

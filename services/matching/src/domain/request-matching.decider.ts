@@ -1,10 +1,13 @@
 import { Decider, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
-import type { Urgency } from './helper-scoring';
 import type { AssignHelper, RequestMatchingCommand, SuggestHelpers } from './request-matching.commands';
 import { matchMade, matchWithdrawn, suggestionRefOf, type RequestMatchingEvent, type SuggestionAccepted } from './request-matching.events';
+import { askForOffer, offerHelp } from './direct-responses';
 import {
   evolveRequestMatching,
   initialRequestMatchingState,
+  isDirectResponse,
+  replacedByNewRound,
+  SUGGESTION_TTL_MINUTES,
   withSuggestionIn,
   type RequestMatchingState,
   type Suggestion,
@@ -22,9 +25,6 @@ import {
 export * from './request-matching.commands';
 export * from './request-matching.events';
 export * from './request-matching.state';
-
-/** How long a helper has to answer a suggestion, by urgency. */
-export const SUGGESTION_TTL_MINUTES: Record<Urgency, number> = { emergency: 30, urgent: 12 * 60, normal: 3 * 24 * 60 };
 
 const violation = (code: string, message: string, field?: string) => new DomainRuleViolation(code, message, field);
 
@@ -46,8 +46,10 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
           data: { ...suggestionRefOf(tracked.request, suggestion), acceptedAt: now },
           metadata,
         };
-        // The requester's yes was given in advance: by an emergency (the first helper who comes is welcome) or by a dispatcher's assignment.
-        const via = suggestion.assigned ? 'assigned' : tracked.request.urgency === 'emergency' ? 'first-accepted' : null;
+        // The requester's yes was given in advance: by asking for this offer, by a dispatcher's assignment, or by an
+        // emergency (the first helper who comes is welcome).
+        const via =
+          suggestion.source === 'asked' ? 'confirmed' : suggestion.assigned ? 'assigned' : tracked.request.urgency === 'emergency' ? 'first-accepted' : null;
         return via ? [accepted, matchMade(tracked.request, suggestion, command.data.matchId, via, now, metadata)] : [accepted];
       }
       case 'DeclineSuggestion': {
@@ -66,8 +68,8 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
       }
       case 'ConfirmHelper': {
         const tracked = requireOpenRequest(state, 'suggestionId');
-        if (tracked.request.requesterMemberId !== command.data.requesterMemberId) {
-          throw violation('NOT_YOUR_REQUEST', 'Only the requester can confirm a helper', 'suggestionId');
+        if (tracked.request.requesterMemberId !== command.data.actorMemberId && !command.data.byCoordinator) {
+          throw violation('NOT_YOUR_REQUEST', "Only the requester or a coordinator of the request's pod can confirm a helper", 'suggestionId');
         }
         const suggestion = findSuggestion(tracked, command.data.suggestionId);
         if (suggestion.status !== 'accepted') {
@@ -77,6 +79,10 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
       }
       case 'AssignHelper':
         return assignHelper(command, state);
+      case 'OfferHelp':
+        return offerHelp(command, state);
+      case 'AskForOffer':
+        return askForOffer(command, state);
       case 'WithdrawMatch': {
         if (state.status !== 'matched') throw violation('NO_MATCH', 'This request has no match to withdraw from', 'requestId');
         const { actorMemberId, actorIsCoordinator, reason } = command.data;
@@ -178,12 +184,12 @@ function suggestHelpers(command: SuggestHelpers, state: RequestMatchingState): R
     });
   }
   const facts = state.status === 'untracked' ? request : state.request;
-  // Helpers who already answered this request are not asked again in a new round.
+  // Helpers who already answered this request, or are in a direct response to it, are not asked again in a new round.
   const answered = new Set(
     state.status === 'untracked'
       ? []
       : Object.values(state.suggestions)
-          .filter((s) => s.answered)
+          .filter((s) => s.answered || (isDirectResponse(s) && s.status === 'open'))
           .map((s) => s.helperMemberId),
   );
   const expiresAt = new Date(Date.parse(now) + SUGGESTION_TTL_MINUTES[facts.urgency] * 60_000).toISOString();
@@ -192,7 +198,7 @@ function suggestHelpers(command: SuggestHelpers, state: RequestMatchingState): R
     state.status === 'untracked'
       ? []
       : Object.values(state.suggestions)
-          .filter((s) => s.status === 'open' && !s.assigned)
+          .filter(replacedByNewRound)
           .map((s) => [`${s.helperMemberId}:${s.offerId ?? ''}`, s.suggestionId] as const),
   );
   if (state.status === 'open' && fresh.length === 0 && Object.values(state.suggestions).every((s) => s.status !== 'open')) return events;

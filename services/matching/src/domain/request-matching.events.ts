@@ -3,7 +3,11 @@ import type { ScoreParts, Urgency } from './helper-scoring';
 
 /** The facts of a request that matching tracks, its suggestions and its match, as they are recorded on the request's stream. */
 
-export type SuggestionSource = 'automatic' | 'assigned' | 'escalated';
+/** `offered`: the helper said "I can help" on the request; `asked`: the requester asked for the helper's offer. */
+export type SuggestionSource = 'automatic' | 'assigned' | 'escalated' | 'offered' | 'asked';
+
+/** Where a match came from: a suggestion (computed, escalated or assigned) or a direct response between members. */
+export type MatchOrigin = 'suggested' | 'offered' | 'asked';
 
 export interface RequestFacts {
   readonly requestId: string;
@@ -53,6 +57,34 @@ export type SuggestionsMade = DomainEvent<
 export type SuggestionAccepted = DomainEvent<'SuggestionAccepted', SuggestionRef & { acceptedAt: string }>;
 export type SuggestionDeclined = DomainEvent<'SuggestionDeclined', SuggestionRef & { reason: string | null; declinedAt: string }>;
 export type HelperAssigned = DomainEvent<'HelperAssigned', SuggestionRef & { assignedBy: string; reason: string | null; assignedAt: string }>;
+/** A member said "I can help" on a request (their yes is given): the requester or a coordinator confirms it. */
+export type HelpOffered = DomainEvent<
+  'HelpOffered',
+  SuggestionRef & {
+    requesterMemberId: string;
+    category: string;
+    urgency: Urgency;
+    /** The helper's own words, sealed with their key. */
+    note: string | null;
+    availableFrom: string | null;
+    availableUntil: string | null;
+    offeredAt: string;
+  }
+>;
+/** The requester asked for an offer they saw ("could I have one?"): their yes is given, the offerer answers. */
+export type OfferAskedFor = DomainEvent<
+  'OfferAskedFor',
+  SuggestionRef & {
+    offerId: string;
+    requesterMemberId: string;
+    category: string;
+    urgency: Urgency;
+    /** The requester's own words, sealed with their key. */
+    note: string | null;
+    expiresAt: string;
+    askedAt: string;
+  }
+>;
 export type MatchMade = DomainEvent<
   'MatchMade',
   {
@@ -67,6 +99,8 @@ export type MatchMade = DomainEvent<
     helperPodId: string;
     crossPod: boolean;
     via: 'confirmed' | 'assigned' | 'first-accepted';
+    /** Absent on matches made before direct responses existed: read as `suggested`. */
+    origin?: MatchOrigin;
     matchedAt: string;
   }
 >;
@@ -121,6 +155,8 @@ export type RequestMatchingEvent =
   | SuggestionAccepted
   | SuggestionDeclined
   | HelperAssigned
+  | HelpOffered
+  | OfferAskedFor
   | MatchMade
   | MatchWithdrawn
   | RequestEscalated
@@ -131,6 +167,8 @@ export type RequestMatchingEvent =
 
 /** The helper of a suggestion, as the events about it name them. */
 export type SuggestedHelper = Pick<SuggestionRef, 'suggestionId' | 'helperMemberId' | 'helperPodId' | 'offerId'>;
+/** A suggestion that becomes a match: where it came from decides the match's origin. */
+export type MatchedSuggestion = SuggestedHelper & { readonly source: SuggestionSource };
 /** The helper of a match, as its withdrawal names them. */
 export type MatchedHelper = { readonly matchId: string; readonly helperMemberId: string; readonly helperPodId: string; readonly offerId: string | null };
 
@@ -147,7 +185,7 @@ export function suggestionRefOf(request: RequestFacts, suggestion: SuggestedHelp
 
 export function matchMade(
   request: RequestFacts,
-  suggestion: SuggestedHelper,
+  suggestion: MatchedSuggestion,
   matchId: string,
   via: MatchMade['data']['via'],
   now: string,
@@ -167,6 +205,7 @@ export function matchMade(
       helperPodId: suggestion.helperPodId,
       crossPod: suggestion.helperPodId !== request.podId,
       via,
+      origin: suggestion.source === 'offered' || suggestion.source === 'asked' ? suggestion.source : 'suggested',
       matchedAt: now,
     },
     metadata,

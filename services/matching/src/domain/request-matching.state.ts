@@ -1,5 +1,5 @@
 import { assertNever } from '@mutuo/domain';
-import type { ScoreParts } from './helper-scoring';
+import type { ScoreParts, Urgency } from './helper-scoring';
 import type { RequestFacts, RequestMatchingEvent, SuggestionSource } from './request-matching.events';
 
 /** What matching knows of one request, rebuilt from its stream: the current round of suggestions, the answers and the match. */
@@ -27,6 +27,20 @@ export interface Suggestion extends NewSuggestion {
   /** The helper said yes or no to this request once: a new round does not ask them again. */
   readonly answered: boolean;
 }
+
+/** How long a helper has to answer a suggestion (or an offerer a "could I have one?"), by urgency. */
+export const SUGGESTION_TTL_MINUTES: Record<Urgency, number> = { emergency: 30, urgent: 12 * 60, normal: 3 * 24 * 60 };
+
+const NO_SCORE: ScoreParts = { category: 0, time: 0, distance: 0, language: 0, skills: 0, fairness: 0 };
+
+/**
+ * A direct response between members ("I can help", "could I have one?") is not replaced by a computed round: it stays
+ * until answered, matched or closed.
+ */
+export const isDirectResponse = (suggestion: Pick<Suggestion, 'source'>) => suggestion.source === 'offered' || suggestion.source === 'asked';
+
+/** Suggestions a new round withdraws: open, neither assigned by hand nor a direct response. */
+export const replacedByNewRound = (suggestion: Suggestion) => suggestion.status === 'open' && !suggestion.assigned && !isDirectResponse(suggestion);
 
 export interface Match {
   readonly matchId: string;
@@ -64,7 +78,7 @@ export function evolveRequestMatching(state: RequestMatchingState, event: Reques
       const suggestions: Record<string, Suggestion> = {};
       // A new round replaces the open suggestions of earlier rounds; answers already given stay.
       for (const [id, suggestion] of Object.entries(state.suggestions)) {
-        suggestions[id] = suggestion.status === 'open' && !suggestion.assigned ? { ...suggestion, status: 'withdrawn' } : suggestion;
+        suggestions[id] = replacedByNewRound(suggestion) ? { ...suggestion, status: 'withdrawn' } : suggestion;
       }
       for (const made of event.data.suggestions) {
         suggestions[made.suggestionId] = { ...made, round: event.data.round, status: 'open', assigned: false, answered: false };
@@ -86,7 +100,7 @@ export function evolveRequestMatching(state: RequestMatchingState, event: Reques
             helperPodId: event.data.helperPodId,
             offerId: event.data.offerId,
             score: 0,
-            parts: { category: 0, time: 0, distance: 0, language: 0, skills: 0, fairness: 0 },
+            parts: NO_SCORE,
             source: 'assigned',
             expiresAt: event.data.assignedAt,
             round: state.round,
@@ -95,6 +109,45 @@ export function evolveRequestMatching(state: RequestMatchingState, event: Reques
             answered: false,
           };
       return { ...state, suggestions: { ...state.suggestions, [suggestion.suggestionId]: suggestion } };
+    }
+    case 'HelpOffered': {
+      if (state.status === 'untracked') return state;
+      const { suggestionId, helperMemberId, helperPodId, offerId, offeredAt, availableUntil } = event.data;
+      const offered: Suggestion = {
+        suggestionId,
+        helperMemberId,
+        helperPodId,
+        offerId,
+        score: 0,
+        parts: NO_SCORE,
+        source: 'offered',
+        round: state.round,
+        // The helper's yes does not lapse while the request is open; their own window, if given, is informative.
+        expiresAt: availableUntil ?? offeredAt,
+        status: 'accepted',
+        assigned: false,
+        answered: true,
+      };
+      return { ...state, suggestions: { ...state.suggestions, [suggestionId]: offered } };
+    }
+    case 'OfferAskedFor': {
+      if (state.status === 'untracked') return state;
+      const { suggestionId, helperMemberId, helperPodId, offerId, expiresAt } = event.data;
+      const asked: Suggestion = {
+        suggestionId,
+        helperMemberId,
+        helperPodId,
+        offerId,
+        score: 0,
+        parts: NO_SCORE,
+        source: 'asked',
+        round: state.round,
+        expiresAt,
+        status: 'open',
+        assigned: false,
+        answered: false,
+      };
+      return { ...state, suggestions: { ...state.suggestions, [suggestionId]: asked } };
     }
     case 'MatchMade': {
       if (state.status === 'untracked') return state;

@@ -6,6 +6,7 @@ type Data = Readonly<Record<string, unknown>>;
 /** Once the requester is erased, an escalation still tells its category, urgency and cell, but not their words. */
 const SHARED_WITHOUT_TITLE: PersonalFields = { shared: (data: Data) => ({ ...(data['shared'] as object), title: null }) };
 const REASON: PersonalFields = { reason: standIn(null) };
+const NOTE: PersonalFields = { note: standIn(null) };
 
 /** Which events carry words a member wrote, and whose: the key of that member seals them. */
 function personal(event: PendingEvent): { owner: string | null; fields: PersonalFields } | undefined {
@@ -15,6 +16,10 @@ function personal(event: PendingEvent): { owner: string | null; fields: Personal
       return { owner: known.data.requesterMemberId, fields: SHARED_WITHOUT_TITLE };
     case 'SuggestionDeclined':
       return { owner: known.data.helperMemberId, fields: REASON };
+    case 'HelpOffered':
+      return { owner: known.data.helperMemberId, fields: NOTE };
+    case 'OfferAskedFor':
+      return { owner: known.data.requesterMemberId, fields: NOTE };
     case 'SuggestionFeedbackGiven':
       return { owner: known.data.givenByMemberId, fields: REASON };
     case 'MatchWithdrawn': {
@@ -30,7 +35,7 @@ function personal(event: PendingEvent): { owner: string | null; fields: Personal
 
 /**
  * Matching's crypto-shredding (libs/event-store PersonalDataCodec): request titles shared with neighbouring pods and
- * the reasons members give are sealed with their author's key, in the events and in what is published. Erasure
+ * the reasons and notes members give are sealed with their author's key, in the events and in what is published. Erasure
  * destroys the key, so replays and rebuilds show no title and no reason.
  */
 export const matchingPersonalDataPolicy: PersonalDataPolicy = {

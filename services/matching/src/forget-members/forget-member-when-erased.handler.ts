@@ -25,6 +25,12 @@ export class ForgetMemberWhenErased {
          and request_id in (select request_id from tracked_requests where requester_member_id = ?)`,
       [memberId],
     );
+    // A requester's notes on their asks go before the link from their requests to them does.
+    await query(
+      em,
+      `update suggestions_view set note = null where source = 'asked' and request_id in (select request_id from tracked_requests where requester_member_id = ?)`,
+      [memberId],
+    );
     await query(
       em,
       `update tracked_requests set requester_member_id = null, title = null, location_cell = null,
@@ -33,7 +39,12 @@ export class ForgetMemberWhenErased {
       [memberId],
     );
     await query(em, `update suggestions_view set status = 'withdrawn' where helper_member_id = ? and status = 'open'`, [memberId]);
-    await query(em, 'update suggestions_view set helper_member_id = null, decline_reason = null where helper_member_id = ?', [memberId]);
+    await query(
+      em,
+      `update suggestions_view set helper_member_id = null, decline_reason = null, note = case when source = 'offered' then null else note end
+       where helper_member_id = ?`,
+      [memberId],
+    );
     await query(em, 'update suggestions_view set feedback_reason = null, feedback_by_member_id = null where feedback_by_member_id = ?', [memberId]);
     await query(em, 'update matches_view set helper_member_id = null, withdraw_reason = null where helper_member_id = ?', [memberId]);
     await query(em, 'update matches_view set requester_member_id = null, withdraw_reason = null where requester_member_id = ?', [memberId]);

@@ -47,7 +47,11 @@ export type SuggestionSource =
   /** Assigned by hand by a dispatcher or coordinator. */
   | 'ASSIGNED'
   /** Offered to a neighbouring pod after the request's deadline passed. */
-  | 'ESCALATED';
+  | 'ESCALATED'
+  /** A member said 'I can help' on the request: their yes is given, the requester or a coordinator confirms it. */
+  | 'OFFERED'
+  /** The requester asked for this offer ('could I have one?'): their yes is given, the offerer answers. */
+  | 'ASKED';
 
 export type SuggestionVerdict =
   | 'WRONG'
@@ -97,6 +101,11 @@ export type Suggestion = {
   feedback?: Maybe<SuggestionVerdict>;
   /** For a suggestion escalated from another pod: what that pod shared about the request (its requests are not readable here). */
   shared?: Maybe<SharedRequest>;
+  /** For a direct response (OFFERED, ASKED): what its author wrote. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** For help OFFERED: when the helper can come, if they said. */
+  availableFrom?: Maybe<Scalars['String']['output']>;
+  availableUntil?: Maybe<Scalars['String']['output']>;
 };
 
 /** What a pod lets leave it when it escalates a request: the title only when its requests are visible beyond the pod. */
@@ -124,6 +133,8 @@ export type Match = {
   crossPod: Scalars['Boolean']['output'];
   /** CONFIRMED, ASSIGNED or FIRST_ACCEPTED. */
   via: Scalars['String']['output'];
+  /** SUGGESTED, OFFERED ('I can help') or ASKED ('could I have one?'). */
+  origin: Scalars['String']['output'];
   status: MatchStatus;
   matchedAt: Scalars['String']['output'];
   endedAt?: Maybe<Scalars['String']['output']>;
@@ -134,7 +145,10 @@ export type Request = {
   __typename?: 'Request';
   id: Scalars['ID']['output'];
   matching: MatchingStatus;
-  /** Suggested helpers, best first (the requester's pod sees all; a helper's pod only its own members'). */
+  /**
+   * Suggested helpers and direct responses (help offered, offers asked for) in one list, each with its `source`, best
+   * first (the requester and their pod's dispatchers see all; anyone else only those addressed to them).
+   */
   suggestions: Array<Suggestion>;
   /** The latest match, also a withdrawn one; null before any. */
   match?: Maybe<Match>;
@@ -185,6 +199,24 @@ export type EscalationDeadlinesInput = {
   normalMinutes: Scalars['Int']['input'];
 };
 
+export type OfferHelpInput = {
+  requestId: Scalars['ID']['input'];
+  /** Up to 500 characters, e.g. what you can bring. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** ISO-8601 timestamps: when you can come. */
+  availableFrom?: InputMaybe<Scalars['String']['input']>;
+  availableUntil?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AskForOfferInput = {
+  /** An open offer of your pod. */
+  offerId: Scalars['ID']['input'];
+  /** Your open request it would answer. */
+  requestId: Scalars['ID']['input'];
+  /** Up to 500 characters. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type AssignHelperInput = {
   requestId: Scalars['ID']['input'];
   helperMemberId: Scalars['ID']['input'];
@@ -215,8 +247,12 @@ export type Mutation = {
   __typename?: 'Mutation';
   acceptSuggestion: MatchingOutcome;
   declineSuggestion: MatchingOutcome;
-  /** The requester confirms a helper who accepted. */
+  /** The requester (or a coordinator of their pod) confirms a helper who accepted or offered help. */
   confirmHelper: MatchingOutcome;
+  /** 'I can help': a member offers help on a request they can see; for an emergency this makes the match at once. */
+  offerHelp: MatchingOutcome;
+  /** 'Could I have one?': the requester asks for an offer for their request; the offerer accepts or declines the suggestion. */
+  askForOffer: MatchingOutcome;
   /** A dispatcher or coordinator assigns a helper by hand (or overrides the match). */
   assignHelper: MatchingOutcome;
   /** The requester, the helper or a coordinator ends a match before it is done; new suggestions follow. */
@@ -241,6 +277,16 @@ export type MutationDeclineSuggestionArgs = {
 
 export type MutationConfirmHelperArgs = {
   suggestionId: Scalars['ID']['input'];
+};
+
+
+export type MutationOfferHelpArgs = {
+  input: OfferHelpInput;
+};
+
+
+export type MutationAskForOfferArgs = {
+  input: AskForOfferInput;
 };
 
 
@@ -384,6 +430,8 @@ export type ResolversTypes = {
   MatchingOutcome: ResolverTypeWrapper<any>;
   EscalationDeadlines: ResolverTypeWrapper<any>;
   EscalationDeadlinesInput: ResolverTypeWrapper<any>;
+  OfferHelpInput: ResolverTypeWrapper<any>;
+  AskForOfferInput: ResolverTypeWrapper<any>;
   AssignHelperInput: ResolverTypeWrapper<any>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -407,6 +455,8 @@ export type ResolversParentTypes = {
   MatchingOutcome: any;
   EscalationDeadlines: any;
   EscalationDeadlinesInput: any;
+  OfferHelpInput: any;
+  AskForOfferInput: any;
   AssignHelperInput: any;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
@@ -457,6 +507,9 @@ export type SuggestionResolvers<ContextType = SubgraphContext, ParentType extend
   declineReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   feedback?: Resolver<Maybe<ResolversTypes['SuggestionVerdict']>, ParentType, ContextType>;
   shared?: Resolver<Maybe<ResolversTypes['SharedRequest']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  availableFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  availableUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SharedRequestResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SharedRequest'] = ResolversParentTypes['SharedRequest']> = {
@@ -476,6 +529,7 @@ export type MatchResolvers<ContextType = SubgraphContext, ParentType extends Res
   helperPodId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   crossPod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   via?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['MatchStatus'], ParentType, ContextType>;
   matchedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -527,6 +581,8 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   acceptSuggestion?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationAcceptSuggestionArgs, 'suggestionId'>>;
   declineSuggestion?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationDeclineSuggestionArgs, 'suggestionId'>>;
   confirmHelper?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationConfirmHelperArgs, 'suggestionId'>>;
+  offerHelp?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationOfferHelpArgs, 'input'>>;
+  askForOffer?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationAskForOfferArgs, 'input'>>;
   assignHelper?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationAssignHelperArgs, 'input'>>;
   withdrawMatch?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationWithdrawMatchArgs, 'requestId'>>;
   giveSuggestionFeedback?: Resolver<ResolversTypes['MatchingOutcome'], ParentType, ContextType, RequireFields<MutationGiveSuggestionFeedbackArgs, 'suggestionId' | 'verdict'>>;

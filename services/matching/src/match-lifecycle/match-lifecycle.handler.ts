@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation, type CommandMetadata } from '@mutuo/domain';
-import { query, setTransactionPod, StreamVersionConflict } from '@mutuo/event-store';
+import { query, setTransactionPod } from '@mutuo/event-store';
 import { Clock } from '@mutuo/service-kit';
 import { actingMember, commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import type { ExclusionReason } from '../domain/helper-scoring';
 import type { RequestMatchingCommand } from '../domain/request-matching.commands';
 import { DISPATCH_ROLES } from '../shared/dispatch-roles';
-import { requestMatchingStream, SuggestHelpersService } from '../shared/suggest-helpers.service';
+import { decideOnRequest } from '../shared/decide-on-request';
+import { SuggestHelpersService } from '../shared/suggest-helpers.service';
 
 interface SuggestionLocation {
   request_id: string;
@@ -46,9 +47,9 @@ export class MatchLifecycleHandler {
   }
 
   confirm(ctx: RequestContext, suggestionId: string) {
-    return this.onSuggestion(ctx, suggestionId, (caller) => ({
+    return this.onSuggestion(ctx, suggestionId, (caller, location) => ({
       type: 'ConfirmHelper',
-      data: { suggestionId, requesterMemberId: caller.memberId, matchId: randomUUID() },
+      data: { suggestionId, actorMemberId: caller.memberId, byCoordinator: isDispatcher(ctx) && location.pod_id === caller.podId, matchId: randomUUID() },
       metadata: caller.metadata,
     }));
   }
@@ -92,11 +93,10 @@ export class MatchLifecycleHandler {
     return this.inTransaction(caller.podId, async (tx) => {
       const [match] = await query<{ pod_id: string }>(tx, `select pod_id from matches_view where request_id = ? and status = 'made'`, [requestId]);
       if (!match) throw new DomainRuleViolation('NO_MATCH', 'This request has no match you can see', 'requestId');
-      const isDispatcher = ctx.identity!.roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) && match.pod_id === caller.podId;
       await setTransactionPod(tx, match.pod_id);
       await this.decide(tx, match.pod_id, requestId, {
         type: 'WithdrawMatch',
-        data: { actorMemberId: caller.memberId, actorIsCoordinator: isDispatcher, reason },
+        data: { actorMemberId: caller.memberId, actorIsCoordinator: isDispatcher(ctx) && match.pod_id === caller.podId, reason },
         metadata: caller.metadata,
       });
       await this.suggestions.suggest(tx, match.pod_id, requestId, 'match-withdrawn', { ...caller.metadata, podId: match.pod_id });
@@ -121,19 +121,8 @@ export class MatchLifecycleHandler {
     });
   }
 
-  /** Decides the command; returns the match it made, if any (an idempotent repeat makes none). */
-  private async decide(tx: EntityManager, podId: string, requestId: string, command: RequestMatchingCommand): Promise<string | null> {
-    try {
-      const { newEvents, state } = await this.suggestions.commands.handle(tx, requestMatchingStream(podId, requestId), command);
-      const made = newEvents.find((event) => event.type === 'MatchMade');
-      if (made) return (made.data as { matchId: string }).matchId;
-      return state.status === 'matched' ? state.match.matchId : null;
-    } catch (error) {
-      if (error instanceof StreamVersionConflict) {
-        throw new DomainRuleViolation('CONCURRENT_CHANGE', 'Someone else changed this request at the same moment: reload it and try again', 'requestId');
-      }
-      throw error;
-    }
+  private decide(tx: EntityManager, podId: string, requestId: string, command: RequestMatchingCommand): Promise<string | null> {
+    return decideOnRequest(this.suggestions, tx, podId, requestId, command);
   }
 
   private async requireRequestInPod(tx: EntityManager, requestId: string): Promise<void> {
@@ -167,9 +156,10 @@ interface Caller {
   readonly metadata: CommandMetadata;
 }
 
+const isDispatcher = (ctx: RequestContext) => (ctx.identity?.roles ?? []).some((role) => (DISPATCH_ROLES as readonly string[]).includes(role));
+
 function requireDispatcher(ctx: RequestContext): void {
-  const roles = ctx.identity?.roles ?? [];
-  if (!roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role))) {
+  if (!isDispatcher(ctx)) {
     throw new DomainRuleViolation('FORBIDDEN', 'This needs the dispatcher or coordinator role', 'roles');
   }
 }

@@ -10,6 +10,8 @@ import type { MatchRow, SuggestionRow } from './suggestions.queries';
  */
 export const requestFor = (requestId: string, requestPodId: string, viewerPodId: string) => (requestPodId === viewerPodId ? { id: requestId } : null);
 
+const isoOrNull = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+
 export function suggestionNode(row: SuggestionRow, viewerPodId: string, now: Date) {
   const expired = row.status === 'open' && !row.assigned && new Date(row.expires_at).getTime() <= now.getTime();
   return {
@@ -37,6 +39,9 @@ export function suggestionNode(row: SuggestionRow, viewerPodId: string, now: Dat
           locationCell: row.shared.locationCell,
         }
       : null,
+    note: row.note,
+    availableFrom: isoOrNull(row.available_from),
+    availableUntil: isoOrNull(row.available_until),
   };
 }
 
@@ -53,9 +58,10 @@ export function matchNode(row: MatchRow | undefined, ctx: SubgraphContext) {
     helperPodId: row.helper_pod_id,
     crossPod: row.helper_pod_id !== row.pod_id,
     via: toGraphQLEnum(row.via),
+    origin: toGraphQLEnum(row.origin),
     status: toGraphQLEnum(row.status),
     matchedAt: new Date(row.matched_at).toISOString(),
-    endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
+    endedAt: isoOrNull(row.ended_at),
     withdrawnBy: row.withdrawn_by ? toGraphQLEnum(row.withdrawn_by) : null,
   };
 }

@@ -21,6 +21,9 @@ export interface SuggestionRow {
   decline_reason: string | null;
   feedback_verdict: string | null;
   shared: { category: string; urgency: string; title: string | null; locationCell: string | null } | null;
+  note: string | null;
+  available_from: Date | null;
+  available_until: Date | null;
 }
 
 export interface MatchRow {
@@ -34,6 +37,7 @@ export interface MatchRow {
   requester_anonymous: boolean;
   helper_member_id: string | null;
   via: string;
+  origin: string;
   status: string;
   matched_at: Date;
   ended_at: Date | null;

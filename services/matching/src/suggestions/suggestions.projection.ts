@@ -10,6 +10,8 @@ const HANDLED = [
   'SuggestionAccepted',
   'SuggestionDeclined',
   'HelperAssigned',
+  'HelpOffered',
+  'OfferAskedFor',
   'MatchMade',
   'MatchWithdrawn',
   'RequestEscalated',
@@ -36,9 +38,13 @@ export const suggestionsProjection = defineProjection<Handled>({
       case 'SuggestionsMade': {
         const { requestId, podId, round, suggestions, madeAt } = event.data;
         // Two statements whatever the number of suggestions (withdrawing and re-suggesting one row cannot share a statement).
-        await query(em, `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open' and not assigned`, [requestId], {
-          preparedAs: 'matching_withdraw_open_suggestions_v1',
-        });
+        // Direct responses stay: a "could I have one?" waits for the offerer, not for the next round.
+        await query(
+          em,
+          `update suggestions_view set status = 'withdrawn' where request_id = ? and status = 'open' and not assigned and source not in ('offered', 'asked')`,
+          [requestId],
+          { preparedAs: 'matching_withdraw_open_suggestions_v2' },
+        );
         // One row per suggestion id, the last one winning, as one upsert per suggestion in turn would leave it.
         const rows = [...new Map(suggestions.map((s) => [s.suggestionId, s] as const)).values()].map((s) => ({
           suggestion_id: s.suggestionId,
@@ -106,14 +112,24 @@ export const suggestionsProjection = defineProjection<Handled>({
         );
         return;
       }
+      case 'HelpOffered': {
+        const d = event.data;
+        await insertDirectResponse(em, d, { source: 'offered', status: 'accepted', answeredAt: d.offeredAt, expiresAt: d.availableUntil ?? d.offeredAt });
+        return;
+      }
+      case 'OfferAskedFor': {
+        const d = event.data;
+        await insertDirectResponse(em, d, { source: 'asked', status: 'open', answeredAt: null, expiresAt: d.expiresAt });
+        return;
+      }
       case 'MatchMade': {
         const d = event.data;
         await query(
           em,
           // The helper's pod sees the match too, but not the request's facts: the match carries whether its requester is anonymous.
-          `insert into matches_view (match_id, request_id, pod_id, helper_pod_id, offer_id, suggestion_id, requester_member_id, helper_member_id, via, status, matched_at,
-                                     requester_anonymous)
-           values (?, ?, ?, ?, ?, ?, ${unlessErased}, ${unlessErased}, ?, 'made', ?,
+          `insert into matches_view (match_id, request_id, pod_id, helper_pod_id, offer_id, suggestion_id, requester_member_id, helper_member_id, via, origin, status,
+                                     matched_at, requester_anonymous)
+           values (?, ?, ?, ?, ?, ?, ${unlessErased}, ${unlessErased}, ?, ?, 'made', ?,
                    coalesce((select r.requester_anonymous from tracked_requests r where r.request_id = ?::uuid), false)) on conflict (match_id) do nothing`,
           [
             d.matchId,
@@ -127,6 +143,7 @@ export const suggestionsProjection = defineProjection<Handled>({
             d.helperMemberId,
             d.helperMemberId,
             d.via,
+            d.origin ?? 'suggested',
             d.matchedAt,
             d.requestId,
           ],
@@ -203,6 +220,44 @@ export const suggestionsProjection = defineProjection<Handled>({
     }
   },
 });
+
+type DirectResponse = Extract<Handled, { type: 'HelpOffered' | 'OfferAskedFor' }>['data'];
+
+/** A direct response joins the request's list beside the suggestions, with its note; a suggestion it turns into becomes it. */
+async function insertDirectResponse(
+  em: EntityManager,
+  d: DirectResponse,
+  row: { source: 'offered' | 'asked'; status: 'accepted' | 'open'; answeredAt: string | null; expiresAt: string },
+): Promise<void> {
+  const madeAt = 'offeredAt' in d ? d.offeredAt : d.askedAt;
+  const window = 'offeredAt' in d ? [d.availableFrom, d.availableUntil] : [null, null];
+  await query(
+    em,
+    `insert into suggestions_view (suggestion_id, request_id, pod_id, helper_member_id, helper_pod_id, offer_id, score, parts, source, status, round,
+                                   expires_at, made_at, answered_at, note, available_from, available_until)
+     values (?, ?, ?, ${unlessErased}, ?, ?, 0, ?::jsonb, ?, ?, coalesce((select max(round) from suggestions_view where request_id = ?), 1), ?, ?, ?, ?, ?, ?)
+     on conflict (suggestion_id) do update set source = excluded.source, status = excluded.status, expires_at = excluded.expires_at,
+       answered_at = excluded.answered_at, note = excluded.note, available_from = excluded.available_from, available_until = excluded.available_until`,
+    [
+      d.suggestionId,
+      d.requestId,
+      d.podId,
+      d.helperMemberId,
+      d.helperMemberId,
+      d.helperPodId,
+      d.offerId,
+      ZERO_PARTS,
+      row.source,
+      row.status,
+      d.requestId,
+      row.expiresAt,
+      madeAt,
+      row.answeredAt,
+      d.note,
+      ...window,
+    ],
+  );
+}
 
 /** The helper may be in another pod (a cross-pod match): their row is written with their pod in scope, then the request's again. */
 async function changeHelperLoad(
