@@ -130,10 +130,14 @@ describe('funds through the gateway', () => {
     });
     const podId = createPod.id;
     const member = (name: string, roles: string[] = ['member']) => platform.token(`person-${name}-p`, podId, roles);
-    for (const name of ['ana', 'bo', 'dee'])
+    for (const name of ['ana', 'bo', 'dee', 'cleo']) {
       await data(await member(name), 'mutation($name: String!) { joinPod(input: { displayName: $name }) { id } }', { name });
+    }
+    // A pod's first role is a coordinator (granted by the operator); the coordinator names the treasurers.
     const GRANT = 'mutation($input: GrantRoleInput!) { grantRole(input: $input) { id } }';
-    for (const name of ['bo', 'dee']) await data(operator, GRANT, { input: { podId, memberId: memberIdFor(podId, `person-${name}-p`), role: 'treasurer' } });
+    await data(operator, GRANT, { input: { podId, memberId: memberIdFor(podId, 'person-cleo-p'), role: 'coordinator' } });
+    const cleo = await member('cleo', ['member', 'coordinator']);
+    for (const name of ['bo', 'dee']) await data(cleo, GRANT, { input: { memberId: memberIdFor(podId, `person-${name}-p`), role: 'treasurer' } });
     const [ana, bo, dee] = await Promise.all([member('ana'), member('bo', ['member', 'treasurer']), member('dee', ['member', 'treasurer'])]);
     const CONTRIBUTE = 'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id } }';
     const donation = {
@@ -153,7 +157,7 @@ describe('funds through the gateway', () => {
     const { proposeDisbursement } = await data<{ proposeDisbursement: { id: string } }>(
       ana,
       'mutation($input: ProposeDisbursementInput!) { proposeDisbursement(input: $input) { id } }',
-      { input: { currency: 'EUR', amountMinor: 2_500, category: 'utilities', reason: 'Electricity bill before the cut-off' } },
+      { input: { currency: 'EUR', amountMinor: 2_500, category: 'housing', reason: 'Electricity bill before the cut-off' } },
     );
     const id = proposeDisbursement.id;
     // Dee may not be known as a treasurer yet when Bo is: approve until funds has heard of both.
