@@ -122,7 +122,7 @@ describe('payout decider', () => {
     });
 
     it('wants a known method, a reference, a SHA-256 proof and a time that has passed, naming the field', () => {
-      expect(refusal([], record({ method: 'crypto' }))).toEqual({ code: 'INVALID_PAYOUT_METHOD', field: 'method' });
+      expect(refusal([], record({ method: 'crypto' }))).toEqual({ code: 'INVALID_VALUE', field: 'method' });
       expect(refusal([], record({ externalReference: '  ' }))).toEqual({ code: 'REFERENCE_REQUIRED', field: 'externalReference' });
       expect(refusal([], record({ externalReference: 'ref\u0000' }))).toEqual({ code: 'INVALID_REFERENCE', field: 'externalReference' });
       expect(refusal([], record({ proofSha256: null }))).toEqual({ code: 'PROOF_REQUIRED', field: 'proofSha256' });
@@ -183,7 +183,7 @@ describe('payout decider', () => {
     it('is idempotent for the same click, refused once confirmed (reverse instead), and needs a known failure and a treasurer', () => {
       spec(payoutDecider).given([recorded(), failed]).when(fail()).then([]);
       expect(refusal([recorded(), confirmedBy(['bo', 'dee'])], fail())).toEqual({ code: 'PAYOUT_ALREADY_CONFIRMED', field: 'proposalId' });
-      expect(refusal([recorded()], fail('dee', 'lost'))).toEqual({ code: 'INVALID_PAYOUT_FAILURE', field: 'failure' });
+      expect(refusal([recorded()], fail('dee', 'lost'))).toEqual({ code: 'INVALID_VALUE', field: 'failure' });
       expect(refusal([recorded()], fail('ana', 'other', false))).toEqual({ code: 'NOT_A_TREASURER', field: undefined });
       expect(refusal([], fail())).toEqual({ code: 'NO_PAYOUT_RECORDED', field: 'proposalId' });
     });
@@ -208,7 +208,7 @@ describe('payout decider', () => {
     it('reverses only a confirmed payout, by a treasurer, for a known reason; a reversed payout is not recorded again', () => {
       const paid = [recorded(), confirmedBy(['bo', 'dee'])];
       expect(refusal([recorded()], reverse())).toEqual({ code: 'NOT_PAID', field: 'proposalId' });
-      expect(refusal(paid, reverse('changed my mind'))).toEqual({ code: 'INVALID_REVERSAL_REASON', field: 'reason' });
+      expect(refusal(paid, reverse('changed my mind'))).toEqual({ code: 'INVALID_VALUE', field: 'reason' });
       expect(refusal(paid, reverse('other', false))).toEqual({ code: 'NOT_A_TREASURER', field: undefined });
       expect(refusal([...paid, reversed], record())).toEqual({ code: 'PAYOUT_REVERSED', field: 'proposalId' });
       expect(refusal([...paid, reversed], confirm('eva'))).toEqual({ code: 'PAYOUT_REVERSED', field: 'proposalId' });

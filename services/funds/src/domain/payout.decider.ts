@@ -1,5 +1,5 @@
 import { PAYOUT_FAILURES, PAYOUT_METHODS, PAYOUT_REVERSAL_REASONS, type PayoutFailure, type PayoutMethod, type PayoutReversalReason } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, oneOf } from '@mutuo/domain';
 
 /**
  * The payout of one approved disbursement proposal, in its own stream beside the proposal's: recorded by a treasurer
@@ -114,11 +114,6 @@ const PROOF_SHA256 = /^[0-9a-f]{64}$/;
 // Letters, digits and the punctuation references and file names use; no control characters, no free prose.
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]{0,119}$/u;
 
-function oneOf<T extends string>(allowed: readonly T[], value: string, field: string, code: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new DomainRuleViolation(code, `Use one of: ${allowed.join(', ')}`, field);
-  return value as T;
-}
-
 function checkReference(value: string | null, field: string, required: boolean): string | null {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') {
@@ -175,7 +170,7 @@ export const payoutDecider: Decider<PayoutState, PayoutCommand, PayoutEvent> = {
           throw new DomainRuleViolation('NOT_APPROVED', `Only an approved proposal is paid; this one is ${proposal.status}`, 'proposalId');
         }
         if (!data.recorderIsTreasurer) throw notTreasurer('record payouts');
-        const method = oneOf(PAYOUT_METHODS, data.method, 'method', 'INVALID_PAYOUT_METHOD');
+        const method = oneOf(PAYOUT_METHODS, data.method, 'method');
         const externalReference = checkReference(data.externalReference, 'externalReference', true)!;
         const proofSha256 = checkProof(method, data.proofSha256);
         const proofReference = checkReference(data.proofReference, 'proofReference', false);
@@ -225,7 +220,7 @@ export const payoutDecider: Decider<PayoutState, PayoutCommand, PayoutEvent> = {
           throw new DomainRuleViolation('PAYOUT_ALREADY_CONFIRMED', 'The money moved: reverse the payout instead', 'proposalId');
         }
         if (!memberIsTreasurer) throw notTreasurer('record failed payouts');
-        const failure = oneOf(PAYOUT_FAILURES, command.data.failure, 'failure', 'INVALID_PAYOUT_FAILURE');
+        const failure = oneOf(PAYOUT_FAILURES, command.data.failure, 'failure');
         const { proposalId, podId, attempt } = state.record;
         return [{ type: 'PayoutFailed', data: { proposalId, podId, attempt, failure, recordedByMemberId: memberId, failedAt: now }, metadata }];
       }
@@ -237,7 +232,7 @@ export const payoutDecider: Decider<PayoutState, PayoutCommand, PayoutEvent> = {
         }
         if (state.status !== 'paid') throw new DomainRuleViolation('NOT_PAID', 'Only a confirmed payout is reversed', 'proposalId');
         if (!memberIsTreasurer) throw notTreasurer('reverse payouts');
-        const reason = oneOf(PAYOUT_REVERSAL_REASONS, command.data.reason, 'reason', 'INVALID_REVERSAL_REASON');
+        const reason = oneOf(PAYOUT_REVERSAL_REASONS, command.data.reason, 'reason');
         const { record } = state;
         return [
           {
