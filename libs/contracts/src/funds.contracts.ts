@@ -123,7 +123,11 @@ export const DisbursementRejectedV1 = defineContract({
 });
 export type DisbursementRejectedV1Data = ContractData<typeof DisbursementRejectedV1>;
 
-/** The processor paid the recipient; `transferId` is the ledger transfer out of the treasury. */
+/**
+ * The recipient was paid: by the payout processor (its reference), or outside the platform as treasurers recorded and
+ * confirmed it (`manual:<method>:attempt-<n>`; their references stay in funds). `transferId` is the ledger transfer
+ * out of the treasury. A later reversal is `disbursement-payout-reversed`.
+ */
 export const DisbursementPaidV1 = defineContract({
   service: 'funds',
   name: 'disbursement-paid',
