@@ -189,6 +189,27 @@ describe('payout decider', () => {
     });
   });
 
+  describe('a payout the processor declined', () => {
+    it('is on record as a failed attempt, and the next attempt counts on from it', () => {
+      const decline: PayoutCommand = { type: 'RecordProcessorDecline', data: { proposal: approvedProposal, memberId: 'bo' }, metadata };
+      const declined: PayoutEvent = {
+        type: 'PayoutFailed',
+        data: { proposalId: 'p-1', podId: 'pod-1', attempt: 1, failure: 'declined-by-processor', recordedByMemberId: 'bo', failedAt: now },
+        metadata: eventMetadata,
+      };
+      spec(payoutDecider).given([]).when(decline).then([declined]);
+      spec(payoutDecider)
+        .given([declined])
+        .when(record())
+        .then([recorded({ attempt: 2 })]);
+      expect(refusal([recorded()], decline)).toEqual({ code: 'NOT_APPROVED', field: 'proposalId' });
+      expect(refusal([], { ...decline, data: { ...decline.data, proposal: { ...approvedProposal, status: 'paid' } } })).toEqual({
+        code: 'NOT_APPROVED',
+        field: 'proposalId',
+      });
+    });
+  });
+
   describe('reversing a payout after money moved', () => {
     it('reverses a confirmed payout with a compensating transfer, once', () => {
       const paid = [recorded(), confirmedBy(['bo', 'dee'])];

@@ -82,7 +82,9 @@ export type RecordPayout = Command<
 export type ConfirmPayout = Command<'ConfirmPayout', { confirmerMemberId: string; confirmerIsTreasurer: boolean; transferId: string }>;
 export type RecordPayoutFailure = Command<'RecordPayoutFailure', { memberId: string; memberIsTreasurer: boolean; failure: string }>;
 export type ReversePayout = Command<'ReversePayout', { memberId: string; memberIsTreasurer: boolean; reason: string; reversalTransferId: string }>;
-export type PayoutCommand = RecordPayout | ConfirmPayout | RecordPayoutFailure | ReversePayout;
+/** The payout processor declined: nothing was paid or posted, and the attempt is on record. */
+export type RecordProcessorDecline = Command<'RecordProcessorDecline', { proposal: ProposalSnapshot; memberId: string }>;
+export type PayoutCommand = RecordPayout | ConfirmPayout | RecordPayoutFailure | RecordProcessorDecline | ReversePayout;
 
 export type PayoutRecorded = DomainEvent<'PayoutRecorded', PayoutRecord>;
 export type PayoutConfirmed = DomainEvent<
@@ -224,6 +226,20 @@ export const payoutDecider: Decider<PayoutState, PayoutCommand, PayoutEvent> = {
         const { proposalId, podId, attempt } = state.record;
         return [{ type: 'PayoutFailed', data: { proposalId, podId, attempt, failure, recordedByMemberId: memberId, failedAt: now }, metadata }];
       }
+      case 'RecordProcessorDecline': {
+        if (state.status !== 'unpaid' || command.data.proposal.status !== 'approved') {
+          throw new DomainRuleViolation('NOT_APPROVED', 'Only an approved, unpaid proposal goes to the processor', 'proposalId');
+        }
+        const { proposalId, podId } = command.data.proposal;
+        const failure = 'declined-by-processor' as const;
+        return [
+          {
+            type: 'PayoutFailed',
+            data: { proposalId, podId, attempt: state.attempts + 1, failure, recordedByMemberId: command.data.memberId, failedAt: now },
+            metadata,
+          },
+        ];
+      }
       case 'ReversePayout': {
         const { memberId, memberIsTreasurer, reversalTransferId } = command.data;
         if (state.status === 'reversed') {
@@ -276,7 +292,7 @@ export const payoutDecider: Decider<PayoutState, PayoutCommand, PayoutEvent> = {
           : state;
       case 'PayoutFailed': {
         const { attempt, failure, recordedByMemberId, failedAt } = event.data;
-        return { status: 'unpaid', attempts: state.attempts, lastFailure: { attempt, failure, recordedByMemberId, failedAt } };
+        return { status: 'unpaid', attempts: Math.max(state.attempts, attempt), lastFailure: { attempt, failure, recordedByMemberId, failedAt } };
       }
       case 'PayoutReversed':
         return state.status === 'paid'

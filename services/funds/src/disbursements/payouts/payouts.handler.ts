@@ -127,7 +127,28 @@ export class PayoutsHandler {
    * exactly one is paid), then the processor (idempotent by proposal: a retry after a failed commit gets the same
    * payout back). Without a processor (manual mode) treasurers record payouts instead.
    */
-  payThroughProcessor(proposalIdInput: string, ctx: RequestContext): Promise<PayoutOutcome> {
+  async payThroughProcessor(proposalIdInput: string, ctx: RequestContext): Promise<PayoutOutcome> {
+    try {
+      return await this.payOnce(proposalIdInput, ctx);
+    } catch (error) {
+      // The payment rolled back; the decline itself is kept, in a transaction of its own.
+      if (error instanceof DomainRuleViolation && error.code === 'PAYOUT_DECLINED') await this.recordDecline(proposalIdInput, ctx);
+      throw error;
+    }
+  }
+
+  private recordDecline(proposalIdInput: string, ctx: RequestContext): Promise<void> {
+    return this.inPod(ctx, proposalIdInput, async (tx, caller, proposalId) => {
+      const proposal = await this.loadProposal(tx, caller.podId, proposalId);
+      await this.payouts.handle(tx, payoutStream(caller.podId, proposalId), {
+        type: 'RecordProcessorDecline',
+        data: { proposal: snapshotOf(caller.podId, proposalId, proposal), memberId: caller.memberId },
+        metadata: caller.metadata,
+      });
+    });
+  }
+
+  private payOnce(proposalIdInput: string, ctx: RequestContext): Promise<PayoutOutcome> {
     return this.inPod(ctx, proposalIdInput, async (tx, caller, proposalId) => {
       const proposal = await this.loadProposal(tx, caller.podId, proposalId);
       const payout = (await this.payouts.load(tx, payoutStream(caller.podId, proposalId))).state;

@@ -48,11 +48,15 @@ export const payoutsProjection = defineProjection<PayoutEvent>({
         );
         return;
       case 'PayoutFailed':
+        // A processor's decline arrives with no recorded payout before it: the row may not exist yet.
         await query(
           em,
-          `update disbursement_payouts set status = 'unpaid', last_failure = ?, last_failure_at = ?, updated_at = ?
-           where proposal_id = ? and attempt = ? and status = 'awaiting-confirmation'`,
-          [event.data.failure, event.data.failedAt, at, event.data.proposalId, event.data.attempt],
+          `insert into disbursement_payouts (proposal_id, pod_id, status, attempt, last_failure, last_failure_at, updated_at)
+           values (?, ?, 'unpaid', ?, ?, ?, ?)
+           on conflict (proposal_id) do update set status = 'unpaid', attempt = excluded.attempt, last_failure = excluded.last_failure,
+             last_failure_at = excluded.last_failure_at, updated_at = excluded.updated_at
+           where disbursement_payouts.attempt <= excluded.attempt and disbursement_payouts.status in ('awaiting-confirmation', 'unpaid')`,
+          [event.data.proposalId, event.data.podId, event.data.attempt, event.data.failure, event.data.failedAt, at],
         );
         return;
       case 'PayoutReversed':
