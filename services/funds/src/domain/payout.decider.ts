@@ -1,5 +1,6 @@
 import { PAYOUT_FAILURES, PAYOUT_METHODS, PAYOUT_REVERSAL_REASONS, type PayoutFailure, type PayoutMethod, type PayoutReversalReason } from '@mutuo/contracts';
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, oneOf } from '@mutuo/domain';
+import { checkProof, checkReference } from './payout-details';
 
 /**
  * The payout of one approved disbursement proposal, in its own stream beside the proposal's: recorded by a treasurer
@@ -111,33 +112,6 @@ export type PayoutReversed = DomainEvent<
   }
 >;
 export type PayoutEvent = PayoutRecorded | PayoutConfirmed | PayoutFailed | PayoutReversed;
-
-const PROOF_SHA256 = /^[0-9a-f]{64}$/;
-// Letters, digits and the punctuation references and file names use; no control characters, no free prose.
-const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]{0,119}$/u;
-
-function checkReference(value: string | null, field: string, required: boolean): string | null {
-  const trimmed = value?.trim() ?? '';
-  if (trimmed === '') {
-    if (required) throw new DomainRuleViolation('REFERENCE_REQUIRED', 'Give the reference that finds this payment outside the platform', field);
-    return null;
-  }
-  if (!REFERENCE.test(trimmed)) {
-    throw new DomainRuleViolation('INVALID_REFERENCE', 'Up to 120 letters, digits, spaces and . _ : / # -, starting with a letter or digit', field);
-  }
-  return trimmed;
-}
-
-/** A manual payout needs its proof; the processor's own reference is its proof. */
-function checkProof(method: PayoutMethod, proofSha256: string | null): string | null {
-  if (proofSha256 === null || proofSha256 === '') {
-    if (method === 'processor') return null;
-    throw new DomainRuleViolation('PROOF_REQUIRED', 'Give the SHA-256 of the receipt or bank statement', 'proofSha256');
-  }
-  const lower = proofSha256.toLowerCase();
-  if (!PROOF_SHA256.test(lower)) throw new DomainRuleViolation('INVALID_PROOF_HASH', 'A SHA-256 is 64 hexadecimal characters', 'proofSha256');
-  return lower;
-}
 
 function sameRecord(record: PayoutRecord, data: RecordPayout['data']): boolean {
   return (
