@@ -6,7 +6,8 @@ import { PlatformHarness } from './platform-harness';
  * Funds through the gateway, with membership granting the roles funds learns from its events: a donation with its
  * fee, a disbursement approved by two treasurers and paid, clear errors for bad input, the pod's accounts and
  * transfers page by page, the public report anyone can read without an account; and the time bank across services:
- * a request matched by matching and confirmed fulfilled in requests moves the helper's minutes in funds.
+ * a request matched by matching and confirmed fulfilled in requests moves the helper's minutes in funds; and a payout
+ * recorded by treasurers as paid outside the platform, then reversed, shown honestly by the public report.
  */
 describe('funds through the gateway', () => {
   const platform = new PlatformHarness();
@@ -117,6 +118,102 @@ describe('funds through the gateway', () => {
     expect(
       (await graphql(null, `{ publicFundsReport(podId: "${podId}", period: "${month}") { podId } transfers(first: 1) { pageInfo { hasNextPage } } }`)).status,
     ).toBe(401);
+  });
+
+  it('records a payout made outside the platform, confirmed by a second treasurer, then reverses it with the ledger still balanced', async () => {
+    const operator = await platform.token('operator-3', undefined, ['operator']);
+    const region = await data<{ createRegion: { id: string } }>(operator, 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id } }', {
+      input: { name: 'Porto', slug: `porto-${platform.suffix}` },
+    });
+    const { createPod } = await data<{ createPod: { id: string } }>(operator, 'mutation($input: CreatePodInput!) { createPod(input: $input) { id } }', {
+      input: { regionId: region.createRegion.id, name: 'Bonfim', languages: ['pt'], timezone: 'Europe/Lisbon' },
+    });
+    const podId = createPod.id;
+    const member = (name: string, roles: string[] = ['member']) => platform.token(`person-${name}-p`, podId, roles);
+    for (const name of ['ana', 'bo', 'dee', 'cleo']) {
+      await data(await member(name), 'mutation($name: String!) { joinPod(input: { displayName: $name }) { id } }', { name });
+    }
+    // A pod's first role is a coordinator (granted by the operator); the coordinator names the treasurers.
+    const GRANT = 'mutation($input: GrantRoleInput!) { grantRole(input: $input) { id } }';
+    await data(operator, GRANT, { input: { podId, memberId: memberIdFor(podId, 'person-cleo-p'), role: 'coordinator' } });
+    const cleo = await member('cleo', ['member', 'coordinator']);
+    for (const name of ['bo', 'dee']) await data(cleo, GRANT, { input: { memberId: memberIdFor(podId, `person-${name}-p`), role: 'treasurer' } });
+    const [ana, bo, dee] = await Promise.all([member('ana'), member('bo', ['member', 'treasurer']), member('dee', ['member', 'treasurer'])]);
+    const CONTRIBUTE = 'mutation($input: RecordContributionInput!) { recordContribution(input: $input) { id } }';
+    const donation = {
+      contributionId: '6a1f0a5e-3333-4a1a-9a1a-000000000001',
+      currency: 'EUR',
+      amountMinor: 10_000,
+      feeMinor: 0,
+      method: 'cash',
+      sourceKind: 'event',
+      anonymous: true,
+    };
+    await waitFor(async () => (await graphql(bo, CONTRIBUTE, { input: donation })).errors === undefined, {
+      description: 'funds to know Bo as a treasurer',
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
+    const { proposeDisbursement } = await data<{ proposeDisbursement: { id: string } }>(
+      ana,
+      'mutation($input: ProposeDisbursementInput!) { proposeDisbursement(input: $input) { id } }',
+      { input: { currency: 'EUR', amountMinor: 2_500, category: 'housing', reason: 'Electricity bill before the cut-off' } },
+    );
+    const id = proposeDisbursement.id;
+    // Dee may not be known as a treasurer yet when Bo is: approve until funds has heard of both.
+    for (const treasurer of [bo, dee]) {
+      await waitFor(async () => (await graphql(treasurer, 'mutation($id: ID!) { approveDisbursement(proposalId: $id) { id } }', { id })).errors === undefined, {
+        description: 'a treasurer approval',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
+    }
+
+    const PAYOUT = 'status payout { status method confirmedBy { member { id } } transferId reversalTransferId }';
+    const RECORD = `mutation($input: RecordDisbursementPayoutInput!) { recordDisbursementPayout(input: $input) { ${PAYOUT} } }`;
+    const payout = {
+      proposalId: id,
+      method: 'BANK_TRANSFER',
+      externalReference: 'MB WAY 7781',
+      proofSha256: 'ab'.repeat(32),
+      paidAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    const bad = await graphql(bo, RECORD, { input: { ...payout, proofSha256: 'scan.pdf' } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_PROOF_HASH', field: 'proofSha256' });
+    expect(
+      (await data<{ recordDisbursementPayout: { payout: { status: string } } }>(bo, RECORD, { input: payout })).recordDisbursementPayout.payout.status,
+    ).toBe('AWAITING_CONFIRMATION');
+    const { confirmDisbursementPayout } = await data<{ confirmDisbursementPayout: { status: string; payout: { status: string; transferId: string } } }>(
+      dee,
+      `mutation($id: ID!) { confirmDisbursementPayout(proposalId: $id) { ${PAYOUT} } }`,
+      { id },
+    );
+    expect(confirmDisbursementPayout).toMatchObject({ status: 'PAID', payout: { status: 'PAID', transferId: expect.any(String) } });
+
+    const month = new Date().toISOString().slice(0, 7);
+    const REPORT = `{ publicFundsReport(podId: "${podId}", period: "${month}") { money { totalOutMinor payoutsReversedMinor balanceMinor } } }`;
+    expect((await data<{ publicFundsReport: { money: unknown[] } }>(null, REPORT)).publicFundsReport.money).toEqual([
+      { totalOutMinor: 2_500, payoutsReversedMinor: 0, balanceMinor: 7_500 },
+    ]);
+
+    const { reverseDisbursementPayout } = await data<{ reverseDisbursementPayout: { status: string; payout: { reversalTransferId: string } } }>(
+      dee,
+      `mutation($input: ReverseDisbursementPayoutInput!) { reverseDisbursementPayout(input: $input) { ${PAYOUT} } }`,
+      { input: { proposalId: id, reason: 'RETURNED_BY_BANK' } },
+    );
+    expect(reverseDisbursementPayout).toMatchObject({ status: 'REVERSED', payout: { reversalTransferId: expect.any(String) } });
+    expect((await data<{ publicFundsReport: { money: unknown[] } }>(null, REPORT)).publicFundsReport.money).toEqual([
+      { totalOutMinor: 0, payoutsReversedMinor: 2_500, balanceMinor: 10_000 },
+    ]);
+    // Double entry: the pod's accounts of each unit sum to zero after the payout and its reversal.
+    const { pod } = await data<{ pod: { accounts: { unit: string; balanceMinor: number }[] } }>(
+      ana,
+      `{ pod(id: "${podId}") { accounts { unit balanceMinor } } }`,
+    );
+    const sums = new Map<string, number>();
+    for (const account of pod.accounts) sums.set(account.unit, (sums.get(account.unit) ?? 0) + account.balanceMinor);
+    expect([...sums.values()].every((sum) => sum === 0)).toBe(true);
+    expect(sums.has('EUR')).toBe(true);
   });
 
   it('credits the helper and debits the requester the same minutes when a request is confirmed fulfilled with hours', async () => {

@@ -36,6 +36,18 @@ export type ContributionSourceKind = (typeof CONTRIBUTION_SOURCE_KINDS)[number];
 export const CONTRIBUTION_METHODS = ['card', 'bank-transfer', 'cash', 'other'] as const;
 export type ContributionMethod = (typeof CONTRIBUTION_METHODS)[number];
 
+/** How a disbursement was paid: recorded by a treasurer as paid outside the platform, or through the payout processor. */
+export const PAYOUT_METHODS = ['bank-transfer', 'cash', 'other', 'processor'] as const;
+export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
+
+/** Why a payout did not reach its recipient before money moved (nothing was posted on the ledger). */
+export const PAYOUT_FAILURES = ['returned-by-bank', 'wrong-details', 'recipient-unreachable', 'declined-by-processor', 'other'] as const;
+export type PayoutFailure = (typeof PAYOUT_FAILURES)[number];
+
+/** Why a payout that moved money was undone (a compensating posting put the money back in the treasury). */
+export const PAYOUT_REVERSAL_REASONS = ['returned-by-bank', 'returned-by-recipient', 'recorded-in-error', 'other'] as const;
+export type PayoutReversalReason = (typeof PAYOUT_REVERSAL_REASONS)[number];
+
 /** One immutable double-entry transfer: `amountMinor` leaves the debit account and reaches the credit account. */
 export const TransferPostedV1 = defineContract({
   service: 'funds',
@@ -111,7 +123,11 @@ export const DisbursementRejectedV1 = defineContract({
 });
 export type DisbursementRejectedV1Data = ContractData<typeof DisbursementRejectedV1>;
 
-/** The processor paid the recipient; `transferId` is the ledger transfer out of the treasury. */
+/**
+ * The recipient was paid: by the payout processor (its reference), or outside the platform as treasurers recorded and
+ * confirmed it (`manual:<method>:attempt-<n>`; their references stay in funds). `transferId` is the ledger transfer
+ * out of the treasury. A later reversal is `disbursement-payout-reversed`.
+ */
 export const DisbursementPaidV1 = defineContract({
   service: 'funds',
   name: 'disbursement-paid',
@@ -172,12 +188,50 @@ export const BudgetExceededV1 = defineContract({
 });
 export type BudgetExceededV1Data = ContractData<typeof BudgetExceededV1>;
 
+/** A recorded payout did not go through before money moved: the proposal is approved and unpaid again. */
+export const DisbursementPayoutFailedV1 = defineContract({
+  service: 'funds',
+  name: 'disbursement-payout-failed',
+  version: 1,
+  schema: z.object({
+    proposalId: uuidField(),
+    podId: uuidField(),
+    attempt: z.number().int().positive(),
+    failure: z.enum(PAYOUT_FAILURES),
+    recordedByMemberId: uuidField(),
+    failedAt: timestampField(),
+  }),
+});
+export type DisbursementPayoutFailedV1Data = ContractData<typeof DisbursementPayoutFailedV1>;
+
+/** A paid disbursement was undone: `reversalTransferId` mirrors `transferId` back into the treasury. */
+export const DisbursementPayoutReversedV1 = defineContract({
+  service: 'funds',
+  name: 'disbursement-payout-reversed',
+  version: 1,
+  schema: z.object({
+    proposalId: uuidField(),
+    podId: uuidField(),
+    attempt: z.number().int().positive(),
+    currency: ledgerUnitField(),
+    amountMinor: amountMinorField(),
+    transferId: uuidField(),
+    reversalTransferId: uuidField(),
+    reason: z.enum(PAYOUT_REVERSAL_REASONS),
+    reversedByMemberId: uuidField(),
+    reversedAt: timestampField(),
+  }),
+});
+export type DisbursementPayoutReversedV1Data = ContractData<typeof DisbursementPayoutReversedV1>;
+
 export const FUNDS_CONTRACTS = [
   TransferPostedV1,
   DisbursementProposedV1,
   DisbursementApprovedV1,
   DisbursementRejectedV1,
   DisbursementPaidV1,
+  DisbursementPayoutFailedV1,
+  DisbursementPayoutReversedV1,
   ContributionRecordedV1,
   BudgetExceededV1,
 ] as const;

@@ -8,3 +8,4 @@ export * from './geo/geohash-cells';
 export * from './calendar/weekly-windows';
 export * from './text/plain-text';
 export * from './ids/uuid';
+export * from './values/one-of';

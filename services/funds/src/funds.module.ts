@@ -3,7 +3,8 @@ import { ClearingPositionQueries } from './clearing/clearing-position.queries';
 import { RecordContributionHandler } from './contributions/record-contribution.handler';
 import { DisbursementsHandler } from './disbursements/disbursements.handler';
 import { DisbursementsQueries } from './disbursements/disbursements.queries';
-import { PAYOUT_PROCESSOR, SandboxPayoutProcessor } from './disbursements/payout-processor';
+import { payoutProcessorProvider } from './disbursements/payout-processor';
+import { PayoutsHandler } from './disbursements/payouts/payouts.handler';
 import { BlankPersonalDataWhenMemberErased } from './erasure/blank-personal-data-when-member-erased.handler';
 import { FundsPolicies } from './shared/funds-policies.repository';
 import { Ledger } from './shared/ledger.service';
@@ -45,8 +46,9 @@ import { PublicReportQueries } from './transparency/public-report.queries';
     TimeGiftsHandler,
     PublicReportQueries,
     ClearingPositionQueries,
-    // No real processor is wired anywhere yet: production must provide one before paying out real money.
-    { provide: PAYOUT_PROCESSOR, useClass: SandboxPayoutProcessor },
+    PayoutsHandler,
+    // FUNDS_PAYOUT_PROCESSOR: the sandbox (development, tests) or none (manual payouts; production's default).
+    payoutProcessorProvider,
   ],
   exports: [Ledger, LedgerQueries, TimeBank],
 })

@@ -3,6 +3,8 @@ import {
   ContributionRecordedV1,
   DisbursementApprovedV1,
   DisbursementPaidV1,
+  DisbursementPayoutFailedV1,
+  DisbursementPayoutReversedV1,
   DisbursementProposedV1,
   DisbursementRejectedV1,
   TransferPostedV1,
@@ -10,10 +12,11 @@ import {
 import { definePublication } from '@mutuo/messaging';
 import type { ContributionEvent } from './domain/contribution.decider';
 import type { DisbursementEvent } from './domain/disbursement.decider';
+import type { PayoutEvent } from './domain/payout.decider';
 import type { TransferEvent } from './domain/transfer.decider';
 
 /** Which funds events other services hear about, as which contract: internal fields (reasons, budgets) stay here. */
-export const publishFundsEvent = definePublication<TransferEvent | DisbursementEvent | ContributionEvent>({
+export const publishFundsEvent = definePublication<TransferEvent | DisbursementEvent | PayoutEvent | ContributionEvent>({
   TransferPosted: (event) => {
     const { sourceId: _sourceId, category: _category, ...data } = event.data;
     return { contract: TransferPostedV1, data };
@@ -28,6 +31,9 @@ export const publishFundsEvent = definePublication<TransferEvent | DisbursementE
     return { contract: DisbursementRejectedV1, data };
   },
   DisbursementPaid: (event) => ({ contract: DisbursementPaidV1, data: event.data }),
+  // Recorded and confirmed payouts are published as disbursement-paid; their references and proofs stay in funds.
+  PayoutFailed: (event) => ({ contract: DisbursementPayoutFailedV1, data: event.data }),
+  PayoutReversed: (event) => ({ contract: DisbursementPayoutReversedV1, data: event.data }),
   BudgetExceeded: (event) => ({ contract: BudgetExceededV1, data: event.data }),
   ContributionRecorded: (event) => {
     const d = event.data;

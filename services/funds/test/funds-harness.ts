@@ -13,9 +13,10 @@ export interface FundsHarness {
   stop(): Promise<void>;
 }
 
-export async function startFunds(databasePrefix: string): Promise<FundsHarness> {
+/** `env`: variables besides the test defaults (FUNDS_PAYOUT_PROCESSOR, say). */
+export async function startFunds(databasePrefix: string, env: Readonly<Record<string, string>> = {}): Promise<FundsHarness> {
   const prefix = natsTestPrefix();
-  const sut = await startServiceUnderTest(fundsService, { databasePrefix, appRole: 'mutuo_funds_app', env: { REGION }, natsPrefix: prefix });
+  const sut = await startServiceUnderTest(fundsService, { databasePrefix, appRole: 'mutuo_funds_app', env: { REGION, ...env }, natsPrefix: prefix });
   const producers = await IntegrationEventPublisher.connect(prefix, REGION);
   const admin = new Client({ connectionString: sut.db.adminUrl });
   await admin.connect();

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
 import { Clock } from '@mutuo/service-kit';
-import { DomainRuleViolation } from '@mutuo/domain';
 import {
   disbursementDecider,
   type BudgetSnapshot,
@@ -18,12 +16,9 @@ import { creationId } from '../creation-id';
 import { checkUuid } from '../funds.input';
 import { fundsCaller, type FundsCaller } from '../funds.caller';
 import { FundsPolicies } from '../shared/funds-policies.repository';
-import { derivedTransferId, podAccounts } from '../shared/account-ids';
-import { Ledger } from '../shared/ledger.service';
 import { PersonalTexts } from '../shared/personal-texts.store';
 import { PodMembers } from '../shared/pod-members.repository';
 import { PodRoles } from '../shared/pod-roles.repository';
-import { PAYOUT_PROCESSOR, type PayoutProcessor } from './payout-processor';
 
 export const disbursementStream = (podId: string, proposalId: string) => streamName('disbursement', podId, proposalId);
 
@@ -38,7 +33,7 @@ export interface ProposeDisbursementInput extends IdempotentInput {
   emergency?: boolean | null;
 }
 
-/** Proposals to pay money out, their approvals and rejections, and the payout through the processor. */
+/** Proposals to pay money out, their approvals and rejections (payouts: payouts/payouts.handler.ts). */
 @Injectable()
 export class DisbursementsHandler {
   private readonly commands: CommandHandler<DisbursementState, DisbursementCommand, DisbursementEvent>;
@@ -46,12 +41,10 @@ export class DisbursementsHandler {
   constructor(
     private readonly em: EntityManager,
     store: PostgresEventStore,
-    private readonly ledger: Ledger,
     private readonly roles: PodRoles,
     private readonly policies: FundsPolicies,
     private readonly texts: PersonalTexts,
     private readonly members: PodMembers,
-    @Inject(PAYOUT_PROCESSOR) private readonly processor: PayoutProcessor,
     private readonly clock: Clock,
   ) {
     this.commands = new CommandHandler(store, disbursementDecider);
@@ -132,63 +125,6 @@ export class DisbursementsHandler {
       });
       if (newEvents.length > 0) await this.texts.store(tx, reason, caller.podId, caller.memberId);
       return state;
-    });
-  }
-
-  /**
-   * Pays an approved proposal, in one transaction: the transfer out of the treasury (refused for insufficient funds
-   * under the treasury's lock, so of two payouts racing for the last money exactly one is paid), then the processor
-   * (idempotent by proposal: a retry after a failed commit gets the same payout back), then the paid event.
-   */
-  pay(proposalId: string, ctx: RequestContext): Promise<DisbursementState> {
-    return this.inPod(ctx, async (tx, caller) => {
-      const stream = disbursementStream(caller.podId, checkUuid(proposalId, 'proposalId'));
-      const { state } = await this.commands.load(tx, stream);
-      if (state.status === 'paid') return state;
-      if (state.status !== 'approved') {
-        // The decider gives the precise refusal (not found, not approved, rejected); nothing is posted.
-        return (
-          await this.commands.handle(tx, stream, {
-            type: 'MarkDisbursementPaid',
-            data: { transferId: randomUUID(), processorReference: '-' },
-            metadata: caller.metadata,
-          })
-        ).state;
-      }
-      if (!caller.treasurer) {
-        throw new DomainRuleViolation('NOT_A_TREASURER', 'Only treasurers of the pod pay disbursements');
-      }
-      const { proposal } = state;
-      const treasury = podAccounts.treasury(caller.podId, proposal.currency);
-      const payouts = podAccounts.payouts(caller.podId, proposal.currency);
-      const transferId = derivedTransferId(`disbursement:${caller.podId}:${proposal.proposalId}`);
-      await this.ledger.post(
-        tx,
-        {
-          transferId,
-          podId: caller.podId,
-          unit: proposal.currency,
-          amountMinor: proposal.amountMinor,
-          debitAccountId: treasury.accountId,
-          creditAccountId: payouts.accountId,
-          kind: 'disbursement',
-          reversesTransferId: null,
-          requestId: proposal.requestId,
-          sourceId: proposal.proposalId,
-          category: proposal.category,
-        },
-        caller.metadata,
-        { open: [treasury, payouts] },
-      );
-      const { processorReference } = await this.processor.payout({
-        idempotencyKey: proposal.proposalId,
-        podId: caller.podId,
-        currency: proposal.currency,
-        amountMinor: proposal.amountMinor,
-        recipientMemberId: proposal.recipientMemberId,
-      });
-      return (await this.commands.handle(tx, stream, { type: 'MarkDisbursementPaid', data: { transferId, processorReference }, metadata: caller.metadata }))
-        .state;
     });
   }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
+import { PAYOUT_COLUMNS, type PayoutColumns } from './payouts/payout.view';
 
-export interface ProposalRow {
+export interface ProposalRow extends PayoutColumns {
   id: string;
   pod_id: string;
   request_id: string | null;
@@ -30,12 +31,16 @@ export interface ProposalRow {
 
 /** Texts come from the personal-text store: once their author is erased they read as null. */
 const SELECT = `
-  select p.*, reason.text as reason, rejection.text as rejection_reason,
+  select p.*, reason.text as reason, rejection.text as rejection_reason, ${PAYOUT_COLUMNS},
          exists (select 1 from funds_former_members f where f.member_id = p.proposed_by_member_id) as proposer_erased,
          exists (select 1 from funds_former_members f where f.member_id = p.recipient_member_id) as recipient_erased
   from disbursement_proposals p
   left join funds_personal_texts reason on reason.id = p.reason_text_id
-  left join funds_personal_texts rejection on rejection.id = p.rejection_reason_text_id`;
+  left join funds_personal_texts rejection on rejection.id = p.rejection_reason_text_id
+  left join disbursement_payouts po on po.proposal_id = p.id`;
+
+/** A reversed payout shows on its proposal: paid, then reversed. */
+const STATUS = `case when po.status = 'reversed' then 'reversed' else p.status end`;
 
 @Injectable()
 export class DisbursementsQueries {
@@ -43,7 +48,7 @@ export class DisbursementsQueries {
 
   list(podId: string, status: string | null): Promise<ProposalRow[]> {
     return inPodTransaction(this.em.fork(), podId, (tx) =>
-      query<ProposalRow>(tx, `${SELECT} where (?::text is null or p.status = ?) order by p.proposed_at desc limit 200`, [status, status]),
+      query<ProposalRow>(tx, `${SELECT} where (?::text is null or ${STATUS} = ?) order by p.proposed_at desc limit 200`, [status, status]),
     );
   }
 

@@ -3,7 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainRuleViolation } from '@mutuo/domain';
 import { inPodTransaction } from '@mutuo/event-store';
 import type { SubgraphContext } from '@mutuo/platform';
-import { toGraphQLEnum } from '@mutuo/service-kit';
+import { PAYOUT_FAILURES, PAYOUT_METHODS, PAYOUT_REVERSAL_REASONS } from '@mutuo/contracts';
+import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import type { DisbursementState } from '../domain/disbursement.decider';
 import { checkUuid } from '../funds.input';
 import { withLedgerErrors } from '../shared/ledger.errors';
@@ -12,9 +13,12 @@ import { PersonalTexts } from '../shared/personal-texts.store';
 import { iso, memberRef, podOf, type MemberRef } from '../shared/funds-views';
 import { DisbursementsHandler, type ProposeDisbursementInput } from './disbursements.handler';
 import { DisbursementsQueries, type ProposalRow } from './disbursements.queries';
-import type { Resolvers } from '../graphql/schema.types';
+import type { RecordDisbursementPayoutFailureInput, RecordDisbursementPayoutInput, Resolvers, ReverseDisbursementPayoutInput } from '../graphql/schema.types';
+import type { PayoutState } from '../domain/payout.decider';
+import { payoutFromRow, payoutFromState, type PayoutView } from './payouts/payout.view';
+import { PayoutsHandler, type PayoutOutcome } from './payouts/payouts.handler';
 
-const STATUS_FILTER = new Set(['PROPOSED', 'APPROVED', 'REJECTED', 'PAID']);
+const STATUS_FILTER = new Set(['PROPOSED', 'APPROVED', 'REJECTED', 'PAID', 'REVERSED']);
 
 interface ProposalView {
   id: string;
@@ -35,6 +39,7 @@ interface ProposalView {
   transferId: string | null;
   processorReference: string | null;
   proposedAt: string;
+  payout: PayoutView | null;
 }
 
 function proposalFromRow(row: ProposalRow, former: ReadonlySet<string>): ProposalView {
@@ -52,11 +57,12 @@ function proposalFromRow(row: ProposalRow, former: ReadonlySet<string>): Proposa
     approvalsRequired: row.approvals_required,
     approvals: row.approver_member_ids.map((id) => memberRef(id, former)),
     overBudget: row.over_budget,
-    status: toGraphQLEnum(row.status),
+    status: row.payout_status === 'reversed' ? 'REVERSED' : toGraphQLEnum(row.status),
     rejectionReason: row.rejection_reason,
     transferId: row.transfer_id,
     processorReference: row.processor_reference,
     proposedAt: iso(row.proposed_at),
+    payout: payoutFromRow(row.id, row, former),
   };
 }
 
@@ -65,10 +71,11 @@ export function disbursementsResolvers(app: INestApplication) {
   const ledgerQueries = app.get(LedgerQueries);
   const proposals = app.get(DisbursementsQueries);
   const disbursements = app.get(DisbursementsHandler);
+  const payouts = app.get(PayoutsHandler);
   const texts = app.get(PersonalTexts);
 
   /** A proposal as a command left it (read models may not have caught up yet). */
-  async function proposalFromState(podId: string, state: DisbursementState): Promise<ProposalView> {
+  async function proposalFromState(podId: string, state: DisbursementState, payoutState?: PayoutState): Promise<ProposalView> {
     if (state.status === 'none') throw new DomainRuleViolation('PROPOSAL_NOT_FOUND', 'There is no such disbursement proposal', 'proposalId');
     const { proposal } = state;
     const rejectionId = state.status === 'rejected' ? state.rejectionReasonTextId : null;
@@ -90,17 +97,23 @@ export function disbursementsResolvers(app: INestApplication) {
       approvalsRequired: proposal.approvalsRequired,
       approvals: state.approverMemberIds.map((id) => memberRef(id, former)),
       overBudget: proposal.overBudget,
-      status: toGraphQLEnum(state.status),
+      status: payoutState?.status === 'reversed' ? 'REVERSED' : toGraphQLEnum(state.status),
       rejectionReason: rejectionId ? (found.get(rejectionId) ?? null) : null,
       transferId: state.status === 'paid' ? state.transferId : null,
       processorReference: state.status === 'paid' ? state.processorReference : null,
       proposedAt: proposal.proposedAt,
+      payout: payoutState ? payoutFromState(proposal.proposalId, payoutState, former) : null,
     };
   }
 
   const proposalMutation = (work: (ctx: SubgraphContext) => Promise<DisbursementState>) => async (ctx: SubgraphContext) => {
     const podId = podOf(ctx);
     return proposalFromState(podId, await withLedgerErrors(() => work(ctx)));
+  };
+  const payoutMutation = (work: (ctx: SubgraphContext) => Promise<PayoutOutcome>) => async (ctx: SubgraphContext) => {
+    const podId = podOf(ctx);
+    const { proposal, payout } = await withLedgerErrors(() => work(ctx));
+    return proposalFromState(podId, proposal, payout);
   };
 
   return {
@@ -133,7 +146,20 @@ export function disbursementsResolvers(app: INestApplication) {
         proposalMutation((c) => disbursements.recordPodDecision(args.input, c))(ctx),
       rejectDisbursement: (_: unknown, args: { input: { proposalId: string; reason: string } }, ctx: SubgraphContext) =>
         proposalMutation((c) => disbursements.reject(args.input, c))(ctx),
-      payDisbursement: (_: unknown, args: { proposalId: string }, ctx: SubgraphContext) => proposalMutation((c) => disbursements.pay(args.proposalId, c))(ctx),
+      payDisbursement: (_: unknown, args: { proposalId: string }, ctx: SubgraphContext) =>
+        payoutMutation((c) => payouts.payThroughProcessor(args.proposalId, c))(ctx),
+      recordDisbursementPayout: (_: unknown, args: { input: RecordDisbursementPayoutInput }, ctx: SubgraphContext) =>
+        payoutMutation((c) => payouts.record({ ...args.input, method: fromGraphQLEnum(PAYOUT_METHODS, args.input.method) }, c))(ctx),
+      confirmDisbursementPayout: (_: unknown, args: { proposalId: string }, ctx: SubgraphContext) =>
+        payoutMutation((c) => payouts.confirm(args.proposalId, c))(ctx),
+      recordDisbursementPayoutFailure: (_: unknown, args: { input: RecordDisbursementPayoutFailureInput }, ctx: SubgraphContext) =>
+        payoutMutation((c) => payouts.recordFailure({ proposalId: args.input.proposalId, failure: fromGraphQLEnum(PAYOUT_FAILURES, args.input.failure) }, c))(
+          ctx,
+        ),
+      reverseDisbursementPayout: (_: unknown, args: { input: ReverseDisbursementPayoutInput }, ctx: SubgraphContext) =>
+        payoutMutation((c) => payouts.reverse({ proposalId: args.input.proposalId, reason: fromGraphQLEnum(PAYOUT_REVERSAL_REASONS, args.input.reason) }, c))(
+          ctx,
+        ),
     },
   } satisfies Resolvers;
 }

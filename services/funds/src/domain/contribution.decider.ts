@@ -1,5 +1,5 @@
 import { CONTRIBUTION_METHODS, CONTRIBUTION_SOURCE_KINDS, type ContributionMethod, type ContributionSourceKind } from '@mutuo/contracts';
-import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, optionalPlainText } from '@mutuo/domain';
+import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, oneOf, optionalPlainText } from '@mutuo/domain';
 import { checkAmountMinor, checkAmountMinorOrZero, checkUnit, isMoney } from './money';
 
 /** Money received. The amount and the processor's fee are posted as two transfers, so the fee stays visible. */
@@ -34,13 +34,6 @@ export type ContributionCommand = RecordContribution;
 
 export type ContributionRecorded = DomainEvent<'ContributionRecorded', Contribution & { recordedAt: string }>;
 export type ContributionEvent = ContributionRecorded;
-
-function oneOf<T extends string>(values: readonly T[], value: string, field: string): T {
-  if (!(values as readonly string[]).includes(value)) {
-    throw new DomainRuleViolation('INVALID_VALUE', `${field} must be one of ${values.join(', ')}`, field);
-  }
-  return value as T;
-}
 
 export const contributionDecider: Decider<ContributionState, ContributionCommand, ContributionEvent> = {
   initialState: () => ({ status: 'none' }),

@@ -66,6 +66,7 @@ describe('the public report', () => {
           { category: 'groceries', amountMinor: 6_000 },
         ],
         totalOutMinor: 6_700,
+        payoutsReversedMinor: 0,
         feesMinor: 300,
         balanceMinor: 5_000 + 30_000 - 300 - 6_700,
         adminOverheadPercent: 14.3,
@@ -144,6 +145,32 @@ describe('the public report', () => {
       figure: 'money-in:EUR:individual',
       sign: -1,
     });
+  });
+
+  it('shows a reversed payout: taken off what went out, and said apart as money that came back', () => {
+    const paid = transfer({
+      transferId: 'paid',
+      amountMinor: 3_000,
+      kind: 'disbursement',
+      debitAccountKind: 'treasury',
+      creditAccountKind: 'external-sink',
+      category: 'groceries',
+      reversed: true,
+    });
+    const back = transfer({
+      transferId: 'back',
+      amountMinor: 3_000,
+      kind: 'reversal',
+      reversesKind: 'disbursement',
+      debitAccountKind: 'external-sink',
+      creditAccountKind: 'treasury',
+      category: 'groceries',
+      reversed: true,
+    });
+    const funded = transfer({ transferId: 'in', amountMinor: 10_000 });
+    const report = buildPublicReport('pod-1', parsePeriod('2026-11'), [funded, paid, back], []);
+    expect(report.money[0]).toMatchObject({ outByCategory: [], totalOutMinor: 0, payoutsReversedMinor: 3_000, balanceMinor: 10_000 });
+    expect(publicReportCsv(report)).toContain('payouts_reversed,all,EUR,3000\r\n');
   });
 
   it('exports one figure per CSV row, quoting names and defusing spreadsheet formulas', () => {

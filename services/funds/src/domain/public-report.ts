@@ -45,7 +45,10 @@ export interface MoneyFigures {
   readonly inBySource: { sourceKind: string; amountMinor: number }[];
   readonly totalInMinor: number;
   readonly outByCategory: { category: string; amountMinor: number }[];
+  /** Net of reversals: what was paid out minus what came back. */
   readonly totalOutMinor: number;
+  /** Payouts reversed in the period (money back in the treasury), already taken off `outByCategory` and `totalOutMinor`. */
+  readonly payoutsReversedMinor: number;
   readonly feesMinor: number;
   /** The treasury at the end of the period. */
   readonly balanceMinor: number;
@@ -118,6 +121,11 @@ export function figureOf(transfer: Pick<ReportTransfer, 'kind' | 'unit' | 'categ
   }
 }
 
+/** A reversal of a disbursement: a payout that came back (traced as `payouts-reversed:<CUR>`). */
+export function isPayoutReversal(transfer: Pick<ReportTransfer, 'kind' | 'reversesKind'>): boolean {
+  return transfer.kind === 'reversal' && transfer.reversesKind === 'disbursement';
+}
+
 function inPeriod(transfer: ReportTransfer, period: ReportPeriod): boolean {
   return transfer.postedAt >= period.from && transfer.postedAt < period.until;
 }
@@ -138,6 +146,10 @@ export function buildPublicReport(podId: string, period: ReportPeriod, transfers
     if (!inPeriod(transfer, period)) continue;
     const counted = figureOf(transfer);
     if (counted) figures.set(counted.figure, (figures.get(counted.figure) ?? 0) + counted.sign * transfer.amountMinor);
+    if (isPayoutReversal(transfer)) {
+      const key = `payouts-reversed:${transfer.unit}`;
+      figures.set(key, (figures.get(key) ?? 0) + transfer.amountMinor);
+    }
     // Who gave and who received: time legs that still stand.
     if ((transfer.kind === 'time-exchange' || transfer.kind === 'clearing') && !transfer.reversed) {
       if (transfer.creditAccountKind === 'member-time' && transfer.creditMemberId) gave.add(transfer.creditMemberId);
@@ -163,6 +175,7 @@ export function buildPublicReport(podId: string, period: ReportPeriod, transfers
       totalInMinor: inBySource.reduce((sum, row) => sum + row.amountMinor, 0),
       outByCategory,
       totalOutMinor,
+      payoutsReversedMinor: figures.get(`payouts-reversed:${currency}`) ?? 0,
       feesMinor,
       balanceMinor: balances.get(currency) ?? 0,
       adminOverheadPercent: leaving === 0 ? null : Math.round(((feesMinor + administration) / leaving) * 1000) / 10,
@@ -197,6 +210,7 @@ export function publicReportCsv(report: PublicReport): string {
     rows.push(['money_in_total', 'all', money.currency, money.totalInMinor]);
     for (const row of money.outByCategory) rows.push(['money_out', row.category, money.currency, row.amountMinor]);
     rows.push(['money_out_total', 'all', money.currency, money.totalOutMinor]);
+    rows.push(['payouts_reversed', 'all', money.currency, money.payoutsReversedMinor]);
     rows.push(['fees', 'processor', money.currency, money.feesMinor]);
     rows.push(['balance', 'treasury', money.currency, money.balanceMinor]);
     rows.push(['admin_overhead_percent', 'all', money.currency, money.adminOverheadPercent]);

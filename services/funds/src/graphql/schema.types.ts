@@ -107,7 +107,69 @@ export type DisbursementStatus =
   | 'PROPOSED'
   | 'APPROVED'
   | 'REJECTED'
-  | 'PAID';
+  | 'PAID'
+  /** Paid, then the payout was reversed: the money is back in the treasury. */
+  | 'REVERSED';
+
+/** How a payout was made: outside the platform (recorded by a treasurer) or through the payout processor. */
+export type PayoutMethod =
+  | 'BANK_TRANSFER'
+  | 'CASH'
+  | 'OTHER'
+  | 'PROCESSOR';
+
+/** How a treasurer paid outside the platform. */
+export type ManualPayoutMethod =
+  | 'BANK_TRANSFER'
+  | 'CASH'
+  | 'OTHER';
+
+export type PayoutStatus =
+  /** No payout recorded, or the last one failed before money moved. */
+  | 'UNPAID'
+  /** Recorded by one treasurer; a second one confirms (the pod's policy wants more than one approval). */
+  | 'AWAITING_CONFIRMATION'
+  | 'PAID'
+  | 'REVERSED';
+
+export type PayoutFailure =
+  | 'RETURNED_BY_BANK'
+  | 'WRONG_DETAILS'
+  | 'RECIPIENT_UNREACHABLE'
+  | 'DECLINED_BY_PROCESSOR'
+  | 'OTHER';
+
+export type PayoutReversalReason =
+  | 'RETURNED_BY_BANK'
+  | 'RETURNED_BY_RECIPIENT'
+  | 'RECORDED_IN_ERROR'
+  | 'OTHER';
+
+/** The payout of a disbursement proposal, as its treasurers recorded it. */
+export type DisbursementPayout = {
+  __typename?: 'DisbursementPayout';
+  proposalId: Scalars['ID']['output'];
+  status: PayoutStatus;
+  /** 1 for the first payout recorded, 2 after one failed, and so on. */
+  attempt: Scalars['Int']['output'];
+  method?: Maybe<PayoutMethod>;
+  /** The bank's, receipt's or processor's reference. */
+  externalReference?: Maybe<Scalars['String']['output']>;
+  /** SHA-256 of the proof document (bank statement, signed receipt), kept outside the platform. */
+  proofSha256?: Maybe<Scalars['String']['output']>;
+  /** Where the pod keeps that document. */
+  proofReference?: Maybe<Scalars['String']['output']>;
+  /** When the money left, as recorded. */
+  paidAt?: Maybe<Scalars['String']['output']>;
+  recordedBy?: Maybe<FundsMemberRef>;
+  confirmationsRequired?: Maybe<Scalars['Int']['output']>;
+  confirmedBy: Array<FundsMemberRef>;
+  /** The ledger transfer out of the treasury, once confirmed. */
+  transferId?: Maybe<Scalars['ID']['output']>;
+  lastFailure?: Maybe<PayoutFailure>;
+  reversalTransferId?: Maybe<Scalars['ID']['output']>;
+  reversalReason?: Maybe<PayoutReversalReason>;
+};
 
 export type ApprovalRoute =
   | 'AUTO_APPROVED'
@@ -136,6 +198,8 @@ export type DisbursementProposal = {
   transferId?: Maybe<Scalars['ID']['output']>;
   processorReference?: Maybe<Scalars['String']['output']>;
   proposedAt: Scalars['String']['output'];
+  /** Null until a payout is recorded. */
+  payout?: Maybe<DisbursementPayout>;
 };
 
 export type Contribution = {
@@ -186,8 +250,12 @@ export type ReportMoney = {
   currency: Scalars['String']['output'];
   inBySource: Array<ReportAmountBySource>;
   totalInMinor: Scalars['Float']['output'];
+  /** Net of reversed payouts. */
   outByCategory: Array<ReportAmountByCategory>;
+  /** Net of reversed payouts: paid out minus what came back. */
   totalOutMinor: Scalars['Float']['output'];
+  /** Payouts reversed in the period (the money came back to the treasury); already taken off the figures above. */
+  payoutsReversedMinor: Scalars['Float']['output'];
   feesMinor: Scalars['Float']['output'];
   balanceMinor: Scalars['Float']['output'];
   adminOverheadPercent?: Maybe<Scalars['Float']['output']>;
@@ -272,7 +340,7 @@ export type Query = {
   fundsPolicy: FundsPolicy;
   /** Any pod's public report, also without an account (the gateway lets it through without a token). period: 2026-11, 2026-Q4 or 2026. */
   publicFundsReport: PublicFundsReport;
-  /** For coordinators and treasurers: the transfers behind one figure of the caller's pod's report: money-in:EUR:individual, money-out:EUR:groceries, fees:EUR, balance:EUR, admin-overhead:EUR, hours-exchanged, hours-gifted, hours-granted, people-gave-and-received. */
+  /** For coordinators and treasurers: the transfers behind one figure of the caller's pod's report: money-in:EUR:individual, money-out:EUR:groceries, fees:EUR, balance:EUR, admin-overhead:EUR, payouts-reversed:EUR, hours-exchanged, hours-gifted, hours-granted, people-gave-and-received. */
   fundsReportTrace: Array<Transfer>;
   /** What each pod of the caller's region owes the others in hours. */
   clearingPosition: RegionClearingPosition;
@@ -353,6 +421,29 @@ export type RejectDisbursementInput = {
   reason: Scalars['String']['input'];
 };
 
+export type RecordDisbursementPayoutInput = {
+  proposalId: Scalars['ID']['input'];
+  method: ManualPayoutMethod;
+  /** The bank's reference or the receipt number: letters, digits, spaces and . _ : / # - (up to 120). */
+  externalReference: Scalars['String']['input'];
+  /** SHA-256 (64 hexadecimal characters) of the receipt or bank statement. */
+  proofSha256: Scalars['String']['input'];
+  /** Where the document is kept (same characters as the reference). */
+  proofReference?: InputMaybe<Scalars['String']['input']>;
+  /** When the money left (ISO date-time, not in the future). */
+  paidAt: Scalars['String']['input'];
+};
+
+export type RecordDisbursementPayoutFailureInput = {
+  proposalId: Scalars['ID']['input'];
+  failure: PayoutFailure;
+};
+
+export type ReverseDisbursementPayoutInput = {
+  proposalId: Scalars['ID']['input'];
+  reason: PayoutReversalReason;
+};
+
 export type SetFundsPolicyInput = {
   currency?: InputMaybe<Scalars['String']['input']>;
   autoApproveUpToMinor?: InputMaybe<Scalars['Float']['input']>;
@@ -396,7 +487,16 @@ export type Mutation = {
   approveDisbursement: DisbursementProposal;
   recordPodDecision: DisbursementProposal;
   rejectDisbursement: DisbursementProposal;
+  /** Pays through the configured payout processor; refused (NO_PAYOUT_PROCESSOR) in manual mode. */
   payDisbursement: DisbursementProposal;
+  /** A treasurer records an approved proposal as paid outside the platform; a second treasurer confirms when the policy wants more than one approval. */
+  recordDisbursementPayout: DisbursementProposal;
+  /** A second treasurer confirms a recorded payout: the money leaves the treasury on the ledger. */
+  confirmDisbursementPayout: DisbursementProposal;
+  /** A recorded payout did not go through before money moved: nothing is posted and the proposal is approved and unpaid again. */
+  recordDisbursementPayoutFailure: DisbursementProposal;
+  /** A paid payout came back or was recorded in error: a compensating transfer puts the money back in the treasury. */
+  reverseDisbursementPayout: DisbursementProposal;
   setFundsPolicy: FundsPolicy;
   setMonthlyBudget: FundsPolicy;
   giftHoursToPool: Transfer;
@@ -433,6 +533,26 @@ export type MutationRejectDisbursementArgs = {
 
 export type MutationPayDisbursementArgs = {
   proposalId: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordDisbursementPayoutArgs = {
+  input: RecordDisbursementPayoutInput;
+};
+
+
+export type MutationConfirmDisbursementPayoutArgs = {
+  proposalId: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordDisbursementPayoutFailureArgs = {
+  input: RecordDisbursementPayoutFailureInput;
+};
+
+
+export type MutationReverseDisbursementPayoutArgs = {
+  input: ReverseDisbursementPayoutInput;
 };
 
 
@@ -571,9 +691,15 @@ export type ResolversTypes = {
   TransferPageInfo: ResolverTypeWrapper<any>;
   TransferConnection: ResolverTypeWrapper<any>;
   DisbursementStatus: ResolverTypeWrapper<any>;
+  PayoutMethod: ResolverTypeWrapper<any>;
+  ManualPayoutMethod: ResolverTypeWrapper<any>;
+  PayoutStatus: ResolverTypeWrapper<any>;
+  PayoutFailure: ResolverTypeWrapper<any>;
+  PayoutReversalReason: ResolverTypeWrapper<any>;
+  DisbursementPayout: ResolverTypeWrapper<any>;
+  Int: ResolverTypeWrapper<any>;
   ApprovalRoute: ResolverTypeWrapper<any>;
   DisbursementProposal: ResolverTypeWrapper<any>;
-  Int: ResolverTypeWrapper<any>;
   Contribution: ResolverTypeWrapper<any>;
   MonthlyBudget: ResolverTypeWrapper<any>;
   FundsPolicy: ResolverTypeWrapper<any>;
@@ -593,6 +719,9 @@ export type ResolversTypes = {
   ProposeDisbursementInput: ResolverTypeWrapper<any>;
   RecordPodDecisionInput: ResolverTypeWrapper<any>;
   RejectDisbursementInput: ResolverTypeWrapper<any>;
+  RecordDisbursementPayoutInput: ResolverTypeWrapper<any>;
+  RecordDisbursementPayoutFailureInput: ResolverTypeWrapper<any>;
+  ReverseDisbursementPayoutInput: ResolverTypeWrapper<any>;
   SetFundsPolicyInput: ResolverTypeWrapper<any>;
   SetMonthlyBudgetInput: ResolverTypeWrapper<any>;
   GiftHoursInput: ResolverTypeWrapper<any>;
@@ -614,8 +743,9 @@ export type ResolversParentTypes = {
   TransferEdge: any;
   TransferPageInfo: any;
   TransferConnection: any;
-  DisbursementProposal: any;
+  DisbursementPayout: any;
   Int: any;
+  DisbursementProposal: any;
   Contribution: any;
   MonthlyBudget: any;
   FundsPolicy: any;
@@ -635,6 +765,9 @@ export type ResolversParentTypes = {
   ProposeDisbursementInput: any;
   RecordPodDecisionInput: any;
   RejectDisbursementInput: any;
+  RecordDisbursementPayoutInput: any;
+  RecordDisbursementPayoutFailureInput: any;
+  ReverseDisbursementPayoutInput: any;
   SetFundsPolicyInput: any;
   SetMonthlyBudgetInput: any;
   GiftHoursInput: any;
@@ -707,6 +840,24 @@ export type TransferConnectionResolvers<ContextType = SubgraphContext, ParentTyp
   pageInfo?: Resolver<ResolversTypes['TransferPageInfo'], ParentType, ContextType>;
 };
 
+export type DisbursementPayoutResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DisbursementPayout'] = ResolversParentTypes['DisbursementPayout']> = {
+  proposalId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PayoutStatus'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  method?: Resolver<Maybe<ResolversTypes['PayoutMethod']>, ParentType, ContextType>;
+  externalReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  proofSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  proofReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paidAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['FundsMemberRef']>, ParentType, ContextType>;
+  confirmationsRequired?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  confirmedBy?: Resolver<Array<ResolversTypes['FundsMemberRef']>, ParentType, ContextType>;
+  transferId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  lastFailure?: Resolver<Maybe<ResolversTypes['PayoutFailure']>, ParentType, ContextType>;
+  reversalTransferId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  reversalReason?: Resolver<Maybe<ResolversTypes['PayoutReversalReason']>, ParentType, ContextType>;
+};
+
 export type DisbursementProposalResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DisbursementProposal'] = ResolversParentTypes['DisbursementProposal']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -726,6 +877,7 @@ export type DisbursementProposalResolvers<ContextType = SubgraphContext, ParentT
   transferId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   processorReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   proposedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payout?: Resolver<Maybe<ResolversTypes['DisbursementPayout']>, ParentType, ContextType>;
 };
 
 export type ContributionResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Contribution'] = ResolversParentTypes['Contribution']> = {
@@ -772,6 +924,7 @@ export type ReportMoneyResolvers<ContextType = SubgraphContext, ParentType exten
   totalInMinor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   outByCategory?: Resolver<Array<ResolversTypes['ReportAmountByCategory']>, ParentType, ContextType>;
   totalOutMinor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  payoutsReversedMinor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   feesMinor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   balanceMinor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   adminOverheadPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -850,6 +1003,10 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   recordPodDecision?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationRecordPodDecisionArgs, 'input'>>;
   rejectDisbursement?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationRejectDisbursementArgs, 'input'>>;
   payDisbursement?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationPayDisbursementArgs, 'proposalId'>>;
+  recordDisbursementPayout?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationRecordDisbursementPayoutArgs, 'input'>>;
+  confirmDisbursementPayout?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationConfirmDisbursementPayoutArgs, 'proposalId'>>;
+  recordDisbursementPayoutFailure?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationRecordDisbursementPayoutFailureArgs, 'input'>>;
+  reverseDisbursementPayout?: Resolver<ResolversTypes['DisbursementProposal'], ParentType, ContextType, RequireFields<MutationReverseDisbursementPayoutArgs, 'input'>>;
   setFundsPolicy?: Resolver<ResolversTypes['FundsPolicy'], ParentType, ContextType, RequireFields<MutationSetFundsPolicyArgs, 'input'>>;
   setMonthlyBudget?: Resolver<ResolversTypes['FundsPolicy'], ParentType, ContextType, RequireFields<MutationSetMonthlyBudgetArgs, 'input'>>;
   giftHoursToPool?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationGiftHoursToPoolArgs, 'input'>>;
@@ -865,6 +1022,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   TransferEdge?: TransferEdgeResolvers<ContextType>;
   TransferPageInfo?: TransferPageInfoResolvers<ContextType>;
   TransferConnection?: TransferConnectionResolvers<ContextType>;
+  DisbursementPayout?: DisbursementPayoutResolvers<ContextType>;
   DisbursementProposal?: DisbursementProposalResolvers<ContextType>;
   Contribution?: ContributionResolvers<ContextType>;
   MonthlyBudget?: MonthlyBudgetResolvers<ContextType>;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { inPodTransaction, query } from '@mutuo/event-store';
-import { buildPublicReport, figureOf, parsePeriod, type NamedDonor, type PublicReport, type ReportTransfer } from '../domain/public-report';
+import { buildPublicReport, figureOf, isPayoutReversal, parsePeriod, type NamedDonor, type PublicReport, type ReportTransfer } from '../domain/public-report';
 
 interface ReportRow {
   id: string;
@@ -68,6 +68,10 @@ export class PublicReportQueries {
             return counted !== undefined && (counted.startsWith(`money-out:${currency}:`) || counted === `fees:${currency}`);
           })
           .map((t) => t.transferId);
+      }
+      if (figure.startsWith('payouts-reversed:')) {
+        const currency = figure.slice('payouts-reversed:'.length);
+        return inPeriod.filter((t) => t.unit === currency && isPayoutReversal(t)).map((t) => t.transferId);
       }
       if (figure === 'people-gave-and-received') {
         // The time legs still standing between members who both gave and received in the period.
