@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { loadGatewayConfig } from '../src/config/gateway-config';
 import { startGateway, startSubgraphs, type RunningGateway, type Subgraphs } from './support/gateway-fixture';
 import { postGraphQL } from './support/graphql-client';
 import { signTestToken } from './support/tokens';
@@ -119,8 +120,7 @@ describe('automatic persisted queries: a partner sends a query once, then only i
 });
 
 describe('the gateway refuses partner settings that would open it wrongly', () => {
-  it('names CORS_ALLOWED_ORIGINS when an entry is not an origin, or is plain http in production', async () => {
-    const { loadGatewayConfig } = await import('../src/config/gateway-config');
+  it('names CORS_ALLOWED_ORIGINS when an entry is not an origin, or is plain http in production', () => {
     const base = { JWT_SECRET: 'j'.repeat(48), GATEWAY_SHARED_SECRET: 'g'.repeat(40), JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' };
     expect(() => loadGatewayConfig({ ...base, NODE_ENV: 'development', CORS_ALLOWED_ORIGINS: 'https://app.example/path' })).toThrow(/CORS_ALLOWED_ORIGINS/);
     expect(() => loadGatewayConfig({ ...base, NODE_ENV: 'development', CORS_ALLOWED_ORIGINS: '*' })).toThrow(/CORS_ALLOWED_ORIGINS/);
