@@ -6,7 +6,7 @@ import { ProjectionRunner, type Projection } from '../src/projection-runner';
 import { onStatement, query } from '../src/sql';
 import { streamName } from '../src/stream-name';
 import type { StoredEvent } from '../src/types';
-import { openTestDatabase } from './test-database';
+import { openTestDatabase, untilEventsReadable } from './test-database';
 
 const READ_MODEL_SQL = `create table applied_events (projection text not null, event_id uuid not null, primary key (projection, event_id));`;
 const podId = randomUUID();
@@ -49,21 +49,7 @@ describe('ProjectionRunner polls', () => {
           'no_stream',
         ),
       );
-  /**
-   * Events become readable once every older transaction of the server has ended (see schema.ts); tests sharing the
-   * server hold such transactions now and then, so the assertions wait for that first.
-   */
-  const untilReadable = () =>
-    waitFor(
-      async () =>
-        (
-          await query<{ readable: boolean }>(
-            orm.em.fork(),
-            'select not exists (select 1 from mutuo_events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as readable',
-          )
-        )[0]!.readable,
-      { description: 'the appended events to be readable', timeoutMs: 20_000 },
-    );
+  const untilReadable = () => untilEventsReadable(orm);
   const applied = async (projection: string) =>
     (await query<{ count: number }>(orm.em.fork(), 'select count(*)::int as count from applied_events where projection = ?', [projection]))[0]!.count;
 
