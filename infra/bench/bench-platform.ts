@@ -44,7 +44,7 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     GATEWAY_SHARED_SECRET: 'bench-gateway-secret-0123456789abcdef0123',
     NATS_PREFIX: natsPrefix,
     REGION: 'bench',
-    // E.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where an idle service's CPU goes (written when it stops).
+    // E.g. `--require ./infra/bench/idle-profile.preload.js` to see where an idle service's CPU goes (see that file).
     ...(process.env.MUTUO_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.MUTUO_BENCH_NODE_OPTIONS } : {}),
   };
   cleanup.defer(`delete streams ${natsPrefix}*`, () => deleteStreamsWithPrefix(natsPrefix));

@@ -19,7 +19,8 @@ import { measureCpuOver, type CpuWindow } from './process-cpu';
 import { median } from './statistics';
 
 const FULL_WINDOW_SECONDS = 60;
-const SETTLE_SECONDS = 60;
+/** Long enough for V8 to finish collecting the garbage of start-up (its memory reducer runs one to three minutes in). */
+const SETTLE_SECONDS = 150;
 /** Events come one at a time, far enough apart that the path is idle before each. */
 const SPARSE_RATE = { eventsPerSecond: 4, durationMs: 8_000, eventsPerTick: 1 } as const;
 /** Each wiring and origin is measured this many times, alternately, so a burst of load elsewhere hits both alike. */

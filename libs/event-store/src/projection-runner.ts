@@ -78,7 +78,11 @@ export class ProjectionRunner {
    * appends a busy projection must not keep the others (say, an inbox behind a broadcast's deliveries) waiting.
    */
   async catchUp(): Promise<void> {
-    let behind = [...this.projections];
+    // Most polls find nothing: one statement says which projections have anything to read, and only those open a
+    // batch transaction (an idle service then makes one query per poll, not several per projection).
+    // Should that statement fail, every projection tries, and reports its own failure as before.
+    const readable = await projectionCheckpoints.withReadableEvents(this.em.fork(), this.projections).catch(() => undefined);
+    let behind = readable ? this.projections.filter((projection) => readable.has(projection.name)) : [...this.projections];
     let firstError: unknown;
     while (behind.length > 0) {
       const progressed: Projection[] = [];

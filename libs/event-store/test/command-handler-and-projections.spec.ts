@@ -7,7 +7,7 @@ import { Projection, ProjectionRebuildInProgress, ProjectionRunner } from '../sr
 import { query } from '../src/sql';
 import { streamName } from '../src/stream-name';
 import type { StoredEvent } from '../src/types';
-import { openTestDatabase } from './test-database';
+import { openTestDatabase, untilEventsReadable } from './test-database';
 
 // A tiny counter aggregate: enough to exercise load → decide → append and a projection.
 type CounterState = { status: 'empty' } | { status: 'counting'; total: number };
@@ -121,6 +121,7 @@ describe('ProjectionRunner', () => {
     const streams = [streamName('counter', podId, randomUUID()), streamName('counter', podId, randomUUID())];
     for (const stream of streams) for (let i = 0; i < 7; i++) await handler.handle(orm.em.fork(), stream, increment(1));
 
+    await untilEventsReadable(orm);
     const runners = [1, 2, 3].map(() => new ProjectionRunner(orm.em, store, [totalsProjection], { batchSize: 3 }));
     await Promise.all(runners.map((runner) => runner.catchUp()));
     await runners[0]!.catchUp();
@@ -133,6 +134,7 @@ describe('ProjectionRunner', () => {
 
   it('rebuilds from zero to the same read model, one rebuilder at a time', async () => {
     const runner = new ProjectionRunner(orm.em, store, [totalsProjection], { batchSize: 4 });
+    await untilEventsReadable(orm);
     await runner.catchUp();
     const before = await totals();
 
@@ -153,6 +155,7 @@ describe('ProjectionRunner', () => {
       await runner.catchUp();
       const stream = streamName('counter', podId, randomUUID());
       await handler.handle(orm.em.fork(), stream, increment(5));
+      await untilEventsReadable(orm);
       runner.nudge();
       await waitFor(async () => (await totals()).some((row) => row.stream_id === stream && row.total === 5));
     } finally {

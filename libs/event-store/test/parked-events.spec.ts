@@ -5,7 +5,7 @@ import { ProjectionRunner, type Projection, type ProjectionFailure } from '../sr
 import { query } from '../src/sql';
 import { streamName } from '../src/stream-name';
 import type { StoredEvent } from '../src/types';
-import { openTestDatabase } from './test-database';
+import { openTestDatabase, untilEventsReadable } from './test-database';
 
 /**
  * A poison event (one the projection cannot apply, like an old event missing a field it binds) is parked for its
@@ -92,6 +92,7 @@ describe('ProjectionRunner with a poison event', () => {
     await add(streamB1, 20);
     expect((await runner.lag()).get('stream-totals')).toBe(7);
 
+    await untilEventsReadable(orm);
     await runner.catchUp();
 
     const after = await totals();
@@ -117,6 +118,7 @@ describe('ProjectionRunner with a poison event', () => {
     await add(streamA1, 4);
     await add(streamB1, 30);
 
+    await untilEventsReadable(orm);
     await runner.catchUp();
 
     expect((await totals()).get(streamB1)?.total).toBe(60);
@@ -141,6 +143,7 @@ describe('ProjectionRunner with a poison event', () => {
     expect((await totals()).get(streamA1)).toEqual({ total: 1 + 0 + 2 + 3 + 4, positions: [1, 2, 3, 4, 5] });
 
     await add(streamA1, 100);
+    await untilEventsReadable(orm);
     await runner.catchUp();
     expect((await totals()).get(streamA1)?.positions).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -151,11 +154,13 @@ describe('ProjectionRunner with a poison event', () => {
     failOnceTransiently.add(events[0]!.eventId);
     counted.length = 0;
 
+    await untilEventsReadable(orm);
     await expect(runner.catchUp()).rejects.toMatchObject({ name: 'EventApplyFailure' });
     expect(counted).toEqual([expect.objectContaining({ outcome: 'retrying', event: expect.objectContaining({ eventId: events[0]!.eventId }) })]);
     expect(await runner.parked('stream-totals')).toEqual([]);
     expect((await runner.lag()).get('stream-totals')).toBe(1);
 
+    await untilEventsReadable(orm);
     await runner.catchUp();
     expect((await totals()).get(stream)).toEqual({ total: 7, positions: [1] });
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { EVENT_STORE_SCHEMA_SQL } from '../src/schema';
+import { query } from '../src/sql';
 
 export const SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -30,6 +31,24 @@ export async function openTestDatabase(extraSql = ''): Promise<{ orm: MikroORM; 
       await withServer((client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+/**
+ * Waits until every event committed so far is readable by projections and the relay: a reader takes only events below
+ * the oldest transaction still running on the whole server (see schema.ts), and tests of other suites, run alongside,
+ * hold such transactions now and then. A test that appends and then catches up at once waits for this first.
+ */
+export async function untilEventsReadable(orm: MikroORM, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await query<{ readable: boolean }>(
+      orm.em.fork(),
+      'select not exists (select 1 from mutuo_events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as readable',
+    );
+    if (row?.readable) return;
+    if (Date.now() >= deadline) throw new Error(`Events appended were still not readable after ${timeoutMs} ms: a transaction of the server stays open`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {

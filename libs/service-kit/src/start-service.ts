@@ -68,7 +68,7 @@ const SHUTDOWN_FLUSH_MS = 5_000;
  * Once idle, the relay and projections poll this rarely: every append, this instance's or another's, wakes them (an
  * in-process nudge, or the AppendListener), so a poll only guards against a wake-up lost while the listener reconnects.
  */
-export const IDLE_POLL_INTERVAL_MS = 10_000;
+export const IDLE_POLL_INTERVAL_MS = 30_000;
 const NATS_DRAIN_MS = 2_000;
 
 /**

@@ -69,6 +69,26 @@ export const projectionCheckpoints = {
     return { events: Number(row?.events ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_age_seconds ?? 0)) };
   },
 
+  /**
+   * Which of `projections` have an event of their types readable past their checkpoint now, or no checkpoint yet:
+   * one statement for all of them, so a poll that finds nothing opens no batch transaction at all. Readable as
+   * `readAll` reads (below the oldest running transaction), so a projection left out has nothing `readAll` would give.
+   */
+  async withReadableEvents(em: EntityManager, projections: readonly { readonly name: string; readonly eventTypes: readonly string[] }[]): Promise<Set<string>> {
+    const rows = await query<{ name: string }>(
+      em,
+      `select p.name from jsonb_to_recordset(?::jsonb) as p(name text, types text[])
+       left join mutuo_projection_checkpoints c on c.projection = p.name
+       where c.projection is null or exists (
+         select 1 from mutuo_events e
+         where (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+           and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           and e.type = any(p.types))`,
+      [JSON.stringify(projections.map((projection) => ({ name: projection.name, types: projection.eventTypes })))],
+    );
+    return new Set(rows.map((row) => row.name));
+  },
+
   /** Events of `eventTypes` past the projection's checkpoint. */
   async eventsBehind(em: EntityManager, name: string, eventTypes: readonly string[]): Promise<number> {
     const [row] = await query<{ behind: number }>(

@@ -43,7 +43,11 @@ export function createOrmConfig(options: OrmConfigOptions): Options {
     pool: {
       min: options.pool?.min ?? 0,
       max: options.pool?.max ?? 10,
-      idleTimeoutMillis: 30_000,
+      // Longer than the idle poll of relay and projections (30 s): an idle service keeps its connection rather than
+      // opening a new one (a new PostgreSQL backend) at every poll. Idle connections are looked for every 10 s, not
+      // every second (tarn's default), so an idle service is not woken each second for it.
+      idleTimeoutMillis: 120_000,
+      reapIntervalMillis: 10_000,
       acquireTimeoutMillis: 10_000,
     },
     // Loads migration files through the caller's module loader, so TS files load under swc-node and jest.
