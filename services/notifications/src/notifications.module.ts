@@ -23,7 +23,7 @@ import { FreshDeliveries } from './shared/delivery/fresh-deliveries';
 import { NotificationDispatcher } from './shared/delivery/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
 import { MarkNotificationReadHandler } from './mark-read/mark-notification-read.handler';
-import { PhoneTreeHandler } from './phone-tree/phone-tree.handler';
+import { PhoneTreeHandler } from './shared/phone-tree.handler';
 import { NotificationPreferencesHandler } from './preferences/notification-preferences.handler';
 import { ForgetMemberWhenMemberErased } from './privacy/forget-member-when-member-erased.handler';
 import { NotifyRequesterWhenRequestPosted } from './record-notifications/notify-requester-when-request-posted.handler';
