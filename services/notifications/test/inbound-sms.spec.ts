@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MemberContactsChangedV1, MemberJoinedV1, PodCreatedV1, RequestPostedV1, memberIdFor } from '@mutuo/contracts';
 import { startServiceUnderTest, startSmsSandbox, waitFor, type ServiceUnderTest, type SmsSandbox } from '@mutuo/testing';
 import { notificationsService } from '../src/notifications.service';
+import { PhoneTreeHandler } from '../src/shared/phone-tree.handler';
 import { smsRequestSignature } from '../src/shared/channels/sms-request-signature';
 import { adminQuery, EventPublisher, sealedContacts, TEST_REGION } from './support/event-publisher';
 
@@ -163,5 +164,27 @@ describe('inbound SMS (real PostgreSQL, NATS and SMS sandbox, through the HTTP e
     expect(help.body).toContain('<Message>Mutuo, Graça: mensagens de ajuda mútua. Responda STOP para parar os SMS');
     const stranger = await text({ MessageSid: messageId(), From: '+447700900123', Body: 'HELP' });
     expect(stranger.body).toContain('<Message>Mutuo: mutual aid messages. Reply STOP to stop texts');
+  });
+
+  it('acknowledges the phone-tree call a YES answers, and nothing for a number in no such conversation', async () => {
+    // Bo's latest SMS told of a request: a YES to it cannot be read.
+    expect((await text({ MessageSid: messageId(), From: BOS_NUMBER, Body: 'Sim' })).body).toContain('não percebemos a resposta');
+    const trees = sut.service.app.get(PhoneTreeHandler);
+    const dispatcher = { actorId: 'person-dispatcher', podId };
+    await trees.setUp(podId, { memberIds: [bo], fanOut: 2, ackTimeoutMinutes: 30 }, { now: new Date().toISOString(), ...dispatcher });
+    const since = sms.messages.length;
+    await trees.activate(podId, 'Cheia no rio', { now: new Date().toISOString(), ...dispatcher });
+    await waitFor(() => sms.messages.slice(since).find((message) => message.to === BOS_NUMBER), { description: 'the call by SMS', timeoutMs: 15_000 });
+    await waitFor(
+      async () => (await adminQuery(sut.db.adminUrl, `select 1 from deliveries where kind = 'phone-tree-call' and status = 'sent'`)).length > 0 || undefined,
+      { description: 'the call recorded as sent', timeoutMs: 15_000 },
+    );
+
+    expect((await text({ MessageSid: messageId(), From: '+447700900123', Body: 'YES' })).body).toContain('we could not read that reply');
+    expect((await trees.status(podId)).status === 'active' && (await trees.status(podId))).toMatchObject({ calls: [{ memberId: bo, status: 'called' }] });
+    expect((await text({ MessageSid: messageId(), From: BOS_NUMBER, Body: 'sim' })).body).toContain(
+      '<Message>Mutuo: obrigado, o seu pod sabe que recebeu a mensagem.</Message>',
+    );
+    expect(await trees.status(podId)).toMatchObject({ status: 'active', calls: [{ memberId: bo, status: 'acknowledged' }] });
   });
 });
