@@ -6,7 +6,7 @@ import { smsConsentDecider, type SmsConsentCommand, type SmsConsentEvent, type S
 import { smsKeyword, type SmsKeyword } from '../domain/sms-keywords';
 import { smsReply, type SmsReplyKind } from '../domain/templates/sms-replies';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../shared/channels/notifications.config';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
+import { NOTIFICATIONS_INBOUND_SMS_SCAN_VALUE, NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
 import { PhoneTreeHandler } from '../shared/phone-tree.handler';
 import { RECIPIENT_SELECT, recipientFromRow, type RecipientProfile, type RecipientRow } from '../shared/recipient-directory';
 import { smsNumberKey } from './sms-number-key';
@@ -60,13 +60,13 @@ export class InboundSmsHandler {
     if (earlier) return earlier;
     const owners = await this.em.fork().transactional(async (tx) => {
       // Whose number it is may span pods: this transaction reads across them, to read only.
-      await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
+      await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_INBOUND_SMS_SCAN_VALUE]);
       const rows = await query<RecipientRow>(tx, `${RECIPIENT_SELECT} where r.phone = ? and r.erased_at is null`, [text.from]);
-      return {
-        recipients: rows.map(recipientFromRow),
-        podName: await this.onePodName(tx, rows.map(recipientFromRow)),
-        conversation: await this.conversation(tx, rows),
-      };
+      const recipients = rows.map(recipientFromRow);
+      const podName = await this.onePodName(tx, recipients);
+      // The deliveries sent to them are read as the worker reads them.
+      await query(tx, 'select set_config(?, ?, true)', [NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE]);
+      return { recipients, podName, conversation: await this.conversation(tx, rows) };
     });
     // Acknowledging is idempotent and commits on its own, before the text is recorded: a failure here leaves the text
     // unrecorded, and the provider's retry acknowledges again.

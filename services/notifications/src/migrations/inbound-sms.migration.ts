@@ -18,11 +18,12 @@ export class InboundSmsSchema extends Migration {
       phone text primary key,
       opted_out_at timestamptz not null
     );`);
-    // A text comes from a number, not from a pod: finding whose number it is reads across pods, on purpose only.
+    // A text comes from a number, not from a pod: finding whose number it is reads across pods, on purpose only, with
+    // a value of its own, so the delivery worker's scans see no more recipients than before.
     for (const table of ['recipients', 'pods']) {
       this.addSql(`
-        create policy ${table}_worker_scan on ${table} as permissive for select
-          using (current_setting('mutuo.notifications_scan', true) = 'delivery-worker');
+        create policy ${table}_inbound_sms_scan on ${table} as permissive for select
+          using (current_setting('mutuo.notifications_scan', true) = 'inbound-sms');
       `);
     }
   }
