@@ -43,6 +43,19 @@ describe('sign-in code delivery', () => {
     expect(() => openSignInCodeDelivery(key, { ...data, sealed: [version, iv, flipped, tag].join('.') })).toThrow();
   });
 
+  it('binds an SMS code to its channel: it does not open as an e-mail, nor an e-mail code as an SMS', () => {
+    const sms = requested({
+      purpose: 'contact-verification',
+      channel: 'sms',
+      sealed: sealSignInCodeDelivery(key, { to: '+351912345678', code: '042917' }, { deliveryId, purpose: 'contact-verification', channel: 'sms' }),
+    });
+
+    expect(SignInCodeRequestedV1.parse(sms)).toEqual({ ok: true, data: sms });
+    expect(openSignInCodeDelivery(key, sms)).toEqual({ to: '+351912345678', code: '042917' });
+    expect(() => openSignInCodeDelivery(key, { ...sms, channel: 'email' })).toThrow();
+    expect(() => openSignInCodeDelivery(key, { ...requested(), channel: 'sms' })).toThrow();
+  });
+
   it('seals each delivery with a fresh IV, so equal codes never look equal', () => {
     const seal = () => sealSignInCodeDelivery(key, { to: 'ana@example.org', code: '111111' }, { deliveryId, purpose: 'sign-in' });
 

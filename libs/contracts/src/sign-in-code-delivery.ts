@@ -7,7 +7,8 @@ import { languageTagField, timestampField, uuidField } from './field-schemas';
 const SEALED_FORMAT = /^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
 
 /**
- * A one-time code to deliver to a person: to sign in, or to prove they receive mail at a contact channel.
+ * A one-time code to deliver to a person: to sign in (by e-mail), or to prove they receive messages at a contact
+ * channel (an e-mail address, or a phone number by SMS).
  * The address and the code travel sealed (AES-256-GCM with the key membership shares with notifications,
  * MEMBERSHIP_CODE_DELIVERY_KEY): the event stays in the event store and on the NATS stream long after the code
  * expired, and nobody reading either may learn an address or a live code. Open it with `openSignInCodeDelivery`.
@@ -19,8 +20,11 @@ export const SignInCodeRequestedV1 = defineContract({
   schema: z.object({
     deliveryId: uuidField(),
     purpose: z.enum(['sign-in', 'contact-verification']),
-    /** How to deliver it; only e-mail for now. */
-    channel: z.literal('email'),
+    /**
+     * How to deliver it: `email`, or `sms` (contact verification of a phone channel only). Readers older than `sms`
+     * refuse such an event, so notifications is deployed before membership sends one.
+     */
+    channel: z.enum(['email', 'sms']),
     /** The language to write the message in (the member's preferred one). */
     locale: languageTagField(),
     /** After this the code is refused: a message delivered later is pointless. */
@@ -32,7 +36,7 @@ export type SignInCodeRequestedV1Data = ContractData<typeof SignInCodeRequestedV
 
 /** What the sealed part carries. */
 export interface SignInCodeDelivery {
-  /** The e-mail address to send the code to. */
+  /** The e-mail address (or, for `sms`, the E.164 phone number) to send the code to. */
   readonly to: string;
   /** The digits the person types in. */
   readonly code: string;
@@ -56,27 +60,32 @@ export function codeDeliveryKeyFrom(encoded: string): Buffer {
   return key;
 }
 
-/** Binds the ciphertext to its event: a sealed code moved into another delivery does not open. */
-function associatedData(deliveryId: string, purpose: SignInCodeRequestedV1Data['purpose']): Buffer {
-  return Buffer.from(`${SignInCodeRequestedV1.type}:${deliveryId}:${purpose}`, 'utf8');
+type SealBinding = Pick<SignInCodeRequestedV1Data, 'deliveryId' | 'purpose'> & Partial<Pick<SignInCodeRequestedV1Data, 'channel'>>;
+
+/**
+ * Binds the ciphertext to its event: a sealed code moved into another delivery, purpose or channel does not open.
+ * E-mail keeps the binding it had before SMS existed, so codes sealed then still open.
+ */
+function associatedData({ deliveryId, purpose, channel = 'email' }: SealBinding): Buffer {
+  return Buffer.from(`${SignInCodeRequestedV1.type}:${deliveryId}:${purpose}${channel === 'email' ? '' : `:${channel}`}`, 'utf8');
 }
 
-export function sealSignInCodeDelivery(key: Buffer, delivery: SignInCodeDelivery, event: Pick<SignInCodeRequestedV1Data, 'deliveryId' | 'purpose'>): string {
+export function sealSignInCodeDelivery(key: Buffer, delivery: SignInCodeDelivery, event: SealBinding): string {
   if (key.length !== CODE_DELIVERY_KEY_BYTES) throw new Error('The code delivery key must be 32 bytes');
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(associatedData(event.deliveryId, event.purpose));
+  cipher.setAAD(associatedData(event));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify({ to: delivery.to, code: delivery.code }), 'utf8'), cipher.final()]);
   return ['v1', iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
 }
 
 /** For the delivering service. Throws when the key is wrong or the sealed text was tampered with. */
-export function openSignInCodeDelivery(key: Buffer, data: Pick<SignInCodeRequestedV1Data, 'deliveryId' | 'purpose' | 'sealed'>): SignInCodeDelivery {
+export function openSignInCodeDelivery(key: Buffer, data: SealBinding & Pick<SignInCodeRequestedV1Data, 'sealed'>): SignInCodeDelivery {
   const parts = data.sealed.split('.');
   if (parts.length !== 4 || parts[0] !== 'v1') throw new Error('Unknown sealed code format');
   const [, iv, ciphertext, tag] = parts as [string, string, string, string];
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
-  decipher.setAAD(associatedData(data.deliveryId, data.purpose));
+  decipher.setAAD(associatedData(data));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   const parsed = z.object({ to: z.string().min(3).max(254), code: z.string().regex(/^\d{6}$/) }).parse(JSON.parse(plain));

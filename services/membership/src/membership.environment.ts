@@ -41,6 +41,10 @@ export const membershipEnvironmentSections: readonly EnvironmentSection[] = [
       MEMBERSHIP_SIGN_IN_RATE_WINDOW_SECONDS: { description: 'Window of the sign-in rate limits below.' },
       MEMBERSHIP_SIGN_IN_MAX_CODES_PER_ADDRESS: { description: 'Codes one address is sent per window and requester.' },
       MEMBERSHIP_SIGN_IN_MAX_REQUESTS_PER_IP: { description: 'Code requests plus guesses one IP address may make per window.' },
+      MEMBERSHIP_VERIFICATION_MAX_CODES_PER_MEMBER: { description: 'Contact-verification codes one member is sent per window, over all their channels.' },
+      MEMBERSHIP_SMS_MAX_CODES_PER_NUMBER: {
+        description: 'Verification codes one phone number is sent by SMS per window, whoever asks: caps the cost and the texts a number receives.',
+      },
       MEMBERSHIP_HOUSEKEEPING_INTERVAL_MS: { description: 'Time between purges of expired codes, counters and sessions; `0` turns the purge off.' },
       MEMBERSHIP_OPERATOR_EMAILS: { description: 'Addresses whose sign-ins carry the `operator` role.', format: 'comma-separated e-mail addresses' },
       MEMBERSHIP_REGION_STEWARDS: {

@@ -18,6 +18,13 @@ export const notificationsEnvironmentSections: readonly EnvironmentSection[] = [
       NOTIFICATIONS_SMS_ACCOUNT_SID: { description: 'Account of the SMS API.' },
       NOTIFICATIONS_SMS_AUTH_TOKEN: { description: 'Secret of the SMS API account.' },
       NOTIFICATIONS_SMS_FROM: { description: 'Number SMS are sent from.', format: 'E.164 number (`+351912345678`)' },
+      NOTIFICATIONS_SMS_INBOUND_SECRET: {
+        description:
+          'Secret the SMS provider signs inbound texts with (HMAC-SHA1 over the URL and sorted parameters, `X-Twilio-Signature`) on `POST /public/sms/inbound`.',
+        format: `text, at least 32 characters`,
+        defaultText: 'development secret',
+        production: 'development value refused',
+      },
       NOTIFICATIONS_PUBLIC_URL: { description: 'How the outside world reaches this service’s public routes (SMS receipts, CAP documents).', format: 'URL' },
       MEMBERSHIP_CODE_DELIVERY_KEY: {
         description: 'AES-256-GCM key membership seals sign-in codes and contacts with and notifications opens them with: the same value in both.',

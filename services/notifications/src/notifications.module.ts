@@ -23,7 +23,7 @@ import { FreshDeliveries } from './shared/delivery/fresh-deliveries';
 import { NotificationDispatcher } from './shared/delivery/notification-dispatcher';
 import { InboxQueries } from './inbox/inbox.queries';
 import { MarkNotificationReadHandler } from './mark-read/mark-notification-read.handler';
-import { PhoneTreeHandler } from './phone-tree/phone-tree.handler';
+import { PhoneTreeHandler } from './shared/phone-tree.handler';
 import { NotificationPreferencesHandler } from './preferences/notification-preferences.handler';
 import { ForgetMemberWhenMemberErased } from './privacy/forget-member-when-member-erased.handler';
 import { NotifyRequesterWhenRequestPosted } from './record-notifications/notify-requester-when-request-posted.handler';
@@ -40,6 +40,7 @@ import { RememberLeavingWhenMemberLeft } from './recipients/remember-leaving-whe
 import { RememberPodsAndRoles } from './recipients/remember-pods-and-roles.handler';
 import { RememberProfileWhenProfileChanged } from './recipients/remember-profile-when-profile-changed.handler';
 import { DeliverSignInCodeWhenRequested } from './sign-in-codes/deliver-sign-in-code-when-requested.handler';
+import { InboundSmsHandler } from './inbound-sms/inbound-sms.handler';
 import { WebhookEndpointsHandler } from './shared/webhook-endpoints.handler';
 
 const exported = [
@@ -52,6 +53,7 @@ const exported = [
   NotificationDispatcher,
   WebhookEndpointsHandler,
   PhoneTreeHandler,
+  InboundSmsHandler,
   AreaBroadcaster,
   EmailChannel,
   SmsChannel,
@@ -104,6 +106,7 @@ const exported = [
     NotificationDispatcher,
     WebhookEndpointsHandler,
     PhoneTreeHandler,
+    InboundSmsHandler,
     AreaBroadcaster,
     EmailChannel,
     SmsChannel,

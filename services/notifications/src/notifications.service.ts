@@ -3,6 +3,7 @@ import { IDEMPOTENCY_KEYS_MIGRATION } from '@mutuo/event-store';
 import type { ServiceDefinition } from '@mutuo/service-kit';
 import { areaAlertsProjection } from './area-alerts/area-alerts.projection';
 import { mountPublicRoutes } from './channels/public-routes.http';
+import { mountInboundSms } from './inbound-sms/inbound-sms.http';
 import { deliveriesProjection } from './deliveries/deliveries.projection';
 import { notificationsResolvers } from './graphql/notifications.resolvers';
 import { InboxNotificationSchema } from './shared/inbox-notification.entity';
@@ -12,6 +13,7 @@ import { PERSONAL_DATA_KEYS_MIGRATION } from './migrations/personal-data-keys.mi
 import { KNOWN_REQUEST_FACTS_MIGRATION } from './migrations/known-request-facts.migration';
 import { KNOWN_REQUEST_ANONYMITY_MIGRATION } from './migrations/known-request-anonymity.migration';
 import { MEMBER_LEFT_MIGRATION } from './migrations/member-left.migration';
+import { INBOUND_SMS_MIGRATION } from './migrations/inbound-sms.migration';
 import { notificationsPersonalDataCodec } from './privacy/personal-data.policy';
 import { NOTIFICATIONS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { NotificationsModule } from './notifications.module';
@@ -36,6 +38,7 @@ export const notificationsService: ServiceDefinition = {
     PERSONAL_DATA_PROTECTION_MIGRATION,
     IDEMPOTENCY_KEYS_MIGRATION,
     KNOWN_REQUEST_ANONYMITY_MIGRATION,
+    INBOUND_SMS_MIGRATION,
   ],
   // The runner brings each projection to the head before the next: the small ones go first, so a broadcast's stream of
   // inbox and delivery events never holds back the CAP alert, preferences, webhook endpoints or phone trees.
@@ -50,8 +53,11 @@ export const notificationsService: ServiceDefinition = {
   module: NotificationsModule,
   consumesEvents: true,
   eventDataCodec: (_env, keks) => notificationsPersonalDataCodec(keks),
-  // CAP documents for agencies and the SMS provider's delivery receipts: public, outside the gateway.
-  mountPublicHttp: mountPublicRoutes,
+  // CAP documents for agencies, the SMS provider's delivery receipts and inbound texts: public, outside the gateway.
+  mountPublicHttp: (app) => {
+    mountPublicRoutes(app);
+    mountInboundSms(app);
+  },
   resolvers: notificationsResolvers,
   publish: publishNotificationsEvent,
 };

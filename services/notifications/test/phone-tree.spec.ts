@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { memberIdFor } from '@mutuo/contracts';
 import { DeliveryWorker } from '../src/shared/delivery/delivery.worker';
 import type { PhoneTreeState } from '../src/domain/phone-tree.decider';
-import { PhoneTreeHandler } from '../src/phone-tree/phone-tree.handler';
+import { PhoneTreeHandler } from '../src/shared/phone-tree.handler';
 import { startNotificationsModule, type NotificationsUnderTest } from './support/notifications-module';
 
 /** A pod's phone tree in an emergency: calls, acknowledgements, and escalation when someone does not answer in time. */

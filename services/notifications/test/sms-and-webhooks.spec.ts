@@ -3,7 +3,16 @@ jest.setTimeout(60_000);
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemberContactsChangedV1, MemberJoinedV1, PodCreatedV1, RequestPostedV1, RoleGrantedV1, memberIdFor } from '@mutuo/contracts';
+import {
+  MemberContactsChangedV1,
+  MemberJoinedV1,
+  PodCreatedV1,
+  RequestPostedV1,
+  RoleGrantedV1,
+  SignInCodeRequestedV1,
+  memberIdFor,
+  sealSignInCodeDelivery,
+} from '@mutuo/contracts';
 import {
   MetricsScrape,
   startServiceUnderTest,
@@ -15,7 +24,9 @@ import {
   type SmtpSink,
 } from '@mutuo/testing';
 import { notificationsService } from '../src/notifications.service';
-import { adminQuery, EventPublisher, sealedContacts, TEST_REGION } from './support/event-publisher';
+import { adminQuery, DEV_KEY, EventPublisher, sealedContacts, TEST_REGION } from './support/event-publisher';
+
+const nonEmpty = <T>(items: T[]): T[] | undefined => (items.length ? items : undefined);
 
 interface ReceivedHook {
   readonly headers: Record<string, string | string[] | undefined>;
@@ -180,6 +191,29 @@ describe('SMS and partner webhooks (real PostgreSQL, NATS, SMTP, SMS sandbox and
     expect(sms.messages.filter((message) => message.to === '+351912000001').map((message) => message.body)).toContain(
       'Your request "Pharmacy run" is posted. People in your pod can see it now.',
     );
+  });
+
+  it("texts a phone's verification code from its sealed event, keeping number and code out of the event store", async () => {
+    const deliveryId = randomUUID();
+    const number = '+351912000099';
+    const data = {
+      deliveryId,
+      purpose: 'contact-verification' as const,
+      channel: 'sms' as const,
+      locale: 'en',
+      expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+      sealed: sealSignInCodeDelivery(DEV_KEY, { to: number, code: '582910' }, { deliveryId, purpose: 'contact-verification', channel: 'sms' }),
+    };
+    const eventId = await publisher.publish(SignInCodeRequestedV1, podId, `sign-in-code:${podId}:${deliveryId}`, data);
+    const [message] = await waitFor(() => nonEmpty(sms.messages.filter((sent) => sent.to === number)), { description: 'the code by SMS', timeoutMs: 15_000 });
+    expect(message!.body).toMatch(/^Your confirmation code is 582910\. It works until /);
+    await waitFor(async () => ((await deliveriesOf(eventId))[0]?.receipt === 'delivered' ? true : undefined), {
+      description: 'its receipt',
+      timeoutMs: 15_000,
+    });
+    expect(await deliveriesOf(eventId)).toEqual([expect.objectContaining({ channel: 'sms', status: 'sent' })]);
+    const stored = await adminQuery<{ data: string }>(sut.db.adminUrl, `select data::text from mutuo_events where type = 'DeliveryDecided'`);
+    expect(stored.map((row) => row.data).join()).not.toMatch(/912000099|582910/);
   });
 
   it('falls back to the next channel when the first refuses for good', async () => {

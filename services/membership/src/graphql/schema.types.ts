@@ -562,9 +562,9 @@ export type Mutation = {
   signOut: Scalars['Boolean']['output'];
   /** A token for another pod the caller belongs to; the session's refreshes stay in that pod. */
   switchPod: Session;
-  /** Sends a code to one of the caller's unverified e-mail channels. */
+  /** Sends a code to one of the caller's unverified e-mail or phone channels (to a phone by SMS); the same answer whoever else has the address. */
   requestContactVerification: SignInCodeRequest;
-  /** Verifies the channel with the code it received; a verified e-mail channel opens sign-in by code. */
+  /** Verifies the channel with the code it received; a verified e-mail channel opens sign-in by code, and notifications writes only to verified channels. */
   verifyContactChannel: Member;
   /** Coordinators, for pods they coordinate. The secret is in the answer only. */
   registerPartnerClient: RegisteredPartnerClient;

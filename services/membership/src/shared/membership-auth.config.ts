@@ -42,6 +42,10 @@ export interface MembershipAuthConfig {
   readonly rateWindowSeconds: number;
   /** Codes one address may be sent per window. */
   readonly maxCodesPerAddress: number;
+  /** Contact-verification codes one member may be sent per window, over all their channels. */
+  readonly maxVerificationCodesPerMember: number;
+  /** Codes one phone number may be sent per window, whoever asks (each SMS costs money and reaches a person). */
+  readonly maxCodesPerPhoneNumber: number;
   /** Code requests plus code guesses one IP address may make per window. */
   readonly maxSignInRequestsPerIp: number;
   /** Time between purges of expired codes, counters and sessions; 0 turns it off. */
@@ -118,6 +122,8 @@ export const membershipAuthEnvironment = z
     MEMBERSHIP_SIGN_IN_RATE_WINDOW_SECONDS: integerBetween(60, 86_400).default(900),
     MEMBERSHIP_SIGN_IN_MAX_CODES_PER_ADDRESS: integerBetween(1, 100).default(5),
     MEMBERSHIP_SIGN_IN_MAX_REQUESTS_PER_IP: integerBetween(1, 100_000).default(30),
+    MEMBERSHIP_VERIFICATION_MAX_CODES_PER_MEMBER: integerBetween(1, 100).default(10),
+    MEMBERSHIP_SMS_MAX_CODES_PER_NUMBER: integerBetween(1, 100).default(5),
     MEMBERSHIP_HOUSEKEEPING_INTERVAL_MS: integerBetween(0, 86_400_000).default(3_600_000),
     MEMBERSHIP_OPERATOR_EMAILS: operatorEmails.optional(),
     MEMBERSHIP_REGION_STEWARDS: regionStewards.optional(),
@@ -167,6 +173,8 @@ export function membershipAuthConfigFrom(env: NodeJS.ProcessEnv, serviceConfig: 
     rateWindowSeconds: config.MEMBERSHIP_SIGN_IN_RATE_WINDOW_SECONDS,
     maxCodesPerAddress: config.MEMBERSHIP_SIGN_IN_MAX_CODES_PER_ADDRESS,
     maxSignInRequestsPerIp: config.MEMBERSHIP_SIGN_IN_MAX_REQUESTS_PER_IP,
+    maxVerificationCodesPerMember: config.MEMBERSHIP_VERIFICATION_MAX_CODES_PER_MEMBER,
+    maxCodesPerPhoneNumber: config.MEMBERSHIP_SMS_MAX_CODES_PER_NUMBER,
     housekeepingIntervalMs: config.MEMBERSHIP_HOUSEKEEPING_INTERVAL_MS,
     operatorEmails: config.MEMBERSHIP_OPERATOR_EMAILS ?? [],
     regionStewards: config.MEMBERSHIP_REGION_STEWARDS ?? new Map(),

@@ -2,11 +2,11 @@ import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { uuidV5 } from '@mutuo/contracts';
 import { normalizeContactValue } from '../domain/profile-values';
 
-type Purpose = 'email-address' | 'one-time-code' | 'client-ip';
+type Purpose = 'email-address' | 'phone-number' | 'one-time-code' | 'client-ip';
 
 /**
  * Keyed hashes (HMAC-SHA256) of low-entropy values that must be looked up without being stored: e-mail
- * addresses, six-digit codes, IP addresses. A stolen table cannot be reversed by trying every code or a list
+ * addresses, phone numbers, six-digit codes, IP addresses. A stolen table cannot be reversed by trying every code or a list
  * of addresses without MEMBERSHIP_HASH_SECRET. Each purpose gets its own key derived from the secret (HKDF),
  * so a hash of one kind is useless as another.
  */
@@ -15,13 +15,24 @@ export class KeyedHashes {
 
   constructor(secret: string) {
     const derive = (purpose: Purpose) => Buffer.from(hkdfSync('sha256', secret, 'mutuo-membership', purpose, 32));
-    this.keys = { 'email-address': derive('email-address'), 'one-time-code': derive('one-time-code'), 'client-ip': derive('client-ip') };
+    this.keys = {
+      'email-address': derive('email-address'),
+      'phone-number': derive('phone-number'),
+      'one-time-code': derive('one-time-code'),
+      'client-ip': derive('client-ip'),
+    };
   }
 
   /** Null when the text is not an e-mail address. Addresses that differ only in case hash the same. */
   emailAddress(address: string): Buffer | null {
     const normalized = normalizeContactValue('email', address);
     return normalized === null ? null : this.hmac('email-address', normalized.toLowerCase());
+  }
+
+  /** Null when the text is not a phone number; numbers written with spaces or dashes hash as their E.164 form. */
+  phoneNumber(number: string): Buffer | null {
+    const normalized = normalizeContactValue('phone', number);
+    return normalized === null ? null : this.hmac('phone-number', normalized);
   }
 
   /** Bound to the code's id: the same digits hash differently in every code. */

@@ -23,6 +23,8 @@ export interface CodeRecipient {
   /** Where to send it and in which language. */
   readonly address: string;
   readonly locale: string;
+  /** How: e-mail unless told (a phone channel's code goes by SMS). */
+  readonly deliverBy?: SignInCodeRequestedV1Data['channel'];
 }
 
 export interface CodeOwner {
@@ -108,13 +110,14 @@ export class OneTimeCodes {
       if (!recipient) return;
       // A sign-in belongs to no pod yet; a contact verification happens in the member's pod.
       const podId = purpose === 'sign-in' ? null : recipient.podId;
+      const channel = recipient.deliverBy ?? 'email';
       const data: SignInCodeRequestedV1Data = {
         deliveryId: codeId,
         purpose,
-        channel: 'email',
+        channel,
         locale: recipient.locale,
         expiresAt,
-        sealed: sealSignInCodeDelivery(this.config.codeDeliveryKey, { to: recipient.address, code: digits }, { deliveryId: codeId, purpose }),
+        sealed: sealSignInCodeDelivery(this.config.codeDeliveryKey, { to: recipient.address, code: digits }, { deliveryId: codeId, purpose, channel }),
       };
       await this.store.append(
         tx,

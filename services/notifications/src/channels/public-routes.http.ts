@@ -9,7 +9,7 @@ import { capPath } from '../shared/cap-path';
 import { DeliveryWorker } from '../shared/delivery/delivery.worker';
 import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../shared/channels/notifications.config';
-import { isValidSmsRequestSignature } from './sms-receipt-signature';
+import { isValidSmsRequestSignature } from '../shared/channels/sms-request-signature';
 import { SMS_STATUS_PATH } from '../shared/channels/sms.channel';
 
 /** The callback URLs we hand out carry ids as we write them, lowercase: anything else was not ours. */

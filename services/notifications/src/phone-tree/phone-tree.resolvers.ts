@@ -4,7 +4,7 @@ import { actingMember, commandMetadataFrom, requirePod, requireRole, type Subgra
 import { toGraphQLEnum, Clock } from '@mutuo/service-kit';
 import type { PhoneTreeState } from '../domain/phone-tree.decider';
 import { requireUuid } from '../shared/graphql-input';
-import { PhoneTreeHandler } from './phone-tree.handler';
+import { PhoneTreeHandler } from '../shared/phone-tree.handler';
 import type { Resolvers } from '../graphql/schema.types';
 
 const DISPATCHER_ROLES = ['dispatcher', 'coordinator', 'operator'];

@@ -4,3 +4,6 @@
 /** The delivery worker, area broadcasts, phone trees and public routes read deliveries across pods. */
 export const NOTIFICATIONS_SCAN_SETTING = 'mutuo.notifications_scan';
 export const NOTIFICATIONS_SCAN_VALUE = 'delivery-worker';
+
+/** Inbound texts find whose number wrote (recipients, pods) across pods; no other transaction sees those rows so. */
+export const NOTIFICATIONS_INBOUND_SMS_SCAN_VALUE = 'inbound-sms';

@@ -12,6 +12,7 @@ export interface RecipientProfile {
   readonly locales: readonly string[];
   readonly timeZone: string;
   readonly email: string | null;
+  /** Null too while the number has opted out of SMS (STOP): no message is decided or sent to it. */
   readonly phone: string | null;
   readonly locationCell: string | null;
   readonly quietHours: QuietHours | null;
@@ -44,7 +45,8 @@ export interface RecipientRow {
 }
 
 export const RECIPIENT_SELECT = `
-  select r.member_id, r.pod_id, r.display_name, r.preferred_language, r.languages, r.email, r.phone, r.location_cell,
+  select r.member_id, r.pod_id, r.display_name, r.preferred_language, r.languages, r.email,
+         case when exists (select 1 from sms_opt_outs o where o.phone = r.phone) then null else r.phone end as phone, r.location_cell,
          r.quiet_start, r.quiet_end, r.timezone, r.paused, r.erased_at,
          p.languages as pod_languages, p.timezone as pod_timezone,
          np.channels, np.digests, np.language, np.plain_language, np.emergencies_override_quiet_hours

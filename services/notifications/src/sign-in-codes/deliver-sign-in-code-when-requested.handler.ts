@@ -7,7 +7,7 @@ import { causeOf } from '../shared/delivery/notification-cause';
 import { deliveryIdFor } from '../shared/delivery/notification-dispatcher';
 
 /**
- * A one-time code from membership, delivered by e-mail with the same at-most-once guarantee as everything else.
+ * A one-time code from membership, delivered by e-mail (or, to verify a phone channel, by SMS) with the same at-most-once guarantee as everything else.
  * The address and code stay sealed in the delivery until the moment of sending; a code past its expiry is never sent.
  * (In development membership also logs the code, so sign-in works without any mail server.)
  */
@@ -20,18 +20,18 @@ export class DeliverSignInCodeWhenRequested {
 
   @EventPattern(SignInCodeRequestedV1.type)
   async handle(@Payload() event: ReceivedEvent<SignInCodeRequestedV1Data>): Promise<void> {
-    const { deliveryId: codeDeliveryId, purpose, locale, expiresAt, sealed } = event.data;
+    const { deliveryId: codeDeliveryId, purpose, channel, locale, expiresAt, sealed } = event.data;
     const cause = causeOf(event, this.clock);
     await this.deliveries.decide(
       event.em,
       {
-        deliveryId: deliveryIdFor(event.id, codeDeliveryId, 'email'),
+        deliveryId: deliveryIdFor(event.id, codeDeliveryId, channel),
         podId: event.podId,
         notificationId: null,
         causeEventId: event.id,
         kind: purpose === 'sign-in' ? 'sign-in-code' : 'contact-verification-code',
         recipient: { type: 'sealed-address' },
-        channel: 'email',
+        channel,
         content: { type: 'sealed-code', locale, codeDeliveryId, purpose, sealed },
         fallbackChannels: [],
         expiresAt,

@@ -1,5 +1,5 @@
 import { ConfigError } from '@mutuo/platform';
-import { notificationsConfigFrom } from './notifications.config';
+import { DEV_SMS_INBOUND_SECRET, notificationsConfigFrom } from './notifications.config';
 
 describe('notifications configuration', () => {
   it('has development defaults: no SMTP (e-mails are logged), no SMS, the development code key', () => {
@@ -25,9 +25,16 @@ describe('notifications configuration', () => {
       'MEMBERSHIP_CODE_DELIVERY_KEY',
       'NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
       'NOTIFICATIONS_PUBLIC_URL',
+      'NOTIFICATIONS_SMS_INBOUND_SECRET',
     ]) {
       expect((error as Error).message).toContain(variable);
     }
+  });
+
+  it('refuses the development inbound SMS secret in production', () => {
+    expect(() => notificationsConfigFrom({ NODE_ENV: 'production', NOTIFICATIONS_SMS_INBOUND_SECRET: DEV_SMS_INBOUND_SECRET })).toThrow(
+      /NOTIFICATIONS_SMS_INBOUND_SECRET must not be the development secret in production/,
+    );
   });
 
   it('wants all SMS variables or none, an E.164 sender, and a sending lease longer than a send may take', () => {

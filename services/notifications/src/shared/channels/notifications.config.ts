@@ -1,8 +1,11 @@
 import { codeDeliveryKeyFrom, codeDeliveryKeyProductionProblem, codeDeliveryKeyVariable, DEV_CODE_DELIVERY_KEY } from '@mutuo/contracts';
-import { integerBetween, loadConfig, nodeEnvironment } from '@mutuo/platform';
+import { integerBetween, loadConfig, MIN_SECRET_LENGTH, nodeEnvironment } from '@mutuo/platform';
 import { z } from 'zod';
 
 export const NOTIFICATIONS_CONFIG = Symbol('NOTIFICATIONS_CONFIG');
+
+/** Published so anyone can see it is development-only; production refuses it. */
+export const DEV_SMS_INBOUND_SECRET = 'mutuo-development-only-inbound-sms-secret';
 
 export interface NotificationsConfig {
   readonly production: boolean;
@@ -11,6 +14,8 @@ export interface NotificationsConfig {
   readonly mailFrom: string;
   /** Null in development without an SMS provider: SMS deliveries then fail over to the next channel. */
   readonly sms: { readonly apiUrl: string; readonly accountSid: string; readonly authToken: string; readonly from: string } | null;
+  /** Keys the HMAC the SMS provider signs inbound texts with (`X-Twilio-Signature` on `POST /public/sms/inbound`). */
+  readonly smsInboundSecret: string;
   /** How the outside world reaches this service's public routes (SMS receipts, CAP documents). */
   readonly publicUrl: string;
   readonly codeDeliveryKey: Buffer;
@@ -43,6 +48,7 @@ export const notificationsEnvironment = z
     NOTIFICATIONS_SMS_ACCOUNT_SID: z.string().min(1).max(64).optional(),
     NOTIFICATIONS_SMS_AUTH_TOKEN: z.string().min(8).max(256).optional(),
     NOTIFICATIONS_SMS_FROM: z.string().regex(E164, { message: 'must be an E.164 number like +351912345678' }).optional(),
+    NOTIFICATIONS_SMS_INBOUND_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
     NOTIFICATIONS_PUBLIC_URL: z.url({ message: 'must be a URL' }).default('http://localhost:4105'),
     MEMBERSHIP_CODE_DELIVERY_KEY: codeDeliveryKeyVariable(),
     NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: booleanVariable('false'),
@@ -74,6 +80,9 @@ export const notificationsEnvironment = z
     if (config.NOTIFICATIONS_SMTP_URL === undefined) fail('NOTIFICATIONS_SMTP_URL', 'is required in production');
     const deliveryKeyProblem = codeDeliveryKeyProductionProblem(config.MEMBERSHIP_CODE_DELIVERY_KEY);
     if (deliveryKeyProblem) fail('MEMBERSHIP_CODE_DELIVERY_KEY', deliveryKeyProblem);
+    if (config.NOTIFICATIONS_SMS_INBOUND_SECRET === undefined) fail('NOTIFICATIONS_SMS_INBOUND_SECRET', 'is required in production');
+    else if (config.NOTIFICATIONS_SMS_INBOUND_SECRET === DEV_SMS_INBOUND_SECRET)
+      fail('NOTIFICATIONS_SMS_INBOUND_SECRET', 'must not be the development secret in production');
     if (config.NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true') fail('NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'must be false in production');
     if (!config.NOTIFICATIONS_PUBLIC_URL.startsWith('https://')) fail('NOTIFICATIONS_PUBLIC_URL', 'must be https in production');
   });
@@ -94,6 +103,7 @@ export function notificationsConfigFrom(env: NodeJS.ProcessEnv): NotificationsCo
           from: config.NOTIFICATIONS_SMS_FROM!,
         }
       : null,
+    smsInboundSecret: config.NOTIFICATIONS_SMS_INBOUND_SECRET ?? DEV_SMS_INBOUND_SECRET,
     publicUrl: config.NOTIFICATIONS_PUBLIC_URL.replace(/\/$/, ''),
     codeDeliveryKey: config.MEMBERSHIP_CODE_DELIVERY_KEY ?? codeDeliveryKeyFrom(DEV_CODE_DELIVERY_KEY),
     webhookAllowHttp: config.NODE_ENV === 'development' || config.NODE_ENV === 'test',

@@ -13,4 +13,6 @@ export class AmbiguousSendError extends Error {
 
 export type ChannelResult = SendOutcome;
 
-export const notSent = (permanent: boolean, error: string): ChannelResult => ({ type: 'not-sent', permanent, error: error.slice(0, 500) });
+export type NotSent = Extract<ChannelResult, { type: 'not-sent' }>;
+
+export const notSent = (permanent: boolean, error: string): NotSent => ({ type: 'not-sent', permanent, error: error.slice(0, 500) });

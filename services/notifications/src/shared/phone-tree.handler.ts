@@ -3,12 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandMetadata } from '@mutuo/domain';
 import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName, type StoredEvent } from '@mutuo/event-store';
-import { FreshDeliveries, type FreshDelivery } from '../shared/delivery/fresh-deliveries';
-import { NotificationDispatcher } from '../shared/delivery/notification-dispatcher';
-import type { WorkerStep } from '../shared/delivery/delivery.worker';
-import { findActivePodMembers } from '../shared/recipient-directory';
+import { FreshDeliveries, type FreshDelivery } from './delivery/fresh-deliveries';
+import { NotificationDispatcher } from './delivery/notification-dispatcher';
+import type { WorkerStep } from './delivery/delivery.worker';
+import { findActivePodMembers } from './recipient-directory';
 import { phoneTreeDecider, type PhoneTreeCommand, type PhoneTreeEvent, type PhoneTreeState, type SystemCall } from '../domain/phone-tree.decider';
-import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from '../shared/policy-settings';
+import { NOTIFICATIONS_SCAN_SETTING, NOTIFICATIONS_SCAN_VALUE } from './policy-settings';
 
 export const phoneTreeStream = (podId: string) => streamName('phone-tree', podId, podId);
 
