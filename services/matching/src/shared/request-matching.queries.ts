@@ -11,6 +11,11 @@ export class RequestMatchingQueries {
     return inPodTransaction(this.em.fork(), podId, (tx) => tx.findOne(RequestMatchingSchema, { requestId }));
   }
 
+  /** Where matching stands for each of `requestIds` it has heard of, read in one query. */
+  forRequests(podId: string, requestIds: readonly string[]): Promise<RequestMatching[]> {
+    return inPodTransaction(this.em.fork(), podId, (tx) => tx.find(RequestMatchingSchema, { requestId: { $in: [...requestIds] } }));
+  }
+
   /** Who asked, as far as matching knows (null when unknown here or erased). */
   requesterOf(podId: string, requestId: string): Promise<string | null> {
     return inPodTransaction(this.em.fork(), podId, async (tx) => {
