@@ -219,11 +219,15 @@ async function countTransactionsPerPage(
   const caller = async () => {
     while (next++ < COUNTED_PAGES) {
       const { status, body } = await page();
-      if (status !== 200 || body.errors) failed++;
+      if (status !== 200 || body.errors) {
+        failed++;
+        lastError = `${status} ${JSON.stringify(body.errors)}`;
+      }
     }
   };
+  let lastError = '';
   await Promise.all(Array.from({ length: CONNECTIONS }, caller));
-  if (failed > 0) progress(`${failed} of the counted pages failed`);
+  if (failed > 0) progress(`${failed} of the counted pages failed, the last with ${lastError}`);
   await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_MS));
   const busyEnd = await read();
   const busyMs = nowMs() - busyStartedAt;
