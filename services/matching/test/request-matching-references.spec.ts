@@ -7,9 +7,15 @@ import { MatchingTestBus } from './matching-test-bus';
 
 const REGION = 'test-region';
 const PAGE = 20;
-const ENTITIES = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Request { id matching { state candidateCount } } } }`;
+const ENTITIES = `query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Request { id matching { state candidateCount } suggestions { id } match { id } } }
+}`;
+/** What a page's Request fields read: statuses, suggestions, who asked (to see whom suggestions show to) and matches. */
+const READ_MODELS = ['request_matching', 'suggestions_view', 'tracked_requests', 'matches_view'] as const;
 
-type Entities = { _entities: { id: string; matching: { state: string; candidateCount: number } }[] };
+type Entities = {
+  _entities: { id: string; matching: { state: string; candidateCount: number }; suggestions: { id: string }[]; match: { id: string } | null }[];
+};
 
 /**
  * A page of requests through the gateway asks matching for every row's status in one `_entities` call: matching
@@ -79,11 +85,11 @@ describe('Request.matching for a page of references', () => {
     return result.data!._entities;
   }
 
-  /** Every statement of the service's pool while `work` runs, and those of them that read request_matching. */
-  async function statementsDuring<T>(work: () => Promise<T>): Promise<{ answer: T; reads: string[] }> {
-    const reads: string[] = [];
+  /** The statements of the service's pool that read each read model while `work` runs. */
+  async function statementsDuring<T>(work: () => Promise<T>): Promise<{ answer: T; reads: Record<string, number> }> {
+    const reads: Record<string, number> = Object.fromEntries(READ_MODELS.map((table) => [table, 0]));
     const stop = onStatement(sut.service.orm.em, (sql) => {
-      if (/from "request_matching"/.test(sql)) reads.push(sql);
+      for (const table of READ_MODELS) if (new RegExp(`from "?${table}"?\\s`).test(sql)) reads[table]!++;
     });
     try {
       return { answer: await work(), reads };
@@ -92,7 +98,7 @@ describe('Request.matching for a page of references', () => {
     }
   }
 
-  it('reads the statuses of a whole page in one query, with the same answer as one reference at a time', async () => {
+  it('reads each read model once for a whole page, with the same answer as one reference at a time', async () => {
     const page = await statementsDuring(() => entities(requestIds));
     const oneByOne = await statementsDuring(async () => {
       const answers: Entities['_entities'] = [];
@@ -100,11 +106,12 @@ describe('Request.matching for a page of references', () => {
       return answers;
     });
 
-    expect(page.reads).toHaveLength(1);
-    expect(oneByOne.reads).toHaveLength(PAGE);
+    expect(page.reads).toEqual(Object.fromEntries(READ_MODELS.map((table) => [table, 1])));
+    expect(oneByOne.reads).toEqual(Object.fromEntries(READ_MODELS.map((table) => [table, PAGE])));
     expect(page.answer).toEqual(oneByOne.answer);
     expect(page.answer.map((request) => request.id)).toEqual(requestIds);
     expect(page.answer.every((request) => request.matching.state === 'NO_CANDIDATES' && request.matching.candidateCount === 0)).toBe(true);
+    expect(page.answer.every((request) => request.suggestions.length === 0 && request.match === null)).toBe(true);
   });
 
   it("answers pending for requests it has not heard of, another pod's and ids that are no UUID, without failing the others", async () => {
