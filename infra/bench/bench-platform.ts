@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { dropDatabase, ensureAppRole } from '@mutuo/platform';
+import { dropDatabase, ensureAppRole, es256SigningKeyFromPem, type DevTokenSigning } from '@mutuo/platform';
 import { TEST_POSTGRES_URL, deleteStreamsWithPrefix, freePort, natsTestPrefix, stopChildProcess, uniqueSuffix } from '@mutuo/testing';
 import { benchBaseEnv, runBenchScriptToEnd, spawnBenchScript, UNLIMITED_CALLERS, waitUntilChildReady, type BenchChild } from './bench-child-process';
 
@@ -14,6 +14,8 @@ import type { CleanupStack } from './bench-environment';
 /** Six processes compiling TypeScript at once on a loaded machine can take minutes. */
 const START_TIMEOUT_MS = 300_000;
 
+const GATEWAY_SECRET = 'bench-gateway-secret-0123456789abcdef0123';
+
 export const PLATFORM_SERVICES = ['membership', 'requests', 'matching', 'funds', 'notifications'] as const;
 
 export interface BenchPlatform {
@@ -23,6 +25,12 @@ export interface BenchPlatform {
   readonly databases: readonly string[];
   readonly natsPrefix: string;
   readonly gatewayUrl: string;
+  /** Each service's own GraphQL URL (it answers callers that send the gateway secret). */
+  readonly subgraphUrls: Readonly<Record<(typeof PLATFORM_SERVICES)[number], string>>;
+  /** The gateway's shared secret, for calling a subgraph directly as the gateway does. */
+  readonly gatewaySecret: string;
+  /** Membership's signing key: `mintDevToken(claims, platform.signing)` makes tokens every service accepts. */
+  readonly signing: DevTokenSigning;
 }
 
 /**
@@ -30,7 +38,7 @@ export interface BenchPlatform {
  * one NATS prefix, and the gateway in front of them; membership signs tokens with a key made for the run. Everything
  * is removed by `cleanup`.
  */
-export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPlatform> {
+export async function startBenchPlatform(cleanup: CleanupStack, options: { readonly gatewayEnv?: NodeJS.ProcessEnv } = {}): Promise<BenchPlatform> {
   const suffix = uniqueSuffix();
   const natsPrefix = natsTestPrefix();
   const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -41,7 +49,7 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     ...benchBaseEnv(),
     JWT_JWKS_URL: `${membershipUrl}/.well-known/jwks.json`,
     JWT_ALGORITHMS: 'ES256',
-    GATEWAY_SHARED_SECRET: 'bench-gateway-secret-0123456789abcdef0123',
+    GATEWAY_SHARED_SECRET: GATEWAY_SECRET,
     NATS_PREFIX: natsPrefix,
     REGION: 'bench',
     // E.g. `--require ./infra/bench/idle-profile.preload.js` to see where an idle service's CPU goes (see that file).
@@ -85,10 +93,21 @@ export async function startBenchPlatform(cleanup: CleanupStack): Promise<BenchPl
     ...UNLIMITED_CALLERS,
     PORT: String(gatewayPort),
     HOST: '127.0.0.1',
+    ...options.gatewayEnv,
     ...Object.fromEntries(PLATFORM_SERVICES.map((service, index) => [`SUBGRAPH_${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`])),
   });
   cleanup.defer('stop gateway', () => stopChildProcess(gateway.process));
   await waitUntilChildReady(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`, START_TIMEOUT_MS);
   processes.push(gateway);
-  return { processes, databases, natsPrefix, gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql` };
+  return {
+    processes,
+    databases,
+    natsPrefix,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`,
+    subgraphUrls: Object.fromEntries(
+      PLATFORM_SERVICES.map((service, index) => [service, `http://127.0.0.1:${ports[index]}/graphql`]),
+    ) as BenchPlatform['subgraphUrls'],
+    gatewaySecret: GATEWAY_SECRET,
+    signing: { key: es256SigningKeyFromPem(signingKeyPem) },
+  };
 }

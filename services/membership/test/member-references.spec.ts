@@ -8,11 +8,14 @@ const DIRECTORY = `query($podId: ID!) { pod(id: $podId) { members(first: 100) { 
 
 type Entities = { _entities: ({ id: string; displayName: string } | null)[] };
 
-/** Reads of the members read model, counted where every statement of the service's database passes. */
+/**
+ * Reads of the members read model and of blocks (what a reference needs to be answered), counted where every
+ * statement of the service's database passes.
+ */
 function countMemberReads(sut: ServiceUnderTest): { count: () => number; stop: () => void } {
   const statements: string[] = [];
   const stop = onStatement(sut.service.orm.em, (sql) => {
-    if (/from "members"/.test(sql)) statements.push(sql);
+    if (/from "?(members|member_blocks)"?\s/.test(sql)) statements.push(sql);
   });
   return { count: () => statements.length, stop };
 }
@@ -77,4 +80,21 @@ describe('Member references from the gateway (real PostgreSQL and NATS)', () => 
     expect(batched.count()).toBe(1);
     expect(single.count()).toBe(MEMBERS);
   }, 120_000);
+
+  it('hides members in a block with the viewer, still in one query for the whole batch', async () => {
+    const blocker = await sut.token('person-1', podId, ['member']);
+    await ok(blocker, 'mutation($id: ID!) { blockMember(memberId: $id) { blocked } }', { id: memberIds[0] });
+    const representations = memberIds.slice(0, 5).map((id) => ({ __typename: 'Member', id }));
+    await waitFor(async () => (await ok<Entities>(viewer, ENTITIES, { representations: [representations[1]] }))._entities[0] === null, {
+      description: 'the block in the read model',
+    });
+
+    const reads = countMemberReads(sut);
+    const seen = await ok<Entities>(viewer, ENTITIES, { representations });
+    reads.stop();
+
+    expect(seen._entities.map((member) => member?.id ?? null)).toEqual([memberIds[0], null, memberIds[2], memberIds[3], memberIds[4]]);
+    expect(reads.count()).toBe(1);
+    await ok(blocker, 'mutation($id: ID!) { unblockMember(memberId: $id) { blocked } }', { id: memberIds[0] });
+  }, 60_000);
 });

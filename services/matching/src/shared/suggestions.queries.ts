@@ -4,6 +4,9 @@ import { inPodTransaction, query } from '@mutuo/event-store';
 import { DEADLINE_SQL } from '../shared/escalation-deadlines.sql';
 import type { ScoreParts } from '../domain/helper-scoring';
 
+/** `request_id in (...)` for a list passed as one JSON parameter. */
+export const REQUEST_IN_LIST = 'request_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))';
+
 export interface SuggestionRow {
   suggestion_id: string;
   request_id: string;
@@ -58,10 +61,15 @@ export interface UnmatchedRow {
 export class SuggestionsQueries {
   constructor(private readonly em: EntityManager) {}
 
-  /** A request's suggestions, best first. The helper's own pod sees only the suggestions addressed to its members. */
-  forRequest(podId: string, requestId: string): Promise<SuggestionRow[]> {
+  /**
+   * The suggestions of each of `requestIds` (a page of federated Requests) in one query, each request's best first. The
+   * helper's own pod sees only the suggestions addressed to its members.
+   */
+  forRequests(podId: string, requestIds: readonly string[]): Promise<SuggestionRow[]> {
     return this.read(podId, (tx) =>
-      query<SuggestionRow>(tx, 'select * from suggestions_view where request_id = ? order by round desc, score desc, suggestion_id', [requestId]),
+      query<SuggestionRow>(tx, `select * from suggestions_view where ${REQUEST_IN_LIST} order by round desc, score desc, suggestion_id`, [
+        JSON.stringify(requestIds),
+      ]),
     );
   }
 
@@ -79,11 +87,13 @@ export class SuggestionsQueries {
     );
   }
 
-  currentMatchForRequest(podId: string, requestId: string): Promise<MatchRow | undefined> {
-    return this.read(podId, async (tx) => {
-      const rows = await query<MatchRow>(tx, 'select * from matches_view where request_id = ? order by matched_at desc limit 1', [requestId]);
-      return rows[0];
-    });
+  /** The latest match of each of `requestIds` that has one, in one query. */
+  currentMatchesForRequests(podId: string, requestIds: readonly string[]): Promise<MatchRow[]> {
+    return this.read(podId, (tx) =>
+      query<MatchRow>(tx, `select distinct on (request_id) * from matches_view where ${REQUEST_IN_LIST} order by request_id, matched_at desc`, [
+        JSON.stringify(requestIds),
+      ]),
+    );
   }
 
   currentMatchForOffer(podId: string, offerId: string): Promise<MatchRow | undefined> {

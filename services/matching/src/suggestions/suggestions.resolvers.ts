@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { DomainRuleViolation } from '@mutuo/domain';
-import { actingMember, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
+import { DomainRuleViolation, isUuid } from '@mutuo/domain';
+import { actingMember, batchLoader, perRequest, requirePod, requireScope, type SubgraphContext } from '@mutuo/platform';
 import { Clock, toGraphQLEnum } from '@mutuo/service-kit';
 import { z } from 'zod';
 import { DISPATCH_ROLES } from '../shared/dispatch-roles';
@@ -21,6 +21,22 @@ export function suggestionsResolvers(app: INestApplication) {
     return { podId, memberId, dispatcher: roles.some((role) => (DISPATCH_ROLES as readonly string[]).includes(role)) };
   };
 
+  // The gateway sends every Request of a page in one call: each field's reads become one query for the page.
+  // An id that is no UUID names no request here; it must not fail the query of the others.
+  const ofRequests = perRequest((ctx: SubgraphContext) => {
+    const { podId } = requirePod(ctx);
+    return {
+      suggestions: batchLoader(async (ids) => {
+        const byRequest = new Map<string, SuggestionRow[]>();
+        for (const row of await suggestions.forRequests(podId, ids.filter(isUuid)))
+          byRequest.set(row.request_id, [...(byRequest.get(row.request_id) ?? []), row]);
+        return byRequest;
+      }),
+      requester: batchLoader((ids) => queries.requestersOf(podId, ids.filter(isUuid))),
+      match: batchLoader(async (ids) => new Map((await suggestions.currentMatchesForRequests(podId, ids.filter(isUuid))).map((row) => [row.request_id, row]))),
+    };
+  });
+
   /** The requester and the pod's dispatchers see every suggestion of a request; anyone else only those addressed to them. */
   const visibleTo = (ctx: SubgraphContext, rows: SuggestionRow[], requesterMemberId: string | null) => {
     const me = caller(ctx);
@@ -32,14 +48,13 @@ export function suggestionsResolvers(app: INestApplication) {
     Request: {
       suggestions: async (request: { id: string }, _: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
-        const { podId } = requirePod(ctx);
-        const rows = await suggestions.forRequest(podId, request.id);
-        const requester = await queries.requesterOf(podId, request.id);
-        return visibleTo(ctx, rows, requester);
+        const loaders = ofRequests(ctx);
+        const [rows, requester] = await Promise.all([loaders.suggestions.load(request.id), loaders.requester.load(request.id)]);
+        return visibleTo(ctx, rows ?? [], requester ?? null);
       },
       match: async (request: { id: string }, _: unknown, ctx: SubgraphContext) => {
         requireScope(ctx, 'requests:read');
-        return matchNode(await suggestions.currentMatchForRequest(requirePod(ctx).podId, request.id), ctx);
+        return matchNode(await ofRequests(ctx).match.load(request.id), ctx);
       },
     },
     Offer: {

@@ -43,7 +43,13 @@ export function membershipResolvers(app: INestApplication) {
     return {
       region: batchLoader(async (ids) => byId(await regions.byIds(ids))),
       pod: batchLoader(async (ids) => (podId ? byId(await pods.byIds(podId, ids)) : new Map())),
-      member: batchLoader(async (ids) => (podId ? byId(await members.byIds(podId, ids)) : new Map())),
+      // Blocks with the viewer come in the same query, so the privacy check of each member reads nothing more.
+      member: batchLoader(async (ids) => {
+        if (!podId) return new Map();
+        const seen = await members.byIdsSeenBy(podId, privacy.viewer(ctx).memberId, ids);
+        privacy.rememberBlocks(ctx, seen);
+        return new Map(seen.map(({ member }) => [member.id, member]));
+      }),
     };
   });
 

@@ -5,6 +5,7 @@ import { batchLoader, perRequest, type RequestContext } from '@mutuo/platform';
 import type { GeoPoint } from '@mutuo/domain';
 import type { ContactChannelKind } from '../domain/profile-values';
 import type { ContactChannelDetails, MemberParent } from './member-details';
+import type { MemberSeen } from './member.queries';
 import { MEMBER_IN_LIST, MemberSettingsQueries } from './member-settings.queries';
 import { canSeeContactChannels, canSeePrivateDetails, viewerOf, type Viewer } from './member-visibility';
 
@@ -72,6 +73,15 @@ export class MemberPrivacy {
     if (viewer.podId !== member.podId) return (await counterparts()).get(member.id) === member.podId ? member : null;
     if (viewer.memberId === member.id) return member;
     return (await blocked.load(member.id)) ? null : member;
+  }
+
+  /**
+   * Keeps what a read of members already said about blocks with the viewer (MemberQueries.byIdsSeenBy), so
+   * `visibleMember` asks the database nothing more for them.
+   */
+  rememberBlocks(ctx: RequestContext, seen: readonly MemberSeen[]): void {
+    const { blocked } = this.for(ctx);
+    for (const { member, blockedWithViewer } of seen) blocked.prime(member.id, blockedWithViewer);
   }
 
   /** Null unless the viewer may see the member's channels (canSeeContactChannels); then their channels, preferred one first. */
