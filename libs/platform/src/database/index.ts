@@ -4,3 +4,4 @@ export * from './run-migrations';
 export * from './database-check';
 export * from './pod-isolation-check';
 export * from './migration-status';
+export * from './connection-url';
