@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run test:images` (kept out of `npm test`: minutes, and it needs root for podman and debootstrap).
-# Builds the local Node 24 base (once per machine), the six images from infra/images/Dockerfile, checks what the
+# Builds the local Node 24 base (once per machine) and the six images (build-images.sh), checks what the
 # runtime images hold, then runs the walking skeleton against them as containers (infra/images/skeleton/).
 #   MUTUO_IMAGES_NO_CACHE=1   build the images without podman's layer cache (a cold build)
 #   MUTUO_IMAGE_TAG=dev       the tag given to localhost/mutuo-<project>
@@ -17,22 +17,7 @@ DEV_ONLY=(typescript jest nx eslint prettier @swc/jest tsc-alias embedded-postgr
 started=$SECONDS
 elapsed() { echo "$((SECONDS - $1)) s"; }
 
-t=$SECONDS
-MUTUO_BASE_IMAGE="$BASE_IMAGE" bash infra/images/build-base.sh
-echo "test-images: base image ready in $(elapsed "$t")"
-
-t=$SECONDS
-cache_flag=()
-[[ "${MUTUO_IMAGES_NO_CACHE:-}" == "1" ]] && cache_flag=(--no-cache)
-for project in "${PROJECTS[@]}"; do
-  # --format docker keeps the HEALTHCHECK (the OCI image format has no field for it); --network host lets npm ci reach
-  # the registry from the build containers.
-  podman build --quiet --format docker --network host "${cache_flag[@]}" \
-    -f infra/images/Dockerfile --build-arg "NODE_IMAGE=$BASE_IMAGE" --build-arg "SERVICE=$project" \
-    -t "localhost/mutuo-$project:$TAG" . >/dev/null
-  echo "test-images: built localhost/mutuo-$project:$TAG ($(elapsed "$t") so far)"
-done
-echo "test-images: six images built in $(elapsed "$t")"
+bash infra/images/build-images.sh
 
 problems=0
 for project in "${PROJECTS[@]}"; do

@@ -74,6 +74,12 @@ describe('infra/compose/compose.yaml', () => {
     }
   });
 
+  it('writes healthchecks whose arguments hold no whitespace (podman 4.3 re-splits them on it)', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const argument of service.healthcheck?.test ?? []) expect([name, argument]).toEqual([name, argument.replace(/\s/g, '')]);
+    }
+  });
+
   it('starts a service once migrations and streams are done, and the gateway once every service is healthy', () => {
     for (const name of SERVICES) {
       const service = compose.services[name]!;

@@ -27,6 +27,7 @@ import {
   databaseNameOf,
   PendingMigrationsError,
   pendingMigrations,
+  databaseUrlWithPassword,
   HealthModule,
   loadConfig,
   MetricsModule,
@@ -141,7 +142,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     const relay = new OutboxRelay({
       entityManager: orm.em,
       nats: nc,
-      lockConnection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
+      lockConnection: databaseUrlWithPassword(config.DATABASE_URL, config.DATABASE_APP_PASSWORD),
       lockName: outboxRelayLockName(definition.name),
       pollIntervalMs: options.pollIntervalMs,
       idlePollIntervalMs: IDLE_POLL_INTERVAL_MS,
@@ -158,7 +159,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     metrics.projections.observe(projections);
     // Another instance's append wakes this one's relay and projections, as this instance's own appends do.
     const appendListener = new AppendListener({
-      connection: { connectionString: config.DATABASE_URL, password: config.DATABASE_APP_PASSWORD },
+      connection: databaseUrlWithPassword(config.DATABASE_URL, config.DATABASE_APP_PASSWORD),
       onAppended: () => {
         relay.nudge();
         projections.nudge();

@@ -5,3 +5,4 @@ export * from './database-check';
 export * from './pod-isolation-check';
 export * from './migration-status';
 export * from './pending-migrations';
+export * from './connection-url';
