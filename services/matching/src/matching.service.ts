@@ -5,6 +5,7 @@ import { matchingPersonalDataCodec } from './erasure/personal-data.policy';
 import { matchingResolvers } from './graphql/matching.resolvers';
 import { MatchingModule } from './matching.module';
 import { publishMatchingEvent } from './matching.publish';
+import { ESCALATION_WITHDRAWAL_MIGRATION } from './migrations/escalation-withdrawal.migration';
 import { HELPER_AVAILABILITY_MIGRATION } from './migrations/helper-availability.migration';
 import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
 import { REQUESTER_PRIVACY_MIGRATION } from './migrations/requester-privacy.migration';
@@ -29,6 +30,7 @@ export const matchingService: ServiceDefinition = {
     REQUESTER_PRIVACY_MIGRATION,
     PERSONAL_DATA_PROTECTION_MIGRATION,
     IDEMPOTENCY_KEYS_MIGRATION,
+    ESCALATION_WITHDRAWAL_MIGRATION,
   ],
   projections: [requestMatchingProjection, suggestionsProjection, podMatchingSettingsProjection],
   module: MatchingModule,
