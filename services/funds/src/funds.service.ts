@@ -7,6 +7,7 @@ import { FundsModule } from './funds.module';
 import { publishFundsEvent } from './funds.publish';
 import { fundsResolvers } from './graphql/funds.resolvers';
 import { ledgerProjection } from './ledger/ledger.projection';
+import { CLEARING_CLOSURE_MIGRATION } from './migrations/clearing-closure.migration';
 import { FUNDS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { LedgerSchema } from './migrations/ledger.migration';
 import { POD_MEMBERS_MIGRATION } from './migrations/pod-members.migration';
@@ -18,7 +19,13 @@ export const fundsService: ServiceDefinition = {
   defaultPort: 4104,
   schemaPath: join(__dirname, 'schema.graphql'),
   entities: [],
-  migrations: [...FUNDS_MIGRATIONS, { name: 'Migration20261126000000_ledger', class: LedgerSchema }, POD_MEMBERS_MIGRATION, IDEMPOTENCY_KEYS_MIGRATION],
+  migrations: [
+    ...FUNDS_MIGRATIONS,
+    { name: 'Migration20261126000000_ledger', class: LedgerSchema },
+    POD_MEMBERS_MIGRATION,
+    IDEMPOTENCY_KEYS_MIGRATION,
+    CLEARING_CLOSURE_MIGRATION,
+  ],
   projections: [ledgerProjection, disbursementsProjection, contributionsProjection, roleHoldersProjection],
   module: FundsModule,
   consumesEvents: true,

@@ -22,7 +22,9 @@ export type AccountKind =
   | 'EXTERNAL_SOURCE'
   | 'EXTERNAL_SINK'
   | 'FEES'
-  | 'CLEARING';
+  | 'CLEARING'
+  /** What the pod and another owed each other when one of them left the region they shared (docs/funds.md). */
+  | 'SETTLED_CLEARING';
 
 export type TransferKind =
   | 'CONTRIBUTION'
@@ -32,7 +34,9 @@ export type TransferKind =
   | 'TIME_GIFT'
   | 'POOL_GRANT'
   | 'CLEARING'
-  | 'REVERSAL';
+  | 'REVERSAL'
+  /** Carries a clearing balance to the settled-clearing account when a pod leaves the region. */
+  | 'CLEARING_SETTLEMENT';
 
 export type Account = {
   __typename?: 'Account';
@@ -231,6 +235,17 @@ export type ClearingLine = {
   owedMinutes: Scalars['Float']['output'];
 };
 
+/** Clearing closed when this pod or the other left the region they shared: carried whole, no longer moved by clearing. */
+export type SettledClearingLine = {
+  __typename?: 'SettledClearingLine';
+  counterpartyPodId: Scalars['ID']['output'];
+  /** Positive: the caller's pod owes the other pod these minutes; negative: it is owed them. */
+  owedMinutes: Scalars['Float']['output'];
+  /** The region the clearing closed in. */
+  regionId: Scalars['ID']['output'];
+  settledAt: Scalars['String']['output'];
+};
+
 export type PodClearingNet = {
   __typename?: 'PodClearingNet';
   podId: Scalars['ID']['output'];
@@ -276,6 +291,8 @@ export type Query = {
   fundsReportTrace: Array<Transfer>;
   /** What each pod of the caller's region owes the others in hours. */
   clearingPosition: RegionClearingPosition;
+  /** The caller's pod's clearing closed when it or another pod left a region: what stays owed between them, by pod. */
+  settledClearing: Array<SettledClearingLine>;
 };
 
 
@@ -584,6 +601,7 @@ export type ResolversTypes = {
   ReportNamedDonor: ResolverTypeWrapper<any>;
   PublicFundsReport: ResolverTypeWrapper<any>;
   ClearingLine: ResolverTypeWrapper<any>;
+  SettledClearingLine: ResolverTypeWrapper<any>;
   PodClearingNet: ResolverTypeWrapper<any>;
   RegionClearingPosition: ResolverTypeWrapper<any>;
   Pod: ResolverTypeWrapper<any>;
@@ -626,6 +644,7 @@ export type ResolversParentTypes = {
   ReportNamedDonor: any;
   PublicFundsReport: any;
   ClearingLine: any;
+  SettledClearingLine: any;
   PodClearingNet: any;
   RegionClearingPosition: any;
   Pod: any;
@@ -806,6 +825,13 @@ export type ClearingLineResolvers<ContextType = SubgraphContext, ParentType exte
   owedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type SettledClearingLineResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SettledClearingLine'] = ResolversParentTypes['SettledClearingLine']> = {
+  counterpartyPodId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  owedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  regionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  settledAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type PodClearingNetResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PodClearingNet'] = ResolversParentTypes['PodClearingNet']> = {
   podId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   netOwedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -841,6 +867,7 @@ export type QueryResolvers<ContextType = SubgraphContext, ParentType extends Res
   publicFundsReport?: Resolver<ResolversTypes['PublicFundsReport'], ParentType, ContextType, RequireFields<QueryPublicFundsReportArgs, 'podId' | 'period'>>;
   fundsReportTrace?: Resolver<Array<ResolversTypes['Transfer']>, ParentType, ContextType, RequireFields<QueryFundsReportTraceArgs, 'period' | 'figure'>>;
   clearingPosition?: Resolver<ResolversTypes['RegionClearingPosition'], ParentType, ContextType>;
+  settledClearing?: Resolver<Array<ResolversTypes['SettledClearingLine']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -876,6 +903,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   ReportNamedDonor?: ReportNamedDonorResolvers<ContextType>;
   PublicFundsReport?: PublicFundsReportResolvers<ContextType>;
   ClearingLine?: ClearingLineResolvers<ContextType>;
+  SettledClearingLine?: SettledClearingLineResolvers<ContextType>;
   PodClearingNet?: PodClearingNetResolvers<ContextType>;
   RegionClearingPosition?: RegionClearingPositionResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;
