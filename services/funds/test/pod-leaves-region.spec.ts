@@ -139,4 +139,17 @@ describe('funds when a pod leaves its region (real PostgreSQL and NATS)', () => 
     expect(clearingPosition).toMatchObject({ regionId: otherRegionId, netMinutes: 0 });
     expect(clearingPosition.lines.every((line) => line.podId === podB)).toBe(true);
   });
+
+  it('posts the hours of a match made before the departure and fulfilled after it to the settled accounts: no new clearing with the old region', async () => {
+    await helpedAcrossPods(hugo, podB, 15);
+    const settled = async (podId: string, name: string) =>
+      (await gql<{ settledClearing: { counterpartyPodId: string; owedMinutes: number }[] }>(podId, name, SETTLED)).settledClearing;
+    expect(await settled(podA, 'ana')).toEqual([expect.objectContaining({ counterpartyPodId: podB, owedMinutes: 105 })]);
+    expect(await settled(podB, 'hugo')).toEqual([expect.objectContaining({ counterpartyPodId: podA, owedMinutes: -105 })]);
+    const { clearingPosition } = await gql<Position>(podA, 'ana', POSITION);
+    expect(clearingPosition.lines).toEqual(expect.arrayContaining([{ podId: podA, counterpartyPodId: podB, owedMinutes: 0 }]));
+    expect(clearingPosition.netMinutes).toBe(0);
+    const totals = await h.adminQuery<{ total: string }>(`select sum(balance_minor)::text as total from accounts where unit = 'HOUR' group by pod_id`);
+    expect(totals.map((row) => row.total)).toEqual(['0', '0', '0']);
+  });
 });

@@ -12,8 +12,8 @@ export interface ClearingLine {
 export interface SettledClearingLine {
   counterpartyPodId: string;
   owedMinutes: number;
-  regionId: string;
-  settledAt: string;
+  regionId: string | null;
+  settledAt: string | null;
 }
 
 export interface RegionClearingPosition {
@@ -64,16 +64,16 @@ export class ClearingPositionQueries {
     };
   }
 
-  /** The pod's settled-clearing accounts, each with the region and time of the departure that settled it. */
+  /** The pod's settled-clearing accounts, each with the region and time of the departure that carried its balance. */
   async settled(podId: string): Promise<SettledClearingLine[]> {
     const rows = await inPodTransaction(this.em.fork(), podId, (tx) =>
-      query<{ counterparty_pod_id: string; balance_minor: string; region_id: string; settled_at: Date }>(
+      query<{ counterparty_pod_id: string; balance_minor: string; region_id: string | null; settled_at: Date | null }>(
         tx,
         `select a.counterparty_pod_id, a.balance_minor::text, t.source_id as region_id, t.posted_at as settled_at
          from accounts a
-         join lateral (select source_id, posted_at from transfers t
-                       where t.kind = 'clearing-settlement' and (t.debit_account_id = a.id or t.credit_account_id = a.id)
-                       order by t.seq desc limit 1) t on true
+         left join lateral (select source_id, posted_at from transfers t
+                            where t.kind = 'clearing-settlement' and (t.debit_account_id = a.id or t.credit_account_id = a.id)
+                            order by t.seq desc limit 1) t on true
          where a.kind = 'settled-clearing' and a.pod_id = ?
          order by a.counterparty_pod_id`,
         [podId],
@@ -83,7 +83,7 @@ export class ClearingPositionQueries {
       counterpartyPodId: row.counterparty_pod_id,
       owedMinutes: Number(row.balance_minor),
       regionId: row.region_id,
-      settledAt: new Date(row.settled_at).toISOString(),
+      settledAt: row.settled_at ? new Date(row.settled_at).toISOString() : null,
     }));
   }
 }

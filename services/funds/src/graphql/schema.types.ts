@@ -241,9 +241,10 @@ export type SettledClearingLine = {
   counterpartyPodId: Scalars['ID']['output'];
   /** Positive: the caller's pod owes the other pod these minutes; negative: it is owed them. */
   owedMinutes: Scalars['Float']['output'];
-  /** The region the clearing closed in. */
-  regionId: Scalars['ID']['output'];
-  settledAt: Scalars['String']['output'];
+  /** The region the clearing closed in; null when there was nothing to carry then, only hours of a match fulfilled since. */
+  regionId?: Maybe<Scalars['ID']['output']>;
+  /** When it was carried; null as for regionId. */
+  settledAt?: Maybe<Scalars['String']['output']>;
 };
 
 export type PodClearingNet = {
@@ -828,8 +829,8 @@ export type ClearingLineResolvers<ContextType = SubgraphContext, ParentType exte
 export type SettledClearingLineResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SettledClearingLine'] = ResolversParentTypes['SettledClearingLine']> = {
   counterpartyPodId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  regionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  settledAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  regionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  settledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PodClearingNetResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PodClearingNet'] = ResolversParentTypes['PodClearingNet']> = {
