@@ -70,6 +70,7 @@ describe('contractRegistry', () => {
         'membership.member-unblocked.v1',
         'membership.pod-application-declined.v1',
         'membership.pod-created.v1',
+        'membership.pod-joined-region.v1',
         'membership.pod-left-region.v1',
         'membership.pod-settings-changed.v1',
         'membership.region-created.v1',

@@ -1,4 +1,4 @@
-import { MemberLeftV1, PodApplicationDeclinedV1, PodLeftRegionV1, PodSettingsChangedV1 } from './membership-pods.contracts';
+import { MemberLeftV1, PodApplicationDeclinedV1, PodJoinedRegionV1, PodLeftRegionV1, PodSettingsChangedV1 } from './membership-pods.contracts';
 import { PodCreatedV1 } from './membership.contracts';
 
 const podId = '2b3c4d5e-6f70-4b9c-8d1e-2f3a4b5c6d7e';
@@ -23,6 +23,13 @@ describe('membership pod contracts', () => {
     expect(MemberLeftV1.type).toBe('membership.member-left.v1');
     expect(MemberLeftV1.parse({ memberId, podId, leftAt: at }).ok).toBe(true);
     expect(issuePaths(MemberLeftV1.parse({ memberId: 'bo', podId, leftAt: at }))).toEqual(['memberId']);
+  });
+
+  it('pod-joined-region names the new region and may carry where the pod works', () => {
+    const joined = { podId, regionId, joinedAt: at };
+    expect(PodJoinedRegionV1.type).toBe('membership.pod-joined-region.v1');
+    expect(PodJoinedRegionV1.parse(joined)).toEqual({ ok: true, data: joined });
+    expect(issuePaths(PodJoinedRegionV1.parse({ ...joined, regionId: 'north', joinedAt: 'now' }))).toEqual(['regionId', 'joinedAt']);
   });
 
   it('pod-settings-changed carries the settings in full, in their kebab-case values', () => {

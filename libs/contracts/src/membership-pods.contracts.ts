@@ -51,6 +51,23 @@ export const PodLeftRegionV1 = defineContract({
 });
 export type PodLeftRegionV1Data = ContractData<typeof PodLeftRegionV1>;
 
+/**
+ * A pod outside any region (it left one) was admitted to a region by its stewards: from now on it is a neighbour there,
+ * as if it had been created in it. Carries the service area so a reader needs nothing else to place the pod.
+ */
+export const PodJoinedRegionV1 = defineContract({
+  service: 'membership',
+  name: 'pod-joined-region',
+  version: 1,
+  schema: z.object({
+    podId: uuidField(),
+    regionId: uuidField(),
+    serviceArea: geoPolygonField().optional(),
+    joinedAt: timestampField(),
+  }),
+});
+export type PodJoinedRegionV1Data = ContractData<typeof PodJoinedRegionV1>;
+
 /** How a pod works now, in full (not a diff), so a consumer only ever keeps the latest. */
 export const PodSettingsChangedV1 = defineContract({
   service: 'membership',
@@ -81,4 +98,4 @@ export const MemberLeftV1 = defineContract({
 });
 export type MemberLeftV1Data = ContractData<typeof MemberLeftV1>;
 
-export const MEMBERSHIP_POD_CONTRACTS = [PodApplicationDeclinedV1, PodLeftRegionV1, PodSettingsChangedV1, MemberLeftV1] as const;
+export const MEMBERSHIP_POD_CONTRACTS = [PodApplicationDeclinedV1, PodLeftRegionV1, PodJoinedRegionV1, PodSettingsChangedV1, MemberLeftV1] as const;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CloseClearingWhenPodLeftRegion } from './close-clearing-when-pod-left-region/close-clearing-when-pod-left-region.handler';
 import { ClearingPositionQueries } from './clearing/clearing-position.queries';
 import { RecordContributionHandler } from './contributions/record-contribution.handler';
 import { DisbursementsHandler } from './disbursements/disbursements.handler';
@@ -11,6 +12,7 @@ import { Ledger } from './shared/ledger.service';
 import { LedgerQueries } from './shared/ledger.queries';
 import { PersonalTexts } from './shared/personal-texts.store';
 import { OpenPodAccountsWhenPodCreated } from './pods/open-pod-accounts-when-pod-created.handler';
+import { TrackRegionWhenPodJoinedRegion } from './pods/track-region-when-pod-joined-region.handler';
 import { PodMembers } from './shared/pod-members.repository';
 import { TrackPodMembers } from './pod-members/track-pod-members.handler';
 import { PodRoles } from './shared/pod-roles.repository';
@@ -31,6 +33,8 @@ import { PublicReportQueries } from './transparency/public-report.queries';
     NoteHelperPodWhenMatchMade,
     BlankPersonalDataWhenMemberErased,
     TrackPodMembers,
+    CloseClearingWhenPodLeftRegion,
+    TrackRegionWhenPodJoinedRegion,
   ],
   providers: [
     Ledger,

@@ -14,12 +14,21 @@ import type { ContributionEvent } from './domain/contribution.decider';
 import type { DisbursementEvent } from './domain/disbursement.decider';
 import type { PayoutEvent } from './domain/payout.decider';
 import type { TransferEvent } from './domain/transfer.decider';
+import { publishedAccountKind, publishedTransferKind } from './domain/ledger.types';
 
 /** Which funds events other services hear about, as which contract: internal fields (reasons, budgets) stay here. */
 export const publishFundsEvent = definePublication<TransferEvent | DisbursementEvent | PayoutEvent | ContributionEvent>({
   TransferPosted: (event) => {
-    const { sourceId: _sourceId, category: _category, ...data } = event.data;
-    return { contract: TransferPostedV1, data };
+    const { sourceId: _sourceId, category: _category, kind, debitAccountKind, creditAccountKind, ...data } = event.data;
+    return {
+      contract: TransferPostedV1,
+      data: {
+        ...data,
+        kind: publishedTransferKind(kind),
+        debitAccountKind: publishedAccountKind(debitAccountKind),
+        creditAccountKind: publishedAccountKind(creditAccountKind),
+      },
+    };
   },
   DisbursementProposed: (event) => {
     const { reasonTextId: _reason, emergency: _emergency, month: _month, budgetMinor: _budget, committedMinor: _committed, ...data } = event.data;

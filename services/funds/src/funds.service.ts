@@ -8,6 +8,7 @@ import { FundsModule } from './funds.module';
 import { publishFundsEvent } from './funds.publish';
 import { fundsResolvers } from './graphql/funds.resolvers';
 import { ledgerProjection } from './ledger/ledger.projection';
+import { CLEARING_CLOSURE_MIGRATION } from './migrations/clearing-closure.migration';
 import { FUNDS_MIGRATIONS } from './migrations/initial-schema.migration';
 import { LedgerSchema } from './migrations/ledger.migration';
 import { PAYOUTS_MIGRATION } from './migrations/payouts.migration';
@@ -26,6 +27,7 @@ export const fundsService: ServiceDefinition = {
     POD_MEMBERS_MIGRATION,
     IDEMPOTENCY_KEYS_MIGRATION,
     PAYOUTS_MIGRATION,
+    CLEARING_CLOSURE_MIGRATION,
   ],
   projections: [ledgerProjection, disbursementsProjection, payoutsProjection, contributionsProjection, roleHoldersProjection],
   module: FundsModule,

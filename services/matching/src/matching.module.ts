@@ -8,6 +8,7 @@ import { MatchLifecycleHandler } from './match-lifecycle/match-lifecycle.handler
 import { SetEscalationDeadlinesHandler } from './pod-settings/set-escalation-deadlines.handler';
 import { MATCHING_OPTIONS, matchingOptionsFrom } from './matching.options';
 import { RequestMatchingQueries } from './shared/request-matching.queries';
+import { StopEscalatingWhenPodLeftRegion } from './stop-escalating-when-pod-left-region/stop-escalating-when-pod-left-region.handler';
 import { SuggestHelpersWhenRequestPosted } from './suggest-helpers/suggest-helpers-when-request-posted.handler';
 import { SuggestHelpersService } from './shared/suggest-helpers.service';
 import { SuggestionsQueries } from './shared/suggestions.queries';
@@ -44,6 +45,7 @@ const providers = [
     TrackOffers,
     SuggestHelpersWhenRequestPosted,
     StopMatchingWhenRequestClosed,
+    StopEscalatingWhenPodLeftRegion,
   ],
   providers,
   exports: [

@@ -6,6 +6,7 @@ import { matchingResolvers } from './graphql/matching.resolvers';
 import { MatchingModule } from './matching.module';
 import { publishMatchingEvent } from './matching.publish';
 import { DIRECT_RESPONSES_MIGRATION } from './migrations/direct-responses.migration';
+import { ESCALATION_WITHDRAWAL_MIGRATION } from './migrations/escalation-withdrawal.migration';
 import { HELPER_AVAILABILITY_MIGRATION } from './migrations/helper-availability.migration';
 import { MATCHING_MIGRATIONS } from './migrations/initial-schema.migration';
 import { REQUESTER_PRIVACY_MIGRATION } from './migrations/requester-privacy.migration';
@@ -31,6 +32,7 @@ export const matchingService: ServiceDefinition = {
     PERSONAL_DATA_PROTECTION_MIGRATION,
     IDEMPOTENCY_KEYS_MIGRATION,
     DIRECT_RESPONSES_MIGRATION,
+    ESCALATION_WITHDRAWAL_MIGRATION,
   ],
   projections: [requestMatchingProjection, suggestionsProjection, podMatchingSettingsProjection],
   module: MatchingModule,

@@ -16,7 +16,7 @@ type MembershipEvent = RegionEvent | PodEvent | MemberEvent | ProfileUpdated | M
 /** Regions, pods and members as the GraphQL API reads them. Upserts make replays harmless. */
 export const membershipProjection = defineProjection<MembershipEvent>({
   name: 'membership-views',
-  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated', 'MemberErased'],
+  eventTypes: ['RegionCreated', 'PodCreated', 'PodLeftRegion', 'PodJoinedRegion', 'MemberJoined', 'MemberLeft', 'ProfileUpdated', 'MemberErased'],
 
   async apply(em: EntityManager, event) {
     const at = new Date(event.metadata.occurredAt);
@@ -39,6 +39,9 @@ export const membershipProjection = defineProjection<MembershipEvent>({
         return;
       case 'PodLeftRegion':
         await query(em, 'update pods set region_id = null, left_region_at = ? where id = ?', [at, event.data.podId]);
+        return;
+      case 'PodJoinedRegion':
+        await query(em, 'update pods set region_id = ?, left_region_at = null where id = ?', [event.data.regionId, event.data.podId]);
         return;
       case 'MemberJoined':
         await em.upsert(MemberViewSchema, {

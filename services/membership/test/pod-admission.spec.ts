@@ -560,5 +560,19 @@ describe('pods joining regions and people joining pods (real PostgreSQL and NATS
         code: 'FORBIDDEN',
       });
     });
+
+    it("lets another region's stewards admit the pod that left, and tells the other services", async () => {
+      const operator = await token('person-operator', ['operator']);
+      const porto = (await ok<{ createRegion: { id: string } }>(operator, 'mutation { createRegion(input: { name: "Porto", slug: "porto" }) { id } }'))
+        .createRegion.id;
+      const ADMIT = 'mutation($input: AdmitPodToRegionInput!) { admitPodToRegion(input: $input) { id regionId } }';
+      const portoSteward = await token('person-steward', ['region-steward'], undefined, 'porto');
+      // Lisbon's stewards do not decide for Porto; a pod still in a region leaves it first.
+      expect(await refused(await steward(), ADMIT, { input: { podId, regionId: porto } })).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await refused(portoSteward, ADMIT, { input: { podId: 'pod', regionId: porto } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'podId' });
+      expect(await ok(portoSteward, ADMIT, { input: { podId, regionId: porto } })).toEqual({ admitPodToRegion: { id: podId, regionId: porto } });
+      expect(await refused(portoSteward, ADMIT, { input: { podId, regionId: porto } })).toMatchObject({ code: 'ALREADY_IN_REGION', field: 'podId' });
+      expect((await published(`${prefix}.evt.test-region.${podId}.membership.pod-joined-region.v1`)).data).toMatchObject({ podId, regionId: porto });
+    });
   });
 });

@@ -9,6 +9,13 @@ export interface ClearingLine {
   owedMinutes: number;
 }
 
+export interface SettledClearingLine {
+  counterpartyPodId: string;
+  owedMinutes: number;
+  regionId: string | null;
+  settledAt: string | null;
+}
+
 export interface RegionClearingPosition {
   regionId: string;
   lines: ClearingLine[];
@@ -55,5 +62,28 @@ export class ClearingPositionQueries {
       pods: pods.map(({ pod_id }) => ({ podId: pod_id, netOwedMinutes: net.get(pod_id) ?? 0 })),
       netMinutes: lines.reduce((sum, line) => sum + line.owedMinutes, 0),
     };
+  }
+
+  /** The pod's settled-clearing accounts, each with the region and time of the departure that carried its balance. */
+  async settled(podId: string): Promise<SettledClearingLine[]> {
+    const rows = await inPodTransaction(this.em.fork(), podId, (tx) =>
+      query<{ counterparty_pod_id: string; balance_minor: string; region_id: string | null; settled_at: Date | null }>(
+        tx,
+        `select a.counterparty_pod_id, a.balance_minor::text, t.source_id as region_id, t.posted_at as settled_at
+         from accounts a
+         left join lateral (select source_id, posted_at from transfers t
+                            where t.kind = 'clearing-settlement' and (t.debit_account_id = a.id or t.credit_account_id = a.id)
+                            order by t.seq desc limit 1) t on true
+         where a.kind = 'settled-clearing' and a.pod_id = ?
+         order by a.counterparty_pod_id`,
+        [podId],
+      ),
+    );
+    return rows.map((row) => ({
+      counterpartyPodId: row.counterparty_pod_id,
+      owedMinutes: Number(row.balance_minor),
+      regionId: row.region_id,
+      settledAt: row.settled_at ? new Date(row.settled_at).toISOString() : null,
+    }));
   }
 }

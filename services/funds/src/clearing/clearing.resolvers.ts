@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DomainRuleViolation } from '@mutuo/domain';
-import { forbidden, requireIdentity, type SubgraphContext } from '@mutuo/platform';
+import { forbidden, requireIdentity, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { ClearingPositionQueries } from './clearing-position.queries';
 import type { Resolvers } from '../graphql/schema.types';
 
@@ -17,6 +17,7 @@ export function clearingResolvers(app: INestApplication) {
         if (!regionId) throw new DomainRuleViolation('REGION_NOT_FOUND', 'Funds does not know your region yet', 'region');
         return clearing.region(regionId);
       },
+      settledClearing: async (_: unknown, __: unknown, ctx: SubgraphContext) => clearing.settled(requirePod(ctx).podId),
     },
   } satisfies Resolvers;
 }

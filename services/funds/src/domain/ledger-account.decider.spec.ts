@@ -47,4 +47,17 @@ describe('ledger accounts', () => {
     expect(code({ kind: 'clearing', floorMinor: null, counterpartyPodId: 'pod-1' })).toBe('INVALID_ACCOUNT');
     expect(code({ unit: 'euro' })).toBe('INVALID_UNIT');
   });
+
+  it('keeps a settled clearing position in HOUR, toward another pod, without a floor', () => {
+    const settled = { kind: 'settled-clearing' as const, floorMinor: null, counterpartyPodId: 'pod-2' };
+    spec(ledgerAccountDecider)
+      .given([])
+      .when(open(settled))
+      .then([{ ...opened, data: { ...opened.data, ...settled } }]);
+    const code = (account: Partial<LedgerAccount>) =>
+      (spec(ledgerAccountDecider).given([]).when(open(account)).thenThrows(DomainRuleViolation) as DomainRuleViolation).code;
+    expect(code({ ...settled, unit: 'EUR' })).toBe('UNIT_MISMATCH');
+    expect(code({ ...settled, counterpartyPodId: null })).toBe('INVALID_ACCOUNT');
+    expect(code({ ...settled, floorMinor: 0 })).toBe('INVALID_FLOOR');
+  });
 });

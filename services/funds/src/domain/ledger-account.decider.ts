@@ -35,7 +35,7 @@ function checkShape(account: LedgerAccount): void {
   if (moneyKinds.includes(account.kind) && account.unit === HOUR) {
     throw new DomainRuleViolation('UNIT_MISMATCH', `A ${account.kind} account is kept in a currency`, 'unit');
   }
-  const unbounded: LedgerAccountKind[] = ['external-source', 'clearing'];
+  const unbounded: LedgerAccountKind[] = ['external-source', 'clearing', 'settled-clearing'];
   if (unbounded.includes(account.kind) !== (account.floorMinor === null)) {
     throw new DomainRuleViolation('INVALID_FLOOR', 'Only external sources and clearing accounts have no floor', 'floorMinor');
   }
@@ -51,9 +51,11 @@ function checkShape(account: LedgerAccount): void {
   if ((account.kind === 'member-time') !== (account.memberId !== null)) {
     throw new DomainRuleViolation('INVALID_ACCOUNT', 'Member time accounts, and only they, name their member', 'memberId');
   }
-  if ((account.kind === 'clearing') !== (account.counterpartyPodId !== null)) {
+  const betweenPods = account.kind === 'clearing' || account.kind === 'settled-clearing';
+  if (betweenPods !== (account.counterpartyPodId !== null)) {
     throw new DomainRuleViolation('INVALID_ACCOUNT', 'Clearing accounts, and only they, name the other pod', 'counterpartyPodId');
   }
+  if (betweenPods && account.unit !== HOUR) throw new DomainRuleViolation('UNIT_MISMATCH', `A ${account.kind} account is kept in HOUR`, 'unit');
   if (account.counterpartyPodId === account.podId) {
     throw new DomainRuleViolation('INVALID_ACCOUNT', 'A pod does not clear with itself', 'counterpartyPodId');
   }

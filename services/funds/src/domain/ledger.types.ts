@@ -1,6 +1,15 @@
-import type { LedgerAccountKind, TransferKind } from '@mutuo/contracts';
+import type { LedgerAccountKind as PublishedAccountKind, TransferKind as PublishedTransferKind } from '@mutuo/contracts';
 
-export type { LedgerAccountKind, TransferKind };
+/**
+ * Funds' own kinds: those of `funds.transfer-posted.v1` and, kept inside funds, the clearing positions a pod closed
+ * when it left a region (`settled-clearing`, moved there by `clearing-settlement` transfers). They are published as
+ * the clearing accounts and transfers they are, so the contract's readers still see every minute move.
+ */
+export type LedgerAccountKind = PublishedAccountKind | 'settled-clearing';
+export type TransferKind = PublishedTransferKind | 'clearing-settlement';
+
+export const publishedAccountKind = (kind: LedgerAccountKind): PublishedAccountKind => (kind === 'settled-clearing' ? 'clearing' : kind);
+export const publishedTransferKind = (kind: TransferKind): PublishedTransferKind => (kind === 'clearing-settlement' ? 'clearing' : kind);
 
 /** An account as a decision sees it: locked, so its balance cannot change until the decision commits. */
 export interface AccountSnapshot {

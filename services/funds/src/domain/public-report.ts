@@ -114,6 +114,7 @@ export function figureOf(transfer: Pick<ReportTransfer, 'kind' | 'unit' | 'categ
     case 'pool-grant':
       return { figure: 'hours-granted', sign };
     case 'reversal':
+    case 'clearing-settlement':
     case null:
       return null;
     default:

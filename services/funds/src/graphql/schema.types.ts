@@ -22,7 +22,9 @@ export type AccountKind =
   | 'EXTERNAL_SOURCE'
   | 'EXTERNAL_SINK'
   | 'FEES'
-  | 'CLEARING';
+  | 'CLEARING'
+  /** What the pod and another owed each other when one of them left the region they shared (docs/funds.md). */
+  | 'SETTLED_CLEARING';
 
 export type TransferKind =
   | 'CONTRIBUTION'
@@ -32,7 +34,9 @@ export type TransferKind =
   | 'TIME_GIFT'
   | 'POOL_GRANT'
   | 'CLEARING'
-  | 'REVERSAL';
+  | 'REVERSAL'
+  /** Carries a clearing balance to the settled-clearing account when a pod leaves the region. */
+  | 'CLEARING_SETTLEMENT';
 
 export type Account = {
   __typename?: 'Account';
@@ -299,6 +303,18 @@ export type ClearingLine = {
   owedMinutes: Scalars['Float']['output'];
 };
 
+/** Clearing closed when this pod or the other left the region they shared: carried whole, no longer moved by clearing. */
+export type SettledClearingLine = {
+  __typename?: 'SettledClearingLine';
+  counterpartyPodId: Scalars['ID']['output'];
+  /** Positive: the caller's pod owes the other pod these minutes; negative: it is owed them. */
+  owedMinutes: Scalars['Float']['output'];
+  /** The region the clearing closed in; null when there was nothing to carry then, only hours of a match fulfilled since. */
+  regionId?: Maybe<Scalars['ID']['output']>;
+  /** When it was carried; null as for regionId. */
+  settledAt?: Maybe<Scalars['String']['output']>;
+};
+
 export type PodClearingNet = {
   __typename?: 'PodClearingNet';
   podId: Scalars['ID']['output'];
@@ -344,6 +360,8 @@ export type Query = {
   fundsReportTrace: Array<Transfer>;
   /** What each pod of the caller's region owes the others in hours. */
   clearingPosition: RegionClearingPosition;
+  /** The caller's pod's clearing closed when it or another pod left a region: what stays owed between them, by pod. */
+  settledClearing: Array<SettledClearingLine>;
 };
 
 
@@ -710,6 +728,7 @@ export type ResolversTypes = {
   ReportNamedDonor: ResolverTypeWrapper<any>;
   PublicFundsReport: ResolverTypeWrapper<any>;
   ClearingLine: ResolverTypeWrapper<any>;
+  SettledClearingLine: ResolverTypeWrapper<any>;
   PodClearingNet: ResolverTypeWrapper<any>;
   RegionClearingPosition: ResolverTypeWrapper<any>;
   Pod: ResolverTypeWrapper<any>;
@@ -756,6 +775,7 @@ export type ResolversParentTypes = {
   ReportNamedDonor: any;
   PublicFundsReport: any;
   ClearingLine: any;
+  SettledClearingLine: any;
   PodClearingNet: any;
   RegionClearingPosition: any;
   Pod: any;
@@ -959,6 +979,13 @@ export type ClearingLineResolvers<ContextType = SubgraphContext, ParentType exte
   owedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type SettledClearingLineResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['SettledClearingLine'] = ResolversParentTypes['SettledClearingLine']> = {
+  counterpartyPodId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  owedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  regionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  settledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PodClearingNetResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['PodClearingNet'] = ResolversParentTypes['PodClearingNet']> = {
   podId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   netOwedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -994,6 +1021,7 @@ export type QueryResolvers<ContextType = SubgraphContext, ParentType extends Res
   publicFundsReport?: Resolver<ResolversTypes['PublicFundsReport'], ParentType, ContextType, RequireFields<QueryPublicFundsReportArgs, 'podId' | 'period'>>;
   fundsReportTrace?: Resolver<Array<ResolversTypes['Transfer']>, ParentType, ContextType, RequireFields<QueryFundsReportTraceArgs, 'period' | 'figure'>>;
   clearingPosition?: Resolver<ResolversTypes['RegionClearingPosition'], ParentType, ContextType>;
+  settledClearing?: Resolver<Array<ResolversTypes['SettledClearingLine']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1034,6 +1062,7 @@ export type Resolvers<ContextType = SubgraphContext> = {
   ReportNamedDonor?: ReportNamedDonorResolvers<ContextType>;
   PublicFundsReport?: PublicFundsReportResolvers<ContextType>;
   ClearingLine?: ClearingLineResolvers<ContextType>;
+  SettledClearingLine?: SettledClearingLineResolvers<ContextType>;
   PodClearingNet?: PodClearingNetResolvers<ContextType>;
   RegionClearingPosition?: RegionClearingPositionResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;

@@ -83,6 +83,16 @@ export const podAccounts = {
     memberId: null,
     counterpartyPodId,
   }),
+  /** What this pod and the other pod owed each other in hours when one of them left the region they shared. */
+  settledClearing: (podId: string, counterpartyPodId: string): LedgerAccount => ({
+    accountId: accountId(podId, 'settled-clearing', HOUR, counterpartyPodId),
+    podId,
+    kind: 'settled-clearing',
+    unit: HOUR,
+    floorMinor: null,
+    memberId: null,
+    counterpartyPodId,
+  }),
 };
 
 /** A transfer id derived from what it is for (a contribution's fee, a fulfilment's leg), so redeliveries post once. */

@@ -72,9 +72,10 @@ export class TimeBank {
     };
     const open: LedgerAccount[] = [];
     const transfers = [];
+    const settledWith = await podsOutsideRegionOf(em, podId, contributions);
     for (const leg of state.legs) {
-      const debit = this.account(leg.podId, leg.debit, await creditLimit(leg.podId));
-      const credit = this.account(leg.podId, leg.credit, await creditLimit(leg.podId));
+      const debit = this.account(leg.podId, leg.debit, await creditLimit(leg.podId), settledWith);
+      const credit = this.account(leg.podId, leg.credit, await creditLimit(leg.podId), settledWith);
       open.push(debit, credit);
       transfers.push({
         transferId: legTransferId(fulfilmentId, leg),
@@ -115,10 +116,31 @@ export class TimeBank {
     return reversals;
   }
 
-  /** The account a leg names, with the floor its pod sets now (for a member's first hours). */
-  private account(podId: string, ref: TimeAccountRef, creditLimitMinutes: number): LedgerAccount {
-    return ref.kind === 'clearing' ? podAccounts.clearing(podId, ref.counterpartyPodId) : podAccounts.memberTime(podId, ref.memberId, creditLimitMinutes);
+  /**
+   * The account a leg names, with the floor its pod sets now (for a member's first hours). Between pods that no longer
+   * share a region (a match made before one of them left), the minutes go to the pods' settled-clearing accounts: no
+   * new clearing with the old region (docs/funds.md, "Leaving a region").
+   */
+  private account(podId: string, ref: TimeAccountRef, creditLimitMinutes: number, settledWith: ReadonlySet<string>): LedgerAccount {
+    if (ref.kind === 'member-time') return podAccounts.memberTime(podId, ref.memberId, creditLimitMinutes);
+    // The leg in the requester's pod names the helper's pod as counterparty; the leg in the helper's pod is in it.
+    return settledWith.has(ref.counterpartyPodId) || settledWith.has(podId)
+      ? podAccounts.settledClearing(podId, ref.counterpartyPodId)
+      : podAccounts.clearing(podId, ref.counterpartyPodId);
   }
+}
+
+/** The helpers' pods that do not share a region with the request's pod now (either may have left it). */
+async function podsOutsideRegionOf(em: EntityManager, podId: string, contributions: readonly HelperContribution[]): Promise<Set<string>> {
+  const others = [...new Set(contributions.map((c) => c.helperPodId).filter((helperPodId) => helperPodId !== podId))];
+  if (others.length === 0) return new Set();
+  const rows = await query<{ pod_id: string }>(
+    em,
+    `select o.pod_id from unnest(?::uuid[]) as o(pod_id)
+     where not exists (select 1 from funds_pods a join funds_pods b on a.region_id = b.region_id where a.pod_id = ? and b.pod_id = o.pod_id)`,
+    [`{${others.join(',')}}`, podId],
+  );
+  return new Set(rows.map((row) => row.pod_id));
 }
 
 /**

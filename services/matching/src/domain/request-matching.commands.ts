@@ -58,6 +58,11 @@ export type EscalateRequest = Command<
     readonly shared: { readonly category: string; readonly urgency: Urgency; readonly title: string | null; readonly locationCell: string | null };
   }
 >;
+/**
+ * A pod left the region the request's escalation crossed (`leftPodId` may be the request's own pod): the escalation no
+ * longer crosses the new boundary.
+ */
+export type WithdrawEscalation = Command<'WithdrawEscalation', { readonly leftPodId: string; readonly regionId: string }>;
 export type CloseRequest = Command<'CloseRequest', { readonly requestId: string; readonly reason: 'cancelled' | 'fulfilled' | 'closed' }>;
 
 /** What the read models say about the member who would help, for the rules of direct responses. */
@@ -120,4 +125,5 @@ export type RequestMatchingCommand =
   | WithdrawMatch
   | GiveSuggestionFeedback
   | EscalateRequest
+  | WithdrawEscalation
   | CloseRequest;

@@ -13,6 +13,7 @@ import {
   type Suggestion,
   type Tracked,
 } from './request-matching.state';
+import { withdrawEscalation } from './escalation-withdrawal';
 
 /**
  * One request as matching sees it: the suggestions made for it, who said yes or no, the match, and its escalation to
@@ -141,6 +142,8 @@ export const requestMatchingDecider: Decider<RequestMatchingState, RequestMatchi
           },
         ];
       }
+      case 'WithdrawEscalation':
+        return withdrawEscalation(command, state);
       case 'CloseRequest': {
         if (state.status === 'untracked' || state.status === 'closed') return [];
         return [

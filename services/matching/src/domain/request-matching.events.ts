@@ -133,6 +133,24 @@ export type RequestEscalated = DomainEvent<
     escalatedAt: string;
   }
 >;
+/** Why escalated suggestions were withdrawn, for the helpers who see them go (the only reason so far). */
+export type EscalationWithdrawalReason = 'pod-left-region';
+export type EscalationWithdrawn = DomainEvent<
+  'EscalationWithdrawn',
+  {
+    requestId: string;
+    podId: string;
+    /** The pod that left `regionId`: the request's own (its whole escalation ends) or one it was escalated to. */
+    leftPodId: string;
+    regionId: string;
+    reason: EscalationWithdrawalReason;
+    /** The open suggestions to helpers across the new boundary. */
+    suggestionIds: string[];
+    /** The request's own pod left: it is no longer escalated and may be escalated again in a region it joins. */
+    escalationEnded: boolean;
+    withdrawnAt: string;
+  }
+>;
 export type SuggestionFeedbackGiven = DomainEvent<
   'SuggestionFeedbackGiven',
   {
@@ -160,6 +178,7 @@ export type RequestMatchingEvent =
   | MatchMade
   | MatchWithdrawn
   | RequestEscalated
+  | EscalationWithdrawn
   | SuggestionFeedbackGiven
   | RequestClosed;
 

@@ -163,6 +163,12 @@ export function evolveRequestMatching(state: RequestMatchingState, event: Reques
     }
     case 'RequestEscalated':
       return state.status === 'untracked' ? state : { ...state, escalatedAt: event.data.escalatedAt };
+    case 'EscalationWithdrawn': {
+      if (state.status === 'untracked') return state;
+      let suggestions: Record<string, Suggestion> = { ...state.suggestions };
+      for (const id of event.data.suggestionIds) suggestions = withSuggestionIn(suggestions, id, { status: 'withdrawn', assigned: false });
+      return { ...state, suggestions, escalatedAt: event.data.escalationEnded ? null : state.escalatedAt };
+    }
     case 'RequestClosed': {
       if (state.status === 'untracked') return state;
       const { status: _status, ...rest } = state;

@@ -42,6 +42,10 @@ export type SuggestionStatus =
   /** Nobody answered in time. */
   | 'EXPIRED';
 
+export type SuggestionWithdrawReason =
+  /** The request's pod or the helper's pod left the region the escalation crossed: escalation stays inside a region. */
+  | 'POD_LEFT_REGION';
+
 export type SuggestionSource =
   | 'AUTOMATIC'
   /** Assigned by hand by a dispatcher or coordinator. */
@@ -98,6 +102,8 @@ export type Suggestion = {
   round: Scalars['Int']['output'];
   expiresAt: Scalars['String']['output'];
   declineReason?: Maybe<Scalars['String']['output']>;
+  /** Why it was withdrawn, when there is more to say than a newer round: null otherwise. */
+  withdrawReason?: Maybe<SuggestionWithdrawReason>;
   feedback?: Maybe<SuggestionVerdict>;
   /** For a suggestion escalated from another pod: what that pod shared about the request (its requests are not readable here). */
   shared?: Maybe<SharedRequest>;
@@ -414,6 +420,7 @@ export type ResolversTypes = {
   MatchingStatus: ResolverTypeWrapper<any>;
   Int: ResolverTypeWrapper<any>;
   SuggestionStatus: ResolverTypeWrapper<any>;
+  SuggestionWithdrawReason: ResolverTypeWrapper<any>;
   SuggestionSource: ResolverTypeWrapper<any>;
   SuggestionVerdict: ResolverTypeWrapper<any>;
   MatchStatus: ResolverTypeWrapper<any>;
@@ -505,6 +512,7 @@ export type SuggestionResolvers<ContextType = SubgraphContext, ParentType extend
   round?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   declineReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withdrawReason?: Resolver<Maybe<ResolversTypes['SuggestionWithdrawReason']>, ParentType, ContextType>;
   feedback?: Resolver<Maybe<ResolversTypes['SuggestionVerdict']>, ParentType, ContextType>;
   shared?: Resolver<Maybe<ResolversTypes['SharedRequest']>, ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

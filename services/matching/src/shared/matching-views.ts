@@ -30,6 +30,7 @@ export function suggestionNode(row: SuggestionRow, viewerPodId: string, now: Dat
     round: row.round,
     expiresAt: new Date(row.expires_at).toISOString(),
     declineReason: row.decline_reason,
+    withdrawReason: row.withdraw_reason ? toGraphQLEnum(row.withdraw_reason) : null,
     feedback: row.feedback_verdict ? toGraphQLEnum(row.feedback_verdict) : null,
     shared: row.shared
       ? {

@@ -22,6 +22,7 @@ export interface SuggestionRow {
   round: number;
   expires_at: Date;
   decline_reason: string | null;
+  withdraw_reason: string | null;
   feedback_verdict: string | null;
   shared: { category: string; urgency: string; title: string | null; locationCell: string | null } | null;
   note: string | null;

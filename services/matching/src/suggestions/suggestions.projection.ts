@@ -15,6 +15,7 @@ const HANDLED = [
   'MatchMade',
   'MatchWithdrawn',
   'RequestEscalated',
+  'EscalationWithdrawn',
   'SuggestionFeedbackGiven',
   'RequestClosed',
 ] as const satisfies readonly RequestMatchingEvent['type'][];
@@ -180,6 +181,21 @@ export const suggestionsProjection = defineProjection<Handled>({
           event.data.requestId,
         ]);
         return;
+      case 'EscalationWithdrawn': {
+        const d = event.data;
+        await query(
+          em,
+          `update suggestions_view set status = 'withdrawn', assigned = false, withdraw_reason = ? where suggestion_id = any(?::uuid[]) and status = 'open'`,
+          [d.reason, `{${d.suggestionIds.join(',')}}`],
+        );
+        // A later round (a withdrawn match) must not look across the boundary again.
+        if (d.escalationEnded) {
+          await query(em, `update tracked_requests set escalated_at = null, escalated_to = '{}', escalation_shared = null where request_id = ?`, [d.requestId]);
+        } else {
+          await query(em, 'update tracked_requests set escalated_to = array_remove(escalated_to, ?::uuid) where request_id = ?', [d.leftPodId, d.requestId]);
+        }
+        return;
+      }
       case 'SuggestionFeedbackGiven':
         await query(
           em,

@@ -1,5 +1,12 @@
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { PodCreatedV1, PodSettingsChangedV1, type PodCreatedV1Data, type PodSettingsChangedV1Data } from '@mutuo/contracts';
+import {
+  PodCreatedV1,
+  PodJoinedRegionV1,
+  PodSettingsChangedV1,
+  type PodCreatedV1Data,
+  type PodJoinedRegionV1Data,
+  type PodSettingsChangedV1Data,
+} from '@mutuo/contracts';
 import { query } from '@mutuo/event-store';
 import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 
@@ -12,14 +19,13 @@ import { EventController, type ReceivedEvent } from '@mutuo/messaging';
 export class TrackPods {
   @EventPattern(PodCreatedV1.type)
   async created(@Payload() event: ReceivedEvent<PodCreatedV1Data>): Promise<void> {
-    const { podId, regionId, serviceArea } = event.data;
-    const center = serviceArea ? ringCenter(serviceArea.coordinates[0]!) : null;
-    await query(
-      event.em,
-      `insert into matching_pods (pod_id, region_id, center_lat, center_lon) values (?, ?, ?, ?)
-       on conflict (pod_id) do update set region_id = excluded.region_id, center_lat = excluded.center_lat, center_lon = excluded.center_lon`,
-      [podId, regionId, center?.lat ?? null, center?.lon ?? null],
-    );
+    await placePod(event, event.data);
+  }
+
+  /** A pod admitted to a region is a neighbour there by the same rules as one created in it. */
+  @EventPattern(PodJoinedRegionV1.type)
+  async joinedRegion(@Payload() event: ReceivedEvent<PodJoinedRegionV1Data>): Promise<void> {
+    await placePod(event, event.data);
   }
 
   @EventPattern(PodSettingsChangedV1.type)
@@ -34,6 +40,18 @@ export class TrackPods {
       [podId, escalateToNeighbours, requestVisibility, changedAt],
     );
   }
+}
+
+/** Where the pod works and in which region; a pod joining a region without a service area keeps the one it had. */
+async function placePod(event: ReceivedEvent<unknown>, pod: { podId: string; regionId: string; serviceArea?: PodCreatedV1Data['serviceArea'] }): Promise<void> {
+  const center = pod.serviceArea ? ringCenter(pod.serviceArea.coordinates[0]!) : null;
+  await query(
+    event.em,
+    `insert into matching_pods (pod_id, region_id, center_lat, center_lon) values (?, ?, ?, ?)
+     on conflict (pod_id) do update set region_id = excluded.region_id,
+       center_lat = coalesce(excluded.center_lat, matching_pods.center_lat), center_lon = coalesce(excluded.center_lon, matching_pods.center_lon)`,
+    [pod.podId, pod.regionId, center?.lat ?? null, center?.lon ?? null],
+  );
 }
 
 /** The average of the outline's corners (the closing position once): close enough to order pods by distance. */

@@ -30,11 +30,15 @@ export interface PodProfile {
 export type CreatePod = Command<'CreatePod', Omit<PodProfile, 'serviceArea'> & { serviceArea?: unknown; regionExists: boolean }>;
 /** Decided for the pod's coordinators (the handler checked the caller holds the role). */
 export type LeaveRegion = Command<'LeaveRegion', { podId: string; reason: string | null }>;
-export type PodCommand = CreatePod | LeaveRegion;
+/** Decided for the stewards of `regionId` (the handler checked), who admit a pod that is outside any region. */
+export type JoinRegion = Command<'JoinRegion', { podId: string; regionId: string; regionExists: boolean }>;
+export type PodCommand = CreatePod | LeaveRegion | JoinRegion;
 
 export type PodCreated = DomainEvent<'PodCreated', PodProfile>;
 export type PodLeftRegion = DomainEvent<'PodLeftRegion', { podId: string; regionId: string; reason: string | null }>;
-export type PodEvent = PodCreated | PodLeftRegion;
+/** Carries the service area: whoever places pods in a region needs nothing else. */
+export type PodJoinedRegion = DomainEvent<'PodJoinedRegion', { podId: string; regionId: string; serviceArea?: GeoPolygon }>;
+export type PodEvent = PodCreated | PodLeftRegion | PodJoinedRegion;
 
 // BCP 47 in the shape pods actually use: language, optional script, optional region (en, pt-BR, zh-Hant-TW).
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$/;
@@ -91,6 +95,16 @@ export const podDecider: Decider<PodState, PodCommand, PodEvent> = {
           },
         ];
       }
+      case 'JoinRegion': {
+        if (state.status === 'none') throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
+        if (!command.data.regionExists) throw new DomainRuleViolation('REGION_NOT_FOUND', 'No region with this id', 'regionId');
+        if (state.regionId !== null) {
+          throw new DomainRuleViolation('ALREADY_IN_REGION', 'This pod is part of a region: it leaves that one first', 'podId');
+        }
+        const data: PodJoinedRegion['data'] = { podId: state.podId, regionId: command.data.regionId };
+        if (state.serviceArea) data.serviceArea = state.serviceArea;
+        return [{ type: 'PodJoinedRegion', data, metadata: eventMetadataFrom(command.metadata) }];
+      }
       default:
         return assertNever(command, 'pod command');
     }
@@ -104,6 +118,8 @@ export const podDecider: Decider<PodState, PodCommand, PodEvent> = {
       }
       case 'PodLeftRegion':
         return state.status === 'active' ? { ...state, regionId: null } : state;
+      case 'PodJoinedRegion':
+        return state.status === 'active' ? { ...state, regionId: event.data.regionId } : state;
       default:
         return assertNever(event, 'pod event');
     }

@@ -504,6 +504,8 @@ export type Mutation = {
   declinePodApplication: PodApplication;
   /** Coordinators: the pod leaves its region and carries on outside any region. */
   leaveRegion: Pod;
+  /** The region's stewards (and operators): a pod outside any region (it left one) becomes part of this region. */
+  admitPodToRegion: Pod;
   /** Coordinators. */
   changePodSettings: PodSettings;
   /** Coordinators: publishes the next version of the pod's agreements. */
@@ -594,6 +596,11 @@ export type MutationDeclinePodApplicationArgs = {
 
 export type MutationLeaveRegionArgs = {
   input?: InputMaybe<LeaveRegionInput>;
+};
+
+
+export type MutationAdmitPodToRegionArgs = {
+  input: AdmitPodToRegionInput;
 };
 
 
@@ -842,6 +849,11 @@ export type DeclinePodApplicationInput = {
 
 export type LeaveRegionInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AdmitPodToRegionInput = {
+  podId: Scalars['ID']['input'];
+  regionId: Scalars['ID']['input'];
 };
 
 /** Who sees a pod's requests unless a request says otherwise. */
@@ -1313,6 +1325,7 @@ export type ResolversTypes = {
   ApplyToRegionInput: ResolverTypeWrapper<any>;
   DeclinePodApplicationInput: ResolverTypeWrapper<any>;
   LeaveRegionInput: ResolverTypeWrapper<any>;
+  AdmitPodToRegionInput: ResolverTypeWrapper<any>;
   RequestVisibility: ResolverTypeWrapper<any>;
   AdmissionMode: ResolverTypeWrapper<any>;
   JoinQuestion: ResolverTypeWrapper<any>;
@@ -1402,6 +1415,7 @@ export type ResolversParentTypes = {
   ApplyToRegionInput: any;
   DeclinePodApplicationInput: any;
   LeaveRegionInput: any;
+  AdmitPodToRegionInput: any;
   JoinQuestion: any;
   PodSettings: any;
   ChangePodSettingsInput: any;
@@ -1609,6 +1623,7 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   approvePodApplication?: Resolver<ResolversTypes['Pod'], ParentType, ContextType, RequireFields<MutationApprovePodApplicationArgs, 'id'>>;
   declinePodApplication?: Resolver<ResolversTypes['PodApplication'], ParentType, ContextType, RequireFields<MutationDeclinePodApplicationArgs, 'input'>>;
   leaveRegion?: Resolver<ResolversTypes['Pod'], ParentType, ContextType, Partial<MutationLeaveRegionArgs>>;
+  admitPodToRegion?: Resolver<ResolversTypes['Pod'], ParentType, ContextType, RequireFields<MutationAdmitPodToRegionArgs, 'input'>>;
   changePodSettings?: Resolver<ResolversTypes['PodSettings'], ParentType, ContextType, RequireFields<MutationChangePodSettingsArgs, 'input'>>;
   publishAgreements?: Resolver<ResolversTypes['PodAgreements'], ParentType, ContextType, RequireFields<MutationPublishAgreementsArgs, 'input'>>;
   acknowledgeAgreements?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationAcknowledgeAgreementsArgs, 'version'>>;

@@ -11,6 +11,7 @@ import { MemberSettingsModule } from '../member-settings/member-settings.module'
 import { PodSettingsHandler } from './pod-settings/pod-settings.handler';
 import { PodSettingsQueries } from './pod-settings/pod-settings.queries';
 import { RolesModule } from '../roles/roles.module';
+import { JoinRegionHandler } from './join-region.handler';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler } from './pod-application.handler';
 import { PodApplicationQueries } from './pod-application.queries';
@@ -21,6 +22,7 @@ const providers = [
   PodApplicationHandler,
   PodApplicationQueries,
   LeaveRegionHandler,
+  JoinRegionHandler,
   PodSettingsHandler,
   PodSettingsQueries,
   AgreementsHandler,

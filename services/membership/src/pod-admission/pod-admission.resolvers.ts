@@ -4,6 +4,7 @@ import { requireIdentity, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { requireUuid } from './input';
 import { pageSize } from '../shared/keyset-page';
+import { JoinRegionHandler } from './join-region.handler';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler, type ApplyToRegionInput } from './pod-application.handler';
 import { PodApplicationQueries, type PodApplicationStatus } from './pod-application.queries';
@@ -18,10 +19,11 @@ interface PodApplicationsArgs {
   after?: string | null;
 }
 
-/** Pods applying to regions and leaving them. */
+/** Pods applying to regions, leaving them and being admitted to another. */
 export function podAdmissionResolvers(app: INestApplication) {
   const applications = app.get(PodApplicationHandler);
   const leaving = app.get(LeaveRegionHandler);
+  const joining = app.get(JoinRegionHandler);
   const queries = app.get(PodApplicationQueries);
   const facts = app.get(PodFacts);
   const em = app.get(EntityManager);
@@ -51,6 +53,10 @@ export function podAdmissionResolvers(app: INestApplication) {
       declinePodApplication: (_: unknown, { input }: { input: { id: string; reason: string } }, ctx: SubgraphContext) => applications.decline(input, ctx),
       leaveRegion: async (_: unknown, args: { input?: { reason?: string | null } | null }, ctx: SubgraphContext) => {
         const pod = await leaving.leave({ reason: args.input?.reason ?? null }, ctx);
+        return { id: pod.podId, ...pod };
+      },
+      admitPodToRegion: async (_: unknown, { input }: { input: { podId: string; regionId: string } }, ctx: SubgraphContext) => {
+        const pod = await joining.admit({ podId: requireUuid('podId', input.podId), regionId: requireUuid('regionId', input.regionId) }, ctx);
         return { id: pod.podId, ...pod };
       },
     },

@@ -1,11 +1,11 @@
-import { MemberLeftV1, PodApplicationDeclinedV1, PodLeftRegionV1, PodSettingsChangedV1 } from '@mutuo/contracts';
+import { MemberLeftV1, PodApplicationDeclinedV1, PodJoinedRegionV1, PodLeftRegionV1, PodSettingsChangedV1 } from '@mutuo/contracts';
 import { definePublication } from '@mutuo/messaging';
 import type { MemberLeft } from '../domain/member.decider';
 import type { PodApplicationDeclined } from '../domain/pod-application.decider';
 import type { PodSettingsChanged } from '../domain/pod-settings.decider';
-import type { PodLeftRegion } from '../domain/pod.decider';
+import type { PodJoinedRegion, PodLeftRegion } from '../domain/pod.decider';
 
-type Published = PodApplicationDeclined | PodLeftRegion | PodSettingsChanged | MemberLeft;
+type Published = PodApplicationDeclined | PodLeftRegion | PodJoinedRegion | PodSettingsChanged | MemberLeft;
 
 /**
  * Which events of pods' and members' lifecycle other services hear about. Applications, invite codes,
@@ -19,6 +19,10 @@ export const publishPodLifecycleEvent = definePublication<Published>({
   PodLeftRegion: (event) => ({
     contract: PodLeftRegionV1,
     data: { podId: event.data.podId, regionId: event.data.regionId, leftAt: event.metadata.occurredAt },
+  }),
+  PodJoinedRegion: (event) => ({
+    contract: PodJoinedRegionV1,
+    data: { ...event.data, joinedAt: event.metadata.occurredAt },
   }),
   PodSettingsChanged: (event) => {
     const { podId, requestVisibility, escalateToNeighbours, admissionMode } = event.data;

@@ -1,10 +1,12 @@
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   PodCreatedV1,
+  PodJoinedRegionV1,
   PodLeftRegionV1,
   PodSettingsChangedV1,
   RegionCreatedV1,
   type PodCreatedV1Data,
+  type PodJoinedRegionV1Data,
   type PodLeftRegionV1Data,
   type PodSettingsChangedV1Data,
   type RegionCreatedV1Data,
@@ -37,6 +39,15 @@ export class TrackPodsWhenPodCreated {
   @EventPattern(PodLeftRegionV1.type)
   async podLeftRegion(@Payload() event: ReceivedEvent<PodLeftRegionV1Data>): Promise<void> {
     await query(event.em, 'update pod_facts set region_id = null where pod_id = ? and region_id = ?', [event.data.podId, event.data.regionId]);
+  }
+
+  /** Admitted to another region: its requests reach that region's pods, as if it had been created there. */
+  @EventPattern(PodJoinedRegionV1.type)
+  async podJoinedRegion(@Payload() event: ReceivedEvent<PodJoinedRegionV1Data>): Promise<void> {
+    await query(event.em, 'insert into pod_facts (pod_id, region_id) values (?, ?) on conflict (pod_id) do update set region_id = excluded.region_id', [
+      event.data.podId,
+      event.data.regionId,
+    ]);
   }
 
   @EventPattern(PodSettingsChangedV1.type)
