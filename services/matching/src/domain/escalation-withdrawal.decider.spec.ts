@@ -123,7 +123,11 @@ describe('request matching: a pod leaves the region an escalation crossed', () =
     const matched = andThen(
       escalated(),
       { type: 'AcceptSuggestion', data: { suggestionId: 's-eva', helperMemberId: 'eva', matchId: 'm-eva' }, metadata: meta(at(40), 'person-eva') },
-      { type: 'ConfirmHelper', data: { suggestionId: 's-eva', requesterMemberId: 'ana', matchId: 'm-eva' }, metadata: meta(at(45), 'person-ana') },
+      {
+        type: 'ConfirmHelper',
+        data: { suggestionId: 's-eva', actorMemberId: 'ana', byCoordinator: false, matchId: 'm-eva' },
+        metadata: meta(at(45), 'person-ana'),
+      },
     );
     expect(matched.at(-1)).toMatchObject({ type: 'MatchMade', data: { crossPod: true, helperPodId: 'pod-2' } });
     spec(requestMatchingDecider).given(matched).when(podLeft('pod-2')).then([]);
