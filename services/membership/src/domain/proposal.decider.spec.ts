@@ -75,11 +75,11 @@ const voted = (voter: string, position: string, round = 1, now = beforeDeadline)
     metadata: eventMeta(now, voter),
   }) as ProposalEvent;
 const close = (now = afterDeadline): ProposalCommand => ({ type: 'CloseProposal', data: {}, metadata: meta(now, 'system:membership') });
-const decided = (outcome: string, tally: Tally, round = 1, now = afterDeadline): ProposalEvent =>
+const decided = (outcome: string, tally: Tally, method: DecisionMethod = DEFAULT_DECISION_METHODS.general): ProposalEvent =>
   ({
     type: 'ProposalDecided',
-    data: { proposalId, podId, round, outcome, tally, decidedAt: now },
-    metadata: eventMeta(now, 'system:membership'),
+    data: { ...summary, method, proposalId, podId, round: 1, deadline, electorate, outcome, tally, decidedAt: afterDeadline },
+    metadata: eventMeta(afterDeadline, 'system:membership'),
   }) as ProposalEvent;
 const tally = (positions: Record<string, number>, electorateSize = 4): Tally => ({
   electorateSize,
@@ -92,6 +92,7 @@ const amend = (text: string, amender = 'ana', now = beforeDeadline, newDeadline 
   metadata: meta(now, amender),
 });
 
+const summary = { kind: 'general', title: 'Buy a shared freezer', method: DEFAULT_DECISION_METHODS.general, subject: { type: 'none' } } as const;
 const majority = DEFAULT_DECISION_METHODS['funds-disbursement'];
 const consensus = DEFAULT_DECISION_METHODS['agreement-change'];
 
@@ -216,6 +217,7 @@ describe('proposal decider', () => {
       const amended: ProposalEvent = {
         type: 'ProposalAmended',
         data: {
+          ...summary,
           proposalId,
           podId,
           round: 2,
@@ -245,15 +247,15 @@ describe('proposal decider', () => {
       spec(proposalDecider)
         .given(given)
         .when(close())
-        .then([decided('passed', tally({ for: 1, against: 0, abstain: 1 }))]);
+        .then([decided('passed', tally({ for: 1, against: 0, abstain: 1 }), majority)]);
       spec(proposalDecider)
         .given([...given, voted('cy', 'against')])
         .when(close())
-        .then([decided('rejected', tally({ for: 1, against: 1, abstain: 1 }))]);
+        .then([decided('rejected', tally({ for: 1, against: 1, abstain: 1 }), majority)]);
       spec(proposalDecider)
         .given([opened(majority), voted('ana', 'for')])
         .when(close())
-        .then([decided('no-quorum', tally({ for: 1, against: 0, abstain: 0 }))]);
+        .then([decided('no-quorum', tally({ for: 1, against: 0, abstain: 0 }), majority)]);
     });
 
     it('consensus: a block stops it, stand-asides let it pass only while agreement outweighs them', () => {
@@ -261,15 +263,15 @@ describe('proposal decider', () => {
       spec(proposalDecider)
         .given([...base, voted('cy', 'agree')])
         .when(close())
-        .then([decided('passed', tally({ agree: 2, 'stand-aside': 1, block: 0 }))]);
+        .then([decided('passed', tally({ agree: 2, 'stand-aside': 1, block: 0 }), consensus)]);
       spec(proposalDecider)
         .given(base)
         .when(close())
-        .then([decided('rejected', tally({ agree: 1, 'stand-aside': 1, block: 0 }))]);
+        .then([decided('rejected', tally({ agree: 1, 'stand-aside': 1, block: 0 }), consensus)]);
       spec(proposalDecider)
         .given([...base, voted('cy', 'agree'), voted('dee', 'block')])
         .when(close())
-        .then([decided('blocked', tally({ agree: 2, 'stand-aside': 1, block: 1 }))]);
+        .then([decided('blocked', tally({ agree: 2, 'stand-aside': 1, block: 1 }), consensus)]);
     });
   });
 
@@ -333,7 +335,7 @@ describe('proposal decider', () => {
     const warn = (now: string): ProposalCommand => ({ type: 'WarnDeadlineNear', data: {}, metadata: meta(now, 'system:membership') });
     const near: ProposalEvent = {
       type: 'ProposalDeadlineNear',
-      data: { proposalId, podId, round: 1, deadline },
+      data: { ...summary, proposalId, podId, round: 1, deadline, electorate },
       metadata: eventMeta(dayBefore, 'system:membership'),
     };
 

@@ -2,7 +2,7 @@ import { Decider, DomainRuleViolation, assertNever, eventMetadataFrom, optionalP
 import { DECISION_KINDS, type DecisionKind } from './decision-methods';
 import { AGREEMENTS_TEXT_MAX } from './pod-agreements.decider';
 import type { ProposalCommand, ProposalSubject } from './proposal.commands';
-import type { ProposalEvent } from './proposal.events';
+import type { ProposalEvent, ProposalSummary } from './proposal.events';
 import { currentRound, evolveProposal, initialProposalState, type ExistingProposal, type ProposalState } from './proposal.state';
 import { checkPosition, resultOf, tallyOf } from './proposal.tally';
 
@@ -69,6 +69,11 @@ function undecided(state: ProposalState, doing: string): ExistingProposal & { st
     throw new DomainRuleViolation('PROPOSAL_CLOSED', `A ${proposal.status} proposal cannot be ${doing}`, 'proposalId');
   }
   return proposal;
+}
+
+function summaryOf(proposal: ExistingProposal): ProposalSummary {
+  const { kind, title, method, subject } = proposal;
+  return { kind, title, method, subject };
 }
 
 export const proposalDecider: Decider<ProposalState, ProposalCommand, ProposalEvent> = {
@@ -141,7 +146,17 @@ export const proposalDecider: Decider<ProposalState, ProposalCommand, ProposalEv
         return [
           {
             type: 'ProposalAmended',
-            data: { proposalId, podId, round: round.round + 1, text, deadline, electorate, amendedByMemberId: command.data.amenderMemberId, amendedAt: now },
+            data: {
+              ...summaryOf(proposal),
+              proposalId,
+              podId,
+              round: round.round + 1,
+              text,
+              deadline,
+              electorate,
+              amendedByMemberId: command.data.amenderMemberId,
+              amendedAt: now,
+            },
             metadata,
           },
         ];
@@ -167,7 +182,14 @@ export const proposalDecider: Decider<ProposalState, ProposalCommand, ProposalEv
         const deadline = Date.parse(round.deadline);
         if (Date.parse(now) < deadline - DEADLINE_NEAR_MS || Date.parse(now) >= deadline) return [];
         const { proposalId, podId } = state;
-        return [{ type: 'ProposalDeadlineNear', data: { proposalId, podId, round: round.round, deadline: round.deadline }, metadata }];
+        const { deadline: roundDeadline, electorate } = round;
+        return [
+          {
+            type: 'ProposalDeadlineNear',
+            data: { ...summaryOf(state), proposalId, podId, round: round.round, deadline: roundDeadline, electorate },
+            metadata,
+          },
+        ];
       }
       case 'CloseProposal': {
         if (state.status !== 'open') return [];
@@ -179,7 +201,23 @@ export const proposalDecider: Decider<ProposalState, ProposalCommand, ProposalEv
         if (result === 'objected') {
           return [{ type: 'ProposalObjected', data: { proposalId, podId, round: round.round, tally, closedAt: now }, metadata }];
         }
-        return [{ type: 'ProposalDecided', data: { proposalId, podId, round: round.round, outcome: result, tally, decidedAt: now }, metadata }];
+        return [
+          {
+            type: 'ProposalDecided',
+            data: {
+              ...summaryOf(state),
+              proposalId,
+              podId,
+              round: round.round,
+              deadline: round.deadline,
+              electorate: round.electorate,
+              outcome: result,
+              tally,
+              decidedAt: now,
+            },
+            metadata,
+          },
+        ];
       }
       default:
         return assertNever(command, 'proposal command');

@@ -7,6 +7,14 @@ import type { Tally, VotePosition } from './proposal.tally';
 
 export type ProposalOutcome = 'passed' | 'rejected' | 'blocked' | 'no-quorum';
 
+/** Repeated on every later event, so what is published from one event tells its readers what the proposal is. */
+export interface ProposalSummary {
+  readonly kind: DecisionKind;
+  readonly title: string;
+  readonly method: DecisionMethod;
+  readonly subject: ProposalSubject;
+}
+
 export type ProposalOpened = DomainEvent<
   'ProposalOpened',
   {
@@ -42,12 +50,24 @@ export type ProposalAmended = DomainEvent<
     amendedAt: string;
   }
 >;
-export type ProposalDeadlineNear = DomainEvent<'ProposalDeadlineNear', { proposalId: string; podId: string; round: number; deadline: string }>;
+export type ProposalDeadlineNear = DomainEvent<
+  'ProposalDeadlineNear',
+  ProposalSummary & { proposalId: string; podId: string; round: number; deadline: string; electorate: readonly string[] }
+>;
 /** Consent only: the round ended with objections; the proposer may amend it (a new round) or withdraw it. */
 export type ProposalObjected = DomainEvent<'ProposalObjected', { proposalId: string; podId: string; round: number; tally: Tally; closedAt: string }>;
 export type ProposalDecided = DomainEvent<
   'ProposalDecided',
-  { proposalId: string; podId: string; round: number; outcome: ProposalOutcome; tally: Tally; decidedAt: string }
+  ProposalSummary & {
+    proposalId: string;
+    podId: string;
+    round: number;
+    deadline: string;
+    electorate: readonly string[];
+    outcome: ProposalOutcome;
+    tally: Tally;
+    decidedAt: string;
+  }
 >;
 export type ProposalWithdrawn = DomainEvent<
   'ProposalWithdrawn',
