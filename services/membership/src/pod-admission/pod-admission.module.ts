@@ -14,7 +14,7 @@ import { RolesModule } from '../roles/roles.module';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler } from './pod-application.handler';
 import { PodApplicationQueries } from './pod-application.queries';
-import { PodFacts } from './pod-facts';
+import { PodFacts } from '../shared/pod-facts';
 
 const providers = [
   PodFacts,

@@ -7,7 +7,7 @@ import { pageSize } from '../shared/keyset-page';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler, type ApplyToRegionInput } from './pod-application.handler';
 import { PodApplicationQueries, type PodApplicationStatus } from './pod-application.queries';
-import { PodFacts } from './pod-facts';
+import { PodFacts } from '../shared/pod-facts';
 
 const APPLICATION_STATUSES = ['pending', 'approved', 'declined'] as const satisfies readonly PodApplicationStatus[];
 

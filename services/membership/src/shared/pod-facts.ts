@@ -11,7 +11,7 @@ import { podSettingsDecider, type PodSettings } from '../domain/pod-settings.dec
 import { podDecider, type PodState } from '../domain/pod.decider';
 import { regionDecider, type RegionState } from '../domain/region.decider';
 import { Clock } from '@mutuo/service-kit';
-import { podRolesStream } from '../shared/pod-roles-stream';
+import { podRolesStream } from './pod-roles-stream';
 import { podAgreementsStream, podSettingsStream, podStream, regionStream } from './pod-streams';
 
 /** A caller who holds the coordinator role of their token's pod right now. */
