@@ -39,7 +39,7 @@ export type VoteCast = DomainEvent<
 >;
 export type ProposalAmended = DomainEvent<
   'ProposalAmended',
-  {
+  ProposalSummary & {
     proposalId: string;
     podId: string;
     round: number;
