@@ -20,6 +20,7 @@ import { NoteHelperPodWhenMatchMade } from './time-bank/note-helper-pod-when-mat
 import { TimeBank } from './time-bank/time-bank.service';
 import { TimeGiftsHandler } from './time-bank/time-gifts.handler';
 import { PublicReportQueries } from './transparency/public-report.queries';
+import { ApproveDisbursementWhenPodDecides } from './pod-decisions/approve-disbursement-when-pod-decides.handler';
 
 @Module({
   controllers: [
@@ -30,6 +31,7 @@ import { PublicReportQueries } from './transparency/public-report.queries';
     NoteHelperPodWhenMatchMade,
     BlankPersonalDataWhenMemberErased,
     TrackPodMembers,
+    ApproveDisbursementWhenPodDecides,
   ],
   providers: [
     Ledger,

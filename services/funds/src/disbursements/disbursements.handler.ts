@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, query, setTransactionPod, type IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
 import { Clock } from '@mutuo/service-kit';
 import { DomainRuleViolation } from '@mutuo/domain';
@@ -24,8 +24,7 @@ import { PersonalTexts } from '../shared/personal-texts.store';
 import { PodMembers } from '../shared/pod-members.repository';
 import { PodRoles } from '../shared/pod-roles.repository';
 import { PAYOUT_PROCESSOR, type PayoutProcessor } from './payout-processor';
-
-export const disbursementStream = (podId: string, proposalId: string) => streamName('disbursement', podId, proposalId);
+import { disbursementStream } from '../shared/disbursement-stream';
 
 export interface ProposeDisbursementInput extends IdempotentInput {
   proposalId?: string | null;
