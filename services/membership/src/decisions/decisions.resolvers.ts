@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { memberIdFor } from '@mutuo/contracts';
 import { isUuid } from '@mutuo/domain';
-import { requirePod, type SubgraphContext } from '@mutuo/platform';
+import { perRequest, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
 import { DECISION_KINDS, DECISION_METHODS, type DecisionKind, type DecisionMethod, type DecisionMethods } from '../domain/decision-methods';
 import { currentRound, type ProposalState, type Tally } from '../domain/proposal.decider';
 import { AmendProposalHandler, type AmendProposalInput } from './amend-proposal/amend-proposal.handler';
 import { ChooseDecisionMethodsHandler } from './choose-decision-methods/choose-decision-methods.handler';
 import { ProposeDecisionHandler, type ProposeDecisionInput } from './propose-decision/propose-decision.handler';
+import { ProposalCommands } from './proposal-commands';
 import { ProposalQueries, type ProposalView } from './proposals.queries';
 import { VoteOnProposalHandler, type VoteOnProposalInput } from './vote-on-proposal/vote-on-proposal.handler';
 import { WithdrawProposalHandler } from './withdraw-proposal/withdraw-proposal.handler';
@@ -29,6 +30,9 @@ export function decisionsResolvers(app: INestApplication) {
   const withdraw = app.get(WithdrawProposalHandler);
   const methods = app.get(ChooseDecisionMethodsHandler);
   const proposals = app.get(ProposalQueries);
+  const commands = app.get(ProposalCommands);
+  /** Once per request: whether the caller belongs to the pod of their token. */
+  const members = perRequest((ctx: SubgraphContext) => commands.callerIsMember(ctx));
 
   const existing = (state: ProposalState): ProposalView => {
     if (state.status === 'none') throw new Error('A proposal command left no proposal');
@@ -38,7 +42,7 @@ export function decisionsResolvers(app: INestApplication) {
   return {
     Query: {
       proposal: async (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => {
-        if (!ctx.identity?.podId || !isUuid(id)) return null;
+        if (!ctx.identity?.podId || !isUuid(id) || !(await members(ctx))) return null;
         return proposals.byId(ctx.identity.podId, id.toLowerCase());
       },
     },
@@ -61,7 +65,7 @@ export function decisionsResolvers(app: INestApplication) {
     Pod: {
       proposals: async (pod: { id: string }, args: { first?: number | null }, ctx: SubgraphContext) => {
         // Outsiders see nothing, not even how many proposals the pod has.
-        if (ctx.identity?.podId !== pod.id) return [];
+        if (ctx.identity?.podId !== pod.id || !(await members(ctx))) return [];
         return proposals.ofPod(pod.id, Math.min(Math.max(args.first ?? 20, 1), MAX_PROPOSALS));
       },
       decisionMethods: async (pod: { id: string }) => methodList(await methods.methodsOf(pod.id)),

@@ -60,6 +60,13 @@ export class ProposalCommands {
     return { podId, memberId, isMember, isCoordinator, metadata: commandMetadataFrom(ctx, now) };
   }
 
+  /** Whether the caller's token names a pod they belong to now: only they see its proposals. */
+  async callerIsMember(ctx: RequestContext): Promise<boolean> {
+    const identity = ctx.identity;
+    if (!identity?.podId) return false;
+    return this.facts.memberIsActive(this.em.fork(), identity.podId, memberIdFor(identity.podId, identity.subject));
+  }
+
   /** Those who may vote under `method` now: every active member, or the current holders of its role. */
   async electorate(em: EntityManager, podId: string, method: DecisionMethod, now: Date): Promise<string[]> {
     if (method.electorate === 'members') return this.queries.activeMemberIds(podId);
