@@ -9,7 +9,7 @@ import { holdersAt } from '../domain/pod-roles.decider';
 import { nextWakeOf, proposalDecider, type ProposalCommand, type ProposalEvent, type ProposalState } from '../domain/proposal.decider';
 import { PodFacts } from '../shared/pod-facts';
 import { proposalStream } from '../shared/pod-streams';
-import { ProposalQueries } from './proposals.queries';
+import { ProposalQueries, type DueProposal } from './proposals.queries';
 
 /** The member acting on a proposal, from their verified token; whether they still belong to the pod is checked here. */
 export interface ProposalCaller {
@@ -24,7 +24,7 @@ export interface ProposalCaller {
 @Injectable()
 export class ProposalCommands {
   private readonly commands: CommandHandler<ProposalState, ProposalCommand, ProposalEvent>;
-  private nextWakeListener: ((at: Date) => void) | undefined;
+  private nextWakeListener: ((proposal: DueProposal, at: Date) => void) | undefined;
 
   constructor(
     readonly em: EntityManager,
@@ -40,14 +40,14 @@ export class ProposalCommands {
   }
 
   /** The deadline scheduler listens, so it wakes at a new proposal's reminder or deadline rather than polling for it. */
-  onNextWake(listener: (at: Date) => void): void {
+  onNextWake(listener: (proposal: DueProposal, at: Date) => void): void {
     this.nextWakeListener = listener;
   }
 
   /** A proposal's state after a command: the scheduler hears when it next has something to do for it. */
   changed(state: ProposalState): ProposalState {
     const next = nextWakeOf(state);
-    if (next) this.nextWakeListener?.(new Date(next));
+    if (next && state.status !== 'none') this.nextWakeListener?.({ podId: state.podId, proposalId: state.proposalId }, new Date(next));
     return state;
   }
 

@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PostgresEventStore } from '@mutuo/event-store';
 import { Clock, PeriodicJob, SERVICE_LOGGER } from '@mutuo/service-kit';
 import type { Logger } from 'pino';
+import { nextWakeOf } from '../../domain/proposal.decider';
 import { proposalStream } from '../../shared/pod-streams';
 import { ProposalCommands } from '../proposal-commands';
-import { ProposalQueries } from '../proposals.queries';
+import { ProposalQueries, type DueProposal } from '../proposals.queries';
 import { changeAgreementsWhenProposalPasses } from './change-agreements-when-proposal-passes';
 import { PROPOSAL_DEADLINE_OPTIONS, type ProposalDeadlineOptions } from './proposal-deadline.options';
 
@@ -30,6 +31,11 @@ export interface ProposalDeadlineReport {
 export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineReport> {
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
+  /**
+   * Proposals this replica was told about, by id, with when they are next due: handled against their streams even
+   * while the read model has not caught up with them yet.
+   */
+  private readonly known = new Map<string, DueProposal & { at: number }>();
 
   constructor(
     private readonly proposals: ProposalCommands,
@@ -40,13 +46,19 @@ export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineRepor
     private readonly clock: Clock,
   ) {
     super(options, logger, 'Scan for due proposals failed; it runs again at the next wake-up');
-    proposals.onNextWake((at) => this.expectWakeAt(at));
+    proposals.onNextWake((proposal, at) => this.expectProposalAt(proposal, at));
   }
 
   override async stop(): Promise<void> {
     clearTimeout(this.wakeTimer);
     this.wakeAt = Number.POSITIVE_INFINITY;
     await super.stop();
+  }
+
+  /** A proposal is next due at `at` (its reminder or its deadline). */
+  expectProposalAt(proposal: DueProposal, at: Date): void {
+    this.known.set(proposal.proposalId, { ...proposal, at: at.getTime() });
+    this.expectWakeAt(at);
   }
 
   /** Something is due at `at`: scan then, if that is before the next wake-up already set. */
@@ -68,18 +80,21 @@ export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineRepor
   }
 
   async runOnce(now = this.clock.now()): Promise<ProposalDeadlineReport> {
-    const due = await this.queries.dueAt(now, this.options.batchSize);
+    const scanned = await this.queries.dueAt(now, this.options.batchSize);
+    const told = [...this.known.values()].filter((proposal) => proposal.at <= now.getTime());
+    const due = [...new Map([...scanned, ...told].map((proposal) => [proposal.proposalId, proposal])).values()];
     let recorded = 0;
     let failed = 0;
     for (const { podId, proposalId } of due) {
       try {
+        this.known.delete(proposalId);
         recorded += await this.handleDue(podId, proposalId, now);
       } catch (error) {
         failed++;
         this.logger.error({ err: error, podId, proposalId }, 'Counting a proposal failed; it is tried again at the next scan');
       }
     }
-    if (due.length === this.options.batchSize && recorded > 0) this.runSoon();
+    if (scanned.length === this.options.batchSize && recorded > 0) this.runSoon();
     const next = await this.queries.nextWakeAfter(now);
     if (next) this.expectWakeAt(next);
     return { due: due.length, recorded, failed };
@@ -93,6 +108,9 @@ export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineRepor
       const warned = await this.proposals.handler.handle(tx, stream, { type: 'WarnDeadlineNear', data: {}, metadata });
       const closed = await this.proposals.handler.handle(tx, stream, { type: 'CloseProposal', data: {}, metadata });
       if (closed.newEvents.length > 0) await changeAgreementsWhenProposalPasses(tx, this.store, closed.state, metadata);
+      // After the reminder comes the deadline: remember it without waiting for the read model.
+      const next = nextWakeOf(closed.state);
+      if (next) this.expectProposalAt({ podId, proposalId }, new Date(next));
       return warned.newEvents.length + closed.newEvents.length;
     });
   }
