@@ -3,8 +3,15 @@ import { memberIdFor } from '@mutuo/contracts';
 import { isUuid } from '@mutuo/domain';
 import { perRequest, requirePod, type SubgraphContext } from '@mutuo/platform';
 import { fromGraphQLEnum, toGraphQLEnum } from '@mutuo/service-kit';
-import { DECISION_KINDS, DECISION_METHODS, type DecisionKind, type DecisionMethod, type DecisionMethods } from '../domain/decision-methods';
-import { currentRound, type ProposalState, type Tally } from '../domain/proposal.decider';
+import {
+  DECISION_KINDS,
+  DECISION_METHODS,
+  type DecisionKind,
+  type DecisionMethod,
+  type DecisionMethodName,
+  type DecisionMethods,
+} from '../domain/decision-methods';
+import { VOTE_POSITIONS, currentRound, type ProposalState, type Tally } from '../domain/proposal.decider';
 import { AmendProposalHandler, type AmendProposalInput } from './amend-proposal/amend-proposal.handler';
 import { ChooseDecisionMethodsHandler } from './choose-decision-methods/choose-decision-methods.handler';
 import { ProposeDecisionHandler, type ProposeDecisionInput } from './propose-decision/propose-decision.handler';
@@ -83,14 +90,14 @@ export function decisionsResolvers(app: INestApplication) {
       myVote: (proposal: ProposalView, _: unknown, ctx: SubgraphContext) => currentRound(proposal).votes[callerMemberId(proposal, ctx)] ?? null,
       mayVote: (proposal: ProposalView, _: unknown, ctx: SubgraphContext) =>
         proposal.status === 'open' && currentRound(proposal).electorate.includes(callerMemberId(proposal, ctx)),
-      tally: (proposal: ProposalView) => tallyView(currentRound(proposal).tally),
+      tally: (proposal: ProposalView) => tallyView(proposal.method.method, currentRound(proposal).tally),
       rounds: (proposal: ProposalView) =>
         proposal.rounds.map((round) => ({
           round: round.round,
           text: round.text,
           deadline: round.deadline,
           result: round.result,
-          tally: tallyView(round.tally),
+          tally: tallyView(proposal.method.method, round.tally),
         })),
     },
   };
@@ -114,8 +121,9 @@ function methodList(methods: DecisionMethods) {
   return DECISION_KINDS.map((kind) => methodView(kind, methods[kind]));
 }
 
-function tallyView(tally: Tally | null) {
+/** Counts in the method's own order (the read model's JSON does not keep key order). */
+function tallyView(method: DecisionMethodName, tally: Tally | null) {
   if (!tally) return null;
   const { electorateSize, votesCast, positions } = tally;
-  return { electorateSize, votesCast, counts: Object.entries(positions).map(([position, count]) => ({ position, count })) };
+  return { electorateSize, votesCast, counts: VOTE_POSITIONS[method].map((position) => ({ position, count: positions[position] ?? 0 })) };
 }
