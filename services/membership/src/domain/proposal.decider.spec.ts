@@ -346,6 +346,12 @@ describe('proposal decider', () => {
       spec(proposalDecider).given([opened()]).when(warn(afterDeadline)).then([]);
     });
 
+    it('sends no reminder for a round opened less than a day before its deadline: the scheduler wakes only for the deadline', () => {
+      const short = opened(DEFAULT_DECISION_METHODS.general, { openedAt: '2026-12-03T12:00:00.000Z' });
+      spec(proposalDecider).given([short]).when(warn('2026-12-03T13:00:00.000Z')).then([]);
+      expect(nextWakeOf(spec(proposalDecider).given([short]).state())).toBe(deadline);
+    });
+
     it('wakes the scheduler for the reminder, then for the deadline, then never', () => {
       expect(nextWakeOf(spec(proposalDecider).given([opened()]).state())).toBe(dayBefore);
       expect(nextWakeOf(spec(proposalDecider).given([opened(), near]).state())).toBe(deadline);

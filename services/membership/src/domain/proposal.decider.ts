@@ -3,7 +3,7 @@ import { DECISION_KINDS, type DecisionKind } from './decision-methods';
 import { AGREEMENTS_TEXT_MAX } from './pod-agreements.decider';
 import type { ProposalCommand, ProposalSubject } from './proposal.commands';
 import type { ProposalEvent, ProposalSummary } from './proposal.events';
-import { currentRound, evolveProposal, initialProposalState, type ExistingProposal, type ProposalState } from './proposal.state';
+import { currentRound, evolveProposal, initialProposalState, type ExistingProposal, type ProposalRound, type ProposalState } from './proposal.state';
 import { checkPosition, resultOf, tallyOf } from './proposal.tally';
 
 /**
@@ -180,7 +180,7 @@ export const proposalDecider: Decider<ProposalState, ProposalCommand, ProposalEv
         if (state.status !== 'open' || state.deadlineNearSent) return [];
         const round = currentRound(state);
         const deadline = Date.parse(round.deadline);
-        if (Date.parse(now) < deadline - DEADLINE_NEAR_MS || Date.parse(now) >= deadline) return [];
+        if (!needsReminder(round) || Date.parse(now) < deadline - DEADLINE_NEAR_MS || Date.parse(now) >= deadline) return [];
         const { proposalId, podId } = state;
         const { deadline: roundDeadline, electorate } = round;
         return [
@@ -227,10 +227,15 @@ export const proposalDecider: Decider<ProposalState, ProposalCommand, ProposalEv
   evolve: evolveProposal,
 };
 
+/** A round opened less than a day before its deadline was just announced: a reminder would only repeat it. */
+function needsReminder(round: ProposalRound): boolean {
+  return Date.parse(round.openedAt) < Date.parse(round.deadline) - DEADLINE_NEAR_MS;
+}
+
 /** When the scheduler next has something to do for this proposal: its deadline-near reminder, then its deadline. */
 export function nextWakeOf(state: ProposalState): string | null {
   if (state.status !== 'open') return null;
   const { deadline } = currentRound(state);
-  if (state.deadlineNearSent) return deadline;
+  if (state.deadlineNearSent || !needsReminder(currentRound(state))) return deadline;
   return new Date(Date.parse(deadline) - DEADLINE_NEAR_MS).toISOString();
 }

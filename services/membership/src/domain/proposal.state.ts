@@ -9,6 +9,8 @@ import type { Tally, VotePosition } from './proposal.tally';
 /** One round: its text, deadline and electorate, the votes as they stood when it ended, and how it ended. */
 export interface ProposalRound {
   readonly round: number;
+  /** When the round opened: one opened less than a day before its deadline needs no reminder. */
+  readonly openedAt: string;
   readonly text: string;
   readonly deadline: string;
   readonly electorate: readonly string[];
@@ -65,7 +67,7 @@ function existing(state: ProposalState, event: ProposalEvent): ExistingProposal 
 export function evolveProposal(state: ProposalState, event: ProposalEvent): ProposalState {
   switch (event.type) {
     case 'ProposalOpened': {
-      const { proposalId, podId, proposerMemberId, kind, title, text, subject, method, round, deadline, electorate } = event.data;
+      const { proposalId, podId, proposerMemberId, kind, title, text, subject, method, round, deadline, electorate, openedAt } = event.data;
       return {
         status: 'open',
         proposalId,
@@ -75,7 +77,7 @@ export function evolveProposal(state: ProposalState, event: ProposalEvent): Prop
         title,
         subject,
         method,
-        rounds: [{ round, text, deadline, electorate, votes: {}, tally: null, result: null }],
+        rounds: [{ round, openedAt, text, deadline, electorate, votes: {}, tally: null, result: null }],
         deadlineNearSent: false,
       };
     }
@@ -86,8 +88,8 @@ export function evolveProposal(state: ProposalState, event: ProposalEvent): Prop
     }
     case 'ProposalAmended': {
       const proposal = existing(state, event);
-      const { round, text, deadline, electorate } = event.data;
-      const rounds = recordOf(proposal).rounds.concat({ round, text, deadline, electorate, votes: {}, tally: null, result: null });
+      const { round, text, deadline, electorate, amendedAt } = event.data;
+      const rounds = recordOf(proposal).rounds.concat({ round, openedAt: amendedAt, text, deadline, electorate, votes: {}, tally: null, result: null });
       return { ...recordOf(proposal), rounds, deadlineNearSent: false, status: 'open' };
     }
     case 'ProposalDeadlineNear':
