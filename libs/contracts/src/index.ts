@@ -4,6 +4,7 @@ export * from './field-schemas';
 export * from './vocabulary';
 export * from './membership.contracts';
 export * from './membership-pods.contracts';
+export * from './membership-decisions.contracts';
 export * from './membership-people.contracts';
 export * from './sealed-payload';
 export * from './sign-in-code-delivery';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ContractData, defineContract } from './contract';
 import { SignInCodeRequestedV1 } from './sign-in-code-delivery';
 import { displayTextField, languageTagField, slugField, timeZoneField, timestampField, uuidField } from './field-schemas';
+import { MEMBERSHIP_DECISION_CONTRACTS } from './membership-decisions.contracts';
 import { geoPolygonField, MEMBERSHIP_POD_CONTRACTS } from './membership-pods.contracts';
 import { MEMBERSHIP_PEOPLE_CONTRACTS } from './membership-people.contracts';
 
@@ -230,6 +231,7 @@ export type MemberReturnedV1Data = ContractData<typeof MemberReturnedV1>;
 
 export const MEMBERSHIP_CONTRACTS = [
   ...MEMBERSHIP_POD_CONTRACTS,
+  ...MEMBERSHIP_DECISION_CONTRACTS,
   ...MEMBERSHIP_PEOPLE_CONTRACTS,
   RegionCreatedV1,
   PodCreatedV1,

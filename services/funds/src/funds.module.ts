@@ -23,6 +23,7 @@ import { NoteHelperPodWhenMatchMade } from './time-bank/note-helper-pod-when-mat
 import { TimeBank } from './time-bank/time-bank.service';
 import { TimeGiftsHandler } from './time-bank/time-gifts.handler';
 import { PublicReportQueries } from './transparency/public-report.queries';
+import { ApproveDisbursementWhenPodDecides } from './pod-decisions/approve-disbursement-when-pod-decides.handler';
 
 @Module({
   controllers: [
@@ -35,6 +36,7 @@ import { PublicReportQueries } from './transparency/public-report.queries';
     TrackPodMembers,
     CloseClearingWhenPodLeftRegion,
     TrackRegionWhenPodJoinedRegion,
+    ApproveDisbursementWhenPodDecides,
   ],
   providers: [
     Ledger,

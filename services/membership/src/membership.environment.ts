@@ -1,6 +1,7 @@
 import type { EnvironmentSection, VariableNote } from '@mutuo/platform';
 import { pauseReturnEnvironment } from './member-settings/boundaries/pause-return.options';
 import { roleSchedulerEnvironment } from './roles/role-scheduler.options';
+import { proposalDeadlineEnvironment } from './decisions/close-proposals-at-deadline/proposal-deadline.options';
 import { membershipAuthEnvironment } from './shared/membership-auth.config';
 
 /** The key notifications is given too (notifications.environment.ts describes it the same way). */
@@ -77,6 +78,19 @@ export const membershipEnvironmentSections: readonly EnvironmentSection[] = [
       ROLE_SCHEDULER_ENABLED: { description: 'Whether this replica ends role terms that are due (several at once is safe, just redundant).' },
       ROLE_SCHEDULER_INTERVAL_MS: { description: 'Time between two scans for due terms.' },
       ROLE_SCHEDULER_BATCH_SIZE: { description: 'Most terms handled per scan.' },
+    },
+  },
+  {
+    schema: proposalDeadlineEnvironment,
+    notes: {
+      PROPOSAL_SCHEDULER_ENABLED: {
+        description:
+          "Whether this replica reminds voters a day before a proposal's deadline and counts it at the deadline (several at once is safe, just redundant).",
+      },
+      PROPOSAL_SCHEDULER_INTERVAL_MS: {
+        description: 'Longest sleep between two scans for due proposals; the scheduler also wakes at the next reminder or deadline it knows of.',
+      },
+      PROPOSAL_SCHEDULER_BATCH_SIZE: { description: 'Most proposals handled per scan.' },
     },
   },
 ];

@@ -11,12 +11,13 @@ import { RegionQueries } from './regions/region.queries';
 import { MemberSettingsModule } from './member-settings/member-settings.module';
 import { RolesModule } from './roles/roles.module';
 import { PodAdmissionModule } from './pod-admission/pod-admission.module';
+import { DecisionsModule } from './decisions/decisions.module';
 import { HideContactsWhenMatchWithdrawn, RevealContactsWhenMatchMade } from './contact-reveal/reveal-contacts-when-match-made.handler';
 
 const providers = [CreateRegionHandler, CreatePodHandler, JoinPodHandler, MemberQueries, MemberDirectoryQueries, PodQueries, RegionQueries];
 
 @Module({
-  imports: [SignInModule, PartnerClientsModule, RolesModule, MemberSettingsModule, PodAdmissionModule],
+  imports: [SignInModule, PartnerClientsModule, RolesModule, MemberSettingsModule, PodAdmissionModule, DecisionsModule],
   // Matches reveal contacts between their requester and helper (privacy/member-visibility.ts).
   controllers: [RevealContactsWhenMatchMade, HideContactsWhenMatchWithdrawn],
   providers,

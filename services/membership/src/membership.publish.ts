@@ -8,6 +8,7 @@ import { publishMemberSettingsEvent } from './member-settings/member-settings.pu
 import { publishPodLifecycleEvent } from './pod-admission/pod-lifecycle.publish';
 import { publishRoleEvent } from './roles/roles.publish';
 import { publishSignInEvent } from './sign-in/sign-in.publish';
+import { publishDecisionEvent } from './decisions/decisions.publish';
 
 const publishCreation = definePublication<RegionEvent | PodEvent | MemberEvent>({
   RegionCreated: (event) => ({ contract: RegionCreatedV1, data: event.data }),
@@ -23,4 +24,5 @@ export const publishMembershipEvent = firstPublication<[codeDeliveryKey: () => B
   publishSignInEvent,
   publishPodLifecycleEvent,
   publishMemberFactsEvent,
+  publishDecisionEvent,
 );

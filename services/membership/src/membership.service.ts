@@ -44,6 +44,9 @@ import { membershipPersonalDataCodec } from './pod-admission/erasure/personal-da
 import { erasureResolvers } from './pod-admission/erasure/erasure.resolvers';
 import { publishMembershipEvent } from './membership.publish';
 import { PERSONAL_DATA_PROTECTION_MIGRATION } from './migrations/personal-data-protection.migration';
+import { DECISIONS_MIGRATION } from './migrations/decisions.migration';
+import { proposalsProjection } from './decisions/proposals.projection';
+import { decisionsResolvers } from './decisions/decisions.resolvers';
 
 export const membershipService: ServiceDefinition = {
   name: 'membership',
@@ -63,6 +66,7 @@ export const membershipService: ServiceDefinition = {
     SIGN_IN_REQUESTERS_MIGRATION,
     PERSONAL_DATA_PROTECTION_MIGRATION,
     IDEMPOTENCY_KEYS_MIGRATION,
+    DECISIONS_MIGRATION,
   ],
   projections: [
     membershipProjection,
@@ -74,6 +78,7 @@ export const membershipService: ServiceDefinition = {
     podSettingsProjection,
     agreementsProjection,
     memberAdmissionProjection,
+    proposalsProjection,
   ],
   module: MembershipModule,
   // Matches from the matching service (contact reveal between requester and helper).
@@ -97,6 +102,7 @@ export const membershipService: ServiceDefinition = {
       leavingResolvers(app),
       memberDirectoryResolvers(app),
       erasureResolvers(app),
+      decisionsResolvers(app),
     ),
   // Personal fields of member events are sealed with each member's data key, which erasure destroys.
   eventDataCodec: (env, keks) => membershipPersonalDataCodec(codeDeliveryKeyOf(env), keks),

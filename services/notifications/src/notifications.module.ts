@@ -32,6 +32,7 @@ import { TellBothWhenMatchMade } from './record-notifications/tell-both-when-mat
 import { TellHelperWhenSuggested } from './record-notifications/tell-helper-when-suggested.handler';
 import { TellOtherSideWhenMatchWithdrawn } from './record-notifications/tell-other-side-when-match-withdrawn.handler';
 import { AskTreasurersWhenDisbursementProposed } from './record-notifications/ask-treasurers-when-disbursement-proposed.handler';
+import { TellMembersWhenProposalOpens } from './record-notifications/tell-members-when-proposal-opens.handler';
 import { ThankHelpersWhenRequestFulfilled } from './record-notifications/thank-helpers-when-request-fulfilled.handler';
 import { WelcomeMemberWhenMemberJoined } from './record-notifications/welcome-member-when-member-joined.handler';
 import { RememberBoundariesWhenBoundariesChanged } from './recipients/remember-boundaries-when-boundaries-changed.handler';
@@ -68,6 +69,7 @@ const exported = [
     TellHelperWhenSuggested,
     TellOtherSideWhenMatchWithdrawn,
     AskTreasurersWhenDisbursementProposed,
+    TellMembersWhenProposalOpens,
     ThankHelpersWhenRequestFulfilled,
     RemindHolderWhenRoleTermEnding,
     AlertAreaWhenIncidentDeclared,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CommandHandler, PostgresEventStore, query, setTransactionPod, streamName, type IdempotentInput } from '@mutuo/event-store';
+import { CommandHandler, PostgresEventStore, query, setTransactionPod, type IdempotentInput } from '@mutuo/event-store';
 import type { RequestContext } from '@mutuo/platform';
 import { Clock } from '@mutuo/service-kit';
 import {
@@ -19,8 +19,7 @@ import { FundsPolicies } from '../shared/funds-policies.repository';
 import { PersonalTexts } from '../shared/personal-texts.store';
 import { PodMembers } from '../shared/pod-members.repository';
 import { PodRoles } from '../shared/pod-roles.repository';
-
-export const disbursementStream = (podId: string, proposalId: string) => streamName('disbursement', podId, proposalId);
+import { disbursementStream } from '../shared/disbursement-stream';
 
 export interface ProposeDisbursementInput extends IdempotentInput {
   proposalId?: string | null;

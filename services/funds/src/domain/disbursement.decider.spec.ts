@@ -134,6 +134,18 @@ describe('approving a disbursement', () => {
     expect(code([], approve('bo'))).toBe('PROPOSAL_NOT_FOUND');
   });
 
+  it('is approved by a decision the pod passed (membership), only when it waits for one', () => {
+    const large: DisbursementProposed = { ...proposed, data: { ...proposed.data, amountMinor: 60_000, route: 'pod-decision', approvalsRequired: 0 } };
+    const passed = { type: 'ApproveByPodVote' as const, data: { decisionId: 'decision-1' }, metadata };
+    spec(disbursementDecider)
+      .given([large])
+      .when(passed)
+      .then([approved([], 'pod-decision')]);
+    expect(code([proposed], passed)).toBe('NO_POD_DECISION_NEEDED');
+    expect(code([large, approved([], 'pod-decision')], passed)).toBe('NOT_AWAITING_APPROVAL');
+    expect(code([], passed)).toBe('PROPOSAL_NOT_FOUND');
+  });
+
   it('lets only a coordinator record the pod decision a large amount needs', () => {
     const large: DisbursementProposed = { ...proposed, data: { ...proposed.data, amountMinor: 60_000, route: 'pod-decision', approvalsRequired: 0 } };
     const decide = (deciderIsCoordinator: boolean, isApproved = true) => ({

@@ -60,9 +60,11 @@ export type RecordPodDecision = Command<
   'RecordPodDecision',
   { decidedByMemberId: string; deciderIsCoordinator: boolean; approved: boolean; noteTextId: string }
 >;
+/** The pod passed a decision (membership's proposal `decisionId`) to pay this proposal out. */
+export type ApproveByPodVote = Command<'ApproveByPodVote', { decisionId: string }>;
 export type RejectDisbursement = Command<'RejectDisbursement', { rejectedByMemberId: string; rejecterIsTreasurer: boolean; reasonTextId: string }>;
 export type MarkDisbursementPaid = Command<'MarkDisbursementPaid', { transferId: string; processorReference: string }>;
-export type DisbursementCommand = ProposeDisbursement | ApproveDisbursement | RecordPodDecision | RejectDisbursement | MarkDisbursementPaid;
+export type DisbursementCommand = ProposeDisbursement | ApproveDisbursement | RecordPodDecision | ApproveByPodVote | RejectDisbursement | MarkDisbursementPaid;
 
 export type DisbursementProposed = DomainEvent<'DisbursementProposed', Proposal & { budgetMinor: number | null; committedMinor: number | null }>;
 export type BudgetExceeded = DomainEvent<
@@ -236,6 +238,17 @@ export const disbursementDecider: Decider<DisbursementState, DisbursementCommand
                 metadata,
               },
             ];
+      }
+      case 'ApproveByPodVote': {
+        if (state.status === 'none') throw notFound();
+        if (state.status !== 'proposed')
+          throw new DomainRuleViolation('NOT_AWAITING_APPROVAL', `The proposal is ${state.status}, not awaiting approval`, 'proposalId');
+        if (state.proposal.route !== 'pod-decision') {
+          throw new DomainRuleViolation('NO_POD_DECISION_NEEDED', 'This proposal is approved by treasurers, not by a pod decision', 'proposalId');
+        }
+        const { proposalId, podId } = state.proposal;
+        // The whole pod approved it: no one member's approval stands for it.
+        return [{ type: 'DisbursementApproved', data: { proposalId, podId, route: 'pod-decision', approverMemberIds: [], approvedAt: now }, metadata }];
       }
       case 'RejectDisbursement': {
         if (state.status === 'none') throw notFound();

@@ -1,5 +1,12 @@
 import { DomainRuleViolation, spec, type CommandMetadata } from '@mutuo/domain';
-import { podSettingsDecider, type ChangePodSettings, type PodSettingsChanged, type PodSettingsChanges } from './pod-settings.decider';
+import { DEFAULT_DECISION_METHODS } from './decision-methods';
+import {
+  podSettingsDecider,
+  type ChangeDecisionMethods,
+  type ChangePodSettings,
+  type PodSettingsChanged,
+  type PodSettingsChanges,
+} from './pod-settings.decider';
 
 const podId = 'p0000000-0000-4000-8000-000000000001';
 const at = '2026-12-01T10:00:00.000Z';
@@ -68,7 +75,7 @@ describe('pod settings', () => {
       .given([byApplication])
       .when(change({ admissionMode: 'invite-code' }))
       .then([changed({ admissionMode: 'invite-code', joinQuestions: byApplication.data.joinQuestions as never })]);
-    expect(event!.data.joinQuestions).toHaveLength(2);
+    expect((event as PodSettingsChanged).data.joinQuestions).toHaveLength(2);
   });
 
   it.each<[string, PodSettingsChanges, string, string]>([
@@ -91,5 +98,56 @@ describe('pod settings', () => {
       .when(change({ escalateToNeighbours: true }, false))
       .thenThrows(DomainRuleViolation);
     expect(error).toMatchObject({ code: 'POD_NOT_FOUND', field: 'podId' });
+  });
+});
+
+describe('decision methods', () => {
+  const changeMethods = (changes: ChangeDecisionMethods['data']['changes']): ChangeDecisionMethods => ({
+    type: 'ChangeDecisionMethods',
+    data: { podId, podExists: true, changes, roleNames: ['coordinator', 'treasurer'] },
+    metadata,
+  });
+
+  it('starts from the defaults and records every kind in full when one changes', () => {
+    expect(spec(podSettingsDecider).given([]).state().decisionMethods).toEqual(DEFAULT_DECISION_METHODS);
+    spec(podSettingsDecider)
+      .given([])
+      .when(changeMethods([{ kind: 'funds-disbursement', method: 'majority', quorumPercent: 30, role: 'treasurer' }]))
+      .then([
+        {
+          type: 'DecisionMethodsChanged',
+          data: {
+            podId,
+            decisionMethods: {
+              ...DEFAULT_DECISION_METHODS,
+              'funds-disbursement': { method: 'majority', quorumPercent: 30, electorate: { role: 'treasurer' } },
+            },
+          },
+          metadata: eventMetadata,
+        },
+      ]);
+    spec(podSettingsDecider)
+      .given([])
+      .when(changeMethods([{ kind: 'general', method: 'consent' }]))
+      .then([]);
+  });
+
+  it.each<[string, ChangeDecisionMethods['data']['changes'], string]>([
+    ['an unknown kind', [{ kind: 'election', method: 'consent' }], 'decisionMethods.0.kind'],
+    [
+      'a kind twice',
+      [
+        { kind: 'general', method: 'consent' },
+        { kind: 'general', method: 'consensus' },
+      ],
+      'decisionMethods.1.kind',
+    ],
+    ['an unknown method', [{ kind: 'general', method: 'lottery' }], 'decisionMethods.0.method'],
+    ['a quorum for consent', [{ kind: 'general', method: 'consent', quorumPercent: 50 }], 'decisionMethods.0.quorumPercent'],
+    ['a quorum over 100', [{ kind: 'general', method: 'majority', quorumPercent: 101 }], 'decisionMethods.0.quorumPercent'],
+    ['a role the pod lacks', [{ kind: 'general', method: 'consent', role: 'elders' }], 'decisionMethods.0.role'],
+  ])('refuses %s, naming the field', (_case, changes, field) => {
+    const error = spec(podSettingsDecider).given([]).when(changeMethods(changes)).thenThrows(DomainRuleViolation) as DomainRuleViolation;
+    expect(error.field).toBe(field);
   });
 });

@@ -1,4 +1,5 @@
 import { Command, Decider, DomainEvent, DomainRuleViolation, assertNever, eventMetadataFrom, plainText } from '@mutuo/domain';
+import { DEFAULT_DECISION_METHODS, applyDecisionMethods, sameDecisionMethods, type DecisionMethodInput, type DecisionMethods } from './decision-methods';
 
 /**
  * How a pod works day to day: who sees its requests, whether unmet ones may go to neighbouring pods, and how
@@ -37,6 +38,8 @@ export const JOIN_QUESTION_LIMITS = { min: 1, max: 10, textMin: 3, textMax: 500 
 
 export interface PodSettingsState {
   readonly settings: PodSettings;
+  /** How the pod decides each kind of question (decision-methods.ts); its own event, so older settings events keep their shape. */
+  readonly decisionMethods: DecisionMethods;
 }
 
 /** Fields left out keep their value. */
@@ -56,13 +59,20 @@ export type ChangePodSettings = Command<
   'ChangePodSettings',
   { podId: string; podExists: boolean; changes: PodSettingsChanges; freshQuestionIds: readonly string[] }
 >;
-export type PodSettingsCommand = ChangePodSettings;
+/** `roleNames`: the roles the pod has now (built-in and its own), read by the handler. */
+export type ChangeDecisionMethods = Command<
+  'ChangeDecisionMethods',
+  { podId: string; podExists: boolean; changes: readonly DecisionMethodInput[]; roleNames: readonly string[] }
+>;
+export type PodSettingsCommand = ChangePodSettings | ChangeDecisionMethods;
 
 export type PodSettingsChanged = DomainEvent<'PodSettingsChanged', { podId: string } & PodSettings>;
-export type PodSettingsEvent = PodSettingsChanged;
+/** Carries every kind's method in full, so a reader only keeps the latest. */
+export type DecisionMethodsChanged = DomainEvent<'DecisionMethodsChanged', { podId: string; decisionMethods: DecisionMethods }>;
+export type PodSettingsEvent = PodSettingsChanged | DecisionMethodsChanged;
 
 export const podSettingsDecider: Decider<PodSettingsState, PodSettingsCommand, PodSettingsEvent> = {
-  initialState: () => ({ settings: DEFAULT_POD_SETTINGS }),
+  initialState: () => ({ settings: DEFAULT_POD_SETTINGS, decisionMethods: DEFAULT_DECISION_METHODS }),
 
   decide(command, state) {
     switch (command.type) {
@@ -91,19 +101,28 @@ export const podSettingsDecider: Decider<PodSettingsState, PodSettingsCommand, P
         if (sameSettings(settings, current)) return [];
         return [{ type: 'PodSettingsChanged', data: { podId, ...settings }, metadata: eventMetadataFrom(command.metadata) }];
       }
+      case 'ChangeDecisionMethods': {
+        const { podId, podExists, changes, roleNames } = command.data;
+        if (!podExists) throw new DomainRuleViolation('POD_NOT_FOUND', 'No pod with this id', 'podId');
+        const decisionMethods = applyDecisionMethods(state.decisionMethods, changes, (role) => roleNames.includes(role));
+        if (sameDecisionMethods(decisionMethods, state.decisionMethods)) return [];
+        return [{ type: 'DecisionMethodsChanged', data: { podId, decisionMethods }, metadata: eventMetadataFrom(command.metadata) }];
+      }
       default:
-        return assertNever(command.type, 'pod settings command');
+        return assertNever(command, 'pod settings command');
     }
   },
 
-  evolve(_state, event) {
+  evolve(state, event) {
     switch (event.type) {
       case 'PodSettingsChanged': {
         const { podId: _podId, ...settings } = event.data;
-        return { settings };
+        return { ...state, settings };
       }
+      case 'DecisionMethodsChanged':
+        return { ...state, decisionMethods: event.data.decisionMethods };
       default:
-        return assertNever(event.type, 'pod settings event');
+        return assertNever(event, 'pod settings event');
     }
   },
 };

@@ -33,6 +33,10 @@ export type Pod = {
   description?: Maybe<Scalars['String']['output']>;
   serviceArea?: Maybe<GeoPolygon>;
   settings: PodSettings;
+  /** The pod's proposals, newest first; empty for anyone but its members. */
+  proposals: Array<Proposal>;
+  /** How the pod decides each kind of question. */
+  decisionMethods: Array<DecisionMethod>;
   /** The current agreements, or the version asked for; null while the pod has none (or no such version). */
   agreements?: Maybe<PodAgreements>;
   /** The pod's current members, in the order they joined, with the agreements version each acknowledged. */
@@ -53,6 +57,12 @@ export type Pod = {
   roleHistory: RoleHistoryConnection;
   /** The pod's active members by display name, for its own members only (empty for anyone else). At most 100 a page. */
   members: MemberConnection;
+};
+
+
+/** A neighbourhood pod: people who help each other. */
+export type PodProposalsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -464,6 +474,8 @@ export type Query = {
   partnerClients: Array<PartnerClient>;
   /** The caller's own data in the pod of their token, to download. Errors: NOT_A_MEMBER when they never belonged to it. */
   myPersonalData: PersonalDataExport;
+  /** A proposal of the caller's pod; null for anyone else. Errors: none (an unknown id is null). */
+  proposal?: Maybe<Proposal>;
 };
 
 
@@ -491,6 +503,11 @@ export type QueryPodArgs = {
 
 
 export type QueryMemberArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProposalArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -576,6 +593,16 @@ export type Mutation = {
   eraseMyPersonalData: MemberErasure;
   /** Current coordinators, for a member of their pod who asked them to (for example in person): the same erasure, recorded with the coordinator as its actor. */
   eraseMemberPersonalData: MemberErasure;
+  /** Members. Opens round 1 for the kind's electorate. Errors: NOT_A_MEMBER, INVALID_PROPOSAL, INVALID_DEADLINE, NO_ELECTORATE, NOT_A_COORDINATOR (DATA_MOVE). */
+  proposeDecision: Proposal;
+  /** The electorate. Errors: PROPOSAL_NOT_FOUND, VOTING_CLOSED, NOT_IN_ELECTORATE, INVALID_VOTE, PROPOSAL_CLOSED. */
+  voteOnProposal: Proposal;
+  /** The proposer: a new round with a changed text and a new deadline. Errors: NOT_THE_PROPOSER, NOTHING_AMENDED, ROUND_ENDED, PROPOSAL_CLOSED. */
+  amendProposal: Proposal;
+  /** The proposer or a coordinator. Errors: NOT_THE_PROPOSER, PROPOSAL_CLOSED. */
+  withdrawProposal: Proposal;
+  /** Coordinators: how the pod decides the kinds named (the others keep theirs). Errors: INVALID_DECISION_METHOD, UNKNOWN_ROLE. */
+  changeDecisionMethods: Array<DecisionMethod>;
 };
 
 
@@ -766,6 +793,31 @@ export type MutationRevokePartnerClientArgs = {
 
 export type MutationEraseMemberPersonalDataArgs = {
   memberId: Scalars['ID']['input'];
+};
+
+
+export type MutationProposeDecisionArgs = {
+  input: ProposeDecisionInput;
+};
+
+
+export type MutationVoteOnProposalArgs = {
+  input: VoteOnProposalInput;
+};
+
+
+export type MutationAmendProposalArgs = {
+  input: AmendProposalInput;
+};
+
+
+export type MutationWithdrawProposalArgs = {
+  proposalId: Scalars['ID']['input'];
+};
+
+
+export type MutationChangeDecisionMethodsArgs = {
+  input: Array<DecisionMethodInput>;
 };
 
 /**
@@ -1168,6 +1220,139 @@ export type PersonalDataExport = {
   json: Scalars['String']['output'];
 };
 
+/** What a pod decides: each kind is decided by the method the pod chose for it (PodSettings.decisionMethods). */
+export type DecisionKind =
+  | 'GENERAL'
+  /** Paying out of the pod's funds above its pod-decision line; names the funds proposal (disbursementProposalId). */
+  | 'FUNDS_DISBURSEMENT'
+  /** A new text of the pod's agreements (the proposal's text); when it passes, it is published as the next version. */
+  | 'AGREEMENT_CHANGE'
+  | 'ADMISSION'
+  /** Moving the pod's data to another deployment, or exporting it. Proposed by a coordinator. */
+  | 'DATA_MOVE';
+
+export type DecisionMethodName =
+  /** It goes ahead unless someone objects; an objection ends the round and the proposer may amend it. */
+  | 'CONSENT'
+  /** More for than against, among at least the quorum of the electorate (abstentions count for the quorum). */
+  | 'MAJORITY'
+  /** Agreement, with stand-asides; one block stops it, and it needs more agreeing than standing aside. */
+  | 'CONSENSUS';
+
+/** How one kind of decision is made. */
+export type DecisionMethod = {
+  __typename?: 'DecisionMethod';
+  kind: DecisionKind;
+  method: DecisionMethodName;
+  /** Majority only: the percentage of the electorate that must vote. */
+  quorumPercent?: Maybe<Scalars['Int']['output']>;
+  /** The role whose holders vote; null: every member votes. */
+  votingRole?: Maybe<Scalars['String']['output']>;
+};
+
+export type DecisionMethodInput = {
+  kind: DecisionKind;
+  method: DecisionMethodName;
+  /** Majority only (1 to 100); defaults to 50. */
+  quorumPercent?: InputMaybe<Scalars['Int']['input']>;
+  /** A role of the pod whose holders vote; null: every member votes. */
+  votingRole?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProposalStatus =
+  | 'OPEN'
+  /** Consent only: the round ended with objections; the proposer may amend it (a new round) or withdraw it. */
+  | 'OBJECTED'
+  | 'DECIDED'
+  | 'WITHDRAWN';
+
+export type ProposalOutcome =
+  | 'PASSED'
+  | 'REJECTED'
+  | 'BLOCKED'
+  | 'NO_QUORUM';
+
+/** A position and how many members took it. */
+export type VoteCount = {
+  __typename?: 'VoteCount';
+  /** consent, object (consent); for, against, abstain (majority); agree, stand-aside, block (consensus). */
+  position: Scalars['String']['output'];
+  count: Scalars['Int']['output'];
+};
+
+export type ProposalTally = {
+  __typename?: 'ProposalTally';
+  electorateSize: Scalars['Int']['output'];
+  votesCast: Scalars['Int']['output'];
+  counts: Array<VoteCount>;
+};
+
+/** One round of a proposal: each amendment starts a new one; earlier ones keep their text, deadline and tally. */
+export type ProposalRound = {
+  __typename?: 'ProposalRound';
+  round: Scalars['Int']['output'];
+  text: Scalars['String']['output'];
+  deadline: Scalars['String']['output'];
+  /** objected, passed, rejected, blocked, no-quorum or withdrawn; null while the round runs. */
+  result?: Maybe<Scalars['String']['output']>;
+  /** Null while the round runs: votes are counted at the deadline. */
+  tally?: Maybe<ProposalTally>;
+};
+
+/** A question the pod decides together. Only the pod's members see it. */
+export type Proposal = {
+  __typename?: 'Proposal';
+  id: Scalars['ID']['output'];
+  podId: Scalars['ID']['output'];
+  kind: DecisionKind;
+  title: Scalars['String']['output'];
+  /** The text of the current round (Markdown). */
+  text: Scalars['String']['output'];
+  method: DecisionMethod;
+  status: ProposalStatus;
+  /** Null until decided. */
+  outcome?: Maybe<ProposalOutcome>;
+  round: Scalars['Int']['output'];
+  deadline: Scalars['String']['output'];
+  proposerMemberId: Scalars['ID']['output'];
+  /** The funds disbursement proposal a FUNDS_DISBURSEMENT decision decides. */
+  disbursementProposalId?: Maybe<Scalars['ID']['output']>;
+  /** The caller's position in the current round; null when they have not voted. */
+  myVote?: Maybe<Scalars['String']['output']>;
+  /** Whether the caller is in the current round's electorate. */
+  mayVote: Scalars['Boolean']['output'];
+  /** The current round's tally once counted; null while it runs. */
+  tally?: Maybe<ProposalTally>;
+  rounds: Array<ProposalRound>;
+};
+
+export type ProposeDecisionInput = {
+  kind: DecisionKind;
+  /** 3 to 200 characters. */
+  title: Scalars['String']['input'];
+  /** Markdown, up to 20000 characters. For AGREEMENT_CHANGE, the new agreements text. */
+  text: Scalars['String']['input'];
+  /** ISO-8601, in the future and at most 90 days away. */
+  deadline: Scalars['String']['input'];
+  /** FUNDS_DISBURSEMENT only: the funds proposal it decides. */
+  disbursementProposalId?: InputMaybe<Scalars['ID']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type VoteOnProposalInput = {
+  proposalId: Scalars['ID']['input'];
+  /** One of the method's positions (see VoteCount.position). A later vote replaces the earlier one until the deadline. */
+  position: Scalars['String']['input'];
+  /** Why, for the pod to read (an objection or a block says what would resolve it); up to 1000 characters. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AmendProposalInput = {
+  proposalId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+  deadline: Scalars['String']['input'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1251,6 +1436,7 @@ export type FederationTypes = {
   Region: Region;
   Pod: Pod;
   Member: Member;
+  Proposal: Proposal;
 };
 
 /** Mapping of federation reference types */
@@ -1264,6 +1450,9 @@ export type FederationReferenceTypes = {
   Member:
     ( { __typename: 'Member' }
     & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
+  Proposal:
+    ( { __typename: 'Proposal' }
+    & GraphQLRecursivePick<FederationTypes['Proposal'], {"id":true}> );
 };
 
 
@@ -1363,6 +1552,19 @@ export type ResolversTypes = {
   ErasureRequester: ResolverTypeWrapper<any>;
   MemberErasure: ResolverTypeWrapper<any>;
   PersonalDataExport: ResolverTypeWrapper<any>;
+  DecisionKind: ResolverTypeWrapper<any>;
+  DecisionMethodName: ResolverTypeWrapper<any>;
+  DecisionMethod: ResolverTypeWrapper<any>;
+  DecisionMethodInput: ResolverTypeWrapper<any>;
+  ProposalStatus: ResolverTypeWrapper<any>;
+  ProposalOutcome: ResolverTypeWrapper<any>;
+  VoteCount: ResolverTypeWrapper<any>;
+  ProposalTally: ResolverTypeWrapper<any>;
+  ProposalRound: ResolverTypeWrapper<any>;
+  Proposal: ResolverTypeWrapper<any>;
+  ProposeDecisionInput: ResolverTypeWrapper<any>;
+  VoteOnProposalInput: ResolverTypeWrapper<any>;
+  AmendProposalInput: ResolverTypeWrapper<any>;
   String: ResolverTypeWrapper<any>;
 };
 
@@ -1447,6 +1649,15 @@ export type ResolversParentTypes = {
   RegisterPartnerClientInput: any;
   MemberErasure: any;
   PersonalDataExport: any;
+  DecisionMethod: any;
+  DecisionMethodInput: any;
+  VoteCount: any;
+  ProposalTally: any;
+  ProposalRound: any;
+  Proposal: any;
+  ProposeDecisionInput: any;
+  VoteOnProposalInput: any;
+  AmendProposalInput: any;
   String: any;
 };
 
@@ -1475,6 +1686,8 @@ export type PodResolvers<ContextType = SubgraphContext, ParentType extends Resol
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   serviceArea?: Resolver<Maybe<ResolversTypes['GeoPolygon']>, ParentType, ContextType>;
   settings?: Resolver<ResolversTypes['PodSettings'], ParentType, ContextType>;
+  proposals?: Resolver<Array<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<PodProposalsArgs, 'first'>>;
+  decisionMethods?: Resolver<Array<ResolversTypes['DecisionMethod']>, ParentType, ContextType>;
   agreements?: Resolver<Maybe<ResolversTypes['PodAgreements']>, ParentType, ContextType, Partial<PodAgreementsArgs>>;
   agreementAcknowledgements?: Resolver<ResolversTypes['AgreementAcknowledgementConnection'], ParentType, ContextType, RequireFields<PodAgreementAcknowledgementsArgs, 'first'>>;
   inviteCodes?: Resolver<Maybe<ResolversTypes['InviteCodeConnection']>, ParentType, ContextType, RequireFields<PodInviteCodesArgs, 'first'>>;
@@ -1616,6 +1829,7 @@ export type QueryResolvers<ContextType = SubgraphContext, ParentType extends Res
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   partnerClients?: Resolver<Array<ResolversTypes['PartnerClient']>, ParentType, ContextType>;
   myPersonalData?: Resolver<ResolversTypes['PersonalDataExport'], ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['Proposal']>, ParentType, ContextType, RequireFields<QueryProposalArgs, 'id'>>;
 };
 
 export type MutationResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1661,6 +1875,11 @@ export type MutationResolvers<ContextType = SubgraphContext, ParentType extends 
   revokePartnerClient?: Resolver<ResolversTypes['PartnerClient'], ParentType, ContextType, RequireFields<MutationRevokePartnerClientArgs, 'id'>>;
   eraseMyPersonalData?: Resolver<ResolversTypes['MemberErasure'], ParentType, ContextType>;
   eraseMemberPersonalData?: Resolver<ResolversTypes['MemberErasure'], ParentType, ContextType, RequireFields<MutationEraseMemberPersonalDataArgs, 'memberId'>>;
+  proposeDecision?: Resolver<ResolversTypes['Proposal'], ParentType, ContextType, RequireFields<MutationProposeDecisionArgs, 'input'>>;
+  voteOnProposal?: Resolver<ResolversTypes['Proposal'], ParentType, ContextType, RequireFields<MutationVoteOnProposalArgs, 'input'>>;
+  amendProposal?: Resolver<ResolversTypes['Proposal'], ParentType, ContextType, RequireFields<MutationAmendProposalArgs, 'input'>>;
+  withdrawProposal?: Resolver<ResolversTypes['Proposal'], ParentType, ContextType, RequireFields<MutationWithdrawProposalArgs, 'proposalId'>>;
+  changeDecisionMethods?: Resolver<Array<ResolversTypes['DecisionMethod']>, ParentType, ContextType, RequireFields<MutationChangeDecisionMethodsArgs, 'input'>>;
 };
 
 export type GeoPolygonResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['GeoPolygon'] = ResolversParentTypes['GeoPolygon']> = {
@@ -1831,6 +2050,52 @@ export type PersonalDataExportResolvers<ContextType = SubgraphContext, ParentTyp
   json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type DecisionMethodResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['DecisionMethod'] = ResolversParentTypes['DecisionMethod']> = {
+  kind?: Resolver<ResolversTypes['DecisionKind'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['DecisionMethodName'], ParentType, ContextType>;
+  quorumPercent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  votingRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type VoteCountResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['VoteCount'] = ResolversParentTypes['VoteCount']> = {
+  position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProposalTallyResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ProposalTally'] = ResolversParentTypes['ProposalTally']> = {
+  electorateSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  votesCast?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['VoteCount']>, ParentType, ContextType>;
+};
+
+export type ProposalRoundResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ProposalRound'] = ResolversParentTypes['ProposalRound']> = {
+  round?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deadline?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tally?: Resolver<Maybe<ResolversTypes['ProposalTally']>, ParentType, ContextType>;
+};
+
+export type ProposalResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Proposal'] = ResolversParentTypes['Proposal'], FederationReferenceType extends FederationReferenceTypes['Proposal'] = FederationReferenceTypes['Proposal']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Proposal']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  podId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DecisionKind'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['DecisionMethod'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProposalStatus'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['ProposalOutcome']>, ParentType, ContextType>;
+  round?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deadline?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  proposerMemberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  disbursementProposalId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  myVote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mayVote?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  tally?: Resolver<Maybe<ResolversTypes['ProposalTally']>, ParentType, ContextType>;
+  rounds?: Resolver<Array<ResolversTypes['ProposalRound']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SubgraphContext> = {
   Region?: RegionResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;
@@ -1875,6 +2140,11 @@ export type Resolvers<ContextType = SubgraphContext> = {
   RegisteredPartnerClient?: RegisteredPartnerClientResolvers<ContextType>;
   MemberErasure?: MemberErasureResolvers<ContextType>;
   PersonalDataExport?: PersonalDataExportResolvers<ContextType>;
+  DecisionMethod?: DecisionMethodResolvers<ContextType>;
+  VoteCount?: VoteCountResolvers<ContextType>;
+  ProposalTally?: ProposalTallyResolvers<ContextType>;
+  ProposalRound?: ProposalRoundResolvers<ContextType>;
+  Proposal?: ProposalResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = SubgraphContext> = {

@@ -4,8 +4,8 @@ import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
 import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { podDecider, type PodCommand, type PodEvent, type PodState } from '../domain/pod.decider';
 import type { ActivePod } from './leave-region.handler';
-import { PodFacts } from './pod-facts';
-import { podStream } from './pod-streams';
+import { PodFacts } from '../shared/pod-facts';
+import { podStream } from '../shared/pod-streams';
 
 /**
  * A region's stewards admit a pod that is outside any region (it left one): the pod is part of their region from now

@@ -3,8 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
 import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { podDecider, type PodCommand, type PodEvent, type PodState } from '../domain/pod.decider';
-import { PodFacts } from './pod-facts';
-import { podStream } from './pod-streams';
+import { PodFacts } from '../shared/pod-facts';
+import { podStream } from '../shared/pod-streams';
 
 export type ActivePod = Extract<PodState, { status: 'active' }>;
 

@@ -15,7 +15,7 @@ import { JoinRegionHandler } from './join-region.handler';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler } from './pod-application.handler';
 import { PodApplicationQueries } from './pod-application.queries';
-import { PodFacts } from './pod-facts';
+import { PodFacts } from '../shared/pod-facts';
 
 const providers = [
   PodFacts,

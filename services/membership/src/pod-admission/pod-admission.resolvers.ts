@@ -8,7 +8,7 @@ import { JoinRegionHandler } from './join-region.handler';
 import { LeaveRegionHandler } from './leave-region.handler';
 import { PodApplicationHandler, type ApplyToRegionInput } from './pod-application.handler';
 import { PodApplicationQueries, type PodApplicationStatus } from './pod-application.queries';
-import { PodFacts } from './pod-facts';
+import { PodFacts } from '../shared/pod-facts';
 
 const APPLICATION_STATUSES = ['pending', 'approved', 'declined'] as const satisfies readonly PodApplicationStatus[];
 

@@ -18,8 +18,8 @@ import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRole
 import { podDecider, type PodCommand, type PodEvent, type PodState } from '../domain/pod.decider';
 import { podRolesStream } from '../shared/pod-roles-stream';
 import { requirePerson, requireUuid } from './input';
-import { PodFacts } from './pod-facts';
-import { memberStream, podApplicationStream, podStream } from './pod-streams';
+import { PodFacts } from '../shared/pod-facts';
+import { memberStream, podApplicationStream, podStream } from '../shared/pod-streams';
 
 export interface ApplyToRegionInput extends IdempotentInput {
   readonly regionId: string;

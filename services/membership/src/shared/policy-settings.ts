@@ -15,3 +15,7 @@ export const SIGN_IN_LOOKUP_VALUE = 'across-pods';
 /** The role-term scheduler reads due terms across pods. */
 export const ROLE_TERMS_SCAN_SETTING = 'mutuo.role_terms_scan';
 export const ROLE_TERMS_SCAN_VALUE = 'due-terms';
+
+/** The proposal deadline scheduler reads due proposals across pods. */
+export const PROPOSALS_SCAN_SETTING = 'mutuo.proposals_scan';
+export const PROPOSALS_SCAN_VALUE = 'due-proposals';

@@ -16,6 +16,9 @@ export const NOTIFICATION_KINDS = [
   'disbursement-proposed',
   'budget-exceeded',
   'request-fulfilled',
+  'proposal-opened',
+  'proposal-deadline-near',
+  'proposal-decided',
   'digest',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

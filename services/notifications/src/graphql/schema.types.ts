@@ -32,6 +32,9 @@ export type NotificationKind =
   | 'DISBURSEMENT_PROPOSED'
   | 'BUDGET_EXCEEDED'
   | 'REQUEST_FULFILLED'
+  | 'PROPOSAL_OPENED'
+  | 'PROPOSAL_DEADLINE_NEAR'
+  | 'PROPOSAL_DECIDED'
   | 'DIGEST';
 
 /** Where a member wants to be reached, in order. IN_APP (the inbox) always keeps a copy. */

@@ -12,7 +12,7 @@ import { FundsPolicies } from '../../shared/funds-policies.repository';
 import { derivedTransferId, podAccounts } from '../../shared/account-ids';
 import { Ledger } from '../../shared/ledger.service';
 import { PodRoles } from '../../shared/pod-roles.repository';
-import { disbursementStream } from '../disbursements.handler';
+import { disbursementStream } from '../../shared/disbursement-stream';
 import { PAYOUT_PROCESSOR, type PayoutProcessor } from '../payout-processor';
 
 export const payoutStream = (podId: string, proposalId: string) => streamName('disbursement-payout', podId, proposalId);

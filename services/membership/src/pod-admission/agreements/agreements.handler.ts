@@ -19,8 +19,8 @@ import {
 import type { MemberParent } from '../../shared/member-details';
 import { MemberStream } from '../../shared/member-stream';
 import { requirePerson } from '../input';
-import { PodFacts } from '../pod-facts';
-import { memberStream, podAgreementsStream } from '../pod-streams';
+import { PodFacts } from '../../shared/pod-facts';
+import { memberStream, podAgreementsStream } from '../../shared/pod-streams';
 
 /** A version of a pod's agreements as the API shows it. */
 export interface AgreementsVersion {

@@ -12,8 +12,8 @@ import {
 } from '../../domain/member-erasure.decider';
 import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRolesState } from '../../domain/pod-roles.decider';
 import { requirePerson, requireUuid } from '../input';
-import { PodFacts } from '../pod-facts';
-import { memberStream } from '../pod-streams';
+import { PodFacts } from '../../shared/pod-facts';
+import { memberStream } from '../../shared/pod-streams';
 import { podRolesStream } from '../../shared/pod-roles-stream';
 
 export interface MemberErasureReceipt {

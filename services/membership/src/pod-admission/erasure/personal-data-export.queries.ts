@@ -8,7 +8,7 @@ import { Clock } from '@mutuo/service-kit';
 import { memberAdmissionDecider, type MemberAdmissionEvent } from '../../domain/member-admission.decider';
 import { MemberStream } from '../../shared/member-stream';
 import { requirePerson } from '../input';
-import { memberStream } from '../pod-streams';
+import { memberStream } from '../../shared/pod-streams';
 
 export const PERSONAL_DATA_EXPORT_FORMAT = 'mutuo.membership.personal-data-export.v1';
 

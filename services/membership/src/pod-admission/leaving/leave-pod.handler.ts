@@ -14,8 +14,8 @@ import { memberProfileDecider, type MemberProfileEvent } from '../../domain/memb
 import type { MemberState } from '../../domain/member.decider';
 import { podRolesDecider, type PodRolesCommand, type PodRolesEvent, type PodRolesState } from '../../domain/pod-roles.decider';
 import { requirePerson } from '../input';
-import { PodFacts } from '../pod-facts';
-import { memberStream } from '../pod-streams';
+import { PodFacts } from '../../shared/pod-facts';
+import { memberStream } from '../../shared/pod-streams';
 import { podRolesStream } from '../../shared/pod-roles-stream';
 
 /** A member who has just left, as the API shows them. */

@@ -4,8 +4,8 @@ import { CommandHandler, PostgresEventStore } from '@mutuo/event-store';
 import { commandMetadataFrom, type RequestContext } from '@mutuo/platform';
 import { inviteCodeDecider, type InviteCodeCommand, type InviteCodeEvent, type InviteCodeState } from '../../domain/invite-code.decider';
 import { requireUuid } from '../input';
-import { PodFacts } from '../pod-facts';
-import { inviteCodeStream } from '../pod-streams';
+import { PodFacts } from '../../shared/pod-facts';
+import { inviteCodeStream } from '../../shared/pod-streams';
 import { inviteCodeKey, newInviteCode, normalizeInviteCode } from './invite-code';
 
 /** An invite code as coordinators see it: never the code itself, which exists only in the answer to its creation. */

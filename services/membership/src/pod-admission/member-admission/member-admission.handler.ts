@@ -17,8 +17,8 @@ import type { MemberState } from '../../domain/member.decider';
 import type { MemberParent } from '../../shared/member-details';
 import { MemberStream } from '../../shared/member-stream';
 import { metadataInPod, podToEnter, requireUuid } from '../input';
-import { PodFacts } from '../pod-facts';
-import { inviteCodeStream, memberStream } from '../pod-streams';
+import { PodFacts } from '../../shared/pod-facts';
+import { inviteCodeStream, memberStream } from '../../shared/pod-streams';
 import { inviteCodeKey, normalizeInviteCode } from './invite-code';
 
 export type ActiveMember = Extract<MemberState, { status: 'active' }>;

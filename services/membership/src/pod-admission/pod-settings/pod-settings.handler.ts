@@ -12,8 +12,8 @@ import {
   type PodSettingsEvent,
   type PodSettingsState,
 } from '../../domain/pod-settings.decider';
-import { PodFacts } from '../pod-facts';
-import { podSettingsStream } from '../pod-streams';
+import { PodFacts } from '../../shared/pod-facts';
+import { podSettingsStream } from '../../shared/pod-streams';
 
 /** A pod's coordinators change how it works. */
 @Injectable()

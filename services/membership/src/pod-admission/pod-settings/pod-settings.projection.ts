@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertNever } from '@mutuo/domain';
 import { defineProjection, query } from '@mutuo/event-store';
-import type { PodSettingsEvent } from '../../domain/pod-settings.decider';
+import type { PodSettingsChanged } from '../../domain/pod-settings.decider';
 
 /** Each pod's settings as they are now (the event carries them in full). */
-export const podSettingsProjection = defineProjection<PodSettingsEvent>({
+export const podSettingsProjection = defineProjection<PodSettingsChanged>({
   name: 'pod-settings',
   eventTypes: ['PodSettingsChanged'],
 

@@ -127,6 +127,30 @@ export const en: TemplateSet = {
       body: 'The money for {category, select, food {food} groceries {groceries} meals {meals} housing {housing} transport {transport} childcare {childcare} eldercare {eldercare} medical {medical needs} money {money} skills {a skill} errands {errands} emotional_support {emotional support} translation {translation} administration {administration} other {something}} this month is used up. It is {committed, number, money}. The budget is {budget, number, money}.',
     },
   },
+  'proposal-opened': {
+    standard: {
+      subject: '{round, plural, =1 {New proposal} other {Amended proposal}}: {title}',
+      body: '{round, plural, =1 {Your pod has a new proposal} other {A proposal of your pod was amended}}: “{title}”. You can vote until {deadline, date, long}. Open the app to read it and vote.',
+    },
+    plain: { subject: 'Please vote: {title}', body: 'Your pod asks you to decide: “{title}”. Vote before {deadline, date, long}. Open the app.' },
+  },
+  'proposal-deadline-near': {
+    standard: {
+      subject: 'One day left to vote: {title}',
+      body: 'Voting on “{title}” ends on {deadline, date, long}. If you have not voted yet, or want to change your vote, open the app.',
+    },
+    plain: { subject: 'Vote soon: {title}', body: 'You can vote on “{title}” until {deadline, date, long}. Open the app.' },
+  },
+  'proposal-decided': {
+    standard: {
+      subject: 'Decided: {title}',
+      body: '“{title}” {outcome, select, passed {passed} rejected {did not pass} blocked {was blocked} no_quorum {did not reach its quorum} other {was decided}}. {votesCast} of {electorateSize} members voted. Open the app to see the tally.',
+    },
+    plain: {
+      subject: 'Result: {title}',
+      body: '“{title}”: {outcome, select, passed {yes, it goes ahead} rejected {no} blocked {no, someone blocked it} no_quorum {too few people voted} other {decided}}. {votesCast} of {electorateSize} people voted.',
+    },
+  },
   'request-fulfilled': {
     standard: {
       subject: 'Thank you for helping',

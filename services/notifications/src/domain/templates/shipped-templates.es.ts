@@ -130,6 +130,30 @@ export const es: TemplateSet = {
       body: 'El dinero para {category, select, food {comida} groceries {compras} meals {comidas preparadas} housing {vivienda} transport {transporte} childcare {cuidado de niños} eldercare {cuidado de mayores} medical {salud} money {dinero} skills {una habilidad} errands {recados} emotional_support {apoyo emocional} translation {traducción} administration {administración} other {otra cosa}} de este mes se acabó. Son {committed, number, money}. El presupuesto es {budget, number, money}.',
     },
   },
+  'proposal-opened': {
+    standard: {
+      subject: '{round, plural, =1 {Nueva propuesta} other {Propuesta modificada}}: {title}',
+      body: '{round, plural, =1 {Tu grupo tiene una nueva propuesta} other {Se modificó una propuesta de tu grupo}}: «{title}». Puedes votar hasta el {deadline, date, long}. Abre la aplicación para leerla y votar.',
+    },
+    plain: { subject: 'Vota, por favor: {title}', body: 'Tu grupo te pide decidir: «{title}». Vota antes del {deadline, date, long}. Abre la aplicación.' },
+  },
+  'proposal-deadline-near': {
+    standard: {
+      subject: 'Queda un día para votar: {title}',
+      body: 'La votación de «{title}» termina el {deadline, date, long}. Si aún no votaste, o quieres cambiar tu voto, abre la aplicación.',
+    },
+    plain: { subject: 'Vota pronto: {title}', body: 'Puedes votar «{title}» hasta el {deadline, date, long}. Abre la aplicación.' },
+  },
+  'proposal-decided': {
+    standard: {
+      subject: 'Decidido: {title}',
+      body: '«{title}» {outcome, select, passed {se aprobó} rejected {no se aprobó} blocked {fue bloqueada} no_quorum {no alcanzó el quórum} other {se decidió}}. Votaron {votesCast} de {electorateSize} miembros. Abre la aplicación para ver el recuento.',
+    },
+    plain: {
+      subject: 'Resultado: {title}',
+      body: '«{title}»: {outcome, select, passed {sí, sigue adelante} rejected {no} blocked {no, alguien la bloqueó} no_quorum {votó muy poca gente} other {decidido}}. Votaron {votesCast} de {electorateSize} personas.',
+    },
+  },
   'request-fulfilled': {
     standard: {
       subject: 'Gracias por ayudar',

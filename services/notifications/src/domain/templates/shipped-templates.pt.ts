@@ -127,6 +127,30 @@ export const pt: TemplateSet = {
       body: 'O dinheiro para {category, select, food {comida} groceries {compras} meals {refeições} housing {habitação} transport {transporte} childcare {cuidar de crianças} eldercare {cuidar de idosos} medical {saúde} money {dinheiro} skills {uma competência} errands {recados} emotional_support {apoio emocional} translation {tradução} administration {administração} other {outra coisa}} este mês acabou. São {committed, number, money}. O orçamento é {budget, number, money}.',
     },
   },
+  'proposal-opened': {
+    standard: {
+      subject: '{round, plural, =1 {Nova proposta} other {Proposta alterada}}: {title}',
+      body: '{round, plural, =1 {O seu grupo tem uma nova proposta} other {Uma proposta do seu grupo foi alterada}}: «{title}». Pode votar até {deadline, date, long}. Abra a aplicação para a ler e votar.',
+    },
+    plain: { subject: 'Vote, por favor: {title}', body: 'O seu grupo pede-lhe que decida: «{title}». Vote antes de {deadline, date, long}. Abra a aplicação.' },
+  },
+  'proposal-deadline-near': {
+    standard: {
+      subject: 'Falta um dia para votar: {title}',
+      body: 'A votação de «{title}» termina a {deadline, date, long}. Se ainda não votou, ou quer mudar o seu voto, abra a aplicação.',
+    },
+    plain: { subject: 'Vote em breve: {title}', body: 'Pode votar «{title}» até {deadline, date, long}. Abra a aplicação.' },
+  },
+  'proposal-decided': {
+    standard: {
+      subject: 'Decidido: {title}',
+      body: '«{title}» {outcome, select, passed {foi aprovada} rejected {não foi aprovada} blocked {foi bloqueada} no_quorum {não atingiu o quórum} other {foi decidida}}. Votaram {votesCast} de {electorateSize} membros. Abra a aplicação para ver a contagem.',
+    },
+    plain: {
+      subject: 'Resultado: {title}',
+      body: '«{title}»: {outcome, select, passed {sim, vai avançar} rejected {não} blocked {não, alguém bloqueou} no_quorum {votaram poucas pessoas} other {decidido}}. Votaram {votesCast} de {electorateSize} pessoas.',
+    },
+  },
   'request-fulfilled': {
     standard: {
       subject: 'Obrigado pela sua ajuda',

@@ -22,5 +22,8 @@ export const TEMPLATE_EXAMPLES: Record<NotificationKind, TemplateParams> = {
   'disbursement-proposed': { amount: 42.5, currency: 'EUR', category: 'food', approvalsRequired: 2, overBudget: true },
   'budget-exceeded': { category: 'food', currency: 'EUR', budget: 200, committed: 242.5 },
   'request-fulfilled': { category: 'groceries', hours: 1.5 },
+  'proposal-opened': { title: 'Buy a shared freezer', deadline: new Date('2026-12-20T18:00:00Z'), round: 1 },
+  'proposal-deadline-near': { title: 'Buy a shared freezer', deadline: new Date('2026-12-20T18:00:00Z') },
+  'proposal-decided': { title: 'Buy a shared freezer', outcome: 'passed', votesCast: 7, electorateSize: 9 },
   digest: { count: 3, items: '- one\n- two\n- three' },
 };

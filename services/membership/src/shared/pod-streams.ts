@@ -9,3 +9,4 @@ export const podAgreementsStream = (podId: string) => streamName('pod-agreements
 export const inviteCodeStream = (podId: string, codeId: string) => streamName('invite-code', podId, codeId);
 export const memberStream = (podId: string, memberId: string) => streamName('member', podId, memberId);
 export const regionStream = (regionId: string) => streamName('region', null, regionId);
+export const proposalStream = (podId: string, proposalId: string) => streamName('proposal', podId, proposalId);

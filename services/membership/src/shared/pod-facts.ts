@@ -6,13 +6,15 @@ import { PostgresEventStore } from '@mutuo/event-store';
 import { forbidden, requireIdentity, requirePod, type Identity, type RequestContext } from '@mutuo/platform';
 import type { PodAdmissionFacts } from '../domain/member-admission.decider';
 import { podAgreementsDecider, type PodAgreementsState } from '../domain/pod-agreements.decider';
-import { holdersAt, podRolesDecider } from '../domain/pod-roles.decider';
+import type { DecisionMethods } from '../domain/decision-methods';
+import { memberDecider, type MemberEvent } from '../domain/member.decider';
+import { holdersAt, podRolesDecider, type PodRolesState } from '../domain/pod-roles.decider';
 import { podSettingsDecider, type PodSettings } from '../domain/pod-settings.decider';
 import { podDecider, type PodState } from '../domain/pod.decider';
 import { regionDecider, type RegionState } from '../domain/region.decider';
 import { Clock } from '@mutuo/service-kit';
-import { podRolesStream } from '../shared/pod-roles-stream';
-import { podAgreementsStream, podSettingsStream, podStream, regionStream } from './pod-streams';
+import { podRolesStream } from './pod-roles-stream';
+import { memberStream, podAgreementsStream, podSettingsStream, podStream, regionStream } from './pod-streams';
 
 /** A caller who holds the coordinator role of their token's pod right now. */
 export interface CoordinatorCaller {
@@ -42,6 +44,24 @@ export class PodFacts {
 
   async settings(em: EntityManager, podId: string): Promise<PodSettings> {
     return (await this.fold(em, podSettingsDecider, podSettingsStream(podId))).settings;
+  }
+
+  async decisionMethods(em: EntityManager, podId: string): Promise<DecisionMethods> {
+    return (await this.fold(em, podSettingsDecider, podSettingsStream(podId))).decisionMethods;
+  }
+
+  roles(em: EntityManager, podId: string): Promise<PodRolesState> {
+    return this.fold(em, podRolesDecider, podRolesStream(podId));
+  }
+
+  /** Whether the member belongs to the pod now (joined, and not left since). */
+  async memberIsActive(em: EntityManager, podId: string, memberId: string): Promise<boolean> {
+    return (await this.fold<ReturnType<typeof memberDecider.initialState>, MemberEvent>(em, memberDecider, memberStream(podId, memberId))).status === 'active';
+  }
+
+  /** Whether the member holds the coordinator role of the pod at `now`. */
+  async isCoordinator(em: EntityManager, podId: string, memberId: string, now: Date): Promise<boolean> {
+    return holdersAt(await this.roles(em, podId), 'coordinator', now.toISOString()).some((term) => term.memberId === memberId);
   }
 
   agreements(em: EntityManager, podId: string): Promise<PodAgreementsState> {
@@ -74,8 +94,7 @@ export class PodFacts {
     const { identity, podId } = requirePod(ctx);
     if (!identity.roles.includes('coordinator')) throw forbidden("Only this pod's coordinators can do this");
     const memberId = memberIdFor(podId, identity.subject);
-    const roles = await this.fold(em, podRolesDecider, podRolesStream(podId));
-    if (!holdersAt(roles, 'coordinator', now.toISOString()).some((term) => term.memberId === memberId)) {
+    if (!(await this.isCoordinator(em, podId, memberId, now))) {
       throw new DomainRuleViolation('NOT_A_COORDINATOR', 'Only a current coordinator of this pod can do this');
     }
     return { identity, podId, memberId };
