@@ -126,18 +126,16 @@ describe('decisions (real PostgreSQL, controlled clock)', () => {
     expect(opened).toMatchObject({ status: 'open', method: { method: 'consent' }, rounds: [{ round: 1, electorate: expect.any(Array) }] });
     await moduleRef.get(ChooseDecisionMethodsHandler).choose([{ kind: 'funds-disbursement', method: 'majority', quorumPercent: 60 }], ana());
     const money = idOf(
-      await moduleRef
-        .get(ProposeDecisionHandler)
-        .propose(
-          {
-            kind: 'funds-disbursement',
-            title: 'Pay the rent help',
-            text: 'Pay 600 EUR.',
-            deadline: at(48),
-            disbursementProposalId: '6f708192-a3b4-4cde-8f01-2b3c4d5e6f70',
-          },
-          bo(),
-        ),
+      await moduleRef.get(ProposeDecisionHandler).propose(
+        {
+          kind: 'funds-disbursement',
+          title: 'Pay the rent help',
+          text: 'Pay 600 EUR.',
+          deadline: at(48),
+          disbursementProposalId: '6f708192-a3b4-4cde-8f01-2b3c4d5e6f70',
+        },
+        bo(),
+      ),
     );
     await vote(ana(), money, 'for');
     await vote(cy(), money, 'against');
