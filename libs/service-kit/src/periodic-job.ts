@@ -20,6 +20,8 @@ export abstract class PeriodicJob<Report = unknown> implements OnApplicationBoot
   private jobRun: Promise<unknown> | undefined;
   private jobRunAgain = false;
   private jobStopped = true;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Number.POSITIVE_INFINITY;
 
   protected constructor(
     private readonly jobSchedule: PeriodicJobSchedule,
@@ -50,6 +52,8 @@ export abstract class PeriodicJob<Report = unknown> implements OnApplicationBoot
     this.jobStopped = true;
     clearTimeout(this.jobTimer);
     this.jobTimer = undefined;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = Number.POSITIVE_INFINITY;
     await this.jobRun;
   }
 
@@ -77,6 +81,27 @@ export abstract class PeriodicJob<Report = unknown> implements OnApplicationBoot
           this.scheduleNext();
         }
       });
+  }
+
+  /**
+   * Something falls due at `at`: run then, when that comes before the next regular run and before a wake-up already
+   * set; so a job with a long interval still acts on time for what it was told about.
+   */
+  protected runAt(at: Date, now: Date): void {
+    if (this.jobStopped) return;
+    const time = at.getTime();
+    if (time - now.getTime() > this.jobSchedule.intervalMs || time >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = time;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeAt = Number.POSITIVE_INFINITY;
+        this.runSoon();
+      },
+      // A few milliseconds late rather than early: a scan before the due time finds nothing due.
+      Math.max(0, time - now.getTime()) + 5,
+    );
+    this.wakeTimer.unref?.();
   }
 
   private scheduleNext(): void {

@@ -29,8 +29,6 @@ export interface ProposalDeadlineReport {
  */
 @Injectable()
 export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineReport> {
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
   /**
    * Proposals this replica was told about, by id, with when they are next due: handled against their streams even
    * while the read model has not caught up with them yet.
@@ -49,12 +47,6 @@ export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineRepor
     proposals.onNextWake((proposal, at) => this.expectProposalAt(proposal, at));
   }
 
-  override async stop(): Promise<void> {
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = Number.POSITIVE_INFINITY;
-    await super.stop();
-  }
-
   /** A proposal is next due at `at` (its reminder or its deadline). */
   expectProposalAt(proposal: DueProposal, at: Date): void {
     this.known.set(proposal.proposalId, { ...proposal, at: at.getTime() });
@@ -63,20 +55,7 @@ export class ProposalDeadlineScheduler extends PeriodicJob<ProposalDeadlineRepor
 
   /** Something is due at `at`: scan then, if that is before the next wake-up already set. */
   expectWakeAt(at: Date): void {
-    if (!this.started) return;
-    const time = at.getTime();
-    if (time - this.clock.now().getTime() > this.options.intervalMs || time >= this.wakeAt) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = time;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.runSoon();
-      },
-      // A few milliseconds late rather than early: a scan before the deadline finds nothing due.
-      Math.max(0, time - this.clock.now().getTime()) + 5,
-    );
-    this.wakeTimer.unref?.();
+    this.runAt(at, this.clock.now());
   }
 
   async runOnce(now = this.clock.now()): Promise<ProposalDeadlineReport> {

@@ -28,9 +28,6 @@ export interface PauseReturnReport {
  */
 @Injectable()
 export class PauseReturnScheduler extends PeriodicJob<PauseReturnReport> {
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
-
   constructor(
     private readonly queries: MemberSettingsQueries,
     private readonly stream: MemberStream,
@@ -41,29 +38,9 @@ export class PauseReturnScheduler extends PeriodicJob<PauseReturnReport> {
     super(options, logger, 'Scan for due returns failed; it runs again at the next interval');
   }
 
-  /** No new scan starts (nor an early wake-up); a scan in progress finishes. */
-  override async stop(): Promise<void> {
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = Number.POSITIVE_INFINITY;
-    await super.stop();
-  }
-
   /** A member will be due at `at`: scan then, if that is before the next regular scan. */
   expectReturnAt(at: Date): void {
-    if (!this.started) return;
-    const time = at.getTime();
-    if (time - this.clock.now().getTime() > this.options.intervalMs || time >= this.wakeAt) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = time;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.runSoon();
-      },
-      // A few milliseconds late rather than early: a scan before the date finds nothing due.
-      Math.max(0, time - this.clock.now().getTime()) + 5,
-    );
-    this.wakeTimer.unref?.();
+    this.runAt(at, this.clock.now());
   }
 
   /** One scan: every due return (up to the batch size) gets its command. */
