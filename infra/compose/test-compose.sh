@@ -39,12 +39,12 @@ export MUTUO_COMPOSE
 echo "test-compose: $($MUTUO_COMPOSE version)"
 # Compose talks to the Docker API: podman serves it on a socket of this run, for as long as the run lasts.
 socket="$context/podman.sock"
-# Its log is mostly podman saying it cannot reach systemd for healthchecks (see test/compose-region.ts).
+# Its log is mostly podman saying it cannot reach systemd for healthchecks (see infra/images/skeleton/compose-region.ts).
 podman system service --time=0 "unix://$socket" 2>"${MUTUO_IMAGES_CACHE:-/var/tmp/mutuo-images}/podman-service.log" &
 service_pid=$!
 for _ in $(seq 50); do [[ -S "$socket" ]] && break; sleep 0.2; done
 [[ -S "$socket" ]] || { echo "test-compose: podman system service did not open $socket" >&2; exit 1; }
 export DOCKER_HOST="unix://$socket"
 
-node -r ./infra/register.js infra/compose/test/run-compose-region.ts "$TAG"
+node -r ./infra/register.js infra/images/skeleton/run-compose-region.ts "$TAG"
 echo "test-compose: whole run $((SECONDS - started)) s"

@@ -1,6 +1,6 @@
 // infra/compose/compose.yaml brought up with Compose v2 (infra/compose/test-compose.sh finds it and starts the podman
 // service it talks to), then the walking skeleton through its gateway, one service upgraded alone, the skeleton again:
-//   node -r ./infra/register.js infra/compose/test/run-compose-region.ts <image tag, e.g. dev>
+//   node -r ./infra/register.js infra/images/skeleton/run-compose-region.ts <image tag, e.g. dev>
 // Needs MUTUO_COMPOSE (the compose command line) and DOCKER_HOST. The secrets are fresh (generate-env.js) and reach
 // compose through an env file of the run; the project (containers, networks, volumes) is removed whatever the outcome.
 import { spawn } from 'node:child_process';
@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { es256SigningKeyFromPem, mintDevToken } from '@mutuo/platform';
 import { answersOk, freePort, uniqueSuffix, waitFor } from '@mutuo/testing';
-import { podman } from '../../images/skeleton/container-region';
-import { gatewayData, walkingSkeleton } from '../../images/skeleton/walking-skeleton';
+import { podman } from './container-region';
+import { gatewayData, walkingSkeleton } from './walking-skeleton';
 import { generatedEnv, keepHealthchecksRunning } from './compose-region';
 
-const COMPOSE_FILE = join(__dirname, '..', 'compose.yaml');
+const COMPOSE_FILE = join(__dirname, '..', '..', 'compose', 'compose.yaml');
 const PROJECTS = ['membership', 'requests', 'matching', 'funds', 'notifications', 'gateway'];
 /** The service upgraded alone while the others keep running. */
 const UPGRADED = 'requests';

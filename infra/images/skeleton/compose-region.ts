@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { podman } from '../../images/skeleton/container-region';
+import { podman } from './container-region';
 
 /** generate-env.js's settings with fresh secrets, then the given values in place of its placeholders. */
 export function generatedEnv(region: string, overrides: Record<string, string>): Record<string, string> {
-  const text = execFileSync(process.execPath, [join(__dirname, '..', 'generate-env.js'), region], { encoding: 'utf8' });
+  const text = execFileSync(process.execPath, [join(__dirname, '..', '..', 'compose', 'generate-env.js'), region], { encoding: 'utf8' });
   const generated = text
     .split('\n')
     .filter((line) => /^[A-Z0-9_]+=/.test(line))
