@@ -25,8 +25,6 @@ import {
   createOrmConfig,
   databaseCheck,
   databaseNameOf,
-  PendingMigrationsError,
-  pendingMigrations,
   databaseUrlWithPassword,
   HealthModule,
   loadConfig,
@@ -43,6 +41,7 @@ import { ServiceMetrics } from './metrics/service-metrics';
 import { ServiceRuntimeModule } from './service-runtime.module';
 import { outboxRelayLockName, serviceMigrations, type ServiceDefinition } from './service-definition';
 import { consumedEventTypes, messagingPlanFor } from './service-messaging';
+import { checkMigrations } from './check-migrations';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -247,23 +246,6 @@ export async function startService(definition: ServiceDefinition, options: Start
     await tracing.shutdown().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * Migrations are their own step (migrate.js); a service never runs them. In production it refuses a database the step has
- * not brought up to date, so a new version never runs on an old schema; elsewhere it warns and starts.
- */
-async function checkMigrations(
-  orm: MikroORM,
-  definition: ServiceDefinition,
-  target: { readonly database: string; readonly production: boolean },
-  logger: Logger,
-): Promise<void> {
-  const pending = await pendingMigrations(orm, serviceMigrations(definition));
-  if (pending.length === 0) return;
-  const problem = new PendingMigrationsError(target.database, pending);
-  if (target.production) throw problem;
-  logger.warn({ pending }, problem.message);
 }
 
 /** The service's own module, with the runtime it injects and the operators' endpoints (health, metrics). */
