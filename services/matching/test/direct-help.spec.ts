@@ -18,6 +18,7 @@ import { encodeGeohash } from '@mutuo/domain';
 import { natsTestPrefix, queryDatabase, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@mutuo/testing';
 import { matchingService } from '../src/matching.service';
 import { MatchingTestBus } from './matching-test-bus';
+import { squareAround } from './service-area';
 
 const REGION = 'test-region';
 jest.setTimeout(45_000);
@@ -50,18 +51,6 @@ describe('direct help (real PostgreSQL and NATS)', () => {
   const member = (pod: string, name: string) => memberIdFor(pod, person(name));
   const home = { lat: 38.7167, lon: -9.1307 };
   const cell = encodeGeohash(home, 6);
-  const square = (lat: number, lon: number) => ({
-    type: 'Polygon' as const,
-    coordinates: [
-      [
-        [lon - 0.01, lat - 0.01],
-        [lon + 0.01, lat - 0.01],
-        [lon + 0.01, lat + 0.01],
-        [lon - 0.01, lat + 0.01],
-        [lon - 0.01, lat - 0.01],
-      ] as [number, number][],
-    ],
-  });
 
   beforeAll(async () => {
     sut = await startServiceUnderTest(matchingService, {
@@ -81,7 +70,7 @@ describe('direct help (real PostgreSQL and NATS)', () => {
         name: `Pod ${podId.slice(0, 4)}`,
         languages: ['pt'],
         timezone: 'Europe/Lisbon',
-        serviceArea: square(lat, home.lon),
+        serviceArea: squareAround(lat, home.lon),
       });
     }
     const people: [string, string][] = [

@@ -25,6 +25,7 @@ import { matchingOptionsFrom } from '../src/matching.options';
 import { matchingService } from '../src/matching.service';
 import { SuggestHelpersService } from '../src/shared/suggest-helpers.service';
 import { MatchingTestBus } from './matching-test-bus';
+import { squareAround } from './service-area';
 
 const REGION = 'test-region';
 jest.setTimeout(45_000);
@@ -56,18 +57,6 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
   const member = (pod: string, name: string) => memberIdFor(pod, person(name));
   const graça = { lat: 38.7167, lon: -9.1307 };
   const cell = (point: { lat: number; lon: number }) => encodeGeohash(point, 6);
-  const square = (lat: number, lon: number) => ({
-    type: 'Polygon' as const,
-    coordinates: [
-      [
-        [lon - 0.01, lat - 0.01],
-        [lon + 0.01, lat - 0.01],
-        [lon + 0.01, lat + 0.01],
-        [lon - 0.01, lat + 0.01],
-        [lon - 0.01, lat - 0.01],
-      ] as [number, number][],
-    ],
-  });
 
   beforeAll(async () => {
     sut = await startServiceUnderTest(matchingService, {
@@ -90,7 +79,7 @@ describe('match lifecycle (real PostgreSQL and NATS)', () => {
         name: `Pod ${podId.slice(0, 4)}`,
         languages: ['pt'],
         timezone: 'Europe/Lisbon',
-        serviceArea: square(lat, lon),
+        serviceArea: squareAround(lat, lon),
       });
     }
     await bus.publish(PodSettingsChangedV1, `pod:${podA}:${podA}`, podA, {

@@ -20,6 +20,7 @@ import { matchingOptionsFrom } from '../src/matching.options';
 import { matchingService } from '../src/matching.service';
 import { SuggestHelpersService } from '../src/shared/suggest-helpers.service';
 import { MatchingTestBus } from './matching-test-bus';
+import { squareAround } from './service-area';
 
 const REGION = 'test-region';
 jest.setTimeout(60_000);
@@ -44,18 +45,6 @@ describe('a pod leaves its region (real PostgreSQL and NATS)', () => {
   const person = (name: string) => `person-${name}`;
   const member = (pod: string, name: string) => memberIdFor(pod, person(name));
   const graça = { lat: 38.7167, lon: -9.1307 };
-  const square = (lat: number, lon: number) => ({
-    type: 'Polygon' as const,
-    coordinates: [
-      [
-        [lon - 0.01, lat - 0.01],
-        [lon + 0.01, lat - 0.01],
-        [lon + 0.01, lat + 0.01],
-        [lon - 0.01, lat + 0.01],
-        [lon - 0.01, lat - 0.01],
-      ] as [number, number][],
-    ],
-  });
   const t0 = Date.now();
   const clock = new ManualClock(t0);
   let scheduler: EscalateUnmatchedRequestsScheduler;
@@ -88,7 +77,7 @@ describe('a pod leaves its region (real PostgreSQL and NATS)', () => {
         name: `Pod ${podId.slice(0, 4)}`,
         languages: ['pt'],
         timezone: 'Europe/Lisbon',
-        serviceArea: square(lat, lon),
+        serviceArea: squareAround(lat, lon),
       });
       await bus.publish(PodSettingsChangedV1, `pod:${podId}:${podId}`, podId, {
         podId,
